@@ -1,0 +1,94 @@
+import Crypto
+import Foundation
+
+/// Kombo-style identifiers: 24 base58 characters, as in `222k7eCGyUdgt2JWZDNnkDs3`.
+public enum Identifier {
+    static let alphabet = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8)
+    public static let length = 24
+
+    /// A fresh random id (workspaces, integrations, sync runs).
+    public static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(
+            decoding: (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] },
+            as: UTF8.self
+        )
+    }
+
+    /// The id of a record, derived from what identifies it upstream.
+    ///
+    /// Deterministic, so a re-sync or a rebuilt database yields the same ids (architecture rule 4),
+    /// and scoped by integration and model, so equal remote ids in two integrations or two models
+    /// never collide.
+    public static func record(integrationID: String, model: String, remoteID: String) -> String {
+        let input = Data("\(integrationID)\u{1F}\(model)\u{1F}\(remoteID)".utf8)
+        return String(base58(Array(SHA256.hash(data: input))).prefix(length))
+    }
+
+    /// Whether `text` has the shape of an id this module hands out.
+    public static func isWellFormed(_ text: some StringProtocol) -> Bool {
+        text.utf8.count == length && text.utf8.allSatisfy { alphabet.contains($0) }
+    }
+
+    static func base58(_ bytes: [UInt8]) -> String {
+        var digits: [UInt8] = [0]
+        for byte in bytes {
+            var carry = Int(byte)
+            for index in digits.indices {
+                carry += Int(digits[index]) << 8
+                digits[index] = UInt8(carry % 58)
+                carry /= 58
+            }
+            while carry > 0 {
+                digits.append(UInt8(carry % 58))
+                carry /= 58
+            }
+        }
+        let leadingZeros = bytes.prefix { $0 == 0 }.count
+        let encoded = Array(repeating: alphabet[0], count: leadingZeros) + digits.reversed().map { alphabet[Int($0)] }
+        return String(decoding: encoded, as: UTF8.self)
+    }
+}
+
+/// The tools Junction connects to. The raw value is the slug in integration ids (`personio:…`).
+public enum Tool: String, Sendable, Codable, CaseIterable {
+    case personio
+}
+
+/// `personio:CBNMt7dSNCzBdnRTx87dev4E`: a tool slug and a 24-character id.
+public struct IntegrationID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let tool: Tool
+    public let suffix: String
+
+    public init(tool: Tool, suffix: String = Identifier.random()) {
+        self.tool = tool
+        self.suffix = suffix
+    }
+
+    /// Parses `tool:suffix`; nil for an unknown tool or a malformed suffix.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, let tool = Tool(rawValue: String(parts[0])),
+            Identifier.isWellFormed(parts[1])
+        else { return nil }
+        self.tool = tool
+        self.suffix = String(parts[1])
+    }
+
+    public var description: String { "\(tool.rawValue):\(suffix)" }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let id = IntegrationID(text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(text)' is not an integration id like personio:<24 characters>")
+        }
+        self = id
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
