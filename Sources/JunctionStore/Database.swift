@@ -1,0 +1,244 @@
+@preconcurrency import AsyncKit
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+
+/// Where the store lives: an SQLite file (the embedded default) or a PostgreSQL server (for
+/// several instances sharing one database).
+public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    /// Reads a database URL: `postgres://` / `postgresql://` for PostgreSQL, `sqlite://PATH` or a
+    /// plain file path for SQLite.
+    public static func parse(_ text: String) throws(StoreError) -> DatabaseLocation {
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            return .postgres(url: text)
+        }
+        if text.hasPrefix("sqlite://") {
+            let path = String(text.dropFirst("sqlite://".count))
+            guard !path.isEmpty else {
+                throw .configuration("sqlite:// needs a file path, as in sqlite:///var/lib/junction.sqlite")
+            }
+            return .sqlite(path: path)
+        }
+        if text.contains("://") {
+            throw .configuration(
+                "unsupported database URL scheme in '\(text.prefix { $0 != ":" })://…'; use postgres:// or sqlite://")
+        }
+        return .sqlite(path: text)
+    }
+
+    public var kind: Database.Kind {
+        switch self {
+        case .sqlite: .sqlite
+        case .postgres: .postgres
+        }
+    }
+
+    /// A description safe to log: never the password of a PostgreSQL URL.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return "sqlite:\(path)"
+        case .postgres(let url):
+            guard var components = URLComponents(string: url) else { return "postgres:(unparsable url)" }
+            if components.password != nil { components.password = "***" }
+            return components.string ?? "postgres"
+        }
+    }
+}
+
+/// A pooled connection to the store's SQL database, in one of the two dialects.
+///
+/// Everything above this type speaks SQLKit; the only dialect differences that leak out are the
+/// ones `Kind` names (transaction start, advisory locks), and they stay inside `JunctionStore`.
+public final class Database: Sendable {
+    public enum Kind: String, Sendable { case sqlite, postgres }
+
+    public let kind: Kind
+    public let location: DatabaseLocation
+    /// The pooled database; each statement takes a connection from the pool.
+    public let sql: any SQLDatabase
+    /// SQLite only: the in-process queue for writers (see `SQLiteWriteGate`).
+    let writeGate: SQLiteWriteGate?
+    private let closePool: @Sendable () async throws -> Void
+    private let closed = OnceFlag()
+
+    private init(
+        kind: Kind, location: DatabaseLocation, sql: any SQLDatabase, writeGate: SQLiteWriteGate? = nil,
+        closePool: @escaping @Sendable () async throws -> Void
+    ) {
+        self.kind = kind
+        self.location = location
+        self.sql = sql
+        self.writeGate = writeGate
+        self.closePool = closePool
+    }
+
+    /// Opens a pool to `location`. For SQLite the file's folder is created when missing.
+    public static func open(
+        _ location: DatabaseLocation,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        maxConnectionsPerEventLoop: Int = 4
+    ) async throws -> Database {
+        switch location {
+        case .sqlite(let path):
+            let url = URL(fileURLWithPath: path)
+            do {
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            } catch {
+                throw StoreError.configuration("cannot create the folder for the SQLite file \(path): \(error)")
+            }
+            let pool = EventLoopGroupConnectionPool(
+                source: TunedSQLiteSource(path: url.path),
+                maxConnectionsPerEventLoop: maxConnectionsPerEventLoop,
+                requestTimeout: .seconds(30),
+                logger: logger,
+                on: eventLoopGroup
+            )
+            let gate = SQLiteWriteGate.forFile(url.path)
+            let database = GatedSQLiteDatabase(
+                base: PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: .trace), gate: gate)
+            return Database(kind: .sqlite, location: location, sql: database, writeGate: gate) {
+                try await pool.shutdownAsync()
+            }
+        case .postgres(let url):
+            let configuration: SQLPostgresConfiguration
+            do {
+                configuration = try SQLPostgresConfiguration(url: url)
+            } catch {
+                throw StoreError.configuration("invalid PostgreSQL URL \(location): \(error)")
+            }
+            let pool = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration),
+                maxConnectionsPerEventLoop: maxConnectionsPerEventLoop,
+                requestTimeout: .seconds(30),
+                logger: logger,
+                on: eventLoopGroup
+            )
+            let database = pool.database(logger: logger).sql(queryLogLevel: .trace)
+            return Database(kind: .postgres, location: location, sql: database) { try await pool.shutdownAsync() }
+        }
+    }
+
+    /// Runs `body` inside one transaction on one connection; commits when it returns, rolls back
+    /// when it throws.
+    ///
+    /// Inside `body`, use only the connection it is given: on SQLite the transaction holds the
+    /// process's write gate, and a write through `sql` would wait for it forever.
+    ///
+    /// SQLite transactions start `IMMEDIATE` so two writers queue on the file lock up front
+    /// instead of failing with SQLITE_BUSY when a read lock is upgraded.
+    public func transaction<Result: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        try await withWriteGate { try await self.unguardedTransaction(body) }
+    }
+
+    /// Runs `body` as this process's only SQLite writer; on PostgreSQL simply runs it.
+    func withWriteGate<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+        if let writeGate { try await writeGate.withWriteLock(body) } else { try await body() }
+    }
+
+    private func unguardedTransaction<Result: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await sql.withSession { connection in
+            try await connection.raw(SQLQueryString(begin)).run()
+            do {
+                let result = try await body(connection)
+                try await connection.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await connection.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Answers whether the database takes queries (for `/healthz`).
+    public func ping() async throws {
+        _ = try await sql.raw("SELECT 1 AS one").all()
+    }
+
+    /// Closes every pooled connection, after the last query. Later calls do nothing.
+    public func close() async throws {
+        guard closed.set() else { return }
+        try await closePool()
+    }
+}
+
+// MARK: - SQLite pool
+
+/// Opens SQLite connections tuned for a server: write-ahead logging so readers never block the
+/// writer, a busy timeout so concurrent writers wait instead of failing, and foreign keys on.
+struct TunedSQLiteSource: ConnectionPoolSource {
+    let path: String
+
+    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
+        SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop)
+            .flatMap { connection in
+                // busy_timeout first: switching to WAL takes a lock that another new connection
+                // may hold for a moment.
+                let pragmas = [
+                    "PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON",
+                    "PRAGMA synchronous = NORMAL",
+                ]
+                return pragmas.reduce(eventLoop.makeSucceededVoidFuture()) { future, pragma in
+                    future.flatMap { connection.query(pragma).map { _ in } }
+                }.map { connection }
+            }
+    }
+}
+
+/// `SQLiteDatabase` over a connection pool (SQLiteKit ships only the single-connection one).
+struct PooledSQLiteDatabase: SQLiteDatabase {
+    let pool: EventLoopGroupConnectionPool<TunedSQLiteSource>
+    let logger: Logger
+
+    var eventLoop: any EventLoop { pool.eventLoopGroup.any() }
+
+    func query(
+        _ query: String, _ binds: [SQLiteData], logger: Logger, _ onRow: @escaping @Sendable (SQLiteRow) -> Void
+    ) -> EventLoopFuture<Void> {
+        pool.withConnection(logger: logger) { $0.query(query, binds, logger: logger, onRow) }
+    }
+
+    func query(_ query: String, _ binds: [SQLiteData], _ onRow: @escaping @Sendable (SQLiteRow) -> Void) async throws {
+        try await self.query(query, binds, logger: logger, onRow).get()
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) -> EventLoopFuture<T>) -> EventLoopFuture<
+        T
+    > {
+        pool.withConnection(logger: logger, closure)
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+        let connection = try await pool.requestConnection(logger: logger).get()
+        defer { pool.releaseConnection(connection, logger: logger) }
+        return try await closure(connection)
+    }
+}
+
+/// A flag that can be raised once, from any thread.
+private final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+
+    /// Raises the flag; true only for the call that raised it.
+    func set() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if raised { return false }
+        raised = true
+        return true
+    }
+}

@@ -1,0 +1,84 @@
+// The schema, one step per migration, in order. Append only.
+
+extension Migration {
+    static let createWorkspaces = Migration(
+        version: 1, name: "CreateWorkspaces",
+        [
+            """
+            CREATE TABLE workspaces (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """
+        ])
+
+    static let createAPIKeys = Migration(
+        version: 2, name: "CreateAPIKeys",
+        [
+            """
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                key_hash TEXT NOT NULL UNIQUE,
+                key_prefix TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            )
+            """,
+            "CREATE INDEX api_keys_workspace ON api_keys (workspace_id)",
+        ])
+
+    static let createIntegrations = Migration(
+        version: 3, name: "CreateIntegrations",
+        [
+            """
+            CREATE TABLE integrations (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+                tool TEXT NOT NULL,
+                status TEXT NOT NULL,
+                setup_status TEXT NOT NULL,
+                end_user_organization_name TEXT NOT NULL,
+                end_user_email TEXT,
+                end_user_origin_id TEXT,
+                credentials TEXT NOT NULL,
+                settings TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX integrations_workspace ON integrations (workspace_id)",
+        ])
+
+    /// Unified records keep their JSON document plus the columns that filters and paging use.
+    /// `changed_at` moves with the record's own content; `updated_at` also with nested data
+    /// (architecture rule 3) and is what `updated_after` reads.
+    static let createJobs = Migration(
+        version: 4, name: "CreateJobs",
+        [
+            """
+            CREATE TABLE jobs (
+                integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+                id TEXT NOT NULL,
+                remote_id TEXT NOT NULL,
+                name TEXT,
+                job_code TEXT,
+                status TEXT,
+                employment_type TEXT,
+                visibility TEXT,
+                post_url TEXT,
+                remote_created_at BIGINT,
+                changed_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                remote_deleted_at BIGINT,
+                content_hash TEXT NOT NULL,
+                record TEXT NOT NULL,
+                PRIMARY KEY (integration_id, id)
+            )
+            """,
+            "CREATE UNIQUE INDEX jobs_remote_id ON jobs (integration_id, remote_id)",
+            "CREATE INDEX jobs_updated_at ON jobs (integration_id, updated_at)",
+        ])
+}

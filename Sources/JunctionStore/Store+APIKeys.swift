@@ -1,0 +1,79 @@
+import Crypto
+import Foundation
+import JunctionModel
+import SQLKit
+
+extension Store {
+    /// Keys are long random strings, so one SHA-256 is the right hash: there is nothing for a slow
+    /// password hash to protect against, and authentication stays one indexed lookup.
+    public static func hashAPIKey(_ key: String) -> String {
+        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A new random key: `jk_` and 40 base58 characters (about 234 bits).
+    public static func generateAPIKey() -> String {
+        "jk_" + Identifier.random() + Identifier.random().prefix(16)
+    }
+
+    /// Shortest key accepted when a caller supplies its own (`JUNCTION_API_KEY`).
+    public static let minimumAPIKeyLength = 20
+
+    /// Registers a key for `workspaceID`: `key` when given (it must be at least
+    /// `minimumAPIKeyLength` characters), a generated one otherwise. Returns the key's listing and
+    /// its plaintext, which is not stored and cannot be shown again.
+    public func createAPIKey(workspaceID: String, name: String, key: String? = nil) async throws -> (APIKey, String) {
+        let plaintext = key ?? Self.generateAPIKey()
+        guard plaintext.count >= Self.minimumAPIKeyLength, !plaintext.contains(where: \.isWhitespace) else {
+            throw StoreError.configuration(
+                "an API key must be at least \(Self.minimumAPIKeyLength) characters without spaces")
+        }
+        let record = APIKey(
+            id: Identifier.random(), workspaceID: workspaceID, name: name, prefix: String(plaintext.prefix(8)),
+            createdAt: Clock.date(Clock.nowMilliseconds()), revokedAt: nil)
+        try await sql.raw(
+            """
+            INSERT INTO api_keys (id, workspace_id, name, key_hash, key_prefix, created_at, revoked_at)
+            VALUES (\(bind: record.id), \(bind: workspaceID), \(bind: name), \(bind: Self.hashAPIKey(plaintext)),
+                    \(bind: record.prefix), \(bind: Clock.milliseconds(record.createdAt)), NULL)
+            """
+        ).run()
+        return (record, plaintext)
+    }
+
+    /// The workspace a presented key belongs to, or nil for an unknown or revoked key.
+    public func authenticate(apiKey presented: String) async throws -> String? {
+        try await apiKey(matching: presented).flatMap { $0.revokedAt == nil ? $0.workspaceID : nil }
+    }
+
+    /// The stored listing for a plaintext key, revoked or not.
+    public func apiKey(matching plaintext: String) async throws -> APIKey? {
+        try await sql.raw("SELECT * FROM api_keys WHERE key_hash = \(bind: Self.hashAPIKey(plaintext))").first()
+            .map(Self.apiKey)
+    }
+
+    /// Keys of one workspace, or of all when `workspaceID` is nil; oldest first.
+    public func apiKeys(workspaceID: String? = nil) async throws -> [APIKey] {
+        let query = sql.select().column("*").from("api_keys")
+        if let workspaceID { query.where("workspace_id", .equal, workspaceID) }
+        return try await query.orderBy("created_at").orderBy("id").all().map(Self.apiKey)
+    }
+
+    /// Revokes the key whose id is `id`; returns it, or nil when there is no such key.
+    public func revokeAPIKey(id: String) async throws -> APIKey? {
+        try await sql.raw(
+            "UPDATE api_keys SET revoked_at = \(bind: Clock.nowMilliseconds()) WHERE id = \(bind: id) AND revoked_at IS NULL"
+        ).run()
+        return try await sql.raw("SELECT * FROM api_keys WHERE id = \(bind: id)").first().map(Self.apiKey)
+    }
+
+    private static func apiKey(_ row: any SQLRow) throws -> APIKey {
+        APIKey(
+            id: try row.decode(column: "id", as: String.self),
+            workspaceID: try row.decode(column: "workspace_id", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            prefix: try row.decode(column: "key_prefix", as: String.self),
+            createdAt: Clock.date(try row.decode(column: "created_at", as: Int64.self)),
+            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Clock.date)
+        )
+    }
+}

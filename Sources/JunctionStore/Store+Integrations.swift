@@ -1,0 +1,97 @@
+import Foundation
+import JunctionModel
+import SQLKit
+
+extension Store {
+    /// Stores a new integration; `credentials` (the tool's secrets, as the connector serialises
+    /// them) are sealed with the secret key, bound to the integration id.
+    public func createIntegration(_ integration: Integration, credentials: Data) async throws {
+        let id = integration.id.description
+        let sealed = try secrets.seal(credentials, context: id)
+        let settings = String(decoding: try Self.settingsEncoder.encode(integration.settings), as: UTF8.self)
+        try await sql.raw(
+            """
+            INSERT INTO integrations (id, workspace_id, tool, status, setup_status, end_user_organization_name,
+                end_user_email, end_user_origin_id, credentials, settings, created_at, updated_at)
+            VALUES (\(bind: id), \(bind: integration.workspaceID), \(bind: integration.id.tool.rawValue),
+                \(bind: integration.status.rawValue), \(bind: integration.setupStatus.rawValue),
+                \(bind: integration.endUserOrganizationName), \(bind: integration.endUserEmail),
+                \(bind: integration.endUserOriginID), \(bind: sealed), \(bind: settings),
+                \(bind: Clock.milliseconds(integration.createdAt)), \(bind: Clock.milliseconds(integration.updatedAt)))
+            """
+        ).run()
+    }
+
+    /// The integration `id` if it belongs to `workspaceID`; nil otherwise, so another workspace's
+    /// integration is indistinguishable from one that does not exist.
+    public func integration(id: String, workspaceID: String) async throws -> Integration? {
+        try await sql.raw(
+            "SELECT * FROM integrations WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)"
+        ).first().map(Self.integration)
+    }
+
+    public func integrations(workspaceID: String) async throws -> [Integration] {
+        try await sql.raw(
+            "SELECT * FROM integrations WHERE workspace_id = \(bind: workspaceID) ORDER BY created_at, id"
+        ).all().map(Self.integration)
+    }
+
+    /// The decrypted credentials of an integration of `workspaceID`.
+    public func credentials(integrationID: String, workspaceID: String) async throws -> Data? {
+        guard
+            let row = try await sql.raw(
+                "SELECT credentials FROM integrations WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)"
+            ).first()
+        else { return nil }
+        return try secrets.open(try row.decode(column: "credentials", as: String.self), context: integrationID)
+    }
+
+    public func setSetupStatus(_ status: SetupStatus, integrationID: String, workspaceID: String) async throws {
+        try await sql.raw(
+            """
+            UPDATE integrations SET setup_status = \(bind: status.rawValue), updated_at = \(bind: Clock.nowMilliseconds())
+            WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
+            """
+        ).run()
+    }
+
+    public func setStatus(_ status: IntegrationStatus, integrationID: String, workspaceID: String) async throws {
+        try await sql.raw(
+            """
+            UPDATE integrations SET status = \(bind: status.rawValue), updated_at = \(bind: Clock.nowMilliseconds())
+            WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
+            """
+        ).run()
+    }
+
+    private static let settingsEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    private static func integration(_ row: any SQLRow) throws -> Integration {
+        let idText = try row.decode(column: "id", as: String.self)
+        guard let id = IntegrationID(idText) else {
+            throw StoreError.corruptRow(table: "integrations", detail: "id '\(idText)' is not an integration id")
+        }
+        let statusText = try row.decode(column: "status", as: String.self)
+        let setupText = try row.decode(column: "setup_status", as: String.self)
+        guard let status = IntegrationStatus(rawValue: statusText), let setup = SetupStatus(rawValue: setupText) else {
+            throw StoreError.corruptRow(table: "integrations", detail: "status '\(statusText)' / '\(setupText)'")
+        }
+        let settingsText = try row.decode(column: "settings", as: String.self)
+        return Integration(
+            id: id,
+            workspaceID: try row.decode(column: "workspace_id", as: String.self),
+            status: status,
+            setupStatus: setup,
+            endUserOrganizationName: try row.decode(column: "end_user_organization_name", as: String.self),
+            endUserEmail: try row.decode(column: "end_user_email", as: String?.self),
+            endUserOriginID: try row.decode(column: "end_user_origin_id", as: String?.self),
+            settings: try JSONDecoder().decode([String: JSONValue].self, from: Data(settingsText.utf8)),
+            createdAt: Clock.date(try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Clock.date(try row.decode(column: "updated_at", as: Int64.self))
+        )
+    }
+}

@@ -1,0 +1,67 @@
+import Crypto
+import Foundation
+import JunctionModel
+import SQLKit
+
+/// Junction's persistent state, one method per question the rest of the system asks.
+///
+/// Every query that touches integration data is scoped by integration id, and every integration
+/// lookup by workspace id (architecture rule 6); there is deliberately no method that reads an
+/// integration's data without both.
+public struct Store: Sendable {
+    public let database: Database
+    let secrets: SecretBox
+    /// Set inside a transaction: the one connection every query of this value must use.
+    private let connection: (any SQLDatabase)?
+
+    public init(database: Database, secrets: SecretBox) {
+        self.init(database: database, secrets: secrets, connection: nil)
+    }
+
+    init(database: Database, secrets: SecretBox, connection: (any SQLDatabase)?) {
+        self.database = database
+        self.secrets = secrets
+        self.connection = connection
+    }
+
+    var sql: any SQLDatabase { connection ?? database.sql }
+
+    /// The key that signs page cursors; derived from the secret key so it survives restarts and
+    /// is shared by every instance on one database.
+    public var cursorSigningKey: SymmetricKey { secrets.derivedKey(purpose: "page-cursor") }
+}
+
+/// One page of a keyset-paginated listing.
+public struct KeysetPage<Item: Sendable>: Sendable {
+    public var items: [Item]
+    /// The key of the last item when more follow; pass it back as `after` for the next page.
+    public var nextAfter: String?
+}
+
+/// Keyset ("seek") pagination over one unique, indexed key column: the next page starts strictly
+/// after the last key seen, so page 400 costs what page 1 costs (architecture rule 7) and rows
+/// written between two page reads neither repeat nor shift the pages.
+enum Keyset {
+    static func page<Item: Sendable>(
+        _ query: SQLSelectBuilder,
+        keyColumn: String,
+        after: String?,
+        limit: Int,
+        decode: (any SQLRow) throws -> (key: String, item: Item)
+    ) async throws -> KeysetPage<Item> {
+        precondition(limit > 0, "page size must be positive")
+        if let after {
+            query.where(SQLColumn(keyColumn), .greaterThan, SQLBind(after))
+        }
+        // One row more than asked tells whether another page follows without a COUNT.
+        let rows = try await query.orderBy(keyColumn, .ascending).limit(limit + 1).all()
+        var items: [Item] = []
+        var lastKey: String?
+        for row in rows.prefix(limit) {
+            let (key, item) = try decode(row)
+            items.append(item)
+            lastKey = key
+        }
+        return KeysetPage(items: items, nextAfter: rows.count > limit ? lastKey : nil)
+    }
+}
