@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import JunctionServer
+import Logging
+
+/// Options every subcommand that opens the store shares. Each flag overrides its environment
+/// variable, which overrides the default.
+struct StoreOptions: ParsableArguments {
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Folder for the SQLite file and the secret key file. Env JUNCTION_DATA_DIR. Default: .junction")
+    var dataDirectory: String?
+
+    @Option(help: "postgres://… or sqlite://PATH. Env JUNCTION_DATABASE_URL. Default: <data-dir>/junction.sqlite")
+    var databaseURL: String?
+
+    @Option(
+        help:
+            "File holding the 32-byte secret key that encrypts credentials; created on first start. Env JUNCTION_SECRET_KEY_FILE (or the key itself in JUNCTION_SECRET_KEY). Default: <data-dir>/secret.key"
+    )
+    var secretKeyFile: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. Env JUNCTION_LOG_LEVEL. Default: info")
+    var logLevel: String?
+
+    func configuration() throws -> JunctionConfiguration {
+        do {
+            var configuration = try JunctionConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+            if let dataDirectory { configuration.dataDirectory = dataDirectory }
+            if let databaseURL { configuration.databaseURL = databaseURL }
+            if let secretKeyFile { configuration.secretKeyFile = secretKeyFile }
+            if let logLevel {
+                configuration.logLevel = try JunctionConfiguration.parseLogLevel(logLevel, source: "--log-level")
+            }
+            return configuration
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+/// Sends log lines to standard error at the configured level, once per process.
+func bootstrapLogging(level: Logger.Level) -> Logger {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+    var logger = Logger(label: "junction")
+    logger.logLevel = level
+    return logger
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import JunctionServer
+
+/// The `junction` executable: argument parsing only; everything else lives in the libraries.
+@main
+struct JunctionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "junction",
+        abstract: "Self-hosted unified ATS API with a Personio connector, wire-compatible with Kombo.",
+        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import JunctionServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Junction API server (the default command)."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Address to listen on. Env JUNCTION_HOST. Default: 127.0.0.1")
+    var host: String?
+
+    @Option(help: "Port to listen on. Env PORT or JUNCTION_PORT. Default: 8080")
+    var port: Int?
+
+    @Option(help: "Largest accepted request body in bytes. Env JUNCTION_MAX_BODY_BYTES. Default: 33554432 (32 MiB)")
+    var maxBodyBytes: Int?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Apply pending database migrations on start. Env JUNCTION_AUTO_MIGRATE. Default: on")
+    var autoMigrate: Bool?
+
+    func run() async throws {
+        var configuration = try store.configuration()
+        if let host { configuration.host = host }
+        if let port {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+            configuration.port = port
+        }
+        if let maxBodyBytes {
+            guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+            configuration.maxBodyBytes = maxBodyBytes
+        }
+        if let autoMigrate { configuration.autoMigrate = autoMigrate }
+
+        let logger = bootstrapLogging(level: configuration.logLevel)
+        try await runServer(configuration, logger: logger)
+    }
+}

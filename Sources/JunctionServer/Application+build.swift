@@ -1,0 +1,139 @@
+import Foundation
+import Hummingbird
+import JunctionModel
+import JunctionStore
+import Logging
+import ServiceLifecycle
+
+/// The long-lived parts a Junction process is built from, opened once by `JunctionRuntime.open`.
+public struct JunctionRuntime: Sendable {
+    public let configuration: JunctionConfiguration
+    public let database: Database
+    public let store: Store
+    public let bootstrap: BootstrapOutcome
+
+    /// Opens the database, brings its schema up to date (or checks it is), loads the secret key
+    /// and prepares a first start. `announce` receives the lines a person must see (a new key).
+    public static func open(
+        _ configuration: JunctionConfiguration,
+        logger: Logger,
+        announce: @Sendable (String) -> Void = { line in
+            // Unbuffered: the banner must reach a log file or pipe even if the process is killed.
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+    ) async throws -> JunctionRuntime {
+        let location = try configuration.databaseLocation
+        let secrets =
+            if let secretKey = configuration.secretKey {
+                try SecretBox(encodedKey: secretKey)
+            } else {
+                try SecretBox.loadOrCreate(keyFile: configuration.resolvedSecretKeyFile)
+            }
+        logger.info("opening database", metadata: ["database": "\(location)"])
+        let database = try await Database.open(location, logger: logger)
+        do {
+            let migrator = Migrator(database: database, logger: logger)
+            if configuration.autoMigrate {
+                try await migrator.migrate()
+            } else if try await migrator.appliedVersions().count < Migrator.all.count {
+                throw StoreError.configuration(
+                    "the database schema is out of date and JUNCTION_AUTO_MIGRATE is false; run `junction migrate` first"
+                )
+            }
+            let store = Store(database: database, secrets: secrets)
+            let bootstrap = try await store.bootstrap(configuredKey: configuration.apiKey)
+            announceBootstrap(bootstrap, announce: announce, logger: logger)
+            return JunctionRuntime(configuration: configuration, database: database, store: store, bootstrap: bootstrap)
+        } catch {
+            try? await database.close()
+            throw error
+        }
+    }
+
+    private static func announceBootstrap(
+        _ outcome: BootstrapOutcome, announce: @Sendable (String) -> Void, logger: Logger
+    ) {
+        switch outcome.key {
+        case .generated(let plaintext, _):
+            let rule = String(repeating: "─", count: 72)
+            announce(
+                """
+                \(rule)
+                  Junction created workspace \(outcome.workspace.id) and its first API key:
+
+                      \(plaintext)
+
+                  It is shown only this once; Junction keeps only its hash.
+                  Send it as the header  Authorization: Bearer <key>
+                  Manage keys with  junction keys list | create | revoke
+                \(rule)
+                """)
+        case .registered(let key):
+            logger.notice(
+                "registered JUNCTION_API_KEY",
+                metadata: ["key_prefix": "\(key.prefix)", "workspace": "\(key.workspaceID)"])
+        case .revoked(let key):
+            logger.warning(
+                "JUNCTION_API_KEY was revoked earlier and stays revoked; requests with it are refused",
+                metadata: ["key_prefix": "\(key.prefix)"])
+        case .alreadyRegistered, .none:
+            break
+        }
+    }
+}
+
+/// Opens everything and serves until SIGTERM or SIGINT, then shuts down gracefully.
+public func runServer(_ configuration: JunctionConfiguration, logger: Logger) async throws {
+    let runtime = try await JunctionRuntime.open(configuration, logger: logger)
+    let app = buildApplication(runtime: runtime, logger: logger)
+    try await app.runService()
+}
+
+/// The one composition root of the HTTP server: every controller gets its dependencies here.
+public func buildApplication(runtime: JunctionRuntime, logger: Logger) -> some ApplicationProtocol {
+    let router = buildRouter(runtime: runtime)
+    var app = Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(runtime.configuration.host, port: runtime.configuration.port),
+            serverName: "Junction"
+        ),
+        logger: logger
+    )
+    app.addServices(DatabaseService(database: runtime.database))
+    return app
+}
+
+/// The routes and middleware, separate from the server so tests can drive them in process.
+public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
+    let configuration = runtime.configuration
+    let router = Router(context: AppRequestContext.self)
+    // Middleware first: routes capture the middleware added before them, and the not-found
+    // responder is built with all of it, so unknown routes get the envelope too.
+    router.add(middleware: ErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
+
+    HealthController(database: runtime.database).addRoutes(to: router)
+
+    let api = router.group("v1").add(middleware: APIKeyMiddleware(verifier: runtime.store))
+    GeneralController().addRoutes(to: api)
+    JobsController(
+        gate: IntegrationGate(directory: runtime.store),
+        jobs: runtime.store,
+        cursors: PageCursor(key: runtime.store.cursorSigningKey)
+    ).addRoutes(to: api)
+    return router
+}
+
+extension Store: APIKeyVerifier {}
+
+/// Closes the database pool after the server has stopped taking requests.
+struct DatabaseService: Service {
+    let database: Database
+
+    func run() async throws {
+        // Returns when shutdown begins (or the task is cancelled); either way, close the pool.
+        try? await gracefulShutdown()
+        try await database.close()
+    }
+}

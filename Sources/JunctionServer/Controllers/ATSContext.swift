@@ -1,0 +1,47 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JunctionModel
+import JunctionStore
+
+/// Finds integrations of a workspace.
+public protocol IntegrationDirectory: Sendable {
+    /// The integration if it exists and belongs to `workspaceID`, nil otherwise.
+    func integration(id: String, workspaceID: String) async throws -> Integration?
+}
+
+extension Store: IntegrationDirectory {}
+
+/// The checks every `/v1/ats/*` request passes before it reads data: which integration, owned by
+/// the caller, enabled, and done with its first sync.
+struct IntegrationGate: Sendable {
+    let directory: any IntegrationDirectory
+
+    func readableIntegration(_ request: Request, context: AppRequestContext) async throws -> Integration {
+        let workspaceID = try context.requireWorkspace()
+        guard let header = request.headers[.integrationID], !header.isEmpty else {
+            throw APIError.invalidInput(
+                "Missing header 'X-Integration-Id': every /ats endpoint needs the id of the integration to read, "
+                    + "like personio:CBNMt7dSNCzBdnRTx87dev4E.")
+        }
+        // Another workspace's integration answers exactly like one that does not exist.
+        guard let integration = try await directory.integration(id: header, workspaceID: workspaceID) else {
+            throw APIError(.integrationNotFound, "No integration '\(header)' exists for this API key's workspace.")
+        }
+        if integration.status == .inactive {
+            throw APIError(
+                .integrationInactive,
+                "Integration '\(header)' is disabled. Enable it with PUT /v1/integrations/\(header)/enabled.")
+        }
+        guard integration.setupStatus == .completed else {
+            throw APIError(
+                .setupSyncPending,
+                "Integration '\(header)' has not finished its first sync yet; its data can be read once it has.")
+        }
+        return integration
+    }
+}
+
+extension HTTPField.Name {
+    static let integrationID = HTTPField.Name("X-Integration-Id")!
+}

@@ -1,0 +1,119 @@
+import Foundation
+import JunctionStore
+import Logging
+
+/// Every setting of a Junction process. Each has a default, an environment variable, and (except
+/// the two secrets) a command-line flag; the README lists them all.
+public struct JunctionConfiguration: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Folder for the default SQLite file and the generated secret key file.
+    public var dataDirectory = ".junction"
+    /// `postgres://…`, `sqlite://PATH` or a file path; nil means `<dataDirectory>/junction.sqlite`.
+    public var databaseURL: String?
+    /// The 32-byte secret key, base64 or hex. Environment only: a flag would show in `ps`.
+    public var secretKey: String?
+    /// Where the secret key is kept when `secretKey` is not set; nil means `<dataDirectory>/secret.key`.
+    public var secretKeyFile: String?
+    /// A key to register on start (environment only, like every secret).
+    public var apiKey: String?
+    public var logLevel: Logger.Level = .info
+    public var maxBodyBytes = 32 * 1024 * 1024
+    /// Apply pending migrations on start; with false, start refuses an out-of-date schema.
+    public var autoMigrate = true
+
+    public init() {}
+
+    public var databaseLocation: DatabaseLocation {
+        get throws {
+            try DatabaseLocation.parse(
+                databaseURL ?? (dataDirectory as NSString).appendingPathComponent("junction.sqlite"))
+        }
+    }
+
+    public var resolvedSecretKeyFile: String {
+        secretKeyFile ?? (dataDirectory as NSString).appendingPathComponent("secret.key")
+    }
+
+    /// The settings' environment variables, with what each sets; the CLI's help shows these.
+    public static let environmentVariables: [(name: String, meaning: String)] = [
+        ("JUNCTION_HOST", "address to listen on"),
+        ("PORT / JUNCTION_PORT", "port to listen on"),
+        ("JUNCTION_DATA_DIR", "folder for the SQLite file and the secret key file"),
+        ("JUNCTION_DATABASE_URL", "postgres://… or sqlite://PATH"),
+        ("JUNCTION_SECRET_KEY", "32-byte key (base64 or hex) that encrypts credentials"),
+        ("JUNCTION_SECRET_KEY_FILE", "file holding that key, created on first start"),
+        ("JUNCTION_API_KEY", "API key to register on start"),
+        ("JUNCTION_LOG_LEVEL", "trace, debug, info, notice, warning, error, critical"),
+        ("JUNCTION_MAX_BODY_BYTES", "largest accepted request body"),
+        ("JUNCTION_AUTO_MIGRATE", "true or false: apply migrations on start"),
+    ]
+
+    /// Reads the settings' environment variables over the defaults. Invalid values are errors
+    /// that name the variable, never silently replaced by a default.
+    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError)
+        -> JunctionConfiguration
+    {
+        var configuration = JunctionConfiguration()
+        func value(_ name: String) -> String? {
+            environment[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        }
+        if let host = value("JUNCTION_HOST") { configuration.host = host }
+        if let port = value("JUNCTION_PORT") ?? value("PORT") {
+            configuration.port = try parsePort(
+                port, source: environment["JUNCTION_PORT"] != nil ? "JUNCTION_PORT" : "PORT")
+        }
+        if let directory = value("JUNCTION_DATA_DIR") { configuration.dataDirectory = directory }
+        configuration.databaseURL = value("JUNCTION_DATABASE_URL")
+        configuration.secretKey = value("JUNCTION_SECRET_KEY")
+        configuration.secretKeyFile = value("JUNCTION_SECRET_KEY_FILE")
+        configuration.apiKey = value("JUNCTION_API_KEY")
+        if let level = value("JUNCTION_LOG_LEVEL") {
+            configuration.logLevel = try parseLogLevel(level, source: "JUNCTION_LOG_LEVEL")
+        }
+        if let bytes = value("JUNCTION_MAX_BODY_BYTES") {
+            configuration.maxBodyBytes = try parseByteCount(bytes, source: "JUNCTION_MAX_BODY_BYTES")
+        }
+        if let flag = value("JUNCTION_AUTO_MIGRATE") {
+            configuration.autoMigrate = try parseBool(flag, source: "JUNCTION_AUTO_MIGRATE")
+        }
+        return configuration
+    }
+
+    public static func parsePort(_ text: String, source: String) throws(ConfigurationError) -> Int {
+        guard let port = Int(text), (0...65535).contains(port) else {
+            throw ConfigurationError("\(source) must be a port number from 0 to 65535, not '\(text)'")
+        }
+        return port
+    }
+
+    public static func parseLogLevel(_ text: String, source: String) throws(ConfigurationError) -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigurationError("\(source) must be one of \(names), not '\(text)'")
+        }
+        return level
+    }
+
+    public static func parseByteCount(_ text: String, source: String) throws(ConfigurationError) -> Int {
+        guard let bytes = Int(text), bytes >= 1024 else {
+            throw ConfigurationError("\(source) must be a whole number of bytes, at least 1024, not '\(text)'")
+        }
+        return bytes
+    }
+
+    static func parseBool(_ text: String, source: String) throws(ConfigurationError) -> Bool {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigurationError("\(source) must be true or false, not '\(text)'")
+        }
+    }
+}
+
+/// A setting with an unusable value; the message names the setting.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

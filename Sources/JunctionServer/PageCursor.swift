@@ -1,0 +1,63 @@
+import Crypto
+import Foundation
+import JunctionModel
+
+/// The opaque `cursor` of list endpoints: a keyset position, bound to the query that produced it
+/// and signed, so a client can neither forge a position nor reuse a cursor with other filters.
+///
+/// Format: `base64url(payload) "." base64url(HMAC-SHA256(key, payload)[0..<16])`, where payload is
+/// `v1\n<query fingerprint>\n<after key>`.
+struct PageCursor: Sendable {
+    let key: SymmetricKey
+
+    func encode(after: String, fingerprint: String) -> String {
+        let payload = Data("v1\n\(fingerprint)\n\(after)".utf8)
+        return Self.base64URL(payload) + "." + Self.base64URL(signature(payload))
+    }
+
+    /// The `after` key inside `cursor`, or an error naming the `cursor` parameter.
+    func decode(_ cursor: String, fingerprint: String) throws(APIError) -> String {
+        let invalid = APIError.invalidInput(
+            "Query parameter 'cursor' is not a cursor this server issued for this query; "
+                + "pass data.next unchanged, with the same filters and page_size.")
+        let parts = cursor.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let payload = Self.data(base64URL: parts[0]),
+            let tag = Self.data(base64URL: parts[1]),
+            Self.constantTimeEqual(tag, signature(payload))
+        else { throw invalid }
+        let fields = String(decoding: payload, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard fields.count == 3, fields[0] == "v1", fields[1] == fingerprint, !fields[2].isEmpty else {
+            throw invalid
+        }
+        return String(fields[2])
+    }
+
+    /// A stable digest of everything that shapes a listing except the cursor itself.
+    static func fingerprint(model: String, integrationID: String, parameters: [(String, String)]) -> String {
+        let canonical = ([model, integrationID] + parameters.sorted { $0 < $1 }.map { "\($0)=\($1)" })
+            .joined(separator: "\u{1F}")
+        return base64URL(Data(SHA256.hash(data: Data(canonical.utf8)).prefix(12)))
+    }
+
+    private func signature(_ payload: Data) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: payload, using: key)).prefix(16)
+    }
+
+    /// Compares in time independent of where the first difference is, so response timing
+    /// does not leak how much of a forged tag was right.
+    static func constantTimeEqual(_ lhs: Data, _ rhs: Data) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        return zip(lhs, rhs).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func data(base64URL text: Substring) -> Data? {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        return Data(base64Encoded: base64)
+    }
+}
