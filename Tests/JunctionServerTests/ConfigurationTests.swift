@@ -1,0 +1,69 @@
+import JunctionServer
+import Logging
+import Testing
+
+@Suite("Configuration from the environment")
+struct ConfigurationTests {
+    @Test("with nothing set, the documented defaults apply")
+    func defaults() throws {
+        let configuration = try JunctionConfiguration.fromEnvironment([:])
+
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 8080)
+        #expect(configuration.dataDirectory == ".junction")
+        #expect(try configuration.databaseLocation == .sqlite(path: ".junction/junction.sqlite"))
+        #expect(configuration.resolvedSecretKeyFile == ".junction/secret.key")
+        #expect(configuration.logLevel == .info)
+        #expect(configuration.maxBodyBytes == 33_554_432)
+        #expect(configuration.autoMigrate)
+    }
+
+    @Test("every variable is read")
+    func readsVariables() throws {
+        let configuration = try JunctionConfiguration.fromEnvironment([
+            "JUNCTION_HOST": "0.0.0.0", "PORT": "9000", "JUNCTION_DATA_DIR": "/var/lib/junction",
+            "JUNCTION_DATABASE_URL": "postgres://u:p@db:5432/junction", "JUNCTION_SECRET_KEY": "k",
+            "JUNCTION_SECRET_KEY_FILE": "/run/key", "JUNCTION_API_KEY": "a", "JUNCTION_LOG_LEVEL": "DEBUG",
+            "JUNCTION_MAX_BODY_BYTES": "2048", "JUNCTION_AUTO_MIGRATE": "false",
+        ])
+
+        #expect(configuration.host == "0.0.0.0")
+        #expect(configuration.port == 9000)
+        #expect(try configuration.databaseLocation == .postgres(url: "postgres://u:p@db:5432/junction"))
+        #expect(configuration.secretKey == "k")
+        #expect(configuration.resolvedSecretKeyFile == "/run/key")
+        #expect(configuration.apiKey == "a")
+        #expect(configuration.logLevel == .debug)
+        #expect(configuration.maxBodyBytes == 2048)
+        #expect(!configuration.autoMigrate)
+    }
+
+    @Test("JUNCTION_PORT wins over PORT")
+    func portPrecedence() throws {
+        #expect(try JunctionConfiguration.fromEnvironment(["PORT": "1", "JUNCTION_PORT": "2"]).port == 2)
+    }
+
+    @Test(
+        "an invalid value is an error that names the variable",
+        arguments: [
+            ("PORT", "http"), ("JUNCTION_PORT", "70000"), ("JUNCTION_LOG_LEVEL", "loud"),
+            ("JUNCTION_MAX_BODY_BYTES", "12"), ("JUNCTION_AUTO_MIGRATE", "maybe"),
+        ])
+    func invalidValues(name: String, value: String) {
+        #expect {
+            try JunctionConfiguration.fromEnvironment([name: value])
+        } throws: { error in
+            (error as? ConfigurationError)?.message.contains(name) == true
+        }
+    }
+
+    @Test("a database URL with an unknown scheme is refused; the password never shows in descriptions")
+    func databaseURLs() throws {
+        var configuration = JunctionConfiguration()
+        configuration.databaseURL = "mysql://db/junction"
+        #expect(throws: (any Error).self) { try configuration.databaseLocation }
+
+        configuration.databaseURL = "postgres://user:hunter2@db:5432/junction"
+        #expect(!(try configuration.databaseLocation.description.contains("hunter2")))
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import JunctionModel
+import JunctionStore
+import JunctionTestSupport
+import Testing
+
+@Suite("Jobs in the store")
+struct JobStoreTests {
+    @Test("keyset pages cover every job once, in id order", arguments: Backend.allCases)
+    func pagesCoverAll(backend: Backend) async throws {
+        try await withFreshDatabase(backend) { database in
+            let seeded = try await SeededStore.make(database)
+            let jobs = sampleJobs(25, integrationID: seeded.integration.id)
+            try await seeded.store.saveJobs(jobs, integrationID: seeded.integration.id.description)
+
+            var pages: [[Job]] = []
+            var after: String?
+            repeat {
+                let page = try await seeded.store.jobs(
+                    integrationID: seeded.integration.id.description, after: after, limit: 10)
+                pages.append(page.items)
+                after = page.nextAfter
+            } while after != nil && pages.count < 10
+
+            #expect(pages.map(\.count) == [10, 10, 5])
+            #expect(pages.flatMap { $0 }.map(\.id) == jobs.map(\.id).sorted())
+            #expect(Set(pages.flatMap { $0 }.map(\.name)) == Set(jobs.map(\.name)))
+        }
+    }
+
+    @Test("changed_at moves only when a job's content changes", arguments: Backend.allCases)
+    func changedAtOnlyOnChange(backend: Backend) async throws {
+        try await withFreshDatabase(backend) { database in
+            let seeded = try await SeededStore.make(database)
+            let integrationID = seeded.integration.id.description
+            var jobs = sampleJobs(3, integrationID: seeded.integration.id)
+            let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+            let t1 = Date(timeIntervalSince1970: 1_700_000_100)
+            let t2 = Date(timeIntervalSince1970: 1_700_000_200)
+
+            let inserted = try await seeded.store.saveJobs(jobs, integrationID: integrationID, now: t0)
+            let repeated = try await seeded.store.saveJobs(jobs, integrationID: integrationID, now: t1)
+            jobs[1].name = "Renamed"
+            let edited = try await seeded.store.saveJobs(jobs, integrationID: integrationID, now: t2)
+            let stored = try await seeded.store.jobs(integrationID: integrationID, limit: 10).items
+
+            #expect(inserted == SaveOutcome(inserted: 3))
+            #expect(repeated == SaveOutcome(unchanged: 3))
+            #expect(edited == SaveOutcome(changed: 1, unchanged: 2))
+            let byRemoteID = Dictionary(uniqueKeysWithValues: stored.map { ($0.remoteID, $0) })
+            #expect(byRemoteID["job-1"]?.changedAt == t0)
+            #expect(byRemoteID["job-2"]?.changedAt == t2)
+            #expect(byRemoteID["job-2"]?.name == "Renamed")
+            #expect(byRemoteID["job-3"]?.changedAt == t0)
+        }
+    }
+
+    @Test("deleted jobs are hidden unless asked for, and come back when seen again", arguments: Backend.allCases)
+    func deletion(backend: Backend) async throws {
+        try await withFreshDatabase(backend) { database in
+            let seeded = try await SeededStore.make(database)
+            let integrationID = seeded.integration.id.description
+            let jobs = sampleJobs(3, integrationID: seeded.integration.id)
+            let deletedAt = Date(timeIntervalSince1970: 1_700_000_000)
+            try await seeded.store.saveJobs(jobs, integrationID: integrationID)
+
+            try await seeded.store.markJobsDeleted(ids: [jobs[0].id], integrationID: integrationID, now: deletedAt)
+            let visible = try await seeded.store.jobs(integrationID: integrationID, limit: 10).items
+            let all = try await seeded.store.jobs(integrationID: integrationID, limit: 10, includeDeleted: true).items
+            let reappeared = try await seeded.store.saveJobs([jobs[0]], integrationID: integrationID)
+            let afterReappearing = try await seeded.store.jobs(integrationID: integrationID, limit: 10).items
+
+            #expect(Set(visible.map(\.id)) == Set([jobs[1].id, jobs[2].id]))
+            #expect(all.count == 3)
+            #expect(all.first { $0.id == jobs[0].id }?.remoteDeletedAt == deletedAt)
+            #expect(reappeared == SaveOutcome(changed: 1))
+            #expect(afterReappearing.count == 3)
+            #expect(afterReappearing.allSatisfy { $0.remoteDeletedAt == nil })
+        }
+    }
+
+    @Test("one integration's jobs never appear in another's listing", arguments: Backend.allCases)
+    func scopedByIntegration(backend: Backend) async throws {
+        try await withFreshDatabase(backend) { database in
+            let seeded = try await SeededStore.make(database)
+            let other = Integration(
+                id: IntegrationID(tool: .personio), workspaceID: seeded.workspace.id, endUserOrganizationName: "Other")
+            try await seeded.store.createIntegration(other, credentials: Data("{}".utf8))
+            try await seeded.store.saveJobs(
+                sampleJobs(4, integrationID: seeded.integration.id), integrationID: seeded.integration.id.description)
+            try await seeded.store.saveJobs(
+                sampleJobs(2, integrationID: other.id), integrationID: other.id.description)
+
+            let mine = try await seeded.store.jobs(integrationID: seeded.integration.id.description, limit: 100).items
+            let theirs = try await seeded.store.jobs(integrationID: other.id.description, limit: 100).items
+
+            #expect(mine.count == 4)
+            #expect(theirs.count == 2)
+            #expect(Set(mine.map(\.id)).isDisjoint(with: theirs.map(\.id)))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import JunctionStore
+import Logging
+import SQLKit
+import Testing
+
+/// The two SQL backends every store test runs against.
+public enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    public var testDescription: String { rawValue }
+}
+
+/// A logger that stays quiet: tests assert on behaviour, not on log lines.
+public let quietLogger = Logger(label: "junction.test") { _ in SwiftLogNoOpLogHandler() }
+
+/// Where a fresh, empty database for one test lives.
+///
+/// SQLite: a new file in a new temporary folder. PostgreSQL: a new database on the server named
+/// by `JUNCTION_TEST_POSTGRES_URL` (scripts/test starts one); without that variable the test
+/// fails and says so, rather than silently testing only SQLite.
+public func freshDatabaseLocation(_ backend: Backend) async throws -> DatabaseLocation {
+    switch backend {
+    case .sqlite:
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("junction-test-\(UUID().uuidString)")
+        return .sqlite(path: folder.appendingPathComponent("junction.sqlite").path)
+    case .postgres:
+        guard let adminURL = ProcessInfo.processInfo.environment["JUNCTION_TEST_POSTGRES_URL"], !adminURL.isEmpty else {
+            Issue.record(
+                "JUNCTION_TEST_POSTGRES_URL is not set: run the suite with scripts/test, which starts PostgreSQL")
+            throw TestSetupError.postgresUnavailable
+        }
+        let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+        let admin = try await Database.open(
+            .postgres(url: adminURL), logger: quietLogger, maxConnectionsPerEventLoop: 1)
+        do {
+            try await admin.sql.raw("CREATE DATABASE \(unsafeRaw: String(name))").run()
+        } catch {
+            try? await admin.close()
+            throw error
+        }
+        try await admin.close()
+        guard var components = URLComponents(string: adminURL) else { throw TestSetupError.postgresUnavailable }
+        components.path = "/" + name
+        return .postgres(url: components.string!)
+    }
+}
+
+/// Opens a fresh database for `backend`, migrated unless told otherwise, runs `body`, closes it.
+public func withFreshDatabase<Result>(
+    _ backend: Backend, migrated: Bool = true, _ body: (Database) async throws -> Result
+) async throws -> Result {
+    let database = try await Database.open(try await freshDatabaseLocation(backend), logger: quietLogger)
+    do {
+        if migrated { try await Migrator(database: database, logger: quietLogger).migrate() }
+        let result = try await body(database)
+        try await database.close()
+        return result
+    } catch {
+        try? await database.close()
+        throw error
+    }
+}
+
+public enum TestSetupError: Error { case postgresUnavailable }
+
+/// Opens `count` separate pools on one location, as separate processes would have, runs `body`,
+/// and closes them all whether or not `body` throws.
+public func withSeparatePools<Result>(
+    _ count: Int, on location: DatabaseLocation, _ body: ([Database]) async throws -> Result
+) async throws -> Result {
+    var databases: [Database] = []
+    do {
+        for _ in 0..<count { databases.append(try await Database.open(location, logger: quietLogger)) }
+        let result = try await body(databases)
+        for database in databases { try await database.close() }
+        return result
+    } catch {
+        for database in databases { try? await database.close() }
+        throw error
+    }
+}

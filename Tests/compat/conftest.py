@@ -1,0 +1,90 @@
+"""Runs a real `junction serve` for the official Kombo SDK to talk to.
+
+Each backend (SQLite file, PostgreSQL database) gets its own server process on a free loopback
+port, with a known API key registered through JUNCTION_API_KEY.
+"""
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _create_postgres_database(admin_url: str) -> str:
+    name = "compat_" + secrets.token_hex(6)
+    parsed = urllib.parse.urlsplit(admin_url)
+    psql = shutil.which("psql")
+    assert psql, "psql is needed to create the test database (Debian package postgresql-client)"
+    subprocess.run(
+        [psql, "-h", parsed.hostname, "-p", str(parsed.port), "-U", parsed.username, "-d", "postgres",
+         "-v", "ON_ERROR_STOP=1", "-q", "-c", f"CREATE DATABASE {name}"],
+        check=True,
+    )
+    return urllib.parse.urlunsplit(parsed._replace(path="/" + name))
+
+
+class JunctionServer:
+    def __init__(self, database_url: str | None):
+        binary = os.environ.get("JUNCTION_BIN")
+        assert binary and os.path.exists(binary), "set JUNCTION_BIN to the built junction executable (scripts/test does)"
+        self.data_dir = tempfile.mkdtemp(prefix="junction-compat-")
+        self.port = _free_port()
+        self.api_key = "jk_compat_" + secrets.token_urlsafe(24)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("JUNCTION_")}
+        env.update(JUNCTION_DATA_DIR=self.data_dir, JUNCTION_API_KEY=self.api_key, JUNCTION_LOG_LEVEL="warning")
+        if database_url:
+            env["JUNCTION_DATABASE_URL"] = database_url
+        self.log = open(os.path.join(self.data_dir, "server.log"), "w+")
+        self.process = subprocess.Popen(
+            [binary, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._wait_until_healthy()
+
+    def _wait_until_healthy(self):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(self.base_url + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.1)
+        self.log.seek(0)
+        raise AssertionError("junction serve did not become healthy:\n" + self.log.read())
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def junction(request):
+    if request.param == "postgres":
+        admin_url = os.environ.get("JUNCTION_TEST_POSTGRES_URL")
+        assert admin_url, "set JUNCTION_TEST_POSTGRES_URL to a PostgreSQL server URL (scripts/test does)"
+        server = JunctionServer(_create_postgres_database(admin_url))
+    else:
+        server = JunctionServer(None)
+    yield server
+    server.stop()

@@ -1,0 +1,59 @@
+"""The official Kombo SDK (kombo==1.4.0) against Junction's general endpoints."""
+import json
+import urllib.request
+
+import pytest
+from kombo import Kombo, errors
+
+
+def test_check_api_key_returns_the_workspace_id(junction):
+    # The expected id comes from a raw HTTP call, not from the SDK under test.
+    request = urllib.request.Request(
+        junction.base_url + "/v1/check-api-key", headers={"Authorization": f"Bearer {junction.api_key}"}
+    )
+    with urllib.request.urlopen(request) as response:
+        raw = json.load(response)
+    assert raw["status"] == "success"
+    expected = raw["data"]["environment_id"]
+    assert len(expected) == 24
+
+    sdk = Kombo(api_key=junction.api_key, server_url=junction.base_url + "/v1")
+    result = sdk.general.check_api_key()
+
+    assert result.data.environment_id == expected
+
+
+def test_wrong_key_raises_the_typed_authentication_error(junction):
+    sdk = Kombo(api_key="jk_this_key_does_not_exist_000000", server_url=junction.base_url + "/v1")
+
+    with pytest.raises(errors.KomboGeneralError) as raised:
+        sdk.general.check_api_key()
+
+    assert raised.value.status_code == 401
+    assert raised.value.data.error.code == "PLATFORM.AUTHENTICATION_INVALID"
+    assert "API key" in raised.value.data.error.message
+
+
+def test_jobs_without_integration_header_raises_the_typed_ats_error(junction):
+    sdk = Kombo(api_key=junction.api_key, server_url=junction.base_url + "/v1")
+
+    with pytest.raises(errors.KomboAtsError) as raised:
+        sdk.ats.get_jobs()
+
+    assert raised.value.status_code == 400
+    assert raised.value.data.error.code == "PLATFORM.INPUT_INVALID"
+    assert "X-Integration-Id" in raised.value.data.error.message
+
+
+def test_unknown_integration_raises_integration_not_found(junction):
+    sdk = Kombo(
+        api_key=junction.api_key,
+        server_url=junction.base_url + "/v1",
+        integration_id="personio:CBNMt7dSNCzBdnRTx87dev4E",
+    )
+
+    with pytest.raises(errors.KomboAtsError) as raised:
+        sdk.ats.get_jobs()
+
+    assert raised.value.status_code == 404
+    assert raised.value.data.error.code == "PLATFORM.INTEGRATION_NOT_FOUND"
