@@ -1,0 +1,63 @@
+import Foundation
+import JunctionServer
+import JunctionStore
+import JunctionTestSupport
+import Testing
+
+@Suite("Opening a Junction runtime")
+struct RuntimeTests {
+    static func configuration() -> JunctionConfiguration {
+        var configuration = JunctionConfiguration()
+        configuration.dataDirectory =
+            FileManager.default.temporaryDirectory
+            .appendingPathComponent("junction-runtime-\(UUID().uuidString)").path
+        return configuration
+    }
+
+    @Test("an empty database announces its first key once, and that key authenticates")
+    func announcesFirstKey() async throws {
+        let configuration = Self.configuration()
+        let lines = LineCollector()
+
+        let first = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: lines.append)
+        let printed = lines.all.joined(separator: "\n")
+        let key = try #require(printed.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("jk_") })
+        let workspace = try await first.store.authenticate(apiKey: String(key))
+        try await first.database.close()
+        let second = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: lines.append)
+        try await second.database.close()
+
+        #expect(workspace == first.bootstrap.workspace.id)
+        #expect(lines.all.count == 1, "a restart must not print a key again")
+    }
+
+    @Test("with auto-migrate off, an unmigrated database is refused with the command that fixes it")
+    func refusesUnmigrated() async throws {
+        var configuration = Self.configuration()
+        configuration.autoMigrate = false
+
+        await #expect {
+            try await JunctionRuntime.open(configuration, logger: quietLogger, announce: { _ in })
+        } throws: { error in
+            "\(error)".contains("junction migrate")
+        }
+    }
+}
+
+/// Collects announced lines from any thread.
+final class LineCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines
+    }
+
+    @Sendable func append(_ line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        lines.append(line)
+    }
+}
