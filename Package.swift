@@ -47,6 +47,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A faithful local Personio. It emulates Personio and knows nothing of Junction.
+        .target(
+            name: "PersonioSandbox",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "JunctionServer",
             dependencies: [
@@ -67,7 +78,9 @@ let package = Package(
                 "JunctionModel",
                 "JunctionStore",
                 "JunctionServer",
+                "PersonioSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -96,6 +109,15 @@ let package = Package(
                 "JunctionTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "PersonioSandboxTests",
+            dependencies: [
+                "PersonioSandbox",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: testSwiftSettings
         ),

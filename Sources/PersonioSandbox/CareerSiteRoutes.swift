@@ -1,0 +1,117 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The public career site (§1): `GET|HEAD /xml?language=…` and the job pages.
+struct CareerSiteRoutes {
+    let account: SandboxAccount
+
+    static let languages: Set<String> = ["de", "en", "fr", "es", "nl", "it", "pt"]
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("xml") { request, _ in try await feed(request, includeBody: true) }
+        router.head("xml") { request, _ in try await feed(request, includeBody: false) }
+        router.get("job/:id") { request, context -> Response in
+            let language = request.uri.queryParameters.get("language") ?? "de"
+            guard let id = context.parameters.get("id").flatMap(Int.init),
+                let job = await account.publishedJobs().first(where: { $0.id == id })
+            else {
+                return Response(
+                    status: .notFound, headers: [.contentType: "text/html; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: "<h1>Not found</h1>")))
+            }
+            let title = Self.escape(job.name[language] ?? job.name["de"] ?? "")
+            let sections = (job.descriptions[language] ?? job.descriptions["de"] ?? [])
+                .map { "<h2>\(Self.escape($0.name))</h2>\($0.html)" }.joined()
+            let html =
+                "<!doctype html><html><head><meta charset=\"utf-8\"><title>\(title)</title></head><body><h1>\(title)</h1><p>\(Self.escape(job.office))</p>\(sections)<a id=\"apply\" href=\"#apply\">Apply</a></body></html>"
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: html)))
+        }
+    }
+
+    private func feed(_ request: Request, includeBody: Bool) async throws -> Response {
+        guard await account.configuration.xmlFeedEnabled else {
+            return Response(
+                status: .notFound, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "<h1>Not found</h1>")))
+        }
+        // [C] German when `language` is absent; [?] an unsupported language falls back to German too.
+        let requested = request.uri.queryParameters.get("language") ?? "de"
+        let language = Self.languages.contains(requested) ? requested : "de"
+        let jobs = await account.publishedJobs()
+        var headers: HTTPFields = [.contentType: "text/xml; charset=UTF-8"]
+        if let newest = jobs.map(\.updatedAt).max() {
+            headers[.lastModified] = Self.httpDate(newest)
+        }
+        guard includeBody else { return Response(status: .ok, headers: headers) }
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<workzag-jobs>"
+        for job in jobs { xml += await position(job, language: language) }
+        xml += jobs.isEmpty ? "</workzag-jobs>" : "\n</workzag-jobs>\n"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: xml)))
+    }
+
+    private func position(_ job: SandboxJob, language: String) async -> String {
+        // Texts exist in German and English; other languages show the German text.
+        let textLanguage = job.name[language] != nil ? language : "de"
+        var xml = "\n  <position>"
+        func element(_ name: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }  // optional elements are left out when empty
+            xml += "\n    <\(name)>\(Self.escape(value))</\(name)>"
+        }
+        element("id", String(job.id))
+        element("subcompany", job.subcompany)
+        element("office", job.office)
+        if !job.additionalOffices.isEmpty {
+            xml +=
+                "\n    <additionalOffices>"
+                + job.additionalOffices.map { "<office>\(Self.escape($0))</office>" }.joined() + "</additionalOffices>"
+        }
+        element("department", await account.department(id: job.departmentID)?.name)
+        element("recruitingCategory", await account.categoryName(id: job.categoryID))
+        element("name", job.name[textLanguage])
+        let sections = job.descriptions[textLanguage] ?? []
+        if !sections.isEmpty {
+            xml += "\n    <jobDescriptions>"
+            for section in sections {
+                xml +=
+                    "\n      <jobDescription>\n        <name>\(Self.escape(section.name))</name>\n        <value><![CDATA[\n          \(section.html.replacingOccurrences(of: "]]>", with: "]]]]><![CDATA[>"))\n        ]]></value>\n      </jobDescription>"
+            }
+            xml += "\n    </jobDescriptions>"
+        }
+        element("employmentType", job.employmentType)
+        element("seniority", job.seniority)
+        element("schedule", job.schedule)
+        element("yearsOfExperience", job.yearsOfExperience)
+        element("keywords", job.keywords)
+        element("occupation", job.occupation)
+        element("occupationCategory", job.occupationCategory)
+        element("createdAt", Self.feedTimestamp(job.createdAt))
+        if let salary = job.salary {
+            xml +=
+                "\n    <salaryInformation><min>\(salary.min).00</min><max>\(salary.max.map { "\($0).00" } ?? "")</max><currencySymbol>€</currencySymbol><currencyCode>EUR</currencyCode><type>yearly</type></salaryInformation>"
+        }
+        xml += "\n  </position>"
+        return xml
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// `2018-10-22T13:43:47+00:00`, the form every observed feed uses ([C3] §1.2).
+    static func feedTimestamp(_ date: Date) -> String {
+        String(PersonioTime.format(date).dropLast()) + "+00:00"
+    }
+
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+}

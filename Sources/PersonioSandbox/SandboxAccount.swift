@@ -1,0 +1,360 @@
+import Foundation
+
+/// The state of one emulated Personio account: its recruiting data, issued tokens and limits.
+///
+/// An actor: the HTTP routes and (later) the admin API change it concurrently.
+actor SandboxAccount {
+    var configuration: SandboxConfiguration
+    private(set) var categories: [SandboxCategory]
+    private(set) var channels: [SandboxChannel]
+    private(set) var persons: [SandboxPerson]
+    private(set) var attributes: [SandboxAttribute]
+    private(set) var jobs: OrderedCollection<SandboxJob>
+    private(set) var candidates: OrderedCollection<SandboxCandidate>
+    private(set) var applications: OrderedCollection<SandboxApplication>
+    private var candidateByEmail: [String: Int] = [:]
+    private var tokens: [String: IssuedToken] = [:]
+    private var buckets: [String: TokenBucket] = [:]
+
+    struct IssuedToken: Sendable {
+        var clientID: String
+        var scopes: [String]
+        var expiresAt: Date
+    }
+
+    init(configuration: SandboxConfiguration) {
+        self.configuration = configuration
+        let dataset = DataGenerator(configuration: configuration).generate()
+        categories = dataset.categories
+        channels = dataset.channels
+        persons = dataset.persons
+        attributes = dataset.attributes
+        jobs = OrderedCollection(dataset.jobs) { OrderKey(updatedAt: $0.updatedAt, id: $0.id) }
+        candidates = OrderedCollection(dataset.candidates) { OrderKey(updatedAt: $0.updatedAt, id: $0.id) }
+        applications = OrderedCollection(dataset.applications) { OrderKey(updatedAt: $0.updatedAt, id: $0.id) }
+        for candidate in dataset.candidates {
+            if let email = candidate.email { candidateByEmail[email.lowercased()] = candidate.id }
+        }
+    }
+
+    // MARK: - Auth
+
+    enum TokenError: Error, Equatable {
+        case invalidClient
+        case invalidScope(String)
+    }
+
+    /// Issues a token for client credentials; no `scope` means every scope the client has.
+    func issueToken(clientID: String, secret: String, requestedScopes: [String]?, now: Date = Date()) throws(TokenError)
+        -> (token: String, scopes: [String], expiresIn: Int)
+    {
+        guard let client = configuration.clients.first(where: { $0.id == clientID }), client.secret == secret else {
+            throw .invalidClient
+        }
+        let scopes = requestedScopes ?? client.scopes
+        if let missing = scopes.first(where: { !client.scopes.contains($0) }) { throw .invalidScope(missing) }
+        var generator = SystemRandomNumberGenerator()
+        let token = "sbx_" + (0..<4).map { _ in String(generator.next(), radix: 36) }.joined()
+        tokens[token] = IssuedToken(
+            clientID: clientID, scopes: scopes, expiresAt: now.addingTimeInterval(Double(configuration.tokenLifetime)))
+        return (token, scopes, configuration.tokenLifetime)
+    }
+
+    func revoke(token: String) -> Bool { tokens.removeValue(forKey: token) != nil }
+
+    /// The live token's grant, or nil when unknown, revoked or expired.
+    func grant(for token: String, now: Date = Date()) -> IssuedToken? {
+        guard let grant = tokens[token], grant.expiresAt > now else { return nil }
+        return grant
+    }
+
+    // MARK: - Rate limits
+
+    /// Takes one token from `endpoint`'s bucket. Returns the headers to send and whether the
+    /// request may proceed; nil when rate limiting is off.
+    func takeRateLimitToken(endpoint: String, now: Date = Date()) -> (allowed: Bool, headers: [(String, String)])? {
+        guard let limit = configuration.v2RateLimit else { return nil }
+        var bucket = buckets[endpoint] ?? TokenBucket(limit: limit, now: now)
+        let allowed = bucket.take(now: now)
+        buckets[endpoint] = bucket
+        return (
+            allowed,
+            [
+                ("x-ratelimit-replenish-rate", String(limit.replenishPerSecond)),
+                ("x-ratelimit-burst-capacity", String(limit.burstCapacity)),
+                ("x-ratelimit-requested-tokens", "1"),
+                ("x-ratelimit-remaining", String(Int(bucket.tokens))),
+            ]
+        )
+    }
+
+    // MARK: - Reads
+
+    struct Page: Sendable {
+        var items: [JSON]
+        var nextCursor: String?
+    }
+
+    struct Window: Sendable {
+        /// `http://host:port` of the request, for the absolute links Personio writes.
+        var baseURL: String
+        var cursor: OrderKey?
+        var limit: Int
+        var updatedAfter: Int64?
+        var updatedBefore: Int64?
+    }
+
+    func applicationsPage(_ window: Window, candidateEmail: String?) -> Page {
+        if let candidateEmail {
+            // Small by nature: one candidate's applications, filtered and ordered in place.
+            let ids = candidateByEmail[candidateEmail.lowercased()].flatMap { candidates[$0]?.applicationIDs } ?? []
+            let subset = OrderedCollection(ids.compactMap { applications[$0] }) {
+                OrderKey(updatedAt: $0.updatedAt, id: $0.id)
+            }
+            return page(subset, window) { encode(application: $0, baseURL: window.baseURL) }
+        }
+        return page(applications, window) { encode(application: $0, baseURL: window.baseURL) }
+    }
+
+    func candidatesPage(_ window: Window, email: String?) -> Page {
+        if let email {
+            let matches = candidateByEmail[email.lowercased()].flatMap { candidates[$0] }.map { [$0] } ?? []
+            let subset = OrderedCollection(matches) { OrderKey(updatedAt: $0.updatedAt, id: $0.id) }
+            return page(subset, window, encode: encode(candidate:))
+        }
+        return page(candidates, window, encode: encode(candidate:))
+    }
+
+    func jobsPage(_ window: Window) -> Page { page(jobs, window) { encode(job: $0, baseURL: window.baseURL) } }
+
+    func application(id: Int, baseURL: String) -> JSON? {
+        applications[id].map { encode(application: $0, baseURL: baseURL) }
+    }
+    func candidate(id: Int) -> JSON? { candidates[id].map(encode(candidate:)) }
+    func job(id: Int, baseURL: String) -> JSON? { jobs[id].map { encode(job: $0, baseURL: baseURL) } }
+
+    /// An application's stage transitions, latest first; nil for an unknown application.
+    func stageTransitions(applicationID: Int) -> [JSON]? {
+        applications[applicationID].map { application in
+            application.transitions.reversed().map { transition in
+                .object([("stage", encode(stage: transition.stage)), ("entered_at", timestamp(transition.enteredAt))])
+            }
+        }
+    }
+
+    func categoryList() -> [JSON] { categories.map(encode(category:)) }
+    func category(id: Int) -> JSON? { categories.first { $0.id == id }.map(encode(category:)) }
+
+    /// The jobs the career site shows: published ones, oldest first as a feed lists them.
+    func publishedJobs() -> [SandboxJob] {
+        jobs.byID.values.filter(\.published).sorted { $0.id < $1.id }
+    }
+
+    func department(id: Int?) -> Vocabulary.Department? {
+        id.flatMap { id in Vocabulary.departments.first { $0.id == id } }
+    }
+
+    func categoryName(id: Int) -> String? { categories.first { $0.id == id }?.name }
+
+    private func page<Record>(_ collection: OrderedCollection<Record>, _ window: Window, encode: (Record) -> JSON)
+        -> Page
+    {
+        let result = collection.page(
+            after: window.cursor, limit: window.limit, updatedAfter: window.updatedAfter,
+            updatedBefore: window.updatedBefore)
+        let next: String?
+        if result.more {
+            next = result.last?.cursor
+        } else if configuration.emptyPageAfterLast, let last = result.last {
+            next = last.cursor
+        } else {
+            next = nil
+        }
+        return Page(items: result.records.map(encode), nextCursor: next)
+    }
+
+    // MARK: - v2 wire encoding
+
+    func timestamp(_ date: Date) -> JSON {
+        let text = PersonioTime.format(date)
+        return configuration.timestampObjects
+            ? .object([("date-time", .string(text)), ("timezone", .string("Europe/Berlin"))]) : .string(text)
+    }
+
+    func encode(stage: SandboxStage) -> JSON {
+        .object([
+            ("id", stage.id.map { .string(String($0)) } ?? .null), ("kind", .string(stage.kind)),
+            ("name", .string(stage.name)), ("type", .string(stage.isSystem ? "system" : "custom")),
+        ])
+    }
+
+    func encode(hiringTeam: [HiringTeamMember], baseURL: String) -> JSON {
+        .array(
+            hiringTeam.map { member in
+                .object([
+                    (
+                        "person",
+                        .object([
+                            ("id", .string(String(member.personID))),
+                            (
+                                "_meta",
+                                .object([
+                                    (
+                                        "links",
+                                        .object([
+                                            (
+                                                "self",
+                                                .object([("href", .string("\(baseURL)/v2/persons/\(member.personID)"))])
+                                            )
+                                        ])
+                                    )
+                                ])
+                            ),
+                        ])
+                    ),
+                    ("role", .object([("name", .string(member.role))])),
+                ])
+            })
+    }
+
+    func encode(application: SandboxApplication, baseURL: String) -> JSON {
+        let candidate = candidates[application.candidateID]
+        let job = jobs[application.jobID]
+        let channel = application.channelID.flatMap { id in channels.first { $0.id == id } }
+        return .object([
+            ("id", .string(String(application.id))),
+            ("application_date", .string(application.applicationDate)),
+            (
+                "candidate",
+                .object([
+                    ("id", .string(String(application.candidateID))), ("email", .string(candidate?.email)),
+                    ("first_name", .string(candidate?.firstName)), ("last_name", .string(candidate?.lastName)),
+                    ("gender", .string(candidate?.gender)),
+                ])
+            ),
+            ("job", job.map(encodeJobReference) ?? .object([("id", .string(String(application.jobID)))])),
+            ("current_stage", encode(stage: application.currentStage)),
+            (
+                "channel",
+                channel.map { .object([("id", .string(String($0.id))), ("name", .string($0.name))]) } ?? .null
+            ),
+            ("hiring_team", encode(hiringTeam: application.hiringTeam, baseURL: baseURL)),
+            ("is_anonymized", .bool(application.isAnonymized)),
+            ("created_at", timestamp(application.createdAt)),
+            ("updated_at", timestamp(application.updatedAt)),
+        ])
+    }
+
+    private func encodeJobReference(_ job: SandboxJob) -> JSON {
+        .object([
+            ("id", .string(String(job.id))), ("name", .string(job.name["en"])),
+            (
+                "department",
+                department(id: job.departmentID).map {
+                    .object([("id", .string(String($0.id))), ("name", .string($0.name))])
+                } ?? .null
+            ),
+            (
+                "category",
+                .object([("id", .string(String(job.categoryID))), ("name", .string(categoryName(id: job.categoryID)))])
+            ),
+        ])
+    }
+
+    func encode(candidate: SandboxCandidate) -> JSON {
+        .object([
+            ("id", .string(String(candidate.id))),
+            ("first_name", .string(candidate.firstName)), ("last_name", .string(candidate.lastName)),
+            ("email", .string(candidate.email)), ("gender", .string(candidate.gender)),
+            ("phone", .string(candidate.phone)), ("location", .string(candidate.location)),
+            ("birthday", .string(candidate.birthday)), ("linkedin_profile", .string(candidate.linkedinProfile)),
+            ("available_from", .string(candidate.availableFrom)),
+            (
+                "applications",
+                .array(
+                    candidate.applicationIDs.compactMap { applications[$0] }.map {
+                        .object([("id", .string(String($0.id))), ("application_date", .string($0.applicationDate))])
+                    })
+            ),
+            ("is_anonymized", .bool(candidate.isAnonymized)),
+            // [I] Candidates carry plain string timestamps in the consumers' types (§4.1).
+            ("created_at", .string(PersonioTime.format(candidate.createdAt))),
+            ("updated_at", .string(PersonioTime.format(candidate.updatedAt))),
+        ])
+    }
+
+    func encode(job: SandboxJob, baseURL: String) -> JSON {
+        .object([
+            ("id", .string(String(job.id))), ("name", .string(job.name["en"])),
+            (
+                "department",
+                department(id: job.departmentID).map {
+                    .object([("id", .string(String($0.id))), ("name", .string($0.name))])
+                } ?? .null
+            ),
+            (
+                "category",
+                .object([("id", .string(String(job.categoryID))), ("name", .string(categoryName(id: job.categoryID)))])
+            ),
+            ("company", .object([("id", .string(configuration.companyID))])),
+            ("hiring_team", encode(hiringTeam: job.hiringTeam, baseURL: baseURL)),
+            ("created_at", timestamp(job.createdAt)),
+            ("updated_at", timestamp(job.updatedAt)),
+        ])
+    }
+
+    func encode(category: SandboxCategory) -> JSON {
+        .object([
+            ("id", .string(String(category.id))), ("name", .string(category.name)),
+            ("stages", .array(category.stages.map(encode(stage:)))),
+            ("company", .object([("id", .string(configuration.companyID))])),
+        ])
+    }
+}
+
+/// A token bucket as Personio's `x-ratelimit-*` headers describe it.
+struct TokenBucket: Sendable {
+    let limit: SandboxConfiguration.RateLimit
+    var tokens: Double
+    var updatedAt: Date
+
+    init(limit: SandboxConfiguration.RateLimit, now: Date) {
+        self.limit = limit
+        self.tokens = Double(limit.burstCapacity)
+        self.updatedAt = now
+    }
+
+    mutating func take(now: Date) -> Bool {
+        let elapsed = max(0, now.timeIntervalSince(updatedAt))
+        tokens = min(Double(limit.burstCapacity), tokens + elapsed * Double(limit.replenishPerSecond))
+        updatedAt = now
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+}
+
+/// Personio's timestamp text: ISO-8601 in UTC, seconds precision, `Z`.
+enum PersonioTime {
+    static func format(_ date: Date) -> String {
+        let c = Calendar.utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(
+            format: "%04ld-%02ld-%02ldT%02ld:%02ld:%02ldZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    /// Reads a filter value: with `Z` or an offset, or without a zone ([I] some clients send
+    /// `YYYY-MM-DDTHH:mm:ss` only), read as UTC.
+    static func parse(_ text: String) -> Date? {
+        for format in [
+            "yyyy-MM-dd'T'HH:mm:ssXXXXX", "yyyy-MM-dd'T'HH:mm:ss.SSSXXXXX", "yyyy-MM-dd'T'HH:mm:ss",
+            "yyyy-MM-dd'T'HH:mm:ss.SSS", "yyyy-MM-dd",
+        ] {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+}

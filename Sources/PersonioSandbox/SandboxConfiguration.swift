@@ -1,0 +1,73 @@
+import Foundation
+
+/// Everything that shapes a sandbox: its data, its credentials, and the switches for what the
+/// public record leaves uncertain about Personio (`../shared/reference/personio-api.md` §6–7).
+/// Each switch defaults to the reference's suggestion; `docs/personio-sandbox.md` lists them.
+public struct SandboxConfiguration: Sendable {
+    // MARK: Data
+    public var seed: UInt64 = 42
+    public var jobs = 40
+    public var candidates = 400
+    /// Applications per candidate are drawn from 1...3 around this mean (1.5 by default).
+    public var applicationsPerCandidate = 1.5
+    public var persons = 12
+    /// Timestamps of generated data lie within the year before this moment.
+    public var referenceDate = Calendar(identifier: .gregorian).startOfDay(for: Date())
+
+    // MARK: Account and credentials
+    public var companyID = "123456"
+    public var careerSubdomain = "sandbox"
+    public var clients: [Client] = [
+        Client(id: "papi-sandbox-client", secret: "papi-sandbox-secret", scopes: Scope.all),
+        Client(id: "papi-sandbox-persons-only", secret: "papi-sandbox-secret", scopes: [Scope.personsRead]),
+    ]
+    public var recruitingAPIKey = "sandbox-recruiting-api-key"
+    /// Seconds a v2 access token lives ([I]: 86,400).
+    public var tokenLifetime = 86_400
+
+    // MARK: Switches for uncertain behaviour
+    /// [?] A single v2 resource as a bare object (default) or wrapped in `_data`.
+    public var wrapSingleResourceInData = false
+    /// [?] On the last page, leave out `next` (default) or link to one more, empty page.
+    public var emptyPageAfterLast = false
+    /// [?] Missing scope on recruiting reads: 403 (default) or 401 as on `/v2/persons`.
+    public var missingScopeStatus = 403
+    /// [I] v2 timestamps as `{"date-time","timezone"}` objects (default) or plain strings.
+    public var timestampObjects = true
+    /// [?] Per-endpoint token bucket on v2 reads; nil switches rate limiting off.
+    public var v2RateLimit: RateLimit? = RateLimit(replenishPerSecond: 25, burstCapacity: 50)
+
+    // MARK: Feature toggles (admin API can flip them at run time)
+    public var recruitingAPIEnabled = true
+    public var xmlFeedEnabled = true
+
+    public init() {}
+
+    public struct Client: Sendable, Equatable {
+        public var id: String
+        public var secret: String
+        public var scopes: [String]
+
+        public init(id: String, secret: String, scopes: [String]) {
+            self.id = id
+            self.secret = secret
+            self.scopes = scopes
+        }
+    }
+
+    public struct RateLimit: Sendable, Equatable {
+        public var replenishPerSecond: Int
+        public var burstCapacity: Int
+
+        public init(replenishPerSecond: Int, burstCapacity: Int) {
+            self.replenishPerSecond = replenishPerSecond
+            self.burstCapacity = burstCapacity
+        }
+    }
+
+    public enum Scope {
+        public static let recruitingRead = "personio:recruiting:read"
+        public static let personsRead = "personio:persons:read"
+        public static let all = [recruitingRead, personsRead]
+    }
+}
