@@ -21,6 +21,7 @@ public struct PersonioSandbox: Sendable {
         let router = Router()
         AuthRoutes(account: account).add(to: router)
         RecruitingRoutes(account: account).add(to: router)
+        RecruitingWriteRoutes(account: account).add(to: router)
         CareerSiteRoutes(account: account).add(to: router)
         return router
     }

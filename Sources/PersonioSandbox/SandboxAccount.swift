@@ -5,16 +5,22 @@ import Foundation
 /// An actor: the HTTP routes and (later) the admin API change it concurrently.
 actor SandboxAccount {
     var configuration: SandboxConfiguration
-    private(set) var categories: [SandboxCategory]
-    private(set) var channels: [SandboxChannel]
-    private(set) var persons: [SandboxPerson]
-    private(set) var attributes: [SandboxAttribute]
-    private(set) var jobs: OrderedCollection<SandboxJob>
-    private(set) var candidates: OrderedCollection<SandboxCandidate>
-    private(set) var applications: OrderedCollection<SandboxApplication>
-    private var candidateByEmail: [String: Int] = [:]
-    private var tokens: [String: IssuedToken] = [:]
-    private var buckets: [String: TokenBucket] = [:]
+    var categories: [SandboxCategory]
+    var channels: [SandboxChannel]
+    var persons: [SandboxPerson]
+    var attributes: [SandboxAttribute]
+    var jobs: OrderedCollection<SandboxJob>
+    var candidates: OrderedCollection<SandboxCandidate>
+    var applications: OrderedCollection<SandboxApplication>
+    var candidateByEmail: [String: Int] = [:]
+    var tokens: [String: IssuedToken] = [:]
+    var buckets: [String: TokenBucket] = [:]
+    /// Uploaded documents by uuid, until an application references them.
+    var documents: [String: UploadedDocument] = [:]
+    /// The current window of the v1 write limit.
+    var v1Window: (start: Date, count: Int) = (.distantPast, 0)
+    /// Application tags the account knows; v1 writes add unknown ones.
+    var knownTags: [String] = Vocabulary.tags
 
     struct IssuedToken: Sendable {
         var clientID: String

@@ -37,6 +37,9 @@ public struct SandboxConfiguration: Sendable {
     /// [?] Per-endpoint token bucket on v2 reads; nil switches rate limiting off.
     public var v2RateLimit: RateLimit? = RateLimit(replenishPerSecond: 25, burstCapacity: 50)
 
+    /// [C] Recruiting API v1 writes: 20 requests per 60 s per company, both endpoints together.
+    public var v1RateLimit: WindowLimit? = WindowLimit(requests: 20, windowSeconds: 60)
+
     // MARK: Feature toggles (admin API can flip them at run time)
     public var recruitingAPIEnabled = true
     public var xmlFeedEnabled = true
@@ -62,6 +65,16 @@ public struct SandboxConfiguration: Sendable {
         public init(replenishPerSecond: Int, burstCapacity: Int) {
             self.replenishPerSecond = replenishPerSecond
             self.burstCapacity = burstCapacity
+        }
+    }
+
+    public struct WindowLimit: Sendable, Equatable {
+        public var requests: Int
+        public var windowSeconds: Int
+
+        public init(requests: Int, windowSeconds: Int) {
+            self.requests = requests
+            self.windowSeconds = windowSeconds
         }
     }
 
