@@ -50,7 +50,7 @@ struct CareerSiteRoutes {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<workzag-jobs>"
         for job in jobs { xml += await position(job, language: language) }
         xml += jobs.isEmpty ? "</workzag-jobs>" : "\n</workzag-jobs>\n"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: xml)))
+        return SandboxResponse.raw(xml, contentType: "text/xml; charset=UTF-8", headers: headers)
     }
 
     private func position(_ job: SandboxJob, language: String) async -> String {

@@ -2,13 +2,16 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// A local Personio: the career site, OAuth, and the v2 recruiting reads, with seeded data.
+/// A local Personio: the career site, OAuth, the v2 recruiting reads, the v1 recruiting writes,
+/// persons and a little of the personnel API, with seeded data, an admin API under
+/// `/_sandbox/` and fault injection.
 ///
 /// It emulates Personio and knows nothing of Junction; `../shared/reference/personio-api.md`
 /// is its specification and `docs/personio-sandbox.md` lists where it had to guess.
 public struct PersonioSandbox: Sendable {
     public let configuration: SandboxConfiguration
     let account: SandboxAccount
+    let faults = FaultInjector()
 
     /// Generates the account's data (deterministic for a given configuration).
     public init(configuration: SandboxConfiguration = SandboxConfiguration()) {
@@ -19,9 +22,13 @@ public struct PersonioSandbox: Sendable {
     /// Every route of both Personio hosts (API and career site) on one router.
     public func buildRouter() -> Router<BasicRequestContext> {
         let router = Router()
+        // First, so injected faults wrap every Personio route (the admin API is exempt).
+        router.add(middleware: FaultMiddleware(injector: faults))
+        AdminRoutes(account: account, faults: faults).add(to: router)
         AuthRoutes(account: account).add(to: router)
         RecruitingRoutes(account: account).add(to: router)
         RecruitingWriteRoutes(account: account).add(to: router)
+        PersonnelRoutes(account: account).add(to: router)
         CareerSiteRoutes(account: account).add(to: router)
         return router
     }

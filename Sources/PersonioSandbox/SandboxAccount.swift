@@ -15,6 +15,8 @@ actor SandboxAccount {
     var candidateByEmail: [String: Int] = [:]
     var tokens: [String: IssuedToken] = [:]
     var buckets: [String: TokenBucket] = [:]
+    /// v1 personnel tokens and their expiry.
+    var personnelTokens: [String: Date] = [:]
     /// Uploaded documents by uuid, until an application references them.
     var documents: [String: UploadedDocument] = [:]
     /// The current window of the v1 write limit.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOFoundationCompat
 
 /// Personio's response shapes: v2 list and problem+json envelopes, OAuth errors.
 enum SandboxResponse {
@@ -9,7 +10,19 @@ enum SandboxResponse {
         var fields: HTTPFields = [.contentType: "application/json"]
         for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         return Response(
-            status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: value.serialized())))
+            status: status, headers: fields,
+            body: .init(byteBuffer: ByteBuffer(data: BodyFaults.apply(to: value.data()))))
+    }
+
+    /// Any other body (the XML feed), with injected body faults applied.
+    static func raw(_ text: String, contentType: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
+        -> Response
+    {
+        var fields = headers
+        fields[.contentType] = contentType
+        return Response(
+            status: status, headers: fields,
+            body: .init(byteBuffer: ByteBuffer(data: BodyFaults.apply(to: Data(text.utf8)))))
     }
 
     /// `application/problem+json` as the v2 API answers errors (§4.1).

@@ -1,0 +1,166 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+
+/// The sandbox's control surface under `/_sandbox/`: ground truth, mutations, credentials,
+/// feature switches and fault injection. Not part of Personio; documented in the README.
+struct AdminRoutes {
+    static let prefix = "_sandbox"
+    let account: SandboxAccount
+    let faults: FaultInjector
+
+    func add(to router: Router<BasicRequestContext>) {
+        let admin = router.group(RouterPath(Self.prefix))
+
+        admin.get("ground-truth") { request, _ -> Response in
+            let models = request.uri.queryParameters.get("models").map {
+                Set($0.split(separator: ",").map(String.init))
+            }
+            return SandboxResponse.json(await account.groundTruth(models: models))
+        }
+
+        admin.post("jobs") { request, _ -> Response in
+            let body = try await Self.body(request)
+            guard case .string(let name)? = body["name"] else {
+                return Self.error(.badRequest, "'name' (string) is required")
+            }
+            let published: Bool = if case .bool(let value)? = body["published"] { value } else { true }
+            let id = await account.createJob(name: name, published: published)
+            return SandboxResponse.json(.object([("id", .int(id))]), status: .created)
+        }
+        admin.patch("jobs/:id") { request, context -> Response in
+            try await Self.run {
+                try await account.updateJob(id: try Self.id(context), changes: try await Self.body(request))
+            }
+        }
+        admin.delete("jobs/:id") { _, context -> Response in
+            try await Self.run { try await account.deleteJob(id: try Self.id(context)) }
+        }
+        admin.post("jobs/:id/publish") { _, context -> Response in
+            try await Self.run {
+                try await account.updateJob(id: try Self.id(context), changes: ["published": .bool(true)])
+            }
+        }
+        admin.post("jobs/:id/unpublish") { _, context -> Response in
+            try await Self.run {
+                try await account.updateJob(id: try Self.id(context), changes: ["published": .bool(false)])
+            }
+        }
+
+        admin.patch("candidates/:id") { request, context -> Response in
+            try await Self.run {
+                try await account.updateCandidate(id: try Self.id(context), changes: try await Self.body(request))
+            }
+        }
+        admin.delete("candidates/:id") { _, context -> Response in
+            try await Self.run { try await account.deleteCandidate(id: try Self.id(context)) }
+        }
+        admin.delete("applications/:id") { _, context -> Response in
+            try await Self.run { try await account.deleteApplication(id: try Self.id(context)) }
+        }
+        admin.post("applications/:id/stage") { request, context -> Response in
+            let body = try await Self.body(request)
+            guard case .string(let type)? = body["type"] else {
+                return Self.error(.badRequest, "'type' (system or custom) is required")
+            }
+            let stageID: String? =
+                switch body["id"] {
+                case .string(let text)?: text
+                case .int(let number)?: String(number)
+                default: nil
+                }
+            guard let stageID else { return Self.error(.badRequest, "'id' is required") }
+            return try await Self.run {
+                try await account.moveStage(applicationID: try Self.id(context), type: type, id: stageID)
+            }
+        }
+
+        admin.post("clients/:client/rotate-secret") { _, context -> Response in
+            let client = context.parameters.get("client") ?? ""
+            do {
+                let secret = try await account.rotateSecret(clientID: client)
+                return SandboxResponse.json(
+                    .object([("client_id", .string(client)), ("client_secret", .string(secret))]))
+            } catch let error as SandboxAccount.AdminError {
+                return Self.error(error)
+            }
+        }
+        admin.put("clients/:client/scopes") { request, context -> Response in
+            let body = try await Self.body(request)
+            guard case .strings(let scopes)? = body["scopes"] else {
+                return Self.error(.badRequest, "'scopes' (array of strings) is required")
+            }
+            return try await Self.run {
+                try await account.setScopes(clientID: context.parameters.get("client") ?? "", scopes: scopes)
+            }
+        }
+        admin.post("tokens/revoke-all") { _, _ -> Response in
+            await account.revokeTokens(clientID: nil)
+            return SandboxResponse.json(.object([]))
+        }
+        admin.post("recruiting-key/rotate") { _, _ -> Response in
+            SandboxResponse.json(.object([("recruiting_api_key", .string(await account.rotateRecruitingKey()))]))
+        }
+        admin.put("features") { request, _ -> Response in
+            let body = try await Self.body(request)
+            func flag(_ name: String) -> Bool? { if case .bool(let value)? = body[name] { value } else { nil } }
+            await account.setFeatures(
+                recruitingAPI: flag("recruiting_api"), xmlFeed: flag("xml_feed"), rateLimits: flag("rate_limits"))
+            return SandboxResponse.json(.object([]))
+        }
+
+        admin.put("faults") { request, _ -> Response in
+            let buffer = try await request.body.collect(upTo: 256 * 1024)
+            do {
+                let plan = try JSONDecoder().decode(FaultPlan.self, from: Data(buffer: buffer))
+                await faults.install(plan)
+                return SandboxResponse.json(.object([("rules", .int(plan.rules.count))]))
+            } catch let error as DecodingError {
+                return Self.error(.badRequest, "invalid fault plan: \(error)")
+            }
+        }
+        admin.delete("faults") { _, _ -> Response in
+            await faults.install(FaultPlan(seed: 0, rules: []))
+            return SandboxResponse.json(.object([]))
+        }
+        admin.get("faults/log") { _, _ -> Response in
+            SandboxResponse.json(
+                .array(await faults.log.map { .object([("path", .string($0.path)), ("fault", .string($0.fault))]) }))
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func body(_ request: Request) async throws -> [String: JSONValueLite] {
+        let buffer = try await request.body.collect(upTo: 256 * 1024)
+        if buffer.readableBytes == 0 { return [:] }
+        return (try? JSONDecoder().decode([String: JSONValueLite].self, from: Data(buffer: buffer))) ?? [:]
+    }
+
+    static func id(_ context: BasicRequestContext) throws(SandboxAccount.AdminError) -> Int {
+        guard let id = context.parameters.get("id").flatMap(Int.init) else { throw .invalid("the id must be a number") }
+        return id
+    }
+
+    static func run(_ action: () async throws -> Void) async throws -> Response {
+        do {
+            try await action()
+            return SandboxResponse.json(.object([]))
+        } catch let error as SandboxAccount.AdminError {
+            return Self.error(error)
+        }
+    }
+
+    static func error(_ error: SandboxAccount.AdminError) -> Response {
+        switch error {
+        case .notFound(let what): Self.error(.notFound, "no \(what)")
+        case .invalid(let message): Self.error(.badRequest, message)
+        }
+    }
+
+    static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        SandboxResponse.json(.object([("error", .string(message))]), status: status)
+    }
+}
