@@ -14,14 +14,23 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Seed of the generated data; the same seed gives the same data.") var seed: UInt64 = 42
     @Option(help: "Number of jobs.") var jobs = 40
     @Option(help: "Number of candidates (about 1.5 applications each).") var candidates = 400
+    @Option(help: "Mean applications per candidate (1 to 3).") var applicationsPerCandidate = 1.5
     @Option(help: "Hiring-team persons.") var persons = 12
+    @Option(help: "Recruiting categories, each with its custom stages.") var categories = 3
+    @Option(help: "Recruiting channels.") var channels = 6
+    @Option(help: "Custom applicant attributes (TEXT, DATE, OPTION in turn).") var customAttributes = 4
     @Flag(help: "Switch off the v2 per-endpoint rate limit.") var noRateLimits = false
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
-        guard jobs >= 1, candidates >= 0, persons >= 0 else {
-            throw ValidationError("--jobs must be at least 1; --candidates and --persons at least 0")
+        guard (1...3).contains(applicationsPerCandidate) else {
+            throw ValidationError("--applications-per-candidate must be from 1 to 3")
+        }
+        guard jobs >= 1, candidates >= 0, persons >= 0, categories >= 1, channels >= 0, customAttributes >= 0 else {
+            throw ValidationError(
+                "--jobs and --categories must be at least 1; --candidates, --persons, --channels and --custom-attributes at least 0"
+            )
         }
     }
 
@@ -35,6 +44,10 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.jobs = jobs
         configuration.candidates = candidates
         configuration.persons = persons
+        configuration.categories = categories
+        configuration.channels = channels
+        configuration.customAttributes = customAttributes
+        configuration.applicationsPerCandidate = applicationsPerCandidate
         if noRateLimits { configuration.v2RateLimit = nil }
 
         let started = Date()

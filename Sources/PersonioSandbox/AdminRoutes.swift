@@ -49,6 +49,30 @@ struct AdminRoutes {
             }
         }
 
+        admin.post("candidates") { request, _ -> Response in
+            let body = try await Self.body(request)
+            guard case .string(let first)? = body["first_name"], case .string(let last)? = body["last_name"],
+                case .string(let email)? = body["email"]
+            else { return Self.error(.badRequest, "'first_name', 'last_name' and 'email' (strings) are required") }
+            do {
+                let id = try await account.createCandidate(firstName: first, lastName: last, email: email)
+                return SandboxResponse.json(.object([("id", .int(id))]), status: .created)
+            } catch let error as SandboxAccount.AdminError {
+                return Self.error(error)
+            }
+        }
+        admin.post("applications") { request, _ -> Response in
+            let body = try await Self.body(request)
+            guard case .int(let candidate)? = body["candidate_id"], case .int(let job)? = body["job_id"] else {
+                return Self.error(.badRequest, "'candidate_id' and 'job_id' (numbers) are required")
+            }
+            do {
+                let id = try await account.createApplication(candidateID: candidate, jobID: job)
+                return SandboxResponse.json(.object([("id", .int(id))]), status: .created)
+            } catch let error as SandboxAccount.AdminError {
+                return Self.error(error)
+            }
+        }
         admin.patch("candidates/:id") { request, context -> Response in
             try await Self.run {
                 try await account.updateCandidate(id: try Self.id(context), changes: try await Self.body(request))

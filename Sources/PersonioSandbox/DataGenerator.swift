@@ -22,7 +22,55 @@ struct DataGenerator {
     static let applicationIDBase = 49_500_000
     static let personIDBase = 24_205_100
 
-    static let categories = [
+    /// The account's recruiting categories: the built-in three first, then synthesized ones.
+    let categories: [SandboxCategory]
+    let channels: [SandboxChannel]
+    let attributes: [SandboxAttribute]
+
+    init(configuration: SandboxConfiguration) {
+        self.configuration = configuration
+        categories = Self.catalog(Self.builtInCategories, count: configuration.categories) { index in
+            var random = SeededRandom(seed: configuration.seed, stream: "category", index: index)
+            let names = ["Screening", "First interview", "Second interview", "Assessment centre", "Reference check"]
+            let stageCount = random.int(in: 2...4)
+            return SandboxCategory(
+                id: 100 + index,
+                name: Self.extraCategoryNames[(index - 3) % Self.extraCategoryNames.count]
+                    + (index - 3 >= Self.extraCategoryNames.count ? " \(index + 1)" : ""),
+                stages: (0..<stageCount).map {
+                    SandboxStage(id: 27_000 + index * 10 + $0, name: names[$0], kind: "custom")
+                })
+        }
+        channels = Self.catalog(Self.builtInChannels, count: configuration.channels) { index in
+            SandboxChannel(id: 250_624 + index, name: "Job board \(index - 5)")
+        }
+        attributes = Self.catalog(Self.builtInAttributes, count: configuration.customAttributes) { index in
+            let n = index + 1
+            switch index % 3 {
+            case 0:
+                return SandboxAttribute(
+                    id: "custom_attribute_\(n)", label: "Custom text \(n)", kind: .text, options: [])
+            case 1:
+                return SandboxAttribute(
+                    id: "custom_attribute_\(n)", label: "Custom date \(n)", kind: .date, options: [])
+            default:
+                return SandboxAttribute(
+                    id: "custom_attribute_\(n)", label: "Custom choice \(n)", kind: .option,
+                    options: (0..<3).map { ("custom_option_\(100 + index * 3 + $0)", "Choice \($0 + 1)") })
+            }
+        }
+    }
+
+    static let extraCategoryNames = [
+        "Freelance", "Management", "Apprenticeship", "Temporary Staff", "Executive Search",
+    ]
+
+    /// The first `count` of `builtIn`, followed by `make(index)` for the rest.
+    private static func catalog<T>(_ builtIn: [T], count: Int, make: (Int) -> T) -> [T] {
+        Array(builtIn.prefix(count)) + (builtIn.count..<max(builtIn.count, count)).map(make)
+    }
+
+    static let builtInCategories = [
         SandboxCategory(
             id: 12, name: "Permanent Employee",
             stages: [
@@ -44,13 +92,13 @@ struct DataGenerator {
             ]),
     ]
 
-    static let channels = [
+    static let builtInChannels = [
         SandboxChannel(id: 250_624, name: "LinkedIn"), SandboxChannel(id: 250_625, name: "StepStone"),
         SandboxChannel(id: 250_626, name: "Indeed"), SandboxChannel(id: 250_627, name: "Company website"),
         SandboxChannel(id: 250_628, name: "Employee referral"), SandboxChannel(id: 250_629, name: "XING"),
     ]
 
-    static let attributes = [
+    static let builtInAttributes = [
         SandboxAttribute(id: "custom_attribute_1", label: "Notice period", kind: .text, options: []),
         SandboxAttribute(id: "custom_attribute_2", label: "Earliest start date", kind: .date, options: []),
         SandboxAttribute(
@@ -77,7 +125,7 @@ struct DataGenerator {
             applications.append(contentsOf: ownApplications)
         }
         return SandboxDataset(
-            categories: Self.categories, channels: Self.channels, persons: persons, attributes: Self.attributes,
+            categories: categories, channels: channels, persons: persons, attributes: attributes,
             jobs: jobs, candidates: candidates, applications: applications)
     }
 
@@ -99,7 +147,18 @@ struct DataGenerator {
     private func job(_ index: Int, personCount: Int) -> SandboxJob {
         var random = SeededRandom(seed: configuration.seed, stream: "job", index: index)
         let title = random.pick(Vocabulary.titles)
-        let category = Self.categories[index % 7 == 3 ? 1 : (index % 11 == 5 ? 2 : 0)]
+        // Most jobs are permanent positions; some are for working students or interns, and the
+        // synthesized categories take a share when there are any.
+        let category: SandboxCategory
+        if index % 7 == 3, categories.count > 1 {
+            category = categories[1]
+        } else if index % 11 == 5, categories.count > 2 {
+            category = categories[2]
+        } else if categories.count > 3, random.chance(0.3) {
+            category = categories[random.int(in: 3...(categories.count - 1))]
+        } else {
+            category = categories[0]
+        }
         let createdAt = reference.addingTimeInterval(-Double(random.int(in: (30 * 86_400)...(400 * 86_400))))
         let updatedAt = createdAt.addingTimeInterval(Double(random.int(in: 0...(20 * 86_400))))
         let sectionCount = random.int(in: 2...3)
@@ -112,6 +171,8 @@ struct DataGenerator {
                     role: member == 0 ? "HR Manager" : "Hiring Manager")
             }
         let salaryMin = random.chance(0.4) ? random.int(in: 40...90) * 1000 : nil
+        let unpublished = random.chance(0.17)
+        let archived = unpublished && random.chance(0.33)
         return SandboxJob(
             id: Self.jobIDBase + index,
             name: ["en": title.english + Vocabulary.titleSuffix, "de": title.german + Vocabulary.titleSuffix],
@@ -135,8 +196,10 @@ struct DataGenerator {
                 "de": Vocabulary.sections.prefix(sectionCount).map { JobDescriptionSection(name: $0.1, html: $0.3) },
             ],
             salary: salaryMin.map { ($0, random.chance(0.5) ? $0 + random.int(in: 5...30) * 1000 : nil) },
-            // About one job in six is not published, so it is in v2 but not in the feed.
-            published: !random.chance(0.17),
+            // About one job in six is not published, so it is in v2 but not in the feed; a third
+            // of those are archived.
+            published: !unpublished,
+            archived: archived,
             hiringTeam: hiringTeam,
             createdAt: createdAt,
             updatedAt: updatedAt)
@@ -209,7 +272,7 @@ struct DataGenerator {
     private func application(
         id: Int, candidateID: Int, job: SandboxJob, appliedAt: Date, random: inout SeededRandom
     ) -> SandboxApplication {
-        let category = Self.categories.first { $0.id == job.categoryID }!
+        let category = categories.first { $0.id == job.categoryID }!
         var transitions = [StageTransition(stage: category.stages.first ?? .system("unassigned"), enteredAt: appliedAt)]
         var time = appliedAt
         // Walk some way down the pipeline, then maybe to an outcome; nothing happens after the
@@ -245,7 +308,7 @@ struct DataGenerator {
         }
         return SandboxApplication(
             id: id, candidateID: candidateID, jobID: job.id, applicationDate: Self.day(appliedAt),
-            channelID: random.chance(0.85) ? random.pick(Self.channels).id : nil,
+            channelID: random.chance(0.85) && !channels.isEmpty ? random.pick(channels).id : nil,
             transitions: transitions, hiringTeam: job.hiringTeam,
             tags: random.chance(0.2) ? [random.pick(Vocabulary.tags)] : [],
             attributes: attributes,

@@ -94,6 +94,17 @@ struct PersonnelRoutes {
                 ]))
         }
 
+        router.get("v1/company/employees/:id") { request, context -> Response in
+            guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+                await account.isPersonnelToken(String(header.dropFirst("Bearer ".count)))
+            else { return Self.v1Error(status: .unauthorized, message: "The access token is invalid") }
+            let id = context.parameters.get("id").flatMap(Int.init)
+            guard let person = await account.persons.first(where: { $0.id == id }) else {
+                return Self.v1Error(status: .notFound, message: "Employee not found")
+            }
+            return SandboxResponse.json(.object([("success", .bool(true)), ("data", Self.employee(person))]))
+        }
+
         router.get("v1/company/employees") { request, _ -> Response in
             guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
                 await account.isPersonnelToken(String(header.dropFirst("Bearer ".count)))
@@ -105,9 +116,6 @@ struct PersonnelRoutes {
             }
             let persons = await account.persons
             let page = persons.dropFirst(offset).prefix(limit)
-            let attribute = { (label: String, value: JSON) -> JSON in
-                .object([("label", .string(label)), ("value", value)])
-            }
             return SandboxResponse.json(
                 .object([
                     ("success", .bool(true)),
@@ -119,26 +127,7 @@ struct PersonnelRoutes {
                         ])
                     ),
                     ("offset", .int(offset)), ("limit", .int(limit)),
-                    (
-                        "data",
-                        .array(
-                            page.map { person in
-                                .object([
-                                    ("type", .string("Employee")),
-                                    (
-                                        "attributes",
-                                        .object([
-                                            ("id", attribute("ID", .int(person.id))),
-                                            ("first_name", attribute("First name", .string(person.firstName))),
-                                            ("last_name", attribute("Last name", .string(person.lastName))),
-                                            ("email", attribute("Email", .string(person.email))),
-                                            ("position", attribute("Position", .string(person.position))),
-                                            ("status", attribute("Status", .string("active"))),
-                                        ])
-                                    ),
-                                ])
-                            })
-                    ),
+                    ("data", .array(page.map(Self.employee))),
                 ]))
         }
     }
@@ -165,6 +154,27 @@ struct PersonnelRoutes {
             ("gender", .null), ("status", .string("ACTIVE")),
             ("created_at", .string(PersonioTime.format(person.createdAt))),
             ("updated_at", .string(PersonioTime.format(person.createdAt))),
+        ])
+    }
+
+    /// A v1 `Employee` object: attributes as `{label, value}` pairs.
+    static func employee(_ person: SandboxPerson) -> JSON {
+        func attribute(_ label: String, _ value: JSON) -> JSON {
+            .object([("label", .string(label)), ("value", value)])
+        }
+        return .object([
+            ("type", .string("Employee")),
+            (
+                "attributes",
+                .object([
+                    ("id", attribute("ID", .int(person.id))),
+                    ("first_name", attribute("First name", .string(person.firstName))),
+                    ("last_name", attribute("Last name", .string(person.lastName))),
+                    ("email", attribute("Email", .string(person.email))),
+                    ("position", attribute("Position", .string(person.position))),
+                    ("status", attribute("Status", .string("active"))),
+                ])
+            ),
         ])
     }
 

@@ -67,6 +67,8 @@ struct SandboxJob: Sendable {
     var descriptions: [String: [JobDescriptionSection]]  // language → sections
     var salary: (min: Int, max: Int?)?
     var published: Bool
+    /// Archived jobs are closed for good: never published, still readable through v2 ([?]).
+    var archived: Bool
     var hiringTeam: [HiringTeamMember]
     var createdAt: Date
     var updatedAt: Date

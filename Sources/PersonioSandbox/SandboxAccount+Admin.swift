@@ -86,7 +86,7 @@ extension SandboxAccount {
                 }
                     ?? .null
             ),
-            ("published", .bool(job.published)),
+            ("published", .bool(job.published)), ("archived", .bool(job.archived)),
             (
                 "hiring_team",
                 .array(job.hiringTeam.map { .object([("person_id", .int($0.personID)), ("role", .string($0.role))]) })
@@ -147,7 +147,12 @@ extension SandboxAccount {
             switch (key, value) {
             case ("name", .string(let name)): job.name = ["de": name, "en": name]
             case ("office", .string(let office)): job.office = office
-            case ("published", .bool(let published)): job.published = published
+            case ("published", .bool(let published)):
+                job.published = published
+                if published { job.archived = false }
+            case ("archived", .bool(let archived)):
+                job.archived = archived
+                if archived { job.published = false }
             case ("employment_type", .string(let type)): job.employmentType = type
             case ("keywords", .string(let keywords)): job.keywords = keywords
             case ("category_id", .int(let category)):
@@ -173,7 +178,8 @@ extension SandboxAccount {
             office: template?.office ?? "Berlin", additionalOffices: [], subcompany: nil, employmentType: "permanent",
             seniority: "experienced", schedule: "full-time", yearsOfExperience: nil, keywords: nil,
             occupation: template?.occupation ?? "other", occupationCategory: template?.occupationCategory ?? "other",
-            descriptions: template?.descriptions ?? [:], salary: nil, published: published, hiringTeam: [],
+            descriptions: template?.descriptions ?? [:], salary: nil, published: published, archived: false,
+            hiringTeam: [],
             createdAt: now,
             updatedAt: now)
         jobs.upsert(job)
@@ -208,6 +214,44 @@ extension SandboxAccount {
         }
         candidate.updatedAt = now
         candidates.upsert(candidate)
+    }
+
+    /// A candidate without applications, as a talent-pool entry.
+    func createCandidate(firstName: String, lastName: String, email: String, now: Date = Date()) throws(AdminError)
+        -> Int
+    {
+        guard candidateByEmail[email.lowercased()] == nil else {
+            throw .invalid("a candidate with email \(email) exists")
+        }
+        let id = (candidates.byID.keys.max() ?? DataGenerator.candidateIDBase - 1) + 1
+        candidates.upsert(
+            SandboxCandidate(
+                id: id, firstName: firstName, lastName: lastName, email: email, gender: nil, phone: nil, location: nil,
+                birthday: nil, linkedinProfile: nil, availableFrom: nil, applicationIDs: [], isAnonymized: false,
+                createdAt: now, updatedAt: now))
+        candidateByEmail[email.lowercased()] = id
+        return id
+    }
+
+    /// An application of an existing candidate to any job (published or not), in the job
+    /// category's first stage.
+    func createApplication(candidateID: Int, jobID: Int, now: Date = Date()) throws(AdminError) -> Int {
+        guard var candidate = candidates[candidateID] else { throw .notFound("candidate \(candidateID)") }
+        guard let job = jobs[jobID] else { throw .notFound("job \(jobID)") }
+        guard !candidate.applicationIDs.contains(where: { applications[$0]?.jobID == jobID }) else {
+            throw .invalid("candidate \(candidateID) already applied to job \(jobID)")
+        }
+        let id = (applications.byID.keys.max() ?? DataGenerator.applicationIDBase - 1) + 1
+        let stage = categories.first { $0.id == job.categoryID }?.stages.first ?? .system("unassigned")
+        applications.upsert(
+            SandboxApplication(
+                id: id, candidateID: candidateID, jobID: jobID, applicationDate: DataGenerator.day(now), channelID: nil,
+                transitions: [StageTransition(stage: stage, enteredAt: now)], hiringTeam: job.hiringTeam, tags: [],
+                attributes: [:], message: nil, isAnonymized: false, createdAt: now, updatedAt: now))
+        candidate.applicationIDs.append(id)
+        candidate.updatedAt = now
+        candidates.upsert(candidate)
+        return id
     }
 
     func deleteCandidate(id: Int) throws(AdminError) {

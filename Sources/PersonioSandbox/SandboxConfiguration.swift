@@ -11,6 +11,12 @@ public struct SandboxConfiguration: Sendable {
     /// Applications per candidate are drawn from 1...3 around this mean (1.5 by default).
     public var applicationsPerCandidate = 1.5
     public var persons = 12
+    /// Recruiting categories (each with its custom stages); at least 1.
+    public var categories = 3
+    /// Recruiting channels (sources).
+    public var channels = 6
+    /// Custom applicant attributes (`custom_attribute_<n>`), cycling TEXT, DATE and OPTION.
+    public var customAttributes = 4
     /// Timestamps of generated data lie within the year before this moment.
     public var referenceDate = Calendar(identifier: .gregorian).startOfDay(for: Date())
 

@@ -225,3 +225,70 @@ struct AdminAndFaultTests {
         #expect(first.contains(500) && first.contains(200))
     }
 }
+
+@Suite("Admin creation of candidates and applications")
+struct AdminCreationTests {
+    @Test("a candidate created through the admin API can get an application, visible in v2")
+    func createCandidateAndApplication() async throws {
+        try await SandboxHarness.run(.with { $0.v2RateLimit = nil }) { sandbox in
+            let auth = try await sandbox.authorization()
+            let jobID = try #require(
+                try await sandbox.request("/v2/recruiting/jobs?limit=1", headers: auth).items().first?["id"] as? String)
+            let created = try await sandbox.request(
+                "/_sandbox/candidates", method: .post, headers: AdminAndFaultTests.json,
+                body: #"{"first_name":"Katherine","last_name":"Johnson","email":"kj@example.org"}"#)
+            let candidateID = try #require(try created.json()["id"] as? Int)
+            let application = try await sandbox.request(
+                "/_sandbox/applications", method: .post, headers: AdminAndFaultTests.json,
+                body: #"{"candidate_id":\#(candidateID),"job_id":\#(jobID)}"#)
+            let twice = try await sandbox.request(
+                "/_sandbox/applications", method: .post, headers: AdminAndFaultTests.json,
+                body: #"{"candidate_id":\#(candidateID),"job_id":\#(jobID)}"#)
+            let read = try await sandbox.request(
+                "/v2/recruiting/applications?candidate.email=kj@example.org", headers: auth
+            ).items()
+
+            #expect(created.status == .created)
+            #expect(application.status == .created)
+            #expect(twice.status == .badRequest)
+            #expect(read.count == 1)
+            #expect((read.first?["job"] as? [String: Any])?["id"] as? String == jobID)
+        }
+    }
+}
+
+@Suite("Generator sizes")
+struct GeneratorSizeTests {
+    @Test("category, channel, attribute and person counts follow the configuration")
+    func catalogSizes() async throws {
+        let configuration = SandboxConfiguration.with {
+            $0.categories = 7
+            $0.channels = 9
+            $0.customAttributes = 10
+            $0.persons = 5
+            $0.jobs = 60
+            $0.candidates = 50
+        }
+        try await SandboxHarness.run(configuration) { sandbox in
+            let truth = try await sandbox.request(
+                "/_sandbox/ground-truth?models=categories,channels,attributes,persons,jobs"
+            ).json()
+            let categories = try #require(truth["categories"] as? [[String: Any]])
+            let attributes = try #require(truth["attributes"] as? [[String: Any]])
+            let jobs = try #require(truth["jobs"] as? [[String: Any]])
+
+            #expect(categories.count == 7)
+            #expect(Set(categories.compactMap { $0["id"] as? String }).count == 7)
+            #expect(categories.allSatisfy { ($0["stages"] as? [Any])?.isEmpty == false })
+            #expect((truth["channels"] as? [Any])?.count == 9)
+            #expect(attributes.count == 10)
+            #expect(Set(attributes.compactMap { $0["type"] as? String }) == ["TEXT", "DATE", "OPTION"])
+            #expect((truth["persons"] as? [Any])?.count == 5)
+            // Every job belongs to one of the account's categories, and the synthesized ones are used.
+            let categoryIDs = Set(categories.compactMap { ($0["id"] as? String).flatMap(Int.init) })
+            let used = Set(jobs.compactMap { $0["category_id"] as? Int })
+            #expect(used.isSubset(of: categoryIDs))
+            #expect(used.contains { $0 >= 100 })
+        }
+    }
+}
