@@ -253,8 +253,11 @@ actor SandboxAccount {
         ])
     }
 
-    private func encodeJobReference(_ job: SandboxJob) -> JSON {
-        .object([
+    /// The job as applications embed it; the job listing adds to these members.
+    private func encodeJobReference(_ job: SandboxJob) -> JSON { .object(jobReferenceMembers(job)) }
+
+    private func jobReferenceMembers(_ job: SandboxJob) -> [(String, JSON)] {
+        [
             ("id", .string(String(job.id))), ("name", .string(job.name["en"])),
             (
                 "department",
@@ -266,7 +269,7 @@ actor SandboxAccount {
                 "category",
                 .object([("id", .string(String(job.categoryID))), ("name", .string(categoryName(id: job.categoryID)))])
             ),
-        ])
+        ]
     }
 
     func encode(candidate: SandboxCandidate) -> JSON {
@@ -292,23 +295,13 @@ actor SandboxAccount {
     }
 
     func encode(job: SandboxJob, baseURL: String) -> JSON {
-        .object([
-            ("id", .string(String(job.id))), ("name", .string(job.name["en"])),
-            (
-                "department",
-                department(id: job.departmentID).map {
-                    .object([("id", .string(String($0.id))), ("name", .string($0.name))])
-                } ?? .null
-            ),
-            (
-                "category",
-                .object([("id", .string(String(job.categoryID))), ("name", .string(categoryName(id: job.categoryID)))])
-            ),
-            ("company", .object([("id", .string(configuration.companyID))])),
-            ("hiring_team", encode(hiringTeam: job.hiringTeam, baseURL: baseURL)),
-            ("created_at", timestamp(job.createdAt)),
-            ("updated_at", timestamp(job.updatedAt)),
-        ])
+        .object(
+            jobReferenceMembers(job) + [
+                ("company", .object([("id", .string(configuration.companyID))])),
+                ("hiring_team", encode(hiringTeam: job.hiringTeam, baseURL: baseURL)),
+                ("created_at", timestamp(job.createdAt)),
+                ("updated_at", timestamp(job.updatedAt)),
+            ])
     }
 
     func encode(category: SandboxCategory) -> JSON {
