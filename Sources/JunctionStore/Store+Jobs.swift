@@ -22,8 +22,13 @@ extension Store {
     /// A job's `changed_at` (and `updated_at`) moves to `now` only when its normalised content
     /// differs from what is stored (architecture rule 3); saving the same content again changes
     /// nothing. A saved job is no longer deleted: one that reappears upstream is undeleted.
+    ///
+    /// With `runID`, every saved job (changed or not) is marked as seen by that run, for
+    /// `markJobsUnseen(byRun:)`.
     @discardableResult
-    public func saveJobs(_ jobs: [Job], integrationID: String, now: Date = Date()) async throws -> SaveOutcome {
+    public func saveJobs(_ jobs: [Job], integrationID: String, now: Date = Date(), runID: String? = nil) async throws
+        -> SaveOutcome
+    {
         let nowMilliseconds = Clock.milliseconds(now)
         let prepared = try jobs.map { job in (job, try Self.contentHash(of: job), try Self.document(job)) }
         return try await database.transaction { connection in
@@ -64,7 +69,39 @@ extension Store {
                     """
                 ).run()
             }
+            if let runID, !prepared.isEmpty {
+                try await connection.update("jobs")
+                    .set("last_seen_run", to: runID)
+                    .where("integration_id", .equal, integrationID)
+                    .where("id", .in, prepared.map(\.0.id))
+                    .run()
+            }
             return outcome
+        }
+    }
+
+    /// Marks every live job of the integration that run `runID` did not see as deleted
+    /// upstream; returns how many. Only for a run that read the complete listing (architecture
+    /// rule 2: a partial listing never deletes).
+    public func markJobsUnseen(byRun runID: String, integrationID: String, now: Date = Date()) async throws -> Int {
+        let milliseconds = Clock.milliseconds(now)
+        return try await database.transaction { connection in
+            let unseen =
+                try await connection.raw(
+                    """
+                    SELECT COUNT(*) AS unseen FROM jobs
+                    WHERE integration_id = \(bind: integrationID) AND remote_deleted_at IS NULL
+                      AND (last_seen_run IS NULL OR last_seen_run <> \(bind: runID))
+                    """
+                ).first()?.decode(column: "unseen", as: Int.self) ?? 0
+            try await connection.raw(
+                """
+                UPDATE jobs SET remote_deleted_at = \(bind: milliseconds), updated_at = \(bind: milliseconds)
+                WHERE integration_id = \(bind: integrationID) AND remote_deleted_at IS NULL
+                  AND (last_seen_run IS NULL OR last_seen_run <> \(bind: runID))
+                """
+            ).run()
+            return unseen
         }
     }
 

@@ -29,7 +29,7 @@ public struct Migration: Sendable {
 /// versions, so a step another process has just applied is skipped.
 public struct Migrator: Sendable {
     public static let all: [Migration] = [
-        .createWorkspaces, .createAPIKeys, .createIntegrations, .createJobs,
+        .createWorkspaces, .createAPIKeys, .createIntegrations, .createJobs, .updateJobsAddLastSeenRun, .createSyncRuns,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

@@ -82,3 +82,32 @@ extension Migration {
             "CREATE INDEX jobs_updated_at ON jobs (integration_id, updated_at)",
         ])
 }
+
+extension Migration {
+    /// Which sync run last saw each job upstream: a FULL run marks the jobs it did not see as
+    /// deleted with one statement, without holding every id in memory.
+    static let updateJobsAddLastSeenRun = Migration(
+        version: 5, name: "UpdateJobsAddLastSeenRun",
+        [
+            "ALTER TABLE jobs ADD COLUMN last_seen_run TEXT"
+        ])
+
+    /// One row per FULL or DELTA pass of an integration, with its outcome and counts.
+    static let createSyncRuns = Migration(
+        version: 6, name: "CreateSyncRuns",
+        [
+            """
+            CREATE TABLE sync_runs (
+                id TEXT PRIMARY KEY,
+                integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+                type TEXT NOT NULL,
+                status TEXT NOT NULL,
+                started_at BIGINT NOT NULL,
+                finished_at BIGINT,
+                stats TEXT NOT NULL,
+                error TEXT
+            )
+            """,
+            "CREATE INDEX sync_runs_integration ON sync_runs (integration_id, started_at)",
+        ])
+}

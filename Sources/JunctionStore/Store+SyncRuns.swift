@@ -1,0 +1,93 @@
+import Foundation
+import JunctionModel
+import SQLKit
+
+/// One FULL or DELTA pass of an integration's remote data into the store.
+public struct SyncRun: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case full = "FULL"
+        case delta = "DELTA"
+    }
+    public enum Status: String, Sendable, Codable {
+        case running = "RUNNING"
+        case succeeded = "SUCCEEDED"
+        case failed = "FAILED"
+    }
+
+    /// Counts per model, and the requests the run made.
+    public struct Stats: Codable, Sendable, Equatable {
+        public var added: [String: Int] = [:]
+        public var updated: [String: Int] = [:]
+        public var unchanged: [String: Int] = [:]
+        public var deleted: [String: Int] = [:]
+        public var requests = 0
+
+        public init() {}
+    }
+
+    public var id: String
+    public var integrationID: String
+    public var kind: Kind
+    public var status: Status
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var stats: Stats
+    public var error: String?
+}
+
+extension Store {
+    public func startSyncRun(integrationID: String, kind: SyncRun.Kind, now: Date = Date()) async throws -> SyncRun {
+        let run = SyncRun(
+            id: Identifier.random(), integrationID: integrationID, kind: kind, status: .running,
+            startedAt: Clock.date(Clock.milliseconds(now)), finishedAt: nil, stats: SyncRun.Stats(), error: nil)
+        try await sql.raw(
+            """
+            INSERT INTO sync_runs (id, integration_id, type, status, started_at, finished_at, stats, error)
+            VALUES (\(bind: run.id), \(bind: integrationID), \(bind: kind.rawValue), \(bind: run.status.rawValue),
+                    \(bind: Clock.milliseconds(run.startedAt)), NULL, \(bind: try Self.statsText(run.stats)), NULL)
+            """
+        ).run()
+        return run
+    }
+
+    public func finishSyncRun(_ run: SyncRun, now: Date = Date()) async throws {
+        try await sql.raw(
+            """
+            UPDATE sync_runs SET status = \(bind: run.status.rawValue), finished_at = \(bind: Clock.milliseconds(now)),
+                stats = \(bind: try Self.statsText(run.stats)), error = \(bind: run.error)
+            WHERE id = \(bind: run.id) AND integration_id = \(bind: run.integrationID)
+            """
+        ).run()
+    }
+
+    /// An integration's runs, newest first.
+    public func syncRuns(integrationID: String, limit: Int = 50) async throws -> [SyncRun] {
+        try await sql.raw(
+            """
+            SELECT * FROM sync_runs WHERE integration_id = \(bind: integrationID)
+            ORDER BY started_at DESC, id DESC LIMIT \(bind: limit)
+            """
+        ).all().map { row in
+            let kindText = try row.decode(column: "type", as: String.self)
+            let statusText = try row.decode(column: "status", as: String.self)
+            guard let kind = SyncRun.Kind(rawValue: kindText), let status = SyncRun.Status(rawValue: statusText) else {
+                throw StoreError.corruptRow(table: "sync_runs", detail: "type '\(kindText)', status '\(statusText)'")
+            }
+            return SyncRun(
+                id: try row.decode(column: "id", as: String.self),
+                integrationID: try row.decode(column: "integration_id", as: String.self),
+                kind: kind, status: status,
+                startedAt: Clock.date(try row.decode(column: "started_at", as: Int64.self)),
+                finishedAt: try row.decode(column: "finished_at", as: Int64?.self).map(Clock.date),
+                stats: try JSONDecoder().decode(
+                    SyncRun.Stats.self, from: Data(try row.decode(column: "stats", as: String.self).utf8)),
+                error: try row.decode(column: "error", as: String?.self))
+        }
+    }
+
+    private static func statsText(_ stats: SyncRun.Stats) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(stats), as: UTF8.self)
+    }
+}

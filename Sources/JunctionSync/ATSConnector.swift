@@ -1,0 +1,15 @@
+import JunctionModel
+import Personio
+
+/// What the sync engine needs from a remote ATS. A second connector (another ATS) conforms to
+/// this beside `PersonioConnector`, without changes to the engine.
+public protocol ATSConnector: Sendable {
+    /// Every job upstream, as unified records, page by page.
+    func forEachJobPage(_ body: @Sendable ([Job]) async throws -> Void) async throws
+    /// Requests sent to the remote so far.
+    func requestCount() async -> Int
+}
+
+extension PersonioConnector: ATSConnector {
+    public func requestCount() async -> Int { await client.requestCount }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import JunctionModel
+
+/// Turns Personio's two views of a job (the v2 record and, when published, the career-feed
+/// position) into a unified job. Pure: same inputs, same output. Every enum decision and its
+/// reasoning is in `docs/personio-mapping.md`.
+public struct JobMapper: Sendable {
+    public let integrationID: String
+    /// `https://{subdomain}.jobs.personio.de` (or the sandbox), for `post_url`.
+    public let careerSiteBaseURL: String?
+    /// Recruiting categories by id, for the job's stages.
+    public let categories: [String: V2Category]
+
+    public init(integrationID: String, careerSiteBaseURL: String?, categories: [V2Category]) {
+        self.integrationID = integrationID
+        self.careerSiteBaseURL = careerSiteBaseURL
+        self.categories = Dictionary(categories.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func map(_ captured: Captured<V2Job>, position: FeedPosition?) -> Job {
+        let job = captured.value
+        var unified = Job(id: recordID("jobs", job.id), remoteID: job.id, changedAt: Date(timeIntervalSince1970: 0))
+        unified.name = job.name ?? position?.name
+        unified.description = position.map(Self.descriptionHTML)
+        unified.category = job.category?.name ?? position?.recruitingCategory
+        unified.department = job.department?.name ?? position?.department
+        unified.employmentType = position.flatMap { Self.employmentType($0.employmentType, schedule: $0.schedule) }
+        // Only published positions are in the feed; v2 has no status field ([C3] §4.7).
+        unified.status = position == nil ? JobStatus.closed.rawValue : JobStatus.open.rawValue
+        unified.visibility = position == nil ? JobVisibility.internal.rawValue : JobVisibility.public.rawValue
+        unified.experienceLevel = position.flatMap(Self.experienceLevel)
+        if let position, let office = position.office {
+            let offices = [office] + position.additionalOffices
+            unified.location = Location(city: office == "Remote" ? nil : office, raw: offices.joined(separator: ", "))
+            if offices.contains("Remote") { unified.remoteWorkStatus = offices.count == 1 ? "REMOTE" : "HYBRID" }
+        }
+        if let base = careerSiteBaseURL, position != nil {
+            unified.postURL = "\(base)/job/\(job.id)"
+        }
+        unified.remoteCreatedAt = job.createdAt?.date ?? position?.createdAt
+        unified.remoteUpdatedAt = job.updatedAt?.date
+        if let salary = position?.salary {
+            unified.salaryAmountFrom = salary.min
+            unified.salaryAmountTo = salary.max
+            unified.salaryCurrency = salary.currencyCode
+            unified.salaryPeriod = salary.type == "yearly" ? "YEAR" : (salary.type == "monthly" ? "MONTH" : nil)
+        }
+        unified.customFields = [:]
+        unified.stages = stages(of: job)
+        if let position {
+            var posting = JobPosting(id: recordID("job_postings", job.id), remoteID: job.id, title: position.name)
+            posting.descriptionHTML = Self.descriptionHTML(position)
+            posting.status = "ACTIVE"
+            posting.visibility = "PUBLIC"
+            posting.url = unified.postURL
+            unified.jobPostings = [posting]
+        }
+        var remoteData: [String: JSONValue] = ["job": captured.raw]
+        if let position { remoteData["career_site_position"] = .object(position.raw) }
+        unified.remoteData = remoteData
+        return unified
+    }
+
+    /// The job's pipeline: its category's custom stages in order ([I] Personio documents no
+    /// order; the categories endpoint's order is the pipeline's).
+    func stages(of job: V2Job) -> [JobStage] {
+        guard let categoryID = job.category?.id, let category = categories[categoryID] else { return [] }
+        return category.stages.enumerated().compactMap { index, stage in
+            guard let id = stage.id else { return nil }
+            var unified = JobStage(id: recordID("application_stages", id), remoteID: id, name: stage.name, index: index)
+            unified.status = "ACTIVE"
+            return unified
+        }
+    }
+
+    func recordID(_ model: String, _ remoteID: String) -> String {
+        Identifier.record(integrationID: integrationID, model: model, remoteID: remoteID)
+    }
+
+    // MARK: - Enum mappings (reasoning in docs/personio-mapping.md)
+
+    static func employmentType(_ type: String?, schedule: String?) -> String? {
+        switch type {
+        case "intern", "trainee": return EmploymentType.internship.rawValue
+        case "freelance": return EmploymentType.contract.rawValue
+        case "temporary": return EmploymentType.seasonal.rawValue
+        case "working_student": return EmploymentType.partTime.rawValue
+        case "permanent":
+            return schedule == "part-time" ? EmploymentType.partTime.rawValue : EmploymentType.fullTime.rawValue
+        default:
+            return schedule == "part-time"
+                ? EmploymentType.partTime.rawValue : (schedule == "full-time" ? EmploymentType.fullTime.rawValue : nil)
+        }
+    }
+
+    static func experienceLevel(_ position: FeedPosition) -> String? {
+        let parts = [position.seniority, position.yearsOfExperience.map { "\($0) years" }].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
+    /// The description sections as one HTML document, each under its section title.
+    static func descriptionHTML(_ position: FeedPosition) -> String {
+        position.descriptions.map { "<h3>\(escape($0.name))</h3>\n\($0.html)" }.joined(separator: "\n")
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

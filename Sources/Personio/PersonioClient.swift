@@ -1,0 +1,242 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// Talks HTTP to one Personio account (or the sandbox): OAuth token cache, retries with
+/// backoff, rate-limit courtesy, and cursor paging with bounded memory.
+///
+/// An actor because the token and the rate-limit state are shared by every request of the
+/// account; the HTTP calls themselves run concurrently.
+public actor PersonioClient {
+    public struct RetryPolicy: Sendable {
+        public var maxAttempts: Int
+        public var baseDelay: Duration
+        public var maxDelay: Duration
+        public var requestTimeout: Duration
+
+        public init(
+            maxAttempts: Int = 6, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30),
+            requestTimeout: Duration = .seconds(30)
+        ) {
+            self.maxAttempts = maxAttempts
+            self.baseDelay = baseDelay
+            self.maxDelay = maxDelay
+            self.requestTimeout = requestTimeout
+        }
+    }
+
+    let credentials: PersonioCredentials
+    let http: HTTPClient
+    let logger: Logger
+    let retry: RetryPolicy
+    private var token: (value: String, refreshAfter: ContinuousClock.Instant)?
+    /// When Personio's `x-ratelimit-remaining` reached zero: the earliest moment to ask again.
+    private var pausedUntil: ContinuousClock.Instant?
+    /// Requests sent, retries included, for sync statistics.
+    public private(set) var requestCount = 0
+
+    public init(credentials: PersonioCredentials, http: HTTPClient, logger: Logger, retry: RetryPolicy = RetryPolicy())
+    {
+        self.credentials = credentials
+        self.http = http
+        self.logger = logger
+        self.retry = retry
+    }
+
+    // MARK: - OAuth
+
+    /// A valid v2 access token, requested when there is none or it is about to expire.
+    func accessToken(forceRefresh: Bool = false) async throws(PersonioError) -> String {
+        if !forceRefresh, let token, ContinuousClock.now < token.refreshAfter { return token.value }
+        var request = HTTPClientRequest(url: credentials.resolvedAPIBaseURL + "/v2/auth/token")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        let form = [
+            ("grant_type", "client_credentials"), ("client_id", credentials.clientID),
+            ("client_secret", credentials.clientSecret),
+        ]
+        .map { "\($0)=\(Self.formEncode($1))" }.joined(separator: "&")
+        request.body = .bytes(ByteBuffer(string: form))
+        let (status, _, body) = try await send(request, idempotent: true, description: "POST /v2/auth/token")
+        guard status == 200 else {
+            let error = (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["error"] as? String
+            if status == 400 || status == 401,
+                error == "invalid_client" || error == "unauthorized_client" || status == 401
+            {
+                throw .authenticationFailed("the v2 client id or secret was refused (\(error ?? "HTTP \(status)"))")
+            }
+            throw .unexpectedStatus(status, "token request: \(error ?? "no error code")")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+            let value = object["access_token"] as? String
+        else { throw .malformedResponse("the token response has no access_token") }
+        // [I] A day when Personio leaves expires_in out; refresh a minute early.
+        let lifetime = (object["expires_in"] as? Int) ?? 86_400
+        token = (value, ContinuousClock.now + .seconds(max(lifetime - 60, 1)))
+        return value
+    }
+
+    // MARK: - v2 reads
+
+    /// GETs a v2 path (or an absolute `next.href`) with the bearer token; refreshes the token
+    /// once on 401.
+    public func getV2(_ pathOrURL: String) async throws(PersonioError) -> Data {
+        let url = pathOrURL.hasPrefix("http") ? pathOrURL : credentials.resolvedAPIBaseURL + pathOrURL
+        var refreshed = false
+        while true {
+            var request = HTTPClientRequest(url: url)
+            request.headers.add(
+                name: "Authorization", value: "Bearer \(try await accessToken(forceRefresh: refreshed))")
+            request.headers.add(name: "Accept", value: "application/json")
+            let (status, _, body) = try await send(request, idempotent: true, description: "GET \(Self.pathOnly(url))")
+            switch status {
+            case 200..<300: return body
+            case 401 where !refreshed:
+                refreshed = true
+            case 401:
+                throw .authenticationFailed(
+                    "the access token was refused for \(Self.pathOnly(url)) even after a refresh")
+            case 403: throw .forbidden("\(Self.pathOnly(url)): \(Self.problemDetail(body))")
+            case 404: throw .notFound("\(Self.pathOnly(url)): \(Self.problemDetail(body))")
+            default: throw .unexpectedStatus(status, "\(Self.pathOnly(url)): \(Self.problemDetail(body))")
+            }
+        }
+    }
+
+    /// Reads every page of a v2 listing, handing each to `body` as it arrives, so memory holds
+    /// one page whatever the account's size. Stops on a missing `next` or an empty page.
+    /// Returns the number of pages read.
+    @discardableResult
+    public func forEachPage<Item: Decodable & Sendable>(
+        of type: Item.Type, path: String, limit: Int = 200,
+        _ body: @Sendable ([Captured<Item>]) async throws -> Void
+    ) async throws -> Int {
+        var next: String? = path + (path.contains("?") ? "&" : "?") + "limit=\(limit)"
+        var pages = 0
+        while let current = next {
+            let data = try await getV2(current)
+            let page: V2Page<Item>
+            do {
+                page = try JSONDecoder().decode(V2Page<Item>.self, from: data)
+            } catch {
+                throw PersonioError.malformedResponse("page \(pages + 1) of \(path): \(error)")
+            }
+            pages += 1
+            if page.data.isEmpty { break }
+            try await body(page.data)
+            next = page.meta?.links?.next?.href
+        }
+        return pages
+    }
+
+    // MARK: - Career site
+
+    /// The XML feed of published positions in `language`; nil when the account has no career
+    /// site configured.
+    public func careerFeed(language: String) async throws(PersonioError) -> [FeedPosition]? {
+        guard let base = credentials.resolvedCareerSiteBaseURL else { return nil }
+        var request = HTTPClientRequest(url: base + "/xml?language=\(language)")
+        request.headers.add(name: "Accept", value: "application/xml")
+        let (status, _, body) = try await send(request, idempotent: true, description: "GET /xml?language=\(language)")
+        guard status == 200 else {
+            if status == 404 { throw .notFound("the career-site XML feed is not enabled") }
+            throw .unexpectedStatus(status, "career-site XML feed")
+        }
+        return try CareerFeedParser.parse(body)
+    }
+
+    // MARK: - Transport with retries
+
+    /// Sends `request`, retrying connection failures, 429 and (for idempotent requests) 5xx
+    /// with jittered exponential backoff, and honouring `Retry-After` and `x-ratelimit-*`.
+    func send(_ request: HTTPClientRequest, idempotent: Bool, description: String) async throws(PersonioError)
+        -> (status: Int, headers: HTTPHeaders, body: Data)
+    {
+        var attempt = 0
+        while true {
+            attempt += 1
+            if let pausedUntil, ContinuousClock.now < pausedUntil {
+                try? await Task.sleep(until: pausedUntil, clock: .continuous)
+            }
+            requestCount += 1
+            let status: Int
+            let headers: HTTPHeaders
+            let body: Data
+            do {
+                let response = try await http.execute(request, timeout: .init(retry.requestTimeout))
+                status = Int(response.status.code)
+                headers = response.headers
+                body = Data(buffer: try await response.body.collect(upTo: 64 * 1024 * 1024))
+            } catch {
+                guard idempotent, attempt < retry.maxAttempts else {
+                    throw .transport("\(description): \(error)")
+                }
+                logger.debug(
+                    "Personio request failed, retrying",
+                    metadata: ["request": "\(description)", "attempt": "\(attempt)", "error": "\(error)"])
+                try? await Task.sleep(for: backoff(attempt))
+                continue
+            }
+            notePauseHint(headers)
+            switch status {
+            case 429:
+                guard attempt < retry.maxAttempts else { throw .rateLimited(description) }
+                let wait =
+                    headers.first(name: "Retry-After").flatMap(Double.init).map {
+                        Duration.milliseconds(Int($0 * 1000))
+                    }
+                    ?? backoff(attempt)
+                logger.info("Personio rate limit, waiting", metadata: ["request": "\(description)", "wait": "\(wait)"])
+                try? await Task.sleep(for: wait)
+            case 500...599 where idempotent:
+                guard attempt < retry.maxAttempts else { throw .unavailable("\(description): HTTP \(status)") }
+                logger.info(
+                    "Personio server error, retrying", metadata: ["request": "\(description)", "status": "\(status)"])
+                try? await Task.sleep(for: backoff(attempt))
+            default:
+                return (status, headers, body)
+            }
+        }
+    }
+
+    /// Full jitter: a random wait up to base × 2^(attempt-1), capped.
+    private func backoff(_ attempt: Int) -> Duration {
+        let cap = min(retry.baseDelay * (1 << min(attempt - 1, 16)), retry.maxDelay)
+        let milliseconds = Int(cap.components.seconds * 1000) + Int(cap.components.attoseconds / 1_000_000_000_000_000)
+        return .milliseconds(Int.random(in: max(1, milliseconds / 2)...max(1, milliseconds)))
+    }
+
+    /// When Personio says the bucket is empty, the next request waits for one token.
+    private func notePauseHint(_ headers: HTTPHeaders) {
+        guard let remaining = headers.first(name: "x-ratelimit-remaining").flatMap(Int.init), remaining <= 0,
+            let rate = headers.first(name: "x-ratelimit-replenish-rate").flatMap(Double.init), rate > 0
+        else { return }
+        pausedUntil = ContinuousClock.now + .milliseconds(Int(1000 / rate) + 1)
+    }
+
+    // MARK: - Helpers
+
+    static func formEncode(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+
+    /// A URL's path and query, for logs and errors: never the host's credentials.
+    static func pathOnly(_ url: String) -> String {
+        guard let components = URLComponents(string: url) else { return url }
+        return components.path + (components.query.map { "?" + $0 } ?? "")
+    }
+
+    static func problemDetail(_ body: Data) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return "no details" }
+        if let errors = object["errors"] as? [[String: Any]], let first = errors.first {
+            return (first["detail"] as? String) ?? (first["title"] as? String) ?? "no details"
+        }
+        return (object["error_description"] as? String) ?? (object["message"] as? String) ?? "no details"
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import JunctionModel
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// One `<position>` of the career-site XML feed (§1.2). Optional elements stay nil when absent.
+public struct FeedPosition: Sendable, Equatable {
+    public struct Section: Sendable, Equatable {
+        public var name: String
+        public var html: String
+    }
+
+    public struct Salary: Sendable, Equatable {
+        public var min: Double?
+        public var max: Double?
+        public var currencyCode: String?
+        public var type: String?
+    }
+
+    public var id: String = ""
+    public var subcompany: String?
+    public var office: String?
+    public var additionalOffices: [String] = []
+    public var department: String?
+    public var recruitingCategory: String?
+    public var name: String?
+    public var descriptions: [Section] = []
+    public var employmentType: String?
+    public var seniority: String?
+    public var schedule: String?
+    public var yearsOfExperience: String?
+    public var keywords: String?
+    public var occupation: String?
+    public var occupationCategory: String?
+    public var createdAt: Date?
+    public var salary: Salary?
+
+    /// The raw element texts, for `remote_data`.
+    public var raw: [String: JSONValue] = [:]
+}
+
+/// Reads the XML feed with the platform's streaming parser.
+enum CareerFeedParser {
+    static func parse(_ data: Data) throws(PersonioError) -> [FeedPosition] {
+        let parser = XMLParser(data: data)
+        let delegate = Delegate()
+        parser.delegate = delegate
+        guard parser.parse(), delegate.sawRoot else {
+            throw .malformedResponse(
+                "the career-site XML feed is not well-formed: \(parser.parserError.map { "\($0)" } ?? "no <workzag-jobs> root")"
+            )
+        }
+        return delegate.positions
+    }
+
+    final class Delegate: NSObject, XMLParserDelegate {
+        var positions: [FeedPosition] = []
+        var sawRoot = false
+        private var current: FeedPosition?
+        private var path: [String] = []
+        private var text = ""
+        private var sectionName = ""
+        private var salary = FeedPosition.Salary()
+
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
+            if name == "workzag-jobs" { sawRoot = true }
+            if name == "position" { current = FeedPosition() }
+            if name == "salaryInformation" { salary = FeedPosition.Salary() }
+            path.append(name)
+            text = ""
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+        func parser(_ parser: XMLParser, foundCDATA block: Data) { text += String(decoding: block, as: UTF8.self) }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            path.removeLast()
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            text = ""
+            guard var position = current else { return }
+            let parent = path.last
+            switch (parent, name) {
+            case (_, "position"):
+                positions.append(position)
+                current = nil
+                return
+            case ("additionalOffices", "office"): position.additionalOffices.append(value)
+            case ("jobDescription", "name"): sectionName = value
+            case ("jobDescription", "value"): position.descriptions.append(.init(name: sectionName, html: value))
+            case ("salaryInformation", "min"): salary.min = Double(value)
+            case ("salaryInformation", "max"): salary.max = Double(value)
+            case ("salaryInformation", "currencyCode"): salary.currencyCode = value.isEmpty ? nil : value
+            case ("salaryInformation", "type"): salary.type = value.isEmpty ? nil : value
+            case ("position", "salaryInformation"): position.salary = salary
+            case ("position", _):
+                let optional = value.isEmpty ? nil : value
+                position.raw[name] = .string(value)
+                switch name {
+                case "id": position.id = value
+                case "subcompany": position.subcompany = optional
+                case "office": position.office = optional
+                case "department": position.department = optional
+                case "recruitingCategory": position.recruitingCategory = optional
+                case "name": position.name = optional
+                case "employmentType": position.employmentType = optional
+                case "seniority": position.seniority = optional
+                case "schedule": position.schedule = optional
+                case "yearsOfExperience": position.yearsOfExperience = optional
+                case "keywords": position.keywords = optional
+                case "occupation": position.occupation = optional
+                case "occupationCategory": position.occupationCategory = optional
+                // [C3] Two offset forms occur: +0200 and +00:00; the unified parser reads both.
+                case "createdAt": position.createdAt = UnifiedDate.parse(value)
+                default: break
+                }
+            default: break
+            }
+            current = position
+        }
+    }
+}
