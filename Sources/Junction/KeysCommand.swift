@@ -68,7 +68,9 @@ struct KeysCommand: AsyncParsableCommand {
 }
 
 private func withRuntime(_ options: StoreOptions, _ body: (JunctionRuntime) async throws -> Void) async throws {
-    let configuration = try options.configuration()
+    var configuration = try options.configuration()
+    // Only `serve` runs the demo's sandbox; key management neither creates nor announces it.
+    configuration.demo = false
     let logger = bootstrapLogging(level: configuration.logLevel)
     let runtime = try await JunctionRuntime.open(configuration, logger: logger)
     do {

@@ -23,6 +23,16 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Apply pending database migrations on start. Env JUNCTION_AUTO_MIGRATE. Default: on")
     var autoMigrate: Bool?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "On an empty database, connect a demo integration to an in-process Personio sandbox. Env JUNCTION_DEMO. Default: on"
+    )
+    var demo: Bool?
+
+    @Option(help: "Port of the demo's Personio sandbox on 127.0.0.1. Env JUNCTION_DEMO_SANDBOX_PORT. Default: 9091")
+    var demoSandboxPort: Int?
+
     func run() async throws {
         var configuration = try store.configuration()
         if let host { configuration.host = host }
@@ -35,6 +45,13 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.maxBodyBytes = maxBodyBytes
         }
         if let autoMigrate { configuration.autoMigrate = autoMigrate }
+        if let demo { configuration.demo = demo }
+        if let demoSandboxPort {
+            guard (1...65535).contains(demoSandboxPort) else {
+                throw ValidationError("--demo-sandbox-port must be from 1 to 65535")
+            }
+            configuration.demoSandboxPort = demoSandboxPort
+        }
 
         let logger = bootstrapLogging(level: configuration.logLevel)
         try await runServer(configuration, logger: logger)

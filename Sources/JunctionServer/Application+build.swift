@@ -3,6 +3,7 @@ import Hummingbird
 import JunctionModel
 import JunctionStore
 import Logging
+import PersonioSandbox
 import ServiceLifecycle
 
 /// The long-lived parts a Junction process is built from, opened once by `JunctionRuntime.open`.
@@ -11,6 +12,8 @@ public struct JunctionRuntime: Sendable {
     public let database: Database
     public let store: Store
     public let bootstrap: BootstrapOutcome
+    /// The demo integration, when the demo is on and one exists (see `Demo`).
+    public let demoIntegration: Integration?
 
     /// Opens the database, brings its schema up to date (or checks it is), loads the secret key
     /// and prepares a first start. `announce` receives the lines a person must see (a new key).
@@ -43,7 +46,20 @@ public struct JunctionRuntime: Sendable {
             let store = Store(database: database, secrets: secrets)
             let bootstrap = try await store.bootstrap(configuredKey: configuration.apiKey)
             announceBootstrap(bootstrap, announce: announce, logger: logger)
-            return JunctionRuntime(configuration: configuration, database: database, store: store, bootstrap: bootstrap)
+            let demo =
+                configuration.demo
+                ? try await Demo.integration(store: store, bootstrap: bootstrap, configuration: configuration) : nil
+            if let demo {
+                announce(
+                    """
+                    Demo: integration \(demo.id) reads the Personio sandbox served at http://127.0.0.1:\(configuration.demoSandboxPort)
+                      (its first sync runs now). Try:  curl -H "Authorization: Bearer <key>" -H "X-Integration-Id: \(demo.id)" \\
+                        http://\(configuration.host):\(configuration.port)/v1/ats/jobs
+                    """)
+            }
+            return JunctionRuntime(
+                configuration: configuration, database: database, store: store, bootstrap: bootstrap,
+                demoIntegration: demo)
         } catch {
             try? await database.close()
             throw error
@@ -101,6 +117,14 @@ public func buildApplication(runtime: JunctionRuntime, logger: Logger) -> some A
         logger: logger
     )
     app.addServices(DatabaseService(database: runtime.database))
+    if let demo = runtime.demoIntegration {
+        let port = runtime.configuration.demoSandboxPort
+        var sandboxLogger = logger
+        sandboxLogger[metadataKey: "component"] = "personio-sandbox"
+        app.addServices(
+            PersonioSandbox().buildApplication(host: "127.0.0.1", port: port, logger: sandboxLogger),
+            DemoSyncService(store: runtime.store, integration: demo, sandboxPort: port, logger: logger))
+    }
     return app
 }
 

@@ -21,6 +21,11 @@ public struct JunctionConfiguration: Sendable, Equatable {
     public var maxBodyBytes = 32 * 1024 * 1024
     /// Apply pending migrations on start; with false, start refuses an out-of-date schema.
     public var autoMigrate = true
+    /// On an empty database, connect a demo integration to an in-process Personio sandbox, and
+    /// serve that sandbox whenever the demo integration exists.
+    public var demo = true
+    /// Port of the demo's Personio sandbox (on 127.0.0.1).
+    public var demoSandboxPort = 9091
 
     public init() {}
 
@@ -47,6 +52,8 @@ public struct JunctionConfiguration: Sendable, Equatable {
         ("JUNCTION_LOG_LEVEL", "trace, debug, info, notice, warning, error, critical"),
         ("JUNCTION_MAX_BODY_BYTES", "largest accepted request body"),
         ("JUNCTION_AUTO_MIGRATE", "true or false: apply migrations on start"),
+        ("JUNCTION_DEMO", "true or false: demo integration backed by an in-process Personio sandbox"),
+        ("JUNCTION_DEMO_SANDBOX_PORT", "port of the demo's Personio sandbox"),
     ]
 
     /// Reads the settings' environment variables over the defaults. Invalid values are errors
@@ -76,6 +83,12 @@ public struct JunctionConfiguration: Sendable, Equatable {
         }
         if let flag = value("JUNCTION_AUTO_MIGRATE") {
             configuration.autoMigrate = try parseBool(flag, source: "JUNCTION_AUTO_MIGRATE")
+        }
+        if let flag = value("JUNCTION_DEMO") {
+            configuration.demo = try parseBool(flag, source: "JUNCTION_DEMO")
+        }
+        if let port = value("JUNCTION_DEMO_SANDBOX_PORT") {
+            configuration.demoSandboxPort = try parsePort(port, source: "JUNCTION_DEMO_SANDBOX_PORT")
         }
         return configuration
     }

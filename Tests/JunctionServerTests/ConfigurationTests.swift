@@ -16,6 +16,8 @@ struct ConfigurationTests {
         #expect(configuration.logLevel == .info)
         #expect(configuration.maxBodyBytes == 33_554_432)
         #expect(configuration.autoMigrate)
+        #expect(configuration.demo)
+        #expect(configuration.demoSandboxPort == 9091)
     }
 
     @Test("every variable is read")
@@ -24,7 +26,8 @@ struct ConfigurationTests {
             "JUNCTION_HOST": "0.0.0.0", "PORT": "9000", "JUNCTION_DATA_DIR": "/var/lib/junction",
             "JUNCTION_DATABASE_URL": "postgres://u:p@db:5432/junction", "JUNCTION_SECRET_KEY": "k",
             "JUNCTION_SECRET_KEY_FILE": "/run/key", "JUNCTION_API_KEY": "a", "JUNCTION_LOG_LEVEL": "DEBUG",
-            "JUNCTION_MAX_BODY_BYTES": "2048", "JUNCTION_AUTO_MIGRATE": "false",
+            "JUNCTION_MAX_BODY_BYTES": "2048", "JUNCTION_AUTO_MIGRATE": "false", "JUNCTION_DEMO": "no",
+            "JUNCTION_DEMO_SANDBOX_PORT": "9500",
         ])
 
         #expect(configuration.host == "0.0.0.0")
@@ -36,6 +39,8 @@ struct ConfigurationTests {
         #expect(configuration.logLevel == .debug)
         #expect(configuration.maxBodyBytes == 2048)
         #expect(!configuration.autoMigrate)
+        #expect(!configuration.demo)
+        #expect(configuration.demoSandboxPort == 9500)
     }
 
     @Test("JUNCTION_PORT wins over PORT")

@@ -11,6 +11,7 @@ struct RuntimeTests {
         configuration.dataDirectory =
             FileManager.default.temporaryDirectory
             .appendingPathComponent("junction-runtime-\(UUID().uuidString)").path
+        configuration.demo = false
         return configuration
     }
 
@@ -29,6 +30,32 @@ struct RuntimeTests {
 
         #expect(workspace == first.bootstrap.workspace.id)
         #expect(lines.all.count == 1, "a restart must not print a key again")
+    }
+
+    @Test("the demo integration is created on an empty database only, and found again on restart")
+    func demoIntegration() async throws {
+        var configuration = Self.configuration()
+        configuration.demo = true
+        configuration.demoSandboxPort = 9999
+
+        let first = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: { _ in })
+        let credentials = try await first.store.credentials(
+            integrationID: try #require(first.demoIntegration).id.description, workspaceID: first.bootstrap.workspace.id
+        )
+        try await first.database.close()
+        let second = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: { _ in })
+        let integrations = try await second.store.integrations(workspaceID: second.bootstrap.workspace.id)
+        try await second.database.close()
+        configuration.dataDirectory += "-other"
+        configuration.demo = false
+        let without = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: { _ in })
+        try await without.database.close()
+
+        #expect(second.demoIntegration?.id == first.demoIntegration?.id)
+        #expect(integrations.count == 1)
+        let stored = try JSONSerialization.jsonObject(with: try #require(credentials)) as? [String: Any]
+        #expect(stored?["api_base_url"] as? String == "http://127.0.0.1:9999")
+        #expect(without.demoIntegration == nil)
     }
 
     @Test("with auto-migrate off, an unmigrated database is refused with the command that fixes it")

@@ -26,6 +26,8 @@ struct TestServer {
             configuration.databaseURL = url
         }
         configuration.apiKey = apiKey
+        // The demo serves a sandbox on a fixed port; parallel tests would collide on it.
+        configuration.demo = false
         configure(&configuration)
         let runtime = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: { _ in })
         return TestServer(runtime: runtime)

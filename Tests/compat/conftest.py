@@ -4,6 +4,7 @@ Each backend (SQLite file, PostgreSQL database) gets its own server process on a
 port, with a known API key registered through JUNCTION_API_KEY.
 """
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -41,9 +42,11 @@ class JunctionServer:
         assert binary and os.path.exists(binary), "set JUNCTION_BIN to the built junction executable (scripts/test does)"
         self.data_dir = tempfile.mkdtemp(prefix="junction-compat-")
         self.port = _free_port()
+        self.sandbox_port = _free_port()
         self.api_key = "jk_compat_" + secrets.token_urlsafe(24)
         env = {k: v for k, v in os.environ.items() if not k.startswith("JUNCTION_")}
-        env.update(JUNCTION_DATA_DIR=self.data_dir, JUNCTION_API_KEY=self.api_key, JUNCTION_LOG_LEVEL="warning")
+        env.update(JUNCTION_DATA_DIR=self.data_dir, JUNCTION_API_KEY=self.api_key, JUNCTION_LOG_LEVEL="warning",
+                   JUNCTION_DEMO_SANDBOX_PORT=str(self.sandbox_port))
         if database_url:
             env["JUNCTION_DATABASE_URL"] = database_url
         self.log = open(os.path.join(self.data_dir, "server.log"), "w+")
@@ -53,6 +56,9 @@ class JunctionServer:
         )
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._wait_until_healthy()
+        self.log.seek(0)
+        ids = re.findall(r"personio:[1-9A-HJ-NP-Za-km-z]{24}", self.log.read())
+        self.demo_integration_id = ids[0] if ids else None
 
     def _wait_until_healthy(self):
         deadline = time.monotonic() + 60

@@ -1,0 +1,106 @@
+import AsyncHTTPClient
+import Foundation
+import JunctionModel
+import JunctionStore
+import JunctionSync
+import Logging
+import NIOCore
+import NIOHTTP1
+import Personio
+import PersonioSandbox
+import ServiceLifecycle
+
+/// The demo a new user gets: an integration connected to a Personio sandbox that this process
+/// serves, synced at start, so `junction serve` on an empty database has real data at once.
+enum Demo {
+    static let settingKey = "demo"
+
+    static func credentials(port: Int) -> PersonioCredentials {
+        let sandbox = SandboxConfiguration()
+        let base = "http://127.0.0.1:\(port)"
+        return PersonioCredentials(
+            clientID: sandbox.clients[0].id, clientSecret: sandbox.clients[0].secret,
+            recruitingAPIKey: sandbox.recruitingAPIKey, companyID: sandbox.companyID,
+            careerSubdomain: sandbox.careerSubdomain, apiBaseURL: base, careerSiteBaseURL: base)
+    }
+
+    /// The workspace's demo integration: created when the workspace was created just now,
+    /// found again on later starts; nil when there is none.
+    static func integration(
+        store: Store, bootstrap: BootstrapOutcome, configuration: JunctionConfiguration
+    ) async throws -> Integration? {
+        let existing = try await store.integrations(workspaceID: bootstrap.workspace.id)
+            .first { $0.settings[settingKey] == .bool(true) }
+        if let existing { return existing }
+        guard bootstrap.createdWorkspace else { return nil }
+        let integration = Integration(
+            id: IntegrationID(tool: .personio), workspaceID: bootstrap.workspace.id,
+            endUserOrganizationName: "Demo company (Personio sandbox)", settings: [settingKey: .bool(true)])
+        let credentials = try JSONEncoder().encode(Self.credentials(port: configuration.demoSandboxPort))
+        try await store.createIntegration(integration, credentials: credentials)
+        return integration
+    }
+}
+
+/// Runs the demo integration's first FULL sync once its sandbox answers, then stays until
+/// shutdown (a service that returned would stop the whole group).
+struct DemoSyncService: Service {
+    let store: Store
+    let integration: Integration
+    let sandboxPort: Int
+    let logger: Logger
+
+    func run() async throws {
+        let probe = "http://127.0.0.1:\(sandboxPort)/xml"
+        var ready = false
+        for _ in 0..<150 where !Task.isCancelled {
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: probe), timeout: .seconds(1)),
+                response.status == .ok
+            {
+                ready = true
+                break
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        if ready {
+            let run = try await Syncs(store: store, logger: logger).runFull(integration)
+            logger.notice(
+                "demo sync finished",
+                metadata: [
+                    "integration": "\(integration.id)", "status": "\(run.status.rawValue)",
+                    "jobs": "\(run.stats.added["jobs"] ?? 0)", "error": "\(run.error ?? "-")",
+                ])
+        } else {
+            logger.error("the demo's Personio sandbox did not answer; no demo sync ran", metadata: ["url": "\(probe)"])
+        }
+        try? await gracefulShutdown()
+    }
+}
+
+/// Builds the connector for an integration from its stored credentials and runs syncs: the one
+/// place that knows which connector serves which tool.
+public struct Syncs: Sendable {
+    let store: Store
+    let logger: Logger
+
+    public init(store: Store, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    public func runFull(_ integration: Integration, pageSize: Int = 200) async throws -> SyncRun {
+        let connector = try await connector(for: integration, pageSize: pageSize)
+        return try await SyncEngine(store: store, logger: logger).runFull(integration, connector: connector)
+    }
+
+    func connector(for integration: Integration, pageSize: Int) async throws -> PersonioConnector {
+        guard
+            let data = try await store.credentials(
+                integrationID: integration.id.description, workspaceID: integration.workspaceID)
+        else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
+        let credentials = try JSONDecoder().decode(PersonioCredentials.self, from: data)
+        let client = PersonioClient(credentials: credentials, http: HTTPClient.shared, logger: logger)
+        return PersonioConnector(
+            integrationID: integration.id.description, client: client, credentials: credentials, pageSize: pageSize)
+    }
+}

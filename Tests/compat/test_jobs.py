@@ -1,0 +1,61 @@
+"""The official Kombo SDK reads jobs from the demo integration, synced from the Personio sandbox."""
+import json
+import time
+import urllib.error
+import urllib.request
+
+from kombo import Kombo
+
+
+def _raw(junction, path, integration_id):
+    request = urllib.request.Request(
+        junction.base_url + path,
+        headers={"Authorization": f"Bearer {junction.api_key}", "X-Integration-Id": integration_id},
+    )
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def _wait_for_first_sync(junction, integration_id):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status, body = _raw(junction, "/v1/ats/jobs?page_size=1", integration_id)
+        if status == 200:
+            return
+        assert body["error"]["code"] == "INTEGRATION.SETUP_SYNC_PENDING", body
+        time.sleep(0.2)
+    raise AssertionError("the demo integration's first sync did not finish")
+
+
+def _sandbox_ground_truth(junction):
+    with urllib.request.urlopen(f"http://127.0.0.1:{junction.sandbox_port}/_sandbox/ground-truth?models=jobs") as response:
+        return json.load(response)["jobs"]
+
+
+def test_sdk_pages_through_every_demo_job(junction):
+    integration_id = junction.demo_integration_id
+    assert integration_id, "junction serve printed no demo integration id"
+    _wait_for_first_sync(junction, integration_id)
+    truth = _sandbox_ground_truth(junction)
+    sdk = Kombo(api_key=junction.api_key, server_url=junction.base_url + "/v1", integration_id=integration_id)
+
+    jobs = []
+    response = sdk.ats.get_jobs(page_size=7)
+    while response is not None:
+        jobs.extend(response.result.data.results)
+        response = response.next()
+
+    assert len(jobs) == len(truth)
+    assert len({job.id for job in jobs}) == len(truth)
+    by_remote_id = {job.remote_id: job for job in jobs}
+    for expected in truth:
+        job = by_remote_id[str(expected["id"])]
+        assert job.name == expected["name"]["en"]
+        assert job.status == ("OPEN" if expected["published"] else "CLOSED")
+        assert (len(job.job_postings) == 1) == expected["published"]
+        assert job.changed_at is not None and job.remote_deleted_at is None
+        for stage in job.stages:
+            assert stage.status == "ACTIVE" and stage.remote_id is not None
