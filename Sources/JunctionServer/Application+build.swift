@@ -141,6 +141,7 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
 
     let api = router.group("v1").add(middleware: APIKeyMiddleware(verifier: runtime.store))
     GeneralController().addRoutes(to: api)
+    IntegrationsController(integrations: runtime.store).addRoutes(to: api)
     JobsController(
         gate: IntegrationGate(directory: runtime.store),
         jobs: runtime.store,
