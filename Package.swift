@@ -109,6 +109,7 @@ let package = Package(
                 "JunctionModel",
                 "JunctionStore",
                 "JunctionServer",
+                "JunctionSync",
                 "PersonioSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

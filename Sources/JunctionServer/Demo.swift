@@ -88,9 +88,12 @@ public struct Syncs: Sendable {
         self.logger = logger
     }
 
-    public func runFull(_ integration: Integration, pageSize: Int = 200) async throws -> SyncRun {
+    public func runFull(
+        _ integration: Integration, pageSize: Int = 200, progress: (@Sendable (SyncEngine.Progress) -> Void)? = nil
+    ) async throws -> SyncRun {
         let connector = try await connector(for: integration, pageSize: pageSize)
-        return try await SyncEngine(store: store, logger: logger).runFull(integration, connector: connector)
+        return try await SyncEngine(store: store, logger: logger).runFull(
+            integration, connector: connector, progress: progress)
     }
 
     func connector(for integration: Integration, pageSize: Int) async throws -> PersonioConnector {

@@ -19,10 +19,21 @@ public struct SyncEngine: Sendable {
         self.logger = logger
     }
 
+    /// How far a run has come, reported after every page.
+    public struct Progress: Sendable {
+        public var model: String
+        public var pages: Int
+        public var records: Int
+        public var elapsed: Duration
+    }
+
     /// Runs a FULL sync of `integration` through `connector` and returns the finished run.
     /// A failure is recorded in the run (status FAILED, error) and not thrown.
     @discardableResult
-    public func runFull(_ integration: Integration, connector: some ATSConnector) async throws -> SyncRun {
+    public func runFull(
+        _ integration: Integration, connector: some ATSConnector,
+        progress: (@Sendable (Progress) -> Void)? = nil
+    ) async throws -> SyncRun {
         let integrationID = integration.id.description
         var run = try await store.startSyncRun(integrationID: integrationID, kind: .full)
         let runID = run.id
@@ -31,10 +42,13 @@ public struct SyncEngine: Sendable {
         logger[metadataKey: "sync_run"] = "\(runID)"
         logger.info("full sync started")
         let counts = Counter()
+        let started = ContinuousClock.now
         do {
             try await connector.forEachJobPage { jobs in
                 let outcome = try await store.saveJobs(jobs, integrationID: integrationID, runID: runID)
-                await counts.add(outcome)
+                let (pages, records) = await counts.add(outcome, records: jobs.count)
+                progress?(
+                    Progress(model: "jobs", pages: pages, records: records, elapsed: ContinuousClock.now - started))
             }
             // The listing was read to its end: what it did not contain is gone upstream.
             let deleted = try await store.markJobsUnseen(byRun: runID, integrationID: integrationID)
@@ -69,10 +83,16 @@ public struct SyncEngine: Sendable {
 /// Adds up save outcomes from the page callbacks.
 actor Counter {
     private(set) var total = SaveOutcome()
+    private var pages = 0
+    private var records = 0
 
-    func add(_ outcome: SaveOutcome) {
+    /// Adds one page's outcome; returns the pages and records so far.
+    func add(_ outcome: SaveOutcome, records pageRecords: Int) -> (pages: Int, records: Int) {
         total.inserted += outcome.inserted
         total.changed += outcome.changed
         total.unchanged += outcome.unchanged
+        pages += 1
+        records += pageRecords
+        return (pages, records)
     }
 }
