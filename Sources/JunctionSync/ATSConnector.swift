@@ -6,6 +6,8 @@ import Personio
 public protocol ATSConnector: Sendable {
     /// Every job upstream, as unified records, page by page.
     func forEachJobPage(_ body: @Sendable ([Job]) async throws -> Void) async throws
+    /// Every application stage upstream (a small, complete list).
+    func applicationStages() async throws -> [ApplicationStage]
     /// Requests sent to the remote so far.
     func requestCount() async -> Int
 }

@@ -52,10 +52,13 @@ public struct SyncEngine: Sendable {
             }
             // The listing was read to its end: what it did not contain is gone upstream.
             let deleted = try await store.markJobsUnseen(byRun: runID, integrationID: integrationID)
+            let stages = try await connector.applicationStages()
+            let stageOutcome = try await store.saveApplicationStages(stages, integrationID: integrationID, runID: runID)
+            run.stats.record(stageOutcome, model: "application_stages")
+            run.stats.deleted["application_stages"] = try await store.markApplicationStagesUnseen(
+                byRun: runID, integrationID: integrationID)
             let outcome = await counts.total
-            run.stats.added["jobs"] = outcome.inserted
-            run.stats.updated["jobs"] = outcome.changed
-            run.stats.unchanged["jobs"] = outcome.unchanged
+            run.stats.record(outcome, model: "jobs")
             run.stats.deleted["jobs"] = deleted
             run.status = .succeeded
             if integration.setupStatus != .completed {
@@ -66,10 +69,7 @@ public struct SyncEngine: Sendable {
                 "full sync succeeded",
                 metadata: ["added": "\(outcome.inserted)", "updated": "\(outcome.changed)", "deleted": "\(deleted)"])
         } catch {
-            let outcome = await counts.total
-            run.stats.added["jobs"] = outcome.inserted
-            run.stats.updated["jobs"] = outcome.changed
-            run.stats.unchanged["jobs"] = outcome.unchanged
+            run.stats.record(await counts.total, model: "jobs")
             run.status = .failed
             run.error = "\(error)"
             logger.warning("full sync failed; nothing was marked deleted", metadata: ["error": "\(error)"])
@@ -94,5 +94,14 @@ actor Counter {
         pages += 1
         records += pageRecords
         return (pages, records)
+    }
+}
+
+extension SyncRun.Stats {
+    /// Adds one model's save outcome to the run's counts.
+    mutating func record(_ outcome: SaveOutcome, model: String) {
+        added[model] = outcome.inserted
+        updated[model] = outcome.changed
+        unchanged[model] = outcome.unchanged
     }
 }

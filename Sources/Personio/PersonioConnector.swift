@@ -18,13 +18,18 @@ public struct PersonioConnector: Sendable {
     }
 
     /// The account's recruiting categories (small; one request, no paging in Personio).
-    public func categories() async throws -> [V2Category] {
+    public func categories() async throws -> [Captured<V2Category>] {
         let data = try await client.getV2("/v2/recruiting/categories")
         do {
-            return try JSONDecoder().decode(V2Page<V2Category>.self, from: data).data.map(\.value)
+            return try JSONDecoder().decode(V2Page<V2Category>.self, from: data).data
         } catch {
             throw PersonioError.malformedResponse("categories: \(error)")
         }
+    }
+
+    /// Every application stage: the system stages and each category's stages.
+    public func applicationStages() async throws -> [ApplicationStage] {
+        StageMapper(integrationID: integrationID).stages(categories: try await categories())
     }
 
     /// Every job, joined with its career-feed position (English texts), in pages of unified
@@ -34,7 +39,7 @@ public struct PersonioConnector: Sendable {
         let positions = Dictionary(feed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let mapper = JobMapper(
             integrationID: integrationID, careerSiteBaseURL: credentials.resolvedCareerSiteBaseURL,
-            categories: try await categories())
+            categories: try await categories().map(\.value))
         try await client.forEachPage(of: V2Job.self, path: "/v2/recruiting/jobs", limit: pageSize) { page in
             try await body(page.map { mapper.map($0, position: positions[$0.value.id]) })
         }

@@ -189,3 +189,39 @@ struct JobSyncTests {
         }
     }
 }
+
+@Suite("FULL sync of application stages")
+struct StageSyncTests {
+    @Test(
+        "the system stages and every category stage are stored, with the ids jobs point to", arguments: Backend.allCases
+    )
+    func stages(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend) { sandbox, sync in
+            let run = try await sync.run()
+            let truth = try await JobSyncTests.groundTruth(sandbox)
+            let stored = try await sync.seeded.store.applicationStages(integrationID: sync.integrationID, limit: 1000)
+                .items
+            let jobs = try await sync.jobs()
+
+            // Expected from the sandbox's categories plus Personio's five documented system stages.
+            let categoryStages = truth.categories.flatMap { ($0["stages"] as? [[String: Any]]) ?? [] }
+            let expectedRemoteIDs = Set(["unassigned", "rejected", "withdrawn", "offer", "accepted"])
+                .union(categoryStages.compactMap { $0["id"] as? String })
+            #expect(run.status == .succeeded)
+            #expect(run.stats.added["application_stages"] == expectedRemoteIDs.count)
+            #expect(Set(stored.compactMap(\.remoteID)) == expectedRemoteIDs)
+            #expect(stored.allSatisfy { $0.status == "ACTIVE" && $0.name != nil })
+            let names = Dictionary(
+                uniqueKeysWithValues: categoryStages.compactMap { stage in
+                    (stage["id"] as? String).map { ($0, stage["name"] as? String) }
+                })
+            #expect(stored.filter { names[$0.remoteID ?? ""] != nil }.allSatisfy { names[$0.remoteID!] == $0.name })
+            let storedIDs = Set(stored.map(\.id))
+            #expect(jobs.values.flatMap(\.stages).allSatisfy { storedIDs.contains($0.id) })
+
+            let again = try await sync.run()
+            #expect(again.stats.unchanged["application_stages"] == expectedRemoteIDs.count)
+            #expect(again.stats.deleted["application_stages"] == 0)
+        }
+    }
+}

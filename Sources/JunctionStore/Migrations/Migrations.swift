@@ -111,3 +111,26 @@ extension Migration {
             "CREATE INDEX sync_runs_integration ON sync_runs (integration_id, started_at)",
         ])
 }
+
+extension Migration {
+    static let createApplicationStages = Migration(
+        version: 7, name: "CreateApplicationStages",
+        [
+            """
+            CREATE TABLE application_stages (
+                integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+                id TEXT NOT NULL,
+                remote_id TEXT,
+                name TEXT,
+                changed_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                remote_deleted_at BIGINT,
+                content_hash TEXT NOT NULL,
+                record TEXT NOT NULL,
+                last_seen_run TEXT,
+                PRIMARY KEY (integration_id, id)
+            )
+            """,
+            "CREATE INDEX application_stages_updated_at ON application_stages (integration_id, updated_at)",
+        ])
+}
