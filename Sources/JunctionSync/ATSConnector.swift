@@ -8,6 +8,10 @@ public protocol ATSConnector: Sendable {
     func forEachJobPage(_ body: @Sendable ([Job]) async throws -> Void) async throws
     /// Every application stage upstream (a small, complete list).
     func applicationStages() async throws -> [ApplicationStage]
+    /// Every candidate upstream, page by page.
+    func forEachCandidatePage(_ body: @Sendable ([Candidate]) async throws -> Void) async throws
+    /// Every application upstream, page by page.
+    func forEachApplicationPage(_ body: @Sendable ([Application]) async throws -> Void) async throws
     /// Requests sent to the remote so far.
     func requestCount() async -> Int
 }

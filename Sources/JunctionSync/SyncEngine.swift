@@ -41,25 +41,33 @@ public struct SyncEngine: Sendable {
         logger[metadataKey: "integration"] = "\(integrationID)"
         logger[metadataKey: "sync_run"] = "\(runID)"
         logger.info("full sync started")
-        let counts = Counter()
         let started = ContinuousClock.now
         do {
-            try await connector.forEachJobPage { jobs in
-                let outcome = try await store.saveJobs(jobs, integrationID: integrationID, runID: runID)
-                let (pages, records) = await counts.add(outcome, records: jobs.count)
-                progress?(
-                    Progress(model: "jobs", pages: pages, records: records, elapsed: ContinuousClock.now - started))
+            // Stages first: jobs and applications point to them.
+            try await mirror(
+                ApplicationStage.self, "application_stages", runID: runID, integrationID: integrationID,
+                stats: &run.stats, progress: progress, started: started
+            ) { save in
+                try await save(try await connector.applicationStages())
             }
-            // The listing was read to its end: what it did not contain is gone upstream.
-            let deleted = try await store.markJobsUnseen(byRun: runID, integrationID: integrationID)
-            let stages = try await connector.applicationStages()
-            let stageOutcome = try await store.saveApplicationStages(stages, integrationID: integrationID, runID: runID)
-            run.stats.record(stageOutcome, model: "application_stages")
-            run.stats.deleted["application_stages"] = try await store.markApplicationStagesUnseen(
-                byRun: runID, integrationID: integrationID)
-            let outcome = await counts.total
-            run.stats.record(outcome, model: "jobs")
-            run.stats.deleted["jobs"] = deleted
+            try await mirror(
+                Job.self, "jobs", runID: runID, integrationID: integrationID, stats: &run.stats, progress: progress,
+                started: started
+            ) { save in
+                try await connector.forEachJobPage(save)
+            }
+            try await mirror(
+                Candidate.self, "candidates", runID: runID, integrationID: integrationID, stats: &run.stats,
+                progress: progress, started: started
+            ) { save in
+                try await connector.forEachCandidatePage(save)
+            }
+            try await mirror(
+                Application.self, "applications", runID: runID, integrationID: integrationID, stats: &run.stats,
+                progress: progress, started: started
+            ) { save in
+                try await connector.forEachApplicationPage(save)
+            }
             run.status = .succeeded
             if integration.setupStatus != .completed {
                 try await store.setSetupStatus(
@@ -67,16 +75,44 @@ public struct SyncEngine: Sendable {
             }
             logger.info(
                 "full sync succeeded",
-                metadata: ["added": "\(outcome.inserted)", "updated": "\(outcome.changed)", "deleted": "\(deleted)"])
+                metadata: [
+                    "added": "\(run.stats.added)", "updated": "\(run.stats.updated)", "deleted": "\(run.stats.deleted)",
+                ])
         } catch {
-            run.stats.record(await counts.total, model: "jobs")
             run.status = .failed
             run.error = "\(error)"
-            logger.warning("full sync failed; nothing was marked deleted", metadata: ["error": "\(error)"])
+            logger.warning(
+                "full sync failed; models not read to the end marked nothing deleted", metadata: ["error": "\(error)"])
         }
         run.stats.requests = await connector.requestCount()
         try await store.finishSyncRun(run)
         return run
+    }
+}
+
+extension SyncEngine {
+    /// Reads one model's listing into the store page by page; when the listing was read to its
+    /// end, marks the records it lacked as deleted. A listing that fails part-way records the
+    /// counts so far and rethrows, deleting nothing (architecture rule 2).
+    func mirror<Record: SyncedRecord>(
+        _ type: Record.Type, _ model: String, runID: String, integrationID: String, stats: inout SyncRun.Stats,
+        progress: (@Sendable (Progress) -> Void)?, started: ContinuousClock.Instant,
+        listing: (_ save: @escaping @Sendable ([Record]) async throws -> Void) async throws -> Void
+    ) async throws {
+        let counts = Counter()
+        let store = store
+        do {
+            try await listing { records in
+                let outcome = try await store.saveRecords(records, integrationID: integrationID, runID: runID)
+                let (pages, total) = await counts.add(outcome, records: records.count)
+                progress?(Progress(model: model, pages: pages, records: total, elapsed: ContinuousClock.now - started))
+            }
+        } catch {
+            stats.record(await counts.total, model: model)
+            throw error
+        }
+        stats.record(await counts.total, model: model)
+        stats.deleted[model] = try await store.markRecordsUnseen(type, byRun: runID, integrationID: integrationID)
     }
 }
 

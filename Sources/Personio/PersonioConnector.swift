@@ -44,4 +44,21 @@ public struct PersonioConnector: Sendable {
             try await body(page.map { mapper.map($0, position: positions[$0.value.id]) })
         }
     }
+
+    /// Every candidate, page by page.
+    public func forEachCandidatePage(_ body: @Sendable ([Candidate]) async throws -> Void) async throws {
+        let mapper = CandidateMapper(integrationID: integrationID)
+        try await client.forEachPage(of: V2Candidate.self, path: "/v2/recruiting/candidates", limit: pageSize) { page in
+            try await body(page.map(mapper.map))
+        }
+    }
+
+    /// Every application, page by page.
+    public func forEachApplicationPage(_ body: @Sendable ([Application]) async throws -> Void) async throws {
+        let mapper = CandidateMapper(integrationID: integrationID)
+        try await client.forEachPage(of: V2Application.self, path: "/v2/recruiting/applications", limit: pageSize) {
+            page in
+            try await body(page.map(mapper.map))
+        }
+    }
 }

@@ -134,3 +134,56 @@ extension Migration {
             "CREATE INDEX application_stages_updated_at ON application_stages (integration_id, updated_at)",
         ])
 }
+
+extension Migration {
+    static let createCandidates = Migration(
+        version: 8, name: "CreateCandidates",
+        [
+            """
+            CREATE TABLE candidates (
+                integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+                id TEXT NOT NULL,
+                remote_id TEXT,
+                email TEXT,
+                first_name TEXT,
+                last_name TEXT,
+                changed_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                remote_deleted_at BIGINT,
+                content_hash TEXT NOT NULL,
+                record TEXT NOT NULL,
+                last_seen_run TEXT,
+                PRIMARY KEY (integration_id, id)
+            )
+            """,
+            "CREATE INDEX candidates_updated_at ON candidates (integration_id, updated_at)",
+            "CREATE INDEX candidates_email ON candidates (integration_id, email)",
+        ])
+
+    static let createApplications = Migration(
+        version: 9, name: "CreateApplications",
+        [
+            """
+            CREATE TABLE applications (
+                integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+                id TEXT NOT NULL,
+                remote_id TEXT,
+                candidate_id TEXT,
+                job_id TEXT,
+                current_stage_id TEXT,
+                outcome TEXT,
+                remote_created_at BIGINT,
+                changed_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                remote_deleted_at BIGINT,
+                content_hash TEXT NOT NULL,
+                record TEXT NOT NULL,
+                last_seen_run TEXT,
+                PRIMARY KEY (integration_id, id)
+            )
+            """,
+            "CREATE INDEX applications_updated_at ON applications (integration_id, updated_at)",
+            "CREATE INDEX applications_candidate ON applications (integration_id, candidate_id)",
+            "CREATE INDEX applications_job ON applications (integration_id, job_id)",
+        ])
+}

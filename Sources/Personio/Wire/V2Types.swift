@@ -166,3 +166,73 @@ public struct V2Category: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey { case id, name, stages }
 }
+
+public struct V2Candidate: Decodable, Sendable {
+    public var id: String
+    public var firstName: String?
+    public var lastName: String?
+    public var email: String?
+    public var phone: String?
+    public var location: String?
+    public var linkedinProfile: String?
+    public var createdAt: PersonioTimestamp?
+    public var updatedAt: PersonioTimestamp?
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let id = try V2Reference.flexibleID(container, .id) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.id, .init(codingPath: decoder.codingPath, debugDescription: "candidate without id"))
+        }
+        self.id = id
+        firstName = try container.decodeIfPresent(String.self, forKey: .firstName)
+        lastName = try container.decodeIfPresent(String.self, forKey: .lastName)
+        email = try container.decodeIfPresent(String.self, forKey: .email)
+        phone = try container.decodeIfPresent(String.self, forKey: .phone)
+        location = try container.decodeIfPresent(String.self, forKey: .location)
+        linkedinProfile = try container.decodeIfPresent(String.self, forKey: .linkedinProfile)
+        createdAt = try container.decodeIfPresent(PersonioTimestamp.self, forKey: .createdAt)
+        updatedAt = try container.decodeIfPresent(PersonioTimestamp.self, forKey: .updatedAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, email, phone, location
+        case firstName = "first_name"
+        case lastName = "last_name"
+        case linkedinProfile = "linkedin_profile"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+public struct V2Application: Decodable, Sendable {
+    public var id: String
+    public var candidateID: String?
+    public var jobID: String?
+    public var currentStage: V2Stage?
+    public var channel: V2Reference?
+    public var createdAt: PersonioTimestamp?
+    public var updatedAt: PersonioTimestamp?
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let id = try V2Reference.flexibleID(container, .id) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.id, .init(codingPath: decoder.codingPath, debugDescription: "application without id"))
+        }
+        self.id = id
+        candidateID = try container.decodeIfPresent(V2Reference.self, forKey: .candidate)?.id
+        jobID = try container.decodeIfPresent(V2Reference.self, forKey: .job)?.id
+        currentStage = try container.decodeIfPresent(V2Stage.self, forKey: .currentStage)
+        channel = try container.decodeIfPresent(V2Reference.self, forKey: .channel)
+        createdAt = try container.decodeIfPresent(PersonioTimestamp.self, forKey: .createdAt)
+        updatedAt = try container.decodeIfPresent(PersonioTimestamp.self, forKey: .updatedAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, candidate, job, channel
+        case currentStage = "current_stage"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}

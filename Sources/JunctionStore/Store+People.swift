@@ -1,0 +1,44 @@
+import Foundation
+import JunctionModel
+
+extension Candidate: SyncedRecord {
+    public static let table = "candidates"
+    public static let filterColumns = ["email", "first_name", "last_name"]
+    public var filterValues: [any Encodable & Sendable] {
+        [emailAddresses.first?.emailAddress?.lowercased(), firstName?.lowercased(), lastName?.lowercased()]
+    }
+    public var storedRemoteID: String? { remoteID }
+}
+
+extension Application: SyncedRecord {
+    public static let table = "applications"
+    public static let filterColumns = ["candidate_id", "job_id", "current_stage_id", "outcome", "remote_created_at"]
+    public var filterValues: [any Encodable & Sendable] {
+        [candidateID, jobID, currentStageID, outcome, remoteCreatedAt.map(Clock.milliseconds)]
+    }
+    public var storedRemoteID: String? { remoteID }
+}
+
+extension Store {
+    /// Saves records of any synced model; see `saveJobs` for the rules.
+    @discardableResult
+    public func saveRecords<Record: SyncedRecord>(
+        _ records: [Record], integrationID: String, now: Date = Date(), runID: String? = nil
+    ) async throws -> SaveOutcome {
+        try await save(records, integrationID: integrationID, now: now, runID: runID)
+    }
+
+    /// Marks records of a model that run `runID` did not see as deleted; see `markJobsUnseen`.
+    public func markRecordsUnseen<Record: SyncedRecord>(
+        _ type: Record.Type, byRun runID: String, integrationID: String, now: Date = Date()
+    ) async throws -> Int {
+        try await markUnseen(type, byRun: runID, integrationID: integrationID, now: now)
+    }
+
+    /// One keyset page of any synced model.
+    public func records<Record: SyncedRecord>(
+        _ type: Record.Type, integrationID: String, after: String? = nil, limit: Int, includeDeleted: Bool = false
+    ) async throws -> KeysetPage<Record> {
+        try await page(type, integrationID: integrationID, after: after, limit: limit, includeDeleted: includeDeleted)
+    }
+}
