@@ -10,8 +10,9 @@ struct SyncCommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Run one sync of an integration now, with progress and a summary.",
         discussion: """
-            Only FULL runs exist so far (jobs); --full is accepted and is what runs either way. The \
-            demo integration's sandbox is served by `junction serve`, which must be running.
+            Only FULL runs exist so far (stages, jobs, candidates, applications); --full is accepted \
+            and is what runs either way. The demo integration's sandbox is served by `junction serve`, \
+            which must be running.
             """
     )
 
@@ -53,12 +54,13 @@ struct SyncCommand: AsyncParsableCommand {
             }
             FileHandle.standardError.write(Data("\n".utf8))
             let stats = run.stats
-            print(
-                """
-                \(run.kind.rawValue) sync \(run.id) \(run.status.rawValue)\(run.error.map { ": \($0)" } ?? "")
-                  jobs: \(stats.added["jobs"] ?? 0) added, \(stats.updated["jobs"] ?? 0) updated, \
-                \(stats.unchanged["jobs"] ?? 0) unchanged, \(stats.deleted["jobs"] ?? 0) deleted; \(stats.requests) requests
-                """)
+            print("\(run.kind.rawValue) sync \(run.id) \(run.status.rawValue)\(run.error.map { ": \($0)" } ?? "")")
+            for model in Set(stats.added.keys).union(stats.unchanged.keys).sorted() {
+                print(
+                    "  \(model): \(stats.added[model] ?? 0) added, \(stats.updated[model] ?? 0) updated, "
+                        + "\(stats.unchanged[model] ?? 0) unchanged, \(stats.deleted[model] ?? 0) deleted")
+            }
+            print("  \(stats.requests) requests to Personio")
             try await runtime.database.close()
             if run.status == .failed { throw ExitCode(1) }
         } catch {
