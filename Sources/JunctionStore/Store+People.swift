@@ -42,3 +42,10 @@ extension Store {
         try await page(type, integrationID: integrationID, after: after, limit: limit, includeDeleted: includeDeleted)
     }
 }
+
+extension User: SyncedRecord {
+    public static let table = "users"
+    public static let filterColumns = ["email"]
+    public var filterValues: [any Encodable & Sendable] { [email?.lowercased()] }
+    public var storedRemoteID: String? { remoteID }
+}

@@ -10,6 +10,9 @@ public protocol ATSConnector: Sendable {
     func applicationStages() async throws -> [ApplicationStage]
     /// Every candidate upstream, page by page.
     func forEachCandidatePage(_ body: @Sendable ([Candidate]) async throws -> Void) async throws
+    /// The users (hiring-team members), or nil when the credentials cannot read them; then the
+    /// stored users are left as they are.
+    func users() async throws -> [User]?
     /// Every application upstream, page by page.
     func forEachApplicationPage(_ body: @Sendable ([Application]) async throws -> Void) async throws
     /// Requests sent to the remote so far.

@@ -50,6 +50,16 @@ public struct SyncEngine: Sendable {
             ) { save in
                 try await save(try await connector.applicationStages())
             }
+            // Users only when the credentials may read persons; otherwise stored users stay as
+            // they are rather than being marked deleted by a listing that was never read.
+            if let users = try await connector.users() {
+                try await mirror(
+                    User.self, "users", runID: runID, integrationID: integrationID, stats: &run.stats,
+                    progress: progress, started: started
+                ) { save in
+                    try await save(users)
+                }
+            }
             try await mirror(
                 Job.self, "jobs", runID: runID, integrationID: integrationID, stats: &run.stats, progress: progress,
                 started: started

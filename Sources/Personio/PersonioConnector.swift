@@ -32,17 +32,51 @@ public struct PersonioConnector: Sendable {
         StageMapper(integrationID: integrationID).stages(categories: try await categories())
     }
 
-    /// Every job, joined with its career-feed position (English texts), in pages of unified
-    /// jobs. The feed is read once up front: one document, no paging, only published jobs.
+    /// Every job, joined with its career-feed position (English texts) and its hiring team's
+    /// names, in pages of unified jobs. The feed and the persons are read once up front: the
+    /// feed is one document, and hiring-team persons are few.
     public func forEachJobPage(_ body: @Sendable ([Job]) async throws -> Void) async throws {
         let feed = try await client.careerFeed(language: "en") ?? []
         let positions = Dictionary(feed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let persons = Dictionary(
+            (try await persons() ?? []).map { ($0.value.id, $0.value) }, uniquingKeysWith: { first, _ in first })
         let mapper = JobMapper(
             integrationID: integrationID, careerSiteBaseURL: credentials.resolvedCareerSiteBaseURL,
             categories: try await categories().map(\.value))
+        let users = UserMapper(integrationID: integrationID)
         try await client.forEachPage(of: V2Job.self, path: "/v2/recruiting/jobs", limit: pageSize) { page in
-            try await body(page.map { mapper.map($0, position: positions[$0.value.id]) })
+            try await body(
+                page.map { captured in
+                    var job = mapper.map(captured, position: positions[captured.value.id])
+                    job.hiringTeam = users.hiringTeam(captured.value.hiringTeam ?? [], persons: persons)
+                    return job
+                })
         }
+    }
+
+    /// Every person the credentials can read, or nil when they lack the persons right: Personio
+    /// answers that with 401 or 403 on `/v2/persons` ([C3] §4.1), and hiring-team names are
+    /// optional, so that is no failure of the run.
+    public func persons() async throws -> [Captured<V2Person>]? {
+        let collected = PersonList()
+        do {
+            // [C3] The persons endpoint pages by at most 50.
+            try await client.forEachPage(of: V2Person.self, path: "/v2/persons", limit: 50) { page in
+                await collected.append(page)
+            }
+        } catch let error as PersonioError {
+            switch error {
+            case .authenticationFailed, .forbidden: return nil
+            default: throw error
+            }
+        }
+        return await collected.items
+    }
+
+    /// The users (hiring-team persons), or nil when the credentials cannot read persons.
+    public func users() async throws -> [User]? {
+        let mapper = UserMapper(integrationID: integrationID)
+        return try await persons()?.map(mapper.map)
     }
 
     /// Every candidate, page by page.
@@ -61,4 +95,10 @@ public struct PersonioConnector: Sendable {
             try await body(page.map(mapper.map))
         }
     }
+}
+
+/// Collects pages handed to a `@Sendable` callback.
+actor PersonList {
+    private(set) var items: [Captured<V2Person>] = []
+    func append(_ page: [Captured<V2Person>]) { items += page }
 }

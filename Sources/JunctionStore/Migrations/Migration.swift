@@ -30,7 +30,7 @@ public struct Migration: Sendable {
 public struct Migrator: Sendable {
     public static let all: [Migration] = [
         .createWorkspaces, .createAPIKeys, .createIntegrations, .createJobs, .updateJobsAddLastSeenRun, .createSyncRuns,
-        .createApplicationStages, .createCandidates, .createApplications,
+        .createApplicationStages, .createCandidates, .createApplications, .createUsers,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

@@ -187,3 +187,26 @@ extension Migration {
             "CREATE INDEX applications_job ON applications (integration_id, job_id)",
         ])
 }
+
+extension Migration {
+    static let createUsers = Migration(
+        version: 10, name: "CreateUsers",
+        [
+            """
+            CREATE TABLE users (
+                integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
+                id TEXT NOT NULL,
+                remote_id TEXT,
+                email TEXT,
+                changed_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                remote_deleted_at BIGINT,
+                content_hash TEXT NOT NULL,
+                record TEXT NOT NULL,
+                last_seen_run TEXT,
+                PRIMARY KEY (integration_id, id)
+            )
+            """,
+            "CREATE INDEX users_updated_at ON users (integration_id, updated_at)",
+        ])
+}

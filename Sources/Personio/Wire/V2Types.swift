@@ -236,3 +236,30 @@ public struct V2Application: Decodable, Sendable {
         case updatedAt = "updated_at"
     }
 }
+
+public struct V2Person: Decodable, Sendable {
+    public var id: String
+    public var firstName: String?
+    public var lastName: String?
+    public var email: String?
+    public var status: String?
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let id = try V2Reference.flexibleID(container, .id) else {
+            throw DecodingError.keyNotFound(
+                CodingKeys.id, .init(codingPath: decoder.codingPath, debugDescription: "person without id"))
+        }
+        self.id = id
+        firstName = try container.decodeIfPresent(String.self, forKey: .firstName)
+        lastName = try container.decodeIfPresent(String.self, forKey: .lastName)
+        email = try container.decodeIfPresent(String.self, forKey: .email)
+        status = try container.decodeIfPresent(String.self, forKey: .status)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, email, status
+        case firstName = "first_name"
+        case lastName = "last_name"
+    }
+}
