@@ -10,16 +10,16 @@ struct SyncCommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Run one sync of an integration now, with progress and a summary.",
         discussion: """
-            Only FULL runs exist so far (stages, jobs, candidates, applications); --full is accepted \
-            and is what runs either way. The demo integration's sandbox is served by `junction serve`, \
-            which must be running.
+            Without --full it runs a DELTA: jobs, candidates and applications updated since the last \
+            successful run (FULL when there was none); a DELTA cannot see deletions, a FULL can. The \
+            demo integration's sandbox is served by `junction serve`, which must be running.
             """
     )
 
     @OptionGroup var store: StoreOptions
     @Option(help: "The integration id, like personio:CBNMt7dSNCzBdnRTx87dev4E.") var integration: String
     @Option(help: "Workspace id. Default: the first workspace.") var workspace: String?
-    @Flag(help: "Run a FULL sync (the only kind so far).") var full = false
+    @Flag(help: "Run a FULL sync: read everything and mark what is gone upstream as deleted.") var full = false
 
     func run() async throws {
         var configuration = try store.configuration()
@@ -40,7 +40,8 @@ struct SyncCommand: AsyncParsableCommand {
                 throw ValidationError(
                     "No integration '\(integration)' in workspace \(workspaceID); `curl /v1/integrations` lists them.")
             }
-            let run = try await Syncs(store: runtime.store, logger: logger).runFull(found) { progress in
+            let syncs = Syncs(store: runtime.store, logger: logger)
+            let report: @Sendable (SyncEngine.Progress) -> Void = { progress in
                 let seconds =
                     Double(progress.elapsed.components.seconds)
                     + Double(progress.elapsed.components.attoseconds) / 1e18
@@ -52,6 +53,9 @@ struct SyncCommand: AsyncParsableCommand {
                             progress.records, rate
                         ).utf8))
             }
+            let run =
+                full
+                ? try await syncs.runFull(found, progress: report) : try await syncs.runDelta(found, progress: report)
             FileHandle.standardError.write(Data("\n".utf8))
             let stats = run.stats
             print("\(run.kind.rawValue) sync \(run.id) \(run.status.rawValue)\(run.error.map { ": \($0)" } ?? "")")

@@ -96,6 +96,15 @@ public struct Syncs: Sendable {
             integration, connector: connector, progress: progress)
     }
 
+    /// A DELTA run (FULL when the integration has no successful run yet).
+    public func runDelta(
+        _ integration: Integration, pageSize: Int = 200, progress: (@Sendable (SyncEngine.Progress) -> Void)? = nil
+    ) async throws -> SyncRun {
+        let connector = try await connector(for: integration, pageSize: pageSize)
+        return try await SyncEngine(store: store, logger: logger).runDelta(
+            integration, connector: connector, progress: progress)
+    }
+
     func connector(for integration: Integration, pageSize: Int) async throws -> PersonioConnector {
         guard
             let data = try await store.credentials(

@@ -67,22 +67,34 @@ extension Store {
             SELECT * FROM sync_runs WHERE integration_id = \(bind: integrationID)
             ORDER BY started_at DESC, id DESC LIMIT \(bind: limit)
             """
-        ).all().map { row in
-            let kindText = try row.decode(column: "type", as: String.self)
-            let statusText = try row.decode(column: "status", as: String.self)
-            guard let kind = SyncRun.Kind(rawValue: kindText), let status = SyncRun.Status(rawValue: statusText) else {
-                throw StoreError.corruptRow(table: "sync_runs", detail: "type '\(kindText)', status '\(statusText)'")
-            }
-            return SyncRun(
-                id: try row.decode(column: "id", as: String.self),
-                integrationID: try row.decode(column: "integration_id", as: String.self),
-                kind: kind, status: status,
-                startedAt: Clock.date(try row.decode(column: "started_at", as: Int64.self)),
-                finishedAt: try row.decode(column: "finished_at", as: Int64?.self).map(Clock.date),
-                stats: try JSONDecoder().decode(
-                    SyncRun.Stats.self, from: Data(try row.decode(column: "stats", as: String.self).utf8)),
-                error: try row.decode(column: "error", as: String?.self))
+        ).all().map(Self.syncRun)
+    }
+
+    /// The integration's most recent successful run, FULL or DELTA.
+    public func lastSuccessfulSyncRun(integrationID: String) async throws -> SyncRun? {
+        try await sql.raw(
+            """
+            SELECT * FROM sync_runs WHERE integration_id = \(bind: integrationID) AND status = \(bind: SyncRun.Status.succeeded.rawValue)
+            ORDER BY started_at DESC, id DESC LIMIT 1
+            """
+        ).first().map(Self.syncRun)
+    }
+
+    private static func syncRun(_ row: any SQLRow) throws -> SyncRun {
+        let kindText = try row.decode(column: "type", as: String.self)
+        let statusText = try row.decode(column: "status", as: String.self)
+        guard let kind = SyncRun.Kind(rawValue: kindText), let status = SyncRun.Status(rawValue: statusText) else {
+            throw StoreError.corruptRow(table: "sync_runs", detail: "type '\(kindText)', status '\(statusText)'")
         }
+        return SyncRun(
+            id: try row.decode(column: "id", as: String.self),
+            integrationID: try row.decode(column: "integration_id", as: String.self),
+            kind: kind, status: status,
+            startedAt: Clock.date(try row.decode(column: "started_at", as: Int64.self)),
+            finishedAt: try row.decode(column: "finished_at", as: Int64?.self).map(Clock.date),
+            stats: try JSONDecoder().decode(
+                SyncRun.Stats.self, from: Data(try row.decode(column: "stats", as: String.self).utf8)),
+            error: try row.decode(column: "error", as: String?.self))
     }
 
     private static func statsText(_ stats: SyncRun.Stats) throws -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import JunctionModel
 import Personio
 
@@ -5,16 +6,18 @@ import Personio
 /// this beside `PersonioConnector`, without changes to the engine.
 public protocol ATSConnector: Sendable {
     /// Every job upstream, as unified records, page by page.
-    func forEachJobPage(_ body: @Sendable ([Job]) async throws -> Void) async throws
+    /// With `updatedAfter`, only those updated upstream after it (a DELTA).
+    func forEachJobPage(updatedAfter: Date?, _ body: @Sendable ([Job]) async throws -> Void) async throws
     /// Every application stage upstream (a small, complete list).
     func applicationStages() async throws -> [ApplicationStage]
     /// Every candidate upstream, page by page.
-    func forEachCandidatePage(_ body: @Sendable ([Candidate]) async throws -> Void) async throws
+    func forEachCandidatePage(updatedAfter: Date?, _ body: @Sendable ([Candidate]) async throws -> Void) async throws
     /// The users (hiring-team members), or nil when the credentials cannot read them; then the
     /// stored users are left as they are.
     func users() async throws -> [User]?
     /// Every application upstream, page by page.
-    func forEachApplicationPage(_ body: @Sendable ([Application]) async throws -> Void) async throws
+    func forEachApplicationPage(updatedAfter: Date?, _ body: @Sendable ([Application]) async throws -> Void)
+        async throws
     /// Requests sent to the remote so far.
     func requestCount() async -> Int
 }

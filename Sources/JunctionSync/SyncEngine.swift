@@ -34,13 +34,37 @@ public struct SyncEngine: Sendable {
         _ integration: Integration, connector: some ATSConnector,
         progress: (@Sendable (Progress) -> Void)? = nil
     ) async throws -> SyncRun {
+        try await run(.full, integration, connector: connector, updatedAfter: nil, progress: progress)
+    }
+
+    /// Runs a DELTA sync: jobs, candidates and applications updated upstream since the last
+    /// successful run started, minus `overlap` against clock skew between Personio and us;
+    /// stages and users (small, complete lists) are read whole. A DELTA cannot see deletions.
+    /// Without an earlier successful run it runs FULL instead (the run's `kind` says which).
+    @discardableResult
+    public func runDelta(
+        _ integration: Integration, connector: some ATSConnector, overlap: Duration = .seconds(300),
+        progress: (@Sendable (Progress) -> Void)? = nil
+    ) async throws -> SyncRun {
+        guard let last = try await store.lastSuccessfulSyncRun(integrationID: integration.id.description) else {
+            return try await runFull(integration, connector: connector, progress: progress)
+        }
+        let since = last.startedAt.addingTimeInterval(-Double(overlap.components.seconds))
+        return try await run(.delta, integration, connector: connector, updatedAfter: since, progress: progress)
+    }
+
+    private func run(
+        _ kind: SyncRun.Kind, _ integration: Integration, connector: some ATSConnector, updatedAfter: Date?,
+        progress: (@Sendable (Progress) -> Void)?
+    ) async throws -> SyncRun {
         let integrationID = integration.id.description
-        var run = try await store.startSyncRun(integrationID: integrationID, kind: .full)
+        var run = try await store.startSyncRun(integrationID: integrationID, kind: kind)
+        let complete = updatedAfter == nil
         let runID = run.id
         var logger = logger
         logger[metadataKey: "integration"] = "\(integrationID)"
         logger[metadataKey: "sync_run"] = "\(runID)"
-        logger.info("full sync started")
+        logger.info("sync started", metadata: ["type": "\(kind.rawValue)"])
         let started = ContinuousClock.now
         do {
             // Stages first: jobs and applications point to them.
@@ -62,21 +86,21 @@ public struct SyncEngine: Sendable {
             }
             try await mirror(
                 Job.self, "jobs", runID: runID, integrationID: integrationID, stats: &run.stats, progress: progress,
-                started: started
+                started: started, complete: complete
             ) { save in
-                try await connector.forEachJobPage(save)
+                try await connector.forEachJobPage(updatedAfter: updatedAfter, save)
             }
             try await mirror(
                 Candidate.self, "candidates", runID: runID, integrationID: integrationID, stats: &run.stats,
-                progress: progress, started: started
+                progress: progress, started: started, complete: complete
             ) { save in
-                try await connector.forEachCandidatePage(save)
+                try await connector.forEachCandidatePage(updatedAfter: updatedAfter, save)
             }
             try await mirror(
                 Application.self, "applications", runID: runID, integrationID: integrationID, stats: &run.stats,
-                progress: progress, started: started
+                progress: progress, started: started, complete: complete
             ) { save in
-                try await connector.forEachApplicationPage(save)
+                try await connector.forEachApplicationPage(updatedAfter: updatedAfter, save)
             }
             run.status = .succeeded
             if integration.setupStatus != .completed {
@@ -101,12 +125,12 @@ public struct SyncEngine: Sendable {
 }
 
 extension SyncEngine {
-    /// Reads one model's listing into the store page by page; when the listing was read to its
-    /// end, marks the records it lacked as deleted. A listing that fails part-way records the
+    /// Reads one model's listing into the store page by page; when a `complete` listing was read
+    /// to its end, marks the records it lacked as deleted. A listing that fails part-way records the
     /// counts so far and rethrows, deleting nothing (architecture rule 2).
     func mirror<Record: SyncedRecord>(
         _ type: Record.Type, _ model: String, runID: String, integrationID: String, stats: inout SyncRun.Stats,
-        progress: (@Sendable (Progress) -> Void)?, started: ContinuousClock.Instant,
+        progress: (@Sendable (Progress) -> Void)?, started: ContinuousClock.Instant, complete: Bool = true,
         listing: (_ save: @escaping @Sendable ([Record]) async throws -> Void) async throws -> Void
     ) async throws {
         let counts = Counter()
@@ -122,7 +146,10 @@ extension SyncEngine {
             throw error
         }
         stats.record(await counts.total, model: model)
-        stats.deleted[model] = try await store.markRecordsUnseen(type, byRun: runID, integrationID: integrationID)
+        // Only a listing of everything can tell what is gone; a DELTA's filtered one cannot.
+        if complete {
+            stats.deleted[model] = try await store.markRecordsUnseen(type, byRun: runID, integrationID: integrationID)
+        }
     }
 }
 

@@ -35,7 +35,9 @@ public struct PersonioConnector: Sendable {
     /// Every job, joined with its career-feed position (English texts) and its hiring team's
     /// names, in pages of unified jobs. The feed and the persons are read once up front: the
     /// feed is one document, and hiring-team persons are few.
-    public func forEachJobPage(_ body: @Sendable ([Job]) async throws -> Void) async throws {
+    ///
+    /// With `updatedAfter`, only jobs Personio reports as updated after that moment (a DELTA).
+    public func forEachJobPage(updatedAfter: Date? = nil, _ body: @Sendable ([Job]) async throws -> Void) async throws {
         let feed = try await client.careerFeed(language: "en") ?? []
         let positions = Dictionary(feed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let persons = Dictionary(
@@ -44,7 +46,9 @@ public struct PersonioConnector: Sendable {
             integrationID: integrationID, careerSiteBaseURL: credentials.resolvedCareerSiteBaseURL,
             categories: try await categories().map(\.value))
         let users = UserMapper(integrationID: integrationID)
-        try await client.forEachPage(of: V2Job.self, path: "/v2/recruiting/jobs", limit: pageSize) { page in
+        try await client.forEachPage(
+            of: V2Job.self, path: Self.listing("/v2/recruiting/jobs", updatedAfter: updatedAfter), limit: pageSize
+        ) { page in
             try await body(
                 page.map { captured in
                     var job = mapper.map(captured, position: positions[captured.value.id])
@@ -80,20 +84,41 @@ public struct PersonioConnector: Sendable {
     }
 
     /// Every candidate, page by page.
-    public func forEachCandidatePage(_ body: @Sendable ([Candidate]) async throws -> Void) async throws {
+    public func forEachCandidatePage(
+        updatedAfter: Date? = nil, _ body: @Sendable ([Candidate]) async throws -> Void
+    ) async throws {
         let mapper = CandidateMapper(integrationID: integrationID)
-        try await client.forEachPage(of: V2Candidate.self, path: "/v2/recruiting/candidates", limit: pageSize) { page in
+        try await client.forEachPage(
+            of: V2Candidate.self, path: Self.listing("/v2/recruiting/candidates", updatedAfter: updatedAfter),
+            limit: pageSize
+        ) { page in
             try await body(page.map(mapper.map))
         }
     }
 
     /// Every application, page by page.
-    public func forEachApplicationPage(_ body: @Sendable ([Application]) async throws -> Void) async throws {
+    public func forEachApplicationPage(
+        updatedAfter: Date? = nil, _ body: @Sendable ([Application]) async throws -> Void
+    ) async throws {
         let mapper = CandidateMapper(integrationID: integrationID)
-        try await client.forEachPage(of: V2Application.self, path: "/v2/recruiting/applications", limit: pageSize) {
+        try await client.forEachPage(
+            of: V2Application.self, path: Self.listing("/v2/recruiting/applications", updatedAfter: updatedAfter),
+            limit: pageSize
+        ) {
             page in
             try await body(page.map(mapper.map))
         }
+    }
+}
+
+extension PersonioConnector {
+    /// A v2 listing path, with `updated_at.gt` for a DELTA. Personio sorts newest-updated first
+    /// and filters server-side, so an unchanged account costs one request per model.
+    static func listing(_ path: String, updatedAfter: Date?) -> String {
+        guard let updatedAfter else { return path }
+        // Seconds precision with Z: every form Personio documents accepts it.
+        let text = String(UnifiedDate.format(updatedAfter).prefix(19)) + "Z"
+        return path + "?updated_at.gt=" + text
     }
 }
 

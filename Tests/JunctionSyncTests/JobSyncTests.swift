@@ -42,9 +42,9 @@ struct JobSyncTests {
 
         var integrationID: String { seeded.integration.id.description }
 
-        func run(retry: PersonioClient.RetryPolicy = .init(maxAttempts: 3, baseDelay: .milliseconds(5))) async throws
-            -> SyncRun
-        {
+        func run(
+            delta: Bool = false, retry: PersonioClient.RetryPolicy = .init(maxAttempts: 3, baseDelay: .milliseconds(5))
+        ) async throws -> SyncRun {
             let credentials = PersonioCredentials(
                 clientID: "papi-sandbox-client", clientSecret: "papi-sandbox-secret", apiBaseURL: baseURL,
                 careerSiteBaseURL: baseURL)
@@ -55,8 +55,10 @@ struct JobSyncTests {
                 integrationID: integrationID, client: client, credentials: credentials, pageSize: 10)
             let integration = try #require(
                 try await seeded.store.integration(id: integrationID, workspaceID: seeded.workspace.id))
-            return try await SyncEngine(store: seeded.store, logger: quietLogger).runFull(
-                integration, connector: connector)
+            let engine = SyncEngine(store: seeded.store, logger: quietLogger)
+            return delta
+                ? try await engine.runDelta(integration, connector: connector)
+                : try await engine.runFull(integration, connector: connector)
         }
 
         func jobs(includeDeleted: Bool = true) async throws -> [String: Job] {
@@ -400,6 +402,75 @@ struct UserSyncTests {
             for case .object(let member) in jobs.values.flatMap(\.hiringTeam) {
                 #expect(member["first_name"] == .null)
             }
+        }
+    }
+}
+
+@Suite("DELTA sync")
+struct DeltaSyncTests {
+    @Test(
+        "a DELTA reads only what changed upstream, cannot see deletions, and a FULL then does",
+        arguments: Backend.allCases)
+    func delta(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend) { sandbox, sync in
+            let first = try await sync.run(delta: true)
+            let truth = try await PeopleSyncTests.truth(sandbox)
+            let jobID = try #require(try await sync.jobs().keys.sorted().first)
+            let candidate = try #require(truth.candidates.first { ($0["application_ids"] as? [Int])?.isEmpty == false })
+            let candidateID = try #require(candidate["id"] as? Int)
+            let applicationID = try #require((candidate["application_ids"] as? [Int])?.first)
+            let doomed = try #require(truth.candidates.last { ($0["id"] as? Int) != candidateID }?["id"] as? Int)
+            let json: HTTPFields = [.contentType: "application/json"]
+            try await sandbox.execute(
+                uri: "/_sandbox/jobs/\(jobID)", method: .patch, headers: json,
+                body: ByteBuffer(string: #"{"name":"Delta job"}"#)
+            ) { #expect($0.status == .ok) }
+            try await sandbox.execute(
+                uri: "/_sandbox/candidates/\(candidateID)", method: .patch, headers: json,
+                body: ByteBuffer(string: #"{"last_name":"Delta"}"#)
+            ) { #expect($0.status == .ok) }
+            try await sandbox.execute(
+                uri: "/_sandbox/applications/\(applicationID)/stage", method: .post, headers: json,
+                body: ByteBuffer(string: #"{"type":"system","id":"offer"}"#)
+            ) { #expect($0.status == .ok) }
+            try await sandbox.execute(uri: "/_sandbox/candidates/\(doomed)", method: .delete) {
+                #expect($0.status == .ok)
+            }
+
+            let delta = try await sync.run(delta: true)
+            let quiet = try await sync.run(delta: true)
+            let store = sync.seeded.store
+            let candidates = try await store.records(
+                Candidate.self, integrationID: sync.integrationID, limit: 10_000, includeDeleted: true
+            ).items
+            let full = try await sync.run()
+            let applications = try await store.records(
+                Application.self, integrationID: sync.integrationID, limit: 10_000
+            ).items
+
+            #expect(first.kind == .full, "without an earlier success a DELTA runs FULL")
+            #expect(delta.kind == .delta)
+            #expect(delta.status == .succeeded, "\(delta.error ?? "")")
+            #expect(delta.stats.updated["jobs"] == 1)
+            #expect(delta.stats.updated["candidates"] == 1)
+            #expect(delta.stats.updated["applications"] == 1)
+            #expect(delta.stats.deleted["candidates"] == nil, "a DELTA cannot see deletions")
+            #expect(
+                (delta.stats.unchanged["candidates"] ?? 0) < truth.candidates.count / 2,
+                "a DELTA reads only recent changes")
+            #expect(try await sync.jobs()[jobID]?.name == "Delta job")
+            #expect(candidates.first { $0.remoteID == String(candidateID) }?.lastName == "Delta")
+            let moved = applications.first { $0.remoteID == String(applicationID) }
+            #expect(
+                moved?.currentStageID
+                    == Identifier.record(
+                        integrationID: sync.integrationID, model: "application_stages", remoteID: "offer"))
+            #expect(quiet.stats.updated.values.allSatisfy { $0 == 0 })
+            #expect(quiet.stats.added.values.allSatisfy { $0 == 0 })
+            #expect(
+                candidates.first { $0.remoteID == String(doomed) }?.remoteDeletedAt == nil,
+                "still live after the DELTAs")
+            #expect(full.stats.deleted["candidates"] == 1)
         }
     }
 }
