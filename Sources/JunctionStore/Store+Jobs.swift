@@ -5,12 +5,16 @@ import SQLKit
 /// What a save did to each record, for sync statistics and `data-changed` webhooks.
 public struct SaveOutcome: Sendable, Equatable {
     public var inserted = 0
+    /// Records whose own content changed (`changed_at` moved).
     public var changed = 0
+    /// Records whose nested data alone changed (`updated_at` moved, `changed_at` did not).
+    public var nestedChanged = 0
     public var unchanged = 0
 
-    public init(inserted: Int = 0, changed: Int = 0, unchanged: Int = 0) {
+    public init(inserted: Int = 0, changed: Int = 0, nestedChanged: Int = 0, unchanged: Int = 0) {
         self.inserted = inserted
         self.changed = changed
+        self.nestedChanged = nestedChanged
         self.unchanged = unchanged
     }
 }
@@ -24,6 +28,8 @@ extension Job: SyncedRecord {
         [name, jobCode, status, employmentType, visibility, postURL, remoteCreatedAt.map(Clock.milliseconds)]
     }
     public var storedRemoteID: String? { remoteID }
+    /// `updated_after` on jobs counts stages, screening questions, postings and hiring team (§3).
+    public static let nestedKeys: Set<String> = ["stages", "screening_questions", "job_postings", "hiring_team"]
 }
 
 extension Store {

@@ -1,5 +1,6 @@
 import Foundation
 import JunctionModel
+import SQLKit
 
 extension Candidate: SyncedRecord {
     public static let table = "candidates"
@@ -8,6 +9,33 @@ extension Candidate: SyncedRecord {
         [emailAddresses.first?.emailAddress?.lowercased(), firstName?.lowercased(), lastName?.lowercased()]
     }
     public var storedRemoteID: String? { remoteID }
+}
+
+extension Candidate {
+    /// `updated_after` on applications counts their candidate (linked, §3).
+    public static func propagateChanges(
+        ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
+    ) async throws {
+        try await connection.update("applications").set("updated_at", to: now)
+            .where("integration_id", .equal, integrationID).where("candidate_id", .in, ids)
+            .run()
+    }
+}
+
+extension Application {
+    /// `updated_after` on candidates counts their applications (list and linked, §3).
+    public static func propagateChanges(
+        ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
+    ) async throws {
+        try await connection.raw(
+            """
+            UPDATE candidates SET updated_at = \(bind: now)
+            WHERE integration_id = \(bind: integrationID) AND id IN (
+                SELECT candidate_id FROM applications WHERE integration_id = \(bind: integrationID)
+                AND id IN (\(binds: ids)))
+            """
+        ).run()
+    }
 }
 
 extension Application: SyncedRecord {

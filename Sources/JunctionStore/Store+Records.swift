@@ -16,6 +16,20 @@ public protocol SyncedRecord: Codable, Sendable {
     var storedRemoteID: String? { get }
     var changedAt: Date { get set }
     var remoteDeletedAt: Date? { get set }
+    /// JSON keys holding nested data: a change there moves `updated_at` but not `changed_at`
+    /// (architecture rule 3).
+    static var nestedKeys: Set<String> { get }
+    /// Moves `updated_at` of records elsewhere that embed records of this model, after records
+    /// with `ids` were added, changed or deleted.
+    static func propagateChanges(ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase)
+        async throws
+}
+
+extension SyncedRecord {
+    public static var nestedKeys: Set<String> { [] }
+    public static func propagateChanges(
+        ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
+    ) async throws {}
 }
 
 extension Store {
@@ -25,33 +39,45 @@ extension Store {
     {
         let table = Record.table
         let nowMilliseconds = Clock.milliseconds(now)
-        let prepared = try records.map { record in (record, try Self.contentHash(of: record), try Self.document(record))
+        let prepared = try records.map { record in
+            let hashes = try Self.hashes(of: record)
+            return (record, hashes.own, hashes.nested, try Self.document(record))
         }
         let columns =
             ["integration_id", "id", "remote_id"] + Record.filterColumns + [
-                "changed_at", "updated_at", "remote_deleted_at", "content_hash", "record",
+                "changed_at", "updated_at", "remote_deleted_at", "content_hash", "nested_hash", "record",
             ]
         return try await database.transaction { connection in
             var outcome = SaveOutcome()
-            for (record, hash, document) in prepared {
+            var touched: [String] = []
+            for (record, ownHash, nestedHash, document) in prepared {
                 let existing = try await connection.select()
-                    .columns("content_hash", "remote_deleted_at").from(table)
+                    .columns("content_hash", "nested_hash", "changed_at", "remote_deleted_at").from(table)
                     .where("integration_id", .equal, integrationID).where("id", .equal, record.id)
                     .first()
+                var changedAt = nowMilliseconds
                 if let existing {
-                    let unchanged = try existing.decode(column: "content_hash", as: String.self) == hash
+                    let ownSame = try existing.decode(column: "content_hash", as: String.self) == ownHash
+                    let nestedSame = try existing.decode(column: "nested_hash", as: String?.self) == nestedHash
                     let wasDeleted = try existing.decode(column: "remote_deleted_at", as: Int64?.self) != nil
-                    if unchanged && !wasDeleted {
+                    if ownSame && nestedSame && !wasDeleted {
                         outcome.unchanged += 1
                         continue
                     }
-                    outcome.changed += 1
+                    if ownSame && !wasDeleted {
+                        // Only nested data changed: `updated_at` moves, `changed_at` stays.
+                        changedAt = try existing.decode(column: "changed_at", as: Int64.self)
+                        outcome.nestedChanged += 1
+                    } else {
+                        outcome.changed += 1
+                    }
                 } else {
                     outcome.inserted += 1
                 }
+                touched.append(record.id)
                 let values: [any Encodable & Sendable] =
                     [integrationID, record.id, record.storedRemoteID] + record.filterValues + [
-                        nowMilliseconds, nowMilliseconds, Int64?.none, hash, document,
+                        changedAt, nowMilliseconds, Int64?.none, ownHash, nestedHash, document,
                     ]
                 try await connection.insert(into: table).columns(columns).values(values)
                     .onConflict(with: ["integration_id", "id"]) { update in
@@ -60,6 +86,10 @@ extension Store {
                         return update
                     }
                     .run()
+            }
+            if !touched.isEmpty {
+                try await Record.propagateChanges(
+                    ids: touched, integrationID: integrationID, now: nowMilliseconds, on: connection)
             }
             if let runID, !prepared.isEmpty {
                 try await connection.update(table).set("last_seen_run", to: runID)
@@ -78,14 +108,14 @@ extension Store {
         let milliseconds = Clock.milliseconds(now)
         let table = Record.table
         return try await database.transaction { connection in
-            let unseen =
-                try await connection.raw(
-                    """
-                    SELECT COUNT(*) AS unseen FROM \(unsafeRaw: table)
-                    WHERE integration_id = \(bind: integrationID) AND remote_deleted_at IS NULL
-                      AND (last_seen_run IS NULL OR last_seen_run <> \(bind: runID))
-                    """
-                ).first()?.decode(column: "unseen", as: Int.self) ?? 0
+            let unseenIDs = try await connection.raw(
+                """
+                SELECT id FROM \(unsafeRaw: table)
+                WHERE integration_id = \(bind: integrationID) AND remote_deleted_at IS NULL
+                  AND (last_seen_run IS NULL OR last_seen_run <> \(bind: runID))
+                """
+            ).all().map { try $0.decode(column: "id", as: String.self) }
+            guard !unseenIDs.isEmpty else { return 0 }
             try await connection.raw(
                 """
                 UPDATE \(unsafeRaw: table) SET remote_deleted_at = \(bind: milliseconds), updated_at = \(bind: milliseconds)
@@ -93,7 +123,9 @@ extension Store {
                   AND (last_seen_run IS NULL OR last_seen_run <> \(bind: runID))
                 """
             ).run()
-            return unseen
+            try await Record.propagateChanges(
+                ids: unseenIDs, integrationID: integrationID, now: milliseconds, on: connection)
+            return unseenIDs.count
         }
     }
 
@@ -125,13 +157,26 @@ extension Store {
         String(decoding: try UnifiedJSON.makeEncoder().encode(record), as: UTF8.self)
     }
 
-    /// SHA-256 of the record's JSON (sorted keys) without the fields the store maintains
-    /// itself, so only a change of upstream content changes the hash.
-    static func contentHash<Record: SyncedRecord>(of record: Record) throws -> String {
+    /// SHA-256 of the record's own content and of its nested data: its JSON (sorted keys)
+    /// without the fields the store maintains itself, split at `Record.nestedKeys`. Only a
+    /// change of upstream content changes either hash.
+    static func hashes<Record: SyncedRecord>(of record: Record) throws -> (own: String, nested: String) {
         var normalised = record
         normalised.changedAt = Date(timeIntervalSince1970: 0)
         normalised.remoteDeletedAt = nil
-        return SHA256.hash(data: try UnifiedJSON.makeEncoder().encode(normalised)).map { String(format: "%02x", $0) }
-            .joined()
+        let encoded = try UnifiedJSON.makeEncoder().encode(normalised)
+        guard !Record.nestedKeys.isEmpty,
+            let object = try JSONSerialization.jsonObject(with: encoded) as? [String: Any]
+        else { return (sha256(encoded), sha256(Data())) }
+        let own = object.filter { !Record.nestedKeys.contains($0.key) }
+        let nested = object.filter { Record.nestedKeys.contains($0.key) }
+        return (
+            sha256(try JSONSerialization.data(withJSONObject: own, options: [.sortedKeys])),
+            sha256(try JSONSerialization.data(withJSONObject: nested, options: [.sortedKeys]))
+        )
+    }
+
+    private static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -174,7 +174,7 @@ extension SyncRun.Stats {
     /// Adds one model's save outcome to the run's counts.
     mutating func record(_ outcome: SaveOutcome, model: String) {
         added[model] = outcome.inserted
-        updated[model] = outcome.changed
+        updated[model] = outcome.changed + outcome.nestedChanged
         unchanged[model] = outcome.unchanged
     }
 }
