@@ -80,6 +80,17 @@ public struct V2Reference: Decodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case id, name }
 
+    /// A record's own id, which every v2 record has; decoding fails without it.
+    static func requiredID<K: CodingKey>(_ container: KeyedDecodingContainer<K>, _ key: K, _ what: String) throws
+        -> String
+    {
+        guard let id = try flexibleID(container, key) else {
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: container.codingPath, debugDescription: "\(what) without id"))
+        }
+        return id
+    }
+
     /// v2 writes ids as strings; accept numbers too.
     static func flexibleID<K: CodingKey>(_ container: KeyedDecodingContainer<K>, _ key: K) throws -> String? {
         if let text = try? container.decodeIfPresent(String.self, forKey: key) { return text }
@@ -131,11 +142,7 @@ public struct V2Job: Decodable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = try V2Reference.flexibleID(container, .id) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.id, .init(codingPath: decoder.codingPath, debugDescription: "job without id"))
-        }
-        self.id = id
+        id = try V2Reference.requiredID(container, .id, "job")
         name = try container.decodeIfPresent(String.self, forKey: .name)
         department = try container.decodeIfPresent(V2Reference.self, forKey: .department)
         category = try container.decodeIfPresent(V2Reference.self, forKey: .category)
@@ -180,11 +187,7 @@ public struct V2Candidate: Decodable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = try V2Reference.flexibleID(container, .id) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.id, .init(codingPath: decoder.codingPath, debugDescription: "candidate without id"))
-        }
-        self.id = id
+        id = try V2Reference.requiredID(container, .id, "candidate")
         firstName = try container.decodeIfPresent(String.self, forKey: .firstName)
         lastName = try container.decodeIfPresent(String.self, forKey: .lastName)
         email = try container.decodeIfPresent(String.self, forKey: .email)
@@ -216,11 +219,7 @@ public struct V2Application: Decodable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = try V2Reference.flexibleID(container, .id) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.id, .init(codingPath: decoder.codingPath, debugDescription: "application without id"))
-        }
-        self.id = id
+        id = try V2Reference.requiredID(container, .id, "application")
         candidateID = try container.decodeIfPresent(V2Reference.self, forKey: .candidate)?.id
         jobID = try container.decodeIfPresent(V2Reference.self, forKey: .job)?.id
         currentStage = try container.decodeIfPresent(V2Stage.self, forKey: .currentStage)
@@ -246,11 +245,7 @@ public struct V2Person: Decodable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard let id = try V2Reference.flexibleID(container, .id) else {
-            throw DecodingError.keyNotFound(
-                CodingKeys.id, .init(codingPath: decoder.codingPath, debugDescription: "person without id"))
-        }
-        self.id = id
+        id = try V2Reference.requiredID(container, .id, "person")
         firstName = try container.decodeIfPresent(String.self, forKey: .firstName)
         lastName = try container.decodeIfPresent(String.self, forKey: .lastName)
         email = try container.decodeIfPresent(String.self, forKey: .email)
