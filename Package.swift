@@ -69,6 +69,7 @@ let package = Package(
                 "JunctionStore",
                 "Personio",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

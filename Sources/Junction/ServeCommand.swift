@@ -33,6 +33,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port of the demo's Personio sandbox on 127.0.0.1. Env JUNCTION_DEMO_SANDBOX_PORT. Default: 9091")
     var demoSandboxPort: Int?
 
+    @Flag(inversion: .prefixedNo, help: "Run syncs on a schedule. Env JUNCTION_SCHEDULER. Default: on")
+    var scheduler: Bool?
+
+    @Option(help: "Seconds between DELTA syncs of an integration. Env JUNCTION_SYNC_DELTA_SECONDS. Default: 300")
+    var syncDeltaSeconds: Int?
+
+    @Option(help: "Seconds between FULL syncs of an integration. Env JUNCTION_SYNC_FULL_SECONDS. Default: 21600")
+    var syncFullSeconds: Int?
+
     func run() async throws {
         var configuration = try store.configuration()
         if let host { configuration.host = host }
@@ -46,6 +55,19 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let autoMigrate { configuration.autoMigrate = autoMigrate }
         if let demo { configuration.demo = demo }
+        if let scheduler { configuration.scheduler = scheduler }
+        do {
+            if let syncDeltaSeconds {
+                configuration.syncDeltaSeconds = try JunctionConfiguration.parseInterval(
+                    String(syncDeltaSeconds), source: "--sync-delta-seconds")
+            }
+            if let syncFullSeconds {
+                configuration.syncFullSeconds = try JunctionConfiguration.parseInterval(
+                    String(syncFullSeconds), source: "--sync-full-seconds")
+            }
+        } catch {
+            throw ValidationError(error.description)
+        }
         if let demoSandboxPort {
             guard (1...65535).contains(demoSandboxPort) else {
                 throw ValidationError("--demo-sandbox-port must be from 1 to 65535")

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import JunctionModel
 import JunctionStore
+import JunctionSync
 import Logging
 import PersonioSandbox
 import ServiceLifecycle
@@ -53,7 +54,7 @@ public struct JunctionRuntime: Sendable {
                 announce(
                     """
                     Demo: integration \(demo.id) reads the Personio sandbox served at http://127.0.0.1:\(configuration.demoSandboxPort)
-                      (its first sync runs now). Try:  curl -H "Authorization: Bearer <key>" -H "X-Integration-Id: \(demo.id)" \\
+                      (its first sync runs as soon as the server is up). Try:  curl -H "Authorization: Bearer <key>" -H "X-Integration-Id: \(demo.id)" \\
                         http://\(configuration.host):\(configuration.port)/v1/ats/jobs
                     """)
             }
@@ -117,13 +118,27 @@ public func buildApplication(runtime: JunctionRuntime, logger: Logger) -> some A
         logger: logger
     )
     app.addServices(DatabaseService(database: runtime.database))
-    if let demo = runtime.demoIntegration {
-        let port = runtime.configuration.demoSandboxPort
+    if runtime.demoIntegration != nil {
         var sandboxLogger = logger
         sandboxLogger[metadataKey: "component"] = "personio-sandbox"
         app.addServices(
-            PersonioSandbox().buildApplication(host: "127.0.0.1", port: port, logger: sandboxLogger),
-            DemoSyncService(store: runtime.store, integration: demo, sandboxPort: port, logger: logger))
+            PersonioSandbox().buildApplication(
+                host: "127.0.0.1", port: runtime.configuration.demoSandboxPort, logger: sandboxLogger))
+    }
+    if runtime.configuration.scheduler {
+        // The scheduler also runs the demo's first sync: an integration without a successful
+        // run is due for a FULL at once, and the client's retries cover the sandbox's start.
+        let syncs = Syncs(store: runtime.store, logger: logger)
+        app.addServices(
+            SyncScheduler(
+                store: runtime.store, lock: runtime.store.makeSyncLock(),
+                policy: SyncPolicy(
+                    deltaInterval: .seconds(runtime.configuration.syncDeltaSeconds),
+                    fullInterval: .seconds(runtime.configuration.syncFullSeconds)),
+                logger: logger
+            ) { integration, kind in
+                kind == .full ? try await syncs.runFull(integration) : try await syncs.runDelta(integration)
+            })
     }
     return app
 }

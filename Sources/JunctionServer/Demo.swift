@@ -4,11 +4,8 @@ import JunctionModel
 import JunctionStore
 import JunctionSync
 import Logging
-import NIOCore
-import NIOHTTP1
 import Personio
 import PersonioSandbox
-import ServiceLifecycle
 
 /// The demo a new user gets: an integration connected to a Personio sandbox that this process
 /// serves, synced at start, so `junction serve` on an empty database has real data at once.
@@ -39,41 +36,6 @@ enum Demo {
         let credentials = try JSONEncoder().encode(Self.credentials(port: configuration.demoSandboxPort))
         try await store.createIntegration(integration, credentials: credentials)
         return integration
-    }
-}
-
-/// Runs the demo integration's first FULL sync once its sandbox answers, then stays until
-/// shutdown (a service that returned would stop the whole group).
-struct DemoSyncService: Service {
-    let store: Store
-    let integration: Integration
-    let sandboxPort: Int
-    let logger: Logger
-
-    func run() async throws {
-        let probe = "http://127.0.0.1:\(sandboxPort)/xml"
-        var ready = false
-        for _ in 0..<150 where !Task.isCancelled {
-            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: probe), timeout: .seconds(1)),
-                response.status == .ok
-            {
-                ready = true
-                break
-            }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        if ready {
-            let run = try await Syncs(store: store, logger: logger).runFull(integration)
-            logger.notice(
-                "demo sync finished",
-                metadata: [
-                    "integration": "\(integration.id)", "status": "\(run.status.rawValue)",
-                    "jobs": "\(run.stats.added["jobs"] ?? 0)", "error": "\(run.error ?? "-")",
-                ])
-        } else {
-            logger.error("the demo's Personio sandbox did not answer; no demo sync ran", metadata: ["url": "\(probe)"])
-        }
-        try? await gracefulShutdown()
     }
 }
 

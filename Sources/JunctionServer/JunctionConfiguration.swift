@@ -26,6 +26,12 @@ public struct JunctionConfiguration: Sendable, Equatable {
     public var demo = true
     /// Port of the demo's Personio sandbox (on 127.0.0.1).
     public var demoSandboxPort = 9091
+    /// Run syncs on a schedule (the demo's first sync included).
+    public var scheduler = true
+    /// Seconds between DELTA syncs of an integration.
+    public var syncDeltaSeconds = 300
+    /// Seconds between FULL syncs of an integration.
+    public var syncFullSeconds = 21_600
 
     public init() {}
 
@@ -54,6 +60,9 @@ public struct JunctionConfiguration: Sendable, Equatable {
         ("JUNCTION_AUTO_MIGRATE", "true or false: apply migrations on start"),
         ("JUNCTION_DEMO", "true or false: demo integration backed by an in-process Personio sandbox"),
         ("JUNCTION_DEMO_SANDBOX_PORT", "port of the demo's Personio sandbox"),
+        ("JUNCTION_SCHEDULER", "true or false: run syncs on a schedule"),
+        ("JUNCTION_SYNC_DELTA_SECONDS", "seconds between DELTA syncs of an integration"),
+        ("JUNCTION_SYNC_FULL_SECONDS", "seconds between FULL syncs of an integration"),
     ]
 
     /// Reads the settings' environment variables over the defaults. Invalid values are errors
@@ -90,6 +99,15 @@ public struct JunctionConfiguration: Sendable, Equatable {
         if let port = value("JUNCTION_DEMO_SANDBOX_PORT") {
             configuration.demoSandboxPort = try parsePort(port, source: "JUNCTION_DEMO_SANDBOX_PORT")
         }
+        if let flag = value("JUNCTION_SCHEDULER") {
+            configuration.scheduler = try parseBool(flag, source: "JUNCTION_SCHEDULER")
+        }
+        if let seconds = value("JUNCTION_SYNC_DELTA_SECONDS") {
+            configuration.syncDeltaSeconds = try parseInterval(seconds, source: "JUNCTION_SYNC_DELTA_SECONDS")
+        }
+        if let seconds = value("JUNCTION_SYNC_FULL_SECONDS") {
+            configuration.syncFullSeconds = try parseInterval(seconds, source: "JUNCTION_SYNC_FULL_SECONDS")
+        }
         return configuration
     }
 
@@ -113,6 +131,13 @@ public struct JunctionConfiguration: Sendable, Equatable {
             throw ConfigurationError("\(source) must be a whole number of bytes, at least 1024, not '\(text)'")
         }
         return bytes
+    }
+
+    public static func parseInterval(_ text: String, source: String) throws(ConfigurationError) -> Int {
+        guard let seconds = Int(text), seconds >= 10 else {
+            throw ConfigurationError("\(source) must be a whole number of seconds, at least 10, not '\(text)'")
+        }
+        return seconds
     }
 
     static func parseBool(_ text: String, source: String) throws(ConfigurationError) -> Bool {

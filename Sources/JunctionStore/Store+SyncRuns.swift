@@ -33,6 +33,20 @@ public struct SyncRun: Sendable, Equatable {
     public var finishedAt: Date?
     public var stats: Stats
     public var error: String?
+
+    public init(
+        id: String, integrationID: String, kind: Kind, status: Status, startedAt: Date, finishedAt: Date?, stats: Stats,
+        error: String?
+    ) {
+        self.id = id
+        self.integrationID = integrationID
+        self.kind = kind
+        self.status = status
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.stats = stats
+        self.error = error
+    }
 }
 
 extension Store {

@@ -1,0 +1,96 @@
+import Foundation
+import JunctionModel
+import JunctionStore
+import JunctionSync
+import JunctionTestSupport
+import Testing
+
+@Suite("Sync policy")
+struct SyncPolicyTests {
+    static let policy = SyncPolicy(
+        deltaInterval: .seconds(300), fullInterval: .seconds(3600), failureBackoff: .seconds(30))
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func run(_ kind: SyncRun.Kind, _ status: SyncRun.Status, secondsAgo: Double) -> SyncRun {
+        SyncRun(
+            id: UUID().uuidString, integrationID: "personio:x", kind: kind, status: status,
+            startedAt: now.addingTimeInterval(-secondsAgo), finishedAt: now.addingTimeInterval(-secondsAgo + 1),
+            stats: .init(), error: nil)
+    }
+
+    // The spread per integration is under 10%, so 331 s (> 300 × 1.1) is always due and 200 s never.
+    @Test(
+        "due runs follow the intervals, running runs and backoff",
+        arguments: [
+            ([], SyncRun.Kind?.some(.full)),
+            ([run(.full, .running, secondsAgo: 5)], nil),
+            ([run(.full, .succeeded, secondsAgo: 200)], nil),
+            ([run(.full, .succeeded, secondsAgo: 331)], .delta),
+            ([run(.delta, .succeeded, secondsAgo: 200), run(.full, .succeeded, secondsAgo: 3000)], nil),
+            ([run(.delta, .succeeded, secondsAgo: 200), run(.full, .succeeded, secondsAgo: 3961)], .full),
+            ([run(.full, .failed, secondsAgo: 10)], nil),
+            ([run(.full, .failed, secondsAgo: 40)], .full),
+            (
+                [
+                    run(.delta, .failed, secondsAgo: 40), run(.delta, .failed, secondsAgo: 100),
+                    run(.full, .succeeded, secondsAgo: 150),
+                ], nil
+            ),
+            (
+                [
+                    run(.delta, .failed, secondsAgo: 70), run(.delta, .failed, secondsAgo: 100),
+                    run(.full, .succeeded, secondsAgo: 150),
+                ], .delta
+            ),
+        ] as [([SyncRun], SyncRun.Kind?)])
+    func due(runs: [SyncRun], expected: SyncRun.Kind?) {
+        #expect(Self.policy.due(integrationID: "personio:x", runs: runs, now: Self.now) == expected)
+    }
+}
+
+@Suite("Sync lock")
+struct SyncLockTests {
+    @Test("a second holder is refused while the first runs, and gets the lock afterwards", arguments: Backend.allCases)
+    func exclusive(backend: Backend) async throws {
+        let location = try await freshDatabaseLocation(backend)
+        try await withSeparatePools(2, on: location) { databases in
+            try await Migrator(database: databases[0], logger: quietLogger).migrate()
+            let first = Store(database: databases[0], secrets: randomSecretBox()).makeSyncLock()
+            let second = Store(database: databases[1], secrets: randomSecretBox()).makeSyncLock()
+
+            let inner = try await first.withLock(integrationID: "personio:a") {
+                let refused = try await second.withLock(integrationID: "personio:a") { "ran" }
+                let other = try await second.withLock(integrationID: "personio:b") { "ran" }
+                return (refused, other)
+            }
+            let afterwards = try await second.withLock(integrationID: "personio:a") { "ran" }
+
+            #expect(inner?.0 == nil, "the same integration must not run twice at once")
+            #expect(inner?.1 == "ran", "another integration is not blocked")
+            #expect(afterwards == "ran")
+        }
+    }
+}
+
+@Suite("Scheduler against the sandbox")
+struct SchedulerTests {
+    @Test("a fresh integration gets a FULL at once; right after, nothing is due", arguments: Backend.allCases)
+    func runsDue(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend) { _, sync in
+            let store = sync.seeded.store
+            let scheduler = SyncScheduler(
+                store: store, lock: store.makeSyncLock(), policy: SyncPolicy(), logger: quietLogger
+            ) { _, kind in
+                #expect(kind == .full)
+                return try await sync.run(delta: kind == .delta)
+            }
+
+            let first = try await scheduler.runDue()
+            let second = try await scheduler.runDue()
+
+            #expect(first.count == 1)
+            #expect(first.first?.status == .succeeded)
+            #expect(second.isEmpty)
+        }
+    }
+}
