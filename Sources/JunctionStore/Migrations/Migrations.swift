@@ -113,102 +113,47 @@ extension Migration {
 }
 
 extension Migration {
+    /// The table of a synced model as migrations 7–10 created it: the shared bookkeeping
+    /// columns around the model's own filter columns, and the `updated_at` index. Frozen: the
+    /// shipped migrations call it, so a later table shape needs a new helper, not an edit.
+    static func syncedRecordTable(_ table: String, filterColumns: [String], extraIndexes: [String] = []) -> [String] {
+        let columns =
+            [
+                "integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE", "id TEXT NOT NULL",
+                "remote_id TEXT",
+            ] + filterColumns + [
+                "changed_at BIGINT NOT NULL", "updated_at BIGINT NOT NULL", "remote_deleted_at BIGINT",
+                "content_hash TEXT NOT NULL", "record TEXT NOT NULL", "last_seen_run TEXT",
+                "PRIMARY KEY (integration_id, id)",
+            ]
+        return ["CREATE TABLE \(table) (\n    " + columns.joined(separator: ",\n    ") + "\n)"]
+            + ["CREATE INDEX \(table)_updated_at ON \(table) (integration_id, updated_at)"] + extraIndexes
+    }
+
     static let createApplicationStages = Migration(
         version: 7, name: "CreateApplicationStages",
-        [
-            """
-            CREATE TABLE application_stages (
-                integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
-                id TEXT NOT NULL,
-                remote_id TEXT,
-                name TEXT,
-                changed_at BIGINT NOT NULL,
-                updated_at BIGINT NOT NULL,
-                remote_deleted_at BIGINT,
-                content_hash TEXT NOT NULL,
-                record TEXT NOT NULL,
-                last_seen_run TEXT,
-                PRIMARY KEY (integration_id, id)
-            )
-            """,
-            "CREATE INDEX application_stages_updated_at ON application_stages (integration_id, updated_at)",
-        ])
-}
+        syncedRecordTable("application_stages", filterColumns: ["name TEXT"]))
 
-extension Migration {
     static let createCandidates = Migration(
         version: 8, name: "CreateCandidates",
-        [
-            """
-            CREATE TABLE candidates (
-                integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
-                id TEXT NOT NULL,
-                remote_id TEXT,
-                email TEXT,
-                first_name TEXT,
-                last_name TEXT,
-                changed_at BIGINT NOT NULL,
-                updated_at BIGINT NOT NULL,
-                remote_deleted_at BIGINT,
-                content_hash TEXT NOT NULL,
-                record TEXT NOT NULL,
-                last_seen_run TEXT,
-                PRIMARY KEY (integration_id, id)
-            )
-            """,
-            "CREATE INDEX candidates_updated_at ON candidates (integration_id, updated_at)",
-            "CREATE INDEX candidates_email ON candidates (integration_id, email)",
-        ])
+        syncedRecordTable(
+            "candidates", filterColumns: ["email TEXT", "first_name TEXT", "last_name TEXT"],
+            extraIndexes: ["CREATE INDEX candidates_email ON candidates (integration_id, email)"]))
 
     static let createApplications = Migration(
         version: 9, name: "CreateApplications",
-        [
-            """
-            CREATE TABLE applications (
-                integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
-                id TEXT NOT NULL,
-                remote_id TEXT,
-                candidate_id TEXT,
-                job_id TEXT,
-                current_stage_id TEXT,
-                outcome TEXT,
-                remote_created_at BIGINT,
-                changed_at BIGINT NOT NULL,
-                updated_at BIGINT NOT NULL,
-                remote_deleted_at BIGINT,
-                content_hash TEXT NOT NULL,
-                record TEXT NOT NULL,
-                last_seen_run TEXT,
-                PRIMARY KEY (integration_id, id)
-            )
-            """,
-            "CREATE INDEX applications_updated_at ON applications (integration_id, updated_at)",
-            "CREATE INDEX applications_candidate ON applications (integration_id, candidate_id)",
-            "CREATE INDEX applications_job ON applications (integration_id, job_id)",
-        ])
-}
+        syncedRecordTable(
+            "applications",
+            filterColumns: [
+                "candidate_id TEXT", "job_id TEXT", "current_stage_id TEXT", "outcome TEXT", "remote_created_at BIGINT",
+            ],
+            extraIndexes: [
+                "CREATE INDEX applications_candidate ON applications (integration_id, candidate_id)",
+                "CREATE INDEX applications_job ON applications (integration_id, job_id)",
+            ]))
 
-extension Migration {
     static let createUsers = Migration(
-        version: 10, name: "CreateUsers",
-        [
-            """
-            CREATE TABLE users (
-                integration_id TEXT NOT NULL REFERENCES integrations (id) ON DELETE CASCADE,
-                id TEXT NOT NULL,
-                remote_id TEXT,
-                email TEXT,
-                changed_at BIGINT NOT NULL,
-                updated_at BIGINT NOT NULL,
-                remote_deleted_at BIGINT,
-                content_hash TEXT NOT NULL,
-                record TEXT NOT NULL,
-                last_seen_run TEXT,
-                PRIMARY KEY (integration_id, id)
-            )
-            """,
-            "CREATE INDEX users_updated_at ON users (integration_id, updated_at)",
-        ])
+        version: 10, name: "CreateUsers", syncedRecordTable("users", filterColumns: ["email TEXT"]))
 }
 
 extension Migration {
