@@ -26,7 +26,7 @@ struct PersonnelRoutes {
                 let persons = await account.persons
                 let slice = persons.dropFirst(offset).prefix(limit)
                 var links: [(String, JSON)] = [
-                    ("self", .object([("href", .string(Self.base(request) + request.uri.description))]))
+                    ("self", .object([("href", .string(request.baseURL + request.uri.description))]))
                 ]
                 if offset + slice.count < persons.count {
                     links.append(
@@ -36,7 +36,7 @@ struct PersonnelRoutes {
                                 (
                                     "href",
                                     .string(
-                                        Self.base(request)
+                                        request.baseURL
                                             + "/v2/persons?cursor=cur_\(offset + slice.count)&limit=\(limit)")
                                 )
                             ])
@@ -95,9 +95,9 @@ struct PersonnelRoutes {
         }
 
         router.get("v1/company/employees/:id") { request, context -> Response in
-            guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-                await account.isPersonnelToken(String(header.dropFirst("Bearer ".count)))
-            else { return Self.v1Error(status: .unauthorized, message: "The access token is invalid") }
+            guard let token = request.bearerToken, await account.isPersonnelToken(token) else {
+                return Self.v1Error(status: .unauthorized, message: "The access token is invalid")
+            }
             let id = context.parameters.get("id").flatMap(Int.init)
             guard let person = await account.persons.first(where: { $0.id == id }) else {
                 return Self.v1Error(status: .notFound, message: "Employee not found")
@@ -106,9 +106,9 @@ struct PersonnelRoutes {
         }
 
         router.get("v1/company/employees") { request, _ -> Response in
-            guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-                await account.isPersonnelToken(String(header.dropFirst("Bearer ".count)))
-            else { return Self.v1Error(status: .unauthorized, message: "The access token is invalid") }
+            guard let token = request.bearerToken, await account.isPersonnelToken(token) else {
+                return Self.v1Error(status: .unauthorized, message: "The access token is invalid")
+            }
             let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 10
             let offset = request.uri.queryParameters.get("offset").flatMap(Int.init) ?? 0
             guard (1...100).contains(limit), offset >= 0 else {
@@ -135,8 +135,7 @@ struct PersonnelRoutes {
     /// v2 persons need a valid token with `personio:persons:read`; a missing right shows up as
     /// 401 "Unauthorized Request" here ([C3] §4.1).
     private func personsGuard(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let grant = await account.grant(for: String(header.dropFirst("Bearer ".count))),
+        guard let token = request.bearerToken, let grant = await account.grant(for: token),
             grant.scopes.contains(SandboxConfiguration.Scope.personsRead)
         else {
             return SandboxResponse.problem(
@@ -177,8 +176,6 @@ struct PersonnelRoutes {
             ),
         ])
     }
-
-    static func base(_ request: Request) -> String { "http://\(request.head.authority ?? "localhost")" }
 
     /// The v1 personnel error envelope.
     static func v1Error(status: HTTPResponse.Status, message: String) -> Response {

@@ -14,7 +14,7 @@ struct RecruitingRoutes {
         }
         router.get("v2/recruiting/applications/:id") { request, context in
             try await single(request, context, endpoint: "applications") {
-                await account.application(id: $0, baseURL: baseURL(request))
+                await account.application(id: $0, baseURL: request.baseURL)
             }
         }
         router.get("v2/recruiting/applications/:id/stage-transitions") { request, context in
@@ -48,7 +48,7 @@ struct RecruitingRoutes {
         }
         router.get("v2/recruiting/jobs/:id") { request, context in
             try await single(request, context, endpoint: "jobs") {
-                await account.job(id: $0, baseURL: baseURL(request))
+                await account.job(id: $0, baseURL: request.baseURL)
             }
         }
         router.get("v2/recruiting/categories") { request, _ in
@@ -84,9 +84,7 @@ struct RecruitingRoutes {
                 status: .notFound, title: "Not Found", detail: "The endpoint with \(path) was not found.",
                 type: "apinot_found", path: path)
         }
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let grant = await account.grant(for: String(header.dropFirst("Bearer ".count)))
-        else {
+        guard let token = request.bearerToken, let grant = await account.grant(for: token) else {
             return SandboxResponse.problem(
                 status: .unauthorized, title: "Unauthorized", detail: "Unauthorized Request",
                 type: "common.unauthorized", path: path)
@@ -124,7 +122,7 @@ struct RecruitingRoutes {
                     status: .badRequest, title: "Bad Request", detail: detail, type: "common.bad_request", path: path,
                     headers: headers)
             }
-            var window = SandboxAccount.Window(baseURL: baseURL(request), limit: 100)
+            var window = SandboxAccount.Window(baseURL: request.baseURL, limit: 100)
             if let limit = query["limit"] {
                 guard let value = Int(limit), (1...200).contains(value) else {
                     return badRequest("Provided value for limit is not valid")
@@ -181,11 +179,6 @@ struct RecruitingRoutes {
             type: "common.requested_resource_not_found", path: request.uri.path, headers: headers)
     }
 
-    /// `http://host:port` as the client addressed this server.
-    private func baseURL(_ request: Request) -> String {
-        "http://\(request.head.authority ?? "localhost")"
-    }
-
     /// The request's own URL, absolute, as Personio's `_meta.links` carry it.
     private func absoluteURL(_ request: Request, query: [String: String]? = nil) -> String {
         var components = URLComponents()
@@ -197,6 +190,6 @@ struct RecruitingRoutes {
         }
         // `+` in a value (a timestamp offset) must survive the round trip through the client.
         let suffix = (components.percentEncodedQuery.map { "?" + $0.replacingOccurrences(of: "+", with: "%2B") } ?? "")
-        return baseURL(request) + components.percentEncodedPath + suffix
+        return request.baseURL + components.percentEncodedPath + suffix
     }
 }

@@ -64,9 +64,8 @@ struct RecruitingWriteRoutes {
     }
 
     private func authorize(_ request: Request) async throws(SandboxAccount.WriteFailure) {
-        let header = request.headers[.authorization]
-        let bearer = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst("Bearer ".count)) : nil }
-        try await account.authorizeWrite(bearer: bearer, companyID: request.headers[HTTPField.Name("X-Company-ID")!])
+        try await account.authorizeWrite(
+            bearer: request.bearerToken, companyID: request.headers[HTTPField.Name("X-Company-ID")!])
     }
 
     static func response(for failure: SandboxAccount.WriteFailure) -> Response {

@@ -69,3 +69,14 @@ enum FormBody {
         return fields
     }
 }
+
+extension Request {
+    /// The token of an `Authorization: Bearer …` header, if there is one.
+    var bearerToken: String? {
+        guard let header = headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+        return String(header.dropFirst("Bearer ".count))
+    }
+
+    /// `http://host:port` as the client addressed this server, for the absolute links Personio writes.
+    var baseURL: String { "http://\(head.authority ?? "localhost")" }
+}
