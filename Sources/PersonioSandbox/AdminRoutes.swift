@@ -84,6 +84,14 @@ struct AdminRoutes {
         admin.delete("applications/:id") { _, context -> Response in
             try await Self.run { try await account.deleteApplication(id: try Self.id(context)) }
         }
+        admin.delete("categories/:id/stages/:stage") { _, context -> Response in
+            guard let stage = context.parameters.get("stage").flatMap(Int.init) else {
+                return Self.error(.badRequest, "the stage id must be a number")
+            }
+            return try await Self.run {
+                try await account.removeCategoryStage(categoryID: try Self.id(context), stageID: stage)
+            }
+        }
         admin.post("applications/:id/stage") { request, context -> Response in
             let body = try await Self.body(request)
             guard case .string(let type)? = body["type"] else {

@@ -186,6 +186,18 @@ extension SandboxAccount {
         return id
     }
 
+    /// Removes a custom stage from its category, as an admin editing the pipeline would.
+    /// Applications in it stay there ([I] Personio keeps them; v2 still shows the stage on them).
+    func removeCategoryStage(categoryID: Int, stageID: Int) throws(AdminError) {
+        guard let index = categories.firstIndex(where: { $0.id == categoryID }) else {
+            throw .notFound("category \(categoryID)")
+        }
+        guard categories[index].stages.contains(where: { $0.id == stageID }) else {
+            throw .notFound("stage \(stageID) in category \(categoryID)")
+        }
+        categories[index].stages.removeAll { $0.id == stageID }
+    }
+
     func deleteJob(id: Int) throws(AdminError) {
         guard jobs[id] != nil else { throw .notFound("job \(id)") }
         for application in applications.byID.values where application.jobID == id {
