@@ -124,6 +124,9 @@ public struct Application: Codable, Sendable, Equatable {
     public var screeningQuestionAnswers: [JSONValue] = []
     public var integrationFields: [JSONValue] = []
     @Nullable public var remoteData: [String: JSONValue]?
+    /// Where the applicant came from (Personio's recruiting channel). Not on the wire: the
+    /// store keeps it in a column, and the candidate's `source` is that of its latest application.
+    public var source: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id

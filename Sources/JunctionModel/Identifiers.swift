@@ -25,6 +25,13 @@ public enum Identifier {
         return String(base58(Array(SHA256.hash(data: input))).prefix(length))
     }
 
+    /// The id of a link between two records (a job and one of its stages, say): derived from
+    /// both ids, which already carry the integration and model.
+    public static func link(_ from: String, _ to: String) -> String {
+        let input = Data("link\u{1F}\(from)\u{1F}\(to)".utf8)
+        return String(base58(Array(SHA256.hash(data: input))).prefix(length))
+    }
+
     /// Whether `text` has the shape of an id this module hands out.
     public static func isWellFormed(_ text: some StringProtocol) -> Bool {
         text.utf8.count == length && text.utf8.allSatisfy { alphabet.contains($0) }

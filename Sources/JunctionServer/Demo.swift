@@ -32,10 +32,19 @@ enum Demo {
         guard bootstrap.createdWorkspace else { return nil }
         let integration = Integration(
             id: IntegrationID(tool: .personio), workspaceID: bootstrap.workspace.id,
-            endUserOrganizationName: "Demo company (Personio sandbox)", settings: [settingKey: .bool(true)])
+            endUserOrganizationName: "Demo company (Personio sandbox)",
+            settings: [settingKey: .bool(true), ApplicantAttribute.settingsKey: try attributeSettings()])
         let credentials = try JSONEncoder().encode(Self.credentials(port: configuration.demoSandboxPort))
         try await store.createIntegration(integration, credentials: credentials)
         return integration
+    }
+}
+
+extension Demo {
+    /// The sandbox's applicant attribute catalog as integration settings: what a user would
+    /// copy from Personio's settings page for a real account.
+    static func attributeSettings(_ sandbox: SandboxConfiguration = SandboxConfiguration()) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(sandbox.applicantAttributes))
     }
 }
 
@@ -75,6 +84,7 @@ public struct Syncs: Sendable {
         let credentials = try JSONDecoder().decode(PersonioCredentials.self, from: data)
         let client = PersonioClient(credentials: credentials, http: HTTPClient.shared, logger: logger)
         return PersonioConnector(
-            integrationID: integration.id.description, client: client, credentials: credentials, pageSize: pageSize)
+            integrationID: integration.id.description, client: client, credentials: credentials, pageSize: pageSize,
+            applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings))
     }
 }

@@ -64,6 +64,17 @@ extension Store {
         ).run()
     }
 
+    /// Replaces an integration's non-secret settings.
+    public func setSettings(_ settings: [String: JSONValue], integrationID: String, workspaceID: String) async throws {
+        let text = String(decoding: try Self.settingsEncoder.encode(settings), as: UTF8.self)
+        try await sql.raw(
+            """
+            UPDATE integrations SET settings = \(bind: text), updated_at = \(bind: Clock.nowMilliseconds())
+            WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
+            """
+        ).run()
+    }
+
     private static let settingsEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

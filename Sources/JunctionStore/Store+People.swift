@@ -40,9 +40,11 @@ extension Application {
 
 extension Application: SyncedRecord {
     public static let table = "applications"
-    public static let filterColumns = ["candidate_id", "job_id", "current_stage_id", "outcome", "remote_created_at"]
+    public static let filterColumns = [
+        "candidate_id", "job_id", "current_stage_id", "outcome", "remote_created_at", "source",
+    ]
     public var filterValues: [any Encodable & Sendable] {
-        [candidateID, jobID, currentStageID, outcome, remoteCreatedAt.map(Clock.milliseconds)]
+        [candidateID, jobID, currentStageID, outcome, remoteCreatedAt.map(Clock.milliseconds), source]
     }
     public var storedRemoteID: String? { remoteID }
 }
@@ -61,6 +63,17 @@ extension Store {
         _ type: Record.Type, byRun runID: String, integrationID: String, now: Date = Date()
     ) async throws -> Int {
         try await markUnseen(type, byRun: runID, integrationID: integrationID, now: now)
+    }
+
+    /// How many live records of a model an integration has (for progress estimates).
+    public func liveRecordCount<Record: SyncedRecord>(_ type: Record.Type, integrationID: String) async throws -> Int {
+        let row = try await sql.raw(
+            """
+            SELECT COUNT(*) AS n FROM \(unsafeRaw: Record.table)
+            WHERE integration_id = \(bind: integrationID) AND remote_deleted_at IS NULL
+            """
+        ).first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// One keyset page of any synced model.

@@ -151,7 +151,7 @@ extension Store {
 
     // MARK: - Normalisation
 
-    private static let recordDecoder = UnifiedJSON.makeDecoder()
+    static let recordDecoder = UnifiedJSON.makeDecoder()
 
     static func document<Record: SyncedRecord>(_ record: Record) throws -> String {
         String(decoding: try UnifiedJSON.makeEncoder().encode(record), as: UTF8.self)

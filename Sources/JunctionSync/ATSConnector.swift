@@ -15,9 +15,13 @@ public protocol ATSConnector: Sendable {
     /// The users (hiring-team members), or nil when the credentials cannot read them; then the
     /// stored users are left as they are.
     func users() async throws -> [User]?
-    /// Every application upstream, page by page.
-    func forEachApplicationPage(updatedAfter: Date?, _ body: @Sendable ([Application]) async throws -> Void)
-        async throws
+    /// Every application upstream, page by page, with the stages those applications are in
+    /// (which may include stages `applicationStages()` no longer lists).
+    func forEachApplicationPage(
+        updatedAfter: Date?, _ body: @Sendable ([Application], [ApplicationStage]) async throws -> Void
+    ) async throws
+    /// Every screening question (a small, complete list).
+    func screeningQuestions() async throws -> [ScreeningQuestion]
     /// Requests sent to the remote so far.
     func requestCount() async -> Int
 }

@@ -8,8 +8,10 @@ import Logging
 /// A FULL run reads every page of every model and upserts; only a change of normalised content
 /// moves `changed_at`. When a listing was read to its end, records it did not contain are marked
 /// `remote_deleted_at`; a run that fails part-way deletes nothing (architecture rule 2). Each
-/// run is recorded with its counts and outcome. Models beyond jobs arrive with issue 4's later
-/// steps.
+/// run is recorded with its counts and outcome.
+///
+/// Order: stages, screening questions and users (what the others refer to), jobs with their
+/// stage and question links, candidates, applications; then stage deletions.
 public struct SyncEngine: Sendable {
     let store: Store
     let logger: Logger
@@ -66,41 +68,65 @@ public struct SyncEngine: Sendable {
         logger[metadataKey: "sync_run"] = "\(runID)"
         logger.info("sync started", metadata: ["type": "\(kind.rawValue)"])
         let started = ContinuousClock.now
+        let links = LinkCounters()
         do {
-            // Stages first: jobs and applications point to them.
-            try await mirror(
-                ApplicationStage.self, "application_stages", runID: runID, integrationID: integrationID,
-                stats: &run.stats, progress: progress, started: started
-            ) { save in
-                try await save(try await connector.applicationStages())
-            }
-            // Users only when the credentials may read persons; otherwise stored users stay as
-            // they are rather than being marked deleted by a listing that was never read.
-            if let users = try await connector.users() {
-                try await mirror(
-                    User.self, "users", runID: runID, integrationID: integrationID, stats: &run.stats,
-                    progress: progress, started: started
-                ) { save in
-                    try await save(users)
-                }
+            let references = try await mirrorReferences(
+                connector: connector, runID: runID, integrationID: integrationID, stats: &run.stats,
+                progress: progress, started: started)
+            // Jobs embed stage names, questions and hiring-team names. When any of those changed,
+            // a DELTA reads every job (deleting nothing), since Personio need not mark the jobs
+            // as updated for a change made elsewhere.
+            let jobsUpdatedAfter = references.changed ? nil : updatedAfter
+            let saveLinks: @Sendable ([Job]) async throws -> Void = { [store] jobs in
+                try await Self.saveLinks(jobs, store: store, runID: runID, integrationID: integrationID, counts: links)
             }
             try await mirror(
                 Job.self, "jobs", runID: runID, integrationID: integrationID, stats: &run.stats, progress: progress,
-                started: started, complete: complete
+                started: started, complete: complete, afterSave: saveLinks
             ) { save in
-                try await connector.forEachJobPage(updatedAfter: updatedAfter, save)
+                try await connector.forEachJobPage(updatedAfter: jobsUpdatedAfter) { jobs in try await save(jobs) }
             }
+            if complete {
+                run.stats.deleted["job_stages"] = try await store.markRecordsUnseen(
+                    JobStageLink.self, byRun: runID, integrationID: integrationID)
+                run.stats.deleted["job_screening_questions"] = try await store.markRecordsUnseen(
+                    JobQuestionLink.self, byRun: runID, integrationID: integrationID)
+            }
+            run.stats.record(await links.stages.total, model: "job_stages")
+            run.stats.record(await links.questions.total, model: "job_screening_questions")
+            run.stats.deleted["job_stages", default: 0] += await links.stages.deleted
+            run.stats.deleted["job_screening_questions", default: 0] += await links.questions.deleted
             try await mirror(
                 Candidate.self, "candidates", runID: runID, integrationID: integrationID, stats: &run.stats,
                 progress: progress, started: started, complete: complete
             ) { save in
-                try await connector.forEachCandidatePage(updatedAfter: updatedAfter, save)
+                try await connector.forEachCandidatePage(updatedAfter: updatedAfter) { candidates in
+                    // A candidate's source is its latest application's; keep it across re-reads.
+                    try await save(try await store.withApplicationSources(candidates, integrationID: integrationID))
+                }
             }
+            let knownStages = references.stageIDs
             try await mirror(
                 Application.self, "applications", runID: runID, integrationID: integrationID, stats: &run.stats,
                 progress: progress, started: started, complete: complete
             ) { save in
-                try await connector.forEachApplicationPage(updatedAfter: updatedAfter, save)
+                try await connector.forEachApplicationPage(updatedAfter: updatedAfter) { [store] applications, stages in
+                    // Stages seen only on applications (gone from their category) are stages too.
+                    let unknown = await knownStages.unknown(stages)
+                    if !unknown.isEmpty {
+                        let outcome = try await store.saveRecords(unknown, integrationID: integrationID, runID: runID)
+                        await knownStages.add(unknown, outcome: outcome)
+                    }
+                    try await save(applications)
+                    _ = try await store.refreshCandidateSources(
+                        candidateIDs: applications.compactMap(\.candidateID), integrationID: integrationID)
+                }
+            }
+            run.stats.record(await knownStages.outcome, model: "application_stages")
+            // Stage deletions wait for the applications: a stage they still show is not gone.
+            if complete {
+                run.stats.deleted["application_stages"] = try await store.markRecordsUnseen(
+                    ApplicationStage.self, byRun: runID, integrationID: integrationID)
             }
             run.status = .succeeded
             if integration.setupStatus != .completed {
@@ -108,7 +134,7 @@ public struct SyncEngine: Sendable {
                     .completed, integrationID: integrationID, workspaceID: integration.workspaceID)
             }
             logger.info(
-                "full sync succeeded",
+                "sync succeeded",
                 metadata: [
                     "added": "\(run.stats.added)", "updated": "\(run.stats.updated)", "deleted": "\(run.stats.deleted)",
                 ])
@@ -116,7 +142,7 @@ public struct SyncEngine: Sendable {
             run.status = .failed
             run.error = "\(error)"
             logger.warning(
-                "full sync failed; models not read to the end marked nothing deleted", metadata: ["error": "\(error)"])
+                "sync failed; models not read to the end marked nothing deleted", metadata: ["error": "\(error)"])
         }
         run.stats.requests = await connector.requestCount()
         try await store.finishSyncRun(run)
@@ -127,10 +153,12 @@ public struct SyncEngine: Sendable {
 extension SyncEngine {
     /// Reads one model's listing into the store page by page; when a `complete` listing was read
     /// to its end, marks the records it lacked as deleted. A listing that fails part-way records the
-    /// counts so far and rethrows, deleting nothing (architecture rule 2).
+    /// counts so far and rethrows, deleting nothing (architecture rule 2). `afterSave` runs after
+    /// each page is stored (for records derived from the page).
     func mirror<Record: SyncedRecord>(
         _ type: Record.Type, _ model: String, runID: String, integrationID: String, stats: inout SyncRun.Stats,
         progress: (@Sendable (Progress) -> Void)?, started: ContinuousClock.Instant, complete: Bool = true,
+        afterSave: (@Sendable ([Record]) async throws -> Void)? = nil,
         listing: (_ save: @escaping @Sendable ([Record]) async throws -> Void) async throws -> Void
     ) async throws {
         let counts = Counter()
@@ -138,6 +166,7 @@ extension SyncEngine {
         do {
             try await listing { records in
                 let outcome = try await store.saveRecords(records, integrationID: integrationID, runID: runID)
+                try await afterSave?(records)
                 let (pages, total) = await counts.add(outcome, records: records.count)
                 progress?(Progress(model: model, pages: pages, records: total, elapsed: ContinuousClock.now - started))
             }
@@ -151,27 +180,125 @@ extension SyncEngine {
             stats.deleted[model] = try await store.markRecordsUnseen(type, byRun: runID, integrationID: integrationID)
         }
     }
+
+    /// What jobs and applications refer to: stages, screening questions, users. Small lists,
+    /// read whole in every run. Stages are saved here but marked deleted only after the
+    /// applications were read, since those may show stages the listing lacks.
+    func mirrorReferences(
+        connector: some ATSConnector, runID: String, integrationID: String, stats: inout SyncRun.Stats,
+        progress: (@Sendable (Progress) -> Void)?, started: ContinuousClock.Instant
+    ) async throws -> References {
+        let stages = try await connector.applicationStages()
+        let stageOutcome = try await store.saveRecords(stages, integrationID: integrationID, runID: runID)
+        stats.record(stageOutcome, model: "application_stages")
+        progress?(
+            Progress(
+                model: "application_stages", pages: 1, records: stages.count, elapsed: ContinuousClock.now - started))
+        let questions = try await connector.screeningQuestions()
+        try await mirror(
+            ScreeningQuestion.self, "screening_questions", runID: runID, integrationID: integrationID, stats: &stats,
+            progress: progress, started: started
+        ) { save in
+            try await save(questions)
+        }
+        // Users only when the credentials may read persons; otherwise stored users stay as
+        // they are rather than being marked deleted by a listing that was never read.
+        if let users = try await connector.users() {
+            try await mirror(
+                User.self, "users", runID: runID, integrationID: integrationID, stats: &stats, progress: progress,
+                started: started
+            ) { save in
+                try await save(users)
+            }
+        }
+        let changed = ["application_stages", "screening_questions", "users"].contains { model in
+            (stats.added[model] ?? 0) + (stats.updated[model] ?? 0) + (stats.deleted[model] ?? 0) > 0
+        }
+        return References(stageIDs: KnownStages(stages, outcome: stageOutcome), changed: changed)
+    }
+
+    struct References {
+        var stageIDs: KnownStages
+        /// Whether any of them was added, changed or deleted in this run.
+        var changed: Bool
+    }
+
+    /// Saves the stage and question links of a page of jobs, and marks deleted the links those
+    /// jobs no longer have.
+    static func saveLinks(
+        _ jobs: [Job], store: Store, runID: String, integrationID: String, counts: LinkCounters
+    ) async throws {
+        let jobIDs = jobs.map(\.id)
+        let stageLinks = jobs.flatMap(\.stageLinks)
+        let stageOutcome = try await store.saveRecords(stageLinks, integrationID: integrationID, runID: runID)
+        _ = await counts.stages.add(stageOutcome, records: stageLinks.count)
+        await counts.stages.addDeleted(
+            try await store.markChildrenUnseen(
+                JobStageLink.self, parentIDs: jobIDs, byRun: runID, integrationID: integrationID))
+        let questionLinks = jobs.flatMap(\.questionLinks)
+        let questionOutcome = try await store.saveRecords(questionLinks, integrationID: integrationID, runID: runID)
+        _ = await counts.questions.add(questionOutcome, records: questionLinks.count)
+        await counts.questions.addDeleted(
+            try await store.markChildrenUnseen(
+                JobQuestionLink.self, parentIDs: jobIDs, byRun: runID, integrationID: integrationID))
+    }
 }
 
 /// Adds up save outcomes from the page callbacks.
 actor Counter {
     private(set) var total = SaveOutcome()
+    private(set) var deleted = 0
     private var pages = 0
     private var records = 0
 
     /// Adds one page's outcome; returns the pages and records so far.
     func add(_ outcome: SaveOutcome, records pageRecords: Int) -> (pages: Int, records: Int) {
-        total.inserted += outcome.inserted
-        total.changed += outcome.changed
-        total.unchanged += outcome.unchanged
+        total.add(outcome)
         pages += 1
         records += pageRecords
         return (pages, records)
     }
+
+    func addDeleted(_ count: Int) { deleted += count }
+}
+
+/// The counts of a run's job links.
+struct LinkCounters: Sendable {
+    let stages = Counter()
+    let questions = Counter()
+}
+
+/// The stage ids a run has saved so far, so stages seen on applications are saved only when new.
+actor KnownStages {
+    private var ids: Set<String>
+    private(set) var outcome: SaveOutcome
+
+    init(_ stages: [ApplicationStage], outcome: SaveOutcome) {
+        self.ids = Set(stages.map(\.id))
+        self.outcome = outcome
+    }
+
+    func unknown(_ stages: [ApplicationStage]) -> [ApplicationStage] {
+        stages.filter { !ids.contains($0.id) }
+    }
+
+    func add(_ stages: [ApplicationStage], outcome: SaveOutcome) {
+        ids.formUnion(stages.map(\.id))
+        self.outcome.add(outcome)
+    }
+}
+
+extension SaveOutcome {
+    mutating func add(_ other: SaveOutcome) {
+        inserted += other.inserted
+        changed += other.changed
+        nestedChanged += other.nestedChanged
+        unchanged += other.unchanged
+    }
 }
 
 extension SyncRun.Stats {
-    /// Adds one model's save outcome to the run's counts.
+    /// Sets one model's counts from its save outcome.
     mutating func record(_ outcome: SaveOutcome, model: String) {
         added[model] = outcome.inserted
         updated[model] = outcome.changed + outcome.nestedChanged

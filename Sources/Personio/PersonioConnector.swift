@@ -8,13 +8,29 @@ public struct PersonioConnector: Sendable {
     public let credentials: PersonioCredentials
     /// Records per v2 page; Personio's maximum is 200.
     public let pageSize: Int
+    /// The account's custom applicant attributes, from the integration's settings.
+    public let applicantAttributes: [ApplicantAttribute]
 
-    public init(integrationID: String, client: PersonioClient, credentials: PersonioCredentials, pageSize: Int = 200) {
+    public init(
+        integrationID: String, client: PersonioClient, credentials: PersonioCredentials, pageSize: Int = 200,
+        applicantAttributes: [ApplicantAttribute] = []
+    ) {
         precondition((1...200).contains(pageSize), "Personio pages hold 1 to 200 records")
         self.integrationID = integrationID
         self.client = client
         self.credentials = credentials
         self.pageSize = pageSize
+        self.applicantAttributes = applicantAttributes
+    }
+
+    var questionMapper: QuestionMapper {
+        QuestionMapper(integrationID: integrationID, catalog: applicantAttributes)
+    }
+
+    /// Every screening question: Personio's system applicant attributes, the configured custom
+    /// ones and the message. No request: Personio has no read API for them.
+    public func screeningQuestions() -> [ScreeningQuestion] {
+        questionMapper.questions()
     }
 
     /// The account's recruiting categories (small; one request, no paging in Personio).
@@ -46,6 +62,8 @@ public struct PersonioConnector: Sendable {
             integrationID: integrationID, careerSiteBaseURL: credentials.resolvedCareerSiteBaseURL,
             categories: try await categories().map(\.value))
         let users = UserMapper(integrationID: integrationID)
+        let questionMapper = questionMapper
+        let questions = questionMapper.questions()
         try await client.forEachPage(
             of: V2Job.self, path: Self.listing("/v2/recruiting/jobs", updatedAfter: updatedAfter), limit: pageSize
         ) { page in
@@ -53,6 +71,8 @@ public struct PersonioConnector: Sendable {
                 page.map { captured in
                     var job = mapper.map(captured, position: positions[captured.value.id])
                     job.hiringTeam = users.hiringTeam(captured.value.hiringTeam ?? [], persons: persons)
+                    job.screeningQuestions = questionMapper.questions(
+                        forJobRemoteID: captured.value.id, from: questions)
                     return job
                 })
         }
@@ -96,17 +116,18 @@ public struct PersonioConnector: Sendable {
         }
     }
 
-    /// Every application, page by page.
+    /// Every application, page by page, with the custom stages the page's applications are in.
     public func forEachApplicationPage(
-        updatedAfter: Date? = nil, _ body: @Sendable ([Application]) async throws -> Void
+        updatedAfter: Date? = nil, _ body: @Sendable ([Application], [ApplicationStage]) async throws -> Void
     ) async throws {
         let mapper = CandidateMapper(integrationID: integrationID)
         try await client.forEachPage(
             of: V2Application.self, path: Self.listing("/v2/recruiting/applications", updatedAfter: updatedAfter),
             limit: pageSize
-        ) {
-            page in
-            try await body(page.map(mapper.map))
+        ) { page in
+            var stages: [String: ApplicationStage] = [:]
+            for stage in page.compactMap(mapper.stage(of:)) { stages[stage.id] = stage }
+            try await body(page.map(mapper.map), stages.values.sorted { $0.id < $1.id })
         }
     }
 }

@@ -18,6 +18,8 @@ public enum PersonioError: Error, Sendable, Equatable, CustomStringConvertible {
     case unexpectedStatus(Int, String)
     /// The connection failed after every retry.
     case transport(String)
+    /// The integration's settings for this connector are malformed (names the setting).
+    case invalidSettings(String)
 
     public var isAuthenticationFailure: Bool {
         if case .authenticationFailed = self { return true }
@@ -34,6 +36,7 @@ public enum PersonioError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformedResponse(let detail): "Personio sent an unreadable response: \(detail)"
         case .unexpectedStatus(let status, let detail): "Personio answered HTTP \(status): \(detail)"
         case .transport(let detail): "could not reach Personio: \(detail)"
+        case .invalidSettings(let detail): "the integration's settings are invalid: \(detail)"
         }
     }
 }

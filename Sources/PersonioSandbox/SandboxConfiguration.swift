@@ -90,3 +90,30 @@ public struct SandboxConfiguration: Sendable {
         public static let all = [recruitingRead, personsRead]
     }
 }
+
+/// A custom applicant attribute as Personio's settings page lists it (the sandbox's catalog).
+/// Personio has no API for these, so a client of the sandbox reads them here, as a person
+/// connecting a real account would copy them from the settings page.
+public struct SandboxApplicantAttribute: Codable, Sendable, Equatable {
+    public struct Option: Codable, Sendable, Equatable {
+        public var id: String
+        public var label: String
+    }
+
+    public var id: String
+    public var label: String
+    /// `TEXT`, `DATE` or `OPTION`.
+    public var type: String
+    public var options: [Option]
+}
+
+extension SandboxConfiguration {
+    /// The custom applicant attributes an account with this configuration has.
+    public var applicantAttributes: [SandboxApplicantAttribute] {
+        DataGenerator(configuration: self).attributes.map { attribute in
+            SandboxApplicantAttribute(
+                id: attribute.id, label: attribute.label, type: attribute.kind.rawValue,
+                options: attribute.options.map { .init(id: $0.id, label: $0.label) })
+        }
+    }
+}

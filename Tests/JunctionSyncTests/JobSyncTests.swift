@@ -15,13 +15,19 @@ import Testing
 @Suite("FULL sync of jobs against the sandbox")
 struct JobSyncTests {
     /// Runs `body` with a sandbox on a free loopback port and a fresh, seeded store.
-    static func withSandboxAndStore(
-        _ backend: Backend,
-        _ body: @escaping @Sendable (_ sandbox: any TestClientProtocol, _ sync: SyncFixture) async throws -> Void
-    ) async throws {
+    /// Small: 25 jobs in three pages of 10, 10 candidates.
+    static let small: SandboxConfiguration = {
         var configuration = SandboxConfiguration()
         configuration.jobs = 25
         configuration.candidates = 10
+        return configuration
+    }()
+
+    static func withSandboxAndStore(
+        _ backend: Backend, configuration: SandboxConfiguration = small,
+        _ body: @escaping @Sendable (_ sandbox: any TestClientProtocol, _ sync: SyncFixture) async throws -> Void
+    ) async throws {
+        var configuration = configuration
         configuration.v2RateLimit = nil
         let app = Application(
             router: PersonioSandbox(configuration: configuration).buildRouter(),
@@ -50,11 +56,12 @@ struct JobSyncTests {
                 careerSiteBaseURL: baseURL)
             let client = PersonioClient(
                 credentials: credentials, http: HTTPClient.shared, logger: quietLogger, retry: retry)
-            // Pages of 10, so a listing of 25 jobs takes three pages and can fail in the middle.
-            let connector = PersonioConnector(
-                integrationID: integrationID, client: client, credentials: credentials, pageSize: 10)
             let integration = try #require(
                 try await seeded.store.integration(id: integrationID, workspaceID: seeded.workspace.id))
+            // Pages of 10, so a listing of 25 jobs takes three pages and can fail in the middle.
+            let connector = PersonioConnector(
+                integrationID: integrationID, client: client, credentials: credentials, pageSize: 10,
+                applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings))
             let engine = SyncEngine(store: seeded.store, logger: quietLogger)
             return delta
                 ? try await engine.runDelta(integration, connector: connector)
@@ -228,6 +235,61 @@ struct StageSyncTests {
     }
 }
 
+extension StageSyncTests {
+    @Test(
+        "a stage removed from its category lives on while applications are in it, then is deleted",
+        arguments: Backend.allCases)
+    func stageOnlyOnApplications(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend) { sandbox, sync in
+            _ = try await sync.run()
+            let people = try await PeopleSyncTests.truth(sandbox)
+            let jobsTruth = try await JobSyncTests.groundTruth(sandbox).jobs
+            let inCustomStage = people.applications.compactMap { application -> (id: Int, stage: Int, job: Int)? in
+                let stage = (application["transitions"] as? [[String: Any]])?.last?["stage"] as? [String: Any]
+                guard let id = application["id"] as? Int, let job = application["job_id"] as? Int,
+                    let stageID = (stage?["id"] as? String).flatMap(Int.init)
+                else { return nil }
+                return (id, stageID, job)
+            }
+            let chosen = try #require(inCustomStage.first)
+            let categoryID = try #require(
+                jobsTruth.first { $0["id"] as? Int == chosen.job }?["category_id"] as? Int)
+            let jobsInCategory = jobsTruth.filter { $0["category_id"] as? Int == categoryID }.count
+            try await sandbox.execute(uri: "/_sandbox/categories/\(categoryID)/stages/\(chosen.stage)", method: .delete)
+            {
+                #expect($0.status == .ok)
+            }
+            let stageID = Identifier.record(
+                integrationID: sync.integrationID, model: "application_stages", remoteID: String(chosen.stage))
+            let stage = { () async throws -> ApplicationStage? in
+                try await sync.seeded.store.applicationStages(
+                    integrationID: sync.integrationID, limit: 1000, includeDeleted: true
+                ).items.first { $0.id == stageID }
+            }
+
+            let kept = try await sync.run()
+            let keptStage = try await stage()
+            let jobStages = try await sync.jobs().values.flatMap(\.stages)
+            for application in inCustomStage where application.stage == chosen.stage {
+                try await sandbox.execute(uri: "/_sandbox/applications/\(application.id)", method: .delete) {
+                    #expect($0.status == .ok)
+                }
+            }
+            let removed = try await sync.run()
+            let removedStage = try await stage()
+
+            #expect(kept.status == .succeeded, "\(kept.error ?? "")")
+            #expect(kept.stats.deleted["application_stages"] == 0)
+            #expect(keptStage?.remoteDeletedAt == nil)
+            #expect(keptStage?.name != nil)
+            #expect(!jobStages.contains { $0.id == stageID }, "no job's pipeline has the stage any more")
+            #expect(kept.stats.deleted["job_stages"] == jobsInCategory)
+            #expect(removed.stats.deleted["application_stages"] == 1)
+            #expect(removedStage?.remoteDeletedAt != nil)
+        }
+    }
+}
+
 @Suite("FULL sync of candidates and applications")
 struct PeopleSyncTests {
     static func truth(_ sandbox: any TestClientProtocol) async throws -> (
@@ -271,6 +333,32 @@ struct PeopleSyncTests {
                 #expect(candidate.emailAddresses.first?.emailAddress == expected["email"] as? String)
                 #expect(candidate.phoneNumbers.first?.phoneNumber == expected["phone"] as? String)
             }
+            // A candidate's source: the channel of its latest application that has one.
+            let channels = try await sandbox.execute(uri: "/_sandbox/ground-truth?models=channels", method: .get) {
+                response in
+                let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                return Dictionary(
+                    uniqueKeysWithValues: ((object?["channels"] as? [[String: Any]]) ?? []).compactMap {
+                        channel -> (Int, String)? in
+                        guard let id = channel["id"] as? Int, let name = channel["name"] as? String else { return nil }
+                        return (id, name)
+                    })
+            }
+            #expect(!channels.isEmpty)
+            var sourced = 0
+            for expected in truth.candidates {
+                let remoteID = try #require(expected["id"] as? Int)
+                let latest = truth.applications
+                    .filter { $0["candidate_id"] as? Int == remoteID && $0["channel_id"] is Int }
+                    .max { a, b in
+                        (a["created_at"] as? String ?? "", a["id"] as? Int ?? 0)
+                            < (b["created_at"] as? String ?? "", b["id"] as? Int ?? 0)
+                    }
+                let source = (latest?["channel_id"] as? Int).flatMap { channels[$0] }
+                #expect(storedCandidates[String(remoteID)]?.source == source, "candidate \(remoteID)")
+                if source != nil { sourced += 1 }
+            }
+            #expect(sourced > 0, "the sandbox gives some applications a channel")
             let storedApplications = Dictionary(
                 uniqueKeysWithValues: applications.compactMap { a in a.remoteID.map { ($0, a) } })
             for expected in truth.applications {

@@ -37,7 +37,7 @@ public struct Job: Codable, Sendable, Equatable {
     @Nullable public var remoteWorkStatus: String?
     @Nullable public var location: Location?
     public var stages: [JobStage]
-    public var screeningQuestions: [JSONValue]
+    public var screeningQuestions: [JobScreeningQuestion]
     public var jobPostings: [JobPosting]
     public var hiringTeam: [JSONValue]
     /// Raw provider fields enabled for passthrough; not modelled by SDK 1.4.0 but served for raw-HTTP clients.

@@ -42,7 +42,27 @@ public struct CandidateMapper: Sendable {
         application.remoteUpdatedAt = source.updatedAt?.date
         application.customFields = [:]
         application.remoteData = ["application": captured.raw]
+        application.source = source.channel?.name
         return application
+    }
+
+    /// The custom stage an application is in, as a stage record. Mostly a category stage the
+    /// stage listing already has; when a stage was removed from its category (or the category
+    /// is unreadable), applications are the only place left that shows it. Nil for system stages.
+    public func stage(of captured: Captured<V2Application>) -> ApplicationStage? {
+        guard let stage = captured.value.currentStage, Self.systemKind(stage) == nil, let remoteID = stage.id else {
+            return nil
+        }
+        var unified = ApplicationStage(
+            id: recordID("application_stages", remoteID), remoteID: remoteID, name: stage.name, status: "ACTIVE")
+        unified.customFields = [:]
+        unified.remoteData = [
+            "application_stage": .object([
+                "id": .string(remoteID), "name": stage.name.map(JSONValue.string) ?? .null,
+                "kind": stage.kind.map(JSONValue.string) ?? .null, "type": stage.type.map(JSONValue.string) ?? .null,
+            ])
+        ]
+        return unified
     }
 
     /// The stage's remote id: a custom stage's id, or a system stage's name (its v1 `phase.id`).

@@ -1,0 +1,133 @@
+import Foundation
+import JunctionModel
+import SQLKit
+
+extension ScreeningQuestion: SyncedRecord {
+    public static let table = "screening_questions"
+    public static let filterColumns: [String] = []
+    public var filterValues: [any Encodable & Sendable] { [] }
+    public var storedRemoteID: String? { remoteID }
+}
+
+extension JobStageLink: SyncedRecord {
+    public static let table = "job_stages"
+    public static let filterColumns = ["job_id", "stage_id"]
+    public var filterValues: [any Encodable & Sendable] { [jobID, stageID] }
+    public var storedRemoteID: String? { nil }
+}
+
+extension JobQuestionLink: SyncedRecord {
+    public static let table = "job_screening_questions"
+    public static let filterColumns = ["job_id", "question_id"]
+    public var filterValues: [any Encodable & Sendable] { [jobID, questionID] }
+    public var storedRemoteID: String? { nil }
+}
+
+/// Link records that belong to one parent record (a job's stage or question links).
+public protocol ChildRecord: SyncedRecord {
+    /// The column holding the parent's id.
+    static var parentColumn: String { get }
+}
+
+extension JobStageLink: ChildRecord {
+    public static let parentColumn = "job_id"
+}
+
+extension JobQuestionLink: ChildRecord {
+    public static let parentColumn = "job_id"
+}
+
+extension Store {
+    /// Marks the live children of `parentIDs` that run `runID` did not save as deleted; returns
+    /// how many. Each parent's child list is complete whenever the parent is read, so this holds
+    /// for a DELTA too: a job read without a question no longer asks it.
+    public func markChildrenUnseen<Child: ChildRecord>(
+        _ type: Child.Type, parentIDs: [String], byRun runID: String, integrationID: String, now: Date = Date()
+    ) async throws -> Int {
+        guard !parentIDs.isEmpty else { return 0 }
+        let milliseconds = Clock.milliseconds(now)
+        let table = Child.table
+        let parent = Child.parentColumn
+        return try await database.transaction { connection in
+            let unseen = try await connection.raw(
+                """
+                SELECT id FROM \(unsafeRaw: table)
+                WHERE integration_id = \(bind: integrationID) AND remote_deleted_at IS NULL
+                  AND \(unsafeRaw: parent) IN (\(binds: parentIDs))
+                  AND (last_seen_run IS NULL OR last_seen_run <> \(bind: runID))
+                """
+            ).all().map { try $0.decode(column: "id", as: String.self) }
+            guard !unseen.isEmpty else { return 0 }
+            try await connection.update(table)
+                .set("remote_deleted_at", to: milliseconds).set("updated_at", to: milliseconds)
+                .where("integration_id", .equal, integrationID).where("id", .in, unseen)
+                .run()
+            return unseen.count
+        }
+    }
+
+    /// Sets each candidate's `source` to that of its latest application that names one (by
+    /// remote creation, then remote id, compared as numbers); candidates without such an
+    /// application keep theirs.
+    public func withApplicationSources(_ candidates: [Candidate], integrationID: String) async throws -> [Candidate] {
+        guard !candidates.isEmpty else { return candidates }
+        let sources = try await latestApplicationSources(
+            candidateIDs: candidates.map(\.id), integrationID: integrationID, on: sql)
+        return candidates.map { candidate in
+            var candidate = candidate
+            if let source = sources[candidate.id] { candidate.source = source }
+            return candidate
+        }
+    }
+
+    /// Re-derives `source` of the stored candidates `candidateIDs` after their applications
+    /// changed; saves (moving `changed_at`) only those whose source differs. Returns how many.
+    public func refreshCandidateSources(candidateIDs: [String], integrationID: String, now: Date = Date())
+        async throws -> Int
+    {
+        let ids = Array(Set(candidateIDs))
+        guard !ids.isEmpty else { return 0 }
+        let stored = try await sql.select().column("record").from(Candidate.table)
+            .where("integration_id", .equal, integrationID).where("id", .in, ids)
+            .all().map { row in
+                try Self.recordDecoder.decode(
+                    Candidate.self, from: Data(try row.decode(column: "record", as: String.self).utf8))
+            }
+        let sources = try await latestApplicationSources(candidateIDs: ids, integrationID: integrationID, on: sql)
+        let changed = stored.compactMap { candidate -> Candidate? in
+            guard let source = sources[candidate.id], source != candidate.source else { return nil }
+            var updated = candidate
+            updated.source = source
+            return updated
+        }
+        guard !changed.isEmpty else { return 0 }
+        // Keep each record's state flags: a save undeletes, so deleted candidates are skipped.
+        let live = try await sql.select().column("id").from(Candidate.table)
+            .where("integration_id", .equal, integrationID).where("id", .in, changed.map(\.id))
+            .where("remote_deleted_at", .is, SQLLiteral.null)
+            .all().map { try $0.decode(column: "id", as: String.self) }
+        let toSave = changed.filter { live.contains($0.id) }
+        try await save(toSave, integrationID: integrationID, now: now, runID: nil)
+        return toSave.count
+    }
+
+    private func latestApplicationSources(
+        candidateIDs: [String], integrationID: String, on connection: any SQLDatabase
+    ) async throws -> [String: String] {
+        let rows = try await connection.raw(
+            """
+            SELECT candidate_id, source FROM applications
+            WHERE integration_id = \(bind: integrationID) AND candidate_id IN (\(binds: candidateIDs))
+              AND source IS NOT NULL AND remote_deleted_at IS NULL
+            ORDER BY candidate_id, COALESCE(remote_created_at, 0), LENGTH(remote_id), remote_id
+            """
+        ).all()
+        var latest: [String: String] = [:]
+        // Ascending order: the last row per candidate wins.
+        for row in rows {
+            latest[try row.decode(column: "candidate_id", as: String.self)] = try row.decode(
+                column: "source", as: String.self)
+        }
+        return latest
+    }
+}
