@@ -41,24 +41,30 @@ struct SyncCommand: AsyncParsableCommand {
                     "No integration '\(integration)' in workspace \(workspaceID); `curl /v1/integrations` lists them.")
             }
             let syncs = Syncs(store: runtime.store, logger: logger)
+            // Personio sends no totals; the records stored by the last run estimate them.
+            let id = found.id.description
+            let expected = [
+                "jobs": try await runtime.store.liveRecordCount(Job.self, integrationID: id),
+                "candidates": try await runtime.store.liveRecordCount(Candidate.self, integrationID: id),
+                "applications": try await runtime.store.liveRecordCount(Application.self, integrationID: id),
+            ]
+            let lastRun = try await runtime.store.lastSuccessfulSyncRun(integrationID: id)
+            let estimate = full || lastRun == nil
             let report: @Sendable (SyncEngine.Progress) -> Void = { progress in
-                let seconds =
-                    Double(progress.elapsed.components.seconds)
-                    + Double(progress.elapsed.components.attoseconds) / 1e18
-                let rate = seconds > 0 ? Double(progress.records) / seconds : 0
                 FileHandle.standardError.write(
-                    Data(
-                        String(
-                            format: "\r%@: %d pages, %d records, %.0f records/s   ", progress.model, progress.pages,
-                            progress.records, rate
-                        ).utf8))
+                    Data(("\r" + Self.progressLine(progress, expected: estimate ? expected[progress.model] : nil)).utf8)
+                )
             }
+            let started = ContinuousClock.now
             let run =
                 full
                 ? try await syncs.runFull(found, progress: report) : try await syncs.runDelta(found, progress: report)
+            let took = ContinuousClock.now - started
             FileHandle.standardError.write(Data("\n".utf8))
             let stats = run.stats
-            print("\(run.kind.rawValue) sync \(run.id) \(run.status.rawValue)\(run.error.map { ": \($0)" } ?? "")")
+            print(
+                "\(run.kind.rawValue) sync \(run.id) \(run.status.rawValue) in \(Self.duration(Self.seconds(took)))"
+                    + (run.error.map { ": \($0)" } ?? ""))
             for model in Set(stats.added.keys).union(stats.unchanged.keys).sorted() {
                 print(
                     "  \(model): \(stats.added[model] ?? 0) added, \(stats.updated[model] ?? 0) updated, "
@@ -71,5 +77,33 @@ struct SyncCommand: AsyncParsableCommand {
             try? await runtime.database.close()
             throw error
         }
+    }
+
+    /// `candidates: 12 pages, 2400 of ~100000 records (2%), 850 records/s, ETA 1m55s`.
+    static func progressLine(_ progress: SyncEngine.Progress, expected: Int?) -> String {
+        let seconds = Self.seconds(progress.elapsed)
+        let rate = seconds > 0 ? Double(progress.records) / seconds : 0
+        var line = "\(progress.model): \(progress.pages) pages, \(progress.records)"
+        if let expected, expected > progress.records, rate > 0 {
+            let percent = Int(Double(progress.records) / Double(expected) * 100)
+            let eta = Double(expected - progress.records) / rate
+            line += " of ~\(expected) records (\(percent)%), \(Int(rate)) records/s, ETA \(duration(eta))"
+        } else {
+            line += " records, \(Int(rate)) records/s"
+        }
+        return line + "      "
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// `850ms`, `42s`, `1m55s`, `2h05m`.
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 1 { return "\(Int(seconds * 1000))ms" }
+        let whole = Int(seconds.rounded())
+        if whole < 60 { return "\(whole)s" }
+        if whole < 3600 { return "\(whole / 60)m\(String(format: "%02d", whole % 60))s" }
+        return "\(whole / 3600)h\(String(format: "%02d", whole % 3600 / 60))m"
     }
 }
