@@ -59,3 +59,36 @@ def test_sdk_pages_through_every_demo_job(junction):
         assert job.changed_at is not None and job.remote_deleted_at is None
         for stage in job.stages:
             assert stage.status == "ACTIVE" and stage.remote_id is not None
+
+
+def test_sdk_reads_screening_question_formats(junction):
+    """Every question's `format` parses into its typed SDK variant (a malformed one would
+    silently become unset), and select options keep the sandbox catalog's labels."""
+    from kombo.models import getatsjobspositiveresponse as models
+
+    integration_id = junction.demo_integration_id
+    _wait_for_first_sync(junction, integration_id)
+    with urllib.request.urlopen(
+        f"http://127.0.0.1:{junction.sandbox_port}/_sandbox/ground-truth?models=attributes"
+    ) as response:
+        catalog = {attribute["id"]: attribute for attribute in json.load(response)["attributes"]}
+    sdk = Kombo(api_key=junction.api_key, server_url=junction.base_url + "/v1", integration_id=integration_id)
+
+    job = sdk.ats.get_jobs(page_size=1).result.data.results[0]
+
+    questions = {question.remote_id: question for question in job.screening_questions}
+    # [C] Personio's six system attributes and the message, plus the sandbox's catalog.
+    system = ["phone", "location", "birthday", "gender", "available_from", "salary_expectations", "message"]
+    assert set(questions) == set(system) | set(catalog)
+    assert [question.index for question in job.screening_questions] == list(range(len(questions)))
+    expected_variant = {"TEXT": models.FormatText, "DATE": models.FormatDate, "OPTION": models.FormatSingleSelect}
+    for remote_id, attribute in catalog.items():
+        question = questions[remote_id]
+        assert question.title == attribute["label"]
+        assert isinstance(question.format_, expected_variant[attribute["type"]]), (remote_id, question.format_)
+        if attribute["type"] == "OPTION":
+            assert [option.name for option in question.format_.options] == [o["label"] for o in attribute["options"]]
+            assert [option.remote_id for option in question.format_.options] == [o["id"] for o in attribute["options"]]
+    assert isinstance(questions["birthday"].format_, models.FormatDate)
+    assert isinstance(questions["gender"].format_, models.FormatSingleSelect)
+    assert isinstance(questions["message"].format_, models.FormatText)
