@@ -50,3 +50,31 @@ func bootstrapLogging(level: Logger.Level) -> Logger {
     logger.logLevel = level
     return logger
 }
+
+/// Limits on the requests sent to each Personio account (serve and sync).
+struct PersonioOptions: ParsableArguments {
+    @Option(
+        help:
+            "Average requests per second to one Personio account, all callers together. Env JUNCTION_PERSONIO_REQUESTS_PER_SECOND. Default: 10"
+    )
+    var personioRequestsPerSecond: String?
+
+    @Option(
+        help: "Requests in flight to one Personio account at once. Env JUNCTION_PERSONIO_MAX_CONCURRENT. Default: 4")
+    var personioMaxConcurrent: String?
+
+    func apply(to configuration: inout JunctionConfiguration) throws {
+        do {
+            if let personioRequestsPerSecond {
+                configuration.personioRequestsPerSecond = try JunctionConfiguration.parseRate(
+                    personioRequestsPerSecond, source: "--personio-requests-per-second")
+            }
+            if let personioMaxConcurrent {
+                configuration.personioMaxConcurrent = try JunctionConfiguration.parseConcurrency(
+                    personioMaxConcurrent, source: "--personio-max-concurrent")
+            }
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}

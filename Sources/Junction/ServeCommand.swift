@@ -8,6 +8,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var personio: PersonioOptions
 
     @Option(help: "Address to listen on. Env JUNCTION_HOST. Default: 127.0.0.1")
     var host: String?
@@ -44,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = try store.configuration()
+        try personio.apply(to: &configuration)
         if let host { configuration.host = host }
         if let port {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }

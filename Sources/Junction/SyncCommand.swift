@@ -17,12 +17,14 @@ struct SyncCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var personio: PersonioOptions
     @Option(help: "The integration id, like personio:CBNMt7dSNCzBdnRTx87dev4E.") var integration: String
     @Option(help: "Workspace id. Default: the first workspace.") var workspace: String?
     @Flag(help: "Run a FULL sync: read everything and mark what is gone upstream as deleted.") var full = false
 
     func run() async throws {
         var configuration = try store.configuration()
+        try personio.apply(to: &configuration)
         configuration.demo = false
         let logger = bootstrapLogging(level: configuration.logLevel)
         let runtime = try await JunctionRuntime.open(configuration, logger: logger)
@@ -40,7 +42,7 @@ struct SyncCommand: AsyncParsableCommand {
                 throw ValidationError(
                     "No integration '\(integration)' in workspace \(workspaceID); `curl /v1/integrations` lists them.")
             }
-            let syncs = Syncs(store: runtime.store, logger: logger)
+            let syncs = runtime.syncs(logger: logger)
             // Personio sends no totals; the records stored by the last run estimate them.
             let id = found.id.description
             let expected = [

@@ -1,9 +1,11 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import JunctionModel
 import JunctionStore
 import JunctionSync
 import Logging
+import Personio
 import PersonioSandbox
 import ServiceLifecycle
 
@@ -15,6 +17,13 @@ public struct JunctionRuntime: Sendable {
     public let bootstrap: BootstrapOutcome
     /// The demo integration, when the demo is on and one exists (see `Demo`).
     public let demoIntegration: Integration?
+    /// One Personio client per integration, shared by syncs, writes and passthrough.
+    public let personio: PersonioAccounts
+
+    /// Runs syncs with this runtime's store and Personio clients.
+    public func syncs(logger: Logger) -> Syncs {
+        Syncs(store: store, accounts: personio, logger: logger)
+    }
 
     /// Opens the database, brings its schema up to date (or checks it is), loads the secret key
     /// and prepares a first start. `announce` receives the lines a person must see (a new key).
@@ -58,9 +67,14 @@ public struct JunctionRuntime: Sendable {
                         http://\(configuration.host):\(configuration.port)/v1/ats/jobs
                     """)
             }
+            let limits = RequestLimits(
+                maxConcurrent: configuration.personioMaxConcurrent,
+                requestsPerSecond: configuration.personioRequestsPerSecond,
+                burst: max(1, Int(configuration.personioRequestsPerSecond * 2)))
             return JunctionRuntime(
                 configuration: configuration, database: database, store: store, bootstrap: bootstrap,
-                demoIntegration: demo)
+                demoIntegration: demo,
+                personio: PersonioAccounts(http: HTTPClient.shared, logger: logger, limits: limits))
         } catch {
             try? await database.close()
             throw error
@@ -128,7 +142,7 @@ public func buildApplication(runtime: JunctionRuntime, logger: Logger) -> some A
     if runtime.configuration.scheduler {
         // The scheduler also runs the demo's first sync: an integration without a successful
         // run is due for a FULL at once, and the client's retries cover the sandbox's start.
-        let syncs = Syncs(store: runtime.store, logger: logger)
+        let syncs = runtime.syncs(logger: logger)
         app.addServices(
             SyncScheduler(
                 store: runtime.store, lock: runtime.store.makeSyncLock(),

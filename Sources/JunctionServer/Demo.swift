@@ -52,10 +52,12 @@ extension Demo {
 /// place that knows which connector serves which tool.
 public struct Syncs: Sendable {
     let store: Store
+    let accounts: PersonioAccounts
     let logger: Logger
 
-    public init(store: Store, logger: Logger) {
+    public init(store: Store, accounts: PersonioAccounts, logger: Logger) {
         self.store = store
+        self.accounts = accounts
         self.logger = logger
     }
 
@@ -82,7 +84,7 @@ public struct Syncs: Sendable {
                 integrationID: integration.id.description, workspaceID: integration.workspaceID)
         else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
         let credentials = try JSONDecoder().decode(PersonioCredentials.self, from: data)
-        let client = PersonioClient(credentials: credentials, http: HTTPClient.shared, logger: logger)
+        let client = await accounts.client(integrationID: integration.id.description, credentials: credentials)
         return PersonioConnector(
             integrationID: integration.id.description, client: client, credentials: credentials, pageSize: pageSize,
             applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings))

@@ -32,6 +32,10 @@ public struct JunctionConfiguration: Sendable, Equatable {
     public var syncDeltaSeconds = 300
     /// Seconds between FULL syncs of an integration.
     public var syncFullSeconds = 21_600
+    /// Average requests per second to one Personio account, syncs, writes and passthrough together.
+    public var personioRequestsPerSecond: Double = 10
+    /// Requests in flight to one Personio account at once.
+    public var personioMaxConcurrent = 4
 
     public init() {}
 
@@ -63,6 +67,8 @@ public struct JunctionConfiguration: Sendable, Equatable {
         ("JUNCTION_SCHEDULER", "true or false: run syncs on a schedule"),
         ("JUNCTION_SYNC_DELTA_SECONDS", "seconds between DELTA syncs of an integration"),
         ("JUNCTION_SYNC_FULL_SECONDS", "seconds between FULL syncs of an integration"),
+        ("JUNCTION_PERSONIO_REQUESTS_PER_SECOND", "average requests per second to one Personio account"),
+        ("JUNCTION_PERSONIO_MAX_CONCURRENT", "requests in flight to one Personio account at once"),
     ]
 
     /// Reads the settings' environment variables over the defaults. Invalid values are errors
@@ -108,7 +114,30 @@ public struct JunctionConfiguration: Sendable, Equatable {
         if let seconds = value("JUNCTION_SYNC_FULL_SECONDS") {
             configuration.syncFullSeconds = try parseInterval(seconds, source: "JUNCTION_SYNC_FULL_SECONDS")
         }
+        if let rate = value("JUNCTION_PERSONIO_REQUESTS_PER_SECOND") {
+            configuration.personioRequestsPerSecond = try parseRate(
+                rate, source: "JUNCTION_PERSONIO_REQUESTS_PER_SECOND")
+        }
+        if let count = value("JUNCTION_PERSONIO_MAX_CONCURRENT") {
+            configuration.personioMaxConcurrent = try parseConcurrency(
+                count, source: "JUNCTION_PERSONIO_MAX_CONCURRENT")
+        }
         return configuration
+    }
+
+    public static func parseRate(_ text: String, source: String) throws(ConfigurationError) -> Double {
+        guard let rate = Double(text), rate.isFinite, rate >= 0.1, rate <= 1000 else {
+            throw ConfigurationError(
+                "\(source) must be a number of requests per second from 0.1 to 1000, not '\(text)'")
+        }
+        return rate
+    }
+
+    public static func parseConcurrency(_ text: String, source: String) throws(ConfigurationError) -> Int {
+        guard let count = Int(text), (1...64).contains(count) else {
+            throw ConfigurationError("\(source) must be a whole number from 1 to 64, not '\(text)'")
+        }
+        return count
     }
 
     public static func parsePort(_ text: String, source: String) throws(ConfigurationError) -> Int {

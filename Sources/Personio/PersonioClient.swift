@@ -32,18 +32,23 @@ public actor PersonioClient {
     let http: HTTPClient
     let logger: Logger
     let retry: RetryPolicy
+    /// The account's shared allowance; nil for a client used alone (tests, one-off checks).
+    public nonisolated let budget: RequestBudget?
     private var token: (value: String, refreshAfter: ContinuousClock.Instant)?
     /// When Personio's `x-ratelimit-remaining` reached zero: the earliest moment to ask again.
     private var pausedUntil: ContinuousClock.Instant?
     /// Requests sent, retries included, for sync statistics.
     public private(set) var requestCount = 0
 
-    public init(credentials: PersonioCredentials, http: HTTPClient, logger: Logger, retry: RetryPolicy = RetryPolicy())
-    {
+    public init(
+        credentials: PersonioCredentials, http: HTTPClient, logger: Logger, retry: RetryPolicy = RetryPolicy(),
+        budget: RequestBudget? = nil
+    ) {
         self.credentials = credentials
         self.http = http
         self.logger = logger
         self.retry = retry
+        self.budget = budget
     }
 
     // MARK: - OAuth
@@ -166,12 +171,15 @@ public actor PersonioClient {
             let status: Int
             let headers: HTTPHeaders
             let body: Data
+            await budget?.acquire()
             do {
                 let response = try await http.execute(request, timeout: .init(retry.requestTimeout))
                 status = Int(response.status.code)
                 headers = response.headers
                 body = Data(buffer: try await response.body.collect(upTo: 64 * 1024 * 1024))
+                await budget?.release()
             } catch {
+                await budget?.release()
                 guard idempotent, attempt < retry.maxAttempts else {
                     throw .transport("\(description): \(error)")
                 }

@@ -1,0 +1,96 @@
+import AsyncHTTPClient
+import Logging
+
+/// How much one Personio account may be asked at once: at most `maxConcurrent` requests in
+/// flight, and on average `requestsPerSecond` with bursts of up to `burst`.
+///
+/// [?] Personio publishes no limits for its recruiting endpoints; `/v2/persons` was measured at
+/// about 30 requests/s ([C3] §4.1). The defaults stay well below that, and the client still
+/// honours `x-ratelimit-*` and 429 on top.
+public struct RequestLimits: Sendable, Equatable {
+    public var maxConcurrent: Int
+    public var requestsPerSecond: Double
+    public var burst: Int
+
+    public init(maxConcurrent: Int = 4, requestsPerSecond: Double = 10, burst: Int = 20) {
+        precondition(maxConcurrent >= 1 && requestsPerSecond > 0 && burst >= 1, "request limits must be positive")
+        self.maxConcurrent = maxConcurrent
+        self.requestsPerSecond = requestsPerSecond
+        self.burst = burst
+    }
+}
+
+/// One account's request allowance, shared by everything that talks to the account (syncs,
+/// writes, passthrough), so together they stay within `RequestLimits`.
+public actor RequestBudget {
+    public let limits: RequestLimits
+    private var inFlight = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Token bucket; may go negative, which reserves tokens for callers already waiting.
+    private var tokens: Double
+    private var refilledAt = ContinuousClock.now
+    /// The most requests seen in flight at once, for metrics and tests.
+    public private(set) var peakInFlight = 0
+
+    public init(limits: RequestLimits = RequestLimits()) {
+        self.limits = limits
+        self.tokens = Double(limits.burst)
+    }
+
+    /// Waits for a slot and a token. Every `acquire` must be followed by one `release`.
+    public func acquire() async {
+        while inFlight >= limits.maxConcurrent {
+            await withCheckedContinuation { waiting.append($0) }
+        }
+        inFlight += 1
+        peakInFlight = max(peakInFlight, inFlight)
+        let now = ContinuousClock.now
+        let elapsed = now - refilledAt
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        tokens = min(Double(limits.burst), tokens + seconds * limits.requestsPerSecond)
+        refilledAt = now
+        tokens -= 1
+        if tokens < 0 {
+            try? await Task.sleep(for: .milliseconds(Int((-tokens / limits.requestsPerSecond) * 1000) + 1))
+        }
+    }
+
+    public func release() {
+        inFlight -= 1
+        if !waiting.isEmpty { waiting.removeFirst().resume() }
+    }
+}
+
+/// The Personio clients of a process, one per integration, so the token cache, the rate-limit
+/// state and the request budget are shared by every caller of the same account. Built once by
+/// the composition root.
+public actor PersonioAccounts {
+    let http: HTTPClient
+    let logger: Logger
+    let limits: RequestLimits
+    let retry: PersonioClient.RetryPolicy
+    private var clients: [String: PersonioClient] = [:]
+    private var budgets: [String: RequestBudget] = [:]
+
+    public init(
+        http: HTTPClient, logger: Logger, limits: RequestLimits = RequestLimits(),
+        retry: PersonioClient.RetryPolicy = PersonioClient.RetryPolicy()
+    ) {
+        self.http = http
+        self.logger = logger
+        self.limits = limits
+        self.retry = retry
+    }
+
+    /// The integration's client; a new one (same budget) when its credentials changed.
+    public func client(integrationID: String, credentials: PersonioCredentials) -> PersonioClient {
+        if let existing = clients[integrationID], existing.credentials == credentials { return existing }
+        let budget = budgets[integrationID] ?? RequestBudget(limits: limits)
+        budgets[integrationID] = budget
+        var logger = logger
+        logger[metadataKey: "integration"] = "\(integrationID)"
+        let client = PersonioClient(credentials: credentials, http: http, logger: logger, retry: retry, budget: budget)
+        clients[integrationID] = client
+        return client
+    }
+}

@@ -1,0 +1,100 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Personio
+import Testing
+
+/// The per-account request budget, observed from the server side: a real HTTP server counts
+/// how many requests it holds at once.
+@Suite("Per-account request budget")
+struct RequestBudgetTests {
+    /// Counts requests in flight on the server.
+    actor InFlight {
+        private(set) var current = 0
+        private(set) var peak = 0
+        func enter() {
+            current += 1
+            peak = max(peak, current)
+        }
+        func leave() { current -= 1 }
+    }
+
+    /// Runs `body` against a server whose `/v2/slow` holds each request for 40 ms.
+    static func withSlowServer(
+        _ body: @escaping @Sendable (_ baseURL: String, _ inFlight: InFlight) async throws -> Void
+    ) async throws {
+        let inFlight = InFlight()
+        let router = Router()
+        router.post("/v2/auth/token") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"access_token":"t","expires_in":3600}"#)))
+        }
+        router.get("/v2/slow") { _, _ -> Response in
+            await inFlight.enter()
+            try? await Task.sleep(for: .milliseconds(40))
+            await inFlight.leave()
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"data":[]}"#)))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await body("http://127.0.0.1:\(try #require(client.port))", inFlight)
+        }
+    }
+
+    static func credentials(_ baseURL: String, secret: String = "s") -> PersonioCredentials {
+        PersonioCredentials(clientID: "c", clientSecret: secret, apiBaseURL: baseURL)
+    }
+
+    static func burst(_ client: PersonioClient, requests: Int) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<requests {
+                group.addTask { _ = try await client.getV2("/v2/slow") }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    @Test("no more requests than the limit reach the account at once; without a budget more do")
+    func concurrency() async throws {
+        try await Self.withSlowServer { baseURL, inFlight in
+            let accounts = PersonioAccounts(
+                http: HTTPClient.shared, logger: Logger(label: "test"),
+                limits: RequestLimits(maxConcurrent: 3, requestsPerSecond: 1000, burst: 1000))
+            let client = await accounts.client(integrationID: "personio:a", credentials: Self.credentials(baseURL))
+            // Token first, so the burst is all /v2/slow.
+            _ = try await client.getV2("/v2/slow")
+
+            try await Self.burst(client, requests: 12)
+            let limited = await inFlight.peak
+
+            let unlimited = PersonioClient(
+                credentials: Self.credentials(baseURL), http: HTTPClient.shared, logger: Logger(label: "test"))
+            _ = try await unlimited.getV2("/v2/slow")
+            try await Self.burst(unlimited, requests: 12)
+            let free = await inFlight.peak
+
+            #expect(limited == 3)
+            #expect(free > 3, "the server would accept more at once, so the budget is what held them back")
+        }
+    }
+
+    @Test("every caller of one integration shares one client and budget; new credentials keep the budget")
+    func sharing() async throws {
+        let accounts = PersonioAccounts(http: HTTPClient.shared, logger: Logger(label: "test"))
+        let first = await accounts.client(integrationID: "personio:a", credentials: Self.credentials("http://x"))
+        let again = await accounts.client(integrationID: "personio:a", credentials: Self.credentials("http://x"))
+        let rotated = await accounts.client(
+            integrationID: "personio:a", credentials: Self.credentials("http://x", secret: "new"))
+        let other = await accounts.client(integrationID: "personio:b", credentials: Self.credentials("http://x"))
+
+        #expect(first === again)
+        #expect(rotated !== first)
+        #expect(rotated.budget === first.budget)
+        #expect(other.budget !== first.budget)
+    }
+}
