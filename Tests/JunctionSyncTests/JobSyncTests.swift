@@ -503,7 +503,17 @@ struct DeltaSyncTests {
         try await JobSyncTests.withSandboxAndStore(backend) { sandbox, sync in
             let first = try await sync.run(delta: true)
             let truth = try await PeopleSyncTests.truth(sandbox)
-            let jobID = try #require(try await sync.jobs().keys.sorted().first)
+            let before = try await sync.jobs()
+            let jobID = try #require(before.keys.sorted().first)
+            let unpublished = try #require(before.values.filter { $0.status == "OPEN" && $0.remoteID != jobID }.first)
+            // A new application of a candidate not otherwise touched, to a job it has not applied to.
+            let candidateIDs = truth.candidates.compactMap { $0["id"] as? Int }
+            let newApplicant = try #require(candidateIDs.dropFirst().first { $0 != candidateIDs.last })
+            let appliedTo = Set(
+                truth.applications.filter { $0["candidate_id"] as? Int == newApplicant }.compactMap {
+                    $0["job_id"] as? Int
+                })
+            let newJob = try #require(before.keys.compactMap(Int.init).sorted().first { !appliedTo.contains($0) })
             let candidate = try #require(truth.candidates.first { ($0["application_ids"] as? [Int])?.isEmpty == false })
             let candidateID = try #require(candidate["id"] as? Int)
             let applicationID = try #require((candidate["application_ids"] as? [Int])?.first)
@@ -524,8 +534,16 @@ struct DeltaSyncTests {
             try await sandbox.execute(uri: "/_sandbox/candidates/\(doomed)", method: .delete) {
                 #expect($0.status == .ok)
             }
+            try await sandbox.execute(uri: "/_sandbox/jobs/\(unpublished.remoteID)/unpublish", method: .post) {
+                #expect($0.status == .ok)
+            }
+            try await sandbox.execute(
+                uri: "/_sandbox/applications", method: .post, headers: json,
+                body: ByteBuffer(string: #"{"candidate_id":\#(newApplicant),"job_id":\#(newJob)}"#)
+            ) { #expect($0.status == .created) }
 
             let delta = try await sync.run(delta: true)
+            let afterDelta = try await sync.jobs()
             let quiet = try await sync.run(delta: true)
             let store = sync.seeded.store
             let candidates = try await store.records(
@@ -539,9 +557,18 @@ struct DeltaSyncTests {
             #expect(first.kind == .full, "without an earlier success a DELTA runs FULL")
             #expect(delta.kind == .delta)
             #expect(delta.status == .succeeded, "\(delta.error ?? "")")
-            #expect(delta.stats.updated["jobs"] == 1)
-            #expect(delta.stats.updated["candidates"] == 1)
+            #expect(delta.stats.updated["jobs"] == 2, "the renamed and the unpublished job")
+            #expect(delta.stats.added["applications"] == 1)
+            #expect(
+                delta.stats.updated["candidates"] ?? 0 >= 1,
+                "the renamed candidate (the new applicant's update counts too if Personio bumps it)")
             #expect(delta.stats.updated["applications"] == 1)
+            #expect(afterDelta[unpublished.remoteID]?.status == "CLOSED")
+            #expect(afterDelta[unpublished.remoteID]!.changedAt > unpublished.changedAt)
+            #expect(afterDelta[unpublished.remoteID]?.remoteDeletedAt == nil, "unpublished is closed, not deleted")
+            for (remoteID, job) in before where remoteID != jobID && remoteID != unpublished.remoteID {
+                #expect(afterDelta[remoteID]?.changedAt == job.changedAt, "job \(remoteID) must not change")
+            }
             #expect(delta.stats.deleted["candidates"] == nil, "a DELTA cannot see deletions")
             #expect(
                 (delta.stats.unchanged["candidates"] ?? 0) < truth.candidates.count / 2,
