@@ -131,7 +131,11 @@ struct GroundTruthTests {
                                 expected["employment_type"] as? String, schedule: expected["schedule"] as? String))
                     let levelParts = [
                         expected["seniority"] as? String,
-                        (expected["years_of_experience"] as? String).map { "\($0) years" },
+                        (expected["years_of_experience"] as? String).map { years in
+                            // docs/personio-mapping.md: the two open ranges in words.
+                            years == "lt-1"
+                                ? "less than 1 year" : years == "gt-15" ? "more than 15 years" : years + " years"
+                        },
                     ].compactMap { $0 }
                     #expect(job.experienceLevel == (levelParts.isEmpty ? nil : levelParts.joined(separator: ", ")))
                     let sections = (expected["descriptions"] as? [String: [Object]])?["en"] ?? []

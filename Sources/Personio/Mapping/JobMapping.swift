@@ -94,8 +94,17 @@ public struct JobMapper: Sendable {
     }
 
     static func experienceLevel(_ position: FeedPosition) -> String? {
-        let parts = [position.seniority, position.yearsOfExperience.map { "\($0) years" }].compactMap { $0 }
+        let parts = [position.seniority, position.yearsOfExperience.map(Self.years)].compactMap { $0 }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
+    /// [C] `lt-1, 1-2, 2-5, 5-7, 7-10, 10-15, gt-15` in words; any other value as it is.
+    static func years(_ range: String) -> String {
+        switch range {
+        case "lt-1": "less than 1 year"
+        case "gt-15": "more than 15 years"
+        default: range.contains("-") ? "\(range) years" : range
+        }
     }
 
     /// The description sections as one HTML document, each under its section title.
