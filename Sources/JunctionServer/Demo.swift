@@ -33,7 +33,10 @@ enum Demo {
         let integration = Integration(
             id: IntegrationID(tool: .personio), workspaceID: bootstrap.workspace.id,
             endUserOrganizationName: "Demo company (Personio sandbox)",
-            settings: [settingKey: .bool(true), ApplicantAttribute.settingsKey: try attributeSettings()])
+            settings: [
+                settingKey: .bool(true), ApplicantAttribute.settingsKey: try attributeSettings(),
+                TagSettings.settingsKey: .array(SandboxConfiguration().tags.map(JSONValue.string)),
+            ])
         let credentials = try JSONEncoder().encode(Self.credentials(port: configuration.demoSandboxPort))
         try await store.createIntegration(integration, credentials: credentials)
         return integration
@@ -87,6 +90,7 @@ public struct Syncs: Sendable {
         let client = await accounts.client(integrationID: integration.id.description, credentials: credentials)
         return PersonioConnector(
             integrationID: integration.id.description, client: client, credentials: credentials, pageSize: pageSize,
-            applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings))
+            applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings),
+            tagNames: try TagSettings.names(settings: integration.settings))
     }
 }

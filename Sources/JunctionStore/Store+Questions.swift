@@ -9,6 +9,13 @@ extension ScreeningQuestion: SyncedRecord {
     public var storedRemoteID: String? { remoteID }
 }
 
+extension Tag: SyncedRecord {
+    public static let table = "tags"
+    public static let filterColumns = ["name"]
+    public var filterValues: [any Encodable & Sendable] { [name] }
+    public var storedRemoteID: String? { remoteID }
+}
+
 extension JobStageLink: SyncedRecord {
     public static let table = "job_stages"
     public static let filterColumns = ["job_id", "stage_id"]

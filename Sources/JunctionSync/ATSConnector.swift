@@ -22,6 +22,8 @@ public protocol ATSConnector: Sendable {
     ) async throws
     /// Every screening question (a small, complete list).
     func screeningQuestions() async throws -> [ScreeningQuestion]
+    /// Every tag of the account (a small, complete list).
+    func tags() async throws -> [Tag]
     /// Requests sent to the remote so far.
     func requestCount() async -> Int
 }

@@ -201,6 +201,13 @@ extension SyncEngine {
         ) { save in
             try await save(questions)
         }
+        let tags = try await connector.tags()
+        try await mirror(
+            Tag.self, "tags", runID: runID, integrationID: integrationID, stats: &stats, progress: progress,
+            started: started
+        ) { save in
+            try await save(tags)
+        }
         // Users only when the credentials may read persons; otherwise stored users stay as
         // they are rather than being marked deleted by a listing that was never read.
         if let users = try await connector.users() {

@@ -10,10 +10,12 @@ public struct PersonioConnector: Sendable {
     public let pageSize: Int
     /// The account's custom applicant attributes, from the integration's settings.
     public let applicantAttributes: [ApplicantAttribute]
+    /// The account's tags, from the integration's settings (`tags`).
+    public let tagNames: [String]
 
     public init(
         integrationID: String, client: PersonioClient, credentials: PersonioCredentials, pageSize: Int = 200,
-        applicantAttributes: [ApplicantAttribute] = []
+        applicantAttributes: [ApplicantAttribute] = [], tagNames: [String] = []
     ) {
         precondition((1...200).contains(pageSize), "Personio pages hold 1 to 200 records")
         self.integrationID = integrationID
@@ -21,6 +23,18 @@ public struct PersonioConnector: Sendable {
         self.credentials = credentials
         self.pageSize = pageSize
         self.applicantAttributes = applicantAttributes
+        self.tagNames = tagNames
+    }
+
+    /// [C] Personio's v2 API returns no tags and has no tag listing; the names come from the
+    /// integration's settings. A tag's remote id is its name: v1 writes take tags by name [C].
+    public func tags() -> [Tag] {
+        var seen = Set<String>()
+        return tagNames.filter { seen.insert($0).inserted }.map { name in
+            Tag(
+                id: Identifier.record(integrationID: integrationID, model: "tags", remoteID: name), remoteID: name,
+                name: name)
+        }
     }
 
     var questionMapper: QuestionMapper {

@@ -117,3 +117,8 @@ extension SandboxConfiguration {
         }
     }
 }
+
+extension SandboxConfiguration {
+    /// The tags an account starts with (Personio's settings page lists them; its API does not).
+    public var tags: [String] { Vocabulary.tags }
+}

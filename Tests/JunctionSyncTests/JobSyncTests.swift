@@ -61,7 +61,8 @@ struct JobSyncTests {
             // Pages of 10, so a listing of 25 jobs takes three pages and can fail in the middle.
             let connector = PersonioConnector(
                 integrationID: integrationID, client: client, credentials: credentials, pageSize: 10,
-                applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings))
+                applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings),
+                tagNames: try TagSettings.names(settings: integration.settings))
             let engine = SyncEngine(store: seeded.store, logger: quietLogger)
             return delta
                 ? try await engine.runDelta(integration, connector: connector)

@@ -31,7 +31,7 @@ public struct Migrator: Sendable {
     public static let all: [Migration] = [
         .createWorkspaces, .createAPIKeys, .createIntegrations, .createJobs, .updateJobsAddLastSeenRun, .createSyncRuns,
         .createApplicationStages, .createCandidates, .createApplications, .createUsers,
-        .updateRecordsAddNestedHash, .createScreeningQuestionsAndJobLinks,
+        .updateRecordsAddNestedHash, .createScreeningQuestionsAndJobLinks, .createTags,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

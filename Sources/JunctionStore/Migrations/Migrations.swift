@@ -186,3 +186,10 @@ extension Migration {
             + ["ALTER TABLE job_screening_questions ADD COLUMN nested_hash TEXT"]
             + ["ALTER TABLE applications ADD COLUMN source TEXT"])
 }
+
+extension Migration {
+    /// The account's tags (configuration for Personio, which has no tag listing).
+    static let createTags = Migration(
+        version: 13, name: "CreateTags",
+        syncedRecordTable("tags", filterColumns: ["name TEXT"]) + ["ALTER TABLE tags ADD COLUMN nested_hash TEXT"])
+}

@@ -196,3 +196,21 @@ public struct QuestionMapper: Sendable {
             remoteID: "\(attributeID)/\(optionRemoteID)")
     }
 }
+
+/// The tag names in an integration's settings (`tags`: a list of strings); empty without one.
+public enum TagSettings {
+    public static let settingsKey = "tags"
+
+    public static func names(settings: [String: JSONValue]) throws -> [String] {
+        guard let value = settings[settingsKey], value != .null else { return [] }
+        guard case .array(let items) = value else {
+            throw PersonioError.invalidSettings("\(settingsKey): must be a list of tag names")
+        }
+        return try items.enumerated().map { index, item in
+            guard case .string(let name) = item, !name.isEmpty else {
+                throw PersonioError.invalidSettings("\(settingsKey)[\(index)]: must be a non-empty string")
+            }
+            return name
+        }
+    }
+}
