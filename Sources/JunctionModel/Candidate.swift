@@ -55,7 +55,7 @@ public struct Candidate: Codable, Sendable, Equatable {
     @Nullable public var remoteUpdatedAt: Date?
     public var changedAt: Date
     @Nullable public var remoteDeletedAt: Date?
-    public var applications: [JSONValue] = []
+    public var applications: [NestedApplication] = []
     public var tags: [JSONValue] = []
     public var phoneNumbers: [PhoneNumber] = []
     public var emailAddresses: [EmailAddress] = []
@@ -116,9 +116,9 @@ public struct Application: Codable, Sendable, Equatable {
     @Nullable public var remoteDeletedAt: Date?
     @Nullable public var remoteCreatedAt: Date?
     @Nullable public var remoteUpdatedAt: Date?
-    @Nullable public var candidate: JSONValue?
-    @Nullable public var currentStage: JSONValue?
-    @Nullable public var job: JSONValue?
+    @Nullable public var candidate: NestedCandidate?
+    @Nullable public var currentStage: NestedStage?
+    @Nullable public var job: NestedJob?
     public var interviews: [JSONValue] = []
     public var offers: [JSONValue] = []
     public var screeningQuestionAnswers: [JSONValue] = []

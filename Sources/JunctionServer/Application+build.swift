@@ -171,9 +171,9 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
     let api = router.group("v1").add(middleware: APIKeyMiddleware(verifier: runtime.store))
     GeneralController().addRoutes(to: api)
     IntegrationsController(integrations: runtime.store).addRoutes(to: api)
-    JobsController(
+    ATSReadController(
         gate: IntegrationGate(directory: runtime.store),
-        jobs: runtime.store,
+        reader: runtime.store,
         cursors: PageCursor(key: runtime.store.cursorSigningKey)
     ).addRoutes(to: api)
     return router

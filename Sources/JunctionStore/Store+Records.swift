@@ -139,13 +139,7 @@ extension Store {
             .where("integration_id", .equal, integrationID)
         if !includeDeleted { query.where("remote_deleted_at", .is, SQLLiteral.null) }
         return try await Keyset.page(query, keyColumn: "id", after: after, limit: limit) { row in
-            let id = try row.decode(column: "id", as: String.self)
-            var record = try Self.recordDecoder.decode(
-                Record.self, from: Data(try row.decode(column: "record", as: String.self).utf8))
-            // The columns are authoritative for what the store itself maintains.
-            record.changedAt = Clock.date(try row.decode(column: "changed_at", as: Int64.self))
-            record.remoteDeletedAt = try row.decode(column: "remote_deleted_at", as: Int64?.self).map(Clock.date)
-            return (id, record)
+            (try row.decode(column: "id", as: String.self), try Self.decodeRecord(Record.self, row))
         }
     }
 

@@ -49,6 +49,8 @@ class JunctionServer:
                    JUNCTION_DEMO_SANDBOX_PORT=str(self.sandbox_port))
         if database_url:
             env["JUNCTION_DATABASE_URL"] = database_url
+        self.env = env
+        self.binary = binary
         self.log = open(os.path.join(self.data_dir, "server.log"), "w+")
         self.process = subprocess.Popen(
             [binary, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
@@ -74,6 +76,13 @@ class JunctionServer:
         self.log.seek(0)
         raise AssertionError("junction serve did not become healthy:\n" + self.log.read())
 
+    def sync(self, full: bool = False):
+        """Runs `junction sync` on the same database, as an operator would."""
+        command = [self.binary, "sync", "--integration", self.demo_integration_id] + (["--full"] if full else [])
+        result = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
     def stop(self):
         self.process.terminate()
         try:
@@ -84,13 +93,25 @@ class JunctionServer:
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def junction(request):
-    if request.param == "postgres":
+def _start(backend: str) -> JunctionServer:
+    if backend == "postgres":
         admin_url = os.environ.get("JUNCTION_TEST_POSTGRES_URL")
         assert admin_url, "set JUNCTION_TEST_POSTGRES_URL to a PostgreSQL server URL (scripts/test does)"
-        server = JunctionServer(_create_postgres_database(admin_url))
-    else:
-        server = JunctionServer(None)
+        return JunctionServer(_create_postgres_database(admin_url))
+    return JunctionServer(None)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def junction(request):
+    """A server whose sandbox nobody changes: tests compare it with the sandbox's ground truth."""
+    server = _start(request.param)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def mutable_junction(request):
+    """A server of its own, for a test that changes the sandbox behind it."""
+    server = _start(request.param)
     yield server
     server.stop()

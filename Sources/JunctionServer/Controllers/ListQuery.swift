@@ -1,21 +1,26 @@
+import Foundation
 import Hummingbird
 import JunctionModel
+import JunctionStore
 
-/// The common query parameters of every `GET /ats/<model>` list, parsed and checked.
+/// The query of a `GET /ats/<model>` list, parsed and checked into a store filter.
+///
+/// Every parameter is validated, and an error names it. A parameter the endpoint does not know
+/// is refused rather than dropped: a filter this server silently ignored would look like one
+/// that matched.
 struct ListQuery: Sendable {
     static let defaultPageSize = 100
     static let maximumPageSize = 250
 
     var pageSize = defaultPageSize
-    var includeDeleted = false
     var ignoreUnsupportedFilters = false
     var cursor: String?
+    var filter = RecordFilter()
     /// Every parameter but the cursor, for binding cursors to their query.
     var fingerprintParameters: [(String, String)] = []
 
-    /// Parses `request`'s query. Names outside `common` and `filters` are refused by name: a
-    /// filter this server would silently drop must not look like one that matched.
-    init(_ request: Request, filters: Set<String> = []) throws {
+    init(_ request: Request, filters: [String: FilterParameter] = [:]) throws {
+        var modelFilters: [(FilterParameter, String, String)] = []
         for (name, value) in request.uri.queryParameters {
             let name = String(name)
             let value = String(value)
@@ -31,17 +36,40 @@ struct ListQuery: Sendable {
                 }
                 pageSize = size
             case "include_deleted":
-                includeDeleted = try Self.bool(value, name: name)
+                filter.includeDeleted = try Self.bool(value, name: name)
             case "ignore_unsupported_filters":
                 ignoreUnsupportedFilters = try Self.bool(value, name: name)
+            case "updated_after":
+                filter.updatedAfter = try Self.date(value, name: name)
+            case "ids":
+                filter.conditions.append(.oneOf(column: "id", values: try Self.list(value, name: name)))
+            case "remote_ids":
+                filter.conditions.append(.oneOf(column: "remote_id", values: try Self.list(value, name: name)))
             default:
-                guard filters.contains(name) else {
-                    throw APIError.invalidInput("Query parameter '\(name)' is not supported on this endpoint.")
+                guard let parameter = filters[name] else {
+                    let known = (Self.common + filters.keys.sorted()).joined(separator: ", ")
+                    throw APIError.invalidInput(
+                        "Query parameter '\(name)' is not supported on this endpoint. Supported: \(known).")
                 }
+                modelFilters.append((parameter, name, value))
             }
             fingerprintParameters.append((name, value))
         }
+        // After the loop: `ignore_unsupported_filters` may follow the filters it governs.
+        for (parameter, name, value) in modelFilters {
+            let condition = try parameter.parse(value, name)
+            if parameter.supported {
+                filter.conditions.append(condition)
+            } else if !ignoreUnsupportedFilters {
+                // The reference: an unsupported filter yields no results unless told to ignore it.
+                filter.conditions.append(.nothing)
+            }
+        }
     }
+
+    static let common = [
+        "cursor", "page_size", "updated_after", "include_deleted", "ignore_unsupported_filters", "ids", "remote_ids",
+    ]
 
     static func bool(_ text: String, name: String) throws -> Bool {
         switch text {
@@ -49,5 +77,90 @@ struct ListQuery: Sendable {
         case "false": return false
         default: throw APIError.invalidInput("Query parameter '\(name)' must be true or false, not '\(text)'.")
         }
+    }
+
+    /// An ISO-8601 date-time. A `+` of an offset that arrived unencoded reads as a space.
+    static func date(_ text: String, name: String) throws -> Date {
+        guard let date = UnifiedDate.parse(text) ?? UnifiedDate.parse(text.replacingOccurrences(of: " ", with: "+"))
+        else {
+            throw APIError.invalidInput(
+                "Query parameter '\(name)' must be an ISO-8601 date-time like 2024-01-02T03:04:05Z, not '\(text)'.")
+        }
+        return date
+    }
+
+    /// A comma-joined list (the SDK's `explode=false` arrays); at least one non-empty value.
+    static func list(_ text: String, name: String) throws -> [String] {
+        let values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !values.isEmpty else {
+            throw APIError.invalidInput("Query parameter '\(name)' must list at least one value, comma-separated.")
+        }
+        return values
+    }
+}
+
+/// One model-specific filter of a list endpoint: how its value becomes a store condition, and
+/// whether this integration can answer it at all.
+struct FilterParameter: Sendable {
+    var supported = true
+    let parse: @Sendable (_ value: String, _ name: String) throws -> RecordFilter.Condition
+
+    /// Comma-separated values, any of which may match `column`. With `allowed`, every value must
+    /// be one of them; with `lowercase`, matching ignores case (the column holds lowercase).
+    static func list(column: String, allowed: [String]? = nil, lowercase: Bool = false) -> FilterParameter {
+        FilterParameter { value, name in
+            var values = try ListQuery.list(value, name: name)
+            if let allowed {
+                for value in values where !allowed.contains(value) {
+                    throw APIError.invalidInput(
+                        "Query parameter '\(name)' has '\(value)'; allowed values are \(allowed.joined(separator: ", "))."
+                    )
+                }
+            }
+            if lowercase { values = values.map { $0.lowercased() } }
+            return .oneOf(column: column, values: values)
+        }
+    }
+
+    /// One value that must equal `column` exactly (or ignoring case).
+    static func exact(column: String, lowercase: Bool = false) -> FilterParameter {
+        FilterParameter { value, _ in
+            .oneOf(column: column, values: [lowercase ? value.lowercased() : value])
+        }
+    }
+
+    /// Records created on or after the day of the given moment (UTC), as the reference words it.
+    static func createdOnOrAfterDay(column: String) -> FilterParameter {
+        FilterParameter { value, name in
+            let date = try ListQuery.date(value, name: name)
+            let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+            let day: Int64 = 86_400_000
+            let dayStart = milliseconds >= 0 ? milliseconds / day * day : (milliseconds - day + 1) / day * day
+            return .atLeast(column: column, milliseconds: dayStart)
+        }
+    }
+
+    static func contains(column: String) -> FilterParameter {
+        FilterParameter { value, name in
+            guard !value.isEmpty else { throw APIError.invalidInput("Query parameter '\(name)' must not be empty.") }
+            return .contains(column: column, text: value)
+        }
+    }
+
+    /// Records whose `column` appears in `selectColumn` of another model's live records that
+    /// match the listed values in `whereColumn`.
+    static func related(column: String, table: String, selectColumn: String, whereColumn: String) -> FilterParameter {
+        FilterParameter { value, name in
+            .related(
+                column: column, table: table, selectColumn: selectColumn, whereColumn: whereColumn,
+                values: try ListQuery.list(value, name: name))
+        }
+    }
+
+    /// This integration cannot answer the filter (Personio has no such field).
+    func unsupported() -> FilterParameter {
+        var copy = self
+        copy.supported = false
+        return copy
     }
 }

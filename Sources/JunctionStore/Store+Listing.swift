@@ -1,0 +1,105 @@
+import Foundation
+import JunctionModel
+import SQLKit
+
+/// What a list endpoint asks of one model's table: every condition ANDed, the values inside one
+/// condition ORed. Column names come from code, never from a request; values are always bound.
+public struct RecordFilter: Sendable, Equatable {
+    public enum Condition: Sendable, Equatable {
+        /// `column IN (values)`.
+        case oneOf(column: String, values: [String])
+        /// `column >= value` (epoch milliseconds).
+        case atLeast(column: String, milliseconds: Int64)
+        /// `column` contains `text`, ignoring case (ASCII case only on SQLite, whose `LOWER` knows no more).
+        case contains(column: String, text: String)
+        /// `column IN (SELECT selectColumn FROM table WHERE integration_id = … AND whereColumn IN (values)
+        /// AND remote_deleted_at IS NULL)`: a filter through another model (candidates by job).
+        case related(column: String, table: String, selectColumn: String, whereColumn: String, values: [String])
+        /// Matches nothing: a filter this integration cannot answer (`ignore_unsupported_filters=false`).
+        case nothing
+    }
+
+    public var includeDeleted = false
+    /// Records whose own or nested data changed after this moment (`updated_at`).
+    public var updatedAfter: Date?
+    public var conditions: [Condition] = []
+
+    public init(includeDeleted: Bool = false, updatedAfter: Date? = nil, conditions: [Condition] = []) {
+        self.includeDeleted = includeDeleted
+        self.updatedAfter = updatedAfter
+        self.conditions = conditions
+    }
+}
+
+extension Store {
+    /// One keyset page of a model's records that match `filter`, in id order: one query.
+    public func list<Record: SyncedRecord>(
+        _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int
+    ) async throws -> KeysetPage<Record> {
+        let query = sql.select()
+            .columns("id", "record", "changed_at", "remote_deleted_at")
+            .from(Record.table)
+            .where("integration_id", .equal, integrationID)
+        if !filter.includeDeleted { query.where("remote_deleted_at", .is, SQLLiteral.null) }
+        if let updatedAfter = filter.updatedAfter {
+            query.where("updated_at", .greaterThan, Clock.milliseconds(updatedAfter))
+        }
+        for condition in filter.conditions {
+            switch condition {
+            case .oneOf(let column, let values):
+                if values.isEmpty { query.where(SQLRaw("1 = 0")) } else { query.where(column, .in, values) }
+            case .atLeast(let column, let milliseconds):
+                query.where(column, .greaterThanOrEqual, milliseconds)
+            case .contains(let column, let text):
+                // SQLite's LIKE has no default escape character; naming one works in both dialects.
+                let pattern = "%" + Self.escapeLike(text.lowercased()) + "%"
+                query.where(SQLQueryString("LOWER(\(ident: column)) LIKE \(bind: pattern) ESCAPE '\\'"))
+            case .related(let column, let table, let selectColumn, let whereColumn, let values):
+                let subquery = SQLSubquery.select { sub in
+                    sub.column(SQLColumn(selectColumn)).from(table)
+                        .where("integration_id", .equal, integrationID)
+                        .where(whereColumn, .in, values)
+                        .where("remote_deleted_at", .is, SQLLiteral.null)
+                }
+                query.where(SQLColumn(column), .in, subquery)
+            case .nothing:
+                query.where(SQLRaw("1 = 0"))
+            }
+        }
+        return try await Keyset.page(query, keyColumn: "id", after: after, limit: limit) { row in
+            (try row.decode(column: "id", as: String.self), try Self.decodeRecord(Record.self, row))
+        }
+    }
+
+    /// Records of a model whose `column` is one of `values`, for composing nested objects: one
+    /// query for a whole page's worth.
+    public func records<Record: SyncedRecord>(
+        _ type: Record.Type, integrationID: String, where column: String, in values: [String],
+        includeDeleted: Bool = false
+    ) async throws -> [Record] {
+        let unique = Array(Set(values))
+        guard !unique.isEmpty else { return [] }
+        let query = sql.select()
+            .columns("id", "record", "changed_at", "remote_deleted_at")
+            .from(Record.table)
+            .where("integration_id", .equal, integrationID)
+            .where(column, .in, unique)
+        if !includeDeleted { query.where("remote_deleted_at", .is, SQLLiteral.null) }
+        return try await query.orderBy("id").all().map { try Self.decodeRecord(Record.self, $0) }
+    }
+
+    static func decodeRecord<Record: SyncedRecord>(_ type: Record.Type, _ row: any SQLRow) throws -> Record {
+        var record = try recordDecoder.decode(
+            Record.self, from: Data(try row.decode(column: "record", as: String.self).utf8))
+        // The columns are authoritative for what the store itself maintains.
+        record.changedAt = Clock.date(try row.decode(column: "changed_at", as: Int64.self))
+        record.remoteDeletedAt = try row.decode(column: "remote_deleted_at", as: Int64?.self).map(Clock.date)
+        return record
+    }
+
+    /// `%`, `_` and the escape character itself, escaped for `LIKE … ESCAPE '\'`.
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}

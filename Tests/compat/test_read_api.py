@@ -1,0 +1,238 @@
+"""Every read operation of the SDK's `ats` group, driven through the official Kombo SDK against
+the demo integration, and compared with the Personio sandbox's ground truth (read over the
+sandbox's admin API, never through Junction)."""
+import datetime
+import json
+import time
+import urllib.request
+
+import pytest
+from kombo import Kombo
+from kombo.errors import KomboAtsError
+
+
+def _truth(junction, models):
+    url = f"http://127.0.0.1:{junction.sandbox_port}/_sandbox/ground-truth?models={models}"
+    with urllib.request.urlopen(url) as response:
+        return json.load(response)
+
+
+def _sandbox(junction, method, path, body=None):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{junction.sandbox_port}/_sandbox/{path}", method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return response.status
+
+
+def _sdk(junction):
+    deadline = time.monotonic() + 60
+    sdk = Kombo(api_key=junction.api_key, server_url=junction.base_url + "/v1",
+                integration_id=junction.demo_integration_id)
+    while True:
+        try:
+            sdk.ats.get_jobs(page_size=1)
+            return sdk
+        except KomboAtsError as error:
+            assert error.data.error.code == "INTEGRATION.SETUP_SYNC_PENDING", error
+            assert time.monotonic() < deadline, "the demo's first sync did not finish"
+            time.sleep(0.2)
+
+
+def _all(operation, **filters):
+    """Every page of a list operation, as the SDK's own iteration reads them."""
+    results = []
+    response = operation(page_size=filters.pop("page_size", 37), **filters)
+    pages = 0
+    while response is not None:
+        results.extend(response.result.data.results)
+        pages += 1
+        response = response.next()
+    return results
+
+
+def _latest_stage(application):
+    return application["transitions"][-1]["stage"]
+
+
+def _outcome(application):
+    # docs/personio-mapping.md: accepted → HIRED; rejected, withdrawn → DECLINED; else PENDING.
+    kind = _latest_stage(application)["kind"]
+    return {"accepted": "HIRED", "rejected": "DECLINED", "withdrawn": "DECLINED"}.get(kind, "PENDING")
+
+
+def test_every_list_reads_every_record(junction):
+    sdk = _sdk(junction)
+    truth = _truth(junction, "jobs,candidates,applications,categories,persons,tags")
+
+    jobs = _all(sdk.ats.get_jobs)
+    candidates = _all(sdk.ats.get_candidates)
+    applications = _all(sdk.ats.get_applications)
+    stages = _all(sdk.ats.get_application_stages)
+    users = _all(sdk.ats.get_users)
+    tags = _all(sdk.ats.get_tags)
+
+    assert sorted(j.remote_id for j in jobs) == sorted(str(j["id"]) for j in truth["jobs"])
+    assert sorted(c.remote_id for c in candidates) == sorted(str(c["id"]) for c in truth["candidates"])
+    assert sorted(a.remote_id for a in applications) == sorted(str(a["id"]) for a in truth["applications"])
+    category_stages = [s["id"] for c in truth["categories"] for s in c["stages"]]
+    system = ["unassigned", "rejected", "withdrawn", "offer", "accepted"]
+    assert sorted(s.remote_id for s in stages) == sorted(system + category_stages)
+    assert sorted(u.remote_id for u in users) == sorted(p["id"] for p in truth["persons"])
+    assert sorted(t.name for t in tags) == sorted(truth["tags"])
+    for records in (jobs, candidates, applications, stages, users, tags):
+        assert len({r.id for r in records}) == len(records), "ids are unique across pages"
+
+
+def test_nested_objects_match_the_ground_truth(junction):
+    sdk = _sdk(junction)
+    truth = _truth(junction, "jobs,candidates,applications,categories")
+    jobs = {j.id: j for j in _all(sdk.ats.get_jobs, page_size=250)}
+    stages = {s.id: s for s in _all(sdk.ats.get_application_stages, page_size=250)}
+    candidates = {c.remote_id: c for c in _all(sdk.ats.get_candidates, page_size=250)}
+    applications = {a.remote_id: a for a in _all(sdk.ats.get_applications, page_size=250)}
+    truth_jobs = {str(j["id"]): j for j in truth["jobs"]}
+    category_stage_ids = {c["id"]: [s["id"] for s in c["stages"]] for c in truth["categories"]}
+
+    for expected in truth["applications"]:
+        application = applications[str(expected["id"])]
+        stage = _latest_stage(expected)
+        assert application.outcome == _outcome(expected)
+        assert application.candidate.remote_id == str(expected["candidate_id"])
+        assert application.job.remote_id == str(expected["job_id"])
+        assert application.job.name == truth_jobs[str(expected["job_id"])]["name"]["en"]
+        assert application.current_stage.remote_id == (stage["id"] or stage["kind"])
+        assert application.current_stage.id == application.current_stage_id
+        pipeline = category_stage_ids[str(truth_jobs[str(expected["job_id"])]["category_id"])]
+        expected_index = pipeline.index(stage["id"]) if stage["id"] in pipeline else None
+        assert application.current_stage.index == expected_index
+
+    for expected in truth["candidates"]:
+        candidate = candidates[str(expected["id"])]
+        assert sorted(a.remote_id for a in candidate.applications) == sorted(str(i) for i in expected["application_ids"])
+        assert candidate.tags == []
+        for nested in candidate.applications:
+            assert nested.job.id in jobs
+            assert nested.current_stage is None or nested.current_stage.id in stages
+
+
+def test_filters_return_what_the_ground_truth_says(junction):
+    sdk = _sdk(junction)
+    truth = _truth(junction, "jobs,candidates,applications")
+    jobs = _all(sdk.ats.get_jobs, page_size=250)
+    by_remote = {j.remote_id: j for j in jobs}
+
+    published = {str(j["id"]) for j in truth["jobs"] if j["published"]}
+    assert {j.remote_id for j in _all(sdk.ats.get_jobs, statuses=["OPEN"])} == published
+    assert {j.remote_id for j in _all(sdk.ats.get_jobs, statuses=["OPEN", "CLOSED"])} == set(by_remote)
+    assert {j.remote_id for j in _all(sdk.ats.get_jobs, visibilities=["INTERNAL"])} == set(by_remote) - published
+    word = "ENGINEER"
+    named = {str(j["id"]) for j in truth["jobs"] if word.lower() in j["name"]["en"].lower()}
+    assert named, "the sandbox has engineering jobs"
+    assert {j.remote_id for j in _all(sdk.ats.get_jobs, name_contains=word)} == named
+    # LIKE's wildcards are matched literally.
+    assert _all(sdk.ats.get_jobs, name_contains="%") == [] and _all(sdk.ats.get_jobs, name_contains="_") == []
+    some = sorted(by_remote)[:3]
+    assert {j.remote_id for j in _all(sdk.ats.get_jobs, remote_ids=some)} == set(some)
+    assert {j.remote_id for j in _all(sdk.ats.get_jobs, ids=[by_remote[r].id for r in some], remote_ids=some[:1])} == set(some[:1]), "separate filters AND"
+    one = by_remote[sorted(published)[0]]
+    assert [j.remote_id for j in _all(sdk.ats.get_jobs, post_url=one.post_url)] == [one.remote_id]
+    created = sorted(datetime.datetime.fromisoformat(j["created_at"].replace("Z", "+00:00")) for j in truth["jobs"])
+    pivot = created[len(created) // 2]
+    day = pivot.replace(hour=0, minute=0, second=0, microsecond=0)
+    expected = {str(j["id"]) for j in truth["jobs"]
+                if datetime.datetime.fromisoformat(j["created_at"].replace("Z", "+00:00")) >= day}
+    assert {j.remote_id for j in _all(sdk.ats.get_jobs, remote_created_after=pivot)} == expected
+    # Personio has no job codes: no results, unless unsupported filters are ignored.
+    assert _all(sdk.ats.get_jobs, job_codes=["X"]) == []
+    assert len(_all(sdk.ats.get_jobs, job_codes=["X"], ignore_unsupported_filters=True)) == len(jobs)
+
+    person = next(c for c in truth["candidates"] if c["email"])
+    found = _all(sdk.ats.get_candidates, email=person["email"].upper())
+    assert [c.remote_id for c in found] == [str(person["id"])]
+    if person["first_name"]:
+        by_name = _all(sdk.ats.get_candidates, first_name=person["first_name"].lower(), last_name=person["last_name"].upper())
+        assert str(person["id"]) in {c.remote_id for c in by_name}
+    job_id = by_remote[str(truth["applications"][0]["job_id"])].id
+    applicants = {str(a["candidate_id"]) for a in truth["applications"] if str(a["job_id"]) == str(truth["applications"][0]["job_id"])}
+    assert {c.remote_id for c in _all(sdk.ats.get_candidates, job_ids=[job_id])} == applicants
+
+    hired = {str(a["id"]) for a in truth["applications"] if _outcome(a) == "HIRED"}
+    declined = {str(a["id"]) for a in truth["applications"] if _outcome(a) == "DECLINED"}
+    assert {a.remote_id for a in _all(sdk.ats.get_applications, outcomes=["HIRED"])} == hired
+    assert {a.remote_id for a in _all(sdk.ats.get_applications, outcomes=["HIRED", "DECLINED"])} == hired | declined
+    for_job = {str(a["id"]) for a in truth["applications"] if str(a["job_id"]) == by_remote[some[0]].remote_id}
+    assert {a.remote_id for a in _all(sdk.ats.get_applications, job_ids=[by_remote[some[0]].id])} == for_job
+    assert {a.remote_id for a in _all(sdk.ats.get_applications, job_remote_ids=[some[0]])} == for_job
+    stage_id = next(a for a in _all(sdk.ats.get_applications, page_size=250)).current_stage_id
+    in_stage = _all(sdk.ats.get_applications, current_stage_ids=[stage_id])
+    assert in_stage and all(a.current_stage_id == stage_id for a in in_stage)
+
+    users = _all(sdk.ats.get_users)
+    assert [u.remote_id for u in _all(sdk.ats.get_users, emails=[users[0].email.upper()])] == [users[0].remote_id]
+
+
+def test_unavailable_models_say_so(junction):
+    sdk = _sdk(junction)
+    calls = [
+        sdk.ats.get_offers, sdk.ats.get_interviews, sdk.ats.get_notes, sdk.ats.get_ats_scorecards,
+        sdk.ats.get_rejection_reasons, sdk.ats.get_roles, sdk.ats.get_ats_attachments,
+        lambda: sdk.ats.get_candidate_attachments(candidate_id="x"),
+        lambda: sdk.ats.get_application_attachments(application_id="x"),
+    ]
+    for call in calls:
+        with pytest.raises(KomboAtsError) as raised:
+            call()
+        assert raised.value.data.error.code == "INTEGRATION.MODEL_NOT_AVAILABLE"
+        assert "Personio" in raised.value.data.error.message
+
+
+def test_bad_input_names_the_parameter(junction):
+    sdk = _sdk(junction)
+    with pytest.raises(KomboAtsError) as raised:
+        sdk.ats.get_jobs(statuses=["OPENED"])
+    assert raised.value.data.error.code == "PLATFORM.INPUT_INVALID" and "statuses" in str(raised.value)
+    with pytest.raises(KomboAtsError) as raised:
+        sdk.ats.get_jobs(page_size=251)
+    assert "page_size" in str(raised.value)
+    with pytest.raises(KomboAtsError) as raised:
+        sdk.ats.get_jobs(cursor="forged")
+    assert "cursor" in str(raised.value)
+
+
+def test_updated_after_and_include_deleted_follow_changes(mutable_junction):
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    truth = _truth(junction, "candidates,jobs")
+    synced = datetime.datetime.now(datetime.timezone.utc)
+    assert _all(sdk.ats.get_candidates, updated_after=synced) == []
+    renamed = next(c for c in truth["candidates"] if c["first_name"])
+    doomed = next(c for c in truth["candidates"] if c["id"] != renamed["id"] and c["application_ids"])
+    job = truth["jobs"][0]
+    time.sleep(0.01)
+
+    _sandbox(junction, "PATCH", f"candidates/{renamed['id']}", {"last_name": "Renamed"})
+    _sandbox(junction, "PATCH", f"jobs/{job['id']}", {"name": "Renamed job"})
+    junction.sync()
+    changed = _all(sdk.ats.get_candidates, updated_after=synced)
+    changed_jobs = _all(sdk.ats.get_jobs, updated_after=synced)
+
+    assert [c.remote_id for c in changed] == [str(renamed["id"])]
+    assert changed[0].last_name == "Renamed"
+    assert [j.remote_id for j in changed_jobs] == [str(job["id"])]
+    # The candidate's applications moved with it (linked nested data).
+    applications = _all(sdk.ats.get_applications, updated_after=synced)
+    assert {a.remote_id for a in applications} == {str(i) for i in renamed["application_ids"]}
+
+    _sandbox(junction, "DELETE", f"candidates/{doomed['id']}")
+    junction.sync(full=True)
+    live = {c.remote_id for c in _all(sdk.ats.get_candidates, page_size=250)}
+    everything = {c.remote_id: c for c in _all(sdk.ats.get_candidates, page_size=250, include_deleted=True)}
+
+    assert str(doomed["id"]) not in live
+    assert everything[str(doomed["id"])].remote_deleted_at is not None
+    assert set(everything) == live | {str(doomed["id"])}
+    deleted_applications = {a.remote_id for a in _all(sdk.ats.get_applications, include_deleted=True, page_size=250)
+                            if a.remote_deleted_at is not None}
+    assert deleted_applications == {str(i) for i in doomed["application_ids"]}
