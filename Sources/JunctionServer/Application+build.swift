@@ -167,6 +167,7 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
 
     HealthController(database: runtime.database).addRoutes(to: router)
+    DocumentationController().addRoutes(to: router)
 
     let api = router.group("v1").add(middleware: APIKeyMiddleware(verifier: runtime.store))
     GeneralController().addRoutes(to: api)
