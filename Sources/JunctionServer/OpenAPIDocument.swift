@@ -5901,9 +5901,13 @@ enum OpenAPIDocument {
                   "data": {
                    "type": "object",
                    "required": [
+                    "next",
                     "results"
                    ],
                    "properties": {
+                    "next": {
+                     "type": "null"
+                    },
                     "results": {
                      "type": "array",
                      "items": {

@@ -236,3 +236,30 @@ def test_updated_after_and_include_deleted_follow_changes(mutable_junction):
     deleted_applications = {a.remote_id for a in _all(sdk.ats.get_applications, include_deleted=True, page_size=250)
                             if a.remote_deleted_at is not None}
     assert deleted_applications == {str(i) for i in doomed["application_ids"]}
+
+
+def test_integration_coverage_tells_the_truth(junction):
+    """What GET /integrations/{id} calls SUPPORTED can be listed; what it calls UNSUPPORTED says so."""
+    sdk = _sdk(junction)
+    details = Kombo(api_key=junction.api_key, server_url=junction.base_url + "/v1").general.get_integration_details(
+        integration_id=junction.demo_integration_id).data
+    operations = {
+        "ats_jobs": sdk.ats.get_jobs, "ats_candidates": sdk.ats.get_candidates,
+        "ats_applications": sdk.ats.get_applications, "ats_application_stages": sdk.ats.get_application_stages,
+        "ats_users": sdk.ats.get_users, "ats_tags": sdk.ats.get_tags, "ats_offers": sdk.ats.get_offers,
+        "ats_interviews": sdk.ats.get_interviews, "ats_notes": sdk.ats.get_notes,
+        "ats_scorecards": sdk.ats.get_ats_scorecards, "ats_rejection_reasons": sdk.ats.get_rejection_reasons,
+        "ats_roles": sdk.ats.get_roles, "ats_attachments": sdk.ats.get_ats_attachments,
+    }
+    checked = 0
+    for model in details.read_models:
+        if model.id not in operations:
+            continue  # served nested only (screening questions live in jobs)
+        if model.coverage_status == "SUPPORTED":
+            assert operations[model.id](page_size=1).result.data.results, model.id
+        else:
+            with pytest.raises(KomboAtsError) as raised:
+                operations[model.id]()
+            assert raised.value.data.error.code == "INTEGRATION.MODEL_NOT_AVAILABLE", model.id
+        checked += 1
+    assert checked == len(operations)

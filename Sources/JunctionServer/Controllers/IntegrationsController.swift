@@ -56,21 +56,44 @@ enum Coverage {
 
     static let jobFields = [
         "id", "remote_id", "name", "description", "category", "department", "post_url", "experience_level",
-        "employment_type", "status", "visibility", "location", "remote_created_at", "remote_updated_at", "stages",
-        "job_postings", "remote_data",
+        "employment_type", "status", "visibility", "remote_work_status", "location", "salary_amount_from",
+        "salary_amount_to", "salary_currency", "salary_period", "remote_created_at", "remote_updated_at", "stages",
+        "screening_questions", "job_postings", "hiring_team", "remote_data",
+    ]
+    static let candidateFields = [
+        "id", "remote_id", "first_name", "last_name", "source", "email_addresses", "phone_numbers", "social_media",
+        "location", "remote_created_at", "remote_updated_at", "applications", "remote_data",
+    ]
+    static let applicationFields = [
+        "id", "remote_id", "outcome", "rejected_at", "current_stage_id", "job_id", "candidate_id",
+        "remote_created_at", "remote_updated_at", "candidate", "current_stage", "job", "remote_data",
     ]
 
-    static let readModels: [Model] = [
+    static func supported(_ id: String, _ label: String, _ fields: [String]) -> Model {
         Model(
-            id: "ats_jobs", label: "Jobs", coverageStatus: "SUPPORTED",
-            fields: jobFields.map { .init(id: $0, supported: true, forReadModel: true) }),
-        Model(id: "ats_candidates", label: "Candidates", coverageStatus: "NOT_IMPLEMENTED", fields: []),
-        Model(id: "ats_applications", label: "Applications", coverageStatus: "NOT_IMPLEMENTED", fields: []),
-        Model(id: "ats_application_stages", label: "Application stages", coverageStatus: "NOT_IMPLEMENTED", fields: []),
-        Model(id: "ats_users", label: "Users", coverageStatus: "NOT_IMPLEMENTED", fields: []),
-        Model(id: "ats_offers", label: "Offers", coverageStatus: "UNSUPPORTED", fields: []),
-        Model(id: "ats_interviews", label: "Interviews", coverageStatus: "UNSUPPORTED", fields: []),
-        Model(id: "ats_rejection_reasons", label: "Rejection reasons", coverageStatus: "UNSUPPORTED", fields: []),
+            id: id, label: label, coverageStatus: "SUPPORTED",
+            fields: fields.map { .init(id: $0, supported: true, forReadModel: true) })
+    }
+
+    static func unsupported(_ id: String, _ label: String) -> Model {
+        Model(id: id, label: label, coverageStatus: "UNSUPPORTED", fields: [])
+    }
+
+    static let readModels: [Model] = [
+        supported("ats_jobs", "Jobs", jobFields),
+        supported("ats_candidates", "Candidates", candidateFields),
+        supported("ats_applications", "Applications", applicationFields),
+        supported("ats_application_stages", "Application stages", ["id", "remote_id", "name", "status"]),
+        supported("ats_screening_questions", "Screening questions", ["id", "remote_id", "title", "format"]),
+        supported("ats_users", "Users", ["id", "remote_id", "first_name", "last_name", "email", "status"]),
+        supported("ats_tags", "Tags", ["id", "remote_id", "name"]),
+        unsupported("ats_offers", "Offers"),
+        unsupported("ats_interviews", "Interviews"),
+        unsupported("ats_notes", "Notes"),
+        unsupported("ats_scorecards", "Scorecards"),
+        unsupported("ats_rejection_reasons", "Rejection reasons"),
+        unsupported("ats_roles", "Roles"),
+        unsupported("ats_attachments", "Attachments"),
     ]
 
     static let writeActions: [Model] = [
