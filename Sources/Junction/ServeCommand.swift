@@ -34,6 +34,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port of the demo's Personio sandbox on 127.0.0.1. Env JUNCTION_DEMO_SANDBOX_PORT. Default: 9091")
     var demoSandboxPort: Int?
 
+    @Option(help: "Jobs in a new demo's sandbox. Env JUNCTION_DEMO_JOBS. Default: 40")
+    var demoJobs: String?
+
+    @Option(help: "Candidates in a new demo's sandbox. Env JUNCTION_DEMO_CANDIDATES. Default: 400")
+    var demoCandidates: String?
+
     @Flag(inversion: .prefixedNo, help: "Run syncs on a schedule. Env JUNCTION_SCHEDULER. Default: on")
     var scheduler: Bool?
 
@@ -62,6 +68,14 @@ struct ServeCommand: AsyncParsableCommand {
             if let syncDeltaSeconds {
                 configuration.syncDeltaSeconds = try JunctionConfiguration.parseInterval(
                     String(syncDeltaSeconds), source: "--sync-delta-seconds")
+            }
+            if let demoJobs {
+                configuration.demoJobs = try JunctionConfiguration.parseCount(
+                    demoJobs, source: "--demo-jobs", minimum: 1)
+            }
+            if let demoCandidates {
+                configuration.demoCandidates = try JunctionConfiguration.parseCount(
+                    demoCandidates, source: "--demo-candidates", minimum: 0)
             }
             if let syncFullSeconds {
                 configuration.syncFullSeconds = try JunctionConfiguration.parseInterval(

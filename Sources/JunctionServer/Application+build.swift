@@ -132,11 +132,11 @@ public func buildApplication(runtime: JunctionRuntime, logger: Logger) -> some A
         logger: logger
     )
     app.addServices(DatabaseService(database: runtime.database))
-    if runtime.demoIntegration != nil {
+    if let demo = runtime.demoIntegration {
         var sandboxLogger = logger
         sandboxLogger[metadataKey: "component"] = "personio-sandbox"
         app.addServices(
-            PersonioSandbox().buildApplication(
+            PersonioSandbox(configuration: Demo.sandboxConfiguration(demo)).buildApplication(
                 host: "127.0.0.1", port: runtime.configuration.demoSandboxPort, logger: sandboxLogger))
     }
     if runtime.configuration.scheduler {

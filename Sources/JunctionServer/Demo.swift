@@ -11,6 +11,8 @@ import PersonioSandbox
 /// serves, synced at start, so `junction serve` on an empty database has real data at once.
 enum Demo {
     static let settingKey = "demo"
+    /// The demo sandbox's size and reference date, kept so every start serves the same data.
+    static let sandboxKey = "demo_sandbox"
 
     static func credentials(port: Int) -> PersonioCredentials {
         let sandbox = SandboxConfiguration()
@@ -30,12 +32,19 @@ enum Demo {
             .first { $0.settings[settingKey] == .bool(true) }
         if let existing { return existing }
         guard bootstrap.createdWorkspace else { return nil }
+        var sandbox = SandboxConfiguration()
+        if let jobs = configuration.demoJobs { sandbox.jobs = jobs }
+        if let candidates = configuration.demoCandidates { sandbox.candidates = candidates }
         let integration = Integration(
             id: IntegrationID(tool: .personio), workspaceID: bootstrap.workspace.id,
             endUserOrganizationName: "Demo company (Personio sandbox)",
             settings: [
-                settingKey: .bool(true), ApplicantAttribute.settingsKey: try attributeSettings(),
-                TagSettings.settingsKey: .array(SandboxConfiguration().tags.map(JSONValue.string)),
+                settingKey: .bool(true), ApplicantAttribute.settingsKey: try attributeSettings(sandbox),
+                TagSettings.settingsKey: .array(sandbox.tags.map(JSONValue.string)),
+                sandboxKey: .object([
+                    "jobs": .number(Double(sandbox.jobs)), "candidates": .number(Double(sandbox.candidates)),
+                    "reference_date": .string(UnifiedDate.format(sandbox.referenceDate)),
+                ]),
             ])
         let credentials = try JSONEncoder().encode(Self.credentials(port: configuration.demoSandboxPort))
         try await store.createIntegration(integration, credentials: credentials)
@@ -44,6 +53,22 @@ enum Demo {
 }
 
 extension Demo {
+    /// The configuration of the demo integration's sandbox: the defaults with the size and
+    /// reference date it was created with (a sandbox's data depends on its reference date, so
+    /// an unchanged one keeps the demo's data unchanged across restarts and days).
+    static func sandboxConfiguration(_ integration: Integration) -> SandboxConfiguration {
+        var sandbox = SandboxConfiguration()
+        guard case .object(let fields)? = integration.settings[sandboxKey] else { return sandbox }
+        if case .number(let jobs)? = fields["jobs"], jobs >= 1 { sandbox.jobs = Int(jobs) }
+        if case .number(let candidates)? = fields["candidates"], candidates >= 0 {
+            sandbox.candidates = Int(candidates)
+        }
+        if case .string(let text)? = fields["reference_date"], let date = UnifiedDate.parse(text) {
+            sandbox.referenceDate = date
+        }
+        return sandbox
+    }
+
     /// The sandbox's applicant attribute catalog as integration settings: what a user would
     /// copy from Personio's settings page for a real account.
     static func attributeSettings(_ sandbox: SandboxConfiguration = SandboxConfiguration()) throws -> JSONValue {

@@ -26,6 +26,9 @@ public struct JunctionConfiguration: Sendable, Equatable {
     public var demo = true
     /// Port of the demo's Personio sandbox (on 127.0.0.1).
     public var demoSandboxPort = 9091
+    /// Size of a new demo's sandbox (jobs, candidates); nil keeps the sandbox's defaults (40, 400).
+    public var demoJobs: Int?
+    public var demoCandidates: Int?
     /// Run syncs on a schedule (the demo's first sync included).
     public var scheduler = true
     /// Seconds between DELTA syncs of an integration.
@@ -64,6 +67,8 @@ public struct JunctionConfiguration: Sendable, Equatable {
         ("JUNCTION_AUTO_MIGRATE", "true or false: apply migrations on start"),
         ("JUNCTION_DEMO", "true or false: demo integration backed by an in-process Personio sandbox"),
         ("JUNCTION_DEMO_SANDBOX_PORT", "port of the demo's Personio sandbox"),
+        ("JUNCTION_DEMO_JOBS", "jobs in a new demo's sandbox"),
+        ("JUNCTION_DEMO_CANDIDATES", "candidates in a new demo's sandbox"),
         ("JUNCTION_SCHEDULER", "true or false: run syncs on a schedule"),
         ("JUNCTION_SYNC_DELTA_SECONDS", "seconds between DELTA syncs of an integration"),
         ("JUNCTION_SYNC_FULL_SECONDS", "seconds between FULL syncs of an integration"),
@@ -105,6 +110,12 @@ public struct JunctionConfiguration: Sendable, Equatable {
         if let port = value("JUNCTION_DEMO_SANDBOX_PORT") {
             configuration.demoSandboxPort = try parsePort(port, source: "JUNCTION_DEMO_SANDBOX_PORT")
         }
+        if let count = value("JUNCTION_DEMO_JOBS") {
+            configuration.demoJobs = try parseCount(count, source: "JUNCTION_DEMO_JOBS", minimum: 1)
+        }
+        if let count = value("JUNCTION_DEMO_CANDIDATES") {
+            configuration.demoCandidates = try parseCount(count, source: "JUNCTION_DEMO_CANDIDATES", minimum: 0)
+        }
         if let flag = value("JUNCTION_SCHEDULER") {
             configuration.scheduler = try parseBool(flag, source: "JUNCTION_SCHEDULER")
         }
@@ -123,6 +134,13 @@ public struct JunctionConfiguration: Sendable, Equatable {
                 count, source: "JUNCTION_PERSONIO_MAX_CONCURRENT")
         }
         return configuration
+    }
+
+    public static func parseCount(_ text: String, source: String, minimum: Int) throws(ConfigurationError) -> Int {
+        guard let count = Int(text), (minimum...2_000_000).contains(count) else {
+            throw ConfigurationError("\(source) must be a whole number from \(minimum) to 2000000, not '\(text)'")
+        }
+        return count
     }
 
     public static func parseRate(_ text: String, source: String) throws(ConfigurationError) -> Double {

@@ -1,4 +1,5 @@
 import Foundation
+import JunctionModel
 import JunctionServer
 import JunctionStore
 import JunctionTestSupport
@@ -37,12 +38,15 @@ struct RuntimeTests {
         var configuration = Self.configuration()
         configuration.demo = true
         configuration.demoSandboxPort = 9999
+        configuration.demoCandidates = 7
 
         let first = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: { _ in })
         let credentials = try await first.store.credentials(
             integrationID: try #require(first.demoIntegration).id.description, workspaceID: first.bootstrap.workspace.id
         )
         try await first.database.close()
+        // A restart with another size keeps the demo's sandbox as it was created.
+        configuration.demoCandidates = 9
         let second = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: { _ in })
         let integrations = try await second.store.integrations(workspaceID: second.bootstrap.workspace.id)
         try await second.database.close()
@@ -56,6 +60,13 @@ struct RuntimeTests {
         let stored = try JSONSerialization.jsonObject(with: try #require(credentials)) as? [String: Any]
         #expect(stored?["api_base_url"] as? String == "http://127.0.0.1:9999")
         #expect(without.demoIntegration == nil)
+        guard case .object(let sandbox)? = second.demoIntegration?.settings["demo_sandbox"] else {
+            Issue.record("the demo integration keeps its sandbox's shape")
+            return
+        }
+        #expect(sandbox["candidates"] == .number(7))
+        #expect(sandbox["jobs"] == .number(40), "the sandbox's default")
+        #expect(second.demoIntegration?.settings == first.demoIntegration?.settings)
     }
 
     @Test("with auto-migrate off, an unmigrated database is refused with the command that fixes it")
