@@ -91,6 +91,8 @@ struct SandboxApplication: Sendable {
     var tags: [String]
     var attributes: [String: String]
     var message: String?
+    /// Documents attached when the application was created through v1.
+    var files: [ApplicationFile] = []
     var isAnonymized: Bool
     var createdAt: Date
     var updatedAt: Date
@@ -128,4 +130,15 @@ struct SandboxAttribute: Sendable {
     var kind: Kind
     /// For OPTION attributes: the option ids (`custom_option_<n>`) and their labels.
     var options: [(id: String, label: String)]
+}
+
+/// A document of an application: the upload it came from and its category.
+struct ApplicationFile: Sendable {
+    var uuid: String
+    var originalFilename: String
+    var category: String
+    var size: Int
+    var mimetype: String
+    /// SHA-256 of the uploaded bytes (hex), so tests can check what arrived.
+    var sha256: String
 }

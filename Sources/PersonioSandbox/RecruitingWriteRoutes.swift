@@ -37,7 +37,7 @@ struct RecruitingWriteRoutes {
                         "The multipart body needs one part named 'file' with a filename.")
                 }
                 let document = try await account.uploadDocument(
-                    filename: filename, contentType: file.contentType, size: file.body.count)
+                    filename: filename, contentType: file.contentType, data: file.body)
                 return SandboxResponse.json(
                     .object([
                         ("uuid", .string(document.uuid)), ("size", .int(document.size)),

@@ -133,7 +133,19 @@ extension SandboxAccount {
                 "attributes",
                 .object(application.attributes.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
             ),
-            ("message", .string(application.message)), ("is_anonymized", .bool(application.isAnonymized)),
+            ("message", .string(application.message)),
+            (
+                "files",
+                .array(
+                    application.files.map { file in
+                        .object([
+                            ("uuid", .string(file.uuid)), ("original_filename", .string(file.originalFilename)),
+                            ("category", .string(file.category)), ("size", .int(file.size)),
+                            ("mimetype", .string(file.mimetype)), ("sha256", .string(file.sha256)),
+                        ])
+                    })
+            ),
+            ("is_anonymized", .bool(application.isAnonymized)),
             ("created_at", .string(PersonioTime.format(application.createdAt))),
             ("updated_at", .string(PersonioTime.format(application.updatedAt))),
         ])

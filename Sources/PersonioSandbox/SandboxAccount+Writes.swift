@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The Recruiting API v1 write path (§2): document uploads and application creation, with
@@ -22,6 +23,7 @@ extension SandboxAccount {
         var mimetype: String
         var originalFilename: String
         var fileExtension: String
+        var sha256: String
     }
 
     /// One field's failures, as `error_response` lists them.
@@ -56,13 +58,15 @@ extension SandboxAccount {
         }
     }
 
-    func uploadDocument(filename: String, contentType: String?, size: Int) throws(WriteFailure) -> UploadedDocument {
+    func uploadDocument(filename: String, contentType: String?, data: Data) throws(WriteFailure) -> UploadedDocument {
+        let size = data.count
         guard size <= Self.maxDocumentBytes else { throw .fileTooBig }
         let fileExtension = (filename as NSString).pathExtension.lowercased()
         guard Self.documentExtensions.contains(fileExtension) else { throw .invalidFileType }
         let document = UploadedDocument(
             uuid: UUID().uuidString.lowercased(), size: size, mimetype: Self.mimetype(fileExtension),
-            originalFilename: filename, fileExtension: fileExtension)
+            originalFilename: filename, fileExtension: fileExtension,
+            sha256: SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
         documents[document.uuid] = document
         return document
     }
@@ -168,16 +172,20 @@ extension SandboxAccount {
             }
         }
 
-        var fileUUIDs: [String] = []
+        var files: [ApplicationFile] = []
         if let value = body["files"] {
-            if let files = value as? [Any] {
-                for (index, item) in files.enumerated() {
+            if let items = value as? [Any] {
+                for (index, item) in items.enumerated() {
                     guard let file = item as? [String: Any] else {
                         fail("files[\(index)]", "errors.attribute-validation.invalid-type")
                         continue
                     }
-                    if let uuid = file["uuid"] as? String, documents[uuid] != nil {
-                        fileUUIDs.append(uuid)
+                    if let uuid = file["uuid"] as? String, let document = documents[uuid] {
+                        files.append(
+                            ApplicationFile(
+                                uuid: uuid, originalFilename: file["original_filename"] as? String ?? "",
+                                category: file["category"] as? String ?? "", size: document.size,
+                                mimetype: document.mimetype, sha256: document.sha256))
                     } else {
                         fail("files[\(index)].uuid", "errors.file-validation.file-not-exists")
                     }
@@ -233,7 +241,7 @@ extension SandboxAccount {
         return store(
             firstName: firstName, lastName: lastName, email: email, job: job, channelID: channelID,
             applicationDate: applicationDate, stage: requestedStage, tags: tags, attributes: attributeValues,
-            message: message, now: now)
+            message: message, files: files, now: now)
     }
 
     /// The reason an attribute value is refused, or nil when it is valid.
@@ -261,7 +269,8 @@ extension SandboxAccount {
 
     private func store(
         firstName: String, lastName: String, email: String, job: SandboxJob, channelID: Int?, applicationDate: String,
-        stage: SandboxStage?, tags: [String], attributes: [String: String], message: String?, now: Date
+        stage: SandboxStage?, tags: [String], attributes: [String: String], message: String?, files: [ApplicationFile],
+        now: Date
     ) -> Int {
         // [?] A known email reuses its candidate (v2 candidates list several applications).
         let candidateID = candidateByEmail[email.lowercased()] ?? nextCandidateID()
@@ -288,7 +297,7 @@ extension SandboxAccount {
             attributes: attributes.filter {
                 !["gender", "phone", "location", "birthday", "available_from"].contains($0.key)
             },
-            message: message, isAnonymized: false, createdAt: now, updatedAt: now)
+            message: message, files: files, isAnonymized: false, createdAt: now, updatedAt: now)
         for tag in tags where !knownTags.contains(tag) { knownTags.append(tag) }  // [C] unknown tags are created
         candidate.applicationIDs.append(application.id)
         candidate.updatedAt = now

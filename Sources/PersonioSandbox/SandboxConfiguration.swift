@@ -122,3 +122,11 @@ extension SandboxConfiguration {
     /// The tags an account starts with (Personio's settings page lists them; its API does not).
     public var tags: [String] { Vocabulary.tags }
 }
+
+extension SandboxConfiguration {
+    /// The recruiting channels an account with this configuration has (Personio's settings page
+    /// lists them; its API does not).
+    public var recruitingChannels: [(id: Int, name: String)] {
+        DataGenerator(configuration: self).channels.map { ($0.id, $0.name) }
+    }
+}
