@@ -136,12 +136,12 @@ public struct QuestionMapper: Sendable {
         id == messageID || systemAttributes.contains { $0.id == id }
     }
 
-    /// [C] v1 limits: phone, location, salary expectations ≤ 255 characters; available_from
-    /// ≤ 100 and free text [C]; birthday an ISO date [C].
+    /// [C] v1 limits: phone, location, salary expectations ≤ 255 characters; birthday an ISO
+    /// date. [I] available_from: a date picker in Personio's form; the deprecated endpoint took
+    /// free text of ≤ 100 characters, the sandbox validates a date, so Junction asks for a date.
     static func systemFormat(_ id: String) -> QuestionFormat {
         switch id {
-        case "birthday": .date
-        case "available_from": .text(displayType: "SINGLE_LINE", maxLength: 100)
+        case "birthday", "available_from": .date
         default: .text(displayType: "SINGLE_LINE", maxLength: 255)
         }
     }
