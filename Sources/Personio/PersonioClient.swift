@@ -158,9 +158,9 @@ public actor PersonioClient {
 
     /// Sends `request`, retrying connection failures, 429 and (for idempotent requests) 5xx
     /// with jittered exponential backoff, and honouring `Retry-After` and `x-ratelimit-*`.
-    func send(_ request: HTTPClientRequest, idempotent: Bool, description: String) async throws(PersonioError)
-        -> (status: Int, headers: HTTPHeaders, body: Data)
-    {
+    func send(
+        _ request: HTTPClientRequest, idempotent: Bool, description: String, retryRateLimits: Bool = true
+    ) async throws(PersonioError) -> (status: Int, headers: HTTPHeaders, body: Data) {
         var attempt = 0
         while true {
             attempt += 1
@@ -171,7 +171,7 @@ public actor PersonioClient {
             let status: Int
             let headers: HTTPHeaders
             let body: Data
-            await budget?.acquire()
+            await budget?.acquire(priority: !idempotent)
             do {
                 let response = try await http.execute(request, timeout: .init(retry.requestTimeout))
                 status = Int(response.status.code)
@@ -191,7 +191,7 @@ public actor PersonioClient {
             }
             notePauseHint(headers)
             switch status {
-            case 429:
+            case 429 where retryRateLimits:
                 guard attempt < retry.maxAttempts else { throw .rateLimited(description) }
                 let wait =
                     headers.first(name: "Retry-After").flatMap(Double.init).map {

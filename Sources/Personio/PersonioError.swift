@@ -20,6 +20,10 @@ public enum PersonioError: Error, Sendable, Equatable, CustomStringConvertible {
     case transport(String)
     /// The integration's settings for this connector are malformed (names the setting).
     case invalidSettings(String)
+    /// Personio refused a write, naming the fields and its reasons.
+    case rejected([PersonioFieldError])
+    /// The account's write allowance is used up for longer than a write may wait.
+    case writeLimited(retryAfterSeconds: Int)
 
     public var isAuthenticationFailure: Bool {
         if case .authenticationFailed = self { return true }
@@ -37,6 +41,8 @@ public enum PersonioError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unexpectedStatus(let status, let detail): "Personio answered HTTP \(status): \(detail)"
         case .transport(let detail): "could not reach Personio: \(detail)"
         case .invalidSettings(let detail): "the integration's settings are invalid: \(detail)"
+        case .writeLimited(let seconds): "Personio's write limit is reached; retry in \(seconds) s"
+        case .rejected(let fields): "Personio refused the write: \(fields.map(\.description).joined(separator: "; "))"
         }
     }
 }

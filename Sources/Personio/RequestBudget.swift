@@ -11,12 +11,24 @@ public struct RequestLimits: Sendable, Equatable {
     public var maxConcurrent: Int
     public var requestsPerSecond: Double
     public var burst: Int
+    /// [C] Recruiting API v1 writes: 20 per 60 s per company (§2.1).
+    public var writesPerWindow: Int
+    public var writeWindow: Duration
+    /// How long a write may wait for the write allowance before it is refused with a retry time.
+    public var maxWriteWait: Duration
 
-    public init(maxConcurrent: Int = 4, requestsPerSecond: Double = 10, burst: Int = 20) {
+    public init(
+        maxConcurrent: Int = 4, requestsPerSecond: Double = 10, burst: Int = 20, writesPerWindow: Int = 20,
+        writeWindow: Duration = .seconds(60), maxWriteWait: Duration = .seconds(10)
+    ) {
         precondition(maxConcurrent >= 1 && requestsPerSecond > 0 && burst >= 1, "request limits must be positive")
+        precondition(writesPerWindow >= 1, "at least one write per window")
         self.maxConcurrent = maxConcurrent
         self.requestsPerSecond = requestsPerSecond
         self.burst = burst
+        self.writesPerWindow = writesPerWindow
+        self.writeWindow = writeWindow
+        self.maxWriteWait = maxWriteWait
     }
 }
 
@@ -37,10 +49,16 @@ public actor RequestBudget {
         self.tokens = Double(limits.burst)
     }
 
+    /// When the last writes went out, oldest first (at most `writesPerWindow`).
+    private var writes: [ContinuousClock.Instant] = []
+
     /// Waits for a slot and a token. Every `acquire` must be followed by one `release`.
-    public func acquire() async {
+    /// A `priority` caller (a write a client is waiting for) is queued ahead of sync traffic.
+    public func acquire(priority: Bool = false) async {
         while inFlight >= limits.maxConcurrent {
-            await withCheckedContinuation { waiting.append($0) }
+            await withCheckedContinuation { continuation in
+                if priority { waiting.insert(continuation, at: 0) } else { waiting.append(continuation) }
+            }
         }
         inFlight += 1
         peakInFlight = max(peakInFlight, inFlight)
@@ -52,6 +70,25 @@ public actor RequestBudget {
         tokens -= 1
         if tokens < 0 {
             try? await Task.sleep(for: .milliseconds(Int((-tokens / limits.requestsPerSecond) * 1000) + 1))
+        }
+    }
+
+    /// Takes one of the account's writes: at once, after a wait up to `maxWriteWait`, or not at
+    /// all (`PersonioError.writeLimited` with the seconds until one is free).
+    public func acquireWrite() async throws(PersonioError) {
+        while true {
+            let now = ContinuousClock.now
+            writes.removeAll { now - $0 >= limits.writeWindow }
+            if writes.count < limits.writesPerWindow {
+                writes.append(now)
+                return
+            }
+            let free = writes[0] + limits.writeWindow
+            guard free - now <= limits.maxWriteWait else {
+                let seconds = (free - now).components.seconds + 1
+                throw .writeLimited(retryAfterSeconds: Int(seconds))
+            }
+            try? await Task.sleep(until: free, clock: .continuous)
         }
     }
 

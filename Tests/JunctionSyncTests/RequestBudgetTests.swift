@@ -97,4 +97,25 @@ struct RequestBudgetTests {
         #expect(rotated.budget === first.budget)
         #expect(other.budget !== first.budget)
     }
+
+    @Test("writes beyond the window's allowance are refused with the seconds until one is free")
+    func writeAllowance() async throws {
+        let budget = RequestBudget(
+            limits: RequestLimits(writesPerWindow: 2, writeWindow: .seconds(60), maxWriteWait: .milliseconds(10)))
+
+        try await budget.acquireWrite()
+        try await budget.acquireWrite()
+        var refusal: PersonioError?
+        do {
+            try await budget.acquireWrite()
+        } catch {
+            refusal = error
+        }
+
+        guard case .writeLimited(let seconds)? = refusal else {
+            Issue.record("the third write in a window of two must be refused, got \(String(describing: refusal))")
+            return
+        }
+        #expect((59...61).contains(seconds))
+    }
 }

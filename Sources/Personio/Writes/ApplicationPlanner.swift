@@ -1,0 +1,275 @@
+import Foundation
+import JunctionModel
+
+/// A recruiting channel of the account (`/configuration/recruiting/channels`), for source writing.
+public struct RecruitingChannel: Codable, Sendable, Equatable {
+    public var id: Int
+    public var name: String
+
+    public init(id: Int, name: String) {
+        self.id = id
+        self.name = name
+    }
+
+    /// `recruiting_channels` in the integration's settings: Personio has no channel listing [C].
+    public static let settingsKey = "recruiting_channels"
+    /// `source_channel_id`: the channel every application written through Junction is
+    /// attributed to when its `source` names none (source writing).
+    public static let defaultSettingsKey = "source_channel_id"
+
+    public static func catalog(settings: [String: JSONValue]) throws -> (channels: [RecruitingChannel], default: Int?) {
+        var channels: [RecruitingChannel] = []
+        if let value = settings[settingsKey], value != .null {
+            do {
+                channels = try JSONDecoder().decode([RecruitingChannel].self, from: JSONEncoder().encode(value))
+            } catch {
+                throw PersonioError.invalidSettings(
+                    "\(settingsKey): must be a list of {\"id\": number, \"name\": text}")
+            }
+        }
+        var fallback: Int?
+        switch settings[defaultSettingsKey] {
+        case .number(let id)?: fallback = Int(id)
+        case nil, .null?: break
+        default: throw PersonioError.invalidSettings("\(defaultSettingsKey): must be a channel id (a number)")
+        }
+        return (channels, fallback)
+    }
+}
+
+/// What creating one application in Personio takes: the files to upload first, and the body of
+/// `POST /v1/recruiting/applications` once their uuids are known.
+public struct ApplicationPlan: Sendable {
+    public struct File: Sendable {
+        public var attachment: ApplicationCreate.Attachment
+        /// Personio's document category: `cv`, `cover-letter` or `other`.
+        public var category: String
+    }
+
+    public var body: [String: JSONValue]
+    public var files: [File]
+    /// What the caller sent that Personio cannot store, said in the response's `warnings`.
+    public var warnings: [String]
+    public var email: String
+    public var jobRemoteID: String
+}
+
+/// Turns a unified create request into Personio's terms, refusing before anything is sent what
+/// Personio would refuse or silently change. Pure: the job and the account's channels are given.
+/// Reasons for every rule are in `docs/personio-mapping.md` ("Writing applications").
+public struct ApplicationPlanner: Sendable {
+    public let integrationID: String
+    public let job: Job
+    public let channels: [RecruitingChannel]
+    public let defaultChannelID: Int?
+
+    public init(integrationID: String, job: Job, channels: [RecruitingChannel], defaultChannelID: Int?) {
+        self.integrationID = integrationID
+        self.job = job
+        self.channels = channels
+        self.defaultChannelID = defaultChannelID
+    }
+
+    /// [C] §2.2: the extensions the documents endpoint takes.
+    static let extensions: Set<String> = [
+        "pdf", "pptx", "xlsx", "docx", "doc", "xls", "ppt", "ods", "odt", "7z", "gz", "rar", "zip", "bmp", "gif", "jpg",
+        "png", "tif", "csv", "txt", "rtf", "mp4", "3gp", "mov", "avi", "wmv", "jpeg", "tiff",
+    ]
+    /// [C] §2.2: 20 MB per file.
+    public static let maxFileBytes = 20 * 1024 * 1024
+
+    public func plan(_ create: ApplicationCreate) throws(ApplicationCreate.Problems) -> ApplicationPlan {
+        var problems: [ApplicationCreate.Problem] = []
+        var warnings: [String] = []
+        let candidate = create.candidate
+        var body: [String: JSONValue] = [
+            "first_name": .string(candidate.firstName.trimmingCharacters(in: .whitespacesAndNewlines)),
+            "last_name": .string(candidate.lastName.trimmingCharacters(in: .whitespacesAndNewlines)),
+            "email": .string(candidate.emailAddress),
+            "job_position_id": Int(job.remoteID).map { .number(Double($0)) } ?? .string(job.remoteID),
+        ]
+        var attributes: [(String, String)] = []
+        if let phone = candidate.phoneNumber { attributes.append(("phone", phone)) }
+        if let country = candidate.country {
+            attributes.append(("location", [candidate.city, country].compactMap { $0 }.joined(separator: ", ")))
+        }
+        if let gender = candidate.gender {
+            // [C] Personio knows male, female, diverse, undefined; OTHER is closest to diverse.
+            attributes.append(("gender", ["MALE": "male", "FEMALE": "female"][gender] ?? "diverse"))
+        }
+        if let date = candidate.availabilityDate {
+            attributes.append(("available_from", String(UnifiedDate.format(date).prefix(10))))
+        }
+        if let amount = candidate.salaryAmount, let period = candidate.salaryPeriod {
+            // [C] free text of at most 255 characters; the period stays as given, no conversion.
+            let number = amount.rounded() == amount ? String(Int(amount)) : String(amount)
+            attributes.append(("salary_expectations", "\(number) per \(period == "YEAR" ? "year" : "month")"))
+        }
+        for field in candidate.extraFields + create.extraFields {
+            warnings.append("\(field) was not stored: Personio's application API has no field for it.")
+        }
+
+        // Screening answers, each checked against the question's format.
+        let questions = Dictionary(job.screeningQuestions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var answered = Set<String>()
+        for (index, answer) in create.answers.enumerated() {
+            let path = "screening_question_answers[\(index)]"
+            guard let question = questions[answer.questionID], let remoteID = question.remoteID else {
+                problems.append(
+                    .init(
+                        "\(path).question_id",
+                        "'\(answer.questionID)' is not a screening question of job \(job.id); its questions are "
+                            + job.screeningQuestions.map(\.id).joined(separator: ", ")))
+                continue
+            }
+            guard answered.insert(question.id).inserted else {
+                problems.append(.init("\(path).question_id", "answers question '\(question.id)' a second time"))
+                continue
+            }
+            switch Self.value(of: answer.answer, for: question) {
+            case .success(let value):
+                if remoteID == QuestionMapper.messageID {
+                    body["message"] = .string(value)
+                } else {
+                    attributes.removeAll { $0.0 == remoteID }
+                    attributes.append((remoteID, value))
+                }
+            case .failure(let mismatch):
+                problems.append(.init("\(path).answer", mismatch.message))
+            }
+        }
+        for question in job.screeningQuestions where question.required == true && !answered.contains(question.id) {
+            let covered = attributes.contains { $0.0 == question.remoteID }
+            if !covered {
+                problems.append(
+                    .init(
+                        "screening_question_answers",
+                        "question '\(question.id)' (\(question.title ?? question.remoteID ?? "")) is required for this job"
+                    ))
+            }
+        }
+        if !attributes.isEmpty {
+            body["attributes"] = .array(
+                attributes.map { .object(["id": .string($0.0), "value": .string($0.1)]) })
+        }
+
+        // Stage: only stages Personio predefines or the job's category holds.
+        if let stageID = create.stageID {
+            if let phase = phase(for: stageID) {
+                body["phase"] = phase
+            } else {
+                let valid = StageMapper.systemStages.map { self.stageID($0.remoteID) } + job.stages.map(\.id)
+                problems.append(
+                    .init(
+                        create.jobID == nil ? "stage_id" : "application.stage_id",
+                        "'\(stageID)' is not a stage of job \(job.id); valid stage ids: \(valid.joined(separator: ", "))"
+                    ))
+            }
+        }
+
+        // Source writing.
+        if let channel = channel(name: create.sourceName, id: create.sourceID, warnings: &warnings) {
+            body["recruiting_channel_id"] = .number(Double(channel))
+        }
+
+        // Attachments.
+        var files: [ApplicationPlan.File] = []
+        for (index, attachment) in create.attachments.enumerated() {
+            let fileExtension = (attachment.name as NSString).pathExtension.lowercased()
+            guard Self.extensions.contains(fileExtension) else {
+                problems.append(
+                    .init(
+                        "attachments[\(index)].name",
+                        "'\(attachment.name)' needs one of the extensions Personio takes: "
+                            + Self.extensions.sorted().joined(separator: ", ")))
+                continue
+            }
+            if let data = attachment.data, data.count > Self.maxFileBytes {
+                problems.append(.init("attachments[\(index)].data", "is larger than Personio's 20 MB per file"))
+                continue
+            }
+            let category = ["CV": "cv", "COVER_LETTER": "cover-letter"][attachment.type] ?? "other"
+            files.append(.init(attachment: attachment, category: category))
+        }
+
+        for (key, value) in create.remoteApplicationFields { body[key] = value }
+        guard problems.isEmpty else { throw ApplicationCreate.Problems(list: problems) }
+        return ApplicationPlan(
+            body: body, files: files, warnings: warnings, email: candidate.emailAddress, jobRemoteID: job.remoteID)
+    }
+
+    /// Personio's `phase` for a Junction stage id, or nil when the stage cannot be set.
+    func phase(for stageID: String) -> JSONValue? {
+        if let system = StageMapper.systemStages.first(where: { self.stageID($0.remoteID) == stageID }) {
+            return .object(["type": .string("system"), "id": .string(system.remoteID)])
+        }
+        // [C] An unknown custom phase silently becomes `unassigned`; only the job's own are sent.
+        if let stage = job.stages.first(where: { $0.id == stageID }), let remote = stage.remoteID,
+            let number = Int(remote)
+        {
+            return .object(["type": .string("custom"), "id": .number(Double(number))])
+        }
+        return nil
+    }
+
+    func stageID(_ remoteID: String) -> String {
+        Identifier.record(integrationID: integrationID, model: "application_stages", remoteID: remoteID)
+    }
+
+    /// The channel for `source`: by id, else by name (ignoring case), else the configured one.
+    func channel(name: String?, id: String?, warnings: inout [String]) -> Int? {
+        if let id {
+            if let channel = channels.first(where: { String($0.id) == id }) { return channel.id }
+            warnings.append("source.id '\(id)' is no Personio recruiting channel; " + fallbackText)
+        } else if let name {
+            let folded = name.lowercased()
+            if let channel = channels.first(where: { $0.name.lowercased() == folded }) { return channel.id }
+            warnings.append("source.name '\(name)' is no Personio recruiting channel; " + fallbackText)
+        }
+        return defaultChannelID
+    }
+
+    var fallbackText: String {
+        defaultChannelID.map { "the integration's channel \($0) is used." } ?? "no channel was set."
+    }
+
+    /// The attribute value Personio takes for an answer, or why the answer does not fit.
+    static func value(of answer: JSONValue, for question: JobScreeningQuestion) -> Result<String, AnswerMismatch> {
+        switch (question.format, answer) {
+        case (.text(_, let maxLength)?, .string(let text)):
+            if let maxLength, text.count > maxLength {
+                return .failure(.init("must be at most \(maxLength) characters"))
+            }
+            return .success(text)
+        case (.date?, .string(let text)):
+            guard let date = UnifiedDate.parse(text) else {
+                return .failure(.init("'\(text)' is not an ISO-8601 date"))
+            }
+            return .success(String(UnifiedDate.format(date).prefix(10)))
+        case (.singleSelect(let options, _)?, .string(let id)):
+            guard let option = options.first(where: { $0.id == id }), let remote = option.remoteID else {
+                return .failure(
+                    .init(
+                        "'\(id)' is not an option of this question; options: "
+                            + options.map { "\($0.id) (\($0.name))" }.joined(separator: ", ")))
+            }
+            return .success(remote)
+        case (.number(_, let min, let max)?, .number(let number)):
+            if let min, number < min { return .failure(.init("must be at least \(min)")) }
+            if let max, number > max { return .failure(.init("must be at most \(max)")) }
+            return .success(number.rounded() == number ? String(Int(number)) : String(number))
+        case (.boolean?, .bool(let flag)):
+            return .success(flag ? "true" : "false")
+        case (let format?, _):
+            return .failure(.init("does not fit the question's format \(format.type)"))
+        case (nil, _):
+            return .failure(.init("cannot be written: the question has no known format"))
+        }
+    }
+
+    /// Why an answer does not fit its question.
+    struct AnswerMismatch: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+}
