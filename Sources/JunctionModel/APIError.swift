@@ -7,6 +7,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// Overrides `code.httpStatus` where one code covers several situations (404 for routes).
     public var status: Int
+    /// Seconds after which a retry may succeed, sent as `Retry-After` (rate limits).
+    public var retryAfterSeconds: Int?
 
     public init(_ code: ErrorCode, _ message: String, status: Int? = nil) {
         self.code = code

@@ -172,10 +172,23 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
     let api = router.group("v1").add(middleware: APIKeyMiddleware(verifier: runtime.store))
     GeneralController().addRoutes(to: api)
     IntegrationsController(integrations: runtime.store).addRoutes(to: api)
+    let gate = IntegrationGate(directory: runtime.store)
     ATSReadController(
-        gate: IntegrationGate(directory: runtime.store),
+        gate: gate,
         reader: runtime.store,
         cursors: PageCursor(key: runtime.store.cursorSigningKey)
+    ).addRoutes(to: api)
+    let fetcher = HTTPAttachmentFetcher(
+        http: HTTPClient.shared, maxBytes: ApplicationPlanner.maxFileBytes,
+        allowPrivateAddresses: configuration.attachmentsAllowPrivateURLs)
+    ATSWriteController(
+        gate: gate,
+        writer: ApplicationWriter(
+            store: runtime.store, accounts: runtime.personio, fetcher: fetcher, logger: Logger(label: "junction.writes")
+        ),
+        store: runtime.store,
+        reader: runtime.store,
+        maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: api)
     return router
 }

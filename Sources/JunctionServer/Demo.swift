@@ -41,6 +41,10 @@ enum Demo {
             settings: [
                 settingKey: .bool(true), ApplicantAttribute.settingsKey: try attributeSettings(sandbox),
                 TagSettings.settingsKey: .array(sandbox.tags.map(JSONValue.string)),
+                RecruitingChannel.settingsKey: .array(
+                    sandbox.recruitingChannels.map {
+                        .object(["id": .number(Double($0.id)), "name": .string($0.name)])
+                    }),
                 sandboxKey: .object([
                     "jobs": .number(Double(sandbox.jobs)), "candidates": .number(Double(sandbox.candidates)),
                     "reference_date": .string(UnifiedDate.format(sandbox.referenceDate)),

@@ -39,6 +39,9 @@ public struct JunctionConfiguration: Sendable, Equatable {
     public var personioRequestsPerSecond: Double = 10
     /// Requests in flight to one Personio account at once.
     public var personioMaxConcurrent = 4
+    /// Let attachments' `data_url` point to loopback and private networks (tests, local setups).
+    /// Off by default: a request must not make Junction fetch from its own network.
+    public var attachmentsAllowPrivateURLs = false
 
     public init() {}
 
@@ -74,6 +77,7 @@ public struct JunctionConfiguration: Sendable, Equatable {
         ("JUNCTION_SYNC_FULL_SECONDS", "seconds between FULL syncs of an integration"),
         ("JUNCTION_PERSONIO_REQUESTS_PER_SECOND", "average requests per second to one Personio account"),
         ("JUNCTION_PERSONIO_MAX_CONCURRENT", "requests in flight to one Personio account at once"),
+        ("JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS", "true or false: let data_url point to private addresses"),
     ]
 
     /// Reads the settings' environment variables over the defaults. Invalid values are errors
@@ -124,6 +128,10 @@ public struct JunctionConfiguration: Sendable, Equatable {
         }
         if let seconds = value("JUNCTION_SYNC_FULL_SECONDS") {
             configuration.syncFullSeconds = try parseInterval(seconds, source: "JUNCTION_SYNC_FULL_SECONDS")
+        }
+        if let flag = value("JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS") {
+            configuration.attachmentsAllowPrivateURLs = try parseBool(
+                flag, source: "JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS")
         }
         if let rate = value("JUNCTION_PERSONIO_REQUESTS_PER_SECOND") {
             configuration.personioRequestsPerSecond = try parseRate(

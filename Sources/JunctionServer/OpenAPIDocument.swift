@@ -1547,6 +1547,824 @@ enum OpenAPIDocument {
               }
              }
             }
+           },
+           "post": {
+            "operationId": "PostAtsApplicationsApplicationIdAttachments",
+            "summary": "POST /ats/applications/{application_id}/attachments (not available for Personio)",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "application_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT",
+                        "INTEGRATION.PERMISSION_MISSING",
+                        "INTEGRATION.AUTHENTICATION_INVALID",
+                        "INTEGRATION.QA_FAILED",
+                        "INTEGRATION.SETUP_SYNC_PENDING",
+                        "INTEGRATION.SETUP_INCOMPLETE",
+                        "INTEGRATION.INACTIVE",
+                        "INTEGRATION.MODEL_NOT_AVAILABLE",
+                        "INTEGRATION.MODEL_DISABLED",
+                        "INTEGRATION.ACTION_NOT_AVAILABLE",
+                        "INTEGRATION.ACTION_DISABLED",
+                        "REMOTE.SERVICE_UNAVAILABLE",
+                        "REMOTE.RATE_LIMIT_EXCEEDED",
+                        "REMOTE.INPUT_INVALID",
+                        "REMOTE.UNKNOWN_HTTP_ERROR",
+                        "ATS.JOB_CLOSED",
+                        "ATS.APPLICATION_ALREADY_EXISTS"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "403": {
+              "description": "Personio's APIs do not offer this action; the message says why.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "INTEGRATION.ACTION_NOT_AVAILABLE"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/ats/applications/{application_id}/notes": {
+           "post": {
+            "operationId": "PostAtsApplicationsApplicationIdNotes",
+            "summary": "POST /ats/applications/{application_id}/notes (not available for Personio)",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "application_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT",
+                        "INTEGRATION.PERMISSION_MISSING",
+                        "INTEGRATION.AUTHENTICATION_INVALID",
+                        "INTEGRATION.QA_FAILED",
+                        "INTEGRATION.SETUP_SYNC_PENDING",
+                        "INTEGRATION.SETUP_INCOMPLETE",
+                        "INTEGRATION.INACTIVE",
+                        "INTEGRATION.MODEL_NOT_AVAILABLE",
+                        "INTEGRATION.MODEL_DISABLED",
+                        "INTEGRATION.ACTION_NOT_AVAILABLE",
+                        "INTEGRATION.ACTION_DISABLED",
+                        "REMOTE.SERVICE_UNAVAILABLE",
+                        "REMOTE.RATE_LIMIT_EXCEEDED",
+                        "REMOTE.INPUT_INVALID",
+                        "REMOTE.UNKNOWN_HTTP_ERROR",
+                        "ATS.JOB_CLOSED",
+                        "ATS.APPLICATION_ALREADY_EXISTS"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "403": {
+              "description": "Personio's APIs do not offer this action; the message says why.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "INTEGRATION.ACTION_NOT_AVAILABLE"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/ats/applications/{application_id}/reject": {
+           "post": {
+            "operationId": "PostAtsApplicationsApplicationIdReject",
+            "summary": "POST /ats/applications/{application_id}/reject (not available for Personio)",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "application_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT",
+                        "INTEGRATION.PERMISSION_MISSING",
+                        "INTEGRATION.AUTHENTICATION_INVALID",
+                        "INTEGRATION.QA_FAILED",
+                        "INTEGRATION.SETUP_SYNC_PENDING",
+                        "INTEGRATION.SETUP_INCOMPLETE",
+                        "INTEGRATION.INACTIVE",
+                        "INTEGRATION.MODEL_NOT_AVAILABLE",
+                        "INTEGRATION.MODEL_DISABLED",
+                        "INTEGRATION.ACTION_NOT_AVAILABLE",
+                        "INTEGRATION.ACTION_DISABLED",
+                        "REMOTE.SERVICE_UNAVAILABLE",
+                        "REMOTE.RATE_LIMIT_EXCEEDED",
+                        "REMOTE.INPUT_INVALID",
+                        "REMOTE.UNKNOWN_HTTP_ERROR",
+                        "ATS.JOB_CLOSED",
+                        "ATS.APPLICATION_ALREADY_EXISTS"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "403": {
+              "description": "Personio's APIs do not offer this action; the message says why.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "INTEGRATION.ACTION_NOT_AVAILABLE"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/ats/applications/{application_id}/result-links": {
+           "post": {
+            "operationId": "PostAtsApplicationsApplicationIdResultLinks",
+            "summary": "POST /ats/applications/{application_id}/result-links (not available for Personio)",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "application_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT",
+                        "INTEGRATION.PERMISSION_MISSING",
+                        "INTEGRATION.AUTHENTICATION_INVALID",
+                        "INTEGRATION.QA_FAILED",
+                        "INTEGRATION.SETUP_SYNC_PENDING",
+                        "INTEGRATION.SETUP_INCOMPLETE",
+                        "INTEGRATION.INACTIVE",
+                        "INTEGRATION.MODEL_NOT_AVAILABLE",
+                        "INTEGRATION.MODEL_DISABLED",
+                        "INTEGRATION.ACTION_NOT_AVAILABLE",
+                        "INTEGRATION.ACTION_DISABLED",
+                        "REMOTE.SERVICE_UNAVAILABLE",
+                        "REMOTE.RATE_LIMIT_EXCEEDED",
+                        "REMOTE.INPUT_INVALID",
+                        "REMOTE.UNKNOWN_HTTP_ERROR",
+                        "ATS.JOB_CLOSED",
+                        "ATS.APPLICATION_ALREADY_EXISTS"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "403": {
+              "description": "Personio's APIs do not offer this action; the message says why.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "INTEGRATION.ACTION_NOT_AVAILABLE"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/ats/applications/{application_id}/stage": {
+           "put": {
+            "operationId": "PutAtsApplicationsApplicationIdStage",
+            "summary": "PUT /ats/applications/{application_id}/stage (not available for Personio)",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "application_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT",
+                        "INTEGRATION.PERMISSION_MISSING",
+                        "INTEGRATION.AUTHENTICATION_INVALID",
+                        "INTEGRATION.QA_FAILED",
+                        "INTEGRATION.SETUP_SYNC_PENDING",
+                        "INTEGRATION.SETUP_INCOMPLETE",
+                        "INTEGRATION.INACTIVE",
+                        "INTEGRATION.MODEL_NOT_AVAILABLE",
+                        "INTEGRATION.MODEL_DISABLED",
+                        "INTEGRATION.ACTION_NOT_AVAILABLE",
+                        "INTEGRATION.ACTION_DISABLED",
+                        "REMOTE.SERVICE_UNAVAILABLE",
+                        "REMOTE.RATE_LIMIT_EXCEEDED",
+                        "REMOTE.INPUT_INVALID",
+                        "REMOTE.UNKNOWN_HTTP_ERROR",
+                        "ATS.JOB_CLOSED",
+                        "ATS.APPLICATION_ALREADY_EXISTS"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "403": {
+              "description": "Personio's APIs do not offer this action; the message says why.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "INTEGRATION.ACTION_NOT_AVAILABLE"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
            }
           },
           "/ats/attachments": {
@@ -2444,6 +3262,1465 @@ enum OpenAPIDocument {
               }
              }
             }
+           },
+           "post": {
+            "operationId": "PostAtsCandidates",
+            "summary": "POST /ats/candidates",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "Idempotency-Key",
+              "in": "header",
+              "required": false,
+              "schema": {
+               "type": "string"
+              },
+              "description": "A retry with the same key and body gets the first answer again."
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT",
+                        "INTEGRATION.PERMISSION_MISSING",
+                        "INTEGRATION.AUTHENTICATION_INVALID",
+                        "INTEGRATION.QA_FAILED",
+                        "INTEGRATION.SETUP_SYNC_PENDING",
+                        "INTEGRATION.SETUP_INCOMPLETE",
+                        "INTEGRATION.INACTIVE",
+                        "INTEGRATION.MODEL_NOT_AVAILABLE",
+                        "INTEGRATION.MODEL_DISABLED",
+                        "INTEGRATION.ACTION_NOT_AVAILABLE",
+                        "INTEGRATION.ACTION_DISABLED",
+                        "REMOTE.SERVICE_UNAVAILABLE",
+                        "REMOTE.RATE_LIMIT_EXCEEDED",
+                        "REMOTE.INPUT_INVALID",
+                        "REMOTE.UNKNOWN_HTTP_ERROR",
+                        "ATS.JOB_CLOSED",
+                        "ATS.APPLICATION_ALREADY_EXISTS"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data",
+                  "warnings"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {
+                    "id": {
+                     "type": "string"
+                    },
+                    "remote_id": {
+                     "type": "string"
+                    },
+                    "first_name": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "last_name": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "company": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "confidential": {
+                     "type": [
+                      "boolean",
+                      "null"
+                     ]
+                    },
+                    "source": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "custom_fields": {
+                     "type": [
+                      "object",
+                      "null"
+                     ]
+                    },
+                    "remote_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "remote_created_at": {
+                     "type": [
+                      "string",
+                      "null"
+                     ],
+                     "format": "date-time"
+                    },
+                    "remote_updated_at": {
+                     "type": [
+                      "string",
+                      "null"
+                     ],
+                     "format": "date-time"
+                    },
+                    "changed_at": {
+                     "type": "string",
+                     "format": "date-time"
+                    },
+                    "remote_deleted_at": {
+                     "type": [
+                      "string",
+                      "null"
+                     ],
+                     "format": "date-time"
+                    },
+                    "applications": {
+                     "type": "array",
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "id": {
+                        "type": "string"
+                       },
+                       "remote_id": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "outcome": {
+                        "anyOf": [
+                         {
+                          "type": "string",
+                          "enum": [
+                           "PENDING",
+                           "HIRED",
+                           "DECLINED"
+                          ]
+                         },
+                         {
+                          "type": "null"
+                         }
+                        ]
+                       },
+                       "rejection_reason_name": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "rejected_at": {
+                        "type": [
+                         "string",
+                         "null"
+                        ],
+                        "format": "date-time"
+                       },
+                       "remote_url": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "changed_at": {
+                        "type": "string",
+                        "format": "date-time"
+                       },
+                       "remote_created_at": {
+                        "type": [
+                         "string",
+                         "null"
+                        ],
+                        "format": "date-time"
+                       },
+                       "remote_updated_at": {
+                        "type": [
+                         "string",
+                         "null"
+                        ],
+                        "format": "date-time"
+                       },
+                       "current_stage": {
+                        "type": [
+                         "object",
+                         "null"
+                        ],
+                        "properties": {
+                         "id": {
+                          "type": "string"
+                         },
+                         "name": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         },
+                         "remote_id": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         },
+                         "index": {
+                          "type": [
+                           "integer",
+                           "null"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "id",
+                         "name",
+                         "remote_id",
+                         "index"
+                        ]
+                       },
+                       "job": {
+                        "type": [
+                         "object",
+                         "null"
+                        ],
+                        "properties": {
+                         "id": {
+                          "type": "string"
+                         },
+                         "name": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         },
+                         "remote_id": {
+                          "type": "string"
+                         }
+                        },
+                        "required": [
+                         "id",
+                         "name",
+                         "remote_id"
+                        ]
+                       }
+                      },
+                      "required": [
+                       "id",
+                       "remote_id",
+                       "outcome",
+                       "rejection_reason_name",
+                       "rejected_at",
+                       "remote_url",
+                       "changed_at",
+                       "remote_created_at",
+                       "remote_updated_at",
+                       "current_stage",
+                       "job"
+                      ]
+                     }
+                    },
+                    "tags": {
+                     "type": "array",
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "id": {
+                        "type": "string"
+                       },
+                       "name": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "remote_id": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      },
+                      "required": [
+                       "id",
+                       "name",
+                       "remote_id"
+                      ]
+                     }
+                    },
+                    "phone_numbers": {
+                     "type": [
+                      "array",
+                      "null"
+                     ],
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "phone_number": {
+                        "type": "string"
+                       },
+                       "type": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      },
+                      "required": [
+                       "phone_number"
+                      ]
+                     }
+                    },
+                    "email_addresses": {
+                     "type": [
+                      "array",
+                      "null"
+                     ],
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "type": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "email_address": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      },
+                      "required": [
+                       "type"
+                      ]
+                     }
+                    },
+                    "social_media": {
+                     "type": [
+                      "array",
+                      "null"
+                     ],
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "link": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "type": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "username": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      }
+                     }
+                    },
+                    "location": {
+                     "type": [
+                      "object",
+                      "null"
+                     ],
+                     "properties": {
+                      "city": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "country": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "raw": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "state": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "street_1": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "street_2": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "zip_code": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      }
+                     }
+                    }
+                   },
+                   "required": [
+                    "id",
+                    "remote_id",
+                    "first_name",
+                    "last_name",
+                    "company",
+                    "title",
+                    "confidential",
+                    "source",
+                    "custom_fields",
+                    "remote_url",
+                    "remote_created_at",
+                    "remote_updated_at",
+                    "changed_at",
+                    "remote_deleted_at",
+                    "applications",
+                    "tags"
+                   ]
+                  },
+                  "warnings": {
+                   "type": "array",
+                   "items": {
+                    "type": "object",
+                    "required": [
+                     "message"
+                    ],
+                    "properties": {
+                     "message": {
+                      "type": "string"
+                     }
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            },
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "properties": {
+                 "candidate": {
+                  "type": "object",
+                  "properties": {
+                   "first_name": {
+                    "type": "string"
+                   },
+                   "last_name": {
+                    "type": "string"
+                   },
+                   "email_address": {
+                    "type": "string"
+                   },
+                   "additional_email_addresses": {
+                    "type": "array",
+                    "items": {
+                     "type": "object",
+                     "properties": {
+                      "type": {
+                       "type": "string",
+                       "enum": [
+                        "PERSONAL",
+                        "WORK",
+                        "OTHER"
+                       ]
+                      },
+                      "email_address": {
+                       "type": "string"
+                      }
+                     },
+                     "required": [
+                      "type",
+                      "email_address"
+                     ]
+                    }
+                   },
+                   "company": {
+                    "type": "string"
+                   },
+                   "title": {
+                    "type": "string"
+                   },
+                   "phone_number": {
+                    "type": "string"
+                   },
+                   "additional_phone_numbers": {
+                    "type": "array",
+                    "items": {
+                     "type": "object",
+                     "properties": {
+                      "type": {
+                       "type": "string",
+                       "enum": [
+                        "PERSONAL",
+                        "WORK",
+                        "OTHER"
+                       ]
+                      },
+                      "phone_number": {
+                       "type": "string"
+                      }
+                     },
+                     "required": [
+                      "type",
+                      "phone_number"
+                     ]
+                    }
+                   },
+                   "location": {
+                    "type": "object",
+                    "properties": {
+                     "country": {
+                      "type": "string"
+                     },
+                     "city": {
+                      "type": "string"
+                     },
+                     "state": {
+                      "type": "string"
+                     },
+                     "street_1": {
+                      "type": "string"
+                     },
+                     "zip_code": {
+                      "type": "string"
+                     }
+                    },
+                    "required": [
+                     "country"
+                    ]
+                   },
+                   "gender": {
+                    "type": "string",
+                    "enum": [
+                     "MALE",
+                     "FEMALE",
+                     "OTHER"
+                    ]
+                   },
+                   "availability_date": {
+                    "type": "string",
+                    "format": "date-time"
+                   },
+                   "salary_expectations": {
+                    "type": "object",
+                    "properties": {
+                     "period": {
+                      "type": "string",
+                      "enum": [
+                       "MONTH",
+                       "YEAR"
+                      ]
+                     },
+                     "amount": {
+                      "type": "number"
+                     }
+                    },
+                    "required": [
+                     "period",
+                     "amount"
+                    ]
+                   },
+                   "social_links": {
+                    "type": "array",
+                    "items": {
+                     "type": "object",
+                     "properties": {
+                      "url": {
+                       "type": "string"
+                      }
+                     },
+                     "required": [
+                      "url"
+                     ]
+                    }
+                   }
+                  },
+                  "required": [
+                   "first_name",
+                   "last_name",
+                   "email_address"
+                  ]
+                 },
+                 "application": {
+                  "type": "object",
+                  "properties": {
+                   "job_id": {
+                    "type": "string"
+                   },
+                   "stage_id": {
+                    "type": "string"
+                   }
+                  },
+                  "required": [
+                   "job_id"
+                  ]
+                 },
+                 "screening_question_answers": {
+                  "type": "array",
+                  "items": {
+                   "type": "object",
+                   "properties": {
+                    "question_id": {
+                     "type": "string"
+                    },
+                    "answer": {
+                     "oneOf": [
+                      {
+                       "type": "object",
+                       "properties": {
+                        "name": {
+                         "type": "string"
+                        },
+                        "content_type": {
+                         "type": "string"
+                        },
+                        "data_url": {
+                         "type": "string"
+                        },
+                        "data": {
+                         "type": "string"
+                        }
+                       },
+                       "required": [
+                        "name"
+                       ]
+                      },
+                      {
+                       "type": "string"
+                      },
+                      {
+                       "type": "boolean"
+                      },
+                      {
+                       "type": "number"
+                      },
+                      {
+                       "type": "array",
+                       "items": {
+                        "type": "string"
+                       }
+                      },
+                      {
+                       "type": "string",
+                       "format": "date-time"
+                      }
+                     ]
+                    }
+                   },
+                   "required": [
+                    "question_id",
+                    "answer"
+                   ]
+                  }
+                 },
+                 "attachments": {
+                  "type": "array",
+                  "items": {
+                   "type": "object",
+                   "properties": {
+                    "name": {
+                     "type": "string"
+                    },
+                    "type": {
+                     "type": "string",
+                     "enum": [
+                      "CV",
+                      "COVER_LETTER",
+                      "OTHER"
+                     ]
+                    },
+                    "content_type": {
+                     "type": "string"
+                    },
+                    "data_url": {
+                     "type": "string"
+                    },
+                    "data": {
+                     "type": "string"
+                    }
+                   },
+                   "required": [
+                    "name",
+                    "type"
+                   ]
+                  }
+                 },
+                 "source": {
+                  "type": "object",
+                  "properties": {
+                   "name": {
+                    "type": "string"
+                   },
+                   "unified_key": {
+                    "type": "string"
+                   },
+                   "id": {
+                    "type": "string"
+                   }
+                  }
+                 },
+                 "sourced_by": {
+                  "type": "object",
+                  "properties": {
+                   "user_id": {
+                    "type": "string"
+                   }
+                  },
+                  "required": [
+                   "user_id"
+                  ]
+                 },
+                 "gdpr_consent": {
+                  "type": "object",
+                  "properties": {
+                   "expires_at": {
+                    "type": "string",
+                    "format": "date-time"
+                   },
+                   "given": {
+                    "type": "boolean"
+                   }
+                  }
+                 },
+                 "remote_fields": {
+                  "type": "object",
+                  "properties": {
+                   "successfactors": {
+                    "type": "object",
+                    "properties": {
+                     "Candidate": {
+                      "type": "object"
+                     },
+                     "JobApplication": {
+                      "type": "object"
+                     },
+                     "copyJobApplicationAttachments": {
+                      "type": "boolean"
+                     },
+                     "update_existing_candidate": {
+                      "type": [
+                       "boolean",
+                       "null"
+                      ]
+                     }
+                    }
+                   },
+                   "personio": {
+                    "type": "object",
+                    "properties": {
+                     "application": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "talentsoft": {
+                    "type": "object",
+                    "properties": {
+                     "applicant": {
+                      "type": "object"
+                     },
+                     "application": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "teamtailor": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     },
+                     "application": {
+                      "type": "object",
+                      "properties": {
+                       "attributes": {
+                        "type": "object"
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "greenhouse": {
+                    "type": "object",
+                    "properties": {
+                     "post_headers": {
+                      "type": "object",
+                      "properties": {
+                       "On-Behalf-Of": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "greenhousev3": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     },
+                     "application": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "lever": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "workable": {
+                    "type": "object",
+                    "properties": {
+                     "on_behalf_of_user_remote_id": {
+                      "type": "string"
+                     }
+                    }
+                   },
+                   "workday": {
+                    "type": "object",
+                    "properties": {
+                     "Candidate_Data": {
+                      "type": "object",
+                      "properties": {
+                       "Name_Detail_Data": {
+                        "type": "object",
+                        "properties": {
+                         "Middle_Name": {
+                          "type": "string"
+                         },
+                         "Social_Suffix_Reference": {
+                          "type": "object",
+                          "properties": {
+                           "Predefined_Name_Component_ID": {
+                            "type": "string"
+                           }
+                          },
+                          "required": [
+                           "Predefined_Name_Component_ID"
+                          ]
+                         }
+                        }
+                       },
+                       "Language_Reference": {
+                        "type": "object",
+                        "properties": {
+                         "WID": {
+                          "type": "string"
+                         }
+                        },
+                        "required": [
+                         "WID"
+                        ]
+                       },
+                       "Job_Application_Data": {
+                        "type": "object",
+                        "properties": {
+                         "Job_Applied_To_Data": {
+                          "type": "object",
+                          "properties": {
+                           "Global_Personal_Information_Data": {
+                            "type": "object",
+                            "properties": {
+                             "Date_of_Birth": {
+                              "type": "string"
+                             }
+                            }
+                           }
+                          }
+                         },
+                         "Resume_Data": {
+                          "type": "object",
+                          "properties": {
+                           "Education_Data": {
+                            "type": "array",
+                            "items": {
+                             "type": "object",
+                             "properties": {
+                              "School_Name": {
+                               "type": "string"
+                              },
+                              "First_Year_Attended": {
+                               "type": "number"
+                              },
+                              "Last_Year_Attended": {
+                               "type": "number"
+                              },
+                              "Field_of_Study_Reference": {
+                               "type": "object",
+                               "properties": {
+                                "WID": {
+                                 "type": "string"
+                                }
+                               },
+                               "required": [
+                                "WID"
+                               ]
+                              },
+                              "Degree_Reference": {
+                               "type": "object",
+                               "properties": {
+                                "WID": {
+                                 "type": "string"
+                                }
+                               },
+                               "required": [
+                                "WID"
+                               ]
+                              },
+                              "Grade_Average": {
+                               "type": "string"
+                              }
+                             }
+                            }
+                           },
+                           "Skill_Data": {
+                            "type": "array",
+                            "items": {
+                             "type": "object",
+                             "properties": {
+                              "Skill_Name": {
+                               "type": "string"
+                              }
+                             }
+                            }
+                           },
+                           "Language_Data": {
+                            "type": "array",
+                            "items": {
+                             "type": "object",
+                             "properties": {
+                              "Language_Reference": {
+                               "type": "object",
+                               "properties": {
+                                "WID": {
+                                 "type": "string"
+                                }
+                               }
+                              },
+                              "Language": {
+                               "type": "object",
+                               "properties": {
+                                "Language_Ability": {
+                                 "type": "array",
+                                 "items": {
+                                  "type": "object",
+                                  "properties": {
+                                   "Language_Ability_Data": {
+                                    "type": "object",
+                                    "properties": {
+                                     "Language_Proficiency_Reference": {
+                                      "type": "object",
+                                      "properties": {
+                                       "WID": {
+                                        "type": "string"
+                                       }
+                                      },
+                                      "required": [
+                                       "WID"
+                                      ]
+                                     },
+                                     "Language_Ability_Type_Reference": {
+                                      "type": "object",
+                                      "properties": {
+                                       "WID": {
+                                        "type": "string"
+                                       }
+                                      },
+                                      "required": [
+                                       "WID"
+                                      ]
+                                     }
+                                    }
+                                   }
+                                  }
+                                 }
+                                },
+                                "Native": {
+                                 "type": "boolean"
+                                }
+                               },
+                               "required": [
+                                "Language_Ability"
+                               ]
+                              }
+                             }
+                            }
+                           },
+                           "Experience_Data": {
+                            "type": "array",
+                            "items": {
+                             "type": "object",
+                             "properties": {
+                              "Company_Name": {
+                               "type": "string"
+                              },
+                              "Title": {
+                               "type": "string"
+                              },
+                              "Start_Date": {
+                               "type": "string",
+                               "format": "date-time"
+                              },
+                              "Location": {
+                               "type": "string"
+                              },
+                              "End_Date": {
+                               "type": "string",
+                               "format": "date-time"
+                              },
+                              "Currently_Work_Here": {
+                               "type": "boolean"
+                              },
+                              "Description": {
+                               "type": "string"
+                              }
+                             },
+                             "required": [
+                              "Company_Name",
+                              "Title",
+                              "Start_Date"
+                             ]
+                            }
+                           }
+                          }
+                         }
+                        }
+                       },
+                       "Contact_Data": {
+                        "type": "object",
+                        "properties": {
+                         "Location_Data": {
+                          "type": "object",
+                          "properties": {
+                           "Address_Line_1": {
+                            "type": "string"
+                           },
+                           "Address_Line_2": {
+                            "type": "string"
+                           },
+                           "Postal_Code": {
+                            "type": "string"
+                           },
+                           "Region_Subdivision_1": {
+                            "type": "string"
+                           },
+                           "Country_Region_Reference": {
+                            "type": "object",
+                            "properties": {
+                             "Country_Region_ID": {
+                              "type": "string"
+                             }
+                            },
+                            "required": [
+                             "Country_Region_ID"
+                            ]
+                           },
+                           "Country_City_Reference": {
+                            "type": "object",
+                            "properties": {
+                             "WID": {
+                              "type": "string"
+                             }
+                            },
+                            "required": [
+                             "WID"
+                            ]
+                           }
+                          }
+                         }
+                        }
+                       },
+                       "Worker_Reference": {
+                        "type": "object",
+                        "properties": {
+                         "WID": {
+                          "type": "string"
+                         },
+                         "Employee_ID": {
+                          "type": "string"
+                         }
+                        }
+                       }
+                      }
+                     },
+                     "Override_Source_Reference_WID": {
+                      "type": "string"
+                     }
+                    }
+                   },
+                   "zohorecruit": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "bullhorn": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     },
+                     "job_submission": {
+                      "type": "object"
+                     },
+                     "existing_candidate_remote_id": {
+                      "type": "string"
+                     }
+                    }
+                   },
+                   "smartrecruiters": {
+                    "type": "object",
+                    "properties": {
+                     "candidate_with_questions": {
+                      "type": "object"
+                     },
+                     "candidate_without_questions": {
+                      "type": "object"
+                     },
+                     "candidate": {
+                      "type": "object"
+                     },
+                     "consent_decisions": {
+                      "type": "object",
+                      "properties": {
+                       "SINGLE": {
+                        "type": "boolean"
+                       },
+                       "SMART_RECRUIT": {
+                        "type": "boolean"
+                       },
+                       "SMART_CRM": {
+                        "type": "boolean"
+                       },
+                       "SMART_MESSAGE_SMS": {
+                        "type": "boolean"
+                       },
+                       "SMART_MESSAGE_WHATSAPP": {
+                        "type": "boolean"
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "talentadore": {
+                    "type": "object",
+                    "properties": {
+                     "applications": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "guidecom": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "dvinci": {
+                    "type": "object",
+                    "properties": {
+                     "application": {
+                      "type": "object"
+                     },
+                     "candidate": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "hrworks": {
+                    "type": "object",
+                    "properties": {
+                     "jobApplication": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "jobylon": {
+                    "type": "object",
+                    "properties": {
+                     "application": {
+                      "type": "object",
+                      "properties": {
+                       "message": {
+                        "type": "string"
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "avature": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     },
+                     "workflow": {
+                      "type": "object",
+                      "properties": {
+                       "step": {
+                        "type": "object",
+                        "properties": {
+                         "id": {
+                          "type": "integer"
+                         }
+                        },
+                        "required": [
+                         "id"
+                        ]
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "recruitee": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object",
+                      "properties": {
+                       "cover_letter_text": {
+                        "type": "string"
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "rexx": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "umantis": {
+                    "type": "object",
+                    "properties": {
+                     "person": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "piloga": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object",
+                      "properties": {
+                       "street": {
+                        "type": "string"
+                       },
+                       "geburtsdatum": {
+                        "type": "string",
+                        "format": "date-time"
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "pinpoint": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "covetorest": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object",
+                      "properties": {
+                       "mandant": {
+                        "type": "number"
+                       },
+                       "status": {
+                        "type": "integer"
+                       },
+                       "aktiv": {
+                        "type": "string",
+                        "enum": [
+                         "Ja",
+                         "Nein"
+                        ]
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "afas": {
+                    "type": "object",
+                    "properties": {
+                     "Fields": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "recruitcrm": {
+                    "type": "object",
+                    "properties": {
+                     "custom_fields": {
+                      "type": "array",
+                      "items": {
+                       "type": "object",
+                       "properties": {
+                        "field_id": {
+                         "type": "integer"
+                        },
+                        "value": {
+                         "type": "string"
+                        },
+                        "entity_type": {
+                         "type": "string"
+                        },
+                        "field_name": {
+                         "type": "string"
+                        },
+                        "field_type": {
+                         "type": "string"
+                        }
+                       },
+                       "required": [
+                        "field_id",
+                        "value"
+                       ]
+                      }
+                     }
+                    }
+                   }
+                  }
+                 }
+                },
+                "required": [
+                 "candidate",
+                 "application"
+                ]
+               }
+              }
+             }
+            }
            }
           },
           "/ats/candidates/{candidate_id}/attachments": {
@@ -2578,6 +4855,814 @@ enum OpenAPIDocument {
                       {
                        "enum": [
                         "INTEGRATION.MODEL_NOT_AVAILABLE"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           },
+           "post": {
+            "operationId": "PostAtsCandidatesCandidateIdAttachments",
+            "summary": "POST /ats/candidates/{candidate_id}/attachments (not available for Personio)",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "candidate_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT",
+                        "INTEGRATION.PERMISSION_MISSING",
+                        "INTEGRATION.AUTHENTICATION_INVALID",
+                        "INTEGRATION.QA_FAILED",
+                        "INTEGRATION.SETUP_SYNC_PENDING",
+                        "INTEGRATION.SETUP_INCOMPLETE",
+                        "INTEGRATION.INACTIVE",
+                        "INTEGRATION.MODEL_NOT_AVAILABLE",
+                        "INTEGRATION.MODEL_DISABLED",
+                        "INTEGRATION.ACTION_NOT_AVAILABLE",
+                        "INTEGRATION.ACTION_DISABLED",
+                        "REMOTE.SERVICE_UNAVAILABLE",
+                        "REMOTE.RATE_LIMIT_EXCEEDED",
+                        "REMOTE.INPUT_INVALID",
+                        "REMOTE.UNKNOWN_HTTP_ERROR",
+                        "ATS.JOB_CLOSED",
+                        "ATS.APPLICATION_ALREADY_EXISTS"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "403": {
+              "description": "Personio's APIs do not offer this action; the message says why.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "INTEGRATION.ACTION_NOT_AVAILABLE"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/ats/candidates/{candidate_id}/result-links": {
+           "post": {
+            "operationId": "PostAtsCandidatesCandidateIdResultLinks",
+            "summary": "POST /ats/candidates/{candidate_id}/result-links (not available for Personio)",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "candidate_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT",
+                        "INTEGRATION.PERMISSION_MISSING",
+                        "INTEGRATION.AUTHENTICATION_INVALID",
+                        "INTEGRATION.QA_FAILED",
+                        "INTEGRATION.SETUP_SYNC_PENDING",
+                        "INTEGRATION.SETUP_INCOMPLETE",
+                        "INTEGRATION.INACTIVE",
+                        "INTEGRATION.MODEL_NOT_AVAILABLE",
+                        "INTEGRATION.MODEL_DISABLED",
+                        "INTEGRATION.ACTION_NOT_AVAILABLE",
+                        "INTEGRATION.ACTION_DISABLED",
+                        "REMOTE.SERVICE_UNAVAILABLE",
+                        "REMOTE.RATE_LIMIT_EXCEEDED",
+                        "REMOTE.INPUT_INVALID",
+                        "REMOTE.UNKNOWN_HTTP_ERROR",
+                        "ATS.JOB_CLOSED",
+                        "ATS.APPLICATION_ALREADY_EXISTS"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "403": {
+              "description": "Personio's APIs do not offer this action; the message says why.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "INTEGRATION.ACTION_NOT_AVAILABLE"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/ats/candidates/{candidate_id}/tags": {
+           "post": {
+            "operationId": "PostAtsCandidatesCandidateIdTags",
+            "summary": "POST /ats/candidates/{candidate_id}/tags (not available for Personio)",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "candidate_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT",
+                        "INTEGRATION.PERMISSION_MISSING",
+                        "INTEGRATION.AUTHENTICATION_INVALID",
+                        "INTEGRATION.QA_FAILED",
+                        "INTEGRATION.SETUP_SYNC_PENDING",
+                        "INTEGRATION.SETUP_INCOMPLETE",
+                        "INTEGRATION.INACTIVE",
+                        "INTEGRATION.MODEL_NOT_AVAILABLE",
+                        "INTEGRATION.MODEL_DISABLED",
+                        "INTEGRATION.ACTION_NOT_AVAILABLE",
+                        "INTEGRATION.ACTION_DISABLED",
+                        "REMOTE.SERVICE_UNAVAILABLE",
+                        "REMOTE.RATE_LIMIT_EXCEEDED",
+                        "REMOTE.INPUT_INVALID",
+                        "REMOTE.UNKNOWN_HTTP_ERROR",
+                        "ATS.JOB_CLOSED",
+                        "ATS.APPLICATION_ALREADY_EXISTS"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "403": {
+              "description": "Personio's APIs do not offer this action; the message says why.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "INTEGRATION.ACTION_NOT_AVAILABLE"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           },
+           "delete": {
+            "operationId": "DeleteAtsCandidatesCandidateIdTags",
+            "summary": "DELETE /ats/candidates/{candidate_id}/tags (not available for Personio)",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "candidate_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT",
+                        "INTEGRATION.PERMISSION_MISSING",
+                        "INTEGRATION.AUTHENTICATION_INVALID",
+                        "INTEGRATION.QA_FAILED",
+                        "INTEGRATION.SETUP_SYNC_PENDING",
+                        "INTEGRATION.SETUP_INCOMPLETE",
+                        "INTEGRATION.INACTIVE",
+                        "INTEGRATION.MODEL_NOT_AVAILABLE",
+                        "INTEGRATION.MODEL_DISABLED",
+                        "INTEGRATION.ACTION_NOT_AVAILABLE",
+                        "INTEGRATION.ACTION_DISABLED",
+                        "REMOTE.SERVICE_UNAVAILABLE",
+                        "REMOTE.RATE_LIMIT_EXCEEDED",
+                        "REMOTE.INPUT_INVALID",
+                        "REMOTE.UNKNOWN_HTTP_ERROR",
+                        "ATS.JOB_CLOSED",
+                        "ATS.APPLICATION_ALREADY_EXISTS"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "403": {
+              "description": "Personio's APIs do not offer this action; the message says why.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "INTEGRATION.ACTION_NOT_AVAILABLE"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/ats/import-tracked-application": {
+           "post": {
+            "operationId": "PostAtsImportTrackedApplication",
+            "summary": "POST /ats/import-tracked-application (not available for Personio)",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT",
+                        "INTEGRATION.PERMISSION_MISSING",
+                        "INTEGRATION.AUTHENTICATION_INVALID",
+                        "INTEGRATION.QA_FAILED",
+                        "INTEGRATION.SETUP_SYNC_PENDING",
+                        "INTEGRATION.SETUP_INCOMPLETE",
+                        "INTEGRATION.INACTIVE",
+                        "INTEGRATION.MODEL_NOT_AVAILABLE",
+                        "INTEGRATION.MODEL_DISABLED",
+                        "INTEGRATION.ACTION_NOT_AVAILABLE",
+                        "INTEGRATION.ACTION_DISABLED",
+                        "REMOTE.SERVICE_UNAVAILABLE",
+                        "REMOTE.RATE_LIMIT_EXCEEDED",
+                        "REMOTE.INPUT_INVALID",
+                        "REMOTE.UNKNOWN_HTTP_ERROR",
+                        "ATS.JOB_CLOSED",
+                        "ATS.APPLICATION_ALREADY_EXISTS"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "403": {
+              "description": "Personio's APIs do not offer this action; the message says why.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "INTEGRATION.ACTION_NOT_AVAILABLE"
                        ]
                       },
                       {
@@ -3983,6 +7068,1821 @@ enum OpenAPIDocument {
                   }
                  }
                 }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/ats/jobs/{job_id}/applications": {
+           "post": {
+            "operationId": "PostAtsJobsJobIdApplications",
+            "summary": "POST /ats/jobs/{job_id}/applications",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "job_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "Idempotency-Key",
+              "in": "header",
+              "required": false,
+              "schema": {
+               "type": "string"
+              },
+              "description": "A retry with the same key and body gets the first answer again."
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT",
+                        "INTEGRATION.PERMISSION_MISSING",
+                        "INTEGRATION.AUTHENTICATION_INVALID",
+                        "INTEGRATION.QA_FAILED",
+                        "INTEGRATION.SETUP_SYNC_PENDING",
+                        "INTEGRATION.SETUP_INCOMPLETE",
+                        "INTEGRATION.INACTIVE",
+                        "INTEGRATION.MODEL_NOT_AVAILABLE",
+                        "INTEGRATION.MODEL_DISABLED",
+                        "INTEGRATION.ACTION_NOT_AVAILABLE",
+                        "INTEGRATION.ACTION_DISABLED",
+                        "REMOTE.SERVICE_UNAVAILABLE",
+                        "REMOTE.RATE_LIMIT_EXCEEDED",
+                        "REMOTE.INPUT_INVALID",
+                        "REMOTE.UNKNOWN_HTTP_ERROR",
+                        "ATS.JOB_CLOSED",
+                        "ATS.APPLICATION_ALREADY_EXISTS"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data",
+                  "warnings"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {
+                    "id": {
+                     "type": "string"
+                    },
+                    "remote_id": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "outcome": {
+                     "anyOf": [
+                      {
+                       "type": "string",
+                       "enum": [
+                        "PENDING",
+                        "HIRED",
+                        "DECLINED"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "rejection_reason_name": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "rejected_at": {
+                     "type": [
+                      "string",
+                      "null"
+                     ],
+                     "format": "date-time"
+                    },
+                    "current_stage_id": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "job_id": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "candidate_id": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "custom_fields": {
+                     "type": [
+                      "object",
+                      "null"
+                     ]
+                    },
+                    "remote_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "changed_at": {
+                     "type": "string",
+                     "format": "date-time"
+                    },
+                    "remote_deleted_at": {
+                     "type": [
+                      "string",
+                      "null"
+                     ],
+                     "format": "date-time"
+                    },
+                    "remote_created_at": {
+                     "type": [
+                      "string",
+                      "null"
+                     ],
+                     "format": "date-time"
+                    },
+                    "remote_updated_at": {
+                     "type": [
+                      "string",
+                      "null"
+                     ],
+                     "format": "date-time"
+                    },
+                    "current_stage": {
+                     "type": [
+                      "object",
+                      "null"
+                     ],
+                     "properties": {
+                      "id": {
+                       "type": "string"
+                      },
+                      "name": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "remote_id": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "index": {
+                       "type": [
+                        "integer",
+                        "null"
+                       ]
+                      }
+                     },
+                     "required": [
+                      "id",
+                      "name",
+                      "remote_id",
+                      "index"
+                     ]
+                    },
+                    "job": {
+                     "type": [
+                      "object",
+                      "null"
+                     ],
+                     "properties": {
+                      "id": {
+                       "type": "string"
+                      },
+                      "name": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "remote_id": {
+                       "type": "string"
+                      }
+                     },
+                     "required": [
+                      "id",
+                      "name",
+                      "remote_id"
+                     ]
+                    },
+                    "candidate": {
+                     "type": [
+                      "object",
+                      "null"
+                     ],
+                     "properties": {
+                      "id": {
+                       "type": "string"
+                      },
+                      "remote_id": {
+                       "type": "string"
+                      },
+                      "first_name": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "last_name": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "company": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "title": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "confidential": {
+                       "type": [
+                        "boolean",
+                        "null"
+                       ]
+                      },
+                      "source": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "custom_fields": {
+                       "type": [
+                        "object",
+                        "null"
+                       ]
+                      },
+                      "remote_url": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      },
+                      "remote_created_at": {
+                       "type": [
+                        "string",
+                        "null"
+                       ],
+                       "format": "date-time"
+                      },
+                      "remote_updated_at": {
+                       "type": [
+                        "string",
+                        "null"
+                       ],
+                       "format": "date-time"
+                      },
+                      "changed_at": {
+                       "type": "string",
+                       "format": "date-time"
+                      },
+                      "remote_deleted_at": {
+                       "type": [
+                        "string",
+                        "null"
+                       ],
+                       "format": "date-time"
+                      },
+                      "tags": {
+                       "type": "array",
+                       "items": {
+                        "type": "object",
+                        "properties": {
+                         "id": {
+                          "type": "string"
+                         },
+                         "name": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         },
+                         "remote_id": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "id",
+                         "name",
+                         "remote_id"
+                        ]
+                       }
+                      },
+                      "phone_numbers": {
+                       "type": [
+                        "array",
+                        "null"
+                       ],
+                       "items": {
+                        "type": "object",
+                        "properties": {
+                         "phone_number": {
+                          "type": "string"
+                         },
+                         "type": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "phone_number"
+                        ]
+                       }
+                      },
+                      "email_addresses": {
+                       "type": [
+                        "array",
+                        "null"
+                       ],
+                       "items": {
+                        "type": "object",
+                        "properties": {
+                         "type": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         },
+                         "email_address": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "type"
+                        ]
+                       }
+                      },
+                      "social_media": {
+                       "type": [
+                        "array",
+                        "null"
+                       ],
+                       "items": {
+                        "type": "object",
+                        "properties": {
+                         "link": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         },
+                         "type": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         },
+                         "username": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         }
+                        }
+                       }
+                      },
+                      "location": {
+                       "type": [
+                        "object",
+                        "null"
+                       ],
+                       "properties": {
+                        "city": {
+                         "type": [
+                          "string",
+                          "null"
+                         ]
+                        },
+                        "country": {
+                         "type": [
+                          "string",
+                          "null"
+                         ]
+                        },
+                        "raw": {
+                         "type": [
+                          "string",
+                          "null"
+                         ]
+                        },
+                        "state": {
+                         "type": [
+                          "string",
+                          "null"
+                         ]
+                        },
+                        "street_1": {
+                         "type": [
+                          "string",
+                          "null"
+                         ]
+                        },
+                        "street_2": {
+                         "type": [
+                          "string",
+                          "null"
+                         ]
+                        },
+                        "zip_code": {
+                         "type": [
+                          "string",
+                          "null"
+                         ]
+                        }
+                       }
+                      }
+                     },
+                     "required": [
+                      "id",
+                      "remote_id",
+                      "first_name",
+                      "last_name",
+                      "company",
+                      "title",
+                      "confidential",
+                      "source",
+                      "custom_fields",
+                      "remote_url",
+                      "remote_created_at",
+                      "remote_updated_at",
+                      "changed_at",
+                      "remote_deleted_at",
+                      "tags"
+                     ]
+                    },
+                    "screening_question_answers": {
+                     "type": [
+                      "array",
+                      "null"
+                     ],
+                     "items": {
+                      "oneOf": [
+                       {
+                        "type": "object",
+                        "properties": {
+                         "answer": {
+                          "type": "object",
+                          "properties": {
+                           "content": {
+                            "type": [
+                             "string",
+                             "null"
+                            ]
+                           }
+                          },
+                          "required": [
+                           "content"
+                          ]
+                         },
+                         "question": {
+                          "type": "object",
+                          "properties": {
+                           "remote_id": {
+                            "type": [
+                             "string",
+                             "null"
+                            ]
+                           },
+                           "title": {
+                            "type": "string"
+                           },
+                           "type": {
+                            "type": "string",
+                            "const": "TEXT"
+                           }
+                          },
+                          "required": [
+                           "remote_id",
+                           "title",
+                           "type"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "answer",
+                         "question"
+                        ]
+                       },
+                       {
+                        "type": "object",
+                        "properties": {
+                         "answer": {
+                          "type": "object",
+                          "properties": {
+                           "choice": {
+                            "type": [
+                             "string",
+                             "null"
+                            ]
+                           }
+                          },
+                          "required": [
+                           "choice"
+                          ]
+                         },
+                         "question": {
+                          "type": "object",
+                          "properties": {
+                           "remote_id": {
+                            "type": [
+                             "string",
+                             "null"
+                            ]
+                           },
+                           "title": {
+                            "type": "string"
+                           },
+                           "type": {
+                            "type": "string",
+                            "const": "SINGLE_SELECT"
+                           }
+                          },
+                          "required": [
+                           "remote_id",
+                           "title",
+                           "type"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "answer",
+                         "question"
+                        ]
+                       },
+                       {
+                        "type": "object",
+                        "properties": {
+                         "answer": {
+                          "type": "object",
+                          "properties": {
+                           "choices": {
+                            "type": "array",
+                            "items": {
+                             "type": "string"
+                            }
+                           }
+                          }
+                         },
+                         "question": {
+                          "type": "object",
+                          "properties": {
+                           "remote_id": {
+                            "type": [
+                             "string",
+                             "null"
+                            ]
+                           },
+                           "title": {
+                            "type": "string"
+                           },
+                           "type": {
+                            "type": "string",
+                            "const": "MULTI_SELECT"
+                           }
+                          },
+                          "required": [
+                           "remote_id",
+                           "title",
+                           "type"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "answer",
+                         "question"
+                        ]
+                       },
+                       {
+                        "type": "object",
+                        "properties": {
+                         "answer": {
+                          "type": "object",
+                          "properties": {
+                           "checked": {
+                            "type": [
+                             "boolean",
+                             "null"
+                            ]
+                           }
+                          },
+                          "required": [
+                           "checked"
+                          ]
+                         },
+                         "question": {
+                          "type": "object",
+                          "properties": {
+                           "remote_id": {
+                            "type": [
+                             "string",
+                             "null"
+                            ]
+                           },
+                           "title": {
+                            "type": "string"
+                           },
+                           "type": {
+                            "type": "string",
+                            "const": "BOOLEAN"
+                           }
+                          },
+                          "required": [
+                           "remote_id",
+                           "title",
+                           "type"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "answer",
+                         "question"
+                        ]
+                       },
+                       {
+                        "type": "object",
+                        "properties": {
+                         "answer": {
+                          "type": "object",
+                          "properties": {
+                           "number": {
+                            "type": [
+                             "number",
+                             "null"
+                            ]
+                           }
+                          },
+                          "required": [
+                           "number"
+                          ]
+                         },
+                         "question": {
+                          "type": "object",
+                          "properties": {
+                           "remote_id": {
+                            "type": [
+                             "string",
+                             "null"
+                            ]
+                           },
+                           "title": {
+                            "type": "string"
+                           },
+                           "type": {
+                            "type": "string",
+                            "const": "NUMBER"
+                           }
+                          },
+                          "required": [
+                           "remote_id",
+                           "title",
+                           "type"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "answer",
+                         "question"
+                        ]
+                       },
+                       {
+                        "type": "object",
+                        "properties": {
+                         "answer": {
+                          "type": "object",
+                          "properties": {
+                           "date": {
+                            "type": [
+                             "string",
+                             "null"
+                            ],
+                            "format": "date-time"
+                           }
+                          },
+                          "required": [
+                           "date"
+                          ]
+                         },
+                         "question": {
+                          "type": "object",
+                          "properties": {
+                           "remote_id": {
+                            "type": [
+                             "string",
+                             "null"
+                            ]
+                           },
+                           "title": {
+                            "type": "string"
+                           },
+                           "type": {
+                            "type": "string",
+                            "const": "DATE"
+                           }
+                          },
+                          "required": [
+                           "remote_id",
+                           "title",
+                           "type"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "answer",
+                         "question"
+                        ]
+                       },
+                       {
+                        "type": "object",
+                        "properties": {
+                         "answer": {
+                          "type": "object",
+                          "properties": {
+                           "raw": {}
+                          }
+                         },
+                         "question": {
+                          "type": "object",
+                          "properties": {
+                           "remote_id": {
+                            "type": [
+                             "string",
+                             "null"
+                            ]
+                           },
+                           "title": {
+                            "type": "string"
+                           },
+                           "type": {
+                            "type": "string",
+                            "const": "UNKNOWN"
+                           }
+                          },
+                          "required": [
+                           "remote_id",
+                           "title",
+                           "type"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "answer",
+                         "question"
+                        ]
+                       }
+                      ]
+                     }
+                    }
+                   },
+                   "required": [
+                    "id",
+                    "remote_id",
+                    "outcome",
+                    "rejection_reason_name",
+                    "rejected_at",
+                    "current_stage_id",
+                    "job_id",
+                    "candidate_id",
+                    "custom_fields",
+                    "remote_url",
+                    "changed_at",
+                    "remote_deleted_at",
+                    "remote_created_at",
+                    "remote_updated_at",
+                    "current_stage",
+                    "job",
+                    "candidate"
+                   ]
+                  },
+                  "warnings": {
+                   "type": "array",
+                   "items": {
+                    "type": "object",
+                    "required": [
+                     "message"
+                    ],
+                    "properties": {
+                     "message": {
+                      "type": "string"
+                     }
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            },
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "properties": {
+                 "candidate": {
+                  "type": "object",
+                  "properties": {
+                   "first_name": {
+                    "type": "string"
+                   },
+                   "last_name": {
+                    "type": "string"
+                   },
+                   "email_address": {
+                    "type": "string"
+                   },
+                   "additional_email_addresses": {
+                    "type": "array",
+                    "items": {
+                     "type": "object",
+                     "properties": {
+                      "type": {
+                       "type": "string",
+                       "enum": [
+                        "PERSONAL",
+                        "WORK",
+                        "OTHER"
+                       ]
+                      },
+                      "email_address": {
+                       "type": "string"
+                      }
+                     },
+                     "required": [
+                      "type",
+                      "email_address"
+                     ]
+                    }
+                   },
+                   "company": {
+                    "type": "string"
+                   },
+                   "title": {
+                    "type": "string"
+                   },
+                   "phone_number": {
+                    "type": "string"
+                   },
+                   "additional_phone_numbers": {
+                    "type": "array",
+                    "items": {
+                     "type": "object",
+                     "properties": {
+                      "type": {
+                       "type": "string",
+                       "enum": [
+                        "PERSONAL",
+                        "WORK",
+                        "OTHER"
+                       ]
+                      },
+                      "phone_number": {
+                       "type": "string"
+                      }
+                     },
+                     "required": [
+                      "type",
+                      "phone_number"
+                     ]
+                    }
+                   },
+                   "location": {
+                    "type": "object",
+                    "properties": {
+                     "country": {
+                      "type": "string"
+                     },
+                     "city": {
+                      "type": "string"
+                     },
+                     "state": {
+                      "type": "string"
+                     },
+                     "street_1": {
+                      "type": "string"
+                     },
+                     "zip_code": {
+                      "type": "string"
+                     }
+                    },
+                    "required": [
+                     "country"
+                    ]
+                   },
+                   "gender": {
+                    "type": "string",
+                    "enum": [
+                     "MALE",
+                     "FEMALE",
+                     "OTHER"
+                    ]
+                   },
+                   "availability_date": {
+                    "type": "string",
+                    "format": "date-time"
+                   },
+                   "salary_expectations": {
+                    "type": "object",
+                    "properties": {
+                     "period": {
+                      "type": "string",
+                      "enum": [
+                       "MONTH",
+                       "YEAR"
+                      ]
+                     },
+                     "amount": {
+                      "type": "number"
+                     }
+                    },
+                    "required": [
+                     "period",
+                     "amount"
+                    ]
+                   },
+                   "social_links": {
+                    "type": "array",
+                    "items": {
+                     "type": "object",
+                     "properties": {
+                      "url": {
+                       "type": "string"
+                      }
+                     },
+                     "required": [
+                      "url"
+                     ]
+                    }
+                   }
+                  },
+                  "required": [
+                   "first_name",
+                   "last_name",
+                   "email_address"
+                  ]
+                 },
+                 "stage_id": {
+                  "type": "string"
+                 },
+                 "attachments": {
+                  "type": "array",
+                  "items": {
+                   "type": "object",
+                   "properties": {
+                    "name": {
+                     "type": "string"
+                    },
+                    "type": {
+                     "type": "string",
+                     "enum": [
+                      "CV",
+                      "COVER_LETTER",
+                      "OTHER"
+                     ]
+                    },
+                    "content_type": {
+                     "type": "string"
+                    },
+                    "data_url": {
+                     "type": "string"
+                    },
+                    "data": {
+                     "type": "string"
+                    }
+                   },
+                   "required": [
+                    "name",
+                    "type"
+                   ]
+                  }
+                 },
+                 "source": {
+                  "type": "object",
+                  "properties": {
+                   "name": {
+                    "type": "string"
+                   },
+                   "unified_key": {
+                    "type": "string"
+                   },
+                   "id": {
+                    "type": "string"
+                   }
+                  }
+                 },
+                 "sourced_by": {
+                  "type": "object",
+                  "properties": {
+                   "user_id": {
+                    "type": "string"
+                   }
+                  },
+                  "required": [
+                   "user_id"
+                  ]
+                 },
+                 "gdpr_consent": {
+                  "type": "object",
+                  "properties": {
+                   "expires_at": {
+                    "type": "string",
+                    "format": "date-time"
+                   },
+                   "given": {
+                    "type": "boolean"
+                   }
+                  }
+                 },
+                 "remote_fields": {
+                  "type": "object",
+                  "properties": {
+                   "successfactors": {
+                    "type": "object",
+                    "properties": {
+                     "Candidate": {
+                      "type": "object"
+                     },
+                     "JobApplication": {
+                      "type": "object"
+                     },
+                     "copyJobApplicationAttachments": {
+                      "type": "boolean"
+                     },
+                     "update_existing_candidate": {
+                      "type": [
+                       "boolean",
+                       "null"
+                      ]
+                     }
+                    }
+                   },
+                   "personio": {
+                    "type": "object",
+                    "properties": {
+                     "application": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "talentsoft": {
+                    "type": "object",
+                    "properties": {
+                     "applicant": {
+                      "type": "object"
+                     },
+                     "application": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "teamtailor": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     },
+                     "application": {
+                      "type": "object",
+                      "properties": {
+                       "attributes": {
+                        "type": "object"
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "greenhouse": {
+                    "type": "object",
+                    "properties": {
+                     "post_headers": {
+                      "type": "object",
+                      "properties": {
+                       "On-Behalf-Of": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "greenhousev3": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     },
+                     "application": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "lever": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "workable": {
+                    "type": "object",
+                    "properties": {
+                     "on_behalf_of_user_remote_id": {
+                      "type": "string"
+                     }
+                    }
+                   },
+                   "workday": {
+                    "type": "object",
+                    "properties": {
+                     "Candidate_Data": {
+                      "type": "object",
+                      "properties": {
+                       "Name_Detail_Data": {
+                        "type": "object",
+                        "properties": {
+                         "Middle_Name": {
+                          "type": "string"
+                         },
+                         "Social_Suffix_Reference": {
+                          "type": "object",
+                          "properties": {
+                           "Predefined_Name_Component_ID": {
+                            "type": "string"
+                           }
+                          },
+                          "required": [
+                           "Predefined_Name_Component_ID"
+                          ]
+                         }
+                        }
+                       },
+                       "Language_Reference": {
+                        "type": "object",
+                        "properties": {
+                         "WID": {
+                          "type": "string"
+                         }
+                        },
+                        "required": [
+                         "WID"
+                        ]
+                       },
+                       "Job_Application_Data": {
+                        "type": "object",
+                        "properties": {
+                         "Job_Applied_To_Data": {
+                          "type": "object",
+                          "properties": {
+                           "Global_Personal_Information_Data": {
+                            "type": "object",
+                            "properties": {
+                             "Date_of_Birth": {
+                              "type": "string"
+                             }
+                            }
+                           }
+                          }
+                         },
+                         "Resume_Data": {
+                          "type": "object",
+                          "properties": {
+                           "Education_Data": {
+                            "type": "array",
+                            "items": {
+                             "type": "object",
+                             "properties": {
+                              "School_Name": {
+                               "type": "string"
+                              },
+                              "First_Year_Attended": {
+                               "type": "number"
+                              },
+                              "Last_Year_Attended": {
+                               "type": "number"
+                              },
+                              "Field_of_Study_Reference": {
+                               "type": "object",
+                               "properties": {
+                                "WID": {
+                                 "type": "string"
+                                }
+                               },
+                               "required": [
+                                "WID"
+                               ]
+                              },
+                              "Degree_Reference": {
+                               "type": "object",
+                               "properties": {
+                                "WID": {
+                                 "type": "string"
+                                }
+                               },
+                               "required": [
+                                "WID"
+                               ]
+                              },
+                              "Grade_Average": {
+                               "type": "string"
+                              }
+                             }
+                            }
+                           },
+                           "Skill_Data": {
+                            "type": "array",
+                            "items": {
+                             "type": "object",
+                             "properties": {
+                              "Skill_Name": {
+                               "type": "string"
+                              }
+                             }
+                            }
+                           },
+                           "Language_Data": {
+                            "type": "array",
+                            "items": {
+                             "type": "object",
+                             "properties": {
+                              "Language_Reference": {
+                               "type": "object",
+                               "properties": {
+                                "WID": {
+                                 "type": "string"
+                                }
+                               }
+                              },
+                              "Language": {
+                               "type": "object",
+                               "properties": {
+                                "Language_Ability": {
+                                 "type": "array",
+                                 "items": {
+                                  "type": "object",
+                                  "properties": {
+                                   "Language_Ability_Data": {
+                                    "type": "object",
+                                    "properties": {
+                                     "Language_Proficiency_Reference": {
+                                      "type": "object",
+                                      "properties": {
+                                       "WID": {
+                                        "type": "string"
+                                       }
+                                      },
+                                      "required": [
+                                       "WID"
+                                      ]
+                                     },
+                                     "Language_Ability_Type_Reference": {
+                                      "type": "object",
+                                      "properties": {
+                                       "WID": {
+                                        "type": "string"
+                                       }
+                                      },
+                                      "required": [
+                                       "WID"
+                                      ]
+                                     }
+                                    }
+                                   }
+                                  }
+                                 }
+                                },
+                                "Native": {
+                                 "type": "boolean"
+                                }
+                               },
+                               "required": [
+                                "Language_Ability"
+                               ]
+                              }
+                             }
+                            }
+                           },
+                           "Experience_Data": {
+                            "type": "array",
+                            "items": {
+                             "type": "object",
+                             "properties": {
+                              "Company_Name": {
+                               "type": "string"
+                              },
+                              "Title": {
+                               "type": "string"
+                              },
+                              "Start_Date": {
+                               "type": "string",
+                               "format": "date-time"
+                              },
+                              "Location": {
+                               "type": "string"
+                              },
+                              "End_Date": {
+                               "type": "string",
+                               "format": "date-time"
+                              },
+                              "Currently_Work_Here": {
+                               "type": "boolean"
+                              },
+                              "Description": {
+                               "type": "string"
+                              }
+                             },
+                             "required": [
+                              "Company_Name",
+                              "Title",
+                              "Start_Date"
+                             ]
+                            }
+                           }
+                          }
+                         }
+                        }
+                       },
+                       "Contact_Data": {
+                        "type": "object",
+                        "properties": {
+                         "Location_Data": {
+                          "type": "object",
+                          "properties": {
+                           "Address_Line_1": {
+                            "type": "string"
+                           },
+                           "Address_Line_2": {
+                            "type": "string"
+                           },
+                           "Postal_Code": {
+                            "type": "string"
+                           },
+                           "Region_Subdivision_1": {
+                            "type": "string"
+                           },
+                           "Country_Region_Reference": {
+                            "type": "object",
+                            "properties": {
+                             "Country_Region_ID": {
+                              "type": "string"
+                             }
+                            },
+                            "required": [
+                             "Country_Region_ID"
+                            ]
+                           },
+                           "Country_City_Reference": {
+                            "type": "object",
+                            "properties": {
+                             "WID": {
+                              "type": "string"
+                             }
+                            },
+                            "required": [
+                             "WID"
+                            ]
+                           }
+                          }
+                         }
+                        }
+                       },
+                       "Worker_Reference": {
+                        "type": "object",
+                        "properties": {
+                         "WID": {
+                          "type": "string"
+                         },
+                         "Employee_ID": {
+                          "type": "string"
+                         }
+                        }
+                       }
+                      }
+                     },
+                     "Override_Source_Reference_WID": {
+                      "type": "string"
+                     }
+                    }
+                   },
+                   "zohorecruit": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "bullhorn": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     },
+                     "job_submission": {
+                      "type": "object"
+                     },
+                     "existing_candidate_remote_id": {
+                      "type": "string"
+                     }
+                    }
+                   },
+                   "smartrecruiters": {
+                    "type": "object",
+                    "properties": {
+                     "candidate_with_questions": {
+                      "type": "object"
+                     },
+                     "candidate_without_questions": {
+                      "type": "object"
+                     },
+                     "candidate": {
+                      "type": "object"
+                     },
+                     "consent_decisions": {
+                      "type": "object",
+                      "properties": {
+                       "SINGLE": {
+                        "type": "boolean"
+                       },
+                       "SMART_RECRUIT": {
+                        "type": "boolean"
+                       },
+                       "SMART_CRM": {
+                        "type": "boolean"
+                       },
+                       "SMART_MESSAGE_SMS": {
+                        "type": "boolean"
+                       },
+                       "SMART_MESSAGE_WHATSAPP": {
+                        "type": "boolean"
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "talentadore": {
+                    "type": "object",
+                    "properties": {
+                     "applications": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "guidecom": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "dvinci": {
+                    "type": "object",
+                    "properties": {
+                     "application": {
+                      "type": "object"
+                     },
+                     "candidate": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "hrworks": {
+                    "type": "object",
+                    "properties": {
+                     "jobApplication": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "jobylon": {
+                    "type": "object",
+                    "properties": {
+                     "application": {
+                      "type": "object",
+                      "properties": {
+                       "message": {
+                        "type": "string"
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "avature": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     },
+                     "workflow": {
+                      "type": "object",
+                      "properties": {
+                       "step": {
+                        "type": "object",
+                        "properties": {
+                         "id": {
+                          "type": "integer"
+                         }
+                        },
+                        "required": [
+                         "id"
+                        ]
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "recruitee": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object",
+                      "properties": {
+                       "cover_letter_text": {
+                        "type": "string"
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "rexx": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "umantis": {
+                    "type": "object",
+                    "properties": {
+                     "person": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "piloga": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object",
+                      "properties": {
+                       "street": {
+                        "type": "string"
+                       },
+                       "geburtsdatum": {
+                        "type": "string",
+                        "format": "date-time"
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "pinpoint": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "covetorest": {
+                    "type": "object",
+                    "properties": {
+                     "candidate": {
+                      "type": "object",
+                      "properties": {
+                       "mandant": {
+                        "type": "number"
+                       },
+                       "status": {
+                        "type": "integer"
+                       },
+                       "aktiv": {
+                        "type": "string",
+                        "enum": [
+                         "Ja",
+                         "Nein"
+                        ]
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "afas": {
+                    "type": "object",
+                    "properties": {
+                     "Fields": {
+                      "type": "object"
+                     }
+                    }
+                   },
+                   "recruitcrm": {
+                    "type": "object",
+                    "properties": {
+                     "custom_fields": {
+                      "type": "array",
+                      "items": {
+                       "type": "object",
+                       "properties": {
+                        "field_id": {
+                         "type": "integer"
+                        },
+                        "value": {
+                         "type": "string"
+                        },
+                        "entity_type": {
+                         "type": "string"
+                        },
+                        "field_name": {
+                         "type": "string"
+                        },
+                        "field_type": {
+                         "type": "string"
+                        }
+                       },
+                       "required": [
+                        "field_id",
+                        "value"
+                       ]
+                      }
+                     }
+                    }
+                   }
+                  }
+                 },
+                 "screening_question_answers": {
+                  "type": "array",
+                  "items": {
+                   "type": "object",
+                   "properties": {
+                    "question_id": {
+                     "type": "string"
+                    },
+                    "answer": {
+                     "oneOf": [
+                      {
+                       "type": "object",
+                       "properties": {
+                        "name": {
+                         "type": "string"
+                        },
+                        "content_type": {
+                         "type": "string"
+                        },
+                        "data_url": {
+                         "type": "string"
+                        },
+                        "data": {
+                         "type": "string"
+                        }
+                       },
+                       "required": [
+                        "name"
+                       ]
+                      },
+                      {
+                       "type": "string"
+                      },
+                      {
+                       "type": "boolean"
+                      },
+                      {
+                       "type": "number"
+                      },
+                      {
+                       "type": "array",
+                       "items": {
+                        "type": "string"
+                       }
+                      },
+                      {
+                       "type": "string",
+                       "format": "date-time"
+                      }
+                     ]
+                    }
+                   },
+                   "required": [
+                    "question_id",
+                    "answer"
+                   ]
+                  }
+                 }
+                },
+                "required": [
+                 "candidate"
+                ]
                }
               }
              }

@@ -46,6 +46,7 @@ class JunctionServer:
         self.api_key = "jk_compat_" + secrets.token_urlsafe(24)
         env = {k: v for k, v in os.environ.items() if not k.startswith("JUNCTION_")}
         env.update(JUNCTION_DATA_DIR=self.data_dir, JUNCTION_API_KEY=self.api_key, JUNCTION_LOG_LEVEL="warning",
+                   JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS="true",
                    JUNCTION_DEMO_SANDBOX_PORT=str(self.sandbox_port))
         if database_url:
             env["JUNCTION_DATABASE_URL"] = database_url

@@ -23,12 +23,13 @@ struct ATSReadController {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         list(Job.self, "jobs", filters: Self.jobFilters, to: group)
+        let composer = NestedComposer(reader: reader)
         list(Candidate.self, "candidates", filters: Self.candidateFilters, to: group) { candidates, integrationID in
-            try await composeCandidates(candidates, integrationID: integrationID)
+            try await composer.candidates(candidates, integrationID: integrationID)
         }
         list(JunctionModel.Application.self, "applications", filters: Self.applicationFilters, to: group) {
             applications, integrationID in
-            try await composeApplications(applications, integrationID: integrationID)
+            try await composer.applications(applications, integrationID: integrationID)
         }
         list(ApplicationStage.self, "application-stages", filters: [:], to: group)
         list(User.self, "users", filters: ["emails": .list(column: "email", lowercase: true)], to: group)
@@ -113,10 +114,14 @@ struct ATSReadController {
         ),
     ]
 
-    // MARK: - Nested data
+}
+
+/// Composes the nested objects of candidates and applications from the other tables.
+struct NestedComposer: Sendable {
+    let reader: any RecordReader
 
     /// A candidate's live `applications`, each with its `current_stage` and `job`.
-    func composeCandidates(_ candidates: [Candidate], integrationID: String) async throws -> [Candidate] {
+    func candidates(_ candidates: [Candidate], integrationID: String) async throws -> [Candidate] {
         let applications = try await reader.records(
             JunctionModel.Application.self, integrationID: integrationID, where: "candidate_id",
             in: candidates.map(\.id),
@@ -135,7 +140,7 @@ struct ATSReadController {
     }
 
     /// An application's `candidate`, `current_stage` and `job`.
-    func composeApplications(_ applications: [JunctionModel.Application], integrationID: String) async throws
+    func applications(_ applications: [JunctionModel.Application], integrationID: String) async throws
         -> [JunctionModel.Application]
     {
         let candidates = try await reader.records(

@@ -23,7 +23,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let family: ErrorCode.Family = request.uri.path.hasPrefix("/v1/ats/") ? .ats : .general
             let envelope = ErrorEnvelope(apiError, family: family, logURL: nil)
             let data = try UnifiedJSON.makeEncoder().encode(envelope)
-            return Response.json(data, status: HTTPResponse.Status(code: apiError.status))
+            var response = Response.json(data, status: HTTPResponse.Status(code: apiError.status))
+            if let seconds = apiError.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+            return response
         }
     }
 

@@ -31,7 +31,7 @@ public struct Migrator: Sendable {
     public static let all: [Migration] = [
         .createWorkspaces, .createAPIKeys, .createIntegrations, .createJobs, .updateJobsAddLastSeenRun, .createSyncRuns,
         .createApplicationStages, .createCandidates, .createApplications, .createUsers,
-        .updateRecordsAddNestedHash, .createScreeningQuestionsAndJobLinks, .createTags,
+        .updateRecordsAddNestedHash, .createScreeningQuestionsAndJobLinks, .createTags, .createWriteGuards,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

@@ -1,0 +1,203 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JunctionModel
+import JunctionStore
+import NIOCore
+import NIOFoundationCompat
+
+/// The write endpoints of `/v1/ats` (`../shared/reference/unified-api.md` §4): creating
+/// applications (with their candidate), and the actions Personio does not offer.
+struct ATSWriteController {
+    let gate: IntegrationGate
+    let writer: ApplicationWriter
+    let store: Store
+    let reader: any RecordReader
+    let maxBodyBytes: Int
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("ats/jobs/:job_id/applications") { request, context -> Response in
+            let jobID = context.parameters.get("job_id") ?? ""
+            return try await idempotent(request, context: context) { body, integration in
+                let create = try await parse(body, legacy: false, jobReference: jobID, integration: integration)
+                let created = try await writer.create(create, jobReference: jobID, integration: integration)
+                return try await applicationResponse(created, integrationID: integration.id.description)
+            }
+        }
+        group.post("ats/candidates") { request, context -> Response in
+            try await idempotent(request, context: context) { body, integration in
+                let create = try await parse(body, legacy: true, jobReference: nil, integration: integration)
+                let created = try await writer.create(
+                    create, jobReference: create.jobID ?? "", integration: integration)
+                return try await candidateResponse(created, integrationID: integration.id.description)
+            }
+        }
+        for (method, path, reason) in Self.unavailable {
+            group.on(RouterPath("ats/\(path)"), method: method) { request, context -> Response in
+                _ = try await gate.readableIntegration(request, context: context)
+                throw APIError(.actionNotAvailable, reason)
+            }
+        }
+    }
+
+    /// Actions Personio's APIs do not offer.
+    static let unavailable: [(HTTPRequest.Method, String, String)] = [
+        (.put, "applications/:id/stage", "Personio's API cannot move an application to another stage."),
+        (.post, "applications/:id/reject", "Personio's API cannot reject an application."),
+        (.post, "applications/:id/notes", "Personio's API cannot add notes to applications."),
+        (.post, "applications/:id/result-links", "Personio's API cannot attach result links to applications."),
+        (
+            .post, "applications/:id/attachments",
+            "Personio's API takes documents only with a new application, not for an existing one."
+        ),
+        (
+            .post, "candidates/:id/attachments",
+            "Personio's API takes documents only with a new application, not for an existing candidate."
+        ),
+        (.post, "candidates/:id/result-links", "Personio's API cannot attach result links to candidates."),
+        (.post, "candidates/:id/tags", "Personio's API cannot tag an existing candidate (only a new application)."),
+        (.delete, "candidates/:id/tags", "Personio's API cannot remove tags."),
+        (
+            .post, "import-tracked-application",
+            "Personio's API cannot link an application created elsewhere; create it through Junction instead."
+        ),
+    ]
+
+    /// The request, or every problem it has: its shape's, and (as far as it could be read) those
+    /// found against the job, so one answer names every bad field.
+    func parse(_ body: JSONValue, legacy: Bool, jobReference: String?, integration: Integration) async throws
+        -> ApplicationCreate
+    {
+        do {
+            return try ApplicationCreate.parse(body, legacy: legacy)
+        } catch {
+            var problems = error.list
+            if let partial = error.partial, let job = jobReference ?? partial.jobID {
+                let more = await writer.planProblems(partial, jobReference: job, integration: integration)
+                problems += more.filter { problem in !problems.contains { $0.path == problem.path } }
+            }
+            throw ApplicationWriter.invalid(problems)
+        }
+    }
+
+    // MARK: - Idempotency
+
+    /// Runs `handle` once per `Idempotency-Key`: a retry with the same key and body gets the first
+    /// answer again, byte for byte; the same key with another body is refused.
+    func idempotent(
+        _ request: Request, context: AppRequestContext,
+        _ handle: (JSONValue, Integration) async throws -> (data: JSONValue, warnings: [String])
+    ) async throws -> Response {
+        let integration = try await gate.readableIntegration(request, context: context)
+        let workspaceID = try context.requireWorkspace()
+        let buffer = try await request.body.collect(upTo: maxBodyBytes)
+        let bodyData = Data(buffer: buffer)
+        let body: JSONValue
+        do {
+            body = try JSONDecoder().decode(JSONValue.self, from: bodyData)
+        } catch {
+            throw APIError.invalidInput("The request body is not JSON: \(error.localizedDescription)")
+        }
+        guard let key = request.headers[.idempotencyKey], !key.isEmpty else {
+            let (data, warnings) = try await handle(body, integration)
+            return try Self.success(data, warnings: warnings)
+        }
+        guard key.count <= 255 else {
+            throw APIError.invalidInput("Header 'Idempotency-Key' must be at most 255 characters.")
+        }
+        let hash = Self.hash(request.uri.path, integration.id.description, bodyData)
+        var start = try await store.beginIdempotent(key: key, requestHash: hash, workspaceID: workspaceID)
+        // A first request with this key is still running: wait for its answer, briefly.
+        var waited = 0
+        while start == .inProgress && waited < 60 {
+            try await Task.sleep(for: .milliseconds(500))
+            waited += 1
+            start = try await store.beginIdempotent(key: key, requestHash: hash, workspaceID: workspaceID)
+        }
+        switch start {
+        case .replay(let status, let text):
+            var response = Response.json(Data(text.utf8), status: HTTPResponse.Status(code: status))
+            response.headers[.idempotentReplayed] = "true"
+            return response
+        case .mismatch:
+            throw APIError.invalidInput(
+                "Header 'Idempotency-Key' '\(key)' was used for a different request; use a new key for a new request.")
+        case .inProgress:
+            throw APIError(.concurrencyLimitExceeded, "The first request with this Idempotency-Key is still running.")
+        case .new:
+            do {
+                let (data, warnings) = try await handle(body, integration)
+                let response = try Self.success(data, warnings: warnings)
+                let text = String(decoding: try Self.encode(data, warnings: warnings), as: UTF8.self)
+                try await store.finishIdempotent(key: key, workspaceID: workspaceID, status: 200, body: text)
+                return response
+            } catch let error as APIError where Self.isFinal(error) {
+                let envelope = ErrorEnvelope(error, family: .ats, logURL: nil)
+                let text = String(decoding: try UnifiedJSON.makeEncoder().encode(envelope), as: UTF8.self)
+                try await store.finishIdempotent(key: key, workspaceID: workspaceID, status: error.status, body: text)
+                throw error
+            } catch {
+                // A retry may succeed (rate limit, outage, a bug): forget the key.
+                try? await store.finishIdempotent(key: key, workspaceID: workspaceID, status: nil, body: nil)
+                throw error
+            }
+        }
+    }
+
+    /// Client errors that a retry cannot change are kept for replay.
+    static func isFinal(_ error: APIError) -> Bool {
+        (400..<500).contains(error.status) && error.status != 429 && error.code != .concurrencyLimitExceeded
+    }
+
+    static func hash(_ path: String, _ integrationID: String, _ body: Data) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data("\(path)\n\(integrationID)\n".utf8))
+        hasher.update(data: body)
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func encode(_ data: JSONValue, warnings: [String]) throws -> Data {
+        try UnifiedJSON.makeEncoder().encode(
+            SuccessEnvelope(data, warnings: warnings.map(SuccessEnvelope<JSONValue>.Warning.init)))
+    }
+
+    static func success(_ data: JSONValue, warnings: [String]) throws -> Response {
+        Response.json(try encode(data, warnings: warnings))
+    }
+
+    // MARK: - Responses
+
+    /// The created application with its full candidate, stage and job (§4: no interviews/offers).
+    func applicationResponse(_ created: ApplicationWriter.Created, integrationID: String) async throws
+        -> (data: JSONValue, warnings: [String])
+    {
+        let context = try await NestedContext.load([created.application], integrationID: integrationID, reader: reader)
+        var application = created.application
+        application.currentStage = context.stage(of: application, full: false)
+        application.job = context.job(of: application)
+        guard case .object(var fields) = try Self.json(application) else { throw APIError(.unknownError, "encoding") }
+        fields["candidate"] = try Self.json(created.candidate)
+        fields["interviews"] = nil
+        fields["offers"] = nil
+        return (.object(fields), created.warnings)
+    }
+
+    /// The created candidate as `GET /ats/candidates` shows it, applications included.
+    func candidateResponse(_ created: ApplicationWriter.Created, integrationID: String) async throws
+        -> (data: JSONValue, warnings: [String])
+    {
+        let composed = try await NestedComposer(reader: reader).candidates(
+            [created.candidate], integrationID: integrationID)
+        return (try Self.json(composed[0]), created.warnings)
+    }
+
+    static func json(_ value: some Encodable) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: UnifiedJSON.makeEncoder().encode(value))
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+}

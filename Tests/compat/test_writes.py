@@ -1,0 +1,260 @@
+"""Creating applications through the official SDK lands in the Personio sandbox exactly as
+Personio stores it (checked against the sandbox's ground truth), is readable at once, and bad
+input changes nothing."""
+import base64
+import concurrent.futures
+import hashlib
+import http.server
+import json
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+from kombo import Kombo
+from kombo.errors import KomboAtsError
+
+from test_read_api import _all, _sandbox, _sdk, _truth
+
+COVER_LETTER = b"%PDF-1.4\n% cover letter served over HTTP\n" + bytes(range(256)) * 40
+CV = b"%PDF-1.4\n% the CV, sent inline\n" + bytes(range(255, -1, -1)) * 30
+
+
+@pytest.fixture(scope="module")
+def file_server():
+    """Serves COVER_LETTER over plain HTTP for attachments' data_url."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pdf")
+            self.send_header("Content-Length", str(len(COVER_LETTER)))
+            self.end_headers()
+            self.wfile.write(COVER_LETTER)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def _post(junction, path, body, key=None):
+    headers = {"Authorization": f"Bearer {junction.api_key}", "X-Integration-Id": junction.demo_integration_id,
+               "Content-Type": "application/json"}
+    if key:
+        headers["Idempotency-Key"] = key
+    request = urllib.request.Request(junction.base_url + "/v1" + path, data=json.dumps(body).encode(),
+                                     headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def _open_job(sdk):
+    return next(j for j in _all(sdk.ats.get_jobs, statuses=["OPEN"]) if len(j.stages) >= 2)
+
+
+def _question(job, remote_id):
+    return next(q for q in job.screening_questions if q.remote_id == remote_id)
+
+
+def _applications_of(junction, email):
+    truth = _truth(junction, "candidates,applications")
+    ids = {c["id"] for c in truth["candidates"] if (c["email"] or "").lower() == email.lower()}
+    return [a for a in truth["applications"] if a["candidate_id"] in ids]
+
+
+def test_create_application_lands_in_personio_as_sent(mutable_junction, file_server):
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    job = _open_job(sdk)
+    stage = job.stages[1]
+    truth = _truth(junction, "channels,attributes")
+    stepstone = next(c for c in truth["channels"] if c["name"] == "StepStone")
+    work_permit = _question(job, "custom_attribute_3")
+    option = work_permit.format_.options[1]
+
+    created = sdk.ats.create_application(
+        job_id=job.id,
+        candidate={"first_name": "Ada", "last_name": "Lovelace", "email_address": "ada.lovelace@example.org",
+                   "phone_number": "+49 30 1234567", "location": {"country": "DE", "city": "Berlin"},
+                   "gender": "FEMALE", "salary_expectations": {"period": "YEAR", "amount": 65000}},
+        stage_id=stage.id,
+        source={"name": "stepstone"},
+        attachments=[
+            {"name": "ada-cv.pdf", "type": "CV", "content_type": "application/pdf",
+             "data": base64.b64encode(CV).decode()},
+            {"name": "cover-letter.pdf", "type": "COVER_LETTER", "data_url": file_server + "/cover.pdf"},
+        ],
+        screening_question_answers=[
+            {"question_id": _question(job, "custom_attribute_1").id, "answer": "Three months"},
+            {"question_id": _question(job, "custom_attribute_2").id, "answer": "2027-02-01"},
+            {"question_id": work_permit.id, "answer": option.id},
+            {"question_id": _question(job, "birthday").id, "answer": "1990-12-10"},
+            {"question_id": _question(job, "available_from").id, "answer": "2027-03-01"},
+            {"question_id": _question(job, "message").id, "answer": "I would love to join."},
+        ],
+    )
+
+    data = created.data
+    [application] = _applications_of(junction, "ada.lovelace@example.org")
+    candidate_truth = next(c for c in _truth(junction, "candidates")["candidates"]
+                           if c["id"] == application["candidate_id"])
+    # Personio's side, read from the sandbox.
+    assert str(application["job_id"]) == job.remote_id
+    assert application["channel_id"] == stepstone["id"]
+    assert application["transitions"][-1]["stage"]["id"] == stage.remote_id
+    assert application["attributes"]["custom_attribute_1"] == "Three months"
+    assert application["attributes"]["custom_attribute_2"] == "2027-02-01"
+    assert application["attributes"]["custom_attribute_3"] == option.remote_id
+    assert application["attributes"]["salary_expectations"] == "65000 per year"
+    assert application["message"] == "I would love to join."
+    files = {f["category"]: f for f in application["files"]}
+    assert set(files) == {"cv", "cover-letter"}
+    assert files["cv"]["sha256"] == hashlib.sha256(CV).hexdigest()
+    assert files["cv"]["original_filename"] == "ada-cv.pdf"
+    assert files["cover-letter"]["sha256"] == hashlib.sha256(COVER_LETTER).hexdigest()
+    assert candidate_truth["phone"] == "+49 30 1234567"
+    assert candidate_truth["location"] == "Berlin, DE"
+    assert candidate_truth["gender"] == "female"
+    assert candidate_truth["birthday"] == "1990-12-10"
+    assert candidate_truth["available_from"] == "2027-03-01"
+    # The response, with the ids reads use.
+    assert data.remote_id == str(application["id"])
+    assert data.candidate.remote_id == str(application["candidate_id"])
+    assert data.current_stage_id == stage.id
+    assert data.job.id == job.id
+    assert data.candidate.source == "StepStone"
+    read = _all(sdk.ats.get_applications, ids=[data.id])
+    assert [a.id for a in read] == [data.id] and read[0].candidate.id == data.candidate.id
+    found = _all(sdk.ats.get_candidates, email="ADA.LOVELACE@example.org")
+    assert [c.id for c in found] == [data.candidate.id]
+    # The next sync reconciles rather than duplicates.
+    junction.sync(full=True)
+    assert [a.id for a in _all(sdk.ats.get_applications, job_ids=[job.id]) if a.candidate.id == data.candidate.id] == [data.id]
+
+
+def test_create_candidate_with_a_remote_job_id(mutable_junction):
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    job = _open_job(sdk)
+
+    created = sdk.ats.create_candidate(
+        candidate={"first_name": "Grace", "last_name": "Hopper", "email_address": "grace@example.org"},
+        application={"job_id": f"remote:{job.remote_id}"})
+
+    [application] = _applications_of(junction, "grace@example.org")
+    assert str(application["job_id"]) == job.remote_id
+    assert created.data.remote_id == str(application["candidate_id"])
+    assert [a.remote_id for a in created.data.applications] == [str(application["id"])]
+    assert created.warnings == []
+
+
+def test_idempotency_key_and_concurrent_duplicates_create_one_application(mutable_junction):
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    job = _open_job(sdk)
+    body = {"candidate": {"first_name": "Alan", "last_name": "Turing", "email_address": "alan@example.org"}}
+
+    first = _post(junction, f"/ats/jobs/{job.id}/applications", body, key="retry-1")
+    again = _post(junction, f"/ats/jobs/{job.id}/applications", body, key="retry-1")
+    other = _post(junction, f"/ats/jobs/{job.id}/applications", {**body, "stage_id": "x"}, key="retry-1")
+
+    assert first[0] == 200 and again == first
+    assert other[0] == 400 and "Idempotency-Key" in other[1]["error"]["message"]
+    assert len(_applications_of(junction, "alan@example.org")) == 1
+
+    racer = {"candidate": {"first_name": "Kat", "last_name": "Johnson", "email_address": "kat@example.org"}}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
+        results = list(pool.map(lambda _: _post(junction, f"/ats/jobs/{job.id}/applications", racer), range(5)))
+    statuses = sorted(status for status, _ in results)
+    assert statuses.count(200) == 1, results
+    assert all(body["error"]["code"] == "ATS.APPLICATION_ALREADY_EXISTS" for status, body in results if status != 200)
+    assert len(_applications_of(junction, "kat@example.org")) == 1
+
+
+INVALID = [
+    ({"candidate": {"last_name": "X", "email_address": "x@example.org"}}, ["candidate.first_name"]),
+    ({"candidate": {"first_name": "X", "last_name": "X", "email_address": "not-an-email"}},
+     ["candidate.email_address"]),
+    ({"candidate": {"first_name": "X", "last_name": "X", "email_address": "x@example.org",
+                    "location": {"country": "Germany"}}}, ["candidate.location.country"]),
+    ({"candidate": {"first_name": "X", "last_name": "X", "email_address": "x@example.org", "gender": "F"}},
+     ["candidate.gender"]),
+    ({"candidate": {"first_name": "X", "last_name": "X", "email_address": "x@example.org"},
+      "attachments": [{"name": "cv.pdf", "type": "CV", "data": "JVBERi0x"}]}, ["attachments[0].content_type"]),
+    ({"candidate": {"first_name": "X", "last_name": "X", "email_address": "x@example.org"},
+      "attachments": [{"name": "cv.exe", "type": "CV", "content_type": "application/x", "data": "TVo="}]},
+     ["attachments[0].name"]),
+    ({"candidate": {"first_name": "X", "last_name": "X", "email_address": "x@example.org"},
+      "attachments": [{"name": "cv.pdf", "type": "CV", "data_url": "http://127.0.0.1:9/none.pdf"}]},
+     ["attachments[0].data_url"]),
+    ({"candidate": {"first_name": "X", "last_name": "X", "email_address": "x@example.org"}, "stage_id": "nope"},
+     ["stage_id"]),
+    ({"candidate": {"first_name": "X", "last_name": "X", "email_address": "x@example.org"},
+      "screening_question_answers": [{"question_id": "nope", "answer": "x"}]},
+     ["screening_question_answers[0].question_id"]),
+    # Every bad field at once: shape and job-level problems together.
+    ({"candidate": {"first_name": "", "last_name": "X", "email_address": "x"}, "stage_id": "nope"},
+     ["candidate.first_name", "candidate.email_address", "stage_id"]),
+]
+
+
+@pytest.mark.parametrize("body,fields", INVALID)
+def test_invalid_input_names_every_field_and_changes_nothing(junction, body, fields):
+    sdk = _sdk(junction)
+    job = _open_job(sdk)
+    before = len(_truth(junction, "applications")["applications"])
+
+    status, answer = _post(junction, f"/ats/jobs/{job.id}/applications", body)
+
+    assert status == 400 and answer["error"]["code"] == "PLATFORM.INPUT_INVALID", answer
+    for field in fields:
+        assert field in answer["error"]["message"], (field, answer["error"]["message"])
+    assert len(_truth(junction, "applications")["applications"]) == before
+
+
+def test_typed_answers_are_checked_against_their_question(junction):
+    sdk = _sdk(junction)
+    job = _open_job(sdk)
+    base = {"candidate": {"first_name": "X", "last_name": "X", "email_address": "typed@example.org"}}
+    cases = [
+        (_question(job, "custom_attribute_2").id, "next spring"),  # DATE
+        (_question(job, "custom_attribute_3").id, "not-an-option"),  # SINGLE_SELECT
+        (_question(job, "custom_attribute_1").id, 42),  # TEXT
+    ]
+    for question_id, answer in cases:
+        status, body = _post(junction, f"/ats/jobs/{job.id}/applications",
+                             {**base, "screening_question_answers": [{"question_id": question_id, "answer": answer}]})
+        assert status == 400 and "screening_question_answers[0].answer" in body["error"]["message"], body
+    assert _applications_of(junction, "typed@example.org") == []
+
+
+def test_unpublished_job_is_closed_and_actions_personio_lacks_say_so(mutable_junction):
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    job = _open_job(sdk)
+    _sandbox(junction, "POST", f"jobs/{job.remote_id}/unpublish")
+
+    with pytest.raises(KomboAtsError) as raised:
+        sdk.ats.create_application(
+            job_id=job.id, candidate={"first_name": "Z", "last_name": "Z", "email_address": "z@example.org"})
+    assert raised.value.data.error.code == "ATS.JOB_CLOSED"
+
+    application = _all(sdk.ats.get_applications, page_size=1)[0]
+    for call in [
+        lambda: sdk.ats.move_application_to_stage(application_id=application.id, stage_id="x"),
+        lambda: sdk.ats.reject_application(application_id=application.id, rejection_reason_id="x"),
+        lambda: sdk.ats.add_application_note(application_id=application.id, content="x", content_type="PLAIN_TEXT"),
+        lambda: sdk.ats.add_candidate_tag(candidate_id=application.candidate_id, tag={"name": "x"}),
+    ]:
+        with pytest.raises(KomboAtsError) as raised:
+            call()
+        assert raised.value.data.error.code == "INTEGRATION.ACTION_NOT_AVAILABLE"
+        assert "Personio" in raised.value.data.error.message
