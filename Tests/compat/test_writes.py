@@ -258,3 +258,32 @@ def test_unpublished_job_is_closed_and_actions_personio_lacks_say_so(mutable_jun
             call()
         assert raised.value.data.error.code == "INTEGRATION.ACTION_NOT_AVAILABLE"
         assert "Personio" in raised.value.data.error.message
+
+
+def test_personio_write_limit_answers_429_with_retry_after(mutable_junction):
+    """[C] Personio takes 20 writes per minute per company; the 21st waits briefly, then is refused."""
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    job = _open_job(sdk)
+    before = len(_truth(junction, "applications")["applications"])
+
+    answers = [
+        _post(junction, f"/ats/jobs/{job.id}/applications",
+              {"candidate": {"first_name": "R", "last_name": str(n), "email_address": f"limit{n}@example.org"}})
+        for n in range(20)
+    ]
+    request = urllib.request.Request(
+        junction.base_url + f"/v1/ats/jobs/{job.id}/applications", method="POST",
+        data=json.dumps({"candidate": {"first_name": "R", "last_name": "21",
+                                       "email_address": "limit21@example.org"}}).encode(),
+        headers={"Authorization": f"Bearer {junction.api_key}", "Content-Type": "application/json",
+                 "X-Integration-Id": junction.demo_integration_id})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+
+    assert [status for status, _ in answers] == [200] * 20
+    assert refused.value.code == 429
+    body = json.load(refused.value)
+    assert body["error"]["code"] == "REMOTE.RATE_LIMIT_EXCEEDED"
+    assert 1 <= int(refused.value.headers["Retry-After"]) <= 61
+    assert len(_truth(junction, "applications")["applications"]) == before + 20

@@ -155,9 +155,15 @@ struct ApplicationWriter: Sendable {
         -> Created
     {
         let mapper = CandidateMapper(integrationID: integrationID)
-        let applications = try await personio { try await client.applications(candidateEmail: plan.email) }
-        let candidates = applications.filter { $0.value.jobID == plan.jobRemoteID }
-        guard let found = candidates.max(by: Self.older), let candidateRemoteID = found.value.candidateID else {
+        // [?] Personio's reads may lag its writes: look a few times before giving up.
+        var found: Captured<V2Application>?
+        for delay in [0, 250, 1000, 2000] {
+            if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+            let applications = try await personio { try await client.applications(candidateEmail: plan.email) }
+            found = applications.filter { $0.value.jobID == plan.jobRemoteID }.max(by: Self.older)
+            if found != nil { break }
+        }
+        guard let found, let candidateRemoteID = found.value.candidateID else {
             throw APIError(
                 .remoteServiceUnavailable,
                 "Personio accepted the application of \(plan.email) but does not show it yet; the next sync will "
