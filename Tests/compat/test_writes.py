@@ -147,10 +147,14 @@ def test_create_candidate_with_a_remote_job_id(mutable_junction):
 
     created = sdk.ats.create_candidate(
         candidate={"first_name": "Grace", "last_name": "Hopper", "email_address": "grace@example.org"},
-        application={"job_id": f"remote:{job.remote_id}"})
+        application={"job_id": f"remote:{job.remote_id}"},
+        remote_fields={"personio": {"application": {"tags": ["Referral"], "application_date": "2026-11-01"}}})
 
     [application] = _applications_of(junction, "grace@example.org")
     assert str(application["job_id"]) == job.remote_id
+    # remote_fields.personio.application reaches Personio's application object as given.
+    assert application["tags"] == ["Referral"]
+    assert application["application_date"] == "2026-11-01"
     assert created.data.remote_id == str(application["candidate_id"])
     assert [a.remote_id for a in created.data.applications] == [str(application["id"])]
     assert created.warnings == []
