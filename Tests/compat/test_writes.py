@@ -174,6 +174,15 @@ def test_idempotency_key_and_concurrent_duplicates_create_one_application(mutabl
     assert other[0] == 400 and "Idempotency-Key" in other[1]["error"]["message"]
     assert len(_applications_of(junction, "alan@example.org")) == 1
 
+    # A write that failed before Personio created anything leaves no claim behind: the
+    # corrected request goes through at once.
+    broken = {"candidate": {"first_name": "Ida", "last_name": "B", "email_address": "ida@example.org"},
+              "attachments": [{"name": "cv.pdf", "type": "CV", "data_url": "http://127.0.0.1:9/gone.pdf"}]}
+    assert _post(junction, f"/ats/jobs/{job.id}/applications", broken)[0] == 400
+    fixed = {**broken, "attachments": [{"name": "cv.pdf", "type": "CV", "content_type": "application/pdf",
+                                        "data": base64.b64encode(CV).decode()}]}
+    assert _post(junction, f"/ats/jobs/{job.id}/applications", fixed)[0] == 200
+
     racer = {"candidate": {"first_name": "Kat", "last_name": "Johnson", "email_address": "kat@example.org"}}
     with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
         results = list(pool.map(lambda _: _post(junction, f"/ats/jobs/{job.id}/applications", racer), range(5)))

@@ -44,34 +44,38 @@ struct ApplicationWriter: Sendable {
             throw APIError(
                 .applicationAlreadyExists, "An application of \(email) to job \(job.id) is being created right now.")
         }
-        var keepClaim = false
-        defer {
-            if !keepClaim {
-                let store = store
-                Task { try? await store.releaseClaim(claim, integrationID: integrationID) }
+        var created = false
+        do {
+            let files = try await downloadAttachments(plan.files)
+            let client = try await client(for: integration)
+            var uploaded: [JSONValue] = []
+            for (file, data) in zip(plan.files, files) {
+                let document = try await personio {
+                    try await client.uploadDocument(
+                        data, filename: file.attachment.name,
+                        contentType: file.attachment.contentType ?? "application/octet-stream")
+                }
+                uploaded.append(
+                    .object([
+                        "uuid": .string(document.uuid), "original_filename": .string(file.attachment.name),
+                        "category": .string(file.category),
+                    ]))
             }
+            if !uploaded.isEmpty { plan.body["files"] = .array(uploaded) }
+            try await personio { try await client.createApplication(plan.body) }
+            created = true
+            logger.info(
+                "application created in Personio",
+                metadata: ["integration": "\(integrationID)", "job": "\(job.remoteID)"])
+            // Personio holds the application now; the claim stays, a fast refusal of a repeat.
+            return try await readBack(plan: plan, job: job, integrationID: integrationID, client: client)
+        } catch {
+            // Nothing was created: a corrected retry may go ahead at once. Once Personio holds
+            // the application, the claim stays whatever failed after.
+            if !created { try? await store.releaseClaim(claim, integrationID: integrationID) }
+            throw error
         }
-        let files = try await downloadAttachments(plan.files)
-        let client = try await client(for: integration)
-        var uploaded: [JSONValue] = []
-        for (file, data) in zip(plan.files, files) {
-            let document = try await personio {
-                try await client.uploadDocument(
-                    data, filename: file.attachment.name,
-                    contentType: file.attachment.contentType ?? "application/octet-stream")
-            }
-            uploaded.append(
-                .object([
-                    "uuid": .string(document.uuid), "original_filename": .string(file.attachment.name),
-                    "category": .string(file.category),
-                ]))
-        }
-        if !uploaded.isEmpty { plan.body["files"] = .array(uploaded) }
-        try await personio { try await client.createApplication(plan.body) }
-        keepClaim = true  // Personio holds the application now; the claim stays as a fast refusal.
-        logger.info(
-            "application created in Personio", metadata: ["integration": "\(integrationID)", "job": "\(job.remoteID)"])
-        return try await readBack(plan: plan, job: job, integrationID: integrationID, client: client)
+
     }
 
     /// What the job-level checks find in a request whose shape was already faulty.
