@@ -88,6 +88,22 @@ extension Store {
         return try await query.orderBy("id").all().map { try Self.decodeRecord(Record.self, $0) }
     }
 
+    /// Id, name and remote id of jobs, from their columns: what nested `job` objects show,
+    /// without decoding whole job documents.
+    public func jobSummaries(integrationID: String, ids: [String]) async throws -> [NestedJob] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [] }
+        return try await sql.select().columns("id", "name", "remote_id").from(Job.table)
+            .where("integration_id", .equal, integrationID).where("id", .in, unique)
+            .all()
+            .map { row in
+                NestedJob(
+                    id: try row.decode(column: "id", as: String.self),
+                    name: try row.decode(column: "name", as: String?.self),
+                    remoteID: try row.decode(column: "remote_id", as: String.self))
+            }
+    }
+
     static func decodeRecord<Record: SyncedRecord>(_ type: Record.Type, _ row: any SQLRow) throws -> Record {
         var record = try recordDecoder.decode(
             Record.self, from: Data(try row.decode(column: "record", as: String.self).utf8))

@@ -11,6 +11,7 @@ public protocol RecordReader: Sendable {
     func records<Record: SyncedRecord>(
         _ type: Record.Type, integrationID: String, where column: String, in values: [String], includeDeleted: Bool
     ) async throws -> [Record]
+    func jobSummaries(integrationID: String, ids: [String]) async throws -> [NestedJob]
 }
 
 extension Store: RecordReader {}
@@ -161,7 +162,7 @@ struct NestedComposer: Sendable {
 /// The jobs, stages and pipeline positions a page of applications points to, read with one
 /// query each.
 struct NestedContext {
-    var jobs: [String: Job] = [:]
+    var jobs: [String: NestedJob] = [:]
     var stages: [String: ApplicationStage] = [:]
     /// `[job id: [stage id: index]]`.
     var indexes: [String: [String: Int]] = [:]
@@ -172,9 +173,7 @@ struct NestedContext {
     {
         let jobIDs = applications.compactMap(\.jobID)
         var context = NestedContext()
-        for job in try await reader.records(
-            Job.self, integrationID: integrationID, where: "id", in: jobIDs, includeDeleted: true)
-        {
+        for job in try await reader.jobSummaries(integrationID: integrationID, ids: jobIDs) {
             context.jobs[job.id] = job
         }
         for stage in try await reader.records(
@@ -193,7 +192,7 @@ struct NestedContext {
     }
 
     func job(of application: JunctionModel.Application) -> NestedJob? {
-        application.jobID.flatMap { jobs[$0] }.map { NestedJob(id: $0.id, name: $0.name, remoteID: $0.remoteID) }
+        application.jobID.flatMap { jobs[$0] }
     }
 
     func stage(of application: JunctionModel.Application, full: Bool) -> NestedStage? {
