@@ -190,6 +190,10 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
         reader: runtime.store,
         maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: api)
+    PassthroughController(
+        gate: gate, store: runtime.store, accounts: runtime.personio, fetcher: fetcher,
+        maxBodyBytes: configuration.maxBodyBytes, logger: Logger(label: "junction.passthrough")
+    ).addRoutes(to: api)
     return router
 }
 

@@ -11575,6 +11575,274 @@ enum OpenAPIDocument {
              }
             }
            }
+          },
+          "/passthrough/{tool}/{api}": {
+           "post": {
+            "operationId": "PostPassthroughToolApi",
+            "summary": "POST /passthrough/{tool}/{api}",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "tool",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "api",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "Idempotency-Key",
+              "in": "header",
+              "required": false,
+              "schema": {
+               "type": "string"
+              },
+              "description": "A retry with the same key and body gets the first answer again."
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data",
+                  "warnings"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {
+                    "url": {
+                     "type": "string"
+                    },
+                    "status": {
+                     "type": "integer"
+                    },
+                    "headers": {
+                     "type": "object",
+                     "additionalProperties": {
+                      "oneOf": [
+                       {
+                        "type": "string"
+                       },
+                       {
+                        "type": "array",
+                        "items": {
+                         "type": "string"
+                        }
+                       }
+                      ]
+                     }
+                    },
+                    "data": {}
+                   },
+                   "required": [
+                    "url",
+                    "status",
+                    "headers"
+                   ]
+                  },
+                  "warnings": {
+                   "type": "array",
+                   "items": {
+                    "type": "object",
+                    "required": [
+                     "message"
+                    ],
+                    "properties": {
+                     "message": {
+                      "type": "string"
+                     }
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            },
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "properties": {
+                 "method": {
+                  "type": "string",
+                  "enum": [
+                   "GET",
+                   "POST",
+                   "DELETE",
+                   "PUT",
+                   "PATCH"
+                  ]
+                 },
+                 "path": {
+                  "type": "string"
+                 },
+                 "headers": {
+                  "type": "object",
+                  "additionalProperties": {
+                   "type": "string"
+                  }
+                 },
+                 "params": {
+                  "type": "object",
+                  "additionalProperties": {
+                   "type": "string"
+                  }
+                 },
+                 "data": {},
+                 "response_as_base64": {
+                  "type": "boolean"
+                 },
+                 "multipart_form_data": {
+                  "type": "array",
+                  "items": {
+                   "type": "object",
+                   "properties": {
+                    "name": {
+                     "type": "string"
+                    },
+                    "value": {
+                     "oneOf": [
+                      {
+                       "type": "object",
+                       "properties": {
+                        "name": {
+                         "type": "string"
+                        },
+                        "content_type": {
+                         "type": "string"
+                        },
+                        "data_url": {
+                         "type": "string"
+                        },
+                        "data": {
+                         "type": "string"
+                        }
+                       },
+                       "required": [
+                        "name"
+                       ]
+                      },
+                      {
+                       "type": "string"
+                      }
+                     ]
+                    }
+                   },
+                   "required": [
+                    "name",
+                    "value"
+                   ]
+                  }
+                 },
+                 "api_options": {
+                  "type": "object",
+                  "additionalProperties": {
+                   "type": "string"
+                  }
+                 }
+                },
+                "required": [
+                 "method",
+                 "path"
+                ]
+               }
+              }
+             }
+            }
+           }
           }
          }
         }

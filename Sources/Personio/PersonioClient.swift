@@ -35,6 +35,8 @@ public actor PersonioClient {
     /// The account's shared allowance; nil for a client used alone (tests, one-off checks).
     public nonisolated let budget: RequestBudget?
     private var token: (value: String, refreshAfter: ContinuousClock.Instant)?
+    /// The v1 personnel token, for passthrough to the personnel API.
+    var personnel: (value: String, refreshAfter: ContinuousClock.Instant)?
     /// When Personio's `x-ratelimit-remaining` reached zero: the earliest moment to ask again.
     private var pausedUntil: ContinuousClock.Instant?
     /// Requests sent, retries included, for sync statistics.

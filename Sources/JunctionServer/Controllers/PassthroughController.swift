@@ -1,0 +1,262 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JunctionModel
+import JunctionStore
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import Personio
+
+/// `POST /v1/passthrough/personio/{api}`: a request to one of Personio's APIs, sent with the
+/// integration's credentials inside the account's request budget
+/// (`../shared/reference/unified-api.md` §5).
+struct PassthroughController {
+    let gate: IntegrationGate
+    let store: Store
+    let accounts: PersonioAccounts
+    let fetcher: any AttachmentFetcher
+    let maxBodyBytes: Int
+    let logger: Logger
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("passthrough/:tool/:api") { request, context -> Response in
+            let tool = context.parameters.get("tool") ?? ""
+            let apiName = context.parameters.get("api") ?? ""
+            guard tool == "personio" else {
+                throw APIError.invalidInput("Passthrough serves the tool 'personio' only, not '\(tool)'.")
+            }
+            guard let api = PassthroughAPI(rawValue: apiName) else {
+                let names = PassthroughAPI.allCases.map(\.rawValue).joined(separator: ", ")
+                throw APIError.invalidInput("Unknown Personio API '\(apiName)'; use one of \(names).")
+            }
+            let integration = try await gate.readableIntegration(request, context: context)
+            let buffer = try await request.body.collect(upTo: maxBodyBytes)
+            let body: JSONValue
+            do {
+                body = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
+            } catch {
+                throw APIError.invalidInput("The request body is not JSON: \(error.localizedDescription)")
+            }
+            var (forward, base64) = try Self.request(body, api: api)
+            if case .object(let fields) = body, let parts = fields["multipart_form_data"], parts != .null {
+                let (data, contentType) = try await multipart(parts)
+                forward.body = data
+                forward.headers.removeAll { $0.0.lowercased() == "content-type" }
+                forward.headers.append(("Content-Type", contentType))
+            }
+            let client = try await client(for: integration)
+            let answer: PassthroughResponse
+            do {
+                answer = try await client.passthrough(forward)
+            } catch let error as PersonioError {
+                throw ApplicationWriter.unified(error)
+            }
+            logger.info(
+                "passthrough",
+                metadata: [
+                    "integration": "\(integration.id)", "api": "\(api.rawValue)",
+                    "method": "\(forward.method.rawValue)", "path": "\(forward.path)", "status": "\(answer.status)",
+                ])
+            var warnings: [SuccessEnvelope<JSONValue>.Warning] = []
+            let data = Self.data(answer, base64: base64, warnings: &warnings)
+            var headers: [String: JSONValue] = [:]
+            for (name, value) in answer.headers {
+                let key = name.lowercased()
+                switch headers[key] {
+                case .string(let first)?: headers[key] = .array([.string(first), .string(value)])
+                case .array(let values)?: headers[key] = .array(values + [.string(value)])
+                default: headers[key] = .string(value)
+                }
+            }
+            let payload: JSONValue = .object([
+                "url": .string(answer.url), "status": .number(Double(answer.status)), "headers": .object(headers),
+                "data": data,
+            ])
+            return Response.json(try UnifiedJSON.makeEncoder().encode(SuccessEnvelope(payload, warnings: warnings)))
+        }
+    }
+
+    // MARK: - Checking the request
+
+    /// Headers a caller may not set: Junction authenticates, and nothing may move the request
+    /// to another host or change its framing.
+    static let reservedHeaders: Set<String> = [
+        "host", "authorization", "x-company-id", "cookie", "forwarded", "x-forwarded-host", "x-forwarded-for",
+        "x-forwarded-proto", "x-original-url", "x-rewrite-url", "content-length", "transfer-encoding", "connection",
+        "proxy-authorization", "upgrade", "te",
+    ]
+
+    /// The body checked and turned into a forwardable request; every refusal names the field.
+    static func request(_ body: JSONValue, api: PassthroughAPI) throws -> (PassthroughRequest, base64: Bool) {
+        guard case .object(let fields) = body else { throw APIError.invalidInput("The body must be a JSON object.") }
+        let known: Set<String> = [
+            "method", "path", "headers", "params", "data", "response_as_base64", "multipart_form_data", "api_options",
+        ]
+        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
+            throw APIError.invalidInput("'\(unknown)' is not a field of a passthrough request.")
+        }
+        guard case .string(let methodName)? = fields["method"],
+            ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(methodName)
+        else { throw APIError.invalidInput("'method' must be GET, POST, PUT, PATCH or DELETE.") }
+        guard case .string(let path)? = fields["path"] else {
+            throw APIError.invalidInput("'path' is required: the path below the API's base, like /company/employees.")
+        }
+        try checkPath(path)
+        var query: [(String, String)] = []
+        switch fields["params"] {
+        case .object(let params)?:
+            for (name, value) in params.sorted(by: { $0.key < $1.key }) {
+                guard case .string(let text) = value else {
+                    throw APIError.invalidInput("'params.\(name)' must be a string.")
+                }
+                query.append((name, text))
+            }
+        case nil, .null?: break
+        default: throw APIError.invalidInput("'params' must be an object of strings.")
+        }
+        var headers: [(String, String)] = []
+        switch fields["headers"] {
+        case .object(let given)?:
+            for (name, value) in given.sorted(by: { $0.key < $1.key }) {
+                guard case .string(let text) = value else {
+                    throw APIError.invalidInput("'headers.\(name)' must be a string.")
+                }
+                guard !reservedHeaders.contains(name.lowercased()) else {
+                    throw APIError.invalidInput(
+                        "'headers.\(name)' may not be set: Junction authenticates and keeps the request on Personio.")
+                }
+                guard HTTPField.Name(name) != nil, !text.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
+                else { throw APIError.invalidInput("'headers.\(name)' is not a valid header.") }
+                headers.append((name, text))
+            }
+        case nil, .null?: break
+        default: throw APIError.invalidInput("'headers' must be an object of strings.")
+        }
+        var payload: Data?
+        switch fields["data"] {
+        case nil, .null?: break
+        case .string(let text)?: payload = Data(text.utf8)
+        case let value?:
+            payload = try UnifiedJSON.makeEncoder().encode(value)
+            if !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+                headers.append(("Content-Type", "application/json"))
+            }
+        }
+        let base64: Bool
+        switch fields["response_as_base64"] {
+        case .bool(let flag)?: base64 = flag
+        case nil, .null?: base64 = false
+        default: throw APIError.invalidInput("'response_as_base64' must be true or false.")
+        }
+        let method = HTTPMethod(rawValue: methodName)
+        return (
+            PassthroughRequest(api: api, method: method, path: path, query: query, headers: headers, body: payload),
+            base64
+        )
+    }
+
+    /// A path below the API's base and nothing else: it starts with `/`, and holds no scheme,
+    /// authority, `..` segment, backslash, query, fragment, control character or percent-encoded
+    /// separator that a server might decode into one of those.
+    static func checkPath(_ path: String) throws {
+        func refuse(_ why: String) -> APIError {
+            APIError.invalidInput("'path' \(why); it must stay below the API's base, like /company/employees.")
+        }
+        guard path.hasPrefix("/") else { throw refuse("must start with /") }
+        guard !path.hasPrefix("//") else { throw refuse("must not start with // (another host)") }
+        if path.contains("://") { throw refuse("must not be an absolute URL") }
+        if path.contains("\\") { throw refuse("must not contain a backslash") }
+        if path.contains("?") || path.contains("#") {
+            throw refuse("must not carry a query or fragment (use 'params')")
+        }
+        if path.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) {
+            throw refuse("must not contain spaces or control characters")
+        }
+        if path.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == ".." || $0 == "." }) {
+            throw refuse("must not contain . or .. segments")
+        }
+        let lower = path.lowercased()
+        for encoded in ["%2e", "%2f", "%5c", "%00", "%3f", "%23", "%40", "%25"] where lower.contains(encoded) {
+            throw refuse("must not contain the encoded character \(encoded)")
+        }
+        if path.contains("@") { throw refuse("must not contain @") }
+    }
+
+    /// `multipart_form_data` as a body: string values and files (`data` base64 or `data_url`).
+    func multipart(_ value: JSONValue) async throws -> (Data, String) {
+        guard case .array(let parts) = value else {
+            throw APIError.invalidInput("'multipart_form_data' must be a list of {name, value}.")
+        }
+        let boundary = "junction-" + UUID().uuidString
+        var body = Data()
+        for (index, part) in parts.enumerated() {
+            guard case .object(let fields) = part, case .string(let name)? = fields["name"] else {
+                throw APIError.invalidInput("'multipart_form_data[\(index)].name' is required.")
+            }
+            let safeName = name.replacingOccurrences(of: "\"", with: "'")
+            switch fields["value"] {
+            case .string(let text)?:
+                body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(safeName)\"\r\n\r\n".utf8))
+                body.append(Data(text.utf8))
+            case .object(let file)?:
+                guard case .string(let filename)? = file["name"] else {
+                    throw APIError.invalidInput("'multipart_form_data[\(index)].value.name' is required.")
+                }
+                let bytes: Data
+                if case .string(let encoded)? = file["data"] {
+                    guard let decoded = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
+                        throw APIError.invalidInput("'multipart_form_data[\(index)].value.data' must be base64.")
+                    }
+                    bytes = decoded
+                } else if case .string(let url)? = file["data_url"] {
+                    switch await fetcher.fetch(url) {
+                    case .success(let data): bytes = data
+                    case .failure(let error):
+                        throw APIError.invalidInput("'multipart_form_data[\(index)].value.data_url': \(error.message)")
+                    }
+                } else {
+                    throw APIError.invalidInput("'multipart_form_data[\(index)].value' needs 'data' or 'data_url'.")
+                }
+                var contentType = "application/octet-stream"
+                if case .string(let given)? = file["content_type"] { contentType = given }
+                let safeFile = filename.replacingOccurrences(of: "\"", with: "'")
+                body.append(
+                    Data(
+                        ("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(safeName)\"; filename=\"\(safeFile)\"\r\n"
+                            + "Content-Type: \(contentType)\r\n\r\n").utf8))
+                body.append(bytes)
+            default:
+                throw APIError.invalidInput("'multipart_form_data[\(index)].value' must be a string or a file.")
+            }
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        return (body, "multipart/form-data; boundary=\(boundary)")
+    }
+
+    /// JSON as JSON, text as text, anything else (or when asked) as base64.
+    static func data(
+        _ answer: PassthroughResponse, base64: Bool, warnings: inout [SuccessEnvelope<JSONValue>.Warning]
+    ) -> JSONValue {
+        if answer.body.isEmpty { return .null }
+        if base64 { return .string(answer.body.base64EncodedString()) }
+        let contentType = answer.headers.first { $0.0.lowercased() == "content-type" }?.1.lowercased() ?? ""
+        if contentType.contains("json"), let json = try? JSONDecoder().decode(JSONValue.self, from: answer.body) {
+            return json
+        }
+        if let text = String(data: answer.body, encoding: .utf8) { return .string(text) }
+        warnings.append(.init(message: "The response body is not text; it is sent as base64."))
+        return .string(answer.body.base64EncodedString())
+    }
+
+    func client(for integration: Integration) async throws -> PersonioClient {
+        guard
+            let data = try await store.credentials(
+                integrationID: integration.id.description, workspaceID: integration.workspaceID)
+        else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
+        let credentials = try JSONDecoder().decode(PersonioCredentials.self, from: data)
+        return await accounts.client(integrationID: integration.id.description, credentials: credentials)
+    }
+}
