@@ -171,7 +171,9 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
 
     let api = router.group("v1").add(middleware: APIKeyMiddleware(verifier: runtime.store))
     GeneralController().addRoutes(to: api)
-    IntegrationsController(integrations: runtime.store).addRoutes(to: api)
+    let accounts = runtime.personio
+    IntegrationsController(integrations: runtime.store) { id in await accounts.forget(integrationID: id) }
+        .addRoutes(to: api)
     let gate = IntegrationGate(directory: runtime.store)
     ATSReadController(
         gate: gate,

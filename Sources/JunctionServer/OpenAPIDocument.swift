@@ -11574,6 +11574,243 @@ enum OpenAPIDocument {
               }
              }
             }
+           },
+           "delete": {
+            "operationId": "DeleteIntegrationsIntegrationId",
+            "summary": "DELETE /integrations/{integration_id}",
+            "parameters": [
+             {
+              "name": "integration_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {},
+                   "required": []
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/integrations/{integration_id}/enabled": {
+           "put": {
+            "operationId": "PutIntegrationsIntegrationIdEnabled",
+            "summary": "PUT /integrations/{integration_id}/enabled",
+            "parameters": [
+             {
+              "name": "integration_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "Idempotency-Key",
+              "in": "header",
+              "required": false,
+              "schema": {
+               "type": "string"
+              },
+              "description": "A retry with the same key and body gets the first answer again."
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {},
+                   "required": []
+                  }
+                 }
+                }
+               }
+              }
+             }
+            },
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "properties": {
+                 "value": {
+                  "type": "boolean"
+                 }
+                },
+                "required": [
+                 "value"
+                ]
+               }
+              }
+             }
+            }
            }
           },
           "/passthrough/{tool}/{api}": {
@@ -11838,6 +12075,333 @@ enum OpenAPIDocument {
                  "method",
                  "path"
                 ]
+               }
+              }
+             }
+            }
+           }
+          },
+          "/tools/{category}": {
+           "get": {
+            "operationId": "GetToolsCategory",
+            "summary": "GET /tools/{category}",
+            "parameters": [
+             {
+              "name": "category",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {
+                    "tools": {
+                     "type": "array",
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "id": {
+                        "type": "string"
+                       },
+                       "label": {
+                        "type": "string"
+                       },
+                       "internal_label": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "assets": {
+                        "type": "object",
+                        "properties": {
+                         "logo_url": {
+                          "type": "string"
+                         },
+                         "icon_url": {
+                          "type": "string"
+                         },
+                         "icon_black_url": {
+                          "type": "string"
+                         }
+                        },
+                        "required": [
+                         "logo_url",
+                         "icon_url",
+                         "icon_black_url"
+                        ]
+                       },
+                       "paid_api_details_markdown": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "fast_track_details_markdown": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "partner_only_details_markdown": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "connection_guide_url": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "coverage": {
+                        "type": "object",
+                        "properties": {
+                         "read_models": {
+                          "type": "array",
+                          "items": {
+                           "type": "object",
+                           "properties": {
+                            "id": {
+                             "type": "string"
+                            },
+                            "label": {
+                             "type": "string"
+                            },
+                            "coverage_status": {
+                             "type": "string",
+                             "enum": [
+                              "SUPPORTED",
+                              "UNSUPPORTED",
+                              "NOT_IMPLEMENTED",
+                              "UNKNOWN"
+                             ]
+                            },
+                            "fields": {
+                             "type": "array",
+                             "items": {
+                              "type": "object",
+                              "properties": {
+                               "id": {
+                                "type": "string"
+                               },
+                               "coverage_status": {
+                                "type": "string",
+                                "enum": [
+                                 "SUPPORTED",
+                                 "UNSUPPORTED",
+                                 "NOT_IMPLEMENTED",
+                                 "UNKNOWN"
+                                ]
+                               }
+                              },
+                              "required": [
+                               "id",
+                               "coverage_status"
+                              ]
+                             }
+                            }
+                           },
+                           "required": [
+                            "id",
+                            "label",
+                            "coverage_status",
+                            "fields"
+                           ]
+                          }
+                         },
+                         "write_actions": {
+                          "type": "array",
+                          "items": {
+                           "type": "object",
+                           "properties": {
+                            "id": {
+                             "type": "string"
+                            },
+                            "label": {
+                             "type": "string"
+                            },
+                            "coverage_status": {
+                             "type": "string",
+                             "enum": [
+                              "SUPPORTED",
+                              "UNSUPPORTED",
+                              "NOT_IMPLEMENTED",
+                              "UNKNOWN"
+                             ]
+                            },
+                            "fields": {
+                             "type": "array",
+                             "items": {
+                              "type": "object",
+                              "properties": {
+                               "id": {
+                                "type": "string"
+                               },
+                               "coverage_status": {
+                                "type": "string",
+                                "enum": [
+                                 "SUPPORTED",
+                                 "UNSUPPORTED",
+                                 "NOT_IMPLEMENTED",
+                                 "UNKNOWN"
+                                ]
+                               }
+                              },
+                              "required": [
+                               "id",
+                               "coverage_status"
+                              ]
+                             }
+                            }
+                           },
+                           "required": [
+                            "id",
+                            "label",
+                            "coverage_status",
+                            "fields"
+                           ]
+                          }
+                         },
+                         "features": {
+                          "type": "array",
+                          "items": {
+                           "type": "object",
+                           "properties": {
+                            "id": {
+                             "type": "string"
+                            },
+                            "label": {
+                             "type": "string"
+                            },
+                            "coverage_status": {
+                             "type": "string",
+                             "enum": [
+                              "SUPPORTED",
+                              "UNSUPPORTED",
+                              "NOT_IMPLEMENTED",
+                              "UNKNOWN"
+                             ]
+                            }
+                           },
+                           "required": [
+                            "id",
+                            "label",
+                            "coverage_status"
+                           ]
+                          }
+                         }
+                        },
+                        "required": [
+                         "read_models",
+                         "write_actions",
+                         "features"
+                        ]
+                       }
+                      },
+                      "required": [
+                       "id",
+                       "label",
+                       "internal_label",
+                       "assets",
+                       "paid_api_details_markdown",
+                       "fast_track_details_markdown",
+                       "partner_only_details_markdown",
+                       "connection_guide_url",
+                       "coverage"
+                      ]
+                     }
+                    }
+                   },
+                   "required": [
+                    "tools"
+                   ]
+                  }
+                 }
+                }
                }
               }
              }

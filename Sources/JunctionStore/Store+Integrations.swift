@@ -75,6 +75,21 @@ extension Store {
         ).run()
     }
 
+    /// Deletes an integration of `workspaceID` with its credentials and everything synced for
+    /// it (the tables' foreign keys cascade); false when there is no such integration.
+    public func deleteIntegration(id: String, workspaceID: String) async throws -> Bool {
+        try await database.transaction { connection in
+            let found = try await connection.raw(
+                "SELECT id FROM integrations WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)"
+            ).first()
+            guard found != nil else { return false }
+            try await connection.raw(
+                "DELETE FROM integrations WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)"
+            ).run()
+            return true
+        }
+    }
+
     private static let settingsEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys

@@ -119,6 +119,12 @@ public actor PersonioAccounts {
         self.retry = retry
     }
 
+    /// Drops what is cached for an integration (its client and credentials), as when it is deleted.
+    public func forget(integrationID: String) {
+        clients[integrationID] = nil
+        budgets[integrationID] = nil
+    }
+
     /// The integration's client; a new one (same budget) when its credentials changed.
     public func client(integrationID: String, credentials: PersonioCredentials) -> PersonioClient {
         if let existing = clients[integrationID], existing.credentials == credentials { return existing }

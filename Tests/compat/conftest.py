@@ -51,6 +51,7 @@ class JunctionServer:
         if database_url:
             env["JUNCTION_DATABASE_URL"] = database_url
         self.env = env
+        self.database_url = database_url
         self.binary = binary
         self.log = open(os.path.join(self.data_dir, "server.log"), "w+")
         self.process = subprocess.Popen(
@@ -83,6 +84,23 @@ class JunctionServer:
         result = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
+
+    TABLES = ["jobs", "candidates", "applications", "application_stages", "users", "screening_questions", "tags",
+              "job_stages", "job_screening_questions", "sync_runs"]
+
+    def count_records(self, integration_id: str) -> int:
+        """Rows anywhere in the store that belong to the integration, read from the database itself."""
+        query = " + ".join(f"(SELECT COUNT(*) FROM {t} WHERE integration_id = '{integration_id}')" for t in self.TABLES)
+        if self.database_url:
+            parsed = urllib.parse.urlsplit(self.database_url)
+            result = subprocess.run(
+                [shutil.which("psql"), "-h", parsed.hostname, "-p", str(parsed.port), "-U", parsed.username,
+                 "-d", parsed.path.lstrip("/"), "-At", "-c", f"SELECT {query}"],
+                check=True, capture_output=True, text=True)
+            return int(result.stdout.strip())
+        import sqlite3
+        with sqlite3.connect(os.path.join(self.data_dir, "junction.sqlite")) as connection:
+            return connection.execute(f"SELECT {query}").fetchone()[0]
 
     def stop(self):
         self.process.terminate()

@@ -40,3 +40,56 @@ def test_unknown_integration_is_a_typed_not_found(junction):
         sdk.general.get_integration_details(integration_id="personio:CBNMt7dSNCzBdnRTx87dev4E")
     assert raised.value.status_code == 404
     assert raised.value.data.error.code == "PLATFORM.INTEGRATION_NOT_FOUND"
+
+
+def test_disable_enable_and_delete_through_the_sdk(mutable_junction):
+    from test_read_api import _sdk
+
+    junction = mutable_junction
+    ats = _sdk(junction).ats
+    general = Kombo(api_key=junction.api_key, server_url=junction.base_url + "/v1").general
+    integration_id = junction.demo_integration_id
+
+    general.set_integration_enabled(integration_id=integration_id, value=False)
+    disabled = general.get_integration_details(integration_id=integration_id).data.status
+    with pytest.raises(errors.KomboAtsError) as raised:
+        ats.get_jobs()
+    inactive_code = raised.value.data.error.code
+    general.set_integration_enabled(integration_id=integration_id, value=True)
+    enabled = general.get_integration_details(integration_id=integration_id).data.status
+    jobs = ats.get_jobs(page_size=1).result.data.results
+
+    assert disabled == "INACTIVE" and inactive_code == "INTEGRATION.INACTIVE"
+    assert enabled == "ACTIVE" and len(jobs) == 1
+
+    stored_before = junction.count_records(integration_id)
+    general.delete_integration(integration_id=integration_id, body={})
+    with pytest.raises(errors.KomboGeneralError) as gone:
+        general.get_integration_details(integration_id=integration_id)
+    with pytest.raises(errors.KomboAtsError) as reads:
+        ats.get_jobs()
+    request = urllib.request.Request(junction.base_url + "/v1/integrations",
+                                     headers={"Authorization": f"Bearer {junction.api_key}"})
+    with urllib.request.urlopen(request) as response:
+        listed = json.load(response)["data"]["results"]
+
+    assert gone.value.data.error.code == "PLATFORM.INTEGRATION_NOT_FOUND"
+    assert reads.value.data.error.code == "PLATFORM.INTEGRATION_NOT_FOUND"
+    assert listed == []
+    # Deleted with its data: the store holds no record of it any more.
+    assert stored_before > 1000 and junction.count_records(integration_id) == 0
+
+
+def test_tools_list_personio_with_the_coverage_integrations_report(junction):
+    _wait_for_first_sync(junction, junction.demo_integration_id)
+    general = Kombo(api_key=junction.api_key, server_url=junction.base_url + "/v1").general
+
+    tools = general.get_tools(category="ats").data.tools
+    hris = general.get_tools(category="hris").data.tools
+    details = general.get_integration_details(integration_id=junction.demo_integration_id).data
+
+    assert [tool.id for tool in tools] == ["personio"] and hris == []
+    coverage = {model.id: model.coverage_status for model in tools[0].coverage.read_models}
+    assert coverage == {model.id: model.coverage_status for model in details.read_models}
+    writes = {action.id: action.coverage_status for action in tools[0].coverage.write_actions}
+    assert writes["ats_create_application"] == "SUPPORTED" and writes["ats_reject_application"] == "UNSUPPORTED"

@@ -2,9 +2,11 @@ import Hummingbird
 import JunctionModel
 import JunctionStore
 
-/// Lists integrations of a workspace.
+/// Lists and manages integrations of a workspace.
 public protocol IntegrationLister: IntegrationDirectory {
     func integrations(workspaceID: String) async throws -> [Integration]
+    func setStatus(_ status: IntegrationStatus, integrationID: String, workspaceID: String) async throws
+    func deleteIntegration(id: String, workspaceID: String) async throws -> Bool
 }
 
 extension Store: IntegrationLister {}
@@ -13,6 +15,8 @@ extension Store: IntegrationLister {}
 /// `GET /v1/integrations/{integration_id}` as the reference describes it.
 struct IntegrationsController {
     let integrations: any IntegrationLister
+    /// Forgets a deleted integration's cached Personio client and credentials.
+    let forget: @Sendable (String) async -> Void
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("integrations") { _, context in
@@ -29,6 +33,76 @@ struct IntegrationsController {
             }
             return SuccessEnvelope(Self.details(integration))
         }
+        group.get("tools/:category") { _, context in
+            let category = context.parameters.get("category") ?? ""
+            guard ["hris", "ats", "assessment", "lms"].contains(category) else {
+                throw APIError.invalidInput("Category '\(category)' is not one of hris, ats, assessment, lms.")
+            }
+            return SuccessEnvelope(JSONValue.object(["tools": .array(category == "ats" ? [Self.personioTool] : [])]))
+        }
+        group.put("integrations/:integration_id/enabled") { request, context in
+            let integration = try await find(context)
+            let body = try await request.decode(as: EnabledBody.self, context: context)
+            // An INVALID integration stays INVALID when enabled: only new credentials fix it.
+            let status: IntegrationStatus =
+                body.value ? (integration.status == .invalid ? .invalid : .active) : .inactive
+            try await integrations.setStatus(
+                status, integrationID: integration.id.description, workspaceID: integration.workspaceID)
+            return SuccessEnvelope(JSONValue.object([:]))
+        }
+        group.delete("integrations/:integration_id") { _, context in
+            let integration = try await find(context)
+            _ = try await integrations.deleteIntegration(
+                id: integration.id.description, workspaceID: integration.workspaceID)
+            await forget(integration.id.description)
+            return SuccessEnvelope(JSONValue.object([:]))
+        }
+    }
+
+    /// Personio as `GET /tools/ats` lists it, with the coverage this build has.
+    static let personioTool: JSONValue = {
+        func models(_ list: [Coverage.Model]) -> JSONValue {
+            .array(
+                list.map { model in
+                    .object([
+                        "id": .string(model.id), "label": .string(model.label),
+                        "coverage_status": .string(model.coverageStatus),
+                        "fields": .array(
+                            model.fields.map {
+                                .object(["id": .string($0.id), "coverage_status": .string($0.coverageStatus)])
+                            }),
+                    ])
+                })
+        }
+        let icon = JSONValue.string("https://www.personio.com/favicon.ico")
+        return .object([
+            "id": .string("personio"), "label": .string("Personio"), "internal_label": .null,
+            "assets": .object(["logo_url": icon, "icon_url": icon, "icon_black_url": icon]),
+            "paid_api_details_markdown": .null, "fast_track_details_markdown": .null,
+            "partner_only_details_markdown": .null, "connection_guide_url": .null,
+            "coverage": .object([
+                "read_models": models(Coverage.readModels), "write_actions": models(Coverage.writeActions),
+                "features": .array([
+                    .object([
+                        "id": .string("passthrough"), "label": .string("Passthrough API"),
+                        "coverage_status": .string("SUPPORTED"),
+                    ])
+                ]),
+            ]),
+        ])
+    }()
+
+    struct EnabledBody: Decodable {
+        var value: Bool
+    }
+
+    func find(_ context: AppRequestContext) async throws -> Integration {
+        let workspaceID = try context.requireWorkspace()
+        let id = context.parameters.get("integration_id") ?? ""
+        guard let integration = try await integrations.integration(id: id, workspaceID: workspaceID) else {
+            throw APIError(.integrationNotFound, "No integration '\(id)' exists for this API key's workspace.")
+        }
+        return integration
     }
 
     static func details(_ integration: Integration) -> IntegrationDetails {
@@ -96,8 +170,27 @@ enum Coverage {
         unsupported("ats_attachments", "Attachments"),
     ]
 
+    static let createFields = [
+        "candidate.first_name", "candidate.last_name", "candidate.email_address", "candidate.phone_number",
+        "candidate.location", "candidate.gender", "candidate.availability_date", "candidate.salary_expectations",
+        "stage_id", "attachments", "screening_question_answers", "source", "remote_fields",
+    ]
+
+    static func writable(_ id: String, _ label: String, _ fields: [String]) -> Model {
+        Model(
+            id: id, label: label, coverageStatus: "SUPPORTED",
+            fields: fields.map { .init(id: $0, supported: true, forReadModel: false) })
+    }
+
     static let writeActions: [Model] = [
-        Model(id: "ats_create_candidate", label: "Create candidate", coverageStatus: "NOT_IMPLEMENTED", fields: []),
-        Model(id: "ats_create_application", label: "Create application", coverageStatus: "NOT_IMPLEMENTED", fields: []),
+        writable("ats_create_candidate", "Create candidate", createFields),
+        writable("ats_create_application", "Create application", createFields),
+        unsupported("ats_move_application_stage", "Move application to stage"),
+        unsupported("ats_reject_application", "Reject application"),
+        unsupported("ats_add_application_note", "Add note"),
+        unsupported("ats_add_candidate_tag", "Add candidate tag"),
+        unsupported("ats_add_attachment", "Add attachment to an existing record"),
+        unsupported("ats_add_result_link", "Add result link"),
+        unsupported("ats_import_tracked_application", "Import tracked application"),
     ]
 }
