@@ -80,6 +80,19 @@ extension Demo {
     }
 }
 
+extension PersonioAccounts {
+    /// The integration's shared client, from its stored (decrypted) credentials: the one place
+    /// syncs, writes and passthrough get it from.
+    func client(for integration: Integration, store: Store) async throws -> (PersonioClient, PersonioCredentials) {
+        guard
+            let data = try await store.credentials(
+                integrationID: integration.id.description, workspaceID: integration.workspaceID)
+        else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
+        let credentials = try JSONDecoder().decode(PersonioCredentials.self, from: data)
+        return (await client(integrationID: integration.id.description, credentials: credentials), credentials)
+    }
+}
+
 /// Builds the connector for an integration from its stored credentials and runs syncs: the one
 /// place that knows which connector serves which tool.
 public struct Syncs: Sendable {
@@ -111,12 +124,7 @@ public struct Syncs: Sendable {
     }
 
     func connector(for integration: Integration, pageSize: Int) async throws -> PersonioConnector {
-        guard
-            let data = try await store.credentials(
-                integrationID: integration.id.description, workspaceID: integration.workspaceID)
-        else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
-        let credentials = try JSONDecoder().decode(PersonioCredentials.self, from: data)
-        let client = await accounts.client(integrationID: integration.id.description, credentials: credentials)
+        let (client, credentials) = try await accounts.client(for: integration, store: store)
         return PersonioConnector(
             integrationID: integration.id.description, client: client, credentials: credentials, pageSize: pageSize,
             applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings),

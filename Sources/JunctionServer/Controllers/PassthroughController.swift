@@ -46,7 +46,7 @@ struct PassthroughController {
                 forward.headers.removeAll { $0.0.lowercased() == "content-type" }
                 forward.headers.append(("Content-Type", contentType))
             }
-            let client = try await client(for: integration)
+            let (client, _) = try await accounts.client(for: integration, store: store)
             let answer: PassthroughResponse
             do {
                 answer = try await client.passthrough(forward)
@@ -249,14 +249,5 @@ struct PassthroughController {
         if let text = String(data: answer.body, encoding: .utf8) { return .string(text) }
         warnings.append(.init(message: "The response body is not text; it is sent as base64."))
         return .string(answer.body.base64EncodedString())
-    }
-
-    func client(for integration: Integration) async throws -> PersonioClient {
-        guard
-            let data = try await store.credentials(
-                integrationID: integration.id.description, workspaceID: integration.workspaceID)
-        else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
-        let credentials = try JSONDecoder().decode(PersonioCredentials.self, from: data)
-        return await accounts.client(integrationID: integration.id.description, credentials: credentials)
     }
 }

@@ -47,7 +47,7 @@ struct ApplicationWriter: Sendable {
         var created = false
         do {
             let files = try await downloadAttachments(plan.files)
-            let client = try await client(for: integration)
+            let (client, _) = try await accounts.client(for: integration, store: store)
             var uploaded: [JSONValue] = []
             for (file, data) in zip(plan.files, files) {
                 let document = try await personio {
@@ -142,15 +142,6 @@ struct ApplicationWriter: Sendable {
         }
         guard problems.isEmpty else { throw Self.invalid(problems) }
         return result
-    }
-
-    func client(for integration: Integration) async throws -> PersonioClient {
-        guard
-            let data = try await store.credentials(
-                integrationID: integration.id.description, workspaceID: integration.workspaceID)
-        else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
-        let credentials = try JSONDecoder().decode(PersonioCredentials.self, from: data)
-        return await accounts.client(integrationID: integration.id.description, credentials: credentials)
     }
 
     /// Finds the new application through v2 (Personio's create answer has no ids), saves it and
