@@ -236,18 +236,23 @@ extension SyncEngine {
         _ jobs: [Job], store: Store, runID: String, integrationID: String, counts: LinkCounters
     ) async throws {
         let jobIDs = jobs.map(\.id)
-        let stageLinks = jobs.flatMap(\.stageLinks)
-        let stageOutcome = try await store.saveRecords(stageLinks, integrationID: integrationID, runID: runID)
-        _ = await counts.stages.add(stageOutcome, records: stageLinks.count)
-        await counts.stages.addDeleted(
+        try await saveChildren(
+            jobs.flatMap(\.stageLinks), parentIDs: jobIDs, store: store, runID: runID, integrationID: integrationID,
+            counter: counts.stages)
+        try await saveChildren(
+            jobs.flatMap(\.questionLinks), parentIDs: jobIDs, store: store, runID: runID,
+            integrationID: integrationID, counter: counts.questions)
+    }
+
+    /// Saves the children of some parents and marks deleted those children the parents no longer have.
+    static func saveChildren<Child: ChildRecord>(
+        _ children: [Child], parentIDs: [String], store: Store, runID: String, integrationID: String, counter: Counter
+    ) async throws {
+        let outcome = try await store.saveRecords(children, integrationID: integrationID, runID: runID)
+        _ = await counter.add(outcome, records: children.count)
+        await counter.addDeleted(
             try await store.markChildrenUnseen(
-                JobStageLink.self, parentIDs: jobIDs, byRun: runID, integrationID: integrationID))
-        let questionLinks = jobs.flatMap(\.questionLinks)
-        let questionOutcome = try await store.saveRecords(questionLinks, integrationID: integrationID, runID: runID)
-        _ = await counts.questions.add(questionOutcome, records: questionLinks.count)
-        await counts.questions.addDeleted(
-            try await store.markChildrenUnseen(
-                JobQuestionLink.self, parentIDs: jobIDs, byRun: runID, integrationID: integrationID))
+                Child.self, parentIDs: parentIDs, byRun: runID, integrationID: integrationID))
     }
 }
 
