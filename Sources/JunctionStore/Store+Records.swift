@@ -133,14 +133,9 @@ extension Store {
     func page<Record: SyncedRecord>(
         _ type: Record.Type, integrationID: String, after: String?, limit: Int, includeDeleted: Bool
     ) async throws -> KeysetPage<Record> {
-        let query = sql.select()
-            .columns("id", "record", "changed_at", "remote_deleted_at")
-            .from(Record.table)
-            .where("integration_id", .equal, integrationID)
-        if !includeDeleted { query.where("remote_deleted_at", .is, SQLLiteral.null) }
-        return try await Keyset.page(query, keyColumn: "id", after: after, limit: limit) { row in
-            (try row.decode(column: "id", as: String.self), try Self.decodeRecord(Record.self, row))
-        }
+        try await list(
+            type, integrationID: integrationID, filter: RecordFilter(includeDeleted: includeDeleted), after: after,
+            limit: limit)
     }
 
     // MARK: - Normalisation
