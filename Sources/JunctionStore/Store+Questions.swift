@@ -94,8 +94,10 @@ extension Store {
     {
         let ids = Array(Set(candidateIDs))
         guard !ids.isEmpty else { return 0 }
+        // Deleted candidates are left alone: a save would undelete them.
         let stored = try await sql.select().column("record").from(Candidate.table)
             .where("integration_id", .equal, integrationID).where("id", .in, ids)
+            .where("remote_deleted_at", .is, SQLLiteral.null)
             .all().map { row in
                 try Self.recordDecoder.decode(
                     Candidate.self, from: Data(try row.decode(column: "record", as: String.self).utf8))
@@ -108,14 +110,8 @@ extension Store {
             return updated
         }
         guard !changed.isEmpty else { return 0 }
-        // Keep each record's state flags: a save undeletes, so deleted candidates are skipped.
-        let live = try await sql.select().column("id").from(Candidate.table)
-            .where("integration_id", .equal, integrationID).where("id", .in, changed.map(\.id))
-            .where("remote_deleted_at", .is, SQLLiteral.null)
-            .all().map { try $0.decode(column: "id", as: String.self) }
-        let toSave = changed.filter { live.contains($0.id) }
-        try await save(toSave, integrationID: integrationID, now: now, runID: nil)
-        return toSave.count
+        try await save(changed, integrationID: integrationID, now: now, runID: nil)
+        return changed.count
     }
 
     private func latestApplicationSources(
