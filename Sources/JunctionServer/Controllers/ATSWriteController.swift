@@ -128,10 +128,11 @@ struct ATSWriteController {
         case .new:
             do {
                 let (data, warnings) = try await handle(body, integration)
-                let response = try Self.success(data, warnings: warnings)
-                let text = String(decoding: try Self.encode(data, warnings: warnings), as: UTF8.self)
-                try await store.finishIdempotent(key: key, workspaceID: workspaceID, status: 200, body: text)
-                return response
+                // Encoded once: the answer and the copy kept for replays are the same bytes.
+                let encoded = try Self.encode(data, warnings: warnings)
+                try await store.finishIdempotent(
+                    key: key, workspaceID: workspaceID, status: 200, body: String(decoding: encoded, as: UTF8.self))
+                return Response.json(encoded)
             } catch let error as APIError where Self.isFinal(error) {
                 let envelope = ErrorEnvelope(error, family: .ats, logURL: nil)
                 let text = String(decoding: try UnifiedJSON.makeEncoder().encode(envelope), as: UTF8.self)
