@@ -49,6 +49,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between FULL syncs of an integration. Env JUNCTION_SYNC_FULL_SECONDS. Default: 21600")
     var syncFullSeconds: Int?
 
+    @Option(
+        help:
+            "Address this server is reached at, for connect links. Env JUNCTION_PUBLIC_URL. Default: http://<host>:<port>"
+    )
+    var publicURL: String?
+
+    @Option(
+        help:
+            "Personio address connect flows use instead of Personio's hosts (a sandbox or proxy). Env JUNCTION_CONNECT_PERSONIO_BASE_URL"
+    )
+    var connectPersonioBaseURL: String?
+
     func run() async throws {
         var configuration = try store.configuration()
         try personio.apply(to: &configuration)
@@ -80,6 +92,13 @@ struct ServeCommand: AsyncParsableCommand {
             if let syncFullSeconds {
                 configuration.syncFullSeconds = try JunctionConfiguration.parseInterval(
                     String(syncFullSeconds), source: "--sync-full-seconds")
+            }
+            if let publicURL {
+                configuration.publicURL = try JunctionConfiguration.parseHTTPURL(publicURL, source: "--public-url")
+            }
+            if let connectPersonioBaseURL {
+                configuration.connectPersonioBaseURL = try JunctionConfiguration.parseHTTPURL(
+                    connectPersonioBaseURL, source: "--connect-personio-base-url")
             }
         } catch {
             throw ValidationError(error.description)

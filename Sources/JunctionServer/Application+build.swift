@@ -174,6 +174,13 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
     let accounts = runtime.personio
     IntegrationsController(integrations: runtime.store) { id in await accounts.forget(integrationID: id) }
         .addRoutes(to: api)
+    ConnectController(store: runtime.store, publicURL: configuration.resolvedPublicURL).addRoutes(to: api)
+    ConnectPageController(
+        store: runtime.store, tester: ScopeTester(http: HTTPClient.shared, logger: Logger(label: "junction.connect")),
+        forget: { id in await accounts.forget(integrationID: id) },
+        personioBaseURL: configuration.connectPersonioBaseURL, logger: Logger(label: "junction.connect")
+    ).addRoutes(to: router)
+    SyncController(store: runtime.store).addRoutes(to: api)
     let gate = IntegrationGate(directory: runtime.store)
     ATSReadController(
         gate: gate,

@@ -42,8 +42,21 @@ public struct JunctionConfiguration: Sendable, Equatable {
     /// Let attachments' `data_url` point to loopback and private networks (tests, local setups).
     /// Off by default: a request must not make Junction fetch from its own network.
     public var attachmentsAllowPrivateURLs = false
+    /// The address users and end customers reach this server at, for connect links; nil means
+    /// `http://<host>:<port>`.
+    public var publicURL: String?
+    /// Where connect flows reach Personio (API and career site) instead of Personio's own hosts:
+    /// a sandbox or a proxy. Set by the operator, never by the end customer, so a connect form
+    /// cannot point Junction at an address of its choosing.
+    public var connectPersonioBaseURL: String?
 
     public init() {}
+
+    /// The base of connect and dashboard links, without a trailing slash.
+    public var resolvedPublicURL: String {
+        let url = publicURL ?? "http://\(host):\(port)"
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
 
     public var databaseLocation: DatabaseLocation {
         get throws {
@@ -78,6 +91,8 @@ public struct JunctionConfiguration: Sendable, Equatable {
         ("JUNCTION_PERSONIO_REQUESTS_PER_SECOND", "average requests per second to one Personio account"),
         ("JUNCTION_PERSONIO_MAX_CONCURRENT", "requests in flight to one Personio account at once"),
         ("JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS", "true or false: let data_url point to private addresses"),
+        ("JUNCTION_PUBLIC_URL", "address this server is reached at, for connect links"),
+        ("JUNCTION_CONNECT_PERSONIO_BASE_URL", "Personio address for connect flows (a sandbox or proxy)"),
     ]
 
     /// Reads the settings' environment variables over the defaults. Invalid values are errors
@@ -128,6 +143,12 @@ public struct JunctionConfiguration: Sendable, Equatable {
         }
         if let seconds = value("JUNCTION_SYNC_FULL_SECONDS") {
             configuration.syncFullSeconds = try parseInterval(seconds, source: "JUNCTION_SYNC_FULL_SECONDS")
+        }
+        if let url = value("JUNCTION_PUBLIC_URL") {
+            configuration.publicURL = try parseHTTPURL(url, source: "JUNCTION_PUBLIC_URL")
+        }
+        if let url = value("JUNCTION_CONNECT_PERSONIO_BASE_URL") {
+            configuration.connectPersonioBaseURL = try parseHTTPURL(url, source: "JUNCTION_CONNECT_PERSONIO_BASE_URL")
         }
         if let flag = value("JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS") {
             configuration.attachmentsAllowPrivateURLs = try parseBool(
@@ -193,6 +214,14 @@ public struct JunctionConfiguration: Sendable, Equatable {
             throw ConfigurationError("\(source) must be a whole number of seconds, at least 10, not '\(text)'")
         }
         return seconds
+    }
+
+    /// An absolute http(s) URL without query or fragment, trailing slash removed.
+    public static func parseHTTPURL(_ text: String, source: String) throws(ConfigurationError) -> String {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            url.host?.isEmpty == false, url.query == nil, url.fragment == nil
+        else { throw ConfigurationError("\(source) must be an http:// or https:// address, not '\(text)'") }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
     static func parseBool(_ text: String, source: String) throws(ConfigurationError) -> Bool {

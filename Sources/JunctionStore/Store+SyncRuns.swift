@@ -50,9 +50,17 @@ public struct SyncRun: Sendable, Equatable {
 }
 
 extension Store {
+    /// Starts a run; a waiting `force-sync` request of the same kind is consumed, and its
+    /// promised `sync_id` becomes the run's id.
     public func startSyncRun(integrationID: String, kind: SyncRun.Kind, now: Date = Date()) async throws -> SyncRun {
+        let requested = try await sql.raw(
+            """
+            DELETE FROM sync_requests WHERE integration_id = \(bind: integrationID) AND type = \(bind: kind.rawValue)
+            RETURNING sync_id
+            """
+        ).first().map { try $0.decode(column: "sync_id", as: String.self) }
         let run = SyncRun(
-            id: Identifier.random(), integrationID: integrationID, kind: kind, status: .running,
+            id: requested ?? Identifier.random(), integrationID: integrationID, kind: kind, status: .running,
             startedAt: Clock.date(Clock.milliseconds(now)), finishedAt: nil, stats: SyncRun.Stats(), error: nil)
         try await sql.raw(
             """
@@ -72,6 +80,44 @@ extension Store {
             WHERE id = \(bind: run.id) AND integration_id = \(bind: run.integrationID)
             """
         ).run()
+    }
+
+    /// `POST /force-sync`: queues a run of `kind` unless one of that kind already waits or runs
+    /// (then that one's id comes back with `alreadyQueued`). At most one request per kind waits.
+    public func requestSync(integrationID: String, kind: SyncRun.Kind, now: Date = Date()) async throws
+        -> (alreadyQueued: Bool, syncID: String)
+    {
+        if let running = try await sql.raw(
+            """
+            SELECT id FROM sync_runs WHERE integration_id = \(bind: integrationID) AND type = \(bind: kind.rawValue)
+                AND status = \(bind: SyncRun.Status.running.rawValue)
+            ORDER BY started_at DESC LIMIT 1
+            """
+        ).first() {
+            return (true, try running.decode(column: "id", as: String.self))
+        }
+        let candidate = Identifier.random()
+        // Two instances asking at once: one insert wins, both answer with the winner's id.
+        try await sql.raw(
+            """
+            INSERT INTO sync_requests (integration_id, type, sync_id, requested_at)
+            VALUES (\(bind: integrationID), \(bind: kind.rawValue), \(bind: candidate), \(bind: Clock.milliseconds(now)))
+            ON CONFLICT (integration_id, type) DO NOTHING
+            """
+        ).run()
+        let row = try await sql.raw(
+            """
+            SELECT sync_id FROM sync_requests WHERE integration_id = \(bind: integrationID) AND type = \(bind: kind.rawValue)
+            """
+        ).first()
+        let syncID = try row?.decode(column: "sync_id", as: String.self) ?? candidate
+        return (syncID != candidate, syncID)
+    }
+
+    /// The kinds of run requested for an integration and not started yet.
+    public func requestedSyncs(integrationID: String) async throws -> [SyncRun.Kind] {
+        try await sql.raw("SELECT type FROM sync_requests WHERE integration_id = \(bind: integrationID)").all()
+            .compactMap { SyncRun.Kind(rawValue: try $0.decode(column: "type", as: String.self)) }
     }
 
     /// An integration's runs, newest first.

@@ -94,10 +94,12 @@ public struct SyncScheduler: Service {
         var finished: [SyncRun] = []
         for integration in try await store.integrationsForScheduling() {
             let id = integration.id.description
-            guard
-                let kind = policy.due(
-                    integrationID: id, runs: try await store.syncRuns(integrationID: id, limit: 20), now: now)
-            else { continue }
+            let runs = try await store.syncRuns(integrationID: id, limit: 20)
+            // A forced run (`POST /force-sync`) goes first, FULL before DELTA, unless one runs.
+            let requested = try await store.requestedSyncs(integrationID: id)
+            let forced: SyncRun.Kind? =
+                runs.first?.status == .running ? nil : requested.contains(.full) ? .full : requested.first
+            guard let kind = forced ?? policy.due(integrationID: id, runs: runs, now: now) else { continue }
             let runner = runner
             if let run = try await lock.withLock(integrationID: id, { try await runner(integration, kind) }) {
                 finished.append(run)

@@ -35,6 +35,8 @@ public actor PersonioClient {
     /// The account's shared allowance; nil for a client used alone (tests, one-off checks).
     public nonisolated let budget: RequestBudget?
     private var token: (value: String, refreshAfter: ContinuousClock.Instant)?
+    /// The scopes Personio granted with the last token (its `scope` field), if it said.
+    public private(set) var grantedScopes: [String]?
     /// The v1 personnel token, for passthrough to the personnel API.
     var personnel: (value: String, refreshAfter: ContinuousClock.Instant)?
     /// When Personio's `x-ratelimit-remaining` reached zero: the earliest moment to ask again.
@@ -83,6 +85,7 @@ public actor PersonioClient {
         else { throw .malformedResponse("the token response has no access_token") }
         // [I] A day when Personio leaves expires_in out; refresh a minute early.
         let lifetime = (object["expires_in"] as? Int) ?? 86_400
+        grantedScopes = (object["scope"] as? String).map { $0.split(separator: " ").map(String.init) }
         token = (value, ContinuousClock.now + .seconds(max(lifetime - 60, 1)))
         return value
     }

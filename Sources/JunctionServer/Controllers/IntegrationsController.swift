@@ -1,6 +1,8 @@
+import Foundation
 import Hummingbird
 import JunctionModel
 import JunctionStore
+import Personio
 
 /// Lists and manages integrations of a workspace.
 public protocol IntegrationLister: IntegrationDirectory {
@@ -118,8 +120,19 @@ struct IntegrationsController {
                 originID: integration.endUserOriginID),
             scopeConfig: .init(id: "default", name: "Default"),
             createdAt: integration.createdAt,
-            readModels: Coverage.readModels,
-            writeActions: Coverage.writeActions)
+            readModels: Coverage.available(Coverage.readModels, scopeTest: scopeTest(integration)),
+            writeActions: Coverage.available(Coverage.writeActions, scopeTest: scopeTest(integration)))
+    }
+
+    /// The latest scope test of the integration's credentials (connect flow or relink); nil for
+    /// integrations made without one (the demo, the CLI), which count as fully available.
+    static func scopeTest(_ integration: Integration) -> ScopeTestResult? {
+        guard let value = integration.settings[ConnectPageController.scopeTestSettingsKey],
+            let data = try? JSONEncoder().encode(value)
+        else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try? decoder.decode(ScopeTestResult.self, from: data)
     }
 }
 
@@ -142,6 +155,45 @@ enum Coverage {
         "id", "remote_id", "outcome", "rejected_at", "current_stage_id", "job_id", "candidate_id",
         "remote_created_at", "remote_updated_at", "candidate", "current_stage", "job", "remote_data",
     ]
+
+    /// What each scope-test check, failed, takes away: whole models and actions, or fields.
+    static let dependencies: [ScopeCheck.ID: (models: [String], fields: [String])] = [
+        .recruitingJobs: (["ats_jobs", "ats_screening_questions", "ats_create_application"], []),
+        .recruitingCandidates: (["ats_candidates"], []),
+        .recruitingApplications: (["ats_applications", "ats_tags"], ["source"]),
+        .recruitingCategories: (["ats_application_stages"], ["stages"]),
+        .persons: (["ats_users"], ["hiring_team"]),
+        .careerFeed: (
+            [],
+            [
+                "description", "employment_type", "experience_level", "location", "salary_amount_from",
+                "salary_amount_to", "salary_currency", "salary_period", "remote_created_at",
+            ]
+        ),
+        .recruitingAPIKey: (["ats_create_candidate", "ats_create_application"], []),
+    ]
+
+    /// `models` with `is_available` lowered where the scope test found a right missing (a
+    /// skipped Recruiting API key check counts: without the key nothing can be written).
+    static func available(_ models: [Model], scopeTest: ScopeTestResult?) -> [Model] {
+        guard let scopeTest else { return models }
+        var lostModels = Set<String>()
+        var lostFields = Set<String>()
+        for check in scopeTest.checks
+        where check.status == .failed || (check.id == .recruitingAPIKey && check.status == .skipped) {
+            guard let lost = dependencies[check.id] else { continue }
+            lostModels.formUnion(lost.models)
+            lostFields.formUnion(lost.fields)
+        }
+        return models.map { model in
+            var model = model
+            if lostModels.contains(model.id) { model.isAvailable = false }
+            for index in model.fields.indices where !model.isAvailable || lostFields.contains(model.fields[index].id) {
+                model.fields[index].isAvailable = false
+            }
+            return model
+        }
+    }
 
     static func supported(_ id: String, _ label: String, _ fields: [String]) -> Model {
         Model(

@@ -1,0 +1,177 @@
+import Foundation
+import Hummingbird
+import JunctionModel
+import JunctionStore
+import Personio
+
+/// What the connect flow needs from the store.
+public protocol ConnectStore: IntegrationDirectory {
+    func createConnectLink(_ link: ConnectLink) async throws -> String
+    func integration(activationToken: String, workspaceID: String, now: Date) async throws -> Integration?
+}
+
+extension Store: ConnectStore {}
+
+/// Tests credentials without changing anything in Personio (`ScopeTester` in production).
+public protocol CredentialTester: Sendable {
+    func run(_ credentials: PersonioCredentials, now: Date) async -> ScopeTestResult
+}
+
+extension ScopeTester: CredentialTester {}
+
+/// The API half of the connect flow (`../shared/reference/unified-api.md` §5): links to the
+/// hosted page for a new integration, a relink or the setup steps, and the activation token
+/// exchange. The page itself is `ConnectPageController`.
+struct ConnectController {
+    let store: any ConnectStore
+    /// Where end customers reach this server, without a trailing slash.
+    let publicURL: String
+
+    static let languages = ["en", "de", "fr", "it", "es"]
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("connect/create-link") { request, context in
+            let workspaceID = try context.requireWorkspace()
+            let body = try await request.decode(as: CreateLinkBody.self, context: context)
+            let email = try Self.required(body.endUserEmail, "end_user_email")
+            guard email.contains("@"), !email.contains(where: \.isWhitespace) else {
+                throw APIError.invalidInput("Field 'end_user_email' must be an email address, not '\(email)'.")
+            }
+            let organization = try Self.required(body.endUserOrganizationName, "end_user_organization_name")
+            let category = body.integrationCategory ?? "HRIS"
+            guard category == "ATS" else {
+                throw APIError.invalidInput(
+                    "Field 'integration_category' is '\(category)', but Junction connects ATS integrations only: "
+                        + "send \"ATS\" (the SDK sends \"HRIS\" unless told otherwise).")
+            }
+            if let tool = body.integrationTool, tool != "personio" {
+                throw APIError.invalidInput(
+                    "Field 'integration_tool' is '\(tool)', but Junction connects only 'personio' (or leave it null).")
+            }
+            let link = ConnectLink(
+                workspaceID: workspaceID, kind: .create, linkType: try Self.linkType(body.linkType),
+                language: try Self.language(body.language), endUserEmail: email,
+                endUserOrganizationName: organization, endUserOriginID: body.endUserOriginID)
+            return SuccessEnvelope(LinkData(link: try await url(for: link)))
+        }
+        group.get("connect/integration-by-token/:token") { _, context in
+            let workspaceID = try context.requireWorkspace()
+            let token = context.parameters.get("token") ?? ""
+            guard
+                let integration = try await store.integration(
+                    activationToken: token, workspaceID: workspaceID, now: Date())
+            else {
+                throw APIError(
+                    .integrationNotFound,
+                    "No integration was connected with activation token '\(token)' in this workspace (tokens are valid for 24 hours)."
+                )
+            }
+            return SuccessEnvelope(
+                JSONValue.object([
+                    "id": .string(integration.id.description), "tool": .string(integration.id.tool.rawValue),
+                    "end_user_origin_id": integration.endUserOriginID.map(JSONValue.string) ?? .null,
+                    "end_user_organization_name": .string(integration.endUserOrganizationName),
+                    "end_user_email": integration.endUserEmail.map(JSONValue.string) ?? .null,
+                    "setup_status": .string(integration.setupStatus.rawValue),
+                ]))
+        }
+        group.post("integrations/:integration_id/relink") { request, context in
+            let integration = try await find(context)
+            let body = try await request.decode(as: RelinkBody.self, context: context)
+            let link = ConnectLink(
+                workspaceID: integration.workspaceID, kind: .relink, integrationID: integration.id.description,
+                linkType: try Self.linkType(body.linkType), language: try Self.language(body.language),
+                endUserEmail: integration.endUserEmail, endUserOrganizationName: integration.endUserOrganizationName,
+                endUserOriginID: integration.endUserOriginID)
+            return SuccessEnvelope(LinkData(link: try await url(for: link)))
+        }
+        group.post("integrations/:integration_id/setup-link") { request, context in
+            let integration = try await find(context)
+            let body = try await request.decode(as: SetupLinkBody.self, context: context)
+            guard let type = body.linkType else {
+                throw APIError.invalidInput("Missing required field 'link_type' (EMBEDDED or MAGIC_LINK).")
+            }
+            let link = ConnectLink(
+                workspaceID: integration.workspaceID, kind: .setup, integrationID: integration.id.description,
+                linkType: try Self.linkType(type), language: try Self.language(body.language),
+                endUserEmail: integration.endUserEmail, endUserOrganizationName: integration.endUserOrganizationName,
+                endUserOriginID: integration.endUserOriginID)
+            return SuccessEnvelope(LinkData(link: try await url(for: link)))
+        }
+    }
+
+    private func url(for link: ConnectLink) async throws -> String {
+        let token = try await store.createConnectLink(link)
+        return "\(publicURL)/connect/\(token)"
+    }
+
+    private func find(_ context: AppRequestContext) async throws -> Integration {
+        let workspaceID = try context.requireWorkspace()
+        let id = context.parameters.get("integration_id") ?? ""
+        guard let integration = try await store.integration(id: id, workspaceID: workspaceID) else {
+            throw APIError(.integrationNotFound, "No integration '\(id)' exists for this API key's workspace.")
+        }
+        return integration
+    }
+
+    static func required(_ value: String?, _ field: String) throws -> String {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+            throw APIError.invalidInput("Missing required field '\(field)'.")
+        }
+        return value
+    }
+
+    static func linkType(_ text: String?) throws -> ConnectLink.LinkType {
+        guard let text else { return .embedded }
+        guard let type = ConnectLink.LinkType(rawValue: text) else {
+            throw APIError.invalidInput("Field 'link_type' must be EMBEDDED or MAGIC_LINK, not '\(text)'.")
+        }
+        return type
+    }
+
+    /// The page speaks English and German; the other languages Kombo accepts are taken and shown
+    /// in English.
+    static func language(_ text: String?) throws -> String {
+        guard let text else { return "en" }
+        guard languages.contains(text) else {
+            throw APIError.invalidInput(
+                "Field 'language' must be one of \(languages.joined(separator: ", ")), not '\(text)'.")
+        }
+        return text
+    }
+
+    struct LinkData: Encodable {
+        var link: String
+    }
+
+    struct CreateLinkBody: Decodable {
+        var endUserEmail: String?
+        var endUserOrganizationName: String?
+        var endUserOriginID: String?
+        var integrationCategory: String?
+        var integrationTool: String?
+        var language: String?
+        var linkType: String?
+
+        enum CodingKeys: String, CodingKey {
+            case endUserEmail = "end_user_email"
+            case endUserOrganizationName = "end_user_organization_name"
+            case endUserOriginID = "end_user_origin_id"
+            case integrationCategory = "integration_category"
+            case integrationTool = "integration_tool"
+            case language
+            case linkType = "link_type"
+        }
+    }
+
+    struct RelinkBody: Decodable {
+        var language: String?
+        var linkType: String?
+        enum CodingKeys: String, CodingKey {
+            case language
+            case linkType = "link_type"
+        }
+    }
+
+    typealias SetupLinkBody = RelinkBody
+}

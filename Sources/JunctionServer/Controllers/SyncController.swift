@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import JunctionModel
+import JunctionStore
+
+/// What `POST /force-sync` needs from the store.
+public protocol SyncRequester: IntegrationDirectory {
+    func requestSync(integrationID: String, kind: SyncRun.Kind, now: Date) async throws
+        -> (alreadyQueued: Bool, syncID: String)
+}
+
+extension Store: SyncRequester {}
+
+/// `POST /v1/force-sync`: queues a sync for the scheduler, which any instance sharing the
+/// database picks up within its tick (5 s). At most one run of each type waits.
+struct SyncController {
+    let store: any SyncRequester
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("force-sync") { request, context in
+            let workspaceID = try context.requireWorkspace()
+            guard let header = request.headers[.integrationID], !header.isEmpty else {
+                throw APIError.invalidInput(
+                    "Missing header 'X-Integration-Id': force-sync needs the integration to sync.")
+            }
+            guard let integration = try await store.integration(id: header, workspaceID: workspaceID) else {
+                throw APIError(.integrationNotFound, "No integration '\(header)' exists for this API key's workspace.")
+            }
+            if integration.status == .inactive {
+                throw APIError(
+                    .integrationInactive,
+                    "Integration '\(header)' is disabled. Enable it with PUT /v1/integrations/\(header)/enabled first.")
+            }
+            let body = try await request.decode(as: ForceSyncBody.self, context: context)
+            let kind: SyncRun.Kind
+            switch body.type {
+            case nil, "FULL": kind = .full
+            case "DELTA": kind = .delta
+            case let other?: throw APIError.invalidInput("Field 'type' must be FULL or DELTA, not '\(other)'.")
+            }
+            let (queued, syncID) = try await store.requestSync(
+                integrationID: integration.id.description, kind: kind, now: Date())
+            return SuccessEnvelope(
+                JSONValue.object([
+                    "already_queued": .bool(queued), "sync_id": .string(syncID), "type": .string(kind.rawValue),
+                ]))
+        }
+    }
+
+    struct ForceSyncBody: Decodable {
+        var type: String?
+    }
+}

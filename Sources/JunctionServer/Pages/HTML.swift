@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Server-rendered pages (connect flow, dashboard): escaped text, one stylesheet, no script
+/// needed. Every interpolated value goes through `escape`.
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// A whole page. `body` is trusted markup built from escaped parts.
+    static func page(title: String, language: String, body: String, wide: Bool = false) -> String {
+        """
+        <!doctype html>
+        <html lang="\(escape(language))">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="referrer" content="no-referrer">
+        <title>\(escape(title))</title>
+        <style>\(stylesheet)</style>
+        </head>
+        <body><main class="\(wide ? "wide" : "narrow")">
+        \(body)
+        </main></body>
+        </html>
+        """
+    }
+
+    static func response(_ html: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "text/html; charset=utf-8"
+        // Pages carry tokens in their URLs and forms: never cached, never framed by others,
+        // no scripts but the inline one a finished embedded flow uses.
+        fields[.cacheControl] = "no-store"
+        fields[HTTPField.Name("X-Frame-Options")!] = nil
+        fields[HTTPField.Name("Content-Security-Policy")!] =
+            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action 'self'; base-uri 'none'"
+        fields[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Reads an `application/x-www-form-urlencoded` body (what a plain HTML form posts).
+    static func form(_ request: Request, limit: Int = 64 * 1024) async throws -> [String: String] {
+        let buffer = try await request.body.collect(upTo: limit)
+        return parseForm(String(buffer: buffer))
+    }
+
+    static func parseForm(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String {
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+            }
+            let key = decode(parts[0])
+            if fields[key] == nil { fields[key] = parts.count > 1 ? decode(parts[1]) : "" }
+        }
+        return fields
+    }
+
+    static let stylesheet = """
+        :root{--ink:#1d2433;--muted:#5b6478;--line:#dde2ec;--accent:#2f5bea;--ok:#127a3e;--bad:#b42318;--bg:#f6f7fb}
+        *{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--ink);
+        font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+        main{margin:32px auto;padding:28px 32px;background:#fff;border:1px solid var(--line);border-radius:10px}
+        main.narrow{max-width:760px}main.wide{max-width:1180px}
+        h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:26px 0 8px}h3{font-size:15px;margin:16px 0 6px}
+        p,li{color:var(--ink)}.muted{color:var(--muted)}code{background:#eef1f7;padding:1px 5px;border-radius:4px}
+        ol.steps>li{margin:6px 0}label{display:block;font-weight:600;margin:14px 0 4px}
+        input[type=text],input[type=password],input[type=email],select,textarea{width:100%;padding:8px 10px;
+        border:1px solid var(--line);border-radius:6px;font:inherit}
+        .hint{font-weight:400;color:var(--muted);font-size:13px;margin:2px 0 0}
+        button,.button{display:inline-block;margin-top:18px;padding:9px 18px;border:0;border-radius:6px;
+        background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer;text-decoration:none}
+        button.secondary,.button.secondary{background:#e8ecf5;color:var(--ink)}
+        .checks{list-style:none;padding:0}.checks li{border:1px solid var(--line);border-radius:8px;padding:10px 12px;margin:8px 0}
+        .passed{color:var(--ok);font-weight:700}.failed{color:var(--bad);font-weight:700}.skipped{color:var(--muted);font-weight:700}
+        .fix{margin:4px 0 0;color:var(--ink)}.box{border:1px solid var(--line);border-radius:8px;padding:12px 14px;background:#fafbfe}
+        .error{border-color:#f4c7c3;background:#fff5f4}table{border-collapse:collapse;width:100%;font-size:14px}
+        th,td{text-align:left;border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
+        nav a{margin-right:14px}.lang{float:right;font-size:13px}.pill{font-size:12px;padding:1px 8px;border-radius:10px;background:#eef1f7}
+        """
+}
