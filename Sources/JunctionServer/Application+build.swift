@@ -181,6 +181,7 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
         personioBaseURL: configuration.connectPersonioBaseURL, logger: Logger(label: "junction.connect")
     ).addRoutes(to: router)
     SyncController(store: runtime.store).addRoutes(to: api)
+    FieldsController(store: runtime.store, cursors: PageCursor(key: runtime.store.cursorSigningKey)).addRoutes(to: api)
     let gate = IntegrationGate(directory: runtime.store)
     ATSReadController(
         gate: gate,

@@ -128,6 +128,11 @@ public struct SyncEngine: Sendable {
                 run.stats.deleted["application_stages"] = try await store.markRecordsUnseen(
                     ApplicationStage.self, byRun: runID, integrationID: integrationID)
             }
+            // The field explorer's view of the payloads; only when something changed, since
+            // a quiet DELTA would find the same paths again.
+            if run.stats.added.values.reduce(0, +) + run.stats.updated.values.reduce(0, +) > 0 || complete {
+                try await store.discoverFields(integrationID: integrationID)
+            }
             run.status = .succeeded
             if integration.setupStatus != .completed {
                 try await store.setSetupStatus(

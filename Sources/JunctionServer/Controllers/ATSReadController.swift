@@ -12,6 +12,7 @@ public protocol RecordReader: Sendable {
         _ type: Record.Type, integrationID: String, where column: String, in values: [String], includeDeleted: Bool
     ) async throws -> [Record]
     func jobSummaries(integrationID: String, ids: [String]) async throws -> [NestedJob]
+    func fieldProjection(model: String, integrationID: String, workspaceID: String) async throws -> FieldProjection
 }
 
 extension Store: RecordReader {}
@@ -60,7 +61,12 @@ struct ATSReadController {
             }
             let page = try await reader.list(
                 Record.self, integrationID: integrationID, filter: query.filter, after: after, limit: query.pageSize)
-            let items = try await compose?(page.items, integrationID) ?? page.items
+            var items = try await compose?(page.items, integrationID) ?? page.items
+            if let carrying = Record.self as? any FieldCarrying.Type {
+                let projection = try await reader.fieldProjection(
+                    model: carrying.fieldModel, integrationID: integrationID, workspaceID: integration.workspaceID)
+                if !projection.isEmpty { items = items.map { FieldCarryingProjection.apply(projection, to: $0) } }
+            }
             let next = page.nextAfter.map { cursors.encode(after: $0, fingerprint: fingerprint) }
             return SuccessEnvelope(ListPage(next: next, results: items))
         }

@@ -1,0 +1,277 @@
+import Foundation
+import Hummingbird
+import JunctionModel
+import JunctionStore
+import Personio
+
+/// What the field explorer and custom fields need from the store.
+public protocol FieldStore: IntegrationDirectory {
+    func integrationFields(integrationID: String, after: String?, limit: Int) async throws
+        -> (fields: [IntegrationField], nextAfter: String?)
+    func integrationField(id: String, integrationID: String) async throws -> IntegrationField?
+    func setPassthrough(_ enabled: Bool, fieldID: String, integrationID: String) async throws
+    func createCustomField(_ field: CustomField, now: Date) async throws -> Bool
+    func customFields(workspaceID: String) async throws -> [CustomField]
+    func customField(id: String, workspaceID: String) async throws -> CustomField?
+    func deleteCustomField(id: String, workspaceID: String) async throws -> Bool
+    func customFieldMappings(integrationID: String) async throws -> [String: IntegrationField]
+    func mapCustomField(_ customFieldID: String, to fieldID: String?, integrationID: String) async throws
+    func setSettings(_ settings: [String: JSONValue], integrationID: String, workspaceID: String) async throws
+    func requestSync(integrationID: String, kind: SyncRun.Kind, now: Date) async throws
+        -> (alreadyQueued: Bool, syncID: String)
+}
+
+extension Store: FieldStore {}
+
+/// The custom field explorer over the API (`../shared/reference/unified-api.md` §5):
+/// integration fields with passthrough, custom fields with their per-integration mapping, and
+/// (Junction's additions) defining custom fields and the integration's applicant attributes.
+struct FieldsController {
+    let store: any FieldStore
+    let cursors: PageCursor
+
+    static let models = Store.fieldModels.map(\.model)
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("integrations/:integration_id/integration-fields") { request, context in
+            let integration = try await find(context)
+            let id = integration.id.description
+            let (size, after) = try page(request, maximum: 2000, fingerprint: "integration-fields", integrationID: id)
+            let page = try await store.integrationFields(integrationID: id, after: after, limit: size)
+            let fingerprint = PageCursor.fingerprint(
+                model: "integration-fields", integrationID: id, parameters: [("page_size", String(size))])
+            return SuccessEnvelope(
+                ListPage(
+                    next: page.nextAfter.map { cursors.encode(after: $0, fingerprint: fingerprint) },
+                    results: page.fields.map(Self.json)))
+        }
+        group.patch("integrations/:integration_id/integration-fields/:field_id") { request, context in
+            let integration = try await find(context)
+            let field = try await findField(context, integration)
+            let body = try await request.decode(as: PassthroughBody.self, context: context)
+            if let enabled = body.enablePassthrough {
+                try await store.setPassthrough(enabled, fieldID: field.id, integrationID: integration.id.description)
+            }
+            let updated = try await store.integrationField(id: field.id, integrationID: integration.id.description)
+            return SuccessEnvelope(Self.json(updated ?? field))
+        }
+        group.get("integrations/:integration_id/custom-fields") { request, context in
+            let integration = try await find(context)
+            let id = integration.id.description
+            let (size, after) = try page(request, maximum: 250, fingerprint: "custom-fields", integrationID: id)
+            let all = try await store.customFields(workspaceID: integration.workspaceID)
+            let mappings = try await store.customFieldMappings(integrationID: id)
+            let rest = all.filter { after == nil || $0.id > after! }.sorted { $0.id < $1.id }
+            let pageItems = Array(rest.prefix(size))
+            let fingerprint = PageCursor.fingerprint(
+                model: "custom-fields", integrationID: id, parameters: [("page_size", String(size))])
+            let next =
+                rest.count > size ? pageItems.last.map { cursors.encode(after: $0.id, fingerprint: fingerprint) } : nil
+            return SuccessEnvelope(ListPage(next: next, results: pageItems.map { Self.json($0, mappings[$0.id]) }))
+        }
+        group.put("integrations/:integration_id/custom-fields/:custom_field_id") { request, context in
+            let integration = try await find(context)
+            let customID = context.parameters.get("custom_field_id") ?? ""
+            guard let custom = try await store.customField(id: customID, workspaceID: integration.workspaceID) else {
+                throw APIError.invalidInput("No custom field '\(customID)' is defined in this workspace.")
+            }
+            let body = try await request.decode(as: MappingBody.self, context: context)
+            var mapped: IntegrationField?
+            if let fieldID = body.integrationFieldID {
+                guard
+                    let field = try await store.integrationField(id: fieldID, integrationID: integration.id.description)
+                else {
+                    throw APIError.invalidInput(
+                        "Field 'integration_field_id': no integration field '\(fieldID)' exists for this integration.")
+                }
+                guard field.model == custom.model else {
+                    throw APIError.invalidInput(
+                        "Field 'integration_field_id': '\(field.key)' belongs to \(field.model), but custom field "
+                            + "'\(custom.key)' belongs to \(custom.model).")
+                }
+                mapped = field
+            }
+            try await store.mapCustomField(custom.id, to: mapped?.id, integrationID: integration.id.description)
+            return SuccessEnvelope(Self.json(custom, mapped))
+        }
+        addWorkspaceRoutes(to: group)
+    }
+
+    /// Junction's additions: Kombo defines custom fields in its dashboard; here the API (and
+    /// Junction's dashboard) does.
+    private func addWorkspaceRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("custom-fields") { _, context in
+            let workspaceID = try context.requireWorkspace()
+            let all = try await store.customFields(workspaceID: workspaceID)
+            return SuccessEnvelope(ListPage(next: nil, results: all.map { Self.json($0, nil) }))
+        }
+        group.post("custom-fields") { request, context in
+            let workspaceID = try context.requireWorkspace()
+            let body = try await request.decode(as: CustomFieldBody.self, context: context)
+            let field = try Self.validate(body, workspaceID: workspaceID)
+            guard try await store.createCustomField(field, now: Date()) else {
+                throw APIError.invalidInput("Field 'key': '\(field.key)' is already a custom field of \(field.model).")
+            }
+            return SuccessEnvelope(Self.json(field, nil))
+        }
+        group.delete("custom-fields/:custom_field_id") { _, context in
+            let workspaceID = try context.requireWorkspace()
+            let id = context.parameters.get("custom_field_id") ?? ""
+            guard try await store.deleteCustomField(id: id, workspaceID: workspaceID) else {
+                throw APIError.invalidInput("No custom field '\(id)' is defined in this workspace.")
+            }
+            return SuccessEnvelope(JSONValue.object([:]))
+        }
+        group.get("integrations/:integration_id/applicant-attributes") { _, context in
+            let integration = try await find(context)
+            return SuccessEnvelope(integration.settings[ApplicantAttribute.settingsKey] ?? .array([]))
+        }
+        group.put("integrations/:integration_id/applicant-attributes") { request, context in
+            let integration = try await find(context)
+            let attributes = try await request.decode(as: JSONValue.self, context: context)
+            try await Self.saveAttributes(attributes, integration: integration, store: store)
+            return SuccessEnvelope(attributes)
+        }
+    }
+
+    /// Replaces the integration's applicant attribute catalog after checking it, and queues a
+    /// DELTA so the screening questions follow (the sync derives them from the catalog).
+    static func saveAttributes(_ attributes: JSONValue, integration: Integration, store: any FieldStore) async throws {
+        guard case .array = attributes else {
+            throw APIError.invalidInput(
+                "The body must be a list of applicant attributes ({\"id\": \"custom_attribute_1\", \"label\": …, \"type\": …})."
+            )
+        }
+        var settings = integration.settings
+        settings[ApplicantAttribute.settingsKey] = attributes
+        do {
+            _ = try ApplicantAttribute.catalog(settings: settings)
+        } catch let error as PersonioError {
+            throw APIError.invalidInput(error.description)
+        }
+        try await store.setSettings(
+            settings, integrationID: integration.id.description, workspaceID: integration.workspaceID)
+        _ = try await store.requestSync(integrationID: integration.id.description, kind: .delta, now: Date())
+    }
+
+    static func validate(_ body: CustomFieldBody, workspaceID: String) throws -> CustomField {
+        guard let model = body.model else { throw APIError.invalidInput("Missing required field 'model'.") }
+        guard models.contains(model) else {
+            throw APIError.invalidInput(
+                "Field 'model' must be one of \(models.joined(separator: ", ")), not '\(model)'.")
+        }
+        guard let key = body.key else { throw APIError.invalidInput("Missing required field 'key'.") }
+        let allowed = key.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 95 }
+        guard allowed, let first = key.utf8.first, (97...122).contains(first), key.utf8.count <= 63 else {
+            throw APIError.invalidInput(
+                "Field 'key' must start with a lowercase letter and hold only lowercase letters, digits and underscores (at most 63), not '\(key)'."
+            )
+        }
+        return CustomField(
+            id: Identifier.random(), workspaceID: workspaceID, model: model, key: key, label: body.label,
+            description: body.description)
+    }
+
+    private func page(_ request: Request, maximum: Int, fingerprint: String, integrationID: String) throws -> (
+        Int, String?
+    ) {
+        var size = 100
+        if let text = request.uri.queryParameters.get("page_size") {
+            guard let value = Int(text), (1...maximum).contains(value) else {
+                throw APIError.invalidInput(
+                    "Query parameter 'page_size' must be a whole number from 1 to \(maximum), not '\(text)'.")
+            }
+            size = value
+        }
+        let print = PageCursor.fingerprint(
+            model: fingerprint, integrationID: integrationID, parameters: [("page_size", String(size))])
+        let after = try request.uri.queryParameters.get("cursor").map { cursor throws(APIError) in
+            try cursors.decode(cursor, fingerprint: print)
+        }
+        return (size, after)
+    }
+
+    private func find(_ context: AppRequestContext) async throws -> Integration {
+        let workspaceID = try context.requireWorkspace()
+        let id = context.parameters.get("integration_id") ?? ""
+        guard let integration = try await store.integration(id: id, workspaceID: workspaceID) else {
+            throw APIError(.integrationNotFound, "No integration '\(id)' exists for this API key's workspace.")
+        }
+        return integration
+    }
+
+    private func findField(_ context: AppRequestContext, _ integration: Integration) async throws -> IntegrationField {
+        let id = context.parameters.get("field_id") ?? ""
+        guard let field = try await store.integrationField(id: id, integrationID: integration.id.description) else {
+            throw APIError.invalidInput(
+                "No integration field '\(id)' exists for integration '\(integration.id)'; list them with GET /v1/integrations/\(integration.id)/integration-fields."
+            )
+        }
+        return field
+    }
+
+    static func json(_ field: IntegrationField) -> JSONValue {
+        .object([
+            "id": .string(field.id), "key": .string(field.key), "model": .string(field.model),
+            "type": .string(field.type), "label": field.label.map(JSONValue.string) ?? .null,
+            "is_passthrough_enabled": .bool(field.passthroughEnabled), "is_writable": .bool(false),
+            // Junction's additions for the explorer.
+            "value_types": .array(field.valueTypes.map(JSONValue.string)),
+            "samples": .array(field.samples.map(JSONValue.string)),
+            "set_count": .number(Double(field.setCount)), "record_count": .number(Double(field.recordCount)),
+        ])
+    }
+
+    static func json(_ custom: CustomField, _ mapped: IntegrationField?) -> JSONValue {
+        .object([
+            "id": .string(custom.id), "key": .string(custom.key), "model": .string(custom.model),
+            "label": custom.label.map(JSONValue.string) ?? .null,
+            "description": custom.description.map(JSONValue.string) ?? .null,
+            "integration_field": mapped.map {
+                .object([
+                    "id": .string($0.id), "key": .string($0.key), "type": .string($0.type),
+                    "label": $0.label.map(JSONValue.string) ?? .null,
+                ])
+            } ?? .null,
+        ])
+    }
+
+    /// `{enable_passthrough: bool|null}`: the key is required, null changes nothing.
+    struct PassthroughBody: Decodable {
+        var enablePassthrough: Bool?
+        enum CodingKeys: String, CodingKey { case enablePassthrough = "enable_passthrough" }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            enablePassthrough = try container.requiredNullable(Bool.self, .enablePassthrough)
+        }
+    }
+
+    /// `{integration_field_id: string|null}`: the key is required, null removes the mapping.
+    struct MappingBody: Decodable {
+        var integrationFieldID: String?
+        enum CodingKeys: String, CodingKey { case integrationFieldID = "integration_field_id" }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            integrationFieldID = try container.requiredNullable(String.self, .integrationFieldID)
+        }
+    }
+
+    struct CustomFieldBody: Decodable {
+        var model: String?
+        var key: String?
+        var label: String?
+        var description: String?
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A key that must be present but may be null.
+    func requiredNullable<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T? {
+        guard contains(key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "required"))
+        }
+        return try decodeNil(forKey: key) ? nil : decode(T.self, forKey: key)
+    }
+}

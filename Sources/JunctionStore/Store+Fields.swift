@@ -1,0 +1,391 @@
+import Foundation
+import JunctionModel
+import SQLKit
+
+/// A field path found in an integration's synced remote payloads (`remote_data`), with what
+/// the explorer shows about it.
+public struct IntegrationField: Sendable, Equatable {
+    public var id: String
+    /// `ats_jobs`, `ats_candidates` or `ats_applications`.
+    public var model: String
+    /// A path into `remote_data`: `job.category.name`, `application.channel.name`; `[]` marks a
+    /// list (`job.hiring_team[].role.name`).
+    public var key: String
+    /// `DEFAULT` for Personio's fixed fields, `CUSTOM` for account-defined ones.
+    public var type: String
+    public var label: String?
+    /// JSON types seen: `string`, `number`, `boolean`, `array`, `object`.
+    public var valueTypes: [String]
+    /// Up to five distinct values seen, as JSON text, each cut to 80 characters.
+    public var samples: [String]
+    /// Records of the model in which the path had a non-null value, of `recordCount` scanned.
+    public var setCount: Int
+    public var recordCount: Int
+    public var passthroughEnabled: Bool
+}
+
+/// A workspace-defined key that records of one model carry in `custom_fields`.
+public struct CustomField: Sendable, Equatable {
+    public var id: String
+    public var workspaceID: String
+    public var model: String
+    public var key: String
+    public var label: String?
+    public var description: String?
+
+    public init(id: String, workspaceID: String, model: String, key: String, label: String?, description: String?) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.model = model
+        self.key = key
+        self.label = label
+        self.description = description
+    }
+}
+
+/// What a read of one model adds to each record: the passthrough-enabled fields (for
+/// `integration_fields`) and the workspace's custom fields with the path each is mapped to.
+public struct FieldProjection: Sendable, Equatable {
+    public var passthrough: [IntegrationField]
+    public var custom: [(key: String, path: String?)]
+
+    public var isEmpty: Bool { passthrough.isEmpty && custom.isEmpty }
+
+    public static func == (lhs: FieldProjection, rhs: FieldProjection) -> Bool {
+        lhs.passthrough == rhs.passthrough && lhs.custom.map(\.key) == rhs.custom.map(\.key)
+            && lhs.custom.map(\.path) == rhs.custom.map(\.path)
+    }
+}
+
+extension Store {
+    /// The models the explorer covers, with the table each is read from.
+    public static let fieldModels: [(model: String, table: String)] = [
+        ("ats_jobs", "jobs"), ("ats_candidates", "candidates"), ("ats_applications", "applications"),
+    ]
+
+    /// Records scanned per model per discovery: the newest, which is what matters for fields
+    /// an account uses now, and bounded so a large account costs the same as a small one.
+    public static let fieldDiscoverySample = 1000
+
+    /// Finds every field path in the newest synced payloads of each model and records its
+    /// statistics. Ids are derived from (integration, model, key), so they survive rediscovery
+    /// and mappings stay valid; a path no longer seen keeps its row with zero counts.
+    @discardableResult
+    public func discoverFields(integrationID: String, now: Date = Date()) async throws -> Int {
+        var total = 0
+        for (model, table) in Self.fieldModels {
+            let rows = try await sql.raw(
+                """
+                SELECT record FROM \(unsafeRaw: table) WHERE integration_id = \(bind: integrationID)
+                    AND remote_deleted_at IS NULL
+                ORDER BY updated_at DESC LIMIT \(bind: Self.fieldDiscoverySample)
+                """
+            ).all()
+            var stats: [String: FieldStats] = [:]
+            for row in rows {
+                let text = try row.decode(column: "record", as: String.self)
+                guard case .object(let record) = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)),
+                    case .object(let remote)? = record["remote_data"]
+                else { continue }
+                var seen: [String: [JSONValue]] = [:]
+                FieldPaths.collect(.object(remote), prefix: "", into: &seen, depth: 0)
+                for (key, values) in seen {
+                    stats[key, default: FieldStats()].add(values)
+                }
+            }
+            let millis = Clock.milliseconds(now)
+            try await sql.raw(
+                """
+                UPDATE integration_fields SET set_count = 0, record_count = \(bind: rows.count)
+                WHERE integration_id = \(bind: integrationID) AND model = \(bind: model)
+                """
+            ).run()
+            for (key, stat) in stats {
+                let id = Identifier.record(integrationID: integrationID, model: "field:" + model, remoteID: key)
+                let types = String(decoding: try JSONEncoder().encode(stat.types.sorted()), as: UTF8.self)
+                let samples = String(decoding: try JSONEncoder().encode(stat.samples), as: UTF8.self)
+                try await sql.raw(
+                    """
+                    INSERT INTO integration_fields (integration_id, id, model, key, type, label, value_types, samples,
+                        set_count, record_count, passthrough_enabled, seen_at)
+                    VALUES (\(bind: integrationID), \(bind: id), \(bind: model), \(bind: key),
+                        \(bind: FieldPaths.isCustom(key) ? "CUSTOM" : "DEFAULT"), \(bind: FieldPaths.label(key)),
+                        \(bind: types), \(bind: samples), \(bind: stat.setCount), \(bind: rows.count), 0, \(bind: millis))
+                    ON CONFLICT (integration_id, id) DO UPDATE SET value_types = excluded.value_types, label = excluded.label,
+                        samples = excluded.samples, set_count = excluded.set_count,
+                        record_count = excluded.record_count, seen_at = excluded.seen_at
+                    """
+                ).run()
+            }
+            total += stats.count
+        }
+        return total
+    }
+
+    /// One page of an integration's fields, ordered by model and key; `after` is the last key
+    /// of the previous page (`model` + U+001F + `key`).
+    public func integrationFields(integrationID: String, after: String?, limit: Int) async throws
+        -> (fields: [IntegrationField], nextAfter: String?)
+    {
+        let rows = try await sql.raw(
+            """
+            SELECT * FROM integration_fields WHERE integration_id = \(bind: integrationID)
+                AND (model || \(bind: "\u{1F}") || key) > \(bind: after ?? "")
+            ORDER BY model || \(bind: "\u{1F}") || key LIMIT \(bind: limit + 1)
+            """
+        ).all()
+        let fields = try rows.prefix(limit).map(Self.integrationField)
+        let next = rows.count > limit ? fields.last.map { $0.model + "\u{1F}" + $0.key } : nil
+        return (fields, next)
+    }
+
+    public func integrationField(id: String, integrationID: String) async throws -> IntegrationField? {
+        try await sql.raw(
+            "SELECT * FROM integration_fields WHERE integration_id = \(bind: integrationID) AND id = \(bind: id)"
+        ).first().map(Self.integrationField)
+    }
+
+    public func setPassthrough(_ enabled: Bool, fieldID: String, integrationID: String) async throws {
+        try await sql.raw(
+            """
+            UPDATE integration_fields SET passthrough_enabled = \(bind: enabled ? 1 : 0)
+            WHERE integration_id = \(bind: integrationID) AND id = \(bind: fieldID)
+            """
+        ).run()
+    }
+
+    // MARK: - Custom fields
+
+    /// Defines a custom field for the workspace; a key already defined for the model is refused.
+    public func createCustomField(_ field: CustomField, now: Date = Date()) async throws -> Bool {
+        try await sql.raw(
+            """
+            INSERT INTO custom_fields (workspace_id, id, model, key, label, description, created_at)
+            VALUES (\(bind: field.workspaceID), \(bind: field.id), \(bind: field.model), \(bind: field.key),
+                \(bind: field.label), \(bind: field.description), \(bind: Clock.milliseconds(now)))
+            ON CONFLICT (workspace_id, model, key) DO NOTHING
+            """
+        ).run()
+        return try await customField(id: field.id, workspaceID: field.workspaceID) != nil
+    }
+
+    public func customFields(workspaceID: String) async throws -> [CustomField] {
+        try await sql.raw(
+            "SELECT * FROM custom_fields WHERE workspace_id = \(bind: workspaceID) ORDER BY model, key"
+        ).all().map(Self.customField)
+    }
+
+    public func customField(id: String, workspaceID: String) async throws -> CustomField? {
+        try await sql.raw(
+            "SELECT * FROM custom_fields WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)"
+        ).first().map(Self.customField)
+    }
+
+    /// Removes a custom field and its mappings in every integration of the workspace.
+    public func deleteCustomField(id: String, workspaceID: String) async throws -> Bool {
+        try await database.transaction { connection in
+            guard
+                try await connection.raw(
+                    "SELECT id FROM custom_fields WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)"
+                ).first() != nil
+            else { return false }
+            try await connection.raw(
+                """
+                DELETE FROM custom_field_mappings WHERE custom_field_id = \(bind: id) AND integration_id IN
+                    (SELECT id FROM integrations WHERE workspace_id = \(bind: workspaceID))
+                """
+            ).run()
+            try await connection.raw(
+                "DELETE FROM custom_fields WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)"
+            ).run()
+            return true
+        }
+    }
+
+    /// The integration field each custom field is mapped to in `integrationID`.
+    public func customFieldMappings(integrationID: String) async throws -> [String: IntegrationField] {
+        let rows = try await sql.raw(
+            """
+            SELECT m.custom_field_id, f.* FROM custom_field_mappings m
+            JOIN integration_fields f ON f.integration_id = m.integration_id AND f.id = m.integration_field_id
+            WHERE m.integration_id = \(bind: integrationID)
+            """
+        ).all()
+        var mappings: [String: IntegrationField] = [:]
+        for row in rows {
+            mappings[try row.decode(column: "custom_field_id", as: String.self)] = try Self.integrationField(row)
+        }
+        return mappings
+    }
+
+    /// Maps (or with nil unmaps) a custom field to an integration field of `integrationID`.
+    public func mapCustomField(_ customFieldID: String, to fieldID: String?, integrationID: String) async throws {
+        try await database.transaction { connection in
+            try await connection.raw(
+                """
+                DELETE FROM custom_field_mappings
+                WHERE integration_id = \(bind: integrationID) AND custom_field_id = \(bind: customFieldID)
+                """
+            ).run()
+            if let fieldID {
+                try await connection.raw(
+                    """
+                    INSERT INTO custom_field_mappings (integration_id, custom_field_id, integration_field_id)
+                    VALUES (\(bind: integrationID), \(bind: customFieldID), \(bind: fieldID))
+                    """
+                ).run()
+            }
+        }
+    }
+
+    /// What reads of `model` add to each record for this integration (two small queries).
+    public func fieldProjection(model: String, integrationID: String, workspaceID: String) async throws
+        -> FieldProjection
+    {
+        let passthrough = try await sql.raw(
+            """
+            SELECT * FROM integration_fields WHERE integration_id = \(bind: integrationID)
+                AND model = \(bind: model) AND passthrough_enabled = 1
+            ORDER BY key
+            """
+        ).all().map(Self.integrationField)
+        let custom = try await sql.raw(
+            """
+            SELECT c.key AS custom_key, f.key AS field_key FROM custom_fields c
+            LEFT JOIN custom_field_mappings m ON m.custom_field_id = c.id AND m.integration_id = \(bind: integrationID)
+            LEFT JOIN integration_fields f ON f.integration_id = m.integration_id AND f.id = m.integration_field_id
+            WHERE c.workspace_id = \(bind: workspaceID) AND c.model = \(bind: model)
+            ORDER BY c.key
+            """
+        ).all().map {
+            (
+                key: try $0.decode(column: "custom_key", as: String.self),
+                path: try $0.decode(column: "field_key", as: String?.self)
+            )
+        }
+        return FieldProjection(passthrough: passthrough, custom: custom)
+    }
+
+    private static func integrationField(_ row: any SQLRow) throws -> IntegrationField {
+        IntegrationField(
+            id: try row.decode(column: "id", as: String.self),
+            model: try row.decode(column: "model", as: String.self),
+            key: try row.decode(column: "key", as: String.self),
+            type: try row.decode(column: "type", as: String.self),
+            label: try row.decode(column: "label", as: String?.self),
+            valueTypes: try JSONDecoder().decode(
+                [String].self, from: Data(try row.decode(column: "value_types", as: String.self).utf8)),
+            samples: try JSONDecoder().decode(
+                [String].self, from: Data(try row.decode(column: "samples", as: String.self).utf8)),
+            setCount: Int(try row.decode(column: "set_count", as: Int64.self)),
+            recordCount: Int(try row.decode(column: "record_count", as: Int64.self)),
+            passthroughEnabled: try row.decode(column: "passthrough_enabled", as: Int64.self) != 0)
+    }
+
+    private static func customField(_ row: any SQLRow) throws -> CustomField {
+        CustomField(
+            id: try row.decode(column: "id", as: String.self),
+            workspaceID: try row.decode(column: "workspace_id", as: String.self),
+            model: try row.decode(column: "model", as: String.self),
+            key: try row.decode(column: "key", as: String.self),
+            label: try row.decode(column: "label", as: String?.self),
+            description: try row.decode(column: "description", as: String?.self))
+    }
+}
+
+/// Statistics of one path over the scanned records.
+struct FieldStats {
+    var setCount = 0
+    var types = Set<String>()
+    var samples: [String] = []
+
+    mutating func add(_ values: [JSONValue]) {
+        let present = values.filter { $0 != .null }
+        guard !present.isEmpty else { return }
+        setCount += 1
+        for value in present {
+            types.insert(FieldPaths.typeName(value))
+            guard samples.count < 5 else { continue }
+            var text = (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? ""
+            if text.count > 80 { text = String(text.prefix(79)) + "…" }
+            if !samples.contains(text) { samples.append(text) }
+        }
+    }
+}
+
+/// Paths into remote payloads: how they are found and how a value is read back by one.
+public enum FieldPaths {
+    static let maxDepth = 8
+
+    /// Every leaf path of `value` with the values found there (several under a list).
+    static func collect(_ value: JSONValue, prefix: String, into seen: inout [String: [JSONValue]], depth: Int) {
+        switch value {
+        case .object(let fields) where depth < maxDepth:
+            for (name, child) in fields {
+                collect(child, prefix: prefix.isEmpty ? name : prefix + "." + name, into: &seen, depth: depth + 1)
+            }
+        case .array(let items)
+        where depth < maxDepth && items.contains(where: { if case .object = $0 { true } else { false } }):
+            for item in items {
+                collect(item, prefix: prefix + "[]", into: &seen, depth: depth + 1)
+            }
+        case .null:
+            // A path only ever null tells nothing; one sometimes set is counted where it is set.
+            return
+        default:
+            guard !prefix.isEmpty else { return }
+            seen[prefix, default: []].append(value)
+        }
+    }
+
+    /// The value at `path` in `remote`: nil when absent; a list of values when the path goes
+    /// through a list.
+    public static func value(at path: String, in remote: [String: JSONValue]) -> JSONValue? {
+        var segments: [(name: String, list: Bool)] = []
+        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+            var name = Substring(part)
+            var lists = 0
+            while name.hasSuffix("[]") {
+                name = name.dropLast(2)
+                lists += 1
+            }
+            segments.append((String(name), false))
+            for _ in 0..<lists { segments.append(("", true)) }
+        }
+        func walk(_ value: JSONValue, _ index: Int) -> JSONValue? {
+            guard index < segments.count else { return value }
+            let segment = segments[index]
+            if segment.list {
+                guard case .array(let items) = value else { return nil }
+                return .array(items.compactMap { walk($0, index + 1) })
+            }
+            guard case .object(let fields) = value, let child = fields[segment.name] else { return nil }
+            return walk(child, index + 1)
+        }
+        return walk(.object(remote), 0)
+    }
+
+    static func typeName(_ value: JSONValue) -> String {
+        switch value {
+        case .string: "string"
+        case .number: "number"
+        case .bool: "boolean"
+        case .array: "array"
+        case .object: "object"
+        case .null: "null"
+        }
+    }
+
+    /// Personio's v2 recruiting reads carry no account-defined attributes ([C] §4), so only a
+    /// path through a `custom…` key counts as CUSTOM.
+    static func isCustom(_ key: String) -> Bool {
+        key.split(separator: ".").contains { $0.hasPrefix("custom") }
+    }
+
+    /// A readable label: the path's last two names, each capitalised.
+    static func label(_ key: String) -> String {
+        key.replacingOccurrences(of: "[]", with: "").split(separator: ".").suffix(2)
+            .map { $0.replacingOccurrences(of: "_", with: " ") }.map { $0.prefix(1).uppercased() + $0.dropFirst() }
+            .joined(separator: " › ")
+    }
+}
