@@ -169,7 +169,13 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
     HealthController(database: runtime.database).addRoutes(to: router)
     DocumentationController().addRoutes(to: router)
 
+    DashboardController(
+        store: runtime.store, session: DashboardSession(key: runtime.store.sessionSigningKey),
+        secureCookies: configuration.resolvedPublicURL.hasPrefix("https://")
+    ).addRoutes(to: router)
+
     let api = router.group("v1").add(middleware: APIKeyMiddleware(verifier: runtime.store))
+        .add(middleware: ActivityLogMiddleware(log: runtime.store))
     GeneralController().addRoutes(to: api)
     let accounts = runtime.personio
     IntegrationsController(integrations: runtime.store) { id in await accounts.forget(integrationID: id) }

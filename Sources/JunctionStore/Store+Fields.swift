@@ -295,6 +295,12 @@ extension Store {
 
 /// Statistics of one path over the scanned records.
 struct FieldStats {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
     var setCount = 0
     var types = Set<String>()
     var samples: [String] = []
@@ -306,7 +312,7 @@ struct FieldStats {
         for value in present {
             types.insert(FieldPaths.typeName(value))
             guard samples.count < 5 else { continue }
-            var text = (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? ""
+            var text = (try? String(decoding: Self.encoder.encode(value), as: UTF8.self)) ?? ""
             if text.count > 80 { text = String(text.prefix(79)) + "…" }
             if !samples.contains(text) { samples.append(text) }
         }

@@ -104,3 +104,76 @@ extension Store {
         }
     }
 }
+
+/// One write or passthrough call, as the dashboard lists it.
+public struct ActivityEntry: Sendable, Equatable {
+    public var id: String
+    public var integrationID: String
+    /// `write` or `passthrough`.
+    public var kind: String
+    public var method: String
+    public var path: String
+    public var status: Int
+    public var durationMilliseconds: Int
+    public var error: String?
+    public var createdAt: Date
+
+    public init(
+        integrationID: String, kind: String, method: String, path: String, status: Int, durationMilliseconds: Int,
+        error: String?, createdAt: Date = Date()
+    ) {
+        self.id = Identifier.random()
+        self.integrationID = integrationID
+        self.kind = kind
+        self.method = method
+        self.path = path
+        self.status = status
+        self.durationMilliseconds = durationMilliseconds
+        self.error = error
+        self.createdAt = Clock.date(Clock.milliseconds(createdAt))
+    }
+}
+
+extension Store {
+    /// Entries older than this are dropped as new ones arrive.
+    public static let activityRetention: TimeInterval = 30 * 86_400
+
+    public func logActivity(_ entry: ActivityEntry) async throws {
+        try await sql.raw(
+            """
+            INSERT INTO activity_log (id, integration_id, kind, method, path, status, duration_ms, error, created_at)
+            VALUES (\(bind: entry.id), \(bind: entry.integrationID), \(bind: entry.kind), \(bind: entry.method),
+                \(bind: entry.path), \(bind: entry.status), \(bind: entry.durationMilliseconds), \(bind: entry.error),
+                \(bind: Clock.milliseconds(entry.createdAt)))
+            """
+        ).run()
+        let oldest = Clock.milliseconds(entry.createdAt.addingTimeInterval(-Self.activityRetention))
+        try await sql.raw(
+            """
+            DELETE FROM activity_log WHERE integration_id = \(bind: entry.integrationID) AND created_at < \(bind: oldest)
+            """
+        ).run()
+    }
+
+    /// An integration's latest entries, newest first.
+    public func activity(integrationID: String, limit: Int = 50) async throws -> [ActivityEntry] {
+        try await sql.raw(
+            """
+            SELECT * FROM activity_log WHERE integration_id = \(bind: integrationID)
+            ORDER BY created_at DESC, id DESC LIMIT \(bind: limit)
+            """
+        ).all().map { row in
+            var entry = ActivityEntry(
+                integrationID: try row.decode(column: "integration_id", as: String.self),
+                kind: try row.decode(column: "kind", as: String.self),
+                method: try row.decode(column: "method", as: String.self),
+                path: try row.decode(column: "path", as: String.self),
+                status: Int(try row.decode(column: "status", as: Int64.self)),
+                durationMilliseconds: Int(try row.decode(column: "duration_ms", as: Int64.self)),
+                error: try row.decode(column: "error", as: String?.self),
+                createdAt: Clock.date(try row.decode(column: "created_at", as: Int64.self)))
+            entry.id = try row.decode(column: "id", as: String.self)
+            return entry
+        }
+    }
+}

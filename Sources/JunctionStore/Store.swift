@@ -29,6 +29,8 @@ public struct Store: Sendable {
     /// The key that signs page cursors; derived from the secret key so it survives restarts and
     /// is shared by every instance on one database.
     public var cursorSigningKey: SymmetricKey { secrets.derivedKey(purpose: "page-cursor") }
+    /// Signs dashboard sessions; derived, so sessions end when the secret key is rotated.
+    public var sessionSigningKey: SymmetricKey { secrets.derivedKey(purpose: "dashboard-session") }
 }
 
 /// One page of a keyset-paginated listing.

@@ -1,0 +1,366 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JunctionModel
+import JunctionStore
+import Personio
+
+/// What the dashboard reads and changes.
+public protocol DashboardStore: FieldStore, APIKeyVerifier {
+    func integrations(workspaceID: String) async throws -> [Integration]
+    func syncRuns(integrationID: String, limit: Int) async throws -> [SyncRun]
+    func activity(integrationID: String, limit: Int) async throws -> [ActivityEntry]
+    func connectLinks(workspaceID: String, limit: Int) async throws -> [ConnectLink]
+}
+
+extension Store: DashboardStore {}
+
+/// The operator UI at `/dashboard`: integrations with status and sync runs, the logs of
+/// writes and passthrough, failed connect flows, and the custom field explorer with its
+/// mappings. Server-rendered forms; signed in with a workspace API key.
+struct DashboardController {
+    let store: any DashboardStore
+    let session: DashboardSession
+    /// Whether links are served over https (then the cookie is `Secure`).
+    let secureCookies: Bool
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("dashboard") { request, _ in
+            guard let workspaceID = session.workspace(request) else { return signInPage(error: nil) }
+            return try await overview(request, workspaceID: workspaceID, error: nil)
+        }
+        router.post("dashboard/sign-in") { request, _ in
+            let form = try await HTML.form(request)
+            let key = form["api_key"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            guard !key.isEmpty, let workspaceID = try await store.authenticate(apiKey: key) else {
+                return signInPage(error: "That API key is unknown or was revoked.")
+            }
+            return Self.redirect(
+                "/dashboard",
+                cookie: session.setCookie(session.issue(workspaceID: workspaceID), secure: secureCookies))
+        }
+        router.post("dashboard/sign-out") { _, _ in
+            Self.redirect("/dashboard", cookie: DashboardSession.clearCookie)
+        }
+        router.get("dashboard/integrations/:integration_id") { request, context in
+            guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
+            let id = context.parameters.get("integration_id") ?? ""
+            guard let integration = try await store.integration(id: id, workspaceID: workspaceID) else {
+                return notFound(workspaceID)
+            }
+            return try await integrationPage(request, integration, error: nil)
+        }
+        router.post("dashboard/custom-fields") { request, context in
+            try await change(request, context) { workspaceID, form in
+                let field = try FieldsController.validate(
+                    .init(
+                        model: form["model"], key: form["key"], label: form["label"].flatMap { $0.isEmpty ? nil : $0 },
+                        description: nil), workspaceID: workspaceID)
+                guard try await store.createCustomField(field, now: Date()) else {
+                    throw APIError.invalidInput("'\(field.key)' is already a custom field of \(field.model).")
+                }
+                return "/dashboard"
+            }
+        }
+        router.post("dashboard/integrations/:integration_id/sync") { request, context in
+            try await integrationChange(request, context) { integration, form in
+                let kind: SyncRun.Kind = form["type"] == "DELTA" ? .delta : .full
+                _ = try await store.requestSync(integrationID: integration.id.description, kind: kind, now: Date())
+            }
+        }
+        router.post("dashboard/integrations/:integration_id/fields/:field_id") { request, context in
+            try await integrationChange(request, context) { integration, form in
+                let fieldID = context.parameters.get("field_id") ?? ""
+                guard try await store.integrationField(id: fieldID, integrationID: integration.id.description) != nil
+                else { throw APIError.invalidInput("No such integration field.") }
+                try await store.setPassthrough(
+                    form["passthrough"] == "1", fieldID: fieldID, integrationID: integration.id.description)
+            }
+        }
+        router.post("dashboard/integrations/:integration_id/custom-fields/:custom_field_id") { request, context in
+            try await integrationChange(request, context) { integration, form in
+                let customID = context.parameters.get("custom_field_id") ?? ""
+                guard let custom = try await store.customField(id: customID, workspaceID: integration.workspaceID)
+                else {
+                    throw APIError.invalidInput("No such custom field.")
+                }
+                let fieldID = form["integration_field_id"].flatMap { $0.isEmpty ? nil : $0 }
+                if let fieldID {
+                    guard
+                        let field = try await store.integrationField(
+                            id: fieldID, integrationID: integration.id.description),
+                        field.model == custom.model
+                    else { throw APIError.invalidInput("Choose a field of \(custom.model) for '\(custom.key)'.") }
+                }
+                try await store.mapCustomField(customID, to: fieldID, integrationID: integration.id.description)
+            }
+        }
+        router.post("dashboard/integrations/:integration_id/applicant-attributes") { request, context in
+            try await integrationChange(request, context) { integration, form in
+                let text = form["attributes"] ?? ""
+                guard let attributes = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
+                    throw APIError.invalidInput("The applicant attributes are not valid JSON.")
+                }
+                try await FieldsController.saveAttributes(attributes, integration: integration, store: store)
+            }
+        }
+    }
+
+    // MARK: - Plumbing
+
+    /// A signed-in form post: checks the form token, applies `body`, and redirects to where it
+    /// says; a refused change shows the page again with the reason.
+    private func change(
+        _ request: Request, _ context: AppRequestContext,
+        _ body: (String, [String: String]) async throws -> String
+    ) async throws -> Response {
+        guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
+        let form = try await HTML.form(request)
+        guard session.checkForm(request, form) else {
+            return try await overview(request, workspaceID: workspaceID, error: "The form expired; try again.")
+        }
+        do {
+            return Self.redirect(try await body(workspaceID, form))
+        } catch let error as APIError {
+            return try await overview(request, workspaceID: workspaceID, error: error.message)
+        }
+    }
+
+    private func integrationChange(
+        _ request: Request, _ context: AppRequestContext, _ body: (Integration, [String: String]) async throws -> Void
+    ) async throws -> Response {
+        guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
+        let id = context.parameters.get("integration_id") ?? ""
+        guard let integration = try await store.integration(id: id, workspaceID: workspaceID) else {
+            return notFound(workspaceID)
+        }
+        let form = try await HTML.form(request)
+        guard session.checkForm(request, form) else {
+            return try await integrationPage(request, integration, error: "The form expired; try again.")
+        }
+        do {
+            try await body(integration, form)
+            return Self.redirect("/dashboard/integrations/\(Self.pathEscape(id))")
+        } catch let error as APIError {
+            return try await integrationPage(request, integration, error: error.message)
+        }
+    }
+
+    static func redirect(_ location: String, cookie: String? = nil) -> Response {
+        var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
+        if let cookie { headers[.setCookie] = cookie }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    static func pathEscape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(.init(charactersIn: "/"))) ?? text
+    }
+
+    private func notFound(_ workspaceID: String) -> Response {
+        HTML.response(
+            HTML.page(
+                title: "Not found", language: "en",
+                body: "<h1>Integration not found</h1><p><a href=\"/dashboard\">Back to the dashboard</a></p>"),
+            status: .notFound)
+    }
+
+    private func formToken(_ request: Request) -> String {
+        "<input type=\"hidden\" name=\"form_token\" value=\"\(session.formToken(request))\">"
+    }
+
+    private func nav(_ request: Request) -> String {
+        """
+        <nav><a href="/dashboard">Integrations</a><a href="/dashboard#custom-fields">Custom fields</a>
+        <form method="post" action="/dashboard/sign-out" style="display:inline"><button class="secondary" style="margin:0;padding:3px 10px">Sign out</button></form></nav>
+        """
+    }
+
+    // MARK: - Pages
+
+    private func signInPage(error: String?) -> Response {
+        var body = "<h1>Junction dashboard</h1><p class=\"muted\">Sign in with an API key of your workspace.</p>"
+        if let error { body += "<p class=\"box error\" id=\"form-error\">\(HTML.escape(error))</p>" }
+        body += """
+            <form method="post" action="/dashboard/sign-in">
+            <label for="api_key">API key</label>
+            <input id="api_key" name="api_key" type="password" autocomplete="off" required>
+            <button type="submit" id="sign-in">Sign in</button>
+            </form>
+            """
+        return HTML.response(
+            HTML.page(title: "Junction dashboard", language: "en", body: body),
+            status: error == nil ? .ok : .unauthorized)
+    }
+
+    private func overview(_ request: Request, workspaceID: String, error: String?) async throws -> Response {
+        var body = nav(request) + "<h1>Integrations</h1>"
+        if let error { body += "<p class=\"box error\" id=\"form-error\">\(HTML.escape(error))</p>" }
+        body += """
+            <table id="integrations"><tr><th>Integration</th><th>Organisation</th><th>Status</th><th>Setup</th>
+            <th>Last sync</th><th>Records</th><th>Error</th></tr>
+            """
+        for integration in try await store.integrations(workspaceID: workspaceID) {
+            let id = integration.id.description
+            let last = try await store.syncRuns(integrationID: id, limit: 1).first
+            body += """
+                <tr data-integration="\(HTML.escape(id))"><td><a href="/dashboard/integrations/\(Self.pathEscape(id))">\(HTML.escape(id))</a></td>
+                <td>\(HTML.escape(integration.endUserOrganizationName))</td>
+                <td><span class="pill">\(integration.status.rawValue)</span></td><td>\(integration.setupStatus.rawValue)</td>
+                <td>\(last.map(Self.runSummary) ?? "never")</td><td>\(last.map(Self.counts) ?? "")</td>
+                <td>\(HTML.escape(last?.error ?? ""))</td></tr>
+                """
+        }
+        body +=
+            "</table><h2>Connect flows</h2><table id=\"connect-flows\"><tr><th>Created</th><th>Kind</th><th>Organisation</th><th>State</th></tr>"
+        for link in try await store.connectLinks(workspaceID: workspaceID, limit: 20) {
+            let state =
+                link.completedAt != nil
+                ? "completed" : link.failure.map { "failed: " + $0 } ?? (link.isExpired() ? "expired" : "open")
+            body += """
+                <tr><td>\(Self.time(link.createdAt))</td><td>\(link.kind.rawValue)</td>
+                <td>\(HTML.escape(link.endUserOrganizationName))</td><td>\(HTML.escape(state))</td></tr>
+                """
+        }
+        body += "</table><h2 id=\"custom-fields\">Custom fields</h2>"
+        body +=
+            "<p class=\"muted\">Keys your app reads from records' <code>custom_fields</code>; map them per integration.</p>"
+        body += "<table id=\"custom-field-list\"><tr><th>Model</th><th>Key</th><th>Label</th></tr>"
+        for field in try await store.customFields(workspaceID: workspaceID) {
+            body +=
+                "<tr><td>\(field.model)</td><td><code>\(HTML.escape(field.key))</code></td><td>\(HTML.escape(field.label ?? ""))</td></tr>"
+        }
+        body += """
+            </table>
+            <form method="post" action="/dashboard/custom-fields">\(formToken(request))
+            <label for="cf-model">Model</label><select id="cf-model" name="model">
+            \(FieldsController.models.map { "<option>\($0)</option>" }.joined())</select>
+            <label for="cf-key">Key</label><input id="cf-key" name="key" type="text" required>
+            <label for="cf-label">Label</label><input id="cf-label" name="label" type="text">
+            <button type="submit" id="add-custom-field">Add custom field</button></form>
+            """
+        return HTML.response(HTML.page(title: "Junction dashboard", language: "en", body: body, wide: true))
+    }
+
+    private func integrationPage(_ request: Request, _ integration: Integration, error: String?) async throws
+        -> Response
+    {
+        let id = integration.id.description
+        let base = "/dashboard/integrations/\(Self.pathEscape(id))"
+        var body = nav(request) + "<h1>\(HTML.escape(integration.endUserOrganizationName))</h1>"
+        body += """
+            <p class="muted"><code>\(HTML.escape(id))</code> · <span class="pill" id="status">\(integration.status.rawValue)</span>
+            · setup \(integration.setupStatus.rawValue)</p>
+            """
+        if let error { body += "<p class=\"box error\" id=\"form-error\">\(HTML.escape(error))</p>" }
+        for kind in ["FULL", "DELTA"] {
+            body += """
+                <form method="post" action="\(base)/sync" style="display:inline">\(formToken(request))
+                <input type="hidden" name="type" value="\(kind)"><button type="submit" class="secondary">Sync \(kind.lowercased()) now</button></form>
+                """
+        }
+        body +=
+            "<h2>Sync runs</h2><table id=\"sync-runs\"><tr><th>Started</th><th>Type</th><th>Status</th><th>Duration</th><th>Records</th><th>Requests</th><th>Error</th></tr>"
+        for run in try await store.syncRuns(integrationID: id, limit: 20) {
+            body += """
+                <tr data-run="\(run.id)"><td>\(Self.time(run.startedAt))</td><td>\(run.kind.rawValue)</td><td>\(run.status.rawValue)</td>
+                <td>\(Self.duration(run))</td><td>\(Self.counts(run))</td><td>\(run.stats.requests)</td>
+                <td>\(HTML.escape(run.error ?? ""))</td></tr>
+                """
+        }
+        body +=
+            "</table><h2>Writes and passthrough</h2><table id=\"activity\"><tr><th>When</th><th>Kind</th><th>Request</th><th>Status</th><th>ms</th><th>Error</th></tr>"
+        for entry in try await store.activity(integrationID: id, limit: 50) {
+            body += """
+                <tr><td>\(Self.time(entry.createdAt))</td><td>\(entry.kind)</td>
+                <td><code>\(HTML.escape(entry.method)) \(HTML.escape(entry.path))</code></td><td>\(entry.status)</td>
+                <td>\(entry.durationMilliseconds)</td><td>\(HTML.escape(entry.error ?? ""))</td></tr>
+                """
+        }
+        body += "</table>"
+        body += try await explorer(request, integration, base: base)
+        return HTML.response(
+            HTML.page(title: integration.endUserOrganizationName, language: "en", body: body, wide: true))
+    }
+
+    /// Fields per model with samples and passthrough switches, then the custom field mappings
+    /// and the applicant attribute catalog.
+    private func explorer(_ request: Request, _ integration: Integration, base: String) async throws -> String {
+        let id = integration.id.description
+        var fields: [IntegrationField] = []
+        var after: String?
+        repeat {
+            let page = try await store.integrationFields(integrationID: id, after: after, limit: 2000)
+            fields += page.fields
+            after = page.nextAfter
+        } while after != nil
+        let mappings = try await store.customFieldMappings(integrationID: id)
+        let customs = try await store.customFields(workspaceID: integration.workspaceID)
+        var body = "<h2 id=\"explorer\">Custom field explorer</h2>"
+        body +=
+            "<p class=\"muted\">Every field path found in the synced Personio payloads (the newest \(Store.fieldDiscoverySample) records per model).</p>"
+        body +=
+            "<h3>Custom field mappings</h3><table id=\"mappings\"><tr><th>Custom field</th><th>Model</th><th>Mapped to</th></tr>"
+        for custom in customs {
+            let options = fields.filter { $0.model == custom.model }.map { field in
+                "<option value=\"\(field.id)\"\(mappings[custom.id]?.id == field.id ? " selected" : "")>\(HTML.escape(field.key))</option>"
+            }.joined()
+            body += """
+                <tr><td><code>\(HTML.escape(custom.key))</code></td><td>\(custom.model)</td><td>
+                <form method="post" action="\(base)/custom-fields/\(custom.id)">\(formToken(request))
+                <select name="integration_field_id" id="map-\(HTML.escape(custom.key))"><option value="">(not mapped)</option>\(options)</select>
+                <button type="submit" style="margin-top:6px">Save</button></form></td></tr>
+                """
+        }
+        body += "</table>"
+        for model in FieldsController.models {
+            body +=
+                "<h3>\(model)</h3><table data-model=\"\(model)\"><tr><th>Field</th><th>Type</th><th>Set in</th><th>Samples</th><th>Passthrough</th></tr>"
+            for field in fields where field.model == model {
+                let enabled = field.passthroughEnabled
+                body += """
+                    <tr data-field="\(HTML.escape(field.key))"><td><code>\(HTML.escape(field.key))</code></td>
+                    <td>\(field.valueTypes.joined(separator: ", "))</td><td>\(field.setCount) / \(field.recordCount)</td>
+                    <td class="muted">\(HTML.escape(field.samples.prefix(3).joined(separator: ", ")))</td>
+                    <td><form method="post" action="\(base)/fields/\(field.id)">\(formToken(request))
+                    <input type="hidden" name="passthrough" value="\(enabled ? "0" : "1")">
+                    <button type="submit" class="\(enabled ? "" : "secondary")" style="margin:0;padding:3px 10px">\(enabled ? "On" : "Off")</button></form></td></tr>
+                    """
+            }
+            body += "</table>"
+        }
+        let attributes = integration.settings[ApplicantAttribute.settingsKey] ?? .array([])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let text = String(decoding: (try? encoder.encode(attributes)) ?? Data("[]".utf8), as: UTF8.self)
+        body += """
+            <h3>Applicant attributes</h3>
+            <p class="muted">Personio has no API for its custom applicant attributes (Settings > Recruiting > Attributes): list them here; they become screening questions at the next sync.</p>
+            <form method="post" action="\(base)/applicant-attributes">\(formToken(request))
+            <textarea name="attributes" id="attributes" rows="8">\(HTML.escape(text))</textarea>
+            <button type="submit">Save attributes</button></form>
+            """
+        return body
+    }
+
+    // MARK: - Formatting
+
+    static func time(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: date).replacingOccurrences(of: "T", with: " ").replacingOccurrences(
+            of: "Z", with: " UTC")
+    }
+
+    static func duration(_ run: SyncRun) -> String {
+        guard let finished = run.finishedAt else { return "running" }
+        return String(format: "%.1f s", finished.timeIntervalSince(run.startedAt))
+    }
+
+    static func runSummary(_ run: SyncRun) -> String {
+        "\(run.kind.rawValue) \(run.status.rawValue.lowercased()) · \(time(run.startedAt)) · \(duration(run))"
+    }
+
+    static func counts(_ run: SyncRun) -> String {
+        let sum = { (values: [String: Int]) in values.values.reduce(0, +) }
+        return "+\(sum(run.stats.added)) ~\(sum(run.stats.updated)) −\(sum(run.stats.deleted))"
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JunctionModel
+import JunctionStore
+
+/// Keeps the activity log the dashboard shows.
+public protocol ActivityLog: IntegrationDirectory {
+    func logActivity(_ entry: ActivityEntry) async throws
+}
+
+extension Store: ActivityLog {}
+
+/// Records every write (`POST`/`PUT` under `/v1/ats/`) and passthrough call of an integration:
+/// method, path, status, duration and, for a refusal, the error's message. Bodies are never
+/// logged: they hold candidates' personal data.
+struct ActivityLogMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let log: any ActivityLog
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let path = request.uri.path
+        let kind: String? =
+            path.hasPrefix("/v1/passthrough/")
+            ? "passthrough" : (path.hasPrefix("/v1/ats/") && request.method != .get ? "write" : nil)
+        guard let kind, let integrationID = request.headers[.integrationID], let workspaceID = context.workspaceID
+        else { return try await next(request, context) }
+        let started = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            await record(kind, request, integrationID, workspaceID, response.status.code, nil, started)
+            return response
+        } catch {
+            let apiError = error as? APIError
+            await record(
+                kind, request, integrationID, workspaceID, apiError?.status ?? 500,
+                apiError.map { "\($0.code.rawValue): \($0.message)" } ?? "internal error", started)
+            throw error
+        }
+    }
+
+    private func record(
+        _ kind: String, _ request: Request, _ integrationID: String, _ workspaceID: String, _ status: Int,
+        _ error: String?, _ started: ContinuousClock.Instant
+    ) async {
+        // Only an integration of the caller's workspace gets an entry (the header is the
+        // caller's word until checked).
+        guard (try? await log.integration(id: integrationID, workspaceID: workspaceID)) != nil else { return }
+        let elapsed = ContinuousClock.now - started
+        let entry = ActivityEntry(
+            integrationID: integrationID, kind: kind, method: request.method.rawValue, path: request.uri.path,
+            status: status,
+            durationMilliseconds: Int(elapsed.components.seconds * 1000)
+                + Int(elapsed.components.attoseconds / 1_000_000_000_000_000), error: error)
+        try? await log.logActivity(entry)
+    }
+}
