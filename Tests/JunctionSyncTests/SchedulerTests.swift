@@ -93,4 +93,24 @@ struct SchedulerTests {
             #expect(second.isEmpty)
         }
     }
+
+    @Test("a forced sync runs although none is due, as the run the request promised", arguments: Backend.allCases)
+    func forced(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend) { _, sync in
+            let store = sync.seeded.store
+            let scheduler = SyncScheduler(
+                store: store, lock: store.makeSyncLock(), policy: SyncPolicy(), logger: quietLogger
+            ) { _, kind in try await sync.run(delta: kind == .delta) }
+            _ = try await scheduler.runDue()
+
+            let request = try await store.requestSync(integrationID: sync.integrationID, kind: .delta)
+            let forced = try await scheduler.runDue()
+            let after = try await scheduler.runDue()
+
+            #expect(forced.map(\.id) == [request.syncID])
+            #expect(forced.first?.kind == .delta)
+            #expect(forced.first?.status == .succeeded)
+            #expect(after.isEmpty)
+        }
+    }
 }
