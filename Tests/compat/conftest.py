@@ -47,7 +47,9 @@ class JunctionServer:
         env = {k: v for k, v in os.environ.items() if not k.startswith("JUNCTION_")}
         env.update(JUNCTION_DATA_DIR=self.data_dir, JUNCTION_API_KEY=self.api_key, JUNCTION_LOG_LEVEL="warning",
                    JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS="true",
-                   JUNCTION_DEMO_SANDBOX_PORT=str(self.sandbox_port))
+                   JUNCTION_DEMO_SANDBOX_PORT=str(self.sandbox_port),
+                   # Connect flows reach the demo's sandbox instead of Personio.
+                   JUNCTION_CONNECT_PERSONIO_BASE_URL=f"http://127.0.0.1:{self.sandbox_port}")
         if database_url:
             env["JUNCTION_DATABASE_URL"] = database_url
         self.env = env
@@ -59,6 +61,7 @@ class JunctionServer:
             env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         self.base_url = f"http://127.0.0.1:{self.port}"
+        self.sandbox_url = f"http://127.0.0.1:{self.sandbox_port}"
         self._wait_until_healthy()
         self.log.seek(0)
         ids = re.findall(r"personio:[1-9A-HJ-NP-Za-km-z]{24}", self.log.read())
