@@ -10778,6 +10778,1200 @@ enum OpenAPIDocument {
             }
            }
           },
+          "/connect/create-link": {
+           "post": {
+            "operationId": "PostConnectCreateLink",
+            "summary": "POST /connect/create-link",
+            "parameters": [
+             {
+              "name": "Idempotency-Key",
+              "in": "header",
+              "required": false,
+              "schema": {
+               "type": "string"
+              },
+              "description": "A retry with the same key and body gets the first answer again."
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {
+                    "link": {
+                     "type": "string"
+                    },
+                    "static_ips": {
+                     "type": "array",
+                     "items": {
+                      "type": "string"
+                     }
+                    }
+                   },
+                   "required": [
+                    "link"
+                   ]
+                  }
+                 }
+                }
+               }
+              }
+             }
+            },
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "properties": {
+                 "end_user_email": {
+                  "type": "string"
+                 },
+                 "end_user_organization_name": {
+                  "type": "string"
+                 },
+                 "end_user_origin_id": {
+                  "type": [
+                   "string",
+                   "null"
+                  ]
+                 },
+                 "remote_environment": {
+                  "type": [
+                   "string",
+                   "null"
+                  ]
+                 },
+                 "integration_category": {
+                  "type": "string",
+                  "enum": [
+                   "HRIS",
+                   "ATS",
+                   "ASSESSMENT",
+                   "LMS"
+                  ]
+                 },
+                 "integration_tool": {
+                  "anyOf": [
+                   {
+                    "type": "string",
+                    "enum": [
+                     "workday",
+                     "successfactors",
+                     "smartrecruiters",
+                     "factorial",
+                     "oraclerecruiting",
+                     "lever",
+                     "icims",
+                     "cornerstonetalentlink",
+                     "recruitee",
+                     "recruiterflow",
+                     "atlas",
+                     "greenhouse",
+                     "greenhousev3",
+                     "greenhousejobboard",
+                     "teamtailor",
+                     "teamtailorjobboards",
+                     "ashby",
+                     "talentsoft",
+                     "talentsoftcustomer",
+                     "concludis",
+                     "perbilityhelix",
+                     "talention",
+                     "piloga",
+                     "onlyfy",
+                     "personio",
+                     "ukgpro",
+                     "ukgready",
+                     "adpworkforcenow",
+                     "taleo",
+                     "rexx",
+                     "afas",
+                     "bamboohr",
+                     "bullhorn4salesforce",
+                     "bullhorn",
+                     "bullhornlogin",
+                     "workable",
+                     "jobvite",
+                     "fountain",
+                     "softgarden",
+                     "softgardenpartner",
+                     "pinpoint",
+                     "welcometothejungle",
+                     "dvinci",
+                     "dvinciadmin",
+                     "join",
+                     "sagehr",
+                     "traffit",
+                     "erecruiter",
+                     "abacusumantis",
+                     "umantis",
+                     "jobylon",
+                     "taleez",
+                     "hrworks",
+                     "otys",
+                     "zohorecruit",
+                     "ceipal",
+                     "eploy",
+                     "jobdiva",
+                     "careerplug",
+                     "perview",
+                     "eightfold",
+                     "paylocity",
+                     "paycor",
+                     "avature",
+                     "apploi",
+                     "phenom",
+                     "paradox",
+                     "heyrecruit",
+                     "recruhr",
+                     "recruitcrm",
+                     "jazzhr",
+                     "bite",
+                     "brassring",
+                     "homerun",
+                     "mysolution",
+                     "carerix",
+                     "carerixgraphql",
+                     "hroffice",
+                     "talentclue",
+                     "inrecruiting",
+                     "jobadder",
+                     "ubeeo",
+                     "connexys",
+                     "hr4you",
+                     "cornerstoneondemand",
+                     "zvooverecruit",
+                     "odoo",
+                     "comeet",
+                     "compleetpitcher",
+                     "compleetpersy",
+                     "compleet",
+                     "gem",
+                     "laura",
+                     "covetorest",
+                     "coveto",
+                     "mercury",
+                     "crelate",
+                     "manatal",
+                     "avionte",
+                     "mhmhr",
+                     "asymbl",
+                     "breezyhr",
+                     "flatchr",
+                     "dayforce",
+                     "digitalrecruiters",
+                     "applicantstack",
+                     "reachmee",
+                     "talentadore",
+                     "sandbox",
+                     "guidecom",
+                     "spott",
+                     "logicmelon",
+                     "loxo",
+                     "kula",
+                     "trackerrms",
+                     "databites",
+                     "pageup",
+                     "talent360",
+                     "emplypeople",
+                     "workdaycustomreport",
+                     "workdaycustomreportsftp",
+                     "ukgprowfm",
+                     "adpdecidium",
+                     "payfitcustomer",
+                     "payfitpartner",
+                     "payfit",
+                     "employmenthero",
+                     "fourth",
+                     "kenjo",
+                     "heavenhr",
+                     "hibob",
+                     "cezannehr",
+                     "entraid",
+                     "azuread",
+                     "googleworkspace",
+                     "nmbrs",
+                     "deel",
+                     "remotecom",
+                     "iriscascade",
+                     "okta",
+                     "sagepeople",
+                     "humaans",
+                     "eurecia",
+                     "oraclehcm",
+                     "officient",
+                     "sesamehr",
+                     "charliehr",
+                     "abacus",
+                     "zohopeople",
+                     "gusto",
+                     "breathehr",
+                     "catalystone",
+                     "mirus",
+                     "alexishr",
+                     "simployer",
+                     "peple",
+                     "youserve",
+                     "hansalog",
+                     "lattice",
+                     "latticetalent",
+                     "hoorayhr",
+                     "trinet",
+                     "trinetpeo",
+                     "namely",
+                     "paycom",
+                     "insperity",
+                     "paychex",
+                     "rippling",
+                     "sapling",
+                     "peoplehr",
+                     "lucca",
+                     "zelt",
+                     "planday",
+                     "boondmanager",
+                     "haileyhr",
+                     "silae",
+                     "skello",
+                     "oysterhr",
+                     "kiwihr",
+                     "square",
+                     "leapsome",
+                     "loket",
+                     "workforcecom",
+                     "peoplefirst",
+                     "sdworx",
+                     "itrent",
+                     "absenceio",
+                     "a3innuvanomina",
+                     "scim",
+                     "datevlauds",
+                     "datevhr",
+                     "datev",
+                     "datevlug",
+                     "sympa",
+                     "youforce",
+                     "nibelis",
+                     "peoplexd",
+                     "zellis",
+                     "sftp",
+                     "sftpfetch",
+                     "360learning",
+                     "talentlms",
+                     "docebo",
+                     "coursera",
+                     "udemy",
+                     "linkedinlearning",
+                     "moodle"
+                    ]
+                   },
+                   {
+                    "type": "null"
+                   }
+                  ]
+                 },
+                 "language": {
+                  "anyOf": [
+                   {
+                    "type": "string",
+                    "enum": [
+                     "en",
+                     "de",
+                     "fr",
+                     "it",
+                     "es"
+                    ]
+                   },
+                   {
+                    "type": "null"
+                   }
+                  ]
+                 },
+                 "scope_config_id": {
+                  "type": [
+                   "string",
+                   "null"
+                  ]
+                 },
+                 "enable_filtering": {
+                  "type": "boolean"
+                 },
+                 "enable_field_mapping": {
+                  "type": "boolean"
+                 },
+                 "enable_static_ips": {
+                  "type": "boolean"
+                 },
+                 "link_type": {
+                  "type": "string",
+                  "enum": [
+                   "EMBEDDED",
+                   "MAGIC_LINK"
+                  ]
+                 }
+                },
+                "required": [
+                 "end_user_email",
+                 "end_user_organization_name"
+                ]
+               }
+              }
+             }
+            }
+           }
+          },
+          "/connect/integration-by-token/{token}": {
+           "get": {
+            "operationId": "GetConnectIntegrationByTokenToken",
+            "summary": "GET /connect/integration-by-token/{token}",
+            "parameters": [
+             {
+              "name": "token",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {
+                    "tool": {
+                     "type": "string"
+                    },
+                    "id": {
+                     "type": "string"
+                    },
+                    "end_user_origin_id": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "end_user_organization_name": {
+                     "type": "string"
+                    },
+                    "end_user_email": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "setup_status": {
+                     "type": "string",
+                     "enum": [
+                      "INCOMPLETE",
+                      "FINAL_SYNC_PENDING",
+                      "COMPLETED"
+                     ]
+                    }
+                   },
+                   "required": [
+                    "tool",
+                    "id",
+                    "end_user_origin_id",
+                    "end_user_organization_name",
+                    "end_user_email",
+                    "setup_status"
+                   ]
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/custom-fields": {
+           "get": {
+            "operationId": "GetCustomFields",
+            "summary": "GET /custom-fields (Junction only): the workspace's custom fields",
+            "parameters": [],
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "required": [
+                    "next",
+                    "results"
+                   ],
+                   "properties": {
+                    "next": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "results": {
+                     "type": "array",
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "id": {
+                        "type": "string"
+                       },
+                       "key": {
+                        "type": "string"
+                       },
+                       "integration_field": {
+                        "type": [
+                         "object",
+                         "null"
+                        ],
+                        "properties": {
+                         "id": {
+                          "type": "string"
+                         },
+                         "key": {
+                          "type": "string"
+                         },
+                         "type": {
+                          "type": "string",
+                          "enum": [
+                           "DEFAULT",
+                           "CUSTOM"
+                          ]
+                         },
+                         "label": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "id",
+                         "key",
+                         "type",
+                         "label"
+                        ]
+                       },
+                       "model": {
+                        "type": "string"
+                       },
+                       "label": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "description": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      },
+                      "required": [
+                       "id",
+                       "key",
+                       "integration_field",
+                       "model",
+                       "label",
+                       "description"
+                      ]
+                     }
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           },
+           "post": {
+            "operationId": "PostCustomFields",
+            "summary": "POST /custom-fields (Junction only): defines a custom field for one model",
+            "parameters": [],
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "required": [
+                 "model",
+                 "key"
+                ],
+                "properties": {
+                 "model": {
+                  "enum": [
+                   "ats_jobs",
+                   "ats_candidates",
+                   "ats_applications"
+                  ]
+                 },
+                 "key": {
+                  "type": "string",
+                  "pattern": "^[a-z][a-z0-9_]{0,62}$"
+                 },
+                 "label": {
+                  "type": [
+                   "string",
+                   "null"
+                  ]
+                 },
+                 "description": {
+                  "type": [
+                   "string",
+                   "null"
+                  ]
+                 }
+                }
+               }
+              }
+             }
+            },
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {
+                    "id": {
+                     "type": "string"
+                    },
+                    "key": {
+                     "type": "string"
+                    },
+                    "integration_field": {
+                     "type": [
+                      "object",
+                      "null"
+                     ],
+                     "properties": {
+                      "id": {
+                       "type": "string"
+                      },
+                      "key": {
+                       "type": "string"
+                      },
+                      "type": {
+                       "type": "string",
+                       "enum": [
+                        "DEFAULT",
+                        "CUSTOM"
+                       ]
+                      },
+                      "label": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      }
+                     },
+                     "required": [
+                      "id",
+                      "key",
+                      "type",
+                      "label"
+                     ]
+                    },
+                    "model": {
+                     "type": "string"
+                    },
+                    "label": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "description": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   },
+                   "required": [
+                    "id",
+                    "key",
+                    "integration_field",
+                    "model",
+                    "label",
+                    "description"
+                   ]
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/custom-fields/{custom_field_id}": {
+           "delete": {
+            "operationId": "DeleteCustomFieldsCustomFieldId",
+            "summary": "DELETE /custom-fields/{custom_field_id} (Junction only): removes it and its mappings",
+            "parameters": [
+             {
+              "name": "custom_field_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object"
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/force-sync": {
+           "post": {
+            "operationId": "PostForceSync",
+            "summary": "POST /force-sync",
+            "parameters": [
+             {
+              "name": "X-Integration-Id",
+              "in": "header",
+              "required": true,
+              "schema": {
+               "type": "string"
+              },
+              "example": "personio:CBNMt7dSNCzBdnRTx87dev4E"
+             },
+             {
+              "name": "Idempotency-Key",
+              "in": "header",
+              "required": false,
+              "schema": {
+               "type": "string"
+              },
+              "description": "A retry with the same key and body gets the first answer again."
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {
+                    "already_queued": {
+                     "type": "boolean"
+                    },
+                    "sync_id": {
+                     "type": "string"
+                    },
+                    "type": {
+                     "type": "string",
+                     "enum": [
+                      "FULL",
+                      "DELTA"
+                     ]
+                    }
+                   },
+                   "required": [
+                    "already_queued",
+                    "sync_id",
+                    "type"
+                   ]
+                  }
+                 }
+                }
+               }
+              }
+             }
+            },
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "properties": {
+                 "type": {
+                  "type": "string",
+                  "enum": [
+                   "FULL",
+                   "DELTA"
+                  ]
+                 }
+                },
+                "required": []
+               }
+              }
+             }
+            }
+           }
+          },
           "/integrations": {
            "get": {
             "operationId": "GetIntegrations",
@@ -11680,6 +12874,650 @@ enum OpenAPIDocument {
             }
            }
           },
+          "/integrations/{integration_id}/applicant-attributes": {
+           "get": {
+            "operationId": "GetIntegrationsIntegrationIdApplicantAttributes",
+            "summary": "GET \u2026/applicant-attributes (Junction only): Personio's custom applicant attributes",
+            "parameters": [
+             {
+              "name": "integration_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "array",
+                   "items": {
+                    "type": "object",
+                    "required": [
+                     "id"
+                    ]
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           },
+           "put": {
+            "operationId": "PutIntegrationsIntegrationIdApplicantAttributes",
+            "summary": "PUT \u2026/applicant-attributes (Junction only): replaces them; questions follow at the next sync",
+            "parameters": [
+             {
+              "name": "integration_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "array",
+                "items": {
+                 "type": "object",
+                 "required": [
+                  "id"
+                 ]
+                }
+               }
+              }
+             }
+            },
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "array",
+                   "items": {
+                    "type": "object",
+                    "required": [
+                     "id"
+                    ]
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/integrations/{integration_id}/custom-fields": {
+           "get": {
+            "operationId": "GetIntegrationsIntegrationIdCustomFields",
+            "summary": "GET /integrations/{integration_id}/custom-fields",
+            "parameters": [
+             {
+              "name": "integration_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "cursor",
+              "in": "query",
+              "required": false,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "page_size",
+              "in": "query",
+              "required": false,
+              "schema": {
+               "type": "integer",
+               "default": 100,
+               "maximum": 250
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "required": [
+                    "next",
+                    "results"
+                   ],
+                   "properties": {
+                    "next": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "results": {
+                     "type": "array",
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "id": {
+                        "type": "string"
+                       },
+                       "key": {
+                        "type": "string"
+                       },
+                       "integration_field": {
+                        "type": [
+                         "object",
+                         "null"
+                        ],
+                        "properties": {
+                         "id": {
+                          "type": "string"
+                         },
+                         "key": {
+                          "type": "string"
+                         },
+                         "type": {
+                          "type": "string",
+                          "enum": [
+                           "DEFAULT",
+                           "CUSTOM"
+                          ]
+                         },
+                         "label": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         }
+                        },
+                        "required": [
+                         "id",
+                         "key",
+                         "type",
+                         "label"
+                        ]
+                       },
+                       "model": {
+                        "type": "string"
+                       },
+                       "label": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "description": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      },
+                      "required": [
+                       "id",
+                       "key",
+                       "integration_field",
+                       "model",
+                       "label",
+                       "description"
+                      ]
+                     }
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/integrations/{integration_id}/custom-fields/{custom_field_id}": {
+           "put": {
+            "operationId": "PutIntegrationsIntegrationIdCustomFieldsCustomFieldId",
+            "summary": "PUT /integrations/{integration_id}/custom-fields/{custom_field_id}",
+            "parameters": [
+             {
+              "name": "integration_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "custom_field_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "Idempotency-Key",
+              "in": "header",
+              "required": false,
+              "schema": {
+               "type": "string"
+              },
+              "description": "A retry with the same key and body gets the first answer again."
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {
+                    "id": {
+                     "type": "string"
+                    },
+                    "key": {
+                     "type": "string"
+                    },
+                    "integration_field": {
+                     "type": [
+                      "object",
+                      "null"
+                     ],
+                     "properties": {
+                      "id": {
+                       "type": "string"
+                      },
+                      "key": {
+                       "type": "string"
+                      },
+                      "type": {
+                       "type": "string",
+                       "enum": [
+                        "DEFAULT",
+                        "CUSTOM"
+                       ]
+                      },
+                      "label": {
+                       "type": [
+                        "string",
+                        "null"
+                       ]
+                      }
+                     },
+                     "required": [
+                      "id",
+                      "key",
+                      "type",
+                      "label"
+                     ]
+                    },
+                    "model": {
+                     "type": "string"
+                    },
+                    "label": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "description": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   },
+                   "required": [
+                    "id",
+                    "key",
+                    "integration_field",
+                    "model",
+                    "label",
+                    "description"
+                   ]
+                  }
+                 }
+                }
+               }
+              }
+             }
+            },
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "properties": {
+                 "integration_field_id": {
+                  "type": [
+                   "string",
+                   "null"
+                  ]
+                 }
+                },
+                "required": [
+                 "integration_field_id"
+                ]
+               }
+              }
+             }
+            }
+           }
+          },
           "/integrations/{integration_id}/enabled": {
            "put": {
             "operationId": "PutIntegrationsIntegrationIdEnabled",
@@ -11806,6 +13644,692 @@ enum OpenAPIDocument {
                 },
                 "required": [
                  "value"
+                ]
+               }
+              }
+             }
+            }
+           }
+          },
+          "/integrations/{integration_id}/integration-fields": {
+           "get": {
+            "operationId": "GetIntegrationsIntegrationIdIntegrationFields",
+            "summary": "GET /integrations/{integration_id}/integration-fields",
+            "parameters": [
+             {
+              "name": "integration_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "cursor",
+              "in": "query",
+              "required": false,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "page_size",
+              "in": "query",
+              "required": false,
+              "schema": {
+               "type": "integer",
+               "default": 100,
+               "maximum": 2000
+              }
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "required": [
+                    "next",
+                    "results"
+                   ],
+                   "properties": {
+                    "next": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "results": {
+                     "type": "array",
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "id": {
+                        "type": "string"
+                       },
+                       "key": {
+                        "type": "string"
+                       },
+                       "model": {
+                        "type": "string"
+                       },
+                       "type": {
+                        "type": "string",
+                        "enum": [
+                         "DEFAULT",
+                         "CUSTOM"
+                        ]
+                       },
+                       "label": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "is_passthrough_enabled": {
+                        "type": "boolean"
+                       },
+                       "is_writable": {
+                        "type": "boolean",
+                        "const": false
+                       }
+                      },
+                      "required": [
+                       "id",
+                       "key",
+                       "model",
+                       "type",
+                       "label",
+                       "is_passthrough_enabled",
+                       "is_writable"
+                      ]
+                     }
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/integrations/{integration_id}/integration-fields/{integration_field_id}": {
+           "patch": {
+            "operationId": "PatchIntegrationsIntegrationIdIntegrationFieldsIntegrationFieldId",
+            "summary": "PATCH /integrations/{integration_id}/integration-fields/{integration_field_id}",
+            "parameters": [
+             {
+              "name": "integration_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "integration_field_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "Idempotency-Key",
+              "in": "header",
+              "required": false,
+              "schema": {
+               "type": "string"
+              },
+              "description": "A retry with the same key and body gets the first answer again."
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {
+                    "id": {
+                     "type": "string"
+                    },
+                    "key": {
+                     "type": "string"
+                    },
+                    "model": {
+                     "type": "string"
+                    },
+                    "type": {
+                     "type": "string",
+                     "enum": [
+                      "DEFAULT",
+                      "CUSTOM"
+                     ]
+                    },
+                    "label": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "is_passthrough_enabled": {
+                     "type": "boolean"
+                    },
+                    "is_writable": {
+                     "type": "boolean",
+                     "const": false
+                    }
+                   },
+                   "required": [
+                    "id",
+                    "key",
+                    "model",
+                    "type",
+                    "label",
+                    "is_passthrough_enabled",
+                    "is_writable"
+                   ]
+                  }
+                 }
+                }
+               }
+              }
+             }
+            },
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "properties": {
+                 "enable_passthrough": {
+                  "type": [
+                   "boolean",
+                   "null"
+                  ]
+                 }
+                },
+                "required": [
+                 "enable_passthrough"
+                ]
+               }
+              }
+             }
+            }
+           }
+          },
+          "/integrations/{integration_id}/relink": {
+           "post": {
+            "operationId": "PostIntegrationsIntegrationIdRelink",
+            "summary": "POST /integrations/{integration_id}/relink",
+            "parameters": [
+             {
+              "name": "integration_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "Idempotency-Key",
+              "in": "header",
+              "required": false,
+              "schema": {
+               "type": "string"
+              },
+              "description": "A retry with the same key and body gets the first answer again."
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {
+                    "link": {
+                     "type": "string"
+                    }
+                   },
+                   "required": [
+                    "link"
+                   ]
+                  }
+                 }
+                }
+               }
+              }
+             }
+            },
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "properties": {
+                 "language": {
+                  "anyOf": [
+                   {
+                    "type": "string",
+                    "enum": [
+                     "en",
+                     "de",
+                     "fr",
+                     "it",
+                     "es"
+                    ]
+                   },
+                   {
+                    "type": "null"
+                   }
+                  ]
+                 },
+                 "scope_config_id": {
+                  "type": [
+                   "string",
+                   "null"
+                  ]
+                 },
+                 "link_type": {
+                  "type": "string",
+                  "enum": [
+                   "EMBEDDED",
+                   "MAGIC_LINK"
+                  ]
+                 }
+                },
+                "required": []
+               }
+              }
+             }
+            }
+           }
+          },
+          "/integrations/{integration_id}/setup-link": {
+           "post": {
+            "operationId": "PostIntegrationsIntegrationIdSetupLink",
+            "summary": "POST /integrations/{integration_id}/setup-link",
+            "parameters": [
+             {
+              "name": "integration_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "Idempotency-Key",
+              "in": "header",
+              "required": false,
+              "schema": {
+               "type": "string"
+              },
+              "description": "A retry with the same key and body gets the first answer again."
+             }
+            ],
+            "responses": {
+             "default": {
+              "description": "An error in the unified envelope; branch on error.code.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "error"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "error"
+                  },
+                  "error": {
+                   "type": "object",
+                   "required": [
+                    "code",
+                    "title",
+                    "message",
+                    "log_url"
+                   ],
+                   "properties": {
+                    "code": {
+                     "anyOf": [
+                      {
+                       "enum": [
+                        "PLATFORM.RATE_LIMIT_EXCEEDED",
+                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                        "PLATFORM.INTEGRATION_NOT_FOUND",
+                        "PLATFORM.INPUT_INVALID",
+                        "PLATFORM.UNKNOWN_ERROR",
+                        "PLATFORM.IP_NOT_WHITELISTED",
+                        "PLATFORM.AUTHENTICATION_INVALID",
+                        "PLATFORM.TASK_TIMED_OUT"
+                       ]
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "message": {
+                     "type": "string"
+                    },
+                    "log_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "properties": {
+                    "link": {
+                     "type": "string"
+                    }
+                   },
+                   "required": [
+                    "link"
+                   ]
+                  }
+                 }
+                }
+               }
+              }
+             }
+            },
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "properties": {
+                 "link_type": {
+                  "type": "string",
+                  "enum": [
+                   "EMBEDDED",
+                   "MAGIC_LINK"
+                  ]
+                 },
+                 "language": {
+                  "anyOf": [
+                   {
+                    "type": "string",
+                    "enum": [
+                     "en",
+                     "de",
+                     "fr",
+                     "it",
+                     "es"
+                    ]
+                   },
+                   {
+                    "type": "null"
+                   }
+                  ]
+                 }
+                },
+                "required": [
+                 "link_type"
                 ]
                }
               }

@@ -33,11 +33,14 @@ struct ConnectStoreTests {
             #expect(found?.expiresAt == created.addingTimeInterval(3600))
             #expect(found?.isExpired(now: created.addingTimeInterval(3599)) == false)
             #expect(found?.isExpired(now: created.addingTimeInterval(3600)) == true)
-            #expect(Self.link(seeded, type: .magicLink, now: created).expiresAt == created.addingTimeInterval(365 * 86_400))
+            #expect(
+                Self.link(seeded, type: .magicLink, now: created).expiresAt == created.addingTimeInterval(365 * 86_400))
         }
     }
 
-    @Test("pending credentials are sealed; finishing hands out an activation token for this workspace only", arguments: Backend.allCases)
+    @Test(
+        "pending credentials are sealed; finishing hands out an activation token for this workspace only",
+        arguments: Backend.allCases)
     func activation(backend: Backend) async throws {
         try await withFreshDatabase(backend) { database in
             let seeded = try await SeededStore.make(database)
@@ -53,13 +56,15 @@ struct ConnectStoreTests {
             let token = try await seeded.store.completeConnectLink(
                 linkID: link.id, integrationID: seeded.integration.id.description, now: finished)
 
-            #expect(try raw[0].decode(column: "pending_credentials", as: String.self).contains("pending-s3cr3t") == false)
+            #expect(
+                try raw[0].decode(column: "pending_credentials", as: String.self).contains("pending-s3cr3t") == false)
             #expect(pending == secret)
             #expect(try await seeded.store.pendingCredentials(linkID: link.id) == nil)
             let found = try await seeded.store.integration(
                 activationToken: token, workspaceID: seeded.workspace.id, now: finished)
             #expect(found?.id == seeded.integration.id)
-            #expect(try await seeded.store.integration(activationToken: token, workspaceID: other.id, now: finished) == nil)
+            #expect(
+                try await seeded.store.integration(activationToken: token, workspaceID: other.id, now: finished) == nil)
             #expect(
                 try await seeded.store.integration(
                     activationToken: token, workspaceID: seeded.workspace.id, now: finished.addingTimeInterval(86_401))
@@ -95,7 +100,9 @@ struct ConnectStoreTests {
         }
     }
 
-    @Test("custom fields are unique per model and key, and a mapping reaches the read projection", arguments: Backend.allCases)
+    @Test(
+        "custom fields are unique per model and key, and a mapping reaches the read projection",
+        arguments: Backend.allCases)
     func customFields(backend: Backend) async throws {
         try await withFreshDatabase(backend) { database in
             let seeded = try await SeededStore.make(database)

@@ -63,7 +63,9 @@ struct ScopeTestAndFieldTests {
 
             let statuses = Self.statuses(result)
             #expect(result.canConnect)
-            for id in [ScopeCheck.ID.recruitingJobs, .recruitingCandidates, .recruitingApplications, .recruitingCategories] {
+            for id in [
+                ScopeCheck.ID.recruitingJobs, .recruitingCandidates, .recruitingApplications, .recruitingCategories,
+            ] {
                 #expect(statuses[id] == .failed, "\(id)")
             }
             #expect(statuses[.token] == .passed)
@@ -104,7 +106,8 @@ struct ScopeTestAndFieldTests {
         try await JobSyncTests.withSandboxAndStore(backend) { sandbox, sync in
             let run = try await sync.run()
             #expect(run.status == .succeeded)
-            let truth = try await sandbox.execute(uri: "/_sandbox/ground-truth?models=applications,jobs", method: .get) {
+            let truth = try await sandbox.execute(uri: "/_sandbox/ground-truth?models=applications,jobs", method: .get)
+            {
                 response in
                 try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
             }

@@ -38,10 +38,13 @@ def test_every_operation_answers_as_documented(junction):
     _sdk(junction)  # waits for the first sync
     with open(DOCUMENT) as handle:
         document = json.load(handle)
-    checked = 0
+    checked = skipped = 0
     for path, operations in document["paths"].items():
         if "get" not in operations:
             continue  # writes are checked below and in test_writes.py
+        if "{token}" in path:
+            skipped += 1
+            continue  # an activation token comes from a finished flow: test_connect.py checks it
         operation = operations["get"]
         concrete = path.replace("{integration_id}", junction.demo_integration_id)
         concrete = concrete.replace("{candidate_id}", "x").replace("{application_id}", "x")
@@ -54,7 +57,8 @@ def test_every_operation_answers_as_documented(junction):
         schema = response["content"]["application/json"]["schema"]
         jsonschema.validate(body, schema, cls=jsonschema.Draft202012Validator)
         checked += 1
-    assert checked == sum(1 for operations in document["paths"].values() if "get" in operations)
+    assert checked + skipped == sum(1 for operations in document["paths"].values() if "get" in operations)
+    assert skipped == 1
 
 
 def test_write_answers_match_the_document(mutable_junction):

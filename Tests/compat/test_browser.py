@@ -1,0 +1,189 @@
+"""The hosted connect page and the dashboard in a real browser: headless Chromium from Debian's
+packages (scripts/test installs `chromium` and `chromium-driver`), driven through Selenium.
+
+The flow runs from `create-link` (through the official SDK) to a connected, synced sandbox
+integration, through the page as an end customer sees it; the dashboard is signed in to and
+changed through its forms, and every change is checked through the API."""
+import json
+import os
+import shutil
+import tempfile
+import time
+import urllib.request
+
+import pytest
+from kombo import Kombo
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from conftest import _start
+from test_connect import GOOD, PERSONS_ONLY, RECRUITING
+from test_jobs import _wait_for_first_sync
+
+
+def _chromium_paths():
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver") or "/usr/lib/chromium/chromedriver"
+    assert browser and os.path.exists(driver), \
+        "headless Chromium is needed: Debian packages chromium and chromium-driver (scripts/test installs them)"
+    return browser, driver
+
+
+@pytest.fixture(scope="module")
+def server():
+    # The pages behave the same on both backends (the store suites cover those); one is enough here.
+    started = _start("sqlite")
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    binary, driver_path = _chromium_paths()
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1600"):
+        options.add_argument(argument)
+    profile = tempfile.mkdtemp(prefix="junction-chromium-")
+    options.add_argument(f"--user-data-dir={profile}")
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _fill(browser, values):
+    for name, value in values.items():
+        field = browser.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(value)
+
+
+def _checks(browser):
+    return {item.get_attribute("data-check"): item.get_attribute("data-status")
+            for item in browser.find_elements(By.CSS_SELECTOR, "#checks li")}
+
+
+def _screenshot(browser, name):
+    folder = os.environ.get("JUNCTION_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        browser.save_screenshot(os.path.join(folder, name + ".png"))
+
+
+def test_connect_page_from_create_link_to_a_synced_integration(server, browser):
+    sdk = Kombo(api_key=server.api_key, server_url=server.base_url + "/v1")
+    link = sdk.connect.create_connection_link(
+        end_user_email="hr@customer.example", end_user_organization_name="Browser GmbH",
+        integration_category="ATS").data.link
+
+    browser.get(link)
+    _screenshot(browser, "connect-guide")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Connect your Personio account"
+    assert "Settings > Integrations > API credentials" in browser.find_element(By.TAG_NAME, "main").text
+    assert "Enable XML feed" in browser.find_element(By.TAG_NAME, "main").text
+
+    # Without the recruiting right: the recruiting checks fail, each with its fix.
+    _fill(browser, PERSONS_ONLY)
+    browser.find_element(By.ID, "test").click()
+    _screenshot(browser, "connect-results-failed")
+    checks = _checks(browser)
+    assert {check: checks[check] for check in RECRUITING} == {check: "failed" for check in RECRUITING}
+    failed = browser.find_element(By.CSS_SELECTOR, '#checks li[data-check="recruiting_jobs"]').text
+    assert "personio:recruiting:read" in failed and "How to fix it" in failed
+
+    # Retry with good credentials: everything passes.
+    browser.find_element(By.ID, "retry").click()
+    _fill(browser, GOOD)
+    browser.find_element(By.ID, "test").click()
+    _screenshot(browser, "connect-results-passed")
+    assert set(_checks(browser).values()) == {"passed"}
+    browser.find_element(By.ID, "continue").click()
+
+    # Source setup, then finish.
+    assert "Channels" in browser.find_element(By.TAG_NAME, "main").text
+    _fill(browser, {"channel_id": "250624", "channel_name": "Browser test channel"})
+    browser.find_element(By.ID, "finish").click()
+    _screenshot(browser, "connect-done")
+    assert browser.find_element(By.ID, "done").text == "Personio is connected"
+    token = browser.find_element(By.ID, "activation-token").text
+
+    connected = sdk.connect.get_integration_by_token(token=token).data
+    assert connected.end_user_organization_name == "Browser GmbH"
+    _wait_for_first_sync(server, connected.id)
+    details = sdk.general.get_integration_details(integration_id=connected.id).data
+    assert details.setup_status == "COMPLETED"
+    with urllib.request.urlopen(f"{server.sandbox_url}/_sandbox/ground-truth?models=jobs") as response:
+        truth = json.load(response)["jobs"]
+    jobs = Kombo(api_key=server.api_key, server_url=server.base_url + "/v1",
+                 integration_id=connected.id).ats.get_jobs(page_size=250).result.data.results
+    assert len(jobs) == len(truth)
+
+
+def test_connect_page_speaks_german(server, browser):
+    sdk = Kombo(api_key=server.api_key, server_url=server.base_url + "/v1")
+    link = sdk.connect.create_connection_link(
+        end_user_email="hr@customer.example", end_user_organization_name="Sprach GmbH",
+        integration_category="ATS", language="de").data.link
+
+    browser.get(link)
+    german = browser.find_element(By.TAG_NAME, "h1").text
+    browser.find_element(By.ID, "switch-language").click()
+    english = browser.find_element(By.TAG_NAME, "h1").text
+
+    assert german == "Personio verbinden"
+    assert english == "Connect your Personio account"
+
+
+def test_dashboard_shows_runs_and_changes_the_explorer(server, browser):
+    integration_id = server.demo_integration_id
+    _wait_for_first_sync(server, integration_id)
+    sdk = Kombo(api_key=server.api_key, server_url=server.base_url + "/v1")
+
+    browser.get(server.base_url + "/dashboard")
+    _fill(browser, {"api_key": "jk_wrong_key_0000000000000"})
+    browser.find_element(By.ID, "sign-in").click()
+    assert "unknown or was revoked" in browser.find_element(By.ID, "form-error").text
+    _fill(browser, {"api_key": server.api_key})
+    browser.find_element(By.ID, "sign-in").click()
+    _screenshot(browser, "dashboard")
+    row = browser.find_element(By.CSS_SELECTOR, f'#integrations tr[data-integration="{integration_id}"]')
+    assert "ACTIVE" in row.text and "COMPLETED" in row.text
+
+    # A custom field defined here, then mapped on the integration's page.
+    _fill(browser, {"key": "browser_category"})
+    Select(browser.find_element(By.ID, "cf-model")).select_by_visible_text("ats_jobs")
+    browser.find_element(By.ID, "add-custom-field").click()
+    browser.find_element(By.LINK_TEXT, integration_id).click()
+    _screenshot(browser, "dashboard-integration")
+    runs = browser.find_elements(By.CSS_SELECTOR, "#sync-runs tr[data-run]")
+    assert runs and "SUCCEEDED" in runs[-1].text
+
+    field_row = browser.find_element(By.CSS_SELECTOR, 'table[data-model="ats_jobs"] tr[data-field="job.name"]')
+    field_row.find_element(By.TAG_NAME, "button").click()
+    Select(browser.find_element(By.ID, "map-browser_category")).select_by_visible_text("job.category.name")
+    browser.find_element(By.ID, "map-browser_category").find_element(By.XPATH, "./following::button[1]").click()
+
+    fields, cursor = [], None
+    while True:
+        page = sdk.general.get_integration_fields(integration_id=integration_id, page_size=500, cursor=cursor)
+        fields += page.result.data.results
+        cursor = page.result.data.next
+        if cursor is None:
+            break
+    name_field = next(field for field in fields if field.key == "job.name" and field.model == "ats_jobs")
+    assert name_field.is_passthrough_enabled is True
+    customs = sdk.general.get_custom_fields(integration_id=integration_id).result.data.results
+    mapped = next(item for item in customs if item.key == "browser_category")
+    assert mapped.integration_field is not None and mapped.integration_field.key == "job.category.name"
+    # The button now says the field is on.
+    on = browser.find_element(By.CSS_SELECTOR, 'table[data-model="ats_jobs"] tr[data-field="job.name"] button').text
+    assert on == "On"
+    # Signing out ends the session.
+    browser.find_element(By.XPATH, "//nav//button").click()
+    time.sleep(0.2)
+    assert browser.find_elements(By.ID, "api_key")
