@@ -26,6 +26,2333 @@ enum OpenAPIDocument {
             "type": "http",
             "scheme": "bearer"
            }
+          },
+          "schemas": {
+           "Shape00779bf042": {
+            "type": "object",
+            "properties": {
+             "Job_Applied_To_Data": {
+              "type": "object",
+              "properties": {
+               "Global_Personal_Information_Data": {
+                "type": "object",
+                "properties": {
+                 "Date_of_Birth": {
+                  "type": "string"
+                 }
+                }
+               }
+              }
+             },
+             "Resume_Data": {
+              "$ref": "#/components/schemas/Shape2c662a7293"
+             }
+            }
+           },
+           "Shape08f52a4a53": {
+            "type": "object",
+            "required": [
+             "next",
+             "results"
+            ],
+            "properties": {
+             "next": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "results": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shapef96447eb1e"
+              }
+             }
+            }
+           },
+           "Shape0d85ffcf98": {
+            "type": "object",
+            "properties": {
+             "Language_Ability_Data": {
+              "type": "object",
+              "properties": {
+               "Language_Proficiency_Reference": {
+                "type": "object",
+                "properties": {
+                 "WID": {
+                  "type": "string"
+                 }
+                },
+                "required": [
+                 "WID"
+                ]
+               },
+               "Language_Ability_Type_Reference": {
+                "type": "object",
+                "properties": {
+                 "WID": {
+                  "type": "string"
+                 }
+                },
+                "required": [
+                 "WID"
+                ]
+               }
+              }
+             }
+            }
+           },
+           "Shape0f732fa6c6": {
+            "type": "object",
+            "required": [
+             "status",
+             "data"
+            ],
+            "properties": {
+             "status": {
+              "const": "success"
+             },
+             "data": {
+              "$ref": "#/components/schemas/Shape08f52a4a53"
+             }
+            }
+           },
+           "Shape10fe1e30db": {
+            "type": "object",
+            "properties": {
+             "Location_Data": {
+              "$ref": "#/components/schemas/Shapef330de4328"
+             }
+            }
+           },
+           "Shape1df9058923": {
+            "type": "object",
+            "required": [
+             "code",
+             "title",
+             "message",
+             "log_url"
+            ],
+            "properties": {
+             "code": {
+              "anyOf": [
+               {
+                "enum": [
+                 "PLATFORM.RATE_LIMIT_EXCEEDED",
+                 "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                 "PLATFORM.INTEGRATION_NOT_FOUND",
+                 "PLATFORM.INPUT_INVALID",
+                 "PLATFORM.UNKNOWN_ERROR",
+                 "PLATFORM.IP_NOT_WHITELISTED",
+                 "PLATFORM.AUTHENTICATION_INVALID",
+                 "PLATFORM.TASK_TIMED_OUT",
+                 "INTEGRATION.PERMISSION_MISSING",
+                 "INTEGRATION.AUTHENTICATION_INVALID",
+                 "INTEGRATION.QA_FAILED",
+                 "INTEGRATION.SETUP_SYNC_PENDING",
+                 "INTEGRATION.SETUP_INCOMPLETE",
+                 "INTEGRATION.INACTIVE",
+                 "INTEGRATION.MODEL_NOT_AVAILABLE",
+                 "INTEGRATION.MODEL_DISABLED",
+                 "INTEGRATION.ACTION_NOT_AVAILABLE",
+                 "INTEGRATION.ACTION_DISABLED",
+                 "REMOTE.SERVICE_UNAVAILABLE",
+                 "REMOTE.RATE_LIMIT_EXCEEDED",
+                 "REMOTE.INPUT_INVALID",
+                 "REMOTE.UNKNOWN_HTTP_ERROR",
+                 "ATS.JOB_CLOSED",
+                 "ATS.APPLICATION_ALREADY_EXISTS"
+                ]
+               },
+               {
+                "type": "null"
+               }
+              ]
+             },
+             "title": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "message": {
+              "type": "string"
+             },
+             "log_url": {
+              "type": [
+               "string",
+               "null"
+              ]
+             }
+            }
+           },
+           "Shape1f21489415": {
+            "type": "object",
+            "properties": {
+             "answer": {
+              "type": "object",
+              "properties": {
+               "content": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               }
+              },
+              "required": [
+               "content"
+              ]
+             },
+             "question": {
+              "type": "object",
+              "properties": {
+               "remote_id": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "title": {
+                "type": "string"
+               },
+               "type": {
+                "type": "string",
+                "const": "TEXT"
+               }
+              },
+              "required": [
+               "remote_id",
+               "title",
+               "type"
+              ]
+             }
+            },
+            "required": [
+             "answer",
+             "question"
+            ]
+           },
+           "Shape2c662a7293": {
+            "type": "object",
+            "properties": {
+             "Education_Data": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shaped8314967e5"
+              }
+             },
+             "Skill_Data": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "properties": {
+                "Skill_Name": {
+                 "type": "string"
+                }
+               }
+              }
+             },
+             "Language_Data": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shapefa55c0e79e"
+              }
+             },
+             "Experience_Data": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shape499170c77f"
+              }
+             }
+            }
+           },
+           "Shape35500391f3": {
+            "type": "object",
+            "properties": {
+             "Candidate_Data": {
+              "$ref": "#/components/schemas/Shape9ae1563403"
+             },
+             "Override_Source_Reference_WID": {
+              "type": "string"
+             }
+            }
+           },
+           "Shape3fb69c0992": {
+            "type": "object",
+            "properties": {
+             "answer": {
+              "type": "object",
+              "properties": {
+               "choices": {
+                "type": "array",
+                "items": {
+                 "type": "string"
+                }
+               }
+              }
+             },
+             "question": {
+              "type": "object",
+              "properties": {
+               "remote_id": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "title": {
+                "type": "string"
+               },
+               "type": {
+                "type": "string",
+                "const": "MULTI_SELECT"
+               }
+              },
+              "required": [
+               "remote_id",
+               "title",
+               "type"
+              ]
+             }
+            },
+            "required": [
+             "answer",
+             "question"
+            ]
+           },
+           "Shape41c7078414": {
+            "type": "object",
+            "properties": {
+             "Language_Ability": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shape0d85ffcf98"
+              }
+             },
+             "Native": {
+              "type": "boolean"
+             }
+            },
+            "required": [
+             "Language_Ability"
+            ]
+           },
+           "Shape450dcc427c": {
+            "type": "object",
+            "required": [
+             "code",
+             "title",
+             "message",
+             "log_url"
+            ],
+            "properties": {
+             "code": {
+              "anyOf": [
+               {
+                "enum": [
+                 "PLATFORM.RATE_LIMIT_EXCEEDED",
+                 "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
+                 "PLATFORM.INTEGRATION_NOT_FOUND",
+                 "PLATFORM.INPUT_INVALID",
+                 "PLATFORM.UNKNOWN_ERROR",
+                 "PLATFORM.IP_NOT_WHITELISTED",
+                 "PLATFORM.AUTHENTICATION_INVALID",
+                 "PLATFORM.TASK_TIMED_OUT"
+                ]
+               },
+               {
+                "type": "null"
+               }
+              ]
+             },
+             "title": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "message": {
+              "type": "string"
+             },
+             "log_url": {
+              "type": [
+               "string",
+               "null"
+              ]
+             }
+            }
+           },
+           "Shape499170c77f": {
+            "type": "object",
+            "properties": {
+             "Company_Name": {
+              "type": "string"
+             },
+             "Title": {
+              "type": "string"
+             },
+             "Start_Date": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "Location": {
+              "type": "string"
+             },
+             "End_Date": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "Currently_Work_Here": {
+              "type": "boolean"
+             },
+             "Description": {
+              "type": "string"
+             }
+            },
+            "required": [
+             "Company_Name",
+             "Title",
+             "Start_Date"
+            ]
+           },
+           "Shape542cc22174": {
+            "type": "object",
+            "properties": {
+             "answer": {
+              "type": "object",
+              "properties": {
+               "choice": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               }
+              },
+              "required": [
+               "choice"
+              ]
+             },
+             "question": {
+              "type": "object",
+              "properties": {
+               "remote_id": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "title": {
+                "type": "string"
+               },
+               "type": {
+                "type": "string",
+                "const": "SINGLE_SELECT"
+               }
+              },
+              "required": [
+               "remote_id",
+               "title",
+               "type"
+              ]
+             }
+            },
+            "required": [
+             "answer",
+             "question"
+            ]
+           },
+           "Shape620f30e742": {
+            "type": "object",
+            "properties": {
+             "answer": {
+              "type": "object",
+              "properties": {
+               "raw": {}
+              }
+             },
+             "question": {
+              "type": "object",
+              "properties": {
+               "remote_id": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "title": {
+                "type": "string"
+               },
+               "type": {
+                "type": "string",
+                "const": "UNKNOWN"
+               }
+              },
+              "required": [
+               "remote_id",
+               "title",
+               "type"
+              ]
+             }
+            },
+            "required": [
+             "answer",
+             "question"
+            ]
+           },
+           "Shape6b9e60130b": {
+            "type": "object",
+            "required": [
+             "status",
+             "data"
+            ],
+            "properties": {
+             "status": {
+              "const": "success"
+             },
+             "data": {
+              "$ref": "#/components/schemas/Shapef96447eb1e"
+             }
+            }
+           },
+           "Shape6dc0cd9ec7": {
+            "type": "object",
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "remote_id": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "outcome": {
+              "anyOf": [
+               {
+                "type": "string",
+                "enum": [
+                 "PENDING",
+                 "HIRED",
+                 "DECLINED"
+                ]
+               },
+               {
+                "type": "null"
+               }
+              ]
+             },
+             "rejection_reason_name": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "rejected_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "remote_url": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "changed_at": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "remote_created_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "remote_updated_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "current_stage": {
+              "type": [
+               "object",
+               "null"
+              ],
+              "properties": {
+               "id": {
+                "type": "string"
+               },
+               "name": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "remote_id": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "index": {
+                "type": [
+                 "integer",
+                 "null"
+                ]
+               }
+              },
+              "required": [
+               "id",
+               "name",
+               "remote_id",
+               "index"
+              ]
+             },
+             "job": {
+              "type": [
+               "object",
+               "null"
+              ],
+              "properties": {
+               "id": {
+                "type": "string"
+               },
+               "name": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "remote_id": {
+                "type": "string"
+               }
+              },
+              "required": [
+               "id",
+               "name",
+               "remote_id"
+              ]
+             }
+            },
+            "required": [
+             "id",
+             "remote_id",
+             "outcome",
+             "rejection_reason_name",
+             "rejected_at",
+             "remote_url",
+             "changed_at",
+             "remote_created_at",
+             "remote_updated_at",
+             "current_stage",
+             "job"
+            ]
+           },
+           "Shape7e69bcd11a": {
+            "type": "object",
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "label": {
+              "type": "string"
+             },
+             "coverage_status": {
+              "type": "string",
+              "enum": [
+               "SUPPORTED",
+               "UNSUPPORTED",
+               "NOT_IMPLEMENTED",
+               "UNKNOWN"
+              ]
+             },
+             "fields": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "properties": {
+                "id": {
+                 "type": "string"
+                },
+                "coverage_status": {
+                 "type": "string",
+                 "enum": [
+                  "SUPPORTED",
+                  "UNSUPPORTED",
+                  "NOT_IMPLEMENTED",
+                  "UNKNOWN"
+                 ]
+                }
+               },
+               "required": [
+                "id",
+                "coverage_status"
+               ]
+              }
+             }
+            },
+            "required": [
+             "id",
+             "label",
+             "coverage_status",
+             "fields"
+            ]
+           },
+           "Shape8fd04dd0e2": {
+            "type": "object",
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "label": {
+              "type": "string"
+             },
+             "is_available": {
+              "type": "boolean"
+             },
+             "coverage_status": {
+              "type": "string",
+              "enum": [
+               "SUPPORTED",
+               "UNSUPPORTED",
+               "NOT_IMPLEMENTED",
+               "UNKNOWN"
+              ]
+             },
+             "scope_config_setting": {
+              "type": "string",
+              "enum": [
+               "ENABLED",
+               "DISABLED",
+               "OPTIONAL"
+              ]
+             },
+             "opted_out_by_customer": {
+              "type": "boolean"
+             },
+             "fields": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shapefb4c7f4028"
+              }
+             }
+            },
+            "required": [
+             "id",
+             "label",
+             "is_available",
+             "coverage_status",
+             "scope_config_setting",
+             "opted_out_by_customer",
+             "fields"
+            ]
+           },
+           "Shape93f3d4f872": {
+            "type": "object",
+            "properties": {
+             "answer": {
+              "type": "object",
+              "properties": {
+               "date": {
+                "type": [
+                 "string",
+                 "null"
+                ],
+                "format": "date-time"
+               }
+              },
+              "required": [
+               "date"
+              ]
+             },
+             "question": {
+              "type": "object",
+              "properties": {
+               "remote_id": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "title": {
+                "type": "string"
+               },
+               "type": {
+                "type": "string",
+                "const": "DATE"
+               }
+              },
+              "required": [
+               "remote_id",
+               "title",
+               "type"
+              ]
+             }
+            },
+            "required": [
+             "answer",
+             "question"
+            ]
+           },
+           "Shape95a9193a07": {
+            "type": "object",
+            "properties": {
+             "successfactors": {
+              "type": "object",
+              "properties": {
+               "Candidate": {
+                "type": "object"
+               },
+               "JobApplication": {
+                "type": "object"
+               },
+               "copyJobApplicationAttachments": {
+                "type": "boolean"
+               },
+               "update_existing_candidate": {
+                "type": [
+                 "boolean",
+                 "null"
+                ]
+               }
+              }
+             },
+             "personio": {
+              "type": "object",
+              "properties": {
+               "application": {
+                "type": "object"
+               }
+              }
+             },
+             "talentsoft": {
+              "type": "object",
+              "properties": {
+               "applicant": {
+                "type": "object"
+               },
+               "application": {
+                "type": "object"
+               }
+              }
+             },
+             "teamtailor": {
+              "type": "object",
+              "properties": {
+               "candidate": {
+                "type": "object"
+               },
+               "application": {
+                "type": "object",
+                "properties": {
+                 "attributes": {
+                  "type": "object"
+                 }
+                }
+               }
+              }
+             },
+             "greenhouse": {
+              "type": "object",
+              "properties": {
+               "post_headers": {
+                "type": "object",
+                "properties": {
+                 "On-Behalf-Of": {
+                  "type": [
+                   "string",
+                   "null"
+                  ]
+                 }
+                }
+               }
+              }
+             },
+             "greenhousev3": {
+              "type": "object",
+              "properties": {
+               "candidate": {
+                "type": "object"
+               },
+               "application": {
+                "type": "object"
+               }
+              }
+             },
+             "lever": {
+              "type": "object",
+              "properties": {
+               "candidate": {
+                "type": "object"
+               }
+              }
+             },
+             "workable": {
+              "type": "object",
+              "properties": {
+               "on_behalf_of_user_remote_id": {
+                "type": "string"
+               }
+              }
+             },
+             "workday": {
+              "$ref": "#/components/schemas/Shape35500391f3"
+             },
+             "zohorecruit": {
+              "type": "object",
+              "properties": {
+               "candidate": {
+                "type": "object"
+               }
+              }
+             },
+             "bullhorn": {
+              "type": "object",
+              "properties": {
+               "candidate": {
+                "type": "object"
+               },
+               "job_submission": {
+                "type": "object"
+               },
+               "existing_candidate_remote_id": {
+                "type": "string"
+               }
+              }
+             },
+             "smartrecruiters": {
+              "$ref": "#/components/schemas/Shapec99a5e746f"
+             },
+             "talentadore": {
+              "type": "object",
+              "properties": {
+               "applications": {
+                "type": "object"
+               }
+              }
+             },
+             "guidecom": {
+              "type": "object",
+              "properties": {
+               "candidate": {
+                "type": "object"
+               }
+              }
+             },
+             "dvinci": {
+              "type": "object",
+              "properties": {
+               "application": {
+                "type": "object"
+               },
+               "candidate": {
+                "type": "object"
+               }
+              }
+             },
+             "hrworks": {
+              "type": "object",
+              "properties": {
+               "jobApplication": {
+                "type": "object"
+               }
+              }
+             },
+             "jobylon": {
+              "type": "object",
+              "properties": {
+               "application": {
+                "type": "object",
+                "properties": {
+                 "message": {
+                  "type": "string"
+                 }
+                }
+               }
+              }
+             },
+             "avature": {
+              "type": "object",
+              "properties": {
+               "candidate": {
+                "type": "object"
+               },
+               "workflow": {
+                "type": "object",
+                "properties": {
+                 "step": {
+                  "type": "object",
+                  "properties": {
+                   "id": {
+                    "type": "integer"
+                   }
+                  },
+                  "required": [
+                   "id"
+                  ]
+                 }
+                }
+               }
+              }
+             },
+             "recruitee": {
+              "type": "object",
+              "properties": {
+               "candidate": {
+                "type": "object",
+                "properties": {
+                 "cover_letter_text": {
+                  "type": "string"
+                 }
+                }
+               }
+              }
+             },
+             "rexx": {
+              "type": "object",
+              "properties": {
+               "candidate": {
+                "type": "object"
+               }
+              }
+             },
+             "umantis": {
+              "type": "object",
+              "properties": {
+               "person": {
+                "type": "object"
+               }
+              }
+             },
+             "piloga": {
+              "type": "object",
+              "properties": {
+               "candidate": {
+                "type": "object",
+                "properties": {
+                 "street": {
+                  "type": "string"
+                 },
+                 "geburtsdatum": {
+                  "type": "string",
+                  "format": "date-time"
+                 }
+                }
+               }
+              }
+             },
+             "pinpoint": {
+              "type": "object",
+              "properties": {
+               "candidate": {
+                "type": "object"
+               }
+              }
+             },
+             "covetorest": {
+              "type": "object",
+              "properties": {
+               "candidate": {
+                "type": "object",
+                "properties": {
+                 "mandant": {
+                  "type": "number"
+                 },
+                 "status": {
+                  "type": "integer"
+                 },
+                 "aktiv": {
+                  "type": "string",
+                  "enum": [
+                   "Ja",
+                   "Nein"
+                  ]
+                 }
+                }
+               }
+              }
+             },
+             "afas": {
+              "type": "object",
+              "properties": {
+               "Fields": {
+                "type": "object"
+               }
+              }
+             },
+             "recruitcrm": {
+              "$ref": "#/components/schemas/Shaped694985fde"
+             }
+            }
+           },
+           "Shape9ae1563403": {
+            "type": "object",
+            "properties": {
+             "Name_Detail_Data": {
+              "type": "object",
+              "properties": {
+               "Middle_Name": {
+                "type": "string"
+               },
+               "Social_Suffix_Reference": {
+                "type": "object",
+                "properties": {
+                 "Predefined_Name_Component_ID": {
+                  "type": "string"
+                 }
+                },
+                "required": [
+                 "Predefined_Name_Component_ID"
+                ]
+               }
+              }
+             },
+             "Language_Reference": {
+              "type": "object",
+              "properties": {
+               "WID": {
+                "type": "string"
+               }
+              },
+              "required": [
+               "WID"
+              ]
+             },
+             "Job_Application_Data": {
+              "$ref": "#/components/schemas/Shape00779bf042"
+             },
+             "Contact_Data": {
+              "$ref": "#/components/schemas/Shape10fe1e30db"
+             },
+             "Worker_Reference": {
+              "type": "object",
+              "properties": {
+               "WID": {
+                "type": "string"
+               },
+               "Employee_ID": {
+                "type": "string"
+               }
+              }
+             }
+            }
+           },
+           "Shapea86b0cab98": {
+            "type": "object",
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "label": {
+              "type": "string"
+             },
+             "is_available": {
+              "type": "boolean"
+             },
+             "coverage_status": {
+              "type": "string",
+              "enum": [
+               "SUPPORTED",
+               "UNSUPPORTED",
+               "NOT_IMPLEMENTED",
+               "UNKNOWN"
+              ]
+             },
+             "scope_config_setting": {
+              "type": "string",
+              "enum": [
+               "ENABLED",
+               "DISABLED",
+               "OPTIONAL"
+              ]
+             },
+             "opted_out_by_customer": {
+              "type": "boolean"
+             },
+             "fields": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "properties": {
+                "id": {
+                 "type": "string"
+                },
+                "is_available": {
+                 "type": "boolean"
+                },
+                "coverage_status": {
+                 "type": "string",
+                 "enum": [
+                  "SUPPORTED",
+                  "UNSUPPORTED",
+                  "NOT_IMPLEMENTED",
+                  "UNKNOWN"
+                 ]
+                }
+               },
+               "required": [
+                "id",
+                "is_available",
+                "coverage_status"
+               ]
+              }
+             }
+            },
+            "required": [
+             "id",
+             "label",
+             "is_available",
+             "coverage_status",
+             "scope_config_setting",
+             "opted_out_by_customer",
+             "fields"
+            ]
+           },
+           "Shapeb25c0ac153": {
+            "type": "object",
+            "properties": {
+             "answer": {
+              "type": "object",
+              "properties": {
+               "number": {
+                "type": [
+                 "number",
+                 "null"
+                ]
+               }
+              },
+              "required": [
+               "number"
+              ]
+             },
+             "question": {
+              "type": "object",
+              "properties": {
+               "remote_id": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "title": {
+                "type": "string"
+               },
+               "type": {
+                "type": "string",
+                "const": "NUMBER"
+               }
+              },
+              "required": [
+               "remote_id",
+               "title",
+               "type"
+              ]
+             }
+            },
+            "required": [
+             "answer",
+             "question"
+            ]
+           },
+           "Shapeb62520ec20": {
+            "type": "object",
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "tool": {
+              "type": "object",
+              "properties": {
+               "id": {
+                "type": "string"
+               },
+               "label": {
+                "type": "string"
+               },
+               "internal_label": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "logo_url": {
+                "type": "string"
+               },
+               "icon_url": {
+                "type": "string"
+               }
+              },
+              "required": [
+               "id",
+               "label",
+               "internal_label",
+               "logo_url",
+               "icon_url"
+              ]
+             },
+             "category": {
+              "type": "string",
+              "enum": [
+               "HRIS",
+               "ATS",
+               "ASSESSMENT",
+               "LMS"
+              ]
+             },
+             "status": {
+              "type": "string",
+              "enum": [
+               "ACTIVE",
+               "INVALID",
+               "INACTIVE"
+              ]
+             },
+             "setup_status": {
+              "type": "string",
+              "enum": [
+               "INCOMPLETE",
+               "FINAL_SYNC_PENDING",
+               "COMPLETED"
+              ]
+             },
+             "end_user": {
+              "type": "object",
+              "properties": {
+               "organization_name": {
+                "type": "string"
+               },
+               "creator_email": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "origin_id": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               }
+              },
+              "required": [
+               "organization_name",
+               "creator_email",
+               "origin_id"
+              ]
+             },
+             "scope_config": {
+              "type": "object",
+              "properties": {
+               "id": {
+                "type": "string"
+               },
+               "name": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               }
+              },
+              "required": [
+               "id",
+               "name"
+              ]
+             },
+             "data_expired_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "created_at": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "beta": {
+              "type": "boolean"
+             },
+             "read_models": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shape8fd04dd0e2"
+              }
+             },
+             "write_actions": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shapea86b0cab98"
+              }
+             }
+            },
+            "required": [
+             "id",
+             "tool",
+             "category",
+             "status",
+             "setup_status",
+             "end_user",
+             "scope_config",
+             "data_expired_at",
+             "created_at",
+             "beta",
+             "read_models",
+             "write_actions"
+            ]
+           },
+           "Shapeb9442363ef": {
+            "type": "object",
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "key": {
+              "type": "string"
+             },
+             "model": {
+              "type": "string"
+             },
+             "type": {
+              "type": "string",
+              "enum": [
+               "DEFAULT",
+               "CUSTOM"
+              ]
+             },
+             "label": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "is_passthrough_enabled": {
+              "type": "boolean"
+             },
+             "is_writable": {
+              "type": "boolean",
+              "const": false
+             }
+            },
+            "required": [
+             "id",
+             "key",
+             "model",
+             "type",
+             "label",
+             "is_passthrough_enabled",
+             "is_writable"
+            ]
+           },
+           "Shapebb5f05fec2": {
+            "type": "object",
+            "required": [
+             "status",
+             "error"
+            ],
+            "properties": {
+             "status": {
+              "const": "error"
+             },
+             "error": {
+              "$ref": "#/components/schemas/Shape1df9058923"
+             }
+            }
+           },
+           "Shapec2124e701a": {
+            "type": "object",
+            "required": [
+             "status",
+             "error"
+            ],
+            "properties": {
+             "status": {
+              "const": "error"
+             },
+             "error": {
+              "type": "object",
+              "required": [
+               "code",
+               "title",
+               "message",
+               "log_url"
+              ],
+              "properties": {
+               "code": {
+                "anyOf": [
+                 {
+                  "enum": [
+                   "INTEGRATION.MODEL_NOT_AVAILABLE"
+                  ]
+                 },
+                 {
+                  "type": "null"
+                 }
+                ]
+               },
+               "title": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "message": {
+                "type": "string"
+               },
+               "log_url": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               }
+              }
+             }
+            }
+           },
+           "Shapec99a5e746f": {
+            "type": "object",
+            "properties": {
+             "candidate_with_questions": {
+              "type": "object"
+             },
+             "candidate_without_questions": {
+              "type": "object"
+             },
+             "candidate": {
+              "type": "object"
+             },
+             "consent_decisions": {
+              "type": "object",
+              "properties": {
+               "SINGLE": {
+                "type": "boolean"
+               },
+               "SMART_RECRUIT": {
+                "type": "boolean"
+               },
+               "SMART_CRM": {
+                "type": "boolean"
+               },
+               "SMART_MESSAGE_SMS": {
+                "type": "boolean"
+               },
+               "SMART_MESSAGE_WHATSAPP": {
+                "type": "boolean"
+               }
+              }
+             }
+            }
+           },
+           "Shaped42b6c5f83": {
+            "type": [
+             "object",
+             "null"
+            ],
+            "properties": {
+             "city": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "country": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "raw": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "state": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "street_1": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "street_2": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "zip_code": {
+              "type": [
+               "string",
+               "null"
+              ]
+             }
+            }
+           },
+           "Shaped54193d0b4": {
+            "type": "object",
+            "properties": {
+             "answer": {
+              "type": "object",
+              "properties": {
+               "checked": {
+                "type": [
+                 "boolean",
+                 "null"
+                ]
+               }
+              },
+              "required": [
+               "checked"
+              ]
+             },
+             "question": {
+              "type": "object",
+              "properties": {
+               "remote_id": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "title": {
+                "type": "string"
+               },
+               "type": {
+                "type": "string",
+                "const": "BOOLEAN"
+               }
+              },
+              "required": [
+               "remote_id",
+               "title",
+               "type"
+              ]
+             }
+            },
+            "required": [
+             "answer",
+             "question"
+            ]
+           },
+           "Shaped694985fde": {
+            "type": "object",
+            "properties": {
+             "custom_fields": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "properties": {
+                "field_id": {
+                 "type": "integer"
+                },
+                "value": {
+                 "type": "string"
+                },
+                "entity_type": {
+                 "type": "string"
+                },
+                "field_name": {
+                 "type": "string"
+                },
+                "field_type": {
+                 "type": "string"
+                }
+               },
+               "required": [
+                "field_id",
+                "value"
+               ]
+              }
+             }
+            }
+           },
+           "Shaped8314967e5": {
+            "type": "object",
+            "properties": {
+             "School_Name": {
+              "type": "string"
+             },
+             "First_Year_Attended": {
+              "type": "number"
+             },
+             "Last_Year_Attended": {
+              "type": "number"
+             },
+             "Field_of_Study_Reference": {
+              "type": "object",
+              "properties": {
+               "WID": {
+                "type": "string"
+               }
+              },
+              "required": [
+               "WID"
+              ]
+             },
+             "Degree_Reference": {
+              "type": "object",
+              "properties": {
+               "WID": {
+                "type": "string"
+               }
+              },
+              "required": [
+               "WID"
+              ]
+             },
+             "Grade_Average": {
+              "type": "string"
+             }
+            }
+           },
+           "Shaped927b64f74": {
+            "type": "object",
+            "properties": {
+             "first_name": {
+              "type": "string"
+             },
+             "last_name": {
+              "type": "string"
+             },
+             "email_address": {
+              "type": "string"
+             },
+             "additional_email_addresses": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "properties": {
+                "type": {
+                 "type": "string",
+                 "enum": [
+                  "PERSONAL",
+                  "WORK",
+                  "OTHER"
+                 ]
+                },
+                "email_address": {
+                 "type": "string"
+                }
+               },
+               "required": [
+                "type",
+                "email_address"
+               ]
+              }
+             },
+             "company": {
+              "type": "string"
+             },
+             "title": {
+              "type": "string"
+             },
+             "phone_number": {
+              "type": "string"
+             },
+             "additional_phone_numbers": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "properties": {
+                "type": {
+                 "type": "string",
+                 "enum": [
+                  "PERSONAL",
+                  "WORK",
+                  "OTHER"
+                 ]
+                },
+                "phone_number": {
+                 "type": "string"
+                }
+               },
+               "required": [
+                "type",
+                "phone_number"
+               ]
+              }
+             },
+             "location": {
+              "type": "object",
+              "properties": {
+               "country": {
+                "type": "string"
+               },
+               "city": {
+                "type": "string"
+               },
+               "state": {
+                "type": "string"
+               },
+               "street_1": {
+                "type": "string"
+               },
+               "zip_code": {
+                "type": "string"
+               }
+              },
+              "required": [
+               "country"
+              ]
+             },
+             "gender": {
+              "type": "string",
+              "enum": [
+               "MALE",
+               "FEMALE",
+               "OTHER"
+              ]
+             },
+             "availability_date": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "salary_expectations": {
+              "type": "object",
+              "properties": {
+               "period": {
+                "type": "string",
+                "enum": [
+                 "MONTH",
+                 "YEAR"
+                ]
+               },
+               "amount": {
+                "type": "number"
+               }
+              },
+              "required": [
+               "period",
+               "amount"
+              ]
+             },
+             "social_links": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "properties": {
+                "url": {
+                 "type": "string"
+                }
+               },
+               "required": [
+                "url"
+               ]
+              }
+             }
+            },
+            "required": [
+             "first_name",
+             "last_name",
+             "email_address"
+            ]
+           },
+           "Shapeee65b02b3e": {
+            "type": "object",
+            "required": [
+             "status",
+             "error"
+            ],
+            "properties": {
+             "status": {
+              "const": "error"
+             },
+             "error": {
+              "type": "object",
+              "required": [
+               "code",
+               "title",
+               "message",
+               "log_url"
+              ],
+              "properties": {
+               "code": {
+                "anyOf": [
+                 {
+                  "enum": [
+                   "INTEGRATION.ACTION_NOT_AVAILABLE"
+                  ]
+                 },
+                 {
+                  "type": "null"
+                 }
+                ]
+               },
+               "title": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "message": {
+                "type": "string"
+               },
+               "log_url": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               }
+              }
+             }
+            }
+           },
+           "Shapef330de4328": {
+            "type": "object",
+            "properties": {
+             "Address_Line_1": {
+              "type": "string"
+             },
+             "Address_Line_2": {
+              "type": "string"
+             },
+             "Postal_Code": {
+              "type": "string"
+             },
+             "Region_Subdivision_1": {
+              "type": "string"
+             },
+             "Country_Region_Reference": {
+              "type": "object",
+              "properties": {
+               "Country_Region_ID": {
+                "type": "string"
+               }
+              },
+              "required": [
+               "Country_Region_ID"
+              ]
+             },
+             "Country_City_Reference": {
+              "type": "object",
+              "properties": {
+               "WID": {
+                "type": "string"
+               }
+              },
+              "required": [
+               "WID"
+              ]
+             }
+            }
+           },
+           "Shapef96447eb1e": {
+            "type": "object",
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "key": {
+              "type": "string"
+             },
+             "integration_field": {
+              "type": [
+               "object",
+               "null"
+              ],
+              "properties": {
+               "id": {
+                "type": "string"
+               },
+               "key": {
+                "type": "string"
+               },
+               "type": {
+                "type": "string",
+                "enum": [
+                 "DEFAULT",
+                 "CUSTOM"
+                ]
+               },
+               "label": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               }
+              },
+              "required": [
+               "id",
+               "key",
+               "type",
+               "label"
+              ]
+             },
+             "model": {
+              "type": "string"
+             },
+             "label": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "description": {
+              "type": [
+               "string",
+               "null"
+              ]
+             }
+            },
+            "required": [
+             "id",
+             "key",
+             "integration_field",
+             "model",
+             "label",
+             "description"
+            ]
+           },
+           "Shapefa55c0e79e": {
+            "type": "object",
+            "properties": {
+             "Language_Reference": {
+              "type": "object",
+              "properties": {
+               "WID": {
+                "type": "string"
+               }
+              }
+             },
+             "Language": {
+              "$ref": "#/components/schemas/Shape41c7078414"
+             }
+            }
+           },
+           "Shapefb4c7f4028": {
+            "type": "object",
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "is_available": {
+              "type": "boolean"
+             },
+             "coverage_status": {
+              "type": "string",
+              "enum": [
+               "SUPPORTED",
+               "UNSUPPORTED",
+               "NOT_IMPLEMENTED",
+               "UNKNOWN"
+              ]
+             },
+             "scope_config_setting": {
+              "type": "string",
+              "enum": [
+               "ENABLED",
+               "DISABLED",
+               "OPTIONAL"
+              ]
+             },
+             "opted_out_by_customer": {
+              "type": "boolean"
+             }
+            },
+            "required": [
+             "id",
+             "is_available",
+             "coverage_status",
+             "scope_config_setting",
+             "opted_out_by_customer"
+            ]
+           },
+           "Shapefd6e53658e": {
+            "type": "object",
+            "properties": {
+             "question_id": {
+              "type": "string"
+             },
+             "answer": {
+              "oneOf": [
+               {
+                "type": "object",
+                "properties": {
+                 "name": {
+                  "type": "string"
+                 },
+                 "content_type": {
+                  "type": "string"
+                 },
+                 "data_url": {
+                  "type": "string"
+                 },
+                 "data": {
+                  "type": "string"
+                 }
+                },
+                "required": [
+                 "name"
+                ]
+               },
+               {
+                "type": "string"
+               },
+               {
+                "type": "boolean"
+               },
+               {
+                "type": "number"
+               },
+               {
+                "type": "array",
+                "items": {
+                 "type": "string"
+                }
+               },
+               {
+                "type": "string",
+                "format": "date-time"
+               }
+              ]
+             }
+            },
+            "required": [
+             "question_id",
+             "answer"
+            ]
+           },
+           "Shapefdc548956c": {
+            "type": "object",
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "remote_id": {
+              "type": "string"
+             },
+             "first_name": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "last_name": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "company": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "title": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "confidential": {
+              "type": [
+               "boolean",
+               "null"
+              ]
+             },
+             "source": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "custom_fields": {
+              "type": [
+               "object",
+               "null"
+              ]
+             },
+             "remote_url": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "remote_created_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "remote_updated_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "changed_at": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "remote_deleted_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "applications": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shape6dc0cd9ec7"
+              }
+             },
+             "tags": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "properties": {
+                "id": {
+                 "type": "string"
+                },
+                "name": {
+                 "type": [
+                  "string",
+                  "null"
+                 ]
+                },
+                "remote_id": {
+                 "type": [
+                  "string",
+                  "null"
+                 ]
+                }
+               },
+               "required": [
+                "id",
+                "name",
+                "remote_id"
+               ]
+              }
+             },
+             "phone_numbers": {
+              "type": [
+               "array",
+               "null"
+              ],
+              "items": {
+               "type": "object",
+               "properties": {
+                "phone_number": {
+                 "type": "string"
+                },
+                "type": {
+                 "type": [
+                  "string",
+                  "null"
+                 ]
+                }
+               },
+               "required": [
+                "phone_number"
+               ]
+              }
+             },
+             "email_addresses": {
+              "type": [
+               "array",
+               "null"
+              ],
+              "items": {
+               "type": "object",
+               "properties": {
+                "type": {
+                 "type": [
+                  "string",
+                  "null"
+                 ]
+                },
+                "email_address": {
+                 "type": [
+                  "string",
+                  "null"
+                 ]
+                }
+               },
+               "required": [
+                "type"
+               ]
+              }
+             },
+             "social_media": {
+              "type": [
+               "array",
+               "null"
+              ],
+              "items": {
+               "type": "object",
+               "properties": {
+                "link": {
+                 "type": [
+                  "string",
+                  "null"
+                 ]
+                },
+                "type": {
+                 "type": [
+                  "string",
+                  "null"
+                 ]
+                },
+                "username": {
+                 "type": [
+                  "string",
+                  "null"
+                 ]
+                }
+               }
+              }
+             },
+             "location": {
+              "$ref": "#/components/schemas/Shaped42b6c5f83"
+             }
+            },
+            "required": [
+             "id",
+             "remote_id",
+             "first_name",
+             "last_name",
+             "company",
+             "title",
+             "confidential",
+             "source",
+             "custom_fields",
+             "remote_url",
+             "remote_created_at",
+             "remote_updated_at",
+             "changed_at",
+             "remote_deleted_at",
+             "applications",
+             "tags"
+            ]
+           },
+           "Shapeff59818c00": {
+            "type": "object",
+            "required": [
+             "status",
+             "error"
+            ],
+            "properties": {
+             "status": {
+              "const": "error"
+             },
+             "error": {
+              "$ref": "#/components/schemas/Shape450dcc427c"
+             }
+            }
+           }
           }
          },
          "paths": {
@@ -121,77 +2448,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -454,77 +2711,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -929,54 +3116,7 @@ enum OpenAPIDocument {
                            ]
                           },
                           "location": {
-                           "type": [
-                            "object",
-                            "null"
-                           ],
-                           "properties": {
-                            "city": {
-                             "type": [
-                              "string",
-                              "null"
-                             ]
-                            },
-                            "country": {
-                             "type": [
-                              "string",
-                              "null"
-                             ]
-                            },
-                            "raw": {
-                             "type": [
-                              "string",
-                              "null"
-                             ]
-                            },
-                            "state": {
-                             "type": [
-                              "string",
-                              "null"
-                             ]
-                            },
-                            "street_1": {
-                             "type": [
-                              "string",
-                              "null"
-                             ]
-                            },
-                            "street_2": {
-                             "type": [
-                              "string",
-                              "null"
-                             ]
-                            },
-                            "zip_code": {
-                             "type": [
-                              "string",
-                              "null"
-                             ]
-                            }
-                           }
+                           "$ref": "#/components/schemas/Shaped42b6c5f83"
                           }
                          },
                          "required": [
@@ -1037,316 +3177,25 @@ enum OpenAPIDocument {
                         "items": {
                          "oneOf": [
                           {
-                           "type": "object",
-                           "properties": {
-                            "answer": {
-                             "type": "object",
-                             "properties": {
-                              "content": {
-                               "type": [
-                                "string",
-                                "null"
-                               ]
-                              }
-                             },
-                             "required": [
-                              "content"
-                             ]
-                            },
-                            "question": {
-                             "type": "object",
-                             "properties": {
-                              "remote_id": {
-                               "type": [
-                                "string",
-                                "null"
-                               ]
-                              },
-                              "title": {
-                               "type": "string"
-                              },
-                              "type": {
-                               "type": "string",
-                               "const": "TEXT"
-                              }
-                             },
-                             "required": [
-                              "remote_id",
-                              "title",
-                              "type"
-                             ]
-                            }
-                           },
-                           "required": [
-                            "answer",
-                            "question"
-                           ]
+                           "$ref": "#/components/schemas/Shape1f21489415"
                           },
                           {
-                           "type": "object",
-                           "properties": {
-                            "answer": {
-                             "type": "object",
-                             "properties": {
-                              "choice": {
-                               "type": [
-                                "string",
-                                "null"
-                               ]
-                              }
-                             },
-                             "required": [
-                              "choice"
-                             ]
-                            },
-                            "question": {
-                             "type": "object",
-                             "properties": {
-                              "remote_id": {
-                               "type": [
-                                "string",
-                                "null"
-                               ]
-                              },
-                              "title": {
-                               "type": "string"
-                              },
-                              "type": {
-                               "type": "string",
-                               "const": "SINGLE_SELECT"
-                              }
-                             },
-                             "required": [
-                              "remote_id",
-                              "title",
-                              "type"
-                             ]
-                            }
-                           },
-                           "required": [
-                            "answer",
-                            "question"
-                           ]
+                           "$ref": "#/components/schemas/Shape542cc22174"
                           },
                           {
-                           "type": "object",
-                           "properties": {
-                            "answer": {
-                             "type": "object",
-                             "properties": {
-                              "choices": {
-                               "type": "array",
-                               "items": {
-                                "type": "string"
-                               }
-                              }
-                             }
-                            },
-                            "question": {
-                             "type": "object",
-                             "properties": {
-                              "remote_id": {
-                               "type": [
-                                "string",
-                                "null"
-                               ]
-                              },
-                              "title": {
-                               "type": "string"
-                              },
-                              "type": {
-                               "type": "string",
-                               "const": "MULTI_SELECT"
-                              }
-                             },
-                             "required": [
-                              "remote_id",
-                              "title",
-                              "type"
-                             ]
-                            }
-                           },
-                           "required": [
-                            "answer",
-                            "question"
-                           ]
+                           "$ref": "#/components/schemas/Shape3fb69c0992"
                           },
                           {
-                           "type": "object",
-                           "properties": {
-                            "answer": {
-                             "type": "object",
-                             "properties": {
-                              "checked": {
-                               "type": [
-                                "boolean",
-                                "null"
-                               ]
-                              }
-                             },
-                             "required": [
-                              "checked"
-                             ]
-                            },
-                            "question": {
-                             "type": "object",
-                             "properties": {
-                              "remote_id": {
-                               "type": [
-                                "string",
-                                "null"
-                               ]
-                              },
-                              "title": {
-                               "type": "string"
-                              },
-                              "type": {
-                               "type": "string",
-                               "const": "BOOLEAN"
-                              }
-                             },
-                             "required": [
-                              "remote_id",
-                              "title",
-                              "type"
-                             ]
-                            }
-                           },
-                           "required": [
-                            "answer",
-                            "question"
-                           ]
+                           "$ref": "#/components/schemas/Shaped54193d0b4"
                           },
                           {
-                           "type": "object",
-                           "properties": {
-                            "answer": {
-                             "type": "object",
-                             "properties": {
-                              "number": {
-                               "type": [
-                                "number",
-                                "null"
-                               ]
-                              }
-                             },
-                             "required": [
-                              "number"
-                             ]
-                            },
-                            "question": {
-                             "type": "object",
-                             "properties": {
-                              "remote_id": {
-                               "type": [
-                                "string",
-                                "null"
-                               ]
-                              },
-                              "title": {
-                               "type": "string"
-                              },
-                              "type": {
-                               "type": "string",
-                               "const": "NUMBER"
-                              }
-                             },
-                             "required": [
-                              "remote_id",
-                              "title",
-                              "type"
-                             ]
-                            }
-                           },
-                           "required": [
-                            "answer",
-                            "question"
-                           ]
+                           "$ref": "#/components/schemas/Shapeb25c0ac153"
                           },
                           {
-                           "type": "object",
-                           "properties": {
-                            "answer": {
-                             "type": "object",
-                             "properties": {
-                              "date": {
-                               "type": [
-                                "string",
-                                "null"
-                               ],
-                               "format": "date-time"
-                              }
-                             },
-                             "required": [
-                              "date"
-                             ]
-                            },
-                            "question": {
-                             "type": "object",
-                             "properties": {
-                              "remote_id": {
-                               "type": [
-                                "string",
-                                "null"
-                               ]
-                              },
-                              "title": {
-                               "type": "string"
-                              },
-                              "type": {
-                               "type": "string",
-                               "const": "DATE"
-                              }
-                             },
-                             "required": [
-                              "remote_id",
-                              "title",
-                              "type"
-                             ]
-                            }
-                           },
-                           "required": [
-                            "answer",
-                            "question"
-                           ]
+                           "$ref": "#/components/schemas/Shape93f3d4f872"
                           },
                           {
-                           "type": "object",
-                           "properties": {
-                            "answer": {
-                             "type": "object",
-                             "properties": {
-                              "raw": {}
-                             }
-                            },
-                            "question": {
-                             "type": "object",
-                             "properties": {
-                              "remote_id": {
-                               "type": [
-                                "string",
-                                "null"
-                               ]
-                              },
-                              "title": {
-                               "type": "string"
-                              },
-                              "type": {
-                               "type": "string",
-                               "const": "UNKNOWN"
-                              }
-                             },
-                             "required": [
-                              "remote_id",
-                              "title",
-                              "type"
-                             ]
-                            }
-                           },
-                           "required": [
-                            "answer",
-                            "question"
-                           ]
+                           "$ref": "#/components/schemas/Shape620f30e742"
                           }
                          ]
                         }
@@ -1414,77 +3263,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -1494,54 +3273,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.MODEL_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapec2124e701a"
                 }
                }
               }
@@ -1576,77 +3308,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -1656,54 +3318,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.ACTION_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeee65b02b3e"
                 }
                }
               }
@@ -1740,77 +3355,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -1820,54 +3365,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.ACTION_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeee65b02b3e"
                 }
                }
               }
@@ -1904,77 +3402,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -1984,54 +3412,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.ACTION_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeee65b02b3e"
                 }
                }
               }
@@ -2068,77 +3449,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -2148,54 +3459,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.ACTION_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeee65b02b3e"
                 }
                }
               }
@@ -2232,77 +3496,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -2312,54 +3506,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.ACTION_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeee65b02b3e"
                 }
                }
               }
@@ -2485,77 +3632,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -2565,54 +3642,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.MODEL_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapec2124e701a"
                 }
                }
               }
@@ -2749,77 +3779,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -2854,404 +3814,7 @@ enum OpenAPIDocument {
                     "results": {
                      "type": "array",
                      "items": {
-                      "type": "object",
-                      "properties": {
-                       "id": {
-                        "type": "string"
-                       },
-                       "remote_id": {
-                        "type": "string"
-                       },
-                       "first_name": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "last_name": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "company": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "title": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "confidential": {
-                        "type": [
-                         "boolean",
-                         "null"
-                        ]
-                       },
-                       "source": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "custom_fields": {
-                        "type": [
-                         "object",
-                         "null"
-                        ]
-                       },
-                       "remote_url": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "remote_created_at": {
-                        "type": [
-                         "string",
-                         "null"
-                        ],
-                        "format": "date-time"
-                       },
-                       "remote_updated_at": {
-                        "type": [
-                         "string",
-                         "null"
-                        ],
-                        "format": "date-time"
-                       },
-                       "changed_at": {
-                        "type": "string",
-                        "format": "date-time"
-                       },
-                       "remote_deleted_at": {
-                        "type": [
-                         "string",
-                         "null"
-                        ],
-                        "format": "date-time"
-                       },
-                       "applications": {
-                        "type": "array",
-                        "items": {
-                         "type": "object",
-                         "properties": {
-                          "id": {
-                           "type": "string"
-                          },
-                          "remote_id": {
-                           "type": [
-                            "string",
-                            "null"
-                           ]
-                          },
-                          "outcome": {
-                           "anyOf": [
-                            {
-                             "type": "string",
-                             "enum": [
-                              "PENDING",
-                              "HIRED",
-                              "DECLINED"
-                             ]
-                            },
-                            {
-                             "type": "null"
-                            }
-                           ]
-                          },
-                          "rejection_reason_name": {
-                           "type": [
-                            "string",
-                            "null"
-                           ]
-                          },
-                          "rejected_at": {
-                           "type": [
-                            "string",
-                            "null"
-                           ],
-                           "format": "date-time"
-                          },
-                          "remote_url": {
-                           "type": [
-                            "string",
-                            "null"
-                           ]
-                          },
-                          "changed_at": {
-                           "type": "string",
-                           "format": "date-time"
-                          },
-                          "remote_created_at": {
-                           "type": [
-                            "string",
-                            "null"
-                           ],
-                           "format": "date-time"
-                          },
-                          "remote_updated_at": {
-                           "type": [
-                            "string",
-                            "null"
-                           ],
-                           "format": "date-time"
-                          },
-                          "current_stage": {
-                           "type": [
-                            "object",
-                            "null"
-                           ],
-                           "properties": {
-                            "id": {
-                             "type": "string"
-                            },
-                            "name": {
-                             "type": [
-                              "string",
-                              "null"
-                             ]
-                            },
-                            "remote_id": {
-                             "type": [
-                              "string",
-                              "null"
-                             ]
-                            },
-                            "index": {
-                             "type": [
-                              "integer",
-                              "null"
-                             ]
-                            }
-                           },
-                           "required": [
-                            "id",
-                            "name",
-                            "remote_id",
-                            "index"
-                           ]
-                          },
-                          "job": {
-                           "type": [
-                            "object",
-                            "null"
-                           ],
-                           "properties": {
-                            "id": {
-                             "type": "string"
-                            },
-                            "name": {
-                             "type": [
-                              "string",
-                              "null"
-                             ]
-                            },
-                            "remote_id": {
-                             "type": "string"
-                            }
-                           },
-                           "required": [
-                            "id",
-                            "name",
-                            "remote_id"
-                           ]
-                          }
-                         },
-                         "required": [
-                          "id",
-                          "remote_id",
-                          "outcome",
-                          "rejection_reason_name",
-                          "rejected_at",
-                          "remote_url",
-                          "changed_at",
-                          "remote_created_at",
-                          "remote_updated_at",
-                          "current_stage",
-                          "job"
-                         ]
-                        }
-                       },
-                       "tags": {
-                        "type": "array",
-                        "items": {
-                         "type": "object",
-                         "properties": {
-                          "id": {
-                           "type": "string"
-                          },
-                          "name": {
-                           "type": [
-                            "string",
-                            "null"
-                           ]
-                          },
-                          "remote_id": {
-                           "type": [
-                            "string",
-                            "null"
-                           ]
-                          }
-                         },
-                         "required": [
-                          "id",
-                          "name",
-                          "remote_id"
-                         ]
-                        }
-                       },
-                       "phone_numbers": {
-                        "type": [
-                         "array",
-                         "null"
-                        ],
-                        "items": {
-                         "type": "object",
-                         "properties": {
-                          "phone_number": {
-                           "type": "string"
-                          },
-                          "type": {
-                           "type": [
-                            "string",
-                            "null"
-                           ]
-                          }
-                         },
-                         "required": [
-                          "phone_number"
-                         ]
-                        }
-                       },
-                       "email_addresses": {
-                        "type": [
-                         "array",
-                         "null"
-                        ],
-                        "items": {
-                         "type": "object",
-                         "properties": {
-                          "type": {
-                           "type": [
-                            "string",
-                            "null"
-                           ]
-                          },
-                          "email_address": {
-                           "type": [
-                            "string",
-                            "null"
-                           ]
-                          }
-                         },
-                         "required": [
-                          "type"
-                         ]
-                        }
-                       },
-                       "social_media": {
-                        "type": [
-                         "array",
-                         "null"
-                        ],
-                        "items": {
-                         "type": "object",
-                         "properties": {
-                          "link": {
-                           "type": [
-                            "string",
-                            "null"
-                           ]
-                          },
-                          "type": {
-                           "type": [
-                            "string",
-                            "null"
-                           ]
-                          },
-                          "username": {
-                           "type": [
-                            "string",
-                            "null"
-                           ]
-                          }
-                         }
-                        }
-                       },
-                       "location": {
-                        "type": [
-                         "object",
-                         "null"
-                        ],
-                        "properties": {
-                         "city": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "country": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "raw": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "state": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "street_1": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "street_2": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "zip_code": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         }
-                        }
-                       }
-                      },
-                      "required": [
-                       "id",
-                       "remote_id",
-                       "first_name",
-                       "last_name",
-                       "company",
-                       "title",
-                       "confidential",
-                       "source",
-                       "custom_fields",
-                       "remote_url",
-                       "remote_created_at",
-                       "remote_updated_at",
-                       "changed_at",
-                       "remote_deleted_at",
-                       "applications",
-                       "tags"
-                      ]
+                      "$ref": "#/components/schemas/Shapefdc548956c"
                      }
                     }
                    }
@@ -3292,77 +3855,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -3383,404 +3876,7 @@ enum OpenAPIDocument {
                    "const": "success"
                   },
                   "data": {
-                   "type": "object",
-                   "properties": {
-                    "id": {
-                     "type": "string"
-                    },
-                    "remote_id": {
-                     "type": "string"
-                    },
-                    "first_name": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "last_name": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "company": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "confidential": {
-                     "type": [
-                      "boolean",
-                      "null"
-                     ]
-                    },
-                    "source": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "custom_fields": {
-                     "type": [
-                      "object",
-                      "null"
-                     ]
-                    },
-                    "remote_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "remote_created_at": {
-                     "type": [
-                      "string",
-                      "null"
-                     ],
-                     "format": "date-time"
-                    },
-                    "remote_updated_at": {
-                     "type": [
-                      "string",
-                      "null"
-                     ],
-                     "format": "date-time"
-                    },
-                    "changed_at": {
-                     "type": "string",
-                     "format": "date-time"
-                    },
-                    "remote_deleted_at": {
-                     "type": [
-                      "string",
-                      "null"
-                     ],
-                     "format": "date-time"
-                    },
-                    "applications": {
-                     "type": "array",
-                     "items": {
-                      "type": "object",
-                      "properties": {
-                       "id": {
-                        "type": "string"
-                       },
-                       "remote_id": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "outcome": {
-                        "anyOf": [
-                         {
-                          "type": "string",
-                          "enum": [
-                           "PENDING",
-                           "HIRED",
-                           "DECLINED"
-                          ]
-                         },
-                         {
-                          "type": "null"
-                         }
-                        ]
-                       },
-                       "rejection_reason_name": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "rejected_at": {
-                        "type": [
-                         "string",
-                         "null"
-                        ],
-                        "format": "date-time"
-                       },
-                       "remote_url": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "changed_at": {
-                        "type": "string",
-                        "format": "date-time"
-                       },
-                       "remote_created_at": {
-                        "type": [
-                         "string",
-                         "null"
-                        ],
-                        "format": "date-time"
-                       },
-                       "remote_updated_at": {
-                        "type": [
-                         "string",
-                         "null"
-                        ],
-                        "format": "date-time"
-                       },
-                       "current_stage": {
-                        "type": [
-                         "object",
-                         "null"
-                        ],
-                        "properties": {
-                         "id": {
-                          "type": "string"
-                         },
-                         "name": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "remote_id": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "index": {
-                          "type": [
-                           "integer",
-                           "null"
-                          ]
-                         }
-                        },
-                        "required": [
-                         "id",
-                         "name",
-                         "remote_id",
-                         "index"
-                        ]
-                       },
-                       "job": {
-                        "type": [
-                         "object",
-                         "null"
-                        ],
-                        "properties": {
-                         "id": {
-                          "type": "string"
-                         },
-                         "name": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "remote_id": {
-                          "type": "string"
-                         }
-                        },
-                        "required": [
-                         "id",
-                         "name",
-                         "remote_id"
-                        ]
-                       }
-                      },
-                      "required": [
-                       "id",
-                       "remote_id",
-                       "outcome",
-                       "rejection_reason_name",
-                       "rejected_at",
-                       "remote_url",
-                       "changed_at",
-                       "remote_created_at",
-                       "remote_updated_at",
-                       "current_stage",
-                       "job"
-                      ]
-                     }
-                    },
-                    "tags": {
-                     "type": "array",
-                     "items": {
-                      "type": "object",
-                      "properties": {
-                       "id": {
-                        "type": "string"
-                       },
-                       "name": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "remote_id": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       }
-                      },
-                      "required": [
-                       "id",
-                       "name",
-                       "remote_id"
-                      ]
-                     }
-                    },
-                    "phone_numbers": {
-                     "type": [
-                      "array",
-                      "null"
-                     ],
-                     "items": {
-                      "type": "object",
-                      "properties": {
-                       "phone_number": {
-                        "type": "string"
-                       },
-                       "type": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       }
-                      },
-                      "required": [
-                       "phone_number"
-                      ]
-                     }
-                    },
-                    "email_addresses": {
-                     "type": [
-                      "array",
-                      "null"
-                     ],
-                     "items": {
-                      "type": "object",
-                      "properties": {
-                       "type": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "email_address": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       }
-                      },
-                      "required": [
-                       "type"
-                      ]
-                     }
-                    },
-                    "social_media": {
-                     "type": [
-                      "array",
-                      "null"
-                     ],
-                     "items": {
-                      "type": "object",
-                      "properties": {
-                       "link": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "type": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "username": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       }
-                      }
-                     }
-                    },
-                    "location": {
-                     "type": [
-                      "object",
-                      "null"
-                     ],
-                     "properties": {
-                      "city": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      },
-                      "country": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      },
-                      "raw": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      },
-                      "state": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      },
-                      "street_1": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      },
-                      "street_2": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      },
-                      "zip_code": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      }
-                     }
-                    }
-                   },
-                   "required": [
-                    "id",
-                    "remote_id",
-                    "first_name",
-                    "last_name",
-                    "company",
-                    "title",
-                    "confidential",
-                    "source",
-                    "custom_fields",
-                    "remote_url",
-                    "remote_created_at",
-                    "remote_updated_at",
-                    "changed_at",
-                    "remote_deleted_at",
-                    "applications",
-                    "tags"
-                   ]
+                   "$ref": "#/components/schemas/Shapefdc548956c"
                   },
                   "warnings": {
                    "type": "array",
@@ -3810,146 +3906,7 @@ enum OpenAPIDocument {
                 "type": "object",
                 "properties": {
                  "candidate": {
-                  "type": "object",
-                  "properties": {
-                   "first_name": {
-                    "type": "string"
-                   },
-                   "last_name": {
-                    "type": "string"
-                   },
-                   "email_address": {
-                    "type": "string"
-                   },
-                   "additional_email_addresses": {
-                    "type": "array",
-                    "items": {
-                     "type": "object",
-                     "properties": {
-                      "type": {
-                       "type": "string",
-                       "enum": [
-                        "PERSONAL",
-                        "WORK",
-                        "OTHER"
-                       ]
-                      },
-                      "email_address": {
-                       "type": "string"
-                      }
-                     },
-                     "required": [
-                      "type",
-                      "email_address"
-                     ]
-                    }
-                   },
-                   "company": {
-                    "type": "string"
-                   },
-                   "title": {
-                    "type": "string"
-                   },
-                   "phone_number": {
-                    "type": "string"
-                   },
-                   "additional_phone_numbers": {
-                    "type": "array",
-                    "items": {
-                     "type": "object",
-                     "properties": {
-                      "type": {
-                       "type": "string",
-                       "enum": [
-                        "PERSONAL",
-                        "WORK",
-                        "OTHER"
-                       ]
-                      },
-                      "phone_number": {
-                       "type": "string"
-                      }
-                     },
-                     "required": [
-                      "type",
-                      "phone_number"
-                     ]
-                    }
-                   },
-                   "location": {
-                    "type": "object",
-                    "properties": {
-                     "country": {
-                      "type": "string"
-                     },
-                     "city": {
-                      "type": "string"
-                     },
-                     "state": {
-                      "type": "string"
-                     },
-                     "street_1": {
-                      "type": "string"
-                     },
-                     "zip_code": {
-                      "type": "string"
-                     }
-                    },
-                    "required": [
-                     "country"
-                    ]
-                   },
-                   "gender": {
-                    "type": "string",
-                    "enum": [
-                     "MALE",
-                     "FEMALE",
-                     "OTHER"
-                    ]
-                   },
-                   "availability_date": {
-                    "type": "string",
-                    "format": "date-time"
-                   },
-                   "salary_expectations": {
-                    "type": "object",
-                    "properties": {
-                     "period": {
-                      "type": "string",
-                      "enum": [
-                       "MONTH",
-                       "YEAR"
-                      ]
-                     },
-                     "amount": {
-                      "type": "number"
-                     }
-                    },
-                    "required": [
-                     "period",
-                     "amount"
-                    ]
-                   },
-                   "social_links": {
-                    "type": "array",
-                    "items": {
-                     "type": "object",
-                     "properties": {
-                      "url": {
-                       "type": "string"
-                      }
-                     },
-                     "required": [
-                      "url"
-                     ]
-                    }
-                   }
-                  },
-                  "required": [
-                   "first_name",
-                   "last_name",
-                   "email_address"
-                  ]
+                  "$ref": "#/components/schemas/Shaped927b64f74"
                  },
                  "application": {
                   "type": "object",
@@ -3968,59 +3925,7 @@ enum OpenAPIDocument {
                  "screening_question_answers": {
                   "type": "array",
                   "items": {
-                   "type": "object",
-                   "properties": {
-                    "question_id": {
-                     "type": "string"
-                    },
-                    "answer": {
-                     "oneOf": [
-                      {
-                       "type": "object",
-                       "properties": {
-                        "name": {
-                         "type": "string"
-                        },
-                        "content_type": {
-                         "type": "string"
-                        },
-                        "data_url": {
-                         "type": "string"
-                        },
-                        "data": {
-                         "type": "string"
-                        }
-                       },
-                       "required": [
-                        "name"
-                       ]
-                      },
-                      {
-                       "type": "string"
-                      },
-                      {
-                       "type": "boolean"
-                      },
-                      {
-                       "type": "number"
-                      },
-                      {
-                       "type": "array",
-                       "items": {
-                        "type": "string"
-                       }
-                      },
-                      {
-                       "type": "string",
-                       "format": "date-time"
-                      }
-                     ]
-                    }
-                   },
-                   "required": [
-                    "question_id",
-                    "answer"
-                   ]
+                   "$ref": "#/components/schemas/Shapefd6e53658e"
                   }
                  },
                  "attachments": {
@@ -4093,624 +3998,7 @@ enum OpenAPIDocument {
                   }
                  },
                  "remote_fields": {
-                  "type": "object",
-                  "properties": {
-                   "successfactors": {
-                    "type": "object",
-                    "properties": {
-                     "Candidate": {
-                      "type": "object"
-                     },
-                     "JobApplication": {
-                      "type": "object"
-                     },
-                     "copyJobApplicationAttachments": {
-                      "type": "boolean"
-                     },
-                     "update_existing_candidate": {
-                      "type": [
-                       "boolean",
-                       "null"
-                      ]
-                     }
-                    }
-                   },
-                   "personio": {
-                    "type": "object",
-                    "properties": {
-                     "application": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "talentsoft": {
-                    "type": "object",
-                    "properties": {
-                     "applicant": {
-                      "type": "object"
-                     },
-                     "application": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "teamtailor": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     },
-                     "application": {
-                      "type": "object",
-                      "properties": {
-                       "attributes": {
-                        "type": "object"
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "greenhouse": {
-                    "type": "object",
-                    "properties": {
-                     "post_headers": {
-                      "type": "object",
-                      "properties": {
-                       "On-Behalf-Of": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "greenhousev3": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     },
-                     "application": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "lever": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "workable": {
-                    "type": "object",
-                    "properties": {
-                     "on_behalf_of_user_remote_id": {
-                      "type": "string"
-                     }
-                    }
-                   },
-                   "workday": {
-                    "type": "object",
-                    "properties": {
-                     "Candidate_Data": {
-                      "type": "object",
-                      "properties": {
-                       "Name_Detail_Data": {
-                        "type": "object",
-                        "properties": {
-                         "Middle_Name": {
-                          "type": "string"
-                         },
-                         "Social_Suffix_Reference": {
-                          "type": "object",
-                          "properties": {
-                           "Predefined_Name_Component_ID": {
-                            "type": "string"
-                           }
-                          },
-                          "required": [
-                           "Predefined_Name_Component_ID"
-                          ]
-                         }
-                        }
-                       },
-                       "Language_Reference": {
-                        "type": "object",
-                        "properties": {
-                         "WID": {
-                          "type": "string"
-                         }
-                        },
-                        "required": [
-                         "WID"
-                        ]
-                       },
-                       "Job_Application_Data": {
-                        "type": "object",
-                        "properties": {
-                         "Job_Applied_To_Data": {
-                          "type": "object",
-                          "properties": {
-                           "Global_Personal_Information_Data": {
-                            "type": "object",
-                            "properties": {
-                             "Date_of_Birth": {
-                              "type": "string"
-                             }
-                            }
-                           }
-                          }
-                         },
-                         "Resume_Data": {
-                          "type": "object",
-                          "properties": {
-                           "Education_Data": {
-                            "type": "array",
-                            "items": {
-                             "type": "object",
-                             "properties": {
-                              "School_Name": {
-                               "type": "string"
-                              },
-                              "First_Year_Attended": {
-                               "type": "number"
-                              },
-                              "Last_Year_Attended": {
-                               "type": "number"
-                              },
-                              "Field_of_Study_Reference": {
-                               "type": "object",
-                               "properties": {
-                                "WID": {
-                                 "type": "string"
-                                }
-                               },
-                               "required": [
-                                "WID"
-                               ]
-                              },
-                              "Degree_Reference": {
-                               "type": "object",
-                               "properties": {
-                                "WID": {
-                                 "type": "string"
-                                }
-                               },
-                               "required": [
-                                "WID"
-                               ]
-                              },
-                              "Grade_Average": {
-                               "type": "string"
-                              }
-                             }
-                            }
-                           },
-                           "Skill_Data": {
-                            "type": "array",
-                            "items": {
-                             "type": "object",
-                             "properties": {
-                              "Skill_Name": {
-                               "type": "string"
-                              }
-                             }
-                            }
-                           },
-                           "Language_Data": {
-                            "type": "array",
-                            "items": {
-                             "type": "object",
-                             "properties": {
-                              "Language_Reference": {
-                               "type": "object",
-                               "properties": {
-                                "WID": {
-                                 "type": "string"
-                                }
-                               }
-                              },
-                              "Language": {
-                               "type": "object",
-                               "properties": {
-                                "Language_Ability": {
-                                 "type": "array",
-                                 "items": {
-                                  "type": "object",
-                                  "properties": {
-                                   "Language_Ability_Data": {
-                                    "type": "object",
-                                    "properties": {
-                                     "Language_Proficiency_Reference": {
-                                      "type": "object",
-                                      "properties": {
-                                       "WID": {
-                                        "type": "string"
-                                       }
-                                      },
-                                      "required": [
-                                       "WID"
-                                      ]
-                                     },
-                                     "Language_Ability_Type_Reference": {
-                                      "type": "object",
-                                      "properties": {
-                                       "WID": {
-                                        "type": "string"
-                                       }
-                                      },
-                                      "required": [
-                                       "WID"
-                                      ]
-                                     }
-                                    }
-                                   }
-                                  }
-                                 }
-                                },
-                                "Native": {
-                                 "type": "boolean"
-                                }
-                               },
-                               "required": [
-                                "Language_Ability"
-                               ]
-                              }
-                             }
-                            }
-                           },
-                           "Experience_Data": {
-                            "type": "array",
-                            "items": {
-                             "type": "object",
-                             "properties": {
-                              "Company_Name": {
-                               "type": "string"
-                              },
-                              "Title": {
-                               "type": "string"
-                              },
-                              "Start_Date": {
-                               "type": "string",
-                               "format": "date-time"
-                              },
-                              "Location": {
-                               "type": "string"
-                              },
-                              "End_Date": {
-                               "type": "string",
-                               "format": "date-time"
-                              },
-                              "Currently_Work_Here": {
-                               "type": "boolean"
-                              },
-                              "Description": {
-                               "type": "string"
-                              }
-                             },
-                             "required": [
-                              "Company_Name",
-                              "Title",
-                              "Start_Date"
-                             ]
-                            }
-                           }
-                          }
-                         }
-                        }
-                       },
-                       "Contact_Data": {
-                        "type": "object",
-                        "properties": {
-                         "Location_Data": {
-                          "type": "object",
-                          "properties": {
-                           "Address_Line_1": {
-                            "type": "string"
-                           },
-                           "Address_Line_2": {
-                            "type": "string"
-                           },
-                           "Postal_Code": {
-                            "type": "string"
-                           },
-                           "Region_Subdivision_1": {
-                            "type": "string"
-                           },
-                           "Country_Region_Reference": {
-                            "type": "object",
-                            "properties": {
-                             "Country_Region_ID": {
-                              "type": "string"
-                             }
-                            },
-                            "required": [
-                             "Country_Region_ID"
-                            ]
-                           },
-                           "Country_City_Reference": {
-                            "type": "object",
-                            "properties": {
-                             "WID": {
-                              "type": "string"
-                             }
-                            },
-                            "required": [
-                             "WID"
-                            ]
-                           }
-                          }
-                         }
-                        }
-                       },
-                       "Worker_Reference": {
-                        "type": "object",
-                        "properties": {
-                         "WID": {
-                          "type": "string"
-                         },
-                         "Employee_ID": {
-                          "type": "string"
-                         }
-                        }
-                       }
-                      }
-                     },
-                     "Override_Source_Reference_WID": {
-                      "type": "string"
-                     }
-                    }
-                   },
-                   "zohorecruit": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "bullhorn": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     },
-                     "job_submission": {
-                      "type": "object"
-                     },
-                     "existing_candidate_remote_id": {
-                      "type": "string"
-                     }
-                    }
-                   },
-                   "smartrecruiters": {
-                    "type": "object",
-                    "properties": {
-                     "candidate_with_questions": {
-                      "type": "object"
-                     },
-                     "candidate_without_questions": {
-                      "type": "object"
-                     },
-                     "candidate": {
-                      "type": "object"
-                     },
-                     "consent_decisions": {
-                      "type": "object",
-                      "properties": {
-                       "SINGLE": {
-                        "type": "boolean"
-                       },
-                       "SMART_RECRUIT": {
-                        "type": "boolean"
-                       },
-                       "SMART_CRM": {
-                        "type": "boolean"
-                       },
-                       "SMART_MESSAGE_SMS": {
-                        "type": "boolean"
-                       },
-                       "SMART_MESSAGE_WHATSAPP": {
-                        "type": "boolean"
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "talentadore": {
-                    "type": "object",
-                    "properties": {
-                     "applications": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "guidecom": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "dvinci": {
-                    "type": "object",
-                    "properties": {
-                     "application": {
-                      "type": "object"
-                     },
-                     "candidate": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "hrworks": {
-                    "type": "object",
-                    "properties": {
-                     "jobApplication": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "jobylon": {
-                    "type": "object",
-                    "properties": {
-                     "application": {
-                      "type": "object",
-                      "properties": {
-                       "message": {
-                        "type": "string"
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "avature": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     },
-                     "workflow": {
-                      "type": "object",
-                      "properties": {
-                       "step": {
-                        "type": "object",
-                        "properties": {
-                         "id": {
-                          "type": "integer"
-                         }
-                        },
-                        "required": [
-                         "id"
-                        ]
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "recruitee": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object",
-                      "properties": {
-                       "cover_letter_text": {
-                        "type": "string"
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "rexx": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "umantis": {
-                    "type": "object",
-                    "properties": {
-                     "person": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "piloga": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object",
-                      "properties": {
-                       "street": {
-                        "type": "string"
-                       },
-                       "geburtsdatum": {
-                        "type": "string",
-                        "format": "date-time"
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "pinpoint": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "covetorest": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object",
-                      "properties": {
-                       "mandant": {
-                        "type": "number"
-                       },
-                       "status": {
-                        "type": "integer"
-                       },
-                       "aktiv": {
-                        "type": "string",
-                        "enum": [
-                         "Ja",
-                         "Nein"
-                        ]
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "afas": {
-                    "type": "object",
-                    "properties": {
-                     "Fields": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "recruitcrm": {
-                    "type": "object",
-                    "properties": {
-                     "custom_fields": {
-                      "type": "array",
-                      "items": {
-                       "type": "object",
-                       "properties": {
-                        "field_id": {
-                         "type": "integer"
-                        },
-                        "value": {
-                         "type": "string"
-                        },
-                        "entity_type": {
-                         "type": "string"
-                        },
-                        "field_name": {
-                         "type": "string"
-                        },
-                        "field_type": {
-                         "type": "string"
-                        }
-                       },
-                       "required": [
-                        "field_id",
-                        "value"
-                       ]
-                      }
-                     }
-                    }
-                   }
-                  }
+                  "$ref": "#/components/schemas/Shape95a9193a07"
                  }
                 },
                 "required": [
@@ -4752,77 +4040,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -4832,54 +4050,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.MODEL_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapec2124e701a"
                 }
                }
               }
@@ -4914,77 +4085,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -4994,54 +4095,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.ACTION_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeee65b02b3e"
                 }
                }
               }
@@ -5078,77 +4132,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -5158,54 +4142,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.ACTION_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeee65b02b3e"
                 }
                }
               }
@@ -5242,77 +4179,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -5322,54 +4189,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.ACTION_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeee65b02b3e"
                 }
                }
               }
@@ -5404,77 +4224,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -5484,54 +4234,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.ACTION_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeee65b02b3e"
                 }
                }
               }
@@ -5560,77 +4263,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -5640,54 +4273,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.ACTION_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeee65b02b3e"
                 }
                }
               }
@@ -5800,77 +4386,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -5880,54 +4396,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.MODEL_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapec2124e701a"
                 }
                }
               }
@@ -6123,77 +4592,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -6982,54 +5381,7 @@ enum OpenAPIDocument {
                         "description": "Open enum; known values: YEAR, MONTH, TWO_WEEKS, WEEK, DAY, HOUR"
                        },
                        "location": {
-                        "type": [
-                         "object",
-                         "null"
-                        ],
-                        "properties": {
-                         "city": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "country": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "raw": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "state": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "street_1": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "street_2": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "zip_code": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         }
-                        }
+                        "$ref": "#/components/schemas/Shaped42b6c5f83"
                        }
                       },
                       "required": [
@@ -7112,77 +5464,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -7549,54 +5831,7 @@ enum OpenAPIDocument {
                        }
                       },
                       "location": {
-                       "type": [
-                        "object",
-                        "null"
-                       ],
-                       "properties": {
-                        "city": {
-                         "type": [
-                          "string",
-                          "null"
-                         ]
-                        },
-                        "country": {
-                         "type": [
-                          "string",
-                          "null"
-                         ]
-                        },
-                        "raw": {
-                         "type": [
-                          "string",
-                          "null"
-                         ]
-                        },
-                        "state": {
-                         "type": [
-                          "string",
-                          "null"
-                         ]
-                        },
-                        "street_1": {
-                         "type": [
-                          "string",
-                          "null"
-                         ]
-                        },
-                        "street_2": {
-                         "type": [
-                          "string",
-                          "null"
-                         ]
-                        },
-                        "zip_code": {
-                         "type": [
-                          "string",
-                          "null"
-                         ]
-                        }
-                       }
+                       "$ref": "#/components/schemas/Shaped42b6c5f83"
                       }
                      },
                      "required": [
@@ -7625,316 +5860,25 @@ enum OpenAPIDocument {
                      "items": {
                       "oneOf": [
                        {
-                        "type": "object",
-                        "properties": {
-                         "answer": {
-                          "type": "object",
-                          "properties": {
-                           "content": {
-                            "type": [
-                             "string",
-                             "null"
-                            ]
-                           }
-                          },
-                          "required": [
-                           "content"
-                          ]
-                         },
-                         "question": {
-                          "type": "object",
-                          "properties": {
-                           "remote_id": {
-                            "type": [
-                             "string",
-                             "null"
-                            ]
-                           },
-                           "title": {
-                            "type": "string"
-                           },
-                           "type": {
-                            "type": "string",
-                            "const": "TEXT"
-                           }
-                          },
-                          "required": [
-                           "remote_id",
-                           "title",
-                           "type"
-                          ]
-                         }
-                        },
-                        "required": [
-                         "answer",
-                         "question"
-                        ]
+                        "$ref": "#/components/schemas/Shape1f21489415"
                        },
                        {
-                        "type": "object",
-                        "properties": {
-                         "answer": {
-                          "type": "object",
-                          "properties": {
-                           "choice": {
-                            "type": [
-                             "string",
-                             "null"
-                            ]
-                           }
-                          },
-                          "required": [
-                           "choice"
-                          ]
-                         },
-                         "question": {
-                          "type": "object",
-                          "properties": {
-                           "remote_id": {
-                            "type": [
-                             "string",
-                             "null"
-                            ]
-                           },
-                           "title": {
-                            "type": "string"
-                           },
-                           "type": {
-                            "type": "string",
-                            "const": "SINGLE_SELECT"
-                           }
-                          },
-                          "required": [
-                           "remote_id",
-                           "title",
-                           "type"
-                          ]
-                         }
-                        },
-                        "required": [
-                         "answer",
-                         "question"
-                        ]
+                        "$ref": "#/components/schemas/Shape542cc22174"
                        },
                        {
-                        "type": "object",
-                        "properties": {
-                         "answer": {
-                          "type": "object",
-                          "properties": {
-                           "choices": {
-                            "type": "array",
-                            "items": {
-                             "type": "string"
-                            }
-                           }
-                          }
-                         },
-                         "question": {
-                          "type": "object",
-                          "properties": {
-                           "remote_id": {
-                            "type": [
-                             "string",
-                             "null"
-                            ]
-                           },
-                           "title": {
-                            "type": "string"
-                           },
-                           "type": {
-                            "type": "string",
-                            "const": "MULTI_SELECT"
-                           }
-                          },
-                          "required": [
-                           "remote_id",
-                           "title",
-                           "type"
-                          ]
-                         }
-                        },
-                        "required": [
-                         "answer",
-                         "question"
-                        ]
+                        "$ref": "#/components/schemas/Shape3fb69c0992"
                        },
                        {
-                        "type": "object",
-                        "properties": {
-                         "answer": {
-                          "type": "object",
-                          "properties": {
-                           "checked": {
-                            "type": [
-                             "boolean",
-                             "null"
-                            ]
-                           }
-                          },
-                          "required": [
-                           "checked"
-                          ]
-                         },
-                         "question": {
-                          "type": "object",
-                          "properties": {
-                           "remote_id": {
-                            "type": [
-                             "string",
-                             "null"
-                            ]
-                           },
-                           "title": {
-                            "type": "string"
-                           },
-                           "type": {
-                            "type": "string",
-                            "const": "BOOLEAN"
-                           }
-                          },
-                          "required": [
-                           "remote_id",
-                           "title",
-                           "type"
-                          ]
-                         }
-                        },
-                        "required": [
-                         "answer",
-                         "question"
-                        ]
+                        "$ref": "#/components/schemas/Shaped54193d0b4"
                        },
                        {
-                        "type": "object",
-                        "properties": {
-                         "answer": {
-                          "type": "object",
-                          "properties": {
-                           "number": {
-                            "type": [
-                             "number",
-                             "null"
-                            ]
-                           }
-                          },
-                          "required": [
-                           "number"
-                          ]
-                         },
-                         "question": {
-                          "type": "object",
-                          "properties": {
-                           "remote_id": {
-                            "type": [
-                             "string",
-                             "null"
-                            ]
-                           },
-                           "title": {
-                            "type": "string"
-                           },
-                           "type": {
-                            "type": "string",
-                            "const": "NUMBER"
-                           }
-                          },
-                          "required": [
-                           "remote_id",
-                           "title",
-                           "type"
-                          ]
-                         }
-                        },
-                        "required": [
-                         "answer",
-                         "question"
-                        ]
+                        "$ref": "#/components/schemas/Shapeb25c0ac153"
                        },
                        {
-                        "type": "object",
-                        "properties": {
-                         "answer": {
-                          "type": "object",
-                          "properties": {
-                           "date": {
-                            "type": [
-                             "string",
-                             "null"
-                            ],
-                            "format": "date-time"
-                           }
-                          },
-                          "required": [
-                           "date"
-                          ]
-                         },
-                         "question": {
-                          "type": "object",
-                          "properties": {
-                           "remote_id": {
-                            "type": [
-                             "string",
-                             "null"
-                            ]
-                           },
-                           "title": {
-                            "type": "string"
-                           },
-                           "type": {
-                            "type": "string",
-                            "const": "DATE"
-                           }
-                          },
-                          "required": [
-                           "remote_id",
-                           "title",
-                           "type"
-                          ]
-                         }
-                        },
-                        "required": [
-                         "answer",
-                         "question"
-                        ]
+                        "$ref": "#/components/schemas/Shape93f3d4f872"
                        },
                        {
-                        "type": "object",
-                        "properties": {
-                         "answer": {
-                          "type": "object",
-                          "properties": {
-                           "raw": {}
-                          }
-                         },
-                         "question": {
-                          "type": "object",
-                          "properties": {
-                           "remote_id": {
-                            "type": [
-                             "string",
-                             "null"
-                            ]
-                           },
-                           "title": {
-                            "type": "string"
-                           },
-                           "type": {
-                            "type": "string",
-                            "const": "UNKNOWN"
-                           }
-                          },
-                          "required": [
-                           "remote_id",
-                           "title",
-                           "type"
-                          ]
-                         }
-                        },
-                        "required": [
-                         "answer",
-                         "question"
-                        ]
+                        "$ref": "#/components/schemas/Shape620f30e742"
                        }
                       ]
                      }
@@ -7988,146 +5932,7 @@ enum OpenAPIDocument {
                 "type": "object",
                 "properties": {
                  "candidate": {
-                  "type": "object",
-                  "properties": {
-                   "first_name": {
-                    "type": "string"
-                   },
-                   "last_name": {
-                    "type": "string"
-                   },
-                   "email_address": {
-                    "type": "string"
-                   },
-                   "additional_email_addresses": {
-                    "type": "array",
-                    "items": {
-                     "type": "object",
-                     "properties": {
-                      "type": {
-                       "type": "string",
-                       "enum": [
-                        "PERSONAL",
-                        "WORK",
-                        "OTHER"
-                       ]
-                      },
-                      "email_address": {
-                       "type": "string"
-                      }
-                     },
-                     "required": [
-                      "type",
-                      "email_address"
-                     ]
-                    }
-                   },
-                   "company": {
-                    "type": "string"
-                   },
-                   "title": {
-                    "type": "string"
-                   },
-                   "phone_number": {
-                    "type": "string"
-                   },
-                   "additional_phone_numbers": {
-                    "type": "array",
-                    "items": {
-                     "type": "object",
-                     "properties": {
-                      "type": {
-                       "type": "string",
-                       "enum": [
-                        "PERSONAL",
-                        "WORK",
-                        "OTHER"
-                       ]
-                      },
-                      "phone_number": {
-                       "type": "string"
-                      }
-                     },
-                     "required": [
-                      "type",
-                      "phone_number"
-                     ]
-                    }
-                   },
-                   "location": {
-                    "type": "object",
-                    "properties": {
-                     "country": {
-                      "type": "string"
-                     },
-                     "city": {
-                      "type": "string"
-                     },
-                     "state": {
-                      "type": "string"
-                     },
-                     "street_1": {
-                      "type": "string"
-                     },
-                     "zip_code": {
-                      "type": "string"
-                     }
-                    },
-                    "required": [
-                     "country"
-                    ]
-                   },
-                   "gender": {
-                    "type": "string",
-                    "enum": [
-                     "MALE",
-                     "FEMALE",
-                     "OTHER"
-                    ]
-                   },
-                   "availability_date": {
-                    "type": "string",
-                    "format": "date-time"
-                   },
-                   "salary_expectations": {
-                    "type": "object",
-                    "properties": {
-                     "period": {
-                      "type": "string",
-                      "enum": [
-                       "MONTH",
-                       "YEAR"
-                      ]
-                     },
-                     "amount": {
-                      "type": "number"
-                     }
-                    },
-                    "required": [
-                     "period",
-                     "amount"
-                    ]
-                   },
-                   "social_links": {
-                    "type": "array",
-                    "items": {
-                     "type": "object",
-                     "properties": {
-                      "url": {
-                       "type": "string"
-                      }
-                     },
-                     "required": [
-                      "url"
-                     ]
-                    }
-                   }
-                  },
-                  "required": [
-                   "first_name",
-                   "last_name",
-                   "email_address"
-                  ]
+                  "$ref": "#/components/schemas/Shaped927b64f74"
                  },
                  "stage_id": {
                   "type": "string"
@@ -8202,681 +6007,12 @@ enum OpenAPIDocument {
                   }
                  },
                  "remote_fields": {
-                  "type": "object",
-                  "properties": {
-                   "successfactors": {
-                    "type": "object",
-                    "properties": {
-                     "Candidate": {
-                      "type": "object"
-                     },
-                     "JobApplication": {
-                      "type": "object"
-                     },
-                     "copyJobApplicationAttachments": {
-                      "type": "boolean"
-                     },
-                     "update_existing_candidate": {
-                      "type": [
-                       "boolean",
-                       "null"
-                      ]
-                     }
-                    }
-                   },
-                   "personio": {
-                    "type": "object",
-                    "properties": {
-                     "application": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "talentsoft": {
-                    "type": "object",
-                    "properties": {
-                     "applicant": {
-                      "type": "object"
-                     },
-                     "application": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "teamtailor": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     },
-                     "application": {
-                      "type": "object",
-                      "properties": {
-                       "attributes": {
-                        "type": "object"
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "greenhouse": {
-                    "type": "object",
-                    "properties": {
-                     "post_headers": {
-                      "type": "object",
-                      "properties": {
-                       "On-Behalf-Of": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "greenhousev3": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     },
-                     "application": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "lever": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "workable": {
-                    "type": "object",
-                    "properties": {
-                     "on_behalf_of_user_remote_id": {
-                      "type": "string"
-                     }
-                    }
-                   },
-                   "workday": {
-                    "type": "object",
-                    "properties": {
-                     "Candidate_Data": {
-                      "type": "object",
-                      "properties": {
-                       "Name_Detail_Data": {
-                        "type": "object",
-                        "properties": {
-                         "Middle_Name": {
-                          "type": "string"
-                         },
-                         "Social_Suffix_Reference": {
-                          "type": "object",
-                          "properties": {
-                           "Predefined_Name_Component_ID": {
-                            "type": "string"
-                           }
-                          },
-                          "required": [
-                           "Predefined_Name_Component_ID"
-                          ]
-                         }
-                        }
-                       },
-                       "Language_Reference": {
-                        "type": "object",
-                        "properties": {
-                         "WID": {
-                          "type": "string"
-                         }
-                        },
-                        "required": [
-                         "WID"
-                        ]
-                       },
-                       "Job_Application_Data": {
-                        "type": "object",
-                        "properties": {
-                         "Job_Applied_To_Data": {
-                          "type": "object",
-                          "properties": {
-                           "Global_Personal_Information_Data": {
-                            "type": "object",
-                            "properties": {
-                             "Date_of_Birth": {
-                              "type": "string"
-                             }
-                            }
-                           }
-                          }
-                         },
-                         "Resume_Data": {
-                          "type": "object",
-                          "properties": {
-                           "Education_Data": {
-                            "type": "array",
-                            "items": {
-                             "type": "object",
-                             "properties": {
-                              "School_Name": {
-                               "type": "string"
-                              },
-                              "First_Year_Attended": {
-                               "type": "number"
-                              },
-                              "Last_Year_Attended": {
-                               "type": "number"
-                              },
-                              "Field_of_Study_Reference": {
-                               "type": "object",
-                               "properties": {
-                                "WID": {
-                                 "type": "string"
-                                }
-                               },
-                               "required": [
-                                "WID"
-                               ]
-                              },
-                              "Degree_Reference": {
-                               "type": "object",
-                               "properties": {
-                                "WID": {
-                                 "type": "string"
-                                }
-                               },
-                               "required": [
-                                "WID"
-                               ]
-                              },
-                              "Grade_Average": {
-                               "type": "string"
-                              }
-                             }
-                            }
-                           },
-                           "Skill_Data": {
-                            "type": "array",
-                            "items": {
-                             "type": "object",
-                             "properties": {
-                              "Skill_Name": {
-                               "type": "string"
-                              }
-                             }
-                            }
-                           },
-                           "Language_Data": {
-                            "type": "array",
-                            "items": {
-                             "type": "object",
-                             "properties": {
-                              "Language_Reference": {
-                               "type": "object",
-                               "properties": {
-                                "WID": {
-                                 "type": "string"
-                                }
-                               }
-                              },
-                              "Language": {
-                               "type": "object",
-                               "properties": {
-                                "Language_Ability": {
-                                 "type": "array",
-                                 "items": {
-                                  "type": "object",
-                                  "properties": {
-                                   "Language_Ability_Data": {
-                                    "type": "object",
-                                    "properties": {
-                                     "Language_Proficiency_Reference": {
-                                      "type": "object",
-                                      "properties": {
-                                       "WID": {
-                                        "type": "string"
-                                       }
-                                      },
-                                      "required": [
-                                       "WID"
-                                      ]
-                                     },
-                                     "Language_Ability_Type_Reference": {
-                                      "type": "object",
-                                      "properties": {
-                                       "WID": {
-                                        "type": "string"
-                                       }
-                                      },
-                                      "required": [
-                                       "WID"
-                                      ]
-                                     }
-                                    }
-                                   }
-                                  }
-                                 }
-                                },
-                                "Native": {
-                                 "type": "boolean"
-                                }
-                               },
-                               "required": [
-                                "Language_Ability"
-                               ]
-                              }
-                             }
-                            }
-                           },
-                           "Experience_Data": {
-                            "type": "array",
-                            "items": {
-                             "type": "object",
-                             "properties": {
-                              "Company_Name": {
-                               "type": "string"
-                              },
-                              "Title": {
-                               "type": "string"
-                              },
-                              "Start_Date": {
-                               "type": "string",
-                               "format": "date-time"
-                              },
-                              "Location": {
-                               "type": "string"
-                              },
-                              "End_Date": {
-                               "type": "string",
-                               "format": "date-time"
-                              },
-                              "Currently_Work_Here": {
-                               "type": "boolean"
-                              },
-                              "Description": {
-                               "type": "string"
-                              }
-                             },
-                             "required": [
-                              "Company_Name",
-                              "Title",
-                              "Start_Date"
-                             ]
-                            }
-                           }
-                          }
-                         }
-                        }
-                       },
-                       "Contact_Data": {
-                        "type": "object",
-                        "properties": {
-                         "Location_Data": {
-                          "type": "object",
-                          "properties": {
-                           "Address_Line_1": {
-                            "type": "string"
-                           },
-                           "Address_Line_2": {
-                            "type": "string"
-                           },
-                           "Postal_Code": {
-                            "type": "string"
-                           },
-                           "Region_Subdivision_1": {
-                            "type": "string"
-                           },
-                           "Country_Region_Reference": {
-                            "type": "object",
-                            "properties": {
-                             "Country_Region_ID": {
-                              "type": "string"
-                             }
-                            },
-                            "required": [
-                             "Country_Region_ID"
-                            ]
-                           },
-                           "Country_City_Reference": {
-                            "type": "object",
-                            "properties": {
-                             "WID": {
-                              "type": "string"
-                             }
-                            },
-                            "required": [
-                             "WID"
-                            ]
-                           }
-                          }
-                         }
-                        }
-                       },
-                       "Worker_Reference": {
-                        "type": "object",
-                        "properties": {
-                         "WID": {
-                          "type": "string"
-                         },
-                         "Employee_ID": {
-                          "type": "string"
-                         }
-                        }
-                       }
-                      }
-                     },
-                     "Override_Source_Reference_WID": {
-                      "type": "string"
-                     }
-                    }
-                   },
-                   "zohorecruit": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "bullhorn": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     },
-                     "job_submission": {
-                      "type": "object"
-                     },
-                     "existing_candidate_remote_id": {
-                      "type": "string"
-                     }
-                    }
-                   },
-                   "smartrecruiters": {
-                    "type": "object",
-                    "properties": {
-                     "candidate_with_questions": {
-                      "type": "object"
-                     },
-                     "candidate_without_questions": {
-                      "type": "object"
-                     },
-                     "candidate": {
-                      "type": "object"
-                     },
-                     "consent_decisions": {
-                      "type": "object",
-                      "properties": {
-                       "SINGLE": {
-                        "type": "boolean"
-                       },
-                       "SMART_RECRUIT": {
-                        "type": "boolean"
-                       },
-                       "SMART_CRM": {
-                        "type": "boolean"
-                       },
-                       "SMART_MESSAGE_SMS": {
-                        "type": "boolean"
-                       },
-                       "SMART_MESSAGE_WHATSAPP": {
-                        "type": "boolean"
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "talentadore": {
-                    "type": "object",
-                    "properties": {
-                     "applications": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "guidecom": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "dvinci": {
-                    "type": "object",
-                    "properties": {
-                     "application": {
-                      "type": "object"
-                     },
-                     "candidate": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "hrworks": {
-                    "type": "object",
-                    "properties": {
-                     "jobApplication": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "jobylon": {
-                    "type": "object",
-                    "properties": {
-                     "application": {
-                      "type": "object",
-                      "properties": {
-                       "message": {
-                        "type": "string"
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "avature": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     },
-                     "workflow": {
-                      "type": "object",
-                      "properties": {
-                       "step": {
-                        "type": "object",
-                        "properties": {
-                         "id": {
-                          "type": "integer"
-                         }
-                        },
-                        "required": [
-                         "id"
-                        ]
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "recruitee": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object",
-                      "properties": {
-                       "cover_letter_text": {
-                        "type": "string"
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "rexx": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "umantis": {
-                    "type": "object",
-                    "properties": {
-                     "person": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "piloga": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object",
-                      "properties": {
-                       "street": {
-                        "type": "string"
-                       },
-                       "geburtsdatum": {
-                        "type": "string",
-                        "format": "date-time"
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "pinpoint": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "covetorest": {
-                    "type": "object",
-                    "properties": {
-                     "candidate": {
-                      "type": "object",
-                      "properties": {
-                       "mandant": {
-                        "type": "number"
-                       },
-                       "status": {
-                        "type": "integer"
-                       },
-                       "aktiv": {
-                        "type": "string",
-                        "enum": [
-                         "Ja",
-                         "Nein"
-                        ]
-                       }
-                      }
-                     }
-                    }
-                   },
-                   "afas": {
-                    "type": "object",
-                    "properties": {
-                     "Fields": {
-                      "type": "object"
-                     }
-                    }
-                   },
-                   "recruitcrm": {
-                    "type": "object",
-                    "properties": {
-                     "custom_fields": {
-                      "type": "array",
-                      "items": {
-                       "type": "object",
-                       "properties": {
-                        "field_id": {
-                         "type": "integer"
-                        },
-                        "value": {
-                         "type": "string"
-                        },
-                        "entity_type": {
-                         "type": "string"
-                        },
-                        "field_name": {
-                         "type": "string"
-                        },
-                        "field_type": {
-                         "type": "string"
-                        }
-                       },
-                       "required": [
-                        "field_id",
-                        "value"
-                       ]
-                      }
-                     }
-                    }
-                   }
-                  }
+                  "$ref": "#/components/schemas/Shape95a9193a07"
                  },
                  "screening_question_answers": {
                   "type": "array",
                   "items": {
-                   "type": "object",
-                   "properties": {
-                    "question_id": {
-                     "type": "string"
-                    },
-                    "answer": {
-                     "oneOf": [
-                      {
-                       "type": "object",
-                       "properties": {
-                        "name": {
-                         "type": "string"
-                        },
-                        "content_type": {
-                         "type": "string"
-                        },
-                        "data_url": {
-                         "type": "string"
-                        },
-                        "data": {
-                         "type": "string"
-                        }
-                       },
-                       "required": [
-                        "name"
-                       ]
-                      },
-                      {
-                       "type": "string"
-                      },
-                      {
-                       "type": "boolean"
-                      },
-                      {
-                       "type": "number"
-                      },
-                      {
-                       "type": "array",
-                       "items": {
-                        "type": "string"
-                       }
-                      },
-                      {
-                       "type": "string",
-                       "format": "date-time"
-                      }
-                     ]
-                    }
-                   },
-                   "required": [
-                    "question_id",
-                    "answer"
-                   ]
+                   "$ref": "#/components/schemas/Shapefd6e53658e"
                   }
                  }
                 },
@@ -9007,77 +6143,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -9087,54 +6153,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.MODEL_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapec2124e701a"
                 }
                }
               }
@@ -9234,77 +6253,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -9314,54 +6263,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.MODEL_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapec2124e701a"
                 }
                }
               }
@@ -9461,77 +6363,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -9541,54 +6373,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.MODEL_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapec2124e701a"
                 }
                }
               }
@@ -9705,77 +6490,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -9785,54 +6500,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.MODEL_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapec2124e701a"
                 }
                }
               }
@@ -9958,77 +6626,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -10038,54 +6636,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "INTEGRATION.MODEL_NOT_AVAILABLE"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapec2124e701a"
                 }
                }
               }
@@ -10185,77 +6736,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -10443,77 +6924,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT",
-                        "INTEGRATION.PERMISSION_MISSING",
-                        "INTEGRATION.AUTHENTICATION_INVALID",
-                        "INTEGRATION.QA_FAILED",
-                        "INTEGRATION.SETUP_SYNC_PENDING",
-                        "INTEGRATION.SETUP_INCOMPLETE",
-                        "INTEGRATION.INACTIVE",
-                        "INTEGRATION.MODEL_NOT_AVAILABLE",
-                        "INTEGRATION.MODEL_DISABLED",
-                        "INTEGRATION.ACTION_NOT_AVAILABLE",
-                        "INTEGRATION.ACTION_DISABLED",
-                        "REMOTE.SERVICE_UNAVAILABLE",
-                        "REMOTE.RATE_LIMIT_EXCEEDED",
-                        "REMOTE.INPUT_INVALID",
-                        "REMOTE.UNKNOWN_HTTP_ERROR",
-                        "ATS.JOB_CLOSED",
-                        "ATS.APPLICATION_ALREADY_EXISTS"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapebb5f05fec2"
                 }
                }
               }
@@ -10686,61 +7097,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -10799,61 +7156,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -11218,61 +7521,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -11352,101 +7601,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "data"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "success"
-                  },
-                  "data": {
-                   "type": "object",
-                   "required": [
-                    "next",
-                    "results"
-                   ],
-                   "properties": {
-                    "next": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "results": {
-                     "type": "array",
-                     "items": {
-                      "type": "object",
-                      "properties": {
-                       "id": {
-                        "type": "string"
-                       },
-                       "key": {
-                        "type": "string"
-                       },
-                       "integration_field": {
-                        "type": [
-                         "object",
-                         "null"
-                        ],
-                        "properties": {
-                         "id": {
-                          "type": "string"
-                         },
-                         "key": {
-                          "type": "string"
-                         },
-                         "type": {
-                          "type": "string",
-                          "enum": [
-                           "DEFAULT",
-                           "CUSTOM"
-                          ]
-                         },
-                         "label": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         }
-                        },
-                        "required": [
-                         "id",
-                         "key",
-                         "type",
-                         "label"
-                        ]
-                       },
-                       "model": {
-                        "type": "string"
-                       },
-                       "label": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "description": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       }
-                      },
-                      "required": [
-                       "id",
-                       "key",
-                       "integration_field",
-                       "model",
-                       "label",
-                       "description"
-                      ]
-                     }
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shape0f732fa6c6"
                 }
                }
               }
@@ -11456,61 +7611,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -11566,83 +7667,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "data"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "success"
-                  },
-                  "data": {
-                   "type": "object",
-                   "properties": {
-                    "id": {
-                     "type": "string"
-                    },
-                    "key": {
-                     "type": "string"
-                    },
-                    "integration_field": {
-                     "type": [
-                      "object",
-                      "null"
-                     ],
-                     "properties": {
-                      "id": {
-                       "type": "string"
-                      },
-                      "key": {
-                       "type": "string"
-                      },
-                      "type": {
-                       "type": "string",
-                       "enum": [
-                        "DEFAULT",
-                        "CUSTOM"
-                       ]
-                      },
-                      "label": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      }
-                     },
-                     "required": [
-                      "id",
-                      "key",
-                      "type",
-                      "label"
-                     ]
-                    },
-                    "model": {
-                     "type": "string"
-                    },
-                    "label": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "description": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   },
-                   "required": [
-                    "id",
-                    "key",
-                    "integration_field",
-                    "model",
-                    "label",
-                    "description"
-                   ]
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shape6b9e60130b"
                 }
                }
               }
@@ -11652,61 +7677,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -11756,61 +7727,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -11848,61 +7765,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -12005,299 +7868,7 @@ enum OpenAPIDocument {
                     "results": {
                      "type": "array",
                      "items": {
-                      "type": "object",
-                      "properties": {
-                       "id": {
-                        "type": "string"
-                       },
-                       "tool": {
-                        "type": "object",
-                        "properties": {
-                         "id": {
-                          "type": "string"
-                         },
-                         "label": {
-                          "type": "string"
-                         },
-                         "internal_label": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "logo_url": {
-                          "type": "string"
-                         },
-                         "icon_url": {
-                          "type": "string"
-                         }
-                        },
-                        "required": [
-                         "id",
-                         "label",
-                         "internal_label",
-                         "logo_url",
-                         "icon_url"
-                        ]
-                       },
-                       "category": {
-                        "type": "string",
-                        "enum": [
-                         "HRIS",
-                         "ATS",
-                         "ASSESSMENT",
-                         "LMS"
-                        ]
-                       },
-                       "status": {
-                        "type": "string",
-                        "enum": [
-                         "ACTIVE",
-                         "INVALID",
-                         "INACTIVE"
-                        ]
-                       },
-                       "setup_status": {
-                        "type": "string",
-                        "enum": [
-                         "INCOMPLETE",
-                         "FINAL_SYNC_PENDING",
-                         "COMPLETED"
-                        ]
-                       },
-                       "end_user": {
-                        "type": "object",
-                        "properties": {
-                         "organization_name": {
-                          "type": "string"
-                         },
-                         "creator_email": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         },
-                         "origin_id": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         }
-                        },
-                        "required": [
-                         "organization_name",
-                         "creator_email",
-                         "origin_id"
-                        ]
-                       },
-                       "scope_config": {
-                        "type": "object",
-                        "properties": {
-                         "id": {
-                          "type": "string"
-                         },
-                         "name": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         }
-                        },
-                        "required": [
-                         "id",
-                         "name"
-                        ]
-                       },
-                       "data_expired_at": {
-                        "type": [
-                         "string",
-                         "null"
-                        ],
-                        "format": "date-time"
-                       },
-                       "created_at": {
-                        "type": "string",
-                        "format": "date-time"
-                       },
-                       "beta": {
-                        "type": "boolean"
-                       },
-                       "read_models": {
-                        "type": "array",
-                        "items": {
-                         "type": "object",
-                         "properties": {
-                          "id": {
-                           "type": "string"
-                          },
-                          "label": {
-                           "type": "string"
-                          },
-                          "is_available": {
-                           "type": "boolean"
-                          },
-                          "coverage_status": {
-                           "type": "string",
-                           "enum": [
-                            "SUPPORTED",
-                            "UNSUPPORTED",
-                            "NOT_IMPLEMENTED",
-                            "UNKNOWN"
-                           ]
-                          },
-                          "scope_config_setting": {
-                           "type": "string",
-                           "enum": [
-                            "ENABLED",
-                            "DISABLED",
-                            "OPTIONAL"
-                           ]
-                          },
-                          "opted_out_by_customer": {
-                           "type": "boolean"
-                          },
-                          "fields": {
-                           "type": "array",
-                           "items": {
-                            "type": "object",
-                            "properties": {
-                             "id": {
-                              "type": "string"
-                             },
-                             "is_available": {
-                              "type": "boolean"
-                             },
-                             "coverage_status": {
-                              "type": "string",
-                              "enum": [
-                               "SUPPORTED",
-                               "UNSUPPORTED",
-                               "NOT_IMPLEMENTED",
-                               "UNKNOWN"
-                              ]
-                             },
-                             "scope_config_setting": {
-                              "type": "string",
-                              "enum": [
-                               "ENABLED",
-                               "DISABLED",
-                               "OPTIONAL"
-                              ]
-                             },
-                             "opted_out_by_customer": {
-                              "type": "boolean"
-                             }
-                            },
-                            "required": [
-                             "id",
-                             "is_available",
-                             "coverage_status",
-                             "scope_config_setting",
-                             "opted_out_by_customer"
-                            ]
-                           }
-                          }
-                         },
-                         "required": [
-                          "id",
-                          "label",
-                          "is_available",
-                          "coverage_status",
-                          "scope_config_setting",
-                          "opted_out_by_customer",
-                          "fields"
-                         ]
-                        }
-                       },
-                       "write_actions": {
-                        "type": "array",
-                        "items": {
-                         "type": "object",
-                         "properties": {
-                          "id": {
-                           "type": "string"
-                          },
-                          "label": {
-                           "type": "string"
-                          },
-                          "is_available": {
-                           "type": "boolean"
-                          },
-                          "coverage_status": {
-                           "type": "string",
-                           "enum": [
-                            "SUPPORTED",
-                            "UNSUPPORTED",
-                            "NOT_IMPLEMENTED",
-                            "UNKNOWN"
-                           ]
-                          },
-                          "scope_config_setting": {
-                           "type": "string",
-                           "enum": [
-                            "ENABLED",
-                            "DISABLED",
-                            "OPTIONAL"
-                           ]
-                          },
-                          "opted_out_by_customer": {
-                           "type": "boolean"
-                          },
-                          "fields": {
-                           "type": "array",
-                           "items": {
-                            "type": "object",
-                            "properties": {
-                             "id": {
-                              "type": "string"
-                             },
-                             "is_available": {
-                              "type": "boolean"
-                             },
-                             "coverage_status": {
-                              "type": "string",
-                              "enum": [
-                               "SUPPORTED",
-                               "UNSUPPORTED",
-                               "NOT_IMPLEMENTED",
-                               "UNKNOWN"
-                              ]
-                             }
-                            },
-                            "required": [
-                             "id",
-                             "is_available",
-                             "coverage_status"
-                            ]
-                           }
-                          }
-                         },
-                         "required": [
-                          "id",
-                          "label",
-                          "is_available",
-                          "coverage_status",
-                          "scope_config_setting",
-                          "opted_out_by_customer",
-                          "fields"
-                         ]
-                        }
-                       }
-                      },
-                      "required": [
-                       "id",
-                       "tool",
-                       "category",
-                       "status",
-                       "setup_status",
-                       "end_user",
-                       "scope_config",
-                       "data_expired_at",
-                       "created_at",
-                       "beta",
-                       "read_models",
-                       "write_actions"
-                      ]
+                      "$ref": "#/components/schemas/Shapeb62520ec20"
                      }
                     }
                    }
@@ -12312,61 +7883,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -12394,61 +7911,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -12468,299 +7931,7 @@ enum OpenAPIDocument {
                    "const": "success"
                   },
                   "data": {
-                   "type": "object",
-                   "properties": {
-                    "id": {
-                     "type": "string"
-                    },
-                    "tool": {
-                     "type": "object",
-                     "properties": {
-                      "id": {
-                       "type": "string"
-                      },
-                      "label": {
-                       "type": "string"
-                      },
-                      "internal_label": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      },
-                      "logo_url": {
-                       "type": "string"
-                      },
-                      "icon_url": {
-                       "type": "string"
-                      }
-                     },
-                     "required": [
-                      "id",
-                      "label",
-                      "internal_label",
-                      "logo_url",
-                      "icon_url"
-                     ]
-                    },
-                    "category": {
-                     "type": "string",
-                     "enum": [
-                      "HRIS",
-                      "ATS",
-                      "ASSESSMENT",
-                      "LMS"
-                     ]
-                    },
-                    "status": {
-                     "type": "string",
-                     "enum": [
-                      "ACTIVE",
-                      "INVALID",
-                      "INACTIVE"
-                     ]
-                    },
-                    "setup_status": {
-                     "type": "string",
-                     "enum": [
-                      "INCOMPLETE",
-                      "FINAL_SYNC_PENDING",
-                      "COMPLETED"
-                     ]
-                    },
-                    "end_user": {
-                     "type": "object",
-                     "properties": {
-                      "organization_name": {
-                       "type": "string"
-                      },
-                      "creator_email": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      },
-                      "origin_id": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      }
-                     },
-                     "required": [
-                      "organization_name",
-                      "creator_email",
-                      "origin_id"
-                     ]
-                    },
-                    "scope_config": {
-                     "type": "object",
-                     "properties": {
-                      "id": {
-                       "type": "string"
-                      },
-                      "name": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      }
-                     },
-                     "required": [
-                      "id",
-                      "name"
-                     ]
-                    },
-                    "data_expired_at": {
-                     "type": [
-                      "string",
-                      "null"
-                     ],
-                     "format": "date-time"
-                    },
-                    "created_at": {
-                     "type": "string",
-                     "format": "date-time"
-                    },
-                    "beta": {
-                     "type": "boolean"
-                    },
-                    "read_models": {
-                     "type": "array",
-                     "items": {
-                      "type": "object",
-                      "properties": {
-                       "id": {
-                        "type": "string"
-                       },
-                       "label": {
-                        "type": "string"
-                       },
-                       "is_available": {
-                        "type": "boolean"
-                       },
-                       "coverage_status": {
-                        "type": "string",
-                        "enum": [
-                         "SUPPORTED",
-                         "UNSUPPORTED",
-                         "NOT_IMPLEMENTED",
-                         "UNKNOWN"
-                        ]
-                       },
-                       "scope_config_setting": {
-                        "type": "string",
-                        "enum": [
-                         "ENABLED",
-                         "DISABLED",
-                         "OPTIONAL"
-                        ]
-                       },
-                       "opted_out_by_customer": {
-                        "type": "boolean"
-                       },
-                       "fields": {
-                        "type": "array",
-                        "items": {
-                         "type": "object",
-                         "properties": {
-                          "id": {
-                           "type": "string"
-                          },
-                          "is_available": {
-                           "type": "boolean"
-                          },
-                          "coverage_status": {
-                           "type": "string",
-                           "enum": [
-                            "SUPPORTED",
-                            "UNSUPPORTED",
-                            "NOT_IMPLEMENTED",
-                            "UNKNOWN"
-                           ]
-                          },
-                          "scope_config_setting": {
-                           "type": "string",
-                           "enum": [
-                            "ENABLED",
-                            "DISABLED",
-                            "OPTIONAL"
-                           ]
-                          },
-                          "opted_out_by_customer": {
-                           "type": "boolean"
-                          }
-                         },
-                         "required": [
-                          "id",
-                          "is_available",
-                          "coverage_status",
-                          "scope_config_setting",
-                          "opted_out_by_customer"
-                         ]
-                        }
-                       }
-                      },
-                      "required": [
-                       "id",
-                       "label",
-                       "is_available",
-                       "coverage_status",
-                       "scope_config_setting",
-                       "opted_out_by_customer",
-                       "fields"
-                      ]
-                     }
-                    },
-                    "write_actions": {
-                     "type": "array",
-                     "items": {
-                      "type": "object",
-                      "properties": {
-                       "id": {
-                        "type": "string"
-                       },
-                       "label": {
-                        "type": "string"
-                       },
-                       "is_available": {
-                        "type": "boolean"
-                       },
-                       "coverage_status": {
-                        "type": "string",
-                        "enum": [
-                         "SUPPORTED",
-                         "UNSUPPORTED",
-                         "NOT_IMPLEMENTED",
-                         "UNKNOWN"
-                        ]
-                       },
-                       "scope_config_setting": {
-                        "type": "string",
-                        "enum": [
-                         "ENABLED",
-                         "DISABLED",
-                         "OPTIONAL"
-                        ]
-                       },
-                       "opted_out_by_customer": {
-                        "type": "boolean"
-                       },
-                       "fields": {
-                        "type": "array",
-                        "items": {
-                         "type": "object",
-                         "properties": {
-                          "id": {
-                           "type": "string"
-                          },
-                          "is_available": {
-                           "type": "boolean"
-                          },
-                          "coverage_status": {
-                           "type": "string",
-                           "enum": [
-                            "SUPPORTED",
-                            "UNSUPPORTED",
-                            "NOT_IMPLEMENTED",
-                            "UNKNOWN"
-                           ]
-                          }
-                         },
-                         "required": [
-                          "id",
-                          "is_available",
-                          "coverage_status"
-                         ]
-                        }
-                       }
-                      },
-                      "required": [
-                       "id",
-                       "label",
-                       "is_available",
-                       "coverage_status",
-                       "scope_config_setting",
-                       "opted_out_by_customer",
-                       "fields"
-                      ]
-                     }
-                    }
-                   },
-                   "required": [
-                    "id",
-                    "tool",
-                    "category",
-                    "status",
-                    "setup_status",
-                    "end_user",
-                    "scope_config",
-                    "data_expired_at",
-                    "created_at",
-                    "beta",
-                    "read_models",
-                    "write_actions"
-                   ]
+                   "$ref": "#/components/schemas/Shapeb62520ec20"
                   }
                  }
                 }
@@ -12788,61 +7959,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -12922,61 +8039,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -13046,61 +8109,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -13146,61 +8155,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -13210,101 +8165,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "data"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "success"
-                  },
-                  "data": {
-                   "type": "object",
-                   "required": [
-                    "next",
-                    "results"
-                   ],
-                   "properties": {
-                    "next": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "results": {
-                     "type": "array",
-                     "items": {
-                      "type": "object",
-                      "properties": {
-                       "id": {
-                        "type": "string"
-                       },
-                       "key": {
-                        "type": "string"
-                       },
-                       "integration_field": {
-                        "type": [
-                         "object",
-                         "null"
-                        ],
-                        "properties": {
-                         "id": {
-                          "type": "string"
-                         },
-                         "key": {
-                          "type": "string"
-                         },
-                         "type": {
-                          "type": "string",
-                          "enum": [
-                           "DEFAULT",
-                           "CUSTOM"
-                          ]
-                         },
-                         "label": {
-                          "type": [
-                           "string",
-                           "null"
-                          ]
-                         }
-                        },
-                        "required": [
-                         "id",
-                         "key",
-                         "type",
-                         "label"
-                        ]
-                       },
-                       "model": {
-                        "type": "string"
-                       },
-                       "label": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "description": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       }
-                      },
-                      "required": [
-                       "id",
-                       "key",
-                       "integration_field",
-                       "model",
-                       "label",
-                       "description"
-                      ]
-                     }
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shape0f732fa6c6"
                 }
                }
               }
@@ -13349,61 +8210,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -13413,83 +8220,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "data"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "success"
-                  },
-                  "data": {
-                   "type": "object",
-                   "properties": {
-                    "id": {
-                     "type": "string"
-                    },
-                    "key": {
-                     "type": "string"
-                    },
-                    "integration_field": {
-                     "type": [
-                      "object",
-                      "null"
-                     ],
-                     "properties": {
-                      "id": {
-                       "type": "string"
-                      },
-                      "key": {
-                       "type": "string"
-                      },
-                      "type": {
-                       "type": "string",
-                       "enum": [
-                        "DEFAULT",
-                        "CUSTOM"
-                       ]
-                      },
-                      "label": {
-                       "type": [
-                        "string",
-                        "null"
-                       ]
-                      }
-                     },
-                     "required": [
-                      "id",
-                      "key",
-                      "type",
-                      "label"
-                     ]
-                    },
-                    "model": {
-                     "type": "string"
-                    },
-                    "label": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "description": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   },
-                   "required": [
-                    "id",
-                    "key",
-                    "integration_field",
-                    "model",
-                    "label",
-                    "description"
-                   ]
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shape6b9e60130b"
                 }
                }
               }
@@ -13547,61 +8278,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -13689,61 +8366,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -13778,47 +8401,7 @@ enum OpenAPIDocument {
                     "results": {
                      "type": "array",
                      "items": {
-                      "type": "object",
-                      "properties": {
-                       "id": {
-                        "type": "string"
-                       },
-                       "key": {
-                        "type": "string"
-                       },
-                       "model": {
-                        "type": "string"
-                       },
-                       "type": {
-                        "type": "string",
-                        "enum": [
-                         "DEFAULT",
-                         "CUSTOM"
-                        ]
-                       },
-                       "label": {
-                        "type": [
-                         "string",
-                         "null"
-                        ]
-                       },
-                       "is_passthrough_enabled": {
-                        "type": "boolean"
-                       },
-                       "is_writable": {
-                        "type": "boolean",
-                        "const": false
-                       }
-                      },
-                      "required": [
-                       "id",
-                       "key",
-                       "model",
-                       "type",
-                       "label",
-                       "is_passthrough_enabled",
-                       "is_writable"
-                      ]
+                      "$ref": "#/components/schemas/Shapeb9442363ef"
                      }
                     }
                    }
@@ -13868,61 +8451,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -13942,47 +8471,7 @@ enum OpenAPIDocument {
                    "const": "success"
                   },
                   "data": {
-                   "type": "object",
-                   "properties": {
-                    "id": {
-                     "type": "string"
-                    },
-                    "key": {
-                     "type": "string"
-                    },
-                    "model": {
-                     "type": "string"
-                    },
-                    "type": {
-                     "type": "string",
-                     "enum": [
-                      "DEFAULT",
-                      "CUSTOM"
-                     ]
-                    },
-                    "label": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "is_passthrough_enabled": {
-                     "type": "boolean"
-                    },
-                    "is_writable": {
-                     "type": "boolean",
-                     "const": false
-                    }
-                   },
-                   "required": [
-                    "id",
-                    "key",
-                    "model",
-                    "type",
-                    "label",
-                    "is_passthrough_enabled",
-                    "is_writable"
-                   ]
+                   "$ref": "#/components/schemas/Shapeb9442363ef"
                   }
                  }
                 }
@@ -14042,61 +8531,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -14206,61 +8641,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -14383,61 +8764,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -14625,61 +8952,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "error"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "error"
-                  },
-                  "error": {
-                   "type": "object",
-                   "required": [
-                    "code",
-                    "title",
-                    "message",
-                    "log_url"
-                   ],
-                   "properties": {
-                    "code": {
-                     "anyOf": [
-                      {
-                       "enum": [
-                        "PLATFORM.RATE_LIMIT_EXCEEDED",
-                        "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED",
-                        "PLATFORM.INTEGRATION_NOT_FOUND",
-                        "PLATFORM.INPUT_INVALID",
-                        "PLATFORM.UNKNOWN_ERROR",
-                        "PLATFORM.IP_NOT_WHITELISTED",
-                        "PLATFORM.AUTHENTICATION_INVALID",
-                        "PLATFORM.TASK_TIMED_OUT"
-                       ]
-                      },
-                      {
-                       "type": "null"
-                      }
-                     ]
-                    },
-                    "title": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    },
-                    "message": {
-                     "type": "string"
-                    },
-                    "log_url": {
-                     "type": [
-                      "string",
-                      "null"
-                     ]
-                    }
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
@@ -14767,107 +9040,13 @@ enum OpenAPIDocument {
                          "read_models": {
                           "type": "array",
                           "items": {
-                           "type": "object",
-                           "properties": {
-                            "id": {
-                             "type": "string"
-                            },
-                            "label": {
-                             "type": "string"
-                            },
-                            "coverage_status": {
-                             "type": "string",
-                             "enum": [
-                              "SUPPORTED",
-                              "UNSUPPORTED",
-                              "NOT_IMPLEMENTED",
-                              "UNKNOWN"
-                             ]
-                            },
-                            "fields": {
-                             "type": "array",
-                             "items": {
-                              "type": "object",
-                              "properties": {
-                               "id": {
-                                "type": "string"
-                               },
-                               "coverage_status": {
-                                "type": "string",
-                                "enum": [
-                                 "SUPPORTED",
-                                 "UNSUPPORTED",
-                                 "NOT_IMPLEMENTED",
-                                 "UNKNOWN"
-                                ]
-                               }
-                              },
-                              "required": [
-                               "id",
-                               "coverage_status"
-                              ]
-                             }
-                            }
-                           },
-                           "required": [
-                            "id",
-                            "label",
-                            "coverage_status",
-                            "fields"
-                           ]
+                           "$ref": "#/components/schemas/Shape7e69bcd11a"
                           }
                          },
                          "write_actions": {
                           "type": "array",
                           "items": {
-                           "type": "object",
-                           "properties": {
-                            "id": {
-                             "type": "string"
-                            },
-                            "label": {
-                             "type": "string"
-                            },
-                            "coverage_status": {
-                             "type": "string",
-                             "enum": [
-                              "SUPPORTED",
-                              "UNSUPPORTED",
-                              "NOT_IMPLEMENTED",
-                              "UNKNOWN"
-                             ]
-                            },
-                            "fields": {
-                             "type": "array",
-                             "items": {
-                              "type": "object",
-                              "properties": {
-                               "id": {
-                                "type": "string"
-                               },
-                               "coverage_status": {
-                                "type": "string",
-                                "enum": [
-                                 "SUPPORTED",
-                                 "UNSUPPORTED",
-                                 "NOT_IMPLEMENTED",
-                                 "UNKNOWN"
-                                ]
-                               }
-                              },
-                              "required": [
-                               "id",
-                               "coverage_status"
-                              ]
-                             }
-                            }
-                           },
-                           "required": [
-                            "id",
-                            "label",
-                            "coverage_status",
-                            "fields"
-                           ]
+                           "$ref": "#/components/schemas/Shape7e69bcd11a"
                           }
                          },
                          "features": {

@@ -12,6 +12,19 @@ public protocol IntegrationDirectory: Sendable {
 
 extension Store: IntegrationDirectory {}
 
+extension IntegrationDirectory {
+    /// The integration of the route's `integration_id`, if it belongs to the caller's workspace;
+    /// another workspace's answers exactly like one that does not exist.
+    func requireIntegration(_ context: AppRequestContext) async throws -> Integration {
+        let workspaceID = try context.requireWorkspace()
+        let id = context.parameters.get("integration_id") ?? ""
+        guard let integration = try await integration(id: id, workspaceID: workspaceID) else {
+            throw APIError(.integrationNotFound, "No integration '\(id)' exists for this API key's workspace.")
+        }
+        return integration
+    }
+}
+
 /// The checks every `/v1/ats/*` request passes before it reads data: which integration, owned by
 /// the caller, enabled, and done with its first sync.
 struct IntegrationGate: Sendable {

@@ -76,7 +76,7 @@ struct ConnectController {
                 ]))
         }
         group.post("integrations/:integration_id/relink") { request, context in
-            let integration = try await find(context)
+            let integration = try await store.requireIntegration(context)
             let body = try await request.decode(as: RelinkBody.self, context: context)
             let link = ConnectLink(
                 workspaceID: integration.workspaceID, kind: .relink, integrationID: integration.id.description,
@@ -86,7 +86,7 @@ struct ConnectController {
             return SuccessEnvelope(LinkData(link: try await url(for: link)))
         }
         group.post("integrations/:integration_id/setup-link") { request, context in
-            let integration = try await find(context)
+            let integration = try await store.requireIntegration(context)
             let body = try await request.decode(as: SetupLinkBody.self, context: context)
             guard let type = body.linkType else {
                 throw APIError.invalidInput("Missing required field 'link_type' (EMBEDDED or MAGIC_LINK).")
@@ -103,15 +103,6 @@ struct ConnectController {
     private func url(for link: ConnectLink) async throws -> String {
         let token = try await store.createConnectLink(link)
         return "\(publicURL)/connect/\(token)"
-    }
-
-    private func find(_ context: AppRequestContext) async throws -> Integration {
-        let workspaceID = try context.requireWorkspace()
-        let id = context.parameters.get("integration_id") ?? ""
-        guard let integration = try await store.integration(id: id, workspaceID: workspaceID) else {
-            throw APIError(.integrationNotFound, "No integration '\(id)' exists for this API key's workspace.")
-        }
-        return integration
     }
 
     static func required(_ value: String?, _ field: String) throws -> String {

@@ -34,7 +34,7 @@ struct FieldsController {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("integrations/:integration_id/integration-fields") { request, context in
-            let integration = try await find(context)
+            let integration = try await store.requireIntegration(context)
             let id = integration.id.description
             let (size, after) = try page(request, maximum: 2000, fingerprint: "integration-fields", integrationID: id)
             let page = try await store.integrationFields(integrationID: id, after: after, limit: size)
@@ -46,7 +46,7 @@ struct FieldsController {
                     results: page.fields.map(Self.json)))
         }
         group.patch("integrations/:integration_id/integration-fields/:field_id") { request, context in
-            let integration = try await find(context)
+            let integration = try await store.requireIntegration(context)
             let field = try await findField(context, integration)
             let body = try await request.decode(as: PassthroughBody.self, context: context)
             if let enabled = body.enablePassthrough {
@@ -56,7 +56,7 @@ struct FieldsController {
             return SuccessEnvelope(Self.json(updated ?? field))
         }
         group.get("integrations/:integration_id/custom-fields") { request, context in
-            let integration = try await find(context)
+            let integration = try await store.requireIntegration(context)
             let id = integration.id.description
             let (size, after) = try page(request, maximum: 250, fingerprint: "custom-fields", integrationID: id)
             let all = try await store.customFields(workspaceID: integration.workspaceID)
@@ -70,7 +70,7 @@ struct FieldsController {
             return SuccessEnvelope(ListPage(next: next, results: pageItems.map { Self.json($0, mappings[$0.id]) }))
         }
         group.put("integrations/:integration_id/custom-fields/:custom_field_id") { request, context in
-            let integration = try await find(context)
+            let integration = try await store.requireIntegration(context)
             let customID = context.parameters.get("custom_field_id") ?? ""
             guard let custom = try await store.customField(id: customID, workspaceID: integration.workspaceID) else {
                 throw APIError.invalidInput("No custom field '\(customID)' is defined in this workspace.")
@@ -123,11 +123,11 @@ struct FieldsController {
             return SuccessEnvelope(JSONValue.object([:]))
         }
         group.get("integrations/:integration_id/applicant-attributes") { _, context in
-            let integration = try await find(context)
+            let integration = try await store.requireIntegration(context)
             return SuccessEnvelope(integration.settings[ApplicantAttribute.settingsKey] ?? .array([]))
         }
         group.put("integrations/:integration_id/applicant-attributes") { request, context in
-            let integration = try await find(context)
+            let integration = try await store.requireIntegration(context)
             let attributes = try await request.decode(as: JSONValue.self, context: context)
             try await Self.saveAttributes(attributes, integration: integration, store: store)
             return SuccessEnvelope(attributes)
@@ -189,15 +189,6 @@ struct FieldsController {
             try cursors.decode(cursor, fingerprint: print)
         }
         return (size, after)
-    }
-
-    private func find(_ context: AppRequestContext) async throws -> Integration {
-        let workspaceID = try context.requireWorkspace()
-        let id = context.parameters.get("integration_id") ?? ""
-        guard let integration = try await store.integration(id: id, workspaceID: workspaceID) else {
-            throw APIError(.integrationNotFound, "No integration '\(id)' exists for this API key's workspace.")
-        }
-        return integration
     }
 
     private func findField(_ context: AppRequestContext, _ integration: Integration) async throws -> IntegrationField {

@@ -28,12 +28,7 @@ struct IntegrationsController {
         }
         // The SDK inserts ids like `personio:ABC` without escaping the colon (§1).
         group.get("integrations/:integration_id") { _, context in
-            let workspaceID = try context.requireWorkspace()
-            let id = context.parameters.get("integration_id") ?? ""
-            guard let integration = try await integrations.integration(id: id, workspaceID: workspaceID) else {
-                throw APIError(.integrationNotFound, "No integration '\(id)' exists for this API key's workspace.")
-            }
-            return SuccessEnvelope(Self.details(integration))
+            SuccessEnvelope(Self.details(try await integrations.requireIntegration(context)))
         }
         group.get("tools/:category") { _, context in
             let category = context.parameters.get("category") ?? ""
@@ -43,7 +38,7 @@ struct IntegrationsController {
             return SuccessEnvelope(JSONValue.object(["tools": .array(category == "ats" ? [Self.personioTool] : [])]))
         }
         group.put("integrations/:integration_id/enabled") { request, context in
-            let integration = try await find(context)
+            let integration = try await integrations.requireIntegration(context)
             let body = try await request.decode(as: EnabledBody.self, context: context)
             // An INVALID integration stays INVALID when enabled: only new credentials fix it.
             let status: IntegrationStatus =
@@ -53,7 +48,7 @@ struct IntegrationsController {
             return SuccessEnvelope(JSONValue.object([:]))
         }
         group.delete("integrations/:integration_id") { _, context in
-            let integration = try await find(context)
+            let integration = try await integrations.requireIntegration(context)
             _ = try await integrations.deleteIntegration(
                 id: integration.id.description, workspaceID: integration.workspaceID)
             await forget(integration.id.description)
@@ -96,15 +91,6 @@ struct IntegrationsController {
 
     struct EnabledBody: Decodable {
         var value: Bool
-    }
-
-    func find(_ context: AppRequestContext) async throws -> Integration {
-        let workspaceID = try context.requireWorkspace()
-        let id = context.parameters.get("integration_id") ?? ""
-        guard let integration = try await integrations.integration(id: id, workspaceID: workspaceID) else {
-            throw APIError(.integrationNotFound, "No integration '\(id)' exists for this API key's workspace.")
-        }
-        return integration
     }
 
     static func details(_ integration: Integration) -> IntegrationDetails {
