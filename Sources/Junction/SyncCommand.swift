@@ -74,7 +74,7 @@ struct SyncCommand: AsyncParsableCommand {
             }
             print("  \(stats.requests) requests to Personio")
             try await runtime.database.close()
-            if run.status == .failed { throw ExitCode(1) }
+            if run.status != .succeeded { throw ExitCode(1) }
         } catch {
             try? await runtime.database.close()
             throw error

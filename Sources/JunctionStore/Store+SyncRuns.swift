@@ -12,6 +12,8 @@ public struct SyncRun: Sendable, Equatable {
         case running = "RUNNING"
         case succeeded = "SUCCEEDED"
         case failed = "FAILED"
+        /// Stopped between pages because the integration was disabled.
+        case cancelled = "CANCELLED"
     }
 
     /// Counts per model, and the requests the run made.
@@ -112,6 +114,12 @@ extension Store {
         ).first()
         let syncID = try row?.decode(column: "sync_id", as: String.self) ?? candidate
         return (syncID != candidate, syncID)
+    }
+
+    /// An integration's status alone, for the sync engine's check between pages.
+    public func integrationStatus(id: String) async throws -> IntegrationStatus? {
+        try await sql.raw("SELECT status FROM integrations WHERE id = \(bind: id)").first()
+            .flatMap { IntegrationStatus(rawValue: try $0.decode(column: "status", as: String.self)) }
     }
 
     /// The kinds of run requested for an integration and not started yet.

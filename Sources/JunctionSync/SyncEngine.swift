@@ -143,6 +143,10 @@ public struct SyncEngine: Sendable {
                 metadata: [
                     "added": "\(run.stats.added)", "updated": "\(run.stats.updated)", "deleted": "\(run.stats.deleted)",
                 ])
+        } catch is SyncCancelled {
+            run.status = .cancelled
+            run.error = "cancelled: the integration was disabled or lost its credentials during the run"
+            logger.notice("sync cancelled; models not read to the end marked nothing deleted")
         } catch {
             run.status = .failed
             run.error = "\(error)"
@@ -154,6 +158,9 @@ public struct SyncEngine: Sendable {
         return run
     }
 }
+
+/// Thrown between pages when the integration stopped being ACTIVE.
+struct SyncCancelled: Error {}
 
 extension SyncEngine {
     /// Reads one model's listing into the store page by page; when a `complete` listing was read
@@ -172,6 +179,8 @@ extension SyncEngine {
             try await listing { records in
                 let outcome = try await store.saveRecords(records, integrationID: integrationID, runID: runID)
                 try await afterSave?(records)
+                // Disabling an integration cancels its running sync, at the next page.
+                if try await store.integrationStatus(id: integrationID) != .active { throw SyncCancelled() }
                 let (pages, total) = await counts.add(outcome, records: records.count)
                 progress?(Progress(model: model, pages: pages, records: total, elapsed: ContinuousClock.now - started))
             }

@@ -113,4 +113,23 @@ struct SchedulerTests {
             #expect(after.isEmpty)
         }
     }
+
+    @Test("disabling an integration cancels its sync at the next page, deleting nothing", arguments: Backend.allCases)
+    func cancelled(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend) { _, sync in
+            let store = sync.seeded.store
+            let first = try await sync.run()
+            let jobsBefore = try await sync.jobs(includeDeleted: false).count
+            try await store.setStatus(
+                .inactive, integrationID: sync.integrationID, workspaceID: sync.seeded.workspace.id)
+
+            let run = try await sync.run()
+
+            #expect(first.status == .succeeded)
+            #expect(run.status == .cancelled)
+            #expect(run.error?.contains("disabled") == true)
+            #expect(run.stats.deleted.values.reduce(0, +) == 0)
+            #expect(try await sync.jobs(includeDeleted: false).count == jobsBefore)
+        }
+    }
 }
