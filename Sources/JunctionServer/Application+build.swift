@@ -19,10 +19,14 @@ public struct JunctionRuntime: Sendable {
     public let demoIntegration: Integration?
     /// One Personio client per integration, shared by syncs, writes and passthrough.
     public let personio: PersonioAccounts
+    /// What `/metrics` serves.
+    public let metrics: JunctionMetrics
 
     /// Runs syncs with this runtime's store and Personio clients.
     public func syncs(logger: Logger) -> Syncs {
-        Syncs(store: store, accounts: personio, logger: logger)
+        Syncs(
+            store: store, accounts: personio, logger: logger, logBaseURL: configuration.resolvedPublicURL,
+            metrics: metrics)
     }
 
     /// Opens the database, brings its schema up to date (or checks it is), loads the secret key
@@ -71,10 +75,15 @@ public struct JunctionRuntime: Sendable {
                 maxConcurrent: configuration.personioMaxConcurrent,
                 requestsPerSecond: configuration.personioRequestsPerSecond,
                 burst: max(1, Int(configuration.personioRequestsPerSecond * 2)))
+            let metrics = JunctionMetrics()
+            let observer = PersonioObserver(
+                request: { status, _ in metrics.personioRequest(status: status) },
+                rateLimitWait: { metrics.rateLimitWait($0) })
             return JunctionRuntime(
                 configuration: configuration, database: database, store: store, bootstrap: bootstrap,
                 demoIntegration: demo,
-                personio: PersonioAccounts(http: HTTPClient.shared, logger: logger, limits: limits))
+                personio: PersonioAccounts(http: HTTPClient.shared, logger: logger, limits: limits, observer: observer),
+                metrics: metrics)
         } catch {
             try? await database.close()
             throw error
@@ -139,6 +148,14 @@ public func buildApplication(runtime: JunctionRuntime, logger: Logger) -> some A
             PersonioSandbox(configuration: Demo.sandboxConfiguration(demo)).buildApplication(
                 host: "127.0.0.1", port: runtime.configuration.demoSandboxPort, logger: sandboxLogger))
     }
+    var webhookLogger = logger
+    webhookLogger[metadataKey: "component"] = "webhooks"
+    app.addServices(
+        WebhookDispatcher(
+            store: runtime.store,
+            policy: .scaled(
+                runtime.configuration.webhookRetryScale, maxAttempts: runtime.configuration.webhookMaxAttempts),
+            logger: webhookLogger, metrics: runtime.metrics))
     if runtime.configuration.scheduler {
         // The scheduler also runs the demo's first sync: an integration without a successful
         // run is due for a FULL at once, and the client's retries cover the sandbox's start.
@@ -163,11 +180,19 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     // Middleware first: routes capture the middleware added before them, and the not-found
     // responder is built with all of it, so unknown routes get the envelope too.
+    router.add(middleware: RequestMetricsMiddleware(metrics: runtime.metrics))
     router.add(middleware: ErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
 
     HealthController(database: runtime.database).addRoutes(to: router)
     DocumentationController().addRoutes(to: router)
+    // Counts and route names only, no personal data: served without a key, as scrapers expect.
+    let metrics = runtime.metrics
+    router.get("metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+    }
 
     DashboardController(
         store: runtime.store, session: DashboardSession(key: runtime.store.sessionSigningKey),
@@ -184,9 +209,11 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
     ConnectPageController(
         store: runtime.store, tester: ScopeTester(http: HTTPClient.shared, logger: Logger(label: "junction.connect")),
         forget: { id in await accounts.forget(integrationID: id) },
-        personioBaseURL: configuration.connectPersonioBaseURL, logger: Logger(label: "junction.connect")
+        personioBaseURL: configuration.connectPersonioBaseURL, publicURL: configuration.resolvedPublicURL,
+        logger: Logger(label: "junction.connect")
     ).addRoutes(to: router)
     SyncController(store: runtime.store).addRoutes(to: api)
+    WebhooksController(store: runtime.store).addRoutes(to: api)
     FieldsController(store: runtime.store, cursors: PageCursor(key: runtime.store.cursorSigningKey)).addRoutes(to: api)
     let gate = IntegrationGate(directory: runtime.store)
     ATSReadController(

@@ -99,19 +99,28 @@ public struct Syncs: Sendable {
     let store: Store
     let accounts: PersonioAccounts
     let logger: Logger
+    let logBaseURL: String
+    let metrics: JunctionMetrics?
 
-    public init(store: Store, accounts: PersonioAccounts, logger: Logger) {
+    public init(
+        store: Store, accounts: PersonioAccounts, logger: Logger, logBaseURL: String = "",
+        metrics: JunctionMetrics? = nil
+    ) {
         self.store = store
         self.accounts = accounts
         self.logger = logger
+        self.logBaseURL = logBaseURL
+        self.metrics = metrics
     }
 
     public func runFull(
         _ integration: Integration, pageSize: Int = 200, progress: (@Sendable (SyncEngine.Progress) -> Void)? = nil
     ) async throws -> SyncRun {
         let connector = try await connector(for: integration, pageSize: pageSize)
-        return try await SyncEngine(store: store, logger: logger).runFull(
+        let run = try await SyncEngine(store: store, logger: logger, logBaseURL: logBaseURL).runFull(
             integration, connector: connector, progress: progress)
+        metrics?.syncFinished(run)
+        return run
     }
 
     /// A DELTA run (FULL when the integration has no successful run yet).
@@ -119,8 +128,10 @@ public struct Syncs: Sendable {
         _ integration: Integration, pageSize: Int = 200, progress: (@Sendable (SyncEngine.Progress) -> Void)? = nil
     ) async throws -> SyncRun {
         let connector = try await connector(for: integration, pageSize: pageSize)
-        return try await SyncEngine(store: store, logger: logger).runDelta(
+        let run = try await SyncEngine(store: store, logger: logger, logBaseURL: logBaseURL).runDelta(
             integration, connector: connector, progress: progress)
+        metrics?.syncFinished(run)
+        return run
     }
 
     func connector(for integration: Integration, pageSize: Int) async throws -> PersonioConnector {

@@ -49,6 +49,10 @@ public struct JunctionConfiguration: Sendable, Equatable {
     /// a sandbox or a proxy. Set by the operator, never by the end customer, so a connect form
     /// cannot point Junction at an address of its choosing.
     public var connectPersonioBaseURL: String?
+    /// Webhook retries: the default schedule (10 s … 8 h, about 24 hours in all) times this
+    /// factor, and the attempts before a delivery is dead-lettered.
+    public var webhookRetryScale: Double = 1
+    public var webhookMaxAttempts = 12
 
     public init() {}
 
@@ -93,6 +97,8 @@ public struct JunctionConfiguration: Sendable, Equatable {
         ("JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS", "true or false: let data_url point to private addresses"),
         ("JUNCTION_PUBLIC_URL", "address this server is reached at, for connect links"),
         ("JUNCTION_CONNECT_PERSONIO_BASE_URL", "Personio address for connect flows (a sandbox or proxy)"),
+        ("JUNCTION_WEBHOOK_RETRY_SCALE", "factor on the webhook retry schedule (1 = about 24 hours)"),
+        ("JUNCTION_WEBHOOK_MAX_ATTEMPTS", "attempts before a webhook delivery is dead-lettered"),
     ]
 
     /// Reads the settings' environment variables over the defaults. Invalid values are errors
@@ -149,6 +155,17 @@ public struct JunctionConfiguration: Sendable, Equatable {
         }
         if let url = value("JUNCTION_CONNECT_PERSONIO_BASE_URL") {
             configuration.connectPersonioBaseURL = try parseHTTPURL(url, source: "JUNCTION_CONNECT_PERSONIO_BASE_URL")
+        }
+        if let scale = value("JUNCTION_WEBHOOK_RETRY_SCALE") {
+            guard let factor = Double(scale), factor > 0, factor <= 100 else {
+                throw ConfigurationError(
+                    "JUNCTION_WEBHOOK_RETRY_SCALE must be a number above 0 and at most 100, not '\(scale)'")
+            }
+            configuration.webhookRetryScale = factor
+        }
+        if let count = value("JUNCTION_WEBHOOK_MAX_ATTEMPTS") {
+            configuration.webhookMaxAttempts = try parseCount(
+                count, source: "JUNCTION_WEBHOOK_MAX_ATTEMPTS", minimum: 1)
         }
         if let flag = value("JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS") {
             configuration.attachmentsAllowPrivateURLs = try parseBool(

@@ -108,16 +108,19 @@ extension Store {
 
     /// Records why a flow failed (the scope test's failures, in words); `connection-flow-failed`
     /// webhooks are built from these.
-    public func recordConnectFailure(linkID: String, failure: String, scopeTest: JSONValue?, now: Date = Date())
-        async throws
-    {
-        try await sql.raw(
-            """
-            UPDATE connect_links SET failure = \(bind: failure), failed_at = \(bind: Clock.milliseconds(now)),
-                scope_test = \(bind: try scopeTest.map(Self.text)), pending_credentials = NULL
-            WHERE id = \(bind: linkID)
-            """
-        ).run()
+    public func recordConnectFailure(
+        linkID: String, failure: String, scopeTest: JSONValue?, now: Date = Date(), events: [WebhookEvent] = []
+    ) async throws {
+        try await database.transaction { connection in
+            try await connection.raw(
+                """
+                UPDATE connect_links SET failure = \(bind: failure), failed_at = \(bind: Clock.milliseconds(now)),
+                    scope_test = \(bind: try scopeTest.map(Self.text)), pending_credentials = NULL
+                WHERE id = \(bind: linkID)
+                """
+            ).run()
+            try await Self.enqueue(events, on: connection, now: now)
+        }
     }
 
     /// Marks a flow finished for `integrationID`, forgets its pending credentials and returns a

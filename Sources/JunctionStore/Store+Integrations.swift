@@ -5,21 +5,27 @@ import SQLKit
 extension Store {
     /// Stores a new integration; `credentials` (the tool's secrets, as the connector serialises
     /// them) are sealed with the secret key, bound to the integration id.
-    public func createIntegration(_ integration: Integration, credentials: Data) async throws {
+    /// `events` (webhooks) are written in the same transaction.
+    public func createIntegration(_ integration: Integration, credentials: Data, events: [WebhookEvent] = [])
+        async throws
+    {
         let id = integration.id.description
         let sealed = try secrets.seal(credentials, context: id)
         let settings = String(decoding: try Self.settingsEncoder.encode(integration.settings), as: UTF8.self)
-        try await sql.raw(
-            """
-            INSERT INTO integrations (id, workspace_id, tool, status, setup_status, end_user_organization_name,
-                end_user_email, end_user_origin_id, credentials, settings, created_at, updated_at)
-            VALUES (\(bind: id), \(bind: integration.workspaceID), \(bind: integration.id.tool.rawValue),
-                \(bind: integration.status.rawValue), \(bind: integration.setupStatus.rawValue),
-                \(bind: integration.endUserOrganizationName), \(bind: integration.endUserEmail),
-                \(bind: integration.endUserOriginID), \(bind: sealed), \(bind: settings),
-                \(bind: Clock.milliseconds(integration.createdAt)), \(bind: Clock.milliseconds(integration.updatedAt)))
-            """
-        ).run()
+        try await database.transaction { connection in
+            try await connection.raw(
+                """
+                INSERT INTO integrations (id, workspace_id, tool, status, setup_status, end_user_organization_name,
+                    end_user_email, end_user_origin_id, credentials, settings, created_at, updated_at)
+                VALUES (\(bind: id), \(bind: integration.workspaceID), \(bind: integration.id.tool.rawValue),
+                    \(bind: integration.status.rawValue), \(bind: integration.setupStatus.rawValue),
+                    \(bind: integration.endUserOrganizationName), \(bind: integration.endUserEmail),
+                    \(bind: integration.endUserOriginID), \(bind: sealed), \(bind: settings),
+                    \(bind: Clock.milliseconds(integration.createdAt)), \(bind: Clock.milliseconds(integration.updatedAt)))
+                """
+            ).run()
+            try await Self.enqueue(events, on: connection, now: Date())
+        }
     }
 
     /// The integration `id` if it belongs to `workspaceID`; nil otherwise, so another workspace's
@@ -46,22 +52,32 @@ extension Store {
         return try secrets.open(try row.decode(column: "credentials", as: String.self), context: integrationID)
     }
 
-    public func setSetupStatus(_ status: SetupStatus, integrationID: String, workspaceID: String) async throws {
-        try await sql.raw(
-            """
-            UPDATE integrations SET setup_status = \(bind: status.rawValue), updated_at = \(bind: Clock.nowMilliseconds())
-            WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
-            """
-        ).run()
+    public func setSetupStatus(
+        _ status: SetupStatus, integrationID: String, workspaceID: String, events: [WebhookEvent] = []
+    ) async throws {
+        try await database.transaction { connection in
+            try await connection.raw(
+                """
+                UPDATE integrations SET setup_status = \(bind: status.rawValue), updated_at = \(bind: Clock.nowMilliseconds())
+                WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
+                """
+            ).run()
+            try await Self.enqueue(events, on: connection, now: Date())
+        }
     }
 
-    public func setStatus(_ status: IntegrationStatus, integrationID: String, workspaceID: String) async throws {
-        try await sql.raw(
-            """
-            UPDATE integrations SET status = \(bind: status.rawValue), updated_at = \(bind: Clock.nowMilliseconds())
-            WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
-            """
-        ).run()
+    public func setStatus(
+        _ status: IntegrationStatus, integrationID: String, workspaceID: String, events: [WebhookEvent] = []
+    ) async throws {
+        try await database.transaction { connection in
+            try await connection.raw(
+                """
+                UPDATE integrations SET status = \(bind: status.rawValue), updated_at = \(bind: Clock.nowMilliseconds())
+                WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
+                """
+            ).run()
+            try await Self.enqueue(events, on: connection, now: Date())
+        }
     }
 
     /// Replaces an integration's non-secret settings.
@@ -77,7 +93,7 @@ extension Store {
 
     /// Deletes an integration of `workspaceID` with its credentials and everything synced for
     /// it (the tables' foreign keys cascade); false when there is no such integration.
-    public func deleteIntegration(id: String, workspaceID: String) async throws -> Bool {
+    public func deleteIntegration(id: String, workspaceID: String, events: [WebhookEvent] = []) async throws -> Bool {
         try await database.transaction { connection in
             let found = try await connection.raw(
                 "SELECT id FROM integrations WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)"
@@ -86,6 +102,7 @@ extension Store {
             try await connection.raw(
                 "DELETE FROM integrations WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)"
             ).run()
+            try await Self.enqueue(events, on: connection, now: Date())
             return true
         }
     }

@@ -74,14 +74,18 @@ extension Store {
         return run
     }
 
-    public func finishSyncRun(_ run: SyncRun, now: Date = Date()) async throws {
-        try await sql.raw(
-            """
-            UPDATE sync_runs SET status = \(bind: run.status.rawValue), finished_at = \(bind: Clock.milliseconds(now)),
-                stats = \(bind: try Self.statsText(run.stats)), error = \(bind: run.error)
-            WHERE id = \(bind: run.id) AND integration_id = \(bind: run.integrationID)
-            """
-        ).run()
+    /// Records a run's outcome, with its webhook `events` in the same transaction.
+    public func finishSyncRun(_ run: SyncRun, now: Date = Date(), events: [WebhookEvent] = []) async throws {
+        try await database.transaction { connection in
+            try await connection.raw(
+                """
+                UPDATE sync_runs SET status = \(bind: run.status.rawValue), finished_at = \(bind: Clock.milliseconds(now)),
+                    stats = \(bind: try Self.statsText(run.stats)), error = \(bind: run.error)
+                WHERE id = \(bind: run.id) AND integration_id = \(bind: run.integrationID)
+                """
+            ).run()
+            try await Self.enqueue(events, on: connection, now: now)
+        }
     }
 
     /// `POST /force-sync`: queues a run of `kind` unless one of that kind already waits or runs

@@ -15,10 +15,13 @@ import Logging
 public struct SyncEngine: Sendable {
     let store: Store
     let logger: Logger
+    /// The server's public address, for the `log_url` of `sync-finished` webhooks.
+    let logBaseURL: String
 
-    public init(store: Store, logger: Logger) {
+    public init(store: Store, logger: Logger, logBaseURL: String = "") {
         self.store = store
         self.logger = logger
+        self.logBaseURL = logBaseURL
     }
 
     /// How far a run has come, reported after every page.
@@ -135,8 +138,11 @@ public struct SyncEngine: Sendable {
             }
             run.status = .succeeded
             if integration.setupStatus != .completed {
+                var ready = integration
+                ready.setupStatus = .completed
                 try await store.setSetupStatus(
-                    .completed, integrationID: integrationID, workspaceID: integration.workspaceID)
+                    .completed, integrationID: integrationID, workspaceID: integration.workspaceID,
+                    events: [WebhookPayloads.stateChanged(ready)])
             }
             logger.info(
                 "sync succeeded",
@@ -154,7 +160,10 @@ public struct SyncEngine: Sendable {
                 "sync failed; models not read to the end marked nothing deleted", metadata: ["error": "\(error)"])
         }
         run.stats.requests = await connector.requestCount()
-        try await store.finishSyncRun(run)
+        let finished = Date()
+        try await store.finishSyncRun(
+            run, now: finished,
+            events: WebhookPayloads.finishedRun(run, integration: integration, logBaseURL: logBaseURL, at: finished))
         return run
     }
 }

@@ -10,6 +10,19 @@ import NIOHTTP1
 ///
 /// An actor because the token and the rate-limit state are shared by every request of the
 /// account; the HTTP calls themselves run concurrently.
+/// Hears of every request to Personio and every wait for its rate limit (for metrics).
+public struct PersonioObserver: Sendable {
+    public var request: @Sendable (_ status: Int?, _ duration: Duration) -> Void
+    public var rateLimitWait: @Sendable (Duration) -> Void
+
+    public init(
+        request: @escaping @Sendable (Int?, Duration) -> Void, rateLimitWait: @escaping @Sendable (Duration) -> Void
+    ) {
+        self.request = request
+        self.rateLimitWait = rateLimitWait
+    }
+}
+
 public actor PersonioClient {
     public struct RetryPolicy: Sendable {
         public var maxAttempts: Int
@@ -34,6 +47,7 @@ public actor PersonioClient {
     let retry: RetryPolicy
     /// The account's shared allowance; nil for a client used alone (tests, one-off checks).
     public nonisolated let budget: RequestBudget?
+    let observer: PersonioObserver?
     private var token: (value: String, refreshAfter: ContinuousClock.Instant)?
     /// The scopes Personio granted with the last token (its `scope` field), if it said.
     public private(set) var grantedScopes: [String]?
@@ -46,13 +60,14 @@ public actor PersonioClient {
 
     public init(
         credentials: PersonioCredentials, http: HTTPClient, logger: Logger, retry: RetryPolicy = RetryPolicy(),
-        budget: RequestBudget? = nil
+        budget: RequestBudget? = nil, observer: PersonioObserver? = nil
     ) {
         self.credentials = credentials
         self.http = http
         self.logger = logger
         self.retry = retry
         self.budget = budget
+        self.observer = observer
     }
 
     // MARK: - OAuth
@@ -170,9 +185,11 @@ public actor PersonioClient {
         while true {
             attempt += 1
             if let pausedUntil, ContinuousClock.now < pausedUntil {
+                observer?.rateLimitWait(pausedUntil - ContinuousClock.now)
                 try? await Task.sleep(until: pausedUntil, clock: .continuous)
             }
             requestCount += 1
+            let started = ContinuousClock.now
             let status: Int
             let headers: HTTPHeaders
             let body: Data
@@ -183,8 +200,10 @@ public actor PersonioClient {
                 headers = response.headers
                 body = Data(buffer: try await response.body.collect(upTo: 64 * 1024 * 1024))
                 await budget?.release()
+                observe(description, status: status, headers: response.headers, since: started)
             } catch {
                 await budget?.release()
+                observe(description, status: nil, headers: [:], since: started)
                 guard idempotent, attempt < retry.maxAttempts else {
                     throw .transport("\(description): \(error)")
                 }
@@ -203,7 +222,10 @@ public actor PersonioClient {
                         Duration.milliseconds(Int($0 * 1000))
                     }
                     ?? backoff(attempt)
-                logger.info("Personio rate limit, waiting", metadata: ["request": "\(description)", "wait": "\(wait)"])
+                logger.info(
+                    "Personio rate limit, waiting",
+                    metadata: ["request": "\(Self.redacted(description))", "wait": "\(wait)"])
+                observer?.rateLimitWait(wait)
                 try? await Task.sleep(for: wait)
             case 500...599 where idempotent:
                 guard attempt < retry.maxAttempts else { throw .unavailable("\(description): HTTP \(status)") }
@@ -214,6 +236,33 @@ public actor PersonioClient {
                 return (status, headers, body)
             }
         }
+    }
+
+    /// Logs one request (at debug: every request of a sync would otherwise flood `info`) and
+    /// tells the observer. Query values are redacted: they can hold candidates' emails.
+    private func observe(
+        _ description: String, status: Int?, headers: HTTPHeaders, since started: ContinuousClock.Instant
+    ) {
+        let elapsed = ContinuousClock.now - started
+        observer?.request(status, elapsed)
+        var metadata: Logger.Metadata = [
+            "request": "\(Self.redacted(description))", "status": "\(status.map(String.init) ?? "none")",
+            "duration_ms":
+                "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+        ]
+        if let remaining = headers.first(name: "x-ratelimit-remaining") {
+            metadata["ratelimit_remaining"] = "\(remaining)"
+        }
+        logger.debug("Personio request", metadata: metadata)
+    }
+
+    /// `GET /path?a=x&b=y` as `GET /path?a=…&b=…`.
+    static func redacted(_ description: String) -> String {
+        guard let mark = description.firstIndex(of: "?") else { return description }
+        let query = description[description.index(after: mark)...].split(separator: "&").map { pair in
+            pair.split(separator: "=", maxSplits: 1).first.map { "\($0)=…" } ?? String(pair)
+        }
+        return description[..<mark] + "?" + query.joined(separator: "&")
     }
 
     /// Full jitter: a random wait up to base × 2^(attempt-1), capped.

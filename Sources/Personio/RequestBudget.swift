@@ -109,14 +109,17 @@ public actor PersonioAccounts {
     private var clients: [String: PersonioClient] = [:]
     private var budgets: [String: RequestBudget] = [:]
 
+    let observer: PersonioObserver?
+
     public init(
         http: HTTPClient, logger: Logger, limits: RequestLimits = RequestLimits(),
-        retry: PersonioClient.RetryPolicy = PersonioClient.RetryPolicy()
+        retry: PersonioClient.RetryPolicy = PersonioClient.RetryPolicy(), observer: PersonioObserver? = nil
     ) {
         self.http = http
         self.logger = logger
         self.limits = limits
         self.retry = retry
+        self.observer = observer
     }
 
     /// Drops what is cached for an integration (its client and credentials), as when it is deleted.
@@ -132,7 +135,8 @@ public actor PersonioAccounts {
         budgets[integrationID] = budget
         var logger = logger
         logger[metadataKey: "integration"] = "\(integrationID)"
-        let client = PersonioClient(credentials: credentials, http: http, logger: logger, retry: retry, budget: budget)
+        let client = PersonioClient(
+            credentials: credentials, http: http, logger: logger, retry: retry, budget: budget, observer: observer)
         clients[integrationID] = client
         return client
     }

@@ -37,7 +37,7 @@ def _create_postgres_database(admin_url: str) -> str:
 
 
 class JunctionServer:
-    def __init__(self, database_url: str | None):
+    def __init__(self, database_url: str | None, extra_env: dict | None = None):
         binary = os.environ.get("JUNCTION_BIN")
         assert binary and os.path.exists(binary), "set JUNCTION_BIN to the built junction executable (scripts/test does)"
         self.data_dir = tempfile.mkdtemp(prefix="junction-compat-")
@@ -52,6 +52,7 @@ class JunctionServer:
                    JUNCTION_CONNECT_PERSONIO_BASE_URL=f"http://127.0.0.1:{self.sandbox_port}")
         if database_url:
             env["JUNCTION_DATABASE_URL"] = database_url
+        env.update(extra_env or {})
         self.env = env
         self.database_url = database_url
         self.binary = binary
@@ -115,12 +116,12 @@ class JunctionServer:
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
-def _start(backend: str) -> JunctionServer:
+def _start(backend: str, **extra_env) -> JunctionServer:
     if backend == "postgres":
         admin_url = os.environ.get("JUNCTION_TEST_POSTGRES_URL")
         assert admin_url, "set JUNCTION_TEST_POSTGRES_URL to a PostgreSQL server URL (scripts/test does)"
-        return JunctionServer(_create_postgres_database(admin_url))
-    return JunctionServer(None)
+        return JunctionServer(_create_postgres_database(admin_url), extra_env)
+    return JunctionServer(None, extra_env)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])

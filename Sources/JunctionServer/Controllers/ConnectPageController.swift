@@ -11,12 +11,14 @@ public protocol ConnectFlowStore: IntegrationDirectory {
     func connectLink(token: String) async throws -> ConnectLink?
     func savePendingCredentials(linkID: String, credentials: Data, scopeTest: JSONValue) async throws
     func pendingCredentials(linkID: String) async throws -> Data?
-    func recordConnectFailure(linkID: String, failure: String, scopeTest: JSONValue?, now: Date) async throws
+    func recordConnectFailure(
+        linkID: String, failure: String, scopeTest: JSONValue?, now: Date, events: [WebhookEvent]) async throws
     func completeConnectLink(linkID: String, integrationID: String, now: Date) async throws -> String
-    func createIntegration(_ integration: Integration, credentials: Data) async throws
+    func createIntegration(_ integration: Integration, credentials: Data, events: [WebhookEvent]) async throws
     func replaceCredentials(integrationID: String, workspaceID: String, credentials: Data) async throws
     func setSettings(_ settings: [String: JSONValue], integrationID: String, workspaceID: String) async throws
-    func setStatus(_ status: IntegrationStatus, integrationID: String, workspaceID: String) async throws
+    func setStatus(_ status: IntegrationStatus, integrationID: String, workspaceID: String, events: [WebhookEvent])
+        async throws
     func requestSync(integrationID: String, kind: SyncRun.Kind, now: Date) async throws
         -> (alreadyQueued: Bool, syncID: String)
 }
@@ -34,6 +36,8 @@ struct ConnectPageController {
     let forget: @Sendable (String) async -> Void
     /// Where connect flows reach Personio instead of its own hosts (operator setting).
     let personioBaseURL: String?
+    /// The server's public address, for the `log_url` of `connection-flow-failed`.
+    let publicURL: String
     let logger: Logger
 
     /// Scope-test results an integration keeps in its settings (for `is_available`).
@@ -179,7 +183,9 @@ struct ConnectPageController {
                 linkID: link.id, credentials: try JSONEncoder().encode(credentials), scopeTest: resultJSON)
         } else {
             let failure = result.failed.map { "\($0.id.rawValue): \($0.detail)" }.joined(separator: "; ")
-            try await store.recordConnectFailure(linkID: link.id, failure: failure, scopeTest: resultJSON, now: Date())
+            try await store.recordConnectFailure(
+                linkID: link.id, failure: failure, scopeTest: resultJSON, now: Date(),
+                events: [WebhookPayloads.connectionFlowFailed(link, logBaseURL: publicURL)])
             logger.notice(
                 "connect flow failed its scope test",
                 metadata: ["connect_link": "\(link.id)", "failure": "\(failure)"])
@@ -294,7 +300,8 @@ struct ConnectPageController {
                 id: IntegrationID(tool: .personio), workspaceID: link.workspaceID, setupStatus: .finalSyncPending,
                 endUserOrganizationName: link.endUserOrganizationName, endUserEmail: link.endUserEmail,
                 endUserOriginID: link.endUserOriginID, settings: settings)
-            try await store.createIntegration(integration, credentials: data)
+            try await store.createIntegration(
+                integration, credentials: data, events: [WebhookPayloads.integrationCreated(integration)])
             integrationID = integration.id.description
             _ = try await store.requestSync(integrationID: integrationID, kind: .full, now: Date())
         case .relink, .setup:
@@ -310,7 +317,11 @@ struct ConnectPageController {
             if link.kind == .relink, let (_, data) = pending {
                 try await store.replaceCredentials(integrationID: id, workspaceID: link.workspaceID, credentials: data)
                 if integration.status == .invalid {
-                    try await store.setStatus(.active, integrationID: id, workspaceID: link.workspaceID)
+                    var changed = integration
+                    changed.status = .active
+                    try await store.setStatus(
+                        .active, integrationID: id, workspaceID: link.workspaceID,
+                        events: [WebhookPayloads.stateChanged(changed)])
                 }
                 await forget(id)
                 _ = try await store.requestSync(integrationID: id, kind: .delta, now: Date())

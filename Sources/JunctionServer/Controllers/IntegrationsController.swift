@@ -7,8 +7,9 @@ import Personio
 /// Lists and manages integrations of a workspace.
 public protocol IntegrationLister: IntegrationDirectory {
     func integrations(workspaceID: String) async throws -> [Integration]
-    func setStatus(_ status: IntegrationStatus, integrationID: String, workspaceID: String) async throws
-    func deleteIntegration(id: String, workspaceID: String) async throws -> Bool
+    func setStatus(_ status: IntegrationStatus, integrationID: String, workspaceID: String, events: [WebhookEvent])
+        async throws
+    func deleteIntegration(id: String, workspaceID: String, events: [WebhookEvent]) async throws -> Bool
 }
 
 extension Store: IntegrationLister {}
@@ -43,14 +44,18 @@ struct IntegrationsController {
             // An INVALID integration stays INVALID when enabled: only new credentials fix it.
             let status: IntegrationStatus =
                 body.value ? (integration.status == .invalid ? .invalid : .active) : .inactive
+            var changed = integration
+            changed.status = status
             try await integrations.setStatus(
-                status, integrationID: integration.id.description, workspaceID: integration.workspaceID)
+                status, integrationID: integration.id.description, workspaceID: integration.workspaceID,
+                events: status == integration.status ? [] : [WebhookPayloads.stateChanged(changed)])
             return SuccessEnvelope(JSONValue.object([:]))
         }
         group.delete("integrations/:integration_id") { _, context in
             let integration = try await integrations.requireIntegration(context)
             _ = try await integrations.deleteIntegration(
-                id: integration.id.description, workspaceID: integration.workspaceID)
+                id: integration.id.description, workspaceID: integration.workspaceID,
+                events: [WebhookPayloads.integrationDeleted(integration)])
             await forget(integration.id.description)
             return SuccessEnvelope(JSONValue.object([:]))
         }

@@ -1,0 +1,36 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JunctionModel
+import Logging
+
+/// Counts and times every request by route pattern and final status (it wraps the error
+/// middleware, so refusals count with the status the client saw) and logs one line per request
+/// with an id, which the response carries in `X-Request-Id`.
+struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: JunctionMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let started = ContinuousClock.now
+        let id = Identifier.random()
+        var context = context
+        context.logger[metadataKey: "request_id"] = "\(id)"
+        var response = try await next(request, context)
+        let elapsed = ContinuousClock.now - started
+        // The pattern, never the concrete path: paths hold ids, which would make a series each.
+        let route = context.endpointPath ?? "unmatched"
+        metrics.request(
+            route: route, method: request.method.rawValue, status: Int(response.status.code), duration: elapsed)
+        response.headers[HTTPField.Name("X-Request-Id")!] = id
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(response.status.code)",
+                "duration_ms":
+                    "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+            ])
+        return response
+    }
+}

@@ -1,0 +1,156 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import JunctionModel
+import JunctionStore
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+
+/// When to try a failed delivery again, and when to give up.
+public struct WebhookPolicy: Sendable, Equatable {
+    /// Waits after attempts 1, 2, …; one attempt more than there are waits. The defaults add up
+    /// to about 24 hours: 10 s, 30 s, 2 min, 5 min, 15 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h.
+    public var retryDelays: [Double]
+    public var requestTimeout: Duration
+    /// Most of a receiver's answer that is read (the rest is dropped).
+    public var maxResponseBytes: Int
+    public var tick: Duration
+
+    public static let defaultDelays: [Double] = [10, 30, 120, 300, 900, 1800, 3600, 7200, 14_400, 28_800, 28_800]
+
+    public init(
+        retryDelays: [Double] = WebhookPolicy.defaultDelays, requestTimeout: Duration = .seconds(10),
+        maxResponseBytes: Int = 64 * 1024, tick: Duration = .milliseconds(500)
+    ) {
+        self.retryDelays = retryDelays
+        self.requestTimeout = requestTimeout
+        self.maxResponseBytes = maxResponseBytes
+        self.tick = tick
+    }
+
+    /// The defaults scaled by `scale` and cut to `maxAttempts` attempts (tests run the whole
+    /// schedule in seconds).
+    public static func scaled(_ scale: Double, maxAttempts: Int) -> WebhookPolicy {
+        var delays = defaultDelays.map { $0 * scale }
+        while delays.count < maxAttempts - 1 { delays.append((delays.last ?? 10) * 2) }
+        return WebhookPolicy(retryDelays: Array(delays.prefix(max(0, maxAttempts - 1))))
+    }
+
+    public var maxAttempts: Int { retryDelays.count + 1 }
+
+    /// When to try again after `attempts` attempts failed; nil when that was the last.
+    func retryAt(afterAttempts attempts: Int, now: Date) -> Date? {
+        guard attempts >= 1, attempts <= retryDelays.count else { return nil }
+        return now.addingTimeInterval(retryDelays[attempts - 1])
+    }
+}
+
+/// `X-Kombo-Signature`: base64url without padding of HMAC-SHA256(secret, raw body), so a
+/// receiver written for Kombo verifies Junction's webhooks unchanged.
+public enum WebhookSignature {
+    public static func sign(_ body: Data, secret: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
+        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// Sends the outbox: every due delivery, first in line per endpoint and integration, signed,
+/// with a timeout and a cap on what is read back; retried on the policy's schedule and
+/// dead-lettered after the last attempt. Each attempt is recorded. Redirects are not followed:
+/// a delivery goes only to the configured URL.
+public struct WebhookDispatcher: Service {
+    let store: Store
+    let policy: WebhookPolicy
+    let logger: Logger
+    let metrics: JunctionMetrics?
+
+    public init(store: Store, policy: WebhookPolicy, logger: Logger, metrics: JunctionMetrics? = nil) {
+        self.store = store
+        self.policy = policy
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    public func run() async throws {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(
+            connect: .seconds(5), read: .seconds(Int64(policy.requestTimeout.components.seconds)))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await deliverDue(http: http)
+                } catch {
+                    logger.error("webhook dispatch failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: policy.tick)
+            }
+        }
+        try await http.shutdown()
+    }
+
+    /// One pass over the due deliveries; returns how many were attempted.
+    @discardableResult
+    public func deliverDue(http: HTTPClient, now: Date = Date()) async throws -> Int {
+        let due = try await store.dueDeliveries(now: now)
+        metrics?.setOutboxDepth(try await store.outboxDepth())
+        var attempted = 0
+        for item in due {
+            // The lease outlasts one attempt, so a crash mid-send retries it later.
+            guard try await store.claimDelivery(item.delivery, lease: 60, now: now) else { continue }
+            attempted += 1
+            try await attempt(item, http: http)
+        }
+        return attempted
+    }
+
+    private func attempt(_ item: DueDelivery, http: HTTPClient) async throws {
+        var request = HTTPClientRequest(url: item.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "Junction-Webhooks/1")
+        request.headers.add(name: "X-Kombo-Signature", value: WebhookSignature.sign(item.body, secret: item.secret))
+        request.body = .bytes(ByteBuffer(bytes: item.body))
+        let started = ContinuousClock.now
+        var status: Int?
+        var failure: String?
+        do {
+            let response = try await http.execute(
+                request, timeout: .seconds(Int64(policy.requestTimeout.components.seconds)))
+            status = Int(response.status.code)
+            var read = 0
+            for try await chunk in response.body {
+                read += chunk.readableBytes
+                if read > policy.maxResponseBytes { break }
+            }
+            if !(200..<300).contains(Int(response.status.code)) {
+                failure = "HTTP \(response.status.code)"
+            }
+        } catch {
+            failure = "\(error)"
+        }
+        let delivered = failure == nil
+        let attempts = item.delivery.attempts + 1
+        let now = Date()
+        let retryAt = delivered ? nil : policy.retryAt(afterAttempts: attempts, now: now)
+        try await store.recordAttempt(
+            item.delivery, status: status, error: failure, duration: ContinuousClock.now - started,
+            delivered: delivered, retryAt: retryAt, now: now)
+        let outcome = delivered ? "delivered" : (retryAt == nil ? "dead" : "retry")
+        metrics?.webhookDeliveries(outcome: outcome)
+        var metadata: Logger.Metadata = [
+            "delivery": "\(item.delivery.id)", "event": "\(item.delivery.eventType)", "attempt": "\(attempts)",
+            "outcome": "\(outcome)",
+        ]
+        if let failure { metadata["error"] = "\(failure)" }
+        if delivered {
+            logger.debug("webhook delivered", metadata: metadata)
+        } else {
+            logger.notice("webhook attempt failed", metadata: metadata)
+        }
+    }
+}

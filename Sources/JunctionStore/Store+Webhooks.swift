@@ -1,0 +1,353 @@
+import Foundation
+import JunctionModel
+import SQLKit
+
+/// One event for the workspace's webhook endpoints: `{id, type, data}` on the wire
+/// (`../shared/reference/unified-api.md` §6).
+public struct WebhookEvent: Sendable, Equatable {
+    public var id: String
+    public var workspaceID: String
+    /// Deliveries of one integration's events go out in order; nil orders with other
+    /// integration-less events of the workspace.
+    public var integrationID: String?
+    public var type: String
+    public var data: JSONValue
+
+    public init(type: String, workspaceID: String, integrationID: String?, data: JSONValue) {
+        self.id = Identifier.random()
+        self.workspaceID = workspaceID
+        self.integrationID = integrationID
+        self.type = type
+        self.data = data
+    }
+
+    /// The exact bytes delivered (and signed): stored once, so every retry sends the same body.
+    public func body() throws -> Data {
+        try UnifiedJSON.makeEncoder().encode(
+            JSONValue.object(["id": .string(id), "type": .string(type), "data": data]))
+    }
+
+    public static let types = [
+        "data-changed", "sync-finished", "integration-created", "integration-state-changed", "integration-deleted",
+        "connection-flow-failed",
+    ]
+}
+
+/// A URL of the workspace that receives webhooks.
+public struct WebhookEndpoint: Sendable, Equatable {
+    public var id: String
+    public var workspaceID: String
+    public var url: String
+    public var description: String?
+    /// The event types it receives; nil for all.
+    public var events: [String]?
+    public var createdAt: Date
+}
+
+/// One event's delivery to one endpoint, with how it went.
+public struct WebhookDelivery: Sendable, Equatable {
+    public enum State: String, Sendable, CaseIterable {
+        case pending = "PENDING"
+        case delivered = "DELIVERED"
+        /// Every attempt failed; kept for inspection and manual redelivery.
+        case dead = "DEAD"
+    }
+
+    public var id: String
+    public var eventID: String
+    public var eventType: String
+    public var endpointID: String
+    public var integrationID: String?
+    public var state: State
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var lastStatus: Int?
+    public var lastError: String?
+    public var deliveredAt: Date?
+    public var createdAt: Date
+}
+
+/// A delivery ready to send: where, what, and the secret to sign it with.
+public struct DueDelivery: Sendable {
+    public var delivery: WebhookDelivery
+    public var url: String
+    public var secret: String
+    public var body: Data
+}
+
+public struct WebhookAttempt: Sendable, Equatable {
+    public var attempt: Int
+    public var status: Int?
+    public var error: String?
+    public var durationMilliseconds: Int
+    public var attemptedAt: Date
+}
+
+extension Store {
+    // MARK: - Endpoints
+
+    /// Registers an endpoint and returns it with its signing secret, which is shown once (the
+    /// store keeps it sealed, since signing needs it back).
+    public func createWebhookEndpoint(
+        workspaceID: String, url: String, description: String?, events: [String]?, now: Date = Date()
+    ) async throws -> (WebhookEndpoint, String) {
+        let endpoint = WebhookEndpoint(
+            id: Identifier.random(), workspaceID: workspaceID, url: url, description: description, events: events,
+            createdAt: Clock.date(Clock.milliseconds(now)))
+        let secret = "whsec_" + Identifier.random() + Identifier.random()
+        let sealed = try secrets.seal(Data(secret.utf8), context: "webhook:" + endpoint.id)
+        let eventsText = try events.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try await sql.raw(
+            """
+            INSERT INTO webhook_endpoints (id, workspace_id, url, secret, description, events, created_at)
+            VALUES (\(bind: endpoint.id), \(bind: workspaceID), \(bind: url), \(bind: sealed), \(bind: description),
+                \(bind: eventsText), \(bind: Clock.milliseconds(now)))
+            """
+        ).run()
+        return (endpoint, secret)
+    }
+
+    public func webhookEndpoints(workspaceID: String) async throws -> [WebhookEndpoint] {
+        try await sql.raw(
+            "SELECT * FROM webhook_endpoints WHERE workspace_id = \(bind: workspaceID) ORDER BY created_at, id"
+        ).all().map(Self.endpoint)
+    }
+
+    public func webhookEndpoint(id: String, workspaceID: String) async throws -> WebhookEndpoint? {
+        try await sql.raw(
+            "SELECT * FROM webhook_endpoints WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)"
+        ).first().map(Self.endpoint)
+    }
+
+    /// Deletes an endpoint with its deliveries and their attempts.
+    public func deleteWebhookEndpoint(id: String, workspaceID: String) async throws -> Bool {
+        try await database.transaction { connection in
+            guard
+                try await connection.raw(
+                    "SELECT id FROM webhook_endpoints WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)"
+                ).first() != nil
+            else { return false }
+            try await connection.raw("DELETE FROM webhook_endpoints WHERE id = \(bind: id)").run()
+            return true
+        }
+    }
+
+    // MARK: - Outbox
+
+    /// Writes `events` and one delivery per subscribed endpoint, on `connection`: inside the
+    /// transaction of the change they report, so an event exists exactly when its change does.
+    static func enqueue(_ events: [WebhookEvent], on connection: any SQLDatabase, now: Date) async throws {
+        guard !events.isEmpty else { return }
+        let millis = Clock.milliseconds(now)
+        for (index, event) in events.enumerated() {
+            // Order: time, then position within one change (data-changed before sync-finished).
+            let seq = millis * 1000 + Int64(index)
+            try await connection.raw(
+                """
+                INSERT INTO webhook_events (id, workspace_id, integration_id, type, payload, seq, created_at)
+                VALUES (\(bind: event.id), \(bind: event.workspaceID), \(bind: event.integrationID), \(bind: event.type),
+                    \(bind: String(decoding: try event.body(), as: UTF8.self)), \(bind: seq), \(bind: millis))
+                """
+            ).run()
+            let endpoints = try await connection.raw(
+                "SELECT id, events FROM webhook_endpoints WHERE workspace_id = \(bind: event.workspaceID)"
+            ).all()
+            for row in endpoints {
+                if let text = try row.decode(column: "events", as: String?.self),
+                    let types = try? JSONDecoder().decode([String].self, from: Data(text.utf8)),
+                    !types.contains(event.type)
+                {
+                    continue
+                }
+                try await connection.raw(
+                    """
+                    INSERT INTO webhook_deliveries (id, event_id, endpoint_id, integration_key, seq, state, attempts,
+                        next_attempt_at, created_at)
+                    VALUES (\(bind: Identifier.random()), \(bind: event.id), \(bind: try row.decode(column: "id", as: String.self)),
+                        \(bind: event.integrationID ?? ""), \(bind: seq), \(bind: WebhookDelivery.State.pending.rawValue), 0,
+                        \(bind: millis), \(bind: millis))
+                    """
+                ).run()
+            }
+        }
+    }
+
+    /// Enqueues `events` on their own (for changes that are not one row write).
+    public func enqueue(_ events: [WebhookEvent], now: Date = Date()) async throws {
+        guard !events.isEmpty else { return }
+        try await database.transaction { connection in try await Self.enqueue(events, on: connection, now: now) }
+    }
+
+    /// Deliveries whose time has come and that are first in line: no earlier pending delivery
+    /// of the same integration waits for the same endpoint (in order per integration).
+    public func dueDeliveries(now: Date = Date(), limit: Int = 50) async throws -> [DueDelivery] {
+        let millis = Clock.milliseconds(now)
+        let rows = try await sql.raw(
+            """
+            SELECT d.*, e.type AS event_type, e.integration_id AS event_integration, e.payload, w.url, w.secret
+            FROM webhook_deliveries d
+            JOIN webhook_events e ON e.id = d.event_id
+            JOIN webhook_endpoints w ON w.id = d.endpoint_id
+            WHERE d.state = \(bind: WebhookDelivery.State.pending.rawValue) AND d.next_attempt_at <= \(bind: millis)
+                AND NOT EXISTS (
+                    SELECT 1 FROM webhook_deliveries p
+                    WHERE p.endpoint_id = d.endpoint_id AND p.integration_key = d.integration_key
+                        AND p.state = \(bind: WebhookDelivery.State.pending.rawValue) AND p.seq < d.seq)
+            ORDER BY d.seq LIMIT \(bind: limit)
+            """
+        ).all()
+        return try rows.map { row in
+            let endpointID = try row.decode(column: "endpoint_id", as: String.self)
+            let secret = try secrets.open(
+                try row.decode(column: "secret", as: String.self), context: "webhook:" + endpointID)
+            return DueDelivery(
+                delivery: try Self.delivery(row), url: try row.decode(column: "url", as: String.self),
+                secret: String(decoding: secret, as: UTF8.self),
+                body: Data(try row.decode(column: "payload", as: String.self).utf8))
+        }
+    }
+
+    /// Takes a due delivery for `lease` so another instance does not send it at the same time;
+    /// false when someone else took it first.
+    public func claimDelivery(_ delivery: WebhookDelivery, lease: TimeInterval, now: Date = Date()) async throws -> Bool
+    {
+        let until = Clock.milliseconds(now.addingTimeInterval(lease))
+        let rows = try await sql.raw(
+            """
+            UPDATE webhook_deliveries SET next_attempt_at = \(bind: until)
+            WHERE id = \(bind: delivery.id) AND state = \(bind: WebhookDelivery.State.pending.rawValue)
+                AND next_attempt_at = \(bind: Clock.milliseconds(delivery.nextAttemptAt))
+            RETURNING id
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+
+    /// What one attempt did, and what happens next: delivered, another attempt at `retryAt`,
+    /// or (no `retryAt`) dead-lettered.
+    public func recordAttempt(
+        _ delivery: WebhookDelivery, status: Int?, error: String?, duration: Duration, delivered: Bool,
+        retryAt: Date?, now: Date = Date()
+    ) async throws {
+        let attempt = delivery.attempts + 1
+        let millis = Clock.milliseconds(now)
+        let state: WebhookDelivery.State = delivered ? .delivered : (retryAt == nil ? .dead : .pending)
+        let durationMs = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        try await database.transaction { connection in
+            try await connection.raw(
+                """
+                INSERT INTO webhook_attempts (id, delivery_id, attempt, status, error, duration_ms, attempted_at)
+                VALUES (\(bind: Identifier.random()), \(bind: delivery.id), \(bind: attempt), \(bind: status), \(bind: error),
+                    \(bind: durationMs), \(bind: millis))
+                """
+            ).run()
+            try await connection.raw(
+                """
+                UPDATE webhook_deliveries SET state = \(bind: state.rawValue), attempts = \(bind: attempt),
+                    last_status = \(bind: status), last_error = \(bind: error),
+                    next_attempt_at = \(bind: Clock.milliseconds(retryAt ?? now)),
+                    delivered_at = \(bind: delivered ? millis : nil)
+                WHERE id = \(bind: delivery.id)
+                """
+            ).run()
+        }
+    }
+
+    /// An endpoint's deliveries, newest first.
+    public func webhookDeliveries(endpointID: String, workspaceID: String, limit: Int = 100) async throws
+        -> [WebhookDelivery]
+    {
+        try await sql.raw(
+            """
+            SELECT d.*, e.type AS event_type, e.integration_id AS event_integration FROM webhook_deliveries d
+            JOIN webhook_events e ON e.id = d.event_id
+            JOIN webhook_endpoints w ON w.id = d.endpoint_id
+            WHERE d.endpoint_id = \(bind: endpointID) AND w.workspace_id = \(bind: workspaceID)
+            ORDER BY d.seq DESC LIMIT \(bind: limit)
+            """
+        ).all().map(Self.delivery)
+    }
+
+    public func webhookAttempts(deliveryID: String) async throws -> [WebhookAttempt] {
+        try await sql.raw(
+            "SELECT * FROM webhook_attempts WHERE delivery_id = \(bind: deliveryID) ORDER BY attempt"
+        ).all().map { row in
+            WebhookAttempt(
+                attempt: Int(try row.decode(column: "attempt", as: Int64.self)),
+                status: try row.decode(column: "status", as: Int64?.self).map(Int.init),
+                error: try row.decode(column: "error", as: String?.self),
+                durationMilliseconds: Int(try row.decode(column: "duration_ms", as: Int64.self)),
+                attemptedAt: Clock.date(try row.decode(column: "attempted_at", as: Int64.self)))
+        }
+    }
+
+    /// Sends a delivery again (a dead one, or a delivered one the receiver lost): pending, due
+    /// now, with a fresh allowance of attempts. Its earlier attempts stay in the log.
+    public func redeliver(deliveryID: String, workspaceID: String, now: Date = Date()) async throws
+        -> WebhookDelivery?
+    {
+        try await database.transaction { connection in
+            guard
+                try await connection.raw(
+                    """
+                    SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
+                    WHERE d.id = \(bind: deliveryID) AND w.workspace_id = \(bind: workspaceID)
+                    """
+                ).first() != nil
+            else { return nil }
+            try await connection.raw(
+                """
+                UPDATE webhook_deliveries SET state = \(bind: WebhookDelivery.State.pending.rawValue), attempts = 0,
+                    next_attempt_at = \(bind: Clock.milliseconds(now)), delivered_at = NULL
+                WHERE id = \(bind: deliveryID)
+                """
+            ).run()
+            return try await connection.raw(
+                """
+                SELECT d.*, e.type AS event_type, e.integration_id AS event_integration FROM webhook_deliveries d
+                JOIN webhook_events e ON e.id = d.event_id WHERE d.id = \(bind: deliveryID)
+                """
+            ).first().map(Self.delivery)
+        }
+    }
+
+    /// Deliveries waiting to be sent, for metrics.
+    public func outboxDepth() async throws -> Int {
+        let row = try await sql.raw(
+            "SELECT COUNT(*) AS depth FROM webhook_deliveries WHERE state = \(bind: WebhookDelivery.State.pending.rawValue)"
+        ).first()
+        return Int(try row?.decode(column: "depth", as: Int64.self) ?? 0)
+    }
+
+    private static func endpoint(_ row: any SQLRow) throws -> WebhookEndpoint {
+        WebhookEndpoint(
+            id: try row.decode(column: "id", as: String.self),
+            workspaceID: try row.decode(column: "workspace_id", as: String.self),
+            url: try row.decode(column: "url", as: String.self),
+            description: try row.decode(column: "description", as: String?.self),
+            events: try row.decode(column: "events", as: String?.self).map {
+                try JSONDecoder().decode([String].self, from: Data($0.utf8))
+            },
+            createdAt: Clock.date(try row.decode(column: "created_at", as: Int64.self)))
+    }
+
+    private static func delivery(_ row: any SQLRow) throws -> WebhookDelivery {
+        let stateText = try row.decode(column: "state", as: String.self)
+        guard let state = WebhookDelivery.State(rawValue: stateText) else {
+            throw StoreError.corruptRow(table: "webhook_deliveries", detail: "state '\(stateText)'")
+        }
+        return WebhookDelivery(
+            id: try row.decode(column: "id", as: String.self),
+            eventID: try row.decode(column: "event_id", as: String.self),
+            eventType: try row.decode(column: "event_type", as: String.self),
+            endpointID: try row.decode(column: "endpoint_id", as: String.self),
+            integrationID: try row.decode(column: "event_integration", as: String?.self),
+            state: state,
+            attempts: Int(try row.decode(column: "attempts", as: Int64.self)),
+            nextAttemptAt: Clock.date(try row.decode(column: "next_attempt_at", as: Int64.self)),
+            lastStatus: try row.decode(column: "last_status", as: Int64?.self).map(Int.init),
+            lastError: try row.decode(column: "last_error", as: String?.self),
+            deliveredAt: try row.decode(column: "delivered_at", as: Int64?.self).map(Clock.date),
+            createdAt: Clock.date(try row.decode(column: "created_at", as: Int64.self)))
+    }
+}
