@@ -23,6 +23,9 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "trace, debug, info, notice, warning, error or critical. Env JUNCTION_LOG_LEVEL. Default: info")
     var logLevel: String?
 
+    @Option(help: "text or json (one object per line). Env JUNCTION_LOG_FORMAT. Default: text")
+    var logFormat: String?
+
     func configuration() throws -> JunctionConfiguration {
         do {
             var configuration = try JunctionConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
@@ -32,6 +35,9 @@ struct StoreOptions: ParsableArguments {
             if let logLevel {
                 configuration.logLevel = try JunctionConfiguration.parseLogLevel(logLevel, source: "--log-level")
             }
+            if let logFormat {
+                configuration.logJSON = try JunctionConfiguration.parseLogFormat(logFormat, source: "--log-format")
+            }
             return configuration
         } catch {
             throw ValidationError(error.description)
@@ -40,8 +46,9 @@ struct StoreOptions: ParsableArguments {
 }
 
 /// Sends log lines to standard error at the configured level, once per process.
-func bootstrapLogging(level: Logger.Level) -> Logger {
+func bootstrapLogging(level: Logger.Level, json: Bool = false) -> Logger {
     LoggingSystem.bootstrap { label in
+        if json { return JSONLogHandler(label: label, level: level) }
         var handler = StreamLogHandler.standardError(label: label)
         handler.logLevel = level
         return handler

@@ -71,7 +71,7 @@ private func withRuntime(_ options: StoreOptions, _ body: (JunctionRuntime) asyn
     var configuration = try options.configuration()
     // Only `serve` runs the demo's sandbox; key management neither creates nor announces it.
     configuration.demo = false
-    let logger = bootstrapLogging(level: configuration.logLevel)
+    let logger = bootstrapLogging(level: configuration.logLevel, json: configuration.logJSON)
     let runtime = try await JunctionRuntime.open(configuration, logger: logger)
     do {
         try await body(runtime)

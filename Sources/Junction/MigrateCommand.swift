@@ -12,7 +12,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try store.configuration()
-        let logger = bootstrapLogging(level: configuration.logLevel)
+        let logger = bootstrapLogging(level: configuration.logLevel, json: configuration.logJSON)
         let database = try await Database.open(try configuration.databaseLocation, logger: logger)
         do {
             let migrator = Migrator(database: database, logger: logger)

@@ -110,7 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.demoSandboxPort = demoSandboxPort
         }
 
-        let logger = bootstrapLogging(level: configuration.logLevel)
+        let logger = bootstrapLogging(level: configuration.logLevel, json: configuration.logJSON)
         try await runServer(configuration, logger: logger)
     }
 }

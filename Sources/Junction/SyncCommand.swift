@@ -26,7 +26,7 @@ struct SyncCommand: AsyncParsableCommand {
         var configuration = try store.configuration()
         try personio.apply(to: &configuration)
         configuration.demo = false
-        let logger = bootstrapLogging(level: configuration.logLevel)
+        let logger = bootstrapLogging(level: configuration.logLevel, json: configuration.logJSON)
         let runtime = try await JunctionRuntime.open(configuration, logger: logger)
         do {
             let workspaceID: String

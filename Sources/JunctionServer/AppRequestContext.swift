@@ -10,7 +10,12 @@ import NIOFoundationCompat
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `APIKeyMiddleware`; every `/v1` handler can rely on it.
-    public var workspaceID: String?
+    public var workspaceID: String? {
+        didSet { info.workspaceID = workspaceID }
+    }
+    /// Shared by every middleware's copy of this context: what the outer ones (request log,
+    /// error envelope) learn from inner ones.
+    public let info = RequestInfo()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -98,3 +103,21 @@ extension Response {
 }
 
 extension SuccessEnvelope: ResponseGenerator, ResponseEncodable {}
+
+/// A request's id and, once authenticated, its workspace: one object per request, so the error
+/// middleware sees what the API key middleware (further in) found.
+public final class RequestInfo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _workspaceID: String?
+    private var _requestID: String?
+
+    public var workspaceID: String? {
+        get { lock.withLock { _workspaceID } }
+        set { lock.withLock { _workspaceID = newValue } }
+    }
+
+    public var requestID: String? {
+        get { lock.withLock { _requestID } }
+        set { lock.withLock { _requestID = newValue } }
+    }
+}

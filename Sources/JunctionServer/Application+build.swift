@@ -181,7 +181,9 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
     // Middleware first: routes capture the middleware added before them, and the not-found
     // responder is built with all of it, so unknown routes get the envelope too.
     router.add(middleware: RequestMetricsMiddleware(metrics: runtime.metrics))
-    router.add(middleware: ErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+    router.add(
+        middleware: ErrorMiddleware(
+            maxBodyBytes: configuration.maxBodyBytes, log: runtime.store, publicURL: configuration.resolvedPublicURL))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
 
     HealthController(database: runtime.database).addRoutes(to: router)

@@ -18,6 +18,8 @@ public struct JunctionConfiguration: Sendable, Equatable {
     /// A key to register on start (environment only, like every secret).
     public var apiKey: String?
     public var logLevel: Logger.Level = .info
+    /// Log lines as JSON objects instead of text.
+    public var logJSON = false
     public var maxBodyBytes = 32 * 1024 * 1024
     /// Apply pending migrations on start; with false, start refuses an out-of-date schema.
     public var autoMigrate = true
@@ -83,6 +85,7 @@ public struct JunctionConfiguration: Sendable, Equatable {
         ("JUNCTION_SECRET_KEY_FILE", "file holding that key, created on first start"),
         ("JUNCTION_API_KEY", "API key to register on start"),
         ("JUNCTION_LOG_LEVEL", "trace, debug, info, notice, warning, error, critical"),
+        ("JUNCTION_LOG_FORMAT", "text or json"),
         ("JUNCTION_MAX_BODY_BYTES", "largest accepted request body"),
         ("JUNCTION_AUTO_MIGRATE", "true or false: apply migrations on start"),
         ("JUNCTION_DEMO", "true or false: demo integration backed by an in-process Personio sandbox"),
@@ -122,6 +125,9 @@ public struct JunctionConfiguration: Sendable, Equatable {
         configuration.apiKey = value("JUNCTION_API_KEY")
         if let level = value("JUNCTION_LOG_LEVEL") {
             configuration.logLevel = try parseLogLevel(level, source: "JUNCTION_LOG_LEVEL")
+        }
+        if let format = value("JUNCTION_LOG_FORMAT") {
+            configuration.logJSON = try parseLogFormat(format, source: "JUNCTION_LOG_FORMAT")
         }
         if let bytes = value("JUNCTION_MAX_BODY_BYTES") {
             configuration.maxBodyBytes = try parseByteCount(bytes, source: "JUNCTION_MAX_BODY_BYTES")
@@ -239,6 +245,15 @@ public struct JunctionConfiguration: Sendable, Equatable {
             url.host?.isEmpty == false, url.query == nil, url.fragment == nil
         else { throw ConfigurationError("\(source) must be an http:// or https:// address, not '\(text)'") }
         return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    /// true for `json`, false for `text`.
+    public static func parseLogFormat(_ text: String, source: String) throws(ConfigurationError) -> Bool {
+        switch text.lowercased() {
+        case "json": return true
+        case "text": return false
+        default: throw ConfigurationError("\(source) must be text or json, not '\(text)'")
+        }
     }
 
     static func parseBool(_ text: String, source: String) throws(ConfigurationError) -> Bool {

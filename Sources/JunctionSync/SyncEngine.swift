@@ -2,6 +2,7 @@ import Foundation
 import JunctionModel
 import JunctionStore
 import Logging
+import Personio
 
 /// Mirrors one integration's remote data into the store.
 ///
@@ -72,92 +73,99 @@ public struct SyncEngine: Sendable {
         logger.info("sync started", metadata: ["type": "\(kind.rawValue)"])
         let started = ContinuousClock.now
         let links = LinkCounters()
-        do {
-            let references = try await mirrorReferences(
-                connector: connector, runID: runID, integrationID: integrationID, stats: &run.stats,
-                progress: progress, started: started)
-            // Jobs embed stage names, questions and hiring-team names. When any of those changed,
-            // a DELTA reads every job (deleting nothing), since Personio need not mark the jobs
-            // as updated for a change made elsewhere.
-            let jobsUpdatedAfter = references.changed ? nil : updatedAfter
-            let saveLinks: @Sendable ([Job]) async throws -> Void = { [store] jobs in
-                try await Self.saveLinks(jobs, store: store, runID: runID, integrationID: integrationID, counts: links)
-            }
-            try await mirror(
-                Job.self, "jobs", runID: runID, integrationID: integrationID, stats: &run.stats, progress: progress,
-                started: started, complete: complete, afterSave: saveLinks
-            ) { save in
-                try await connector.forEachJobPage(updatedAfter: jobsUpdatedAfter) { jobs in try await save(jobs) }
-            }
-            if complete {
-                run.stats.deleted["job_stages"] = try await store.markRecordsUnseen(
-                    JobStageLink.self, byRun: runID, integrationID: integrationID)
-                run.stats.deleted["job_screening_questions"] = try await store.markRecordsUnseen(
-                    JobQuestionLink.self, byRun: runID, integrationID: integrationID)
-            }
-            run.stats.record(await links.stages.total, model: "job_stages")
-            run.stats.record(await links.questions.total, model: "job_screening_questions")
-            run.stats.deleted["job_stages", default: 0] += await links.stages.deleted
-            run.stats.deleted["job_screening_questions", default: 0] += await links.questions.deleted
-            try await mirror(
-                Candidate.self, "candidates", runID: runID, integrationID: integrationID, stats: &run.stats,
-                progress: progress, started: started, complete: complete
-            ) { save in
-                try await connector.forEachCandidatePage(updatedAfter: updatedAfter) { candidates in
-                    // A candidate's source is its latest application's; keep it across re-reads.
-                    try await save(try await store.withApplicationSources(candidates, integrationID: integrationID))
+        // Personio's request log lines name this run.
+        await PersonioLogContext.$syncRunID.withValue(runID) {
+            do {
+                let references = try await mirrorReferences(
+                    connector: connector, runID: runID, integrationID: integrationID, stats: &run.stats,
+                    progress: progress, started: started)
+                // Jobs embed stage names, questions and hiring-team names. When any of those changed,
+                // a DELTA reads every job (deleting nothing), since Personio need not mark the jobs
+                // as updated for a change made elsewhere.
+                let jobsUpdatedAfter = references.changed ? nil : updatedAfter
+                let saveLinks: @Sendable ([Job]) async throws -> Void = { [store] jobs in
+                    try await Self.saveLinks(
+                        jobs, store: store, runID: runID, integrationID: integrationID, counts: links)
                 }
-            }
-            let knownStages = references.stageIDs
-            try await mirror(
-                Application.self, "applications", runID: runID, integrationID: integrationID, stats: &run.stats,
-                progress: progress, started: started, complete: complete
-            ) { save in
-                try await connector.forEachApplicationPage(updatedAfter: updatedAfter) { [store] applications, stages in
-                    // Stages seen only on applications (gone from their category) are stages too.
-                    let unknown = await knownStages.unknown(stages)
-                    if !unknown.isEmpty {
-                        let outcome = try await store.saveRecords(unknown, integrationID: integrationID, runID: runID)
-                        await knownStages.add(unknown, outcome: outcome)
+                try await mirror(
+                    Job.self, "jobs", runID: runID, integrationID: integrationID, stats: &run.stats, progress: progress,
+                    started: started, complete: complete, afterSave: saveLinks
+                ) { save in
+                    try await connector.forEachJobPage(updatedAfter: jobsUpdatedAfter) { jobs in try await save(jobs) }
+                }
+                if complete {
+                    run.stats.deleted["job_stages"] = try await store.markRecordsUnseen(
+                        JobStageLink.self, byRun: runID, integrationID: integrationID)
+                    run.stats.deleted["job_screening_questions"] = try await store.markRecordsUnseen(
+                        JobQuestionLink.self, byRun: runID, integrationID: integrationID)
+                }
+                run.stats.record(await links.stages.total, model: "job_stages")
+                run.stats.record(await links.questions.total, model: "job_screening_questions")
+                run.stats.deleted["job_stages", default: 0] += await links.stages.deleted
+                run.stats.deleted["job_screening_questions", default: 0] += await links.questions.deleted
+                try await mirror(
+                    Candidate.self, "candidates", runID: runID, integrationID: integrationID, stats: &run.stats,
+                    progress: progress, started: started, complete: complete
+                ) { save in
+                    try await connector.forEachCandidatePage(updatedAfter: updatedAfter) { candidates in
+                        // A candidate's source is its latest application's; keep it across re-reads.
+                        try await save(try await store.withApplicationSources(candidates, integrationID: integrationID))
                     }
-                    try await save(applications)
-                    _ = try await store.refreshCandidateSources(
-                        candidateIDs: applications.compactMap(\.candidateID), integrationID: integrationID)
                 }
+                let knownStages = references.stageIDs
+                try await mirror(
+                    Application.self, "applications", runID: runID, integrationID: integrationID, stats: &run.stats,
+                    progress: progress, started: started, complete: complete
+                ) { save in
+                    try await connector.forEachApplicationPage(updatedAfter: updatedAfter) {
+                        [store] applications, stages in
+                        // Stages seen only on applications (gone from their category) are stages too.
+                        let unknown = await knownStages.unknown(stages)
+                        if !unknown.isEmpty {
+                            let outcome = try await store.saveRecords(
+                                unknown, integrationID: integrationID, runID: runID)
+                            await knownStages.add(unknown, outcome: outcome)
+                        }
+                        try await save(applications)
+                        _ = try await store.refreshCandidateSources(
+                            candidateIDs: applications.compactMap(\.candidateID), integrationID: integrationID)
+                    }
+                }
+                run.stats.record(await knownStages.outcome, model: "application_stages")
+                // Stage deletions wait for the applications: a stage they still show is not gone.
+                if complete {
+                    run.stats.deleted["application_stages"] = try await store.markRecordsUnseen(
+                        ApplicationStage.self, byRun: runID, integrationID: integrationID)
+                }
+                // The field explorer's view of the payloads; only when something changed, since
+                // a quiet DELTA would find the same paths again.
+                if run.stats.added.values.reduce(0, +) + run.stats.updated.values.reduce(0, +) > 0 || complete {
+                    try await store.discoverFields(integrationID: integrationID)
+                }
+                run.status = .succeeded
+                if integration.setupStatus != .completed {
+                    var ready = integration
+                    ready.setupStatus = .completed
+                    try await store.setSetupStatus(
+                        .completed, integrationID: integrationID, workspaceID: integration.workspaceID,
+                        events: [WebhookPayloads.stateChanged(ready)])
+                }
+                logger.info(
+                    "sync succeeded",
+                    metadata: [
+                        "added": "\(run.stats.added)", "updated": "\(run.stats.updated)",
+                        "deleted": "\(run.stats.deleted)",
+                    ])
+            } catch is SyncCancelled {
+                run.status = .cancelled
+                run.error = "cancelled: the integration was disabled or lost its credentials during the run"
+                logger.notice("sync cancelled; models not read to the end marked nothing deleted")
+            } catch {
+                run.status = .failed
+                run.error = "\(error)"
+                logger.warning(
+                    "sync failed; models not read to the end marked nothing deleted", metadata: ["error": "\(error)"])
             }
-            run.stats.record(await knownStages.outcome, model: "application_stages")
-            // Stage deletions wait for the applications: a stage they still show is not gone.
-            if complete {
-                run.stats.deleted["application_stages"] = try await store.markRecordsUnseen(
-                    ApplicationStage.self, byRun: runID, integrationID: integrationID)
-            }
-            // The field explorer's view of the payloads; only when something changed, since
-            // a quiet DELTA would find the same paths again.
-            if run.stats.added.values.reduce(0, +) + run.stats.updated.values.reduce(0, +) > 0 || complete {
-                try await store.discoverFields(integrationID: integrationID)
-            }
-            run.status = .succeeded
-            if integration.setupStatus != .completed {
-                var ready = integration
-                ready.setupStatus = .completed
-                try await store.setSetupStatus(
-                    .completed, integrationID: integrationID, workspaceID: integration.workspaceID,
-                    events: [WebhookPayloads.stateChanged(ready)])
-            }
-            logger.info(
-                "sync succeeded",
-                metadata: [
-                    "added": "\(run.stats.added)", "updated": "\(run.stats.updated)", "deleted": "\(run.stats.deleted)",
-                ])
-        } catch is SyncCancelled {
-            run.status = .cancelled
-            run.error = "cancelled: the integration was disabled or lost its credentials during the run"
-            logger.notice("sync cancelled; models not read to the end marked nothing deleted")
-        } catch {
-            run.status = .failed
-            run.error = "\(error)"
-            logger.warning(
-                "sync failed; models not read to the end marked nothing deleted", metadata: ["error": "\(error)"])
         }
         run.stats.requests = await connector.requestCount()
         let finished = Date()

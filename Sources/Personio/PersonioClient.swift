@@ -10,6 +10,12 @@ import NIOHTTP1
 ///
 /// An actor because the token and the rate-limit state are shared by every request of the
 /// account; the HTTP calls themselves run concurrently.
+/// What a Personio request is made for, for its log line: a sync run or an API request.
+public enum PersonioLogContext {
+    @TaskLocal public static var syncRunID: String?
+    @TaskLocal public static var requestID: String?
+}
+
 /// Hears of every request to Personio and every wait for its rate limit (for metrics).
 public struct PersonioObserver: Sendable {
     public var request: @Sendable (_ status: Int?, _ duration: Duration) -> Void
@@ -253,6 +259,8 @@ public actor PersonioClient {
         if let remaining = headers.first(name: "x-ratelimit-remaining") {
             metadata["ratelimit_remaining"] = "\(remaining)"
         }
+        if let run = PersonioLogContext.syncRunID { metadata["sync_run"] = "\(run)" }
+        if let request = PersonioLogContext.requestID { metadata["api_request"] = "\(request)" }
         logger.debug("Personio request", metadata: metadata)
     }
 

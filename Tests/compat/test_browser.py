@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -187,3 +188,41 @@ def test_dashboard_shows_runs_and_changes_the_explorer(server, browser):
     browser.find_element(By.XPATH, "//nav//button").click()
     time.sleep(0.2)
     assert browser.find_elements(By.ID, "api_key")
+
+
+def test_error_log_url_opens_the_entry_and_webhooks_are_added_in_the_dashboard(server, browser):
+    # A refused request with a valid key carries a log_url; one without a key does not.
+    request = urllib.request.Request(server.base_url + "/v1/ats/jobs",
+                                     headers={"Authorization": f"Bearer {server.api_key}"})
+    try:
+        urllib.request.urlopen(request)
+        raise AssertionError("the request should have been refused")
+    except urllib.error.HTTPError as error:
+        envelope = json.load(error)
+        request_id = error.headers["X-Request-Id"]
+    try:
+        urllib.request.urlopen(server.base_url + "/v1/ats/jobs")
+    except urllib.error.HTTPError as error:
+        assert json.load(error)["error"]["log_url"] is None
+    log_url = envelope["error"]["log_url"]
+    assert log_url == f"{server.base_url}/dashboard/logs/{request_id}"
+
+    browser.get(server.base_url + "/dashboard")
+    if browser.find_elements(By.ID, "api_key"):
+        _fill(browser, {"api_key": server.api_key})
+        browser.find_element(By.ID, "sign-in").click()
+    browser.get(log_url)
+    assert browser.find_element(By.ID, "log-message").text == envelope["error"]["message"]
+    assert "X-Integration-Id" in envelope["error"]["message"]
+
+    browser.get(server.base_url + "/dashboard")
+    _fill(browser, {"url": "http://127.0.0.1:9/hooks"})
+    browser.find_element(By.ID, "add-webhook").click()
+    secret = browser.find_element(By.ID, "webhook-secret").text
+    listed = urllib.request.Request(server.base_url + "/v1/webhooks",
+                                    headers={"Authorization": f"Bearer {server.api_key}"})
+    with urllib.request.urlopen(listed) as response:
+        endpoints = json.load(response)["data"]["results"]
+    assert secret.startswith("whsec_")
+    assert [endpoint["url"] for endpoint in endpoints] == ["http://127.0.0.1:9/hooks"]
+    assert all("secret" not in endpoint for endpoint in endpoints)

@@ -6,7 +6,7 @@ import JunctionStore
 import Personio
 
 /// What the dashboard reads and changes.
-public protocol DashboardStore: FieldStore, APIKeyVerifier {
+public protocol DashboardStore: FieldStore, APIKeyVerifier, WebhookStore, RequestLogStore {
     func integrations(workspaceID: String) async throws -> [Integration]
     func syncRuns(integrationID: String, limit: Int) async throws -> [SyncRun]
     func activity(integrationID: String, limit: Int) async throws -> [ActivityEntry]
@@ -49,6 +49,63 @@ struct DashboardController {
                 return notFound(workspaceID)
             }
             return try await integrationPage(request, integration, error: nil)
+        }
+        router.get("dashboard/logs/:log_id") { request, context in
+            guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
+            let id = context.parameters.get("log_id") ?? ""
+            guard let entry = try await store.requestLogEntry(id: id, workspaceID: workspaceID) else {
+                return notFound(workspaceID)
+            }
+            let body = """
+                \(nav(request))<h1>Request \(HTML.escape(entry.id))</h1>
+                <table id="log-entry">
+                <tr><th>When</th><td>\(Self.time(entry.createdAt))</td></tr>
+                <tr><th>Request</th><td><code>\(HTML.escape(entry.method)) \(HTML.escape(entry.path))</code></td></tr>
+                <tr><th>Integration</th><td>\(HTML.escape(entry.integrationID ?? "–"))</td></tr>
+                <tr><th>Status</th><td>\(entry.status)</td></tr>
+                <tr><th>Error</th><td><code>\(HTML.escape(entry.errorCode ?? ""))</code></td></tr>
+                <tr><th>Message</th><td id="log-message">\(HTML.escape(entry.errorMessage))</td></tr>
+                </table>
+                """
+            return HTML.response(HTML.page(title: "Request \(entry.id)", language: "en", body: body, wide: true))
+        }
+        router.post("dashboard/webhooks") { request, context in
+            guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
+            let form = try await HTML.form(request)
+            guard session.checkForm(request, form) else {
+                return try await overview(request, workspaceID: workspaceID, error: "The form expired; try again.")
+            }
+            do {
+                let url = try WebhooksController.validURL(form["url"]?.trimmingCharacters(in: .whitespaces))
+                let (endpoint, secret) = try await store.createWebhookEndpoint(
+                    workspaceID: workspaceID, url: url, description: nil, events: nil, now: Date())
+                let body = """
+                    \(nav(request))<h1>Webhook endpoint added</h1>
+                    <p><code>\(HTML.escape(endpoint.url))</code></p>
+                    <p>Its signing secret, shown only now (verify <code>X-Kombo-Signature</code> with it):</p>
+                    <p><code id="webhook-secret">\(HTML.escape(secret))</code></p>
+                    <p><a href="/dashboard#webhooks">Back to the dashboard</a></p>
+                    """
+                return HTML.response(HTML.page(title: "Webhook endpoint added", language: "en", body: body))
+            } catch let error as APIError {
+                return try await overview(request, workspaceID: workspaceID, error: error.message)
+            }
+        }
+        router.get("dashboard/webhooks/:webhook_id") { request, context in
+            guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
+            let id = context.parameters.get("webhook_id") ?? ""
+            guard let endpoint = try await store.webhookEndpoint(id: id, workspaceID: workspaceID) else {
+                return notFound(workspaceID)
+            }
+            return try await webhookPage(request, endpoint)
+        }
+        router.post("dashboard/webhooks/:webhook_id/deliveries/:delivery_id/redeliver") { request, context in
+            try await change(request, context) { workspaceID, _ in
+                let id = context.parameters.get("webhook_id") ?? ""
+                _ = try await store.redeliver(
+                    deliveryID: context.parameters.get("delivery_id") ?? "", workspaceID: workspaceID, now: Date())
+                return "/dashboard/webhooks/\(Self.pathEscape(id))"
+            }
         }
         router.post("dashboard/custom-fields") { request, context in
             try await change(request, context) { workspaceID, form in
@@ -221,7 +278,21 @@ struct DashboardController {
                 <td>\(HTML.escape(link.endUserOrganizationName))</td><td>\(HTML.escape(state))</td></tr>
                 """
         }
-        body += "</table><h2 id=\"custom-fields\">Custom fields</h2>"
+        body +=
+            "</table><h2 id=\"webhooks\">Webhooks</h2><table id=\"webhook-list\"><tr><th>URL</th><th>Events</th><th>Added</th></tr>"
+        for endpoint in try await store.webhookEndpoints(workspaceID: workspaceID) {
+            body += """
+                <tr><td><a href="/dashboard/webhooks/\(endpoint.id)">\(HTML.escape(endpoint.url))</a></td>
+                <td>\(HTML.escape(endpoint.events?.joined(separator: ", ") ?? "all"))</td><td>\(Self.time(endpoint.createdAt))</td></tr>
+                """
+        }
+        body += """
+            </table>
+            <form method="post" action="/dashboard/webhooks">\(formToken(request))
+            <label for="webhook-url">Endpoint URL</label><input id="webhook-url" name="url" type="text" required>
+            <button type="submit" id="add-webhook">Add webhook endpoint</button></form>
+            """
+        body += "<h2 id=\"custom-fields\">Custom fields</h2>"
         body +=
             "<p class=\"muted\">Keys your app reads from records' <code>custom_fields</code>; map them per integration.</p>"
         body += "<table id=\"custom-field-list\"><tr><th>Model</th><th>Key</th><th>Label</th></tr>"
@@ -262,7 +333,7 @@ struct DashboardController {
             "<h2>Sync runs</h2><table id=\"sync-runs\"><tr><th>Started</th><th>Type</th><th>Status</th><th>Duration</th><th>Records</th><th>Requests</th><th>Error</th></tr>"
         for run in try await store.syncRuns(integrationID: id, limit: 20) {
             body += """
-                <tr data-run="\(run.id)"><td>\(Self.time(run.startedAt))</td><td>\(run.kind.rawValue)</td><td>\(run.status.rawValue)</td>
+                <tr id="run-\(run.id)" data-run="\(run.id)"><td>\(Self.time(run.startedAt))</td><td>\(run.kind.rawValue)</td><td>\(run.status.rawValue)</td>
                 <td>\(Self.duration(run))</td><td>\(Self.counts(run))</td><td>\(run.stats.requests)</td>
                 <td>\(HTML.escape(run.error ?? ""))</td></tr>
                 """
@@ -280,6 +351,29 @@ struct DashboardController {
         body += try await explorer(request, integration, base: base)
         return HTML.response(
             HTML.page(title: integration.endUserOrganizationName, language: "en", body: body, wide: true))
+    }
+
+    /// An endpoint's deliveries, newest first, each with its attempts and a redelivery button.
+    private func webhookPage(_ request: Request, _ endpoint: WebhookEndpoint) async throws -> Response {
+        var body = nav(request) + "<h1>Webhook deliveries</h1><p><code>\(HTML.escape(endpoint.url))</code></p>"
+        body +=
+            "<table id=\"deliveries\"><tr><th>Created</th><th>Event</th><th>Integration</th><th>State</th><th>Attempts</th><th></th></tr>"
+        for delivery in try await store.webhookDeliveries(
+            endpointID: endpoint.id, workspaceID: endpoint.workspaceID, limit: 100)
+        {
+            let attempts = try await store.webhookAttempts(deliveryID: delivery.id).map { attempt in
+                "#\(attempt.attempt) \(Self.time(attempt.attemptedAt)): \(attempt.status.map(String.init) ?? "–") \(attempt.error ?? "") (\(attempt.durationMilliseconds) ms)"
+            }
+            body += """
+                <tr data-delivery="\(delivery.id)"><td>\(Self.time(delivery.createdAt))</td><td>\(HTML.escape(delivery.eventType))</td>
+                <td>\(HTML.escape(delivery.integrationID ?? "–"))</td><td>\(delivery.state.rawValue)</td>
+                <td class="muted">\(attempts.map(HTML.escape).joined(separator: "<br>"))</td>
+                <td><form method="post" action="/dashboard/webhooks/\(endpoint.id)/deliveries/\(delivery.id)/redeliver">\(formToken(request))
+                <button type="submit" class="secondary" style="margin:0;padding:3px 10px">Redeliver</button></form></td></tr>
+                """
+        }
+        body += "</table>"
+        return HTML.response(HTML.page(title: "Webhook deliveries", language: "en", body: body, wide: true))
     }
 
     /// Fields per model with samples and passthrough switches, then the custom field mappings

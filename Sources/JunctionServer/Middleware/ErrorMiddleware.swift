@@ -2,16 +2,29 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import JunctionModel
+import JunctionStore
 import Logging
 import NIOCore
+
+/// Keeps refused requests for `log_url`.
+public protocol RequestLogStore: Sendable {
+    func logRequest(_ entry: RequestLogEntry) async throws
+    func requestLogEntry(id: String, workspaceID: String) async throws -> RequestLogEntry?
+}
+
+extension Store: RequestLogStore {}
 
 /// Turns every error into the unified error envelope, so no client ever sees a bare framework
 /// error or a stack trace.
 ///
 /// Errors a client caused (`APIError`, framework 4xx) are answered as they are; anything else is
 /// a bug: logged in full and answered `PLATFORM.UNKNOWN_ERROR` with the request's log id.
-struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
     let maxBodyBytes: Int
+    /// Keeps refused requests of a known workspace, which `log_url` then opens in the dashboard.
+    let log: (any RequestLogStore)?
+    let publicURL: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -21,12 +34,30 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             let apiError = translate(error, request: request, context: context)
             let family: ErrorCode.Family = request.uri.path.hasPrefix("/v1/ats/") ? .ats : .general
-            let envelope = ErrorEnvelope(apiError, family: family, logURL: nil)
+            let logURL = await record(apiError, request: request, context: context)
+            let envelope = ErrorEnvelope(apiError, family: family, logURL: logURL)
             let data = try UnifiedJSON.makeEncoder().encode(envelope)
             var response = Response.json(data, status: HTTPResponse.Status(code: apiError.status))
             if let seconds = apiError.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
             return response
         }
+    }
+
+    /// Stores the refusal for the dashboard and returns its address; nil when the caller's
+    /// workspace is unknown (no valid key), since only a workspace may read its entries.
+    private func record(_ error: APIError, request: Request, context: Context) async -> String? {
+        guard let log, let workspaceID = context.info.workspaceID, let id = context.info.requestID else { return nil }
+        let entry = RequestLogEntry(
+            id: id, workspaceID: workspaceID, integrationID: request.headers[.integrationID],
+            method: request.method.rawValue, path: request.uri.path, status: error.status,
+            errorCode: error.code.rawValue, errorMessage: error.message)
+        do {
+            try await log.logRequest(entry)
+        } catch {
+            context.logger.warning("could not keep the request log entry", metadata: ["error": "\(error)"])
+            return nil
+        }
+        return "\(publicURL)/dashboard/logs/\(id)"
     }
 
     private func translate(_ error: any Error, request: Request, context: Context) -> APIError {

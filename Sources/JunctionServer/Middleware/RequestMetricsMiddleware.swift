@@ -3,11 +3,13 @@ import HTTPTypes
 import Hummingbird
 import JunctionModel
 import Logging
+import Personio
 
 /// Counts and times every request by route pattern and final status (it wraps the error
 /// middleware, so refusals count with the status the client saw) and logs one line per request
 /// with an id, which the response carries in `X-Request-Id`.
-struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+struct RequestMetricsMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
     let metrics: JunctionMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -17,7 +19,8 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let id = Identifier.random()
         var context = context
         context.logger[metadataKey: "request_id"] = "\(id)"
-        var response = try await next(request, context)
+        context.info.requestID = id
+        var response = try await PersonioLogContext.$requestID.withValue(id) { try await next(request, context) }
         let elapsed = ContinuousClock.now - started
         // The pattern, never the concrete path: paths hold ids, which would make a series each.
         let route = context.endpointPath ?? "unmatched"

@@ -32,7 +32,7 @@ public struct Migrator: Sendable {
         .createWorkspaces, .createAPIKeys, .createIntegrations, .createJobs, .updateJobsAddLastSeenRun, .createSyncRuns,
         .createApplicationStages, .createCandidates, .createApplications, .createUsers,
         .updateRecordsAddNestedHash, .createScreeningQuestionsAndJobLinks, .createTags, .createWriteGuards,
-        .createConnectAndFields, .createWebhooks,
+        .createConnectAndFields, .createWebhooks, .createRequestLog,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).
