@@ -102,6 +102,84 @@ enum OpenAPIDocument {
              }
             }
            },
+           "Shape0f29be5f4e": {
+            "type": "object",
+            "required": [
+             "id",
+             "event_id",
+             "event_type",
+             "state",
+             "attempts",
+             "attempt_log"
+            ],
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "event_id": {
+              "type": "string"
+             },
+             "event_type": {
+              "type": "string"
+             },
+             "integration_id": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "state": {
+              "enum": [
+               "PENDING",
+               "DELIVERED",
+               "DEAD"
+              ]
+             },
+             "attempts": {
+              "type": "integer"
+             },
+             "next_attempt_at": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "last_status": {
+              "type": [
+               "integer",
+               "null"
+              ]
+             },
+             "last_error": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "delivered_at": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "created_at": {
+              "type": "string"
+             },
+             "attempt_log": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "required": [
+                "attempt",
+                "status",
+                "error",
+                "duration_ms",
+                "attempted_at"
+               ]
+              }
+             }
+            }
+           },
            "Shape0f732fa6c6": {
             "type": "object",
             "required": [
@@ -1139,6 +1217,50 @@ enum OpenAPIDocument {
                 "type": "string"
                }
               }
+             }
+            }
+           },
+           "Shapea77cbf9afc": {
+            "type": "object",
+            "required": [
+             "id",
+             "url",
+             "description",
+             "events",
+             "created_at"
+            ],
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "url": {
+              "type": "string"
+             },
+             "description": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "events": {
+              "anyOf": [
+               {
+                "type": "array",
+                "items": {
+                 "type": "string"
+                }
+               },
+               {
+                "type": "null"
+               }
+              ]
+             },
+             "created_at": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "secret": {
+              "type": "string"
              }
             }
            },
@@ -9104,6 +9226,309 @@ enum OpenAPIDocument {
                    ]
                   }
                  }
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/webhooks": {
+           "get": {
+            "operationId": "GetWebhooks",
+            "summary": "GET /webhooks (Junction only): the workspace's endpoints",
+            "parameters": [],
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "required": [
+                    "next",
+                    "results"
+                   ],
+                   "properties": {
+                    "next": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "results": {
+                     "type": "array",
+                     "items": {
+                      "$ref": "#/components/schemas/Shapea77cbf9afc"
+                     }
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Shapeff59818c00"
+                }
+               }
+              }
+             }
+            }
+           },
+           "post": {
+            "operationId": "PostWebhooks",
+            "summary": "POST /webhooks (Junction only): adds an endpoint; the answer holds its secret, once",
+            "parameters": [],
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "required": [
+                 "url"
+                ],
+                "properties": {
+                 "url": {
+                  "type": "string"
+                 },
+                 "description": {
+                  "type": [
+                   "string",
+                   "null"
+                  ]
+                 },
+                 "events": {
+                  "type": "array",
+                  "items": {
+                   "enum": [
+                    "data-changed",
+                    "sync-finished",
+                    "integration-created",
+                    "integration-state-changed",
+                    "integration-deleted",
+                    "connection-flow-failed"
+                   ]
+                  }
+                 }
+                }
+               }
+              }
+             }
+            },
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "$ref": "#/components/schemas/Shapea77cbf9afc"
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Shapeff59818c00"
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/webhooks/deliveries/{delivery_id}/redeliver": {
+           "post": {
+            "operationId": "PostWebhooksDeliveriesDeliveryIdRedeliver",
+            "summary": "POST /webhooks/deliveries/{delivery_id}/redeliver (Junction only): sends it again",
+            "parameters": [
+             {
+              "name": "delivery_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "$ref": "#/components/schemas/Shape0f29be5f4e"
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Shapeff59818c00"
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/webhooks/{webhook_id}": {
+           "delete": {
+            "operationId": "DeleteWebhooksWebhookId",
+            "summary": "DELETE /webhooks/{webhook_id} (Junction only)",
+            "parameters": [
+             {
+              "name": "webhook_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object"
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Shapeff59818c00"
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/webhooks/{webhook_id}/deliveries": {
+           "get": {
+            "operationId": "GetWebhooksWebhookIdDeliveries",
+            "summary": "GET /webhooks/{webhook_id}/deliveries (Junction only): newest first, with every attempt",
+            "parameters": [
+             {
+              "name": "webhook_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "required": [
+                    "next",
+                    "results"
+                   ],
+                   "properties": {
+                    "next": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "results": {
+                     "type": "array",
+                     "items": {
+                      "$ref": "#/components/schemas/Shape0f29be5f4e"
+                     }
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Shapeff59818c00"
                 }
                }
               }
