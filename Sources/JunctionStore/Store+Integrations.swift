@@ -55,24 +55,26 @@ extension Store {
     public func setSetupStatus(
         _ status: SetupStatus, integrationID: String, workspaceID: String, events: [WebhookEvent] = []
     ) async throws {
-        try await database.transaction { connection in
-            try await connection.raw(
-                """
-                UPDATE integrations SET setup_status = \(bind: status.rawValue), updated_at = \(bind: Clock.nowMilliseconds())
-                WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
-                """
-            ).run()
-            try await Self.enqueue(events, on: connection, now: Date())
-        }
+        try await setState(
+            column: "setup_status", status.rawValue, integrationID: integrationID, workspaceID: workspaceID,
+            events: events)
     }
 
     public func setStatus(
         _ status: IntegrationStatus, integrationID: String, workspaceID: String, events: [WebhookEvent] = []
     ) async throws {
+        try await setState(
+            column: "status", status.rawValue, integrationID: integrationID, workspaceID: workspaceID, events: events)
+    }
+
+    /// Sets `status` or `setup_status`, with the webhook events of the change.
+    private func setState(
+        column: String, _ value: String, integrationID: String, workspaceID: String, events: [WebhookEvent]
+    ) async throws {
         try await database.transaction { connection in
             try await connection.raw(
                 """
-                UPDATE integrations SET status = \(bind: status.rawValue), updated_at = \(bind: Clock.nowMilliseconds())
+                UPDATE integrations SET \(unsafeRaw: column) = \(bind: value), updated_at = \(bind: Clock.nowMilliseconds())
                 WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
                 """
             ).run()
