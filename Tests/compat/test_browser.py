@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import tempfile
-import time
 import urllib.error
 import urllib.request
 
@@ -17,7 +16,9 @@ from kombo import Kombo
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import _start
 from test_connect import GOOD, PERSONS_ONLY, RECRUITING
@@ -52,6 +53,7 @@ def browser():
     options.add_argument(f"--user-data-dir={profile}")
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.set_page_load_timeout(60)
+    driver.implicitly_wait(5)
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
@@ -62,6 +64,19 @@ def _fill(browser, values):
         field = browser.find_element(By.NAME, name)
         field.clear()
         field.send_keys(value)
+
+
+def _go(browser, element):
+    """Clicks what submits a form or follows a link, and waits until the next page replaced this one."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+
+
+def _until(browser, condition, timeout=15):
+    """Waits for a page that a form post replaced (its old elements go stale meanwhile)."""
+    return WebDriverWait(browser, timeout, ignored_exceptions=(StaleElementReferenceException,
+                                                               NoSuchElementException)).until(condition)
 
 
 def _checks(browser):
@@ -90,7 +105,7 @@ def test_connect_page_from_create_link_to_a_synced_integration(server, browser):
 
     # Without the recruiting right: the recruiting checks fail, each with its fix.
     _fill(browser, PERSONS_ONLY)
-    browser.find_element(By.ID, "test").click()
+    _go(browser, browser.find_element(By.ID, "test"))
     _screenshot(browser, "connect-results-failed")
     checks = _checks(browser)
     assert {check: checks[check] for check in RECRUITING} == {check: "failed" for check in RECRUITING}
@@ -98,17 +113,17 @@ def test_connect_page_from_create_link_to_a_synced_integration(server, browser):
     assert "personio:recruiting:read" in failed and "How to fix it" in failed
 
     # Retry with good credentials: everything passes.
-    browser.find_element(By.ID, "retry").click()
+    _go(browser, browser.find_element(By.ID, "retry"))
     _fill(browser, GOOD)
-    browser.find_element(By.ID, "test").click()
+    _go(browser, browser.find_element(By.ID, "test"))
     _screenshot(browser, "connect-results-passed")
     assert set(_checks(browser).values()) == {"passed"}
-    browser.find_element(By.ID, "continue").click()
+    _go(browser, browser.find_element(By.ID, "continue"))
 
     # Source setup, then finish.
     assert "Channels" in browser.find_element(By.TAG_NAME, "main").text
     _fill(browser, {"channel_id": "250624", "channel_name": "Browser test channel"})
-    browser.find_element(By.ID, "finish").click()
+    _go(browser, browser.find_element(By.ID, "finish"))
     _screenshot(browser, "connect-done")
     assert browser.find_element(By.ID, "done").text == "Personio is connected"
     token = browser.find_element(By.ID, "activation-token").text
@@ -133,7 +148,7 @@ def test_connect_page_speaks_german(server, browser):
 
     browser.get(link)
     german = browser.find_element(By.TAG_NAME, "h1").text
-    browser.find_element(By.ID, "switch-language").click()
+    _go(browser, browser.find_element(By.ID, "switch-language"))
     english = browser.find_element(By.TAG_NAME, "h1").text
 
     assert german == "Personio verbinden"
@@ -147,10 +162,10 @@ def test_dashboard_shows_runs_and_changes_the_explorer(server, browser):
 
     browser.get(server.base_url + "/dashboard")
     _fill(browser, {"api_key": "jk_wrong_key_0000000000000"})
-    browser.find_element(By.ID, "sign-in").click()
+    _go(browser, browser.find_element(By.ID, "sign-in"))
     assert "unknown or was revoked" in browser.find_element(By.ID, "form-error").text
     _fill(browser, {"api_key": server.api_key})
-    browser.find_element(By.ID, "sign-in").click()
+    _go(browser, browser.find_element(By.ID, "sign-in"))
     _screenshot(browser, "dashboard")
     row = browser.find_element(By.CSS_SELECTOR, f'#integrations tr[data-integration="{integration_id}"]')
     assert "ACTIVE" in row.text and "COMPLETED" in row.text
@@ -158,16 +173,19 @@ def test_dashboard_shows_runs_and_changes_the_explorer(server, browser):
     # A custom field defined here, then mapped on the integration's page.
     _fill(browser, {"key": "browser_category"})
     Select(browser.find_element(By.ID, "cf-model")).select_by_visible_text("ats_jobs")
-    browser.find_element(By.ID, "add-custom-field").click()
-    browser.find_element(By.LINK_TEXT, integration_id).click()
+    _go(browser, browser.find_element(By.ID, "add-custom-field"))
+    _go(browser, browser.find_element(By.LINK_TEXT, integration_id))
     _screenshot(browser, "dashboard-integration")
     runs = browser.find_elements(By.CSS_SELECTOR, "#sync-runs tr[data-run]")
     assert runs and "SUCCEEDED" in runs[-1].text
 
-    field_row = browser.find_element(By.CSS_SELECTOR, 'table[data-model="ats_jobs"] tr[data-field="job.name"]')
-    field_row.find_element(By.TAG_NAME, "button").click()
+    toggle = 'table[data-model="ats_jobs"] tr[data-field="job.name"] button'
+    _go(browser, browser.find_element(By.CSS_SELECTOR, toggle))
+    _until(browser, lambda b: b.find_element(By.CSS_SELECTOR, toggle).text == "On")
     Select(browser.find_element(By.ID, "map-browser_category")).select_by_visible_text("job.category.name")
-    browser.find_element(By.ID, "map-browser_category").find_element(By.XPATH, "./following::button[1]").click()
+    _go(browser, browser.find_element(By.ID, "map-browser_category").find_element(By.XPATH, "./following::button[1]"))
+    _until(browser, lambda b: Select(b.find_element(By.ID, "map-browser_category")).first_selected_option.text
+           == "job.category.name")
 
     fields, cursor = [], None
     while True:
@@ -185,9 +203,8 @@ def test_dashboard_shows_runs_and_changes_the_explorer(server, browser):
     on = browser.find_element(By.CSS_SELECTOR, 'table[data-model="ats_jobs"] tr[data-field="job.name"] button').text
     assert on == "On"
     # Signing out ends the session.
-    browser.find_element(By.XPATH, "//nav//button").click()
-    time.sleep(0.2)
-    assert browser.find_elements(By.ID, "api_key")
+    _go(browser, browser.find_element(By.XPATH, "//nav//button"))
+    assert _until(browser, lambda b: b.find_element(By.ID, "api_key"))
 
 
 def test_error_log_url_opens_the_entry_and_webhooks_are_added_in_the_dashboard(server, browser):
@@ -210,15 +227,16 @@ def test_error_log_url_opens_the_entry_and_webhooks_are_added_in_the_dashboard(s
     browser.get(server.base_url + "/dashboard")
     if browser.find_elements(By.ID, "api_key"):
         _fill(browser, {"api_key": server.api_key})
-        browser.find_element(By.ID, "sign-in").click()
+        _go(browser, browser.find_element(By.ID, "sign-in"))
+    _until(browser, lambda b: b.find_element(By.ID, "integrations"))
     browser.get(log_url)
     assert browser.find_element(By.ID, "log-message").text == envelope["error"]["message"]
     assert "X-Integration-Id" in envelope["error"]["message"]
 
     browser.get(server.base_url + "/dashboard")
     _fill(browser, {"url": "http://127.0.0.1:9/hooks"})
-    browser.find_element(By.ID, "add-webhook").click()
-    secret = browser.find_element(By.ID, "webhook-secret").text
+    _go(browser, browser.find_element(By.ID, "add-webhook"))
+    secret = _until(browser, lambda b: b.find_element(By.ID, "webhook-secret").text)
     listed = urllib.request.Request(server.base_url + "/v1/webhooks",
                                     headers={"Authorization": f"Bearer {server.api_key}"})
     with urllib.request.urlopen(listed) as response:
