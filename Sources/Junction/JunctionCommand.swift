@@ -7,7 +7,10 @@ struct JunctionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "junction",
         abstract: "Self-hosted unified ATS API with a Personio connector, wire-compatible with Kombo.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, SandboxCommand.self, SyncCommand.self],
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, KeysCommand.self, WorkspacesCommand.self, SandboxCommand.self,
+            SyncCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -67,7 +67,7 @@ struct KeysCommand: AsyncParsableCommand {
     }
 }
 
-private func withRuntime(_ options: StoreOptions, _ body: (JunctionRuntime) async throws -> Void) async throws {
+func withRuntime(_ options: StoreOptions, _ body: (JunctionRuntime) async throws -> Void) async throws {
     var configuration = try options.configuration()
     // Only `serve` runs the demo's sandbox; key management neither creates nor announces it.
     configuration.demo = false
