@@ -21,7 +21,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import _start
-from test_connect import GOOD, PERSONS_ONLY, RECRUITING
+from test_connect import GOOD, PERSONS_ONLY, RECRUITING, _integration_fields
 from test_jobs import _wait_for_first_sync
 
 
@@ -187,13 +187,7 @@ def test_dashboard_shows_runs_and_changes_the_explorer(server, browser):
     _until(browser, lambda b: Select(b.find_element(By.ID, "map-browser_category")).first_selected_option.text
            == "job.category.name")
 
-    fields, cursor = [], None
-    while True:
-        page = sdk.general.get_integration_fields(integration_id=integration_id, page_size=500, cursor=cursor)
-        fields += page.result.data.results
-        cursor = page.result.data.next
-        if cursor is None:
-            break
+    fields = _integration_fields(sdk, integration_id)
     name_field = next(field for field in fields if field.key == "job.name" and field.model == "ats_jobs")
     assert name_field.is_passthrough_enabled is True
     customs = sdk.general.get_custom_fields(integration_id=integration_id).result.data.results

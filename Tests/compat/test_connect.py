@@ -75,6 +75,17 @@ def _connect(server, credentials=GOOD, channel=("250624", "Junction test")):
     return results, token
 
 
+def _integration_fields(sdk, integration_id, page_size=500):
+    """Every integration field, following `next` through pages of `page_size`."""
+    fields, cursor = [], None
+    while True:
+        page = sdk.general.get_integration_fields(integration_id=integration_id, page_size=page_size, cursor=cursor)
+        fields += page.result.data.results
+        cursor = page.result.data.next
+        if cursor is None:
+            return fields
+
+
 def _ground_truth(server, models):
     with urllib.request.urlopen(f"{server.sandbox_url}/_sandbox/ground-truth?models={models}") as response:
         return json.load(response)
@@ -188,13 +199,7 @@ def test_integration_fields_and_a_custom_field_mapping_reach_the_records(server)
     integration_id = server.demo_integration_id
     _wait_for_first_sync(server, integration_id)
     sdk = _sdk(server)
-    fields, cursor = [], None
-    while True:  # small pages, to follow the cursor
-        page = sdk.general.get_integration_fields(integration_id=integration_id, page_size=25, cursor=cursor)
-        fields += page.result.data.results
-        cursor = page.result.data.next
-        if cursor is None:
-            break
+    fields = _integration_fields(sdk, integration_id, page_size=25)  # small pages, to follow the cursor
     category = next(field for field in fields if field.key == "job.category.name" and field.model == "ats_jobs")
     assert len({field.id for field in fields}) == len(fields)
 
