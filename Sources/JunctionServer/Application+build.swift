@@ -214,10 +214,11 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
         personioBaseURL: configuration.connectPersonioBaseURL, publicURL: configuration.resolvedPublicURL,
         logger: Logger(label: "junction.connect")
     ).addRoutes(to: router)
-    SyncController(store: runtime.store).addRoutes(to: api)
+
     WebhooksController(store: runtime.store).addRoutes(to: api)
     FieldsController(store: runtime.store, cursors: PageCursor(key: runtime.store.cursorSigningKey)).addRoutes(to: api)
     let gate = IntegrationGate(directory: runtime.store)
+    SyncController(gate: gate, store: runtime.store).addRoutes(to: api)
     ATSReadController(
         gate: gate,
         reader: runtime.store,

@@ -25,16 +25,18 @@ extension IntegrationDirectory {
     }
 }
 
-/// The checks every `/v1/ats/*` request passes before it reads data: which integration, owned by
-/// the caller, enabled, and done with its first sync.
+/// The checks a request naming an integration in `X-Integration-Id` passes: which integration,
+/// owned by the caller, enabled, and (for reads and writes) done with its first sync.
 struct IntegrationGate: Sendable {
     let directory: any IntegrationDirectory
 
-    func readableIntegration(_ request: Request, context: AppRequestContext) async throws -> Integration {
+    /// The integration of `X-Integration-Id` if it is the caller's and enabled; its first sync
+    /// may still be running (what `force-sync` and passthrough need).
+    func enabledIntegration(_ request: Request, context: AppRequestContext) async throws -> Integration {
         let workspaceID = try context.requireWorkspace()
         guard let header = request.headers[.integrationID], !header.isEmpty else {
             throw APIError.invalidInput(
-                "Missing header 'X-Integration-Id': every /ats endpoint needs the id of the integration to read, "
+                "Missing header 'X-Integration-Id': this endpoint needs the id of the integration, "
                     + "like personio:CBNMt7dSNCzBdnRTx87dev4E.")
         }
         // Another workspace's integration answers exactly like one that does not exist.
@@ -46,10 +48,17 @@ struct IntegrationGate: Sendable {
                 .integrationInactive,
                 "Integration '\(header)' is disabled. Enable it with PUT /v1/integrations/\(header)/enabled.")
         }
+        return integration
+    }
+
+    /// `enabledIntegration`, once its first sync is done: the check of every `/v1/ats/*` request.
+    func readableIntegration(_ request: Request, context: AppRequestContext) async throws -> Integration {
+        let integration = try await enabledIntegration(request, context: context)
         guard integration.setupStatus == .completed else {
             throw APIError(
                 .setupSyncPending,
-                "Integration '\(header)' has not finished its first sync yet; its data can be read once it has.")
+                "Integration '\(integration.id)' has not finished its first sync yet; its data can be read once it has."
+            )
         }
         return integration
     }

@@ -4,7 +4,7 @@ import JunctionModel
 import JunctionStore
 
 /// What `POST /force-sync` needs from the store.
-public protocol SyncRequester: IntegrationDirectory {
+public protocol SyncRequester: Sendable {
     func requestSync(integrationID: String, kind: SyncRun.Kind, now: Date) async throws
         -> (alreadyQueued: Bool, syncID: String)
 }
@@ -14,23 +14,12 @@ extension Store: SyncRequester {}
 /// `POST /v1/force-sync`: queues a sync for the scheduler, which any instance sharing the
 /// database picks up within its tick (5 s). At most one run of each type waits.
 struct SyncController {
+    let gate: IntegrationGate
     let store: any SyncRequester
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("force-sync") { request, context in
-            let workspaceID = try context.requireWorkspace()
-            guard let header = request.headers[.integrationID], !header.isEmpty else {
-                throw APIError.invalidInput(
-                    "Missing header 'X-Integration-Id': force-sync needs the integration to sync.")
-            }
-            guard let integration = try await store.integration(id: header, workspaceID: workspaceID) else {
-                throw APIError(.integrationNotFound, "No integration '\(header)' exists for this API key's workspace.")
-            }
-            if integration.status == .inactive {
-                throw APIError(
-                    .integrationInactive,
-                    "Integration '\(header)' is disabled. Enable it with PUT /v1/integrations/\(header)/enabled first.")
-            }
+            let integration = try await gate.enabledIntegration(request, context: context)
             let body = try await request.decode(as: ForceSyncBody.self, context: context)
             let kind: SyncRun.Kind
             switch body.type {
