@@ -97,7 +97,7 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.inSeconds
     }
 
     /// `850ms`, `42s`, `1m55s`, `2h05m`.

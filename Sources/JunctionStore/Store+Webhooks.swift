@@ -232,7 +232,7 @@ extension Store {
         let attempt = delivery.attempts + 1
         let millis = Clock.milliseconds(now)
         let state: WebhookDelivery.State = delivered ? .delivered : (retryAt == nil ? .dead : .pending)
-        let durationMs = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        let durationMs = duration.inMilliseconds
         try await database.transaction { connection in
             try await connection.raw(
                 """

@@ -47,7 +47,7 @@ public struct SyncPolicy: Sendable, Equatable {
     }
 
     private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        duration.inSeconds
     }
 }
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import JunctionModel
 import Logging
 import NIOCore
 import NIOFoundationCompat
@@ -253,8 +254,7 @@ public actor PersonioClient {
         observer?.request(status, elapsed)
         var metadata: Logger.Metadata = [
             "request": "\(Self.redacted(description))", "status": "\(status.map(String.init) ?? "none")",
-            "duration_ms":
-                "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+            "duration_ms": "\(elapsed.inMilliseconds)",
         ]
         if let remaining = headers.first(name: "x-ratelimit-remaining") {
             metadata["ratelimit_remaining"] = "\(remaining)"
@@ -276,7 +276,7 @@ public actor PersonioClient {
     /// Full jitter: a random wait up to base × 2^(attempt-1), capped.
     private func backoff(_ attempt: Int) -> Duration {
         let cap = min(retry.baseDelay * (1 << min(attempt - 1, 16)), retry.maxDelay)
-        let milliseconds = Int(cap.components.seconds * 1000) + Int(cap.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int(cap.inMilliseconds)
         return .milliseconds(Int.random(in: max(1, milliseconds / 2)...max(1, milliseconds)))
     }
 

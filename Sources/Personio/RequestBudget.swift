@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import JunctionModel
 import Logging
 
 /// How much one Personio account may be asked at once: at most `maxConcurrent` requests in
@@ -64,7 +65,7 @@ public actor RequestBudget {
         peakInFlight = max(peakInFlight, inFlight)
         let now = ContinuousClock.now
         let elapsed = now - refilledAt
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         tokens = min(Double(limits.burst), tokens + seconds * limits.requestsPerSecond)
         refilledAt = now
         tokens -= 1

@@ -52,8 +52,7 @@ struct ActivityLogMiddleware: RouterMiddleware {
         let entry = ActivityEntry(
             integrationID: integrationID, kind: kind, method: request.method.rawValue, path: request.uri.path,
             status: status,
-            durationMilliseconds: Int(elapsed.components.seconds * 1000)
-                + Int(elapsed.components.attoseconds / 1_000_000_000_000_000), error: error)
+            durationMilliseconds: Int(elapsed.inMilliseconds), error: error)
         try? await log.logActivity(entry)
     }
 }

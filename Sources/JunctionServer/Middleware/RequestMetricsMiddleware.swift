@@ -31,8 +31,7 @@ struct RequestMetricsMiddleware: RouterMiddleware {
             "request",
             metadata: [
                 "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(response.status.code)",
-                "duration_ms":
-                    "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                "duration_ms": "\(elapsed.inMilliseconds)",
             ])
         return response
     }
