@@ -194,7 +194,6 @@ struct ConnectPageController {
     }
 
     private func resultsPage(_ flow: Flow, _ text: ConnectText, _ result: ScopeTestResult) -> String {
-        let link = flow.link
         var body = header(flow, text, title: text.resultsTitle)
         let summary =
             !result.canConnect

@@ -46,7 +46,7 @@ struct DashboardController {
             guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
             let id = context.parameters.get("integration_id") ?? ""
             guard let integration = try await store.integration(id: id, workspaceID: workspaceID) else {
-                return notFound(workspaceID)
+                return notFound()
             }
             return try await integrationPage(request, integration, error: nil)
         }
@@ -54,7 +54,7 @@ struct DashboardController {
             guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
             let id = context.parameters.get("log_id") ?? ""
             guard let entry = try await store.requestLogEntry(id: id, workspaceID: workspaceID) else {
-                return notFound(workspaceID)
+                return notFound()
             }
             let body = """
                 \(nav(request))<h1>Request \(HTML.escape(entry.id))</h1>
@@ -95,7 +95,7 @@ struct DashboardController {
             guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
             let id = context.parameters.get("webhook_id") ?? ""
             guard let endpoint = try await store.webhookEndpoint(id: id, workspaceID: workspaceID) else {
-                return notFound(workspaceID)
+                return notFound()
             }
             return try await webhookPage(request, endpoint)
         }
@@ -189,7 +189,7 @@ struct DashboardController {
         guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
         let id = context.parameters.get("integration_id") ?? ""
         guard let integration = try await store.integration(id: id, workspaceID: workspaceID) else {
-            return notFound(workspaceID)
+            return notFound()
         }
         let form = try await HTML.form(request)
         guard session.checkForm(request, form) else {
@@ -213,7 +213,7 @@ struct DashboardController {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(.init(charactersIn: "/"))) ?? text
     }
 
-    private func notFound(_ workspaceID: String) -> Response {
+    private func notFound() -> Response {
         HTML.response(
             HTML.page(
                 title: "Not found", language: "en",

@@ -44,10 +44,10 @@ enum HTML {
     static func response(_ html: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "text/html; charset=utf-8"
-        // Pages carry tokens in their URLs and forms: never cached, never framed by others,
-        // no scripts but the inline one a finished embedded flow uses.
+        // Pages carry tokens in their URLs and forms: never cached, no scripts but the inline
+        // one a finished embedded flow uses. Framing stays allowed: EMBEDDED links are framed
+        // by the app that opens them.
         fields[.cacheControl] = "no-store"
-        fields[HTTPField.Name("X-Frame-Options")!] = nil
         fields[HTTPField.Name("Content-Security-Policy")!] =
             "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action 'self'; base-uri 'none'"
         fields[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
