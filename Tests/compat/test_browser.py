@@ -16,8 +16,7 @@ from kombo import Kombo
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import _start
@@ -68,9 +67,17 @@ def _fill(browser, values):
 
 def _go(browser, element):
     """Clicks what submits a form or follows a link, and waits until the next page replaced this one."""
-    page = browser.find_element(By.TAG_NAME, "html")
+    # A marker on the old page's window object is gone once another document loaded. (Waiting for
+    # the old <html> element to go stale raced Chromium: mid-navigation it sometimes answers "Node
+    # with given id does not belong to the document" instead of a stale-element error.)
+    browser.execute_script("window.__junctionOldPage = true")
     element.click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+
+    def replaced(b):
+        return b.execute_script(
+            "return window.__junctionOldPage === undefined && document.readyState === 'complete'")
+
+    WebDriverWait(browser, 15, ignored_exceptions=(WebDriverException,)).until(replaced)
 
 
 def _until(browser, condition, timeout=15):
