@@ -100,6 +100,15 @@ extension Response {
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
     }
+
+    /// `json(_:)` for bytes written by `JSONWriter`.
+    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+        )
+    }
 }
 
 extension SuccessEnvelope: ResponseGenerator, ResponseEncodable {}

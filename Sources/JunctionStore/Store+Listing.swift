@@ -31,14 +31,62 @@ public struct RecordFilter: Sendable, Equatable {
     }
 }
 
+/// A stored record as text, for the read API to copy into responses without decoding it: the
+/// document plus what the store keeps in columns (authoritative over the document's copies).
+public struct StoredDocument: Sendable {
+    public var id: String
+    public var document: [UInt8]
+    public var changedAt: Date
+    public var remoteDeletedAt: Date?
+    /// The extra columns asked for, as text (null columns absent).
+    public var columns: [String: String]
+}
+
 extension Store {
     /// One keyset page of a model's records that match `filter`, in id order: one query.
     public func list<Record: SyncedRecord>(
         _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int
     ) async throws -> KeysetPage<Record> {
+        let query = listQuery(Record.table, integrationID: integrationID, filter: filter, columns: [])
+        return try await Keyset.page(query, keyColumn: "id", after: after, limit: limit) { row in
+            (try row.decode(column: "id", as: String.self), try Self.decodeRecord(Record.self, row))
+        }
+    }
+
+    /// `list`, as stored documents with the extra `columns`.
+    public func listDocuments<Record: SyncedRecord>(
+        _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int,
+        columns: [String] = []
+    ) async throws -> KeysetPage<StoredDocument> {
+        let query = listQuery(Record.table, integrationID: integrationID, filter: filter, columns: columns)
+        return try await Keyset.page(query, keyColumn: "id", after: after, limit: limit) { row in
+            let document = try Self.storedDocument(row, columns: columns)
+            return (document.id, document)
+        }
+    }
+
+    /// Stored documents of a model whose `column` is one of `values`, in id order: one query for
+    /// a page's worth of nested objects.
+    public func documents<Record: SyncedRecord>(
+        _ type: Record.Type, integrationID: String, where column: String, in values: [String],
+        includeDeleted: Bool = false, columns: [String] = []
+    ) async throws -> [StoredDocument] {
+        let unique = Array(Set(values))
+        guard !unique.isEmpty else { return [] }
+        let query = listQuery(
+            Record.table, integrationID: integrationID, filter: RecordFilter(includeDeleted: includeDeleted),
+            columns: columns)
+        return try await query.where(column, .in, unique).orderBy("id").all().map {
+            try Self.storedDocument($0, columns: columns)
+        }
+    }
+
+    private func listQuery(_ table: String, integrationID: String, filter: RecordFilter, columns: [String])
+        -> SQLSelectBuilder
+    {
         let query = sql.select()
-            .columns("id", "record", "changed_at", "remote_deleted_at")
-            .from(Record.table)
+            .columns(["id", "record", "changed_at", "remote_deleted_at"] + columns)
+            .from(table)
             .where("integration_id", .equal, integrationID)
         if !filter.includeDeleted { query.where("remote_deleted_at", .is, SQLLiteral.null) }
         if let updatedAfter = filter.updatedAfter {
@@ -66,9 +114,20 @@ extension Store {
                 query.where(SQLRaw("1 = 0"))
             }
         }
-        return try await Keyset.page(query, keyColumn: "id", after: after, limit: limit) { row in
-            (try row.decode(column: "id", as: String.self), try Self.decodeRecord(Record.self, row))
+        return query
+    }
+
+    static func storedDocument(_ row: any SQLRow, columns: [String]) throws -> StoredDocument {
+        var values: [String: String] = [:]
+        for column in columns {
+            if let value = try row.decode(column: column, as: String?.self) { values[column] = value }
         }
+        return StoredDocument(
+            id: try row.decode(column: "id", as: String.self),
+            document: Array(try row.decode(column: "record", as: String.self).utf8),
+            changedAt: Clock.date(try row.decode(column: "changed_at", as: Int64.self)),
+            remoteDeletedAt: try row.decode(column: "remote_deleted_at", as: Int64?.self).map(Clock.date),
+            columns: values)
     }
 
     /// Records of a model whose `column` is one of `values`, for composing nested objects: one

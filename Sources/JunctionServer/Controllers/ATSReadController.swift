@@ -2,15 +2,16 @@ import Hummingbird
 import JunctionModel
 import JunctionStore
 
-/// Reads records from the store for the list endpoints: one query per page, one per nested
-/// relation.
+/// Reads stored documents for the list endpoints: one query per page, one per nested relation.
 public protocol RecordReader: Sendable {
-    func list<Record: SyncedRecord>(
-        _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int
-    ) async throws -> KeysetPage<Record>
-    func records<Record: SyncedRecord>(
-        _ type: Record.Type, integrationID: String, where column: String, in values: [String], includeDeleted: Bool
-    ) async throws -> [Record]
+    func listDocuments<Record: SyncedRecord>(
+        _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int,
+        columns: [String]
+    ) async throws -> KeysetPage<StoredDocument>
+    func documents<Record: SyncedRecord>(
+        _ type: Record.Type, integrationID: String, where column: String, in values: [String], includeDeleted: Bool,
+        columns: [String]
+    ) async throws -> [StoredDocument]
     func jobSummaries(integrationID: String, ids: [String]) async throws -> [NestedJob]
     func fieldProjection(model: String, integrationID: String, workspaceID: String) async throws -> FieldProjection
 }
@@ -24,15 +25,13 @@ struct ATSReadController {
     let cursors: PageCursor
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        list(Job.self, "jobs", filters: Self.jobFilters, to: group)
         let composer = NestedComposer(reader: reader)
-        list(Candidate.self, "candidates", filters: Self.candidateFilters, to: group) { candidates, integrationID in
-            try await composer.candidates(candidates, integrationID: integrationID)
-        }
-        list(JunctionModel.Application.self, "applications", filters: Self.applicationFilters, to: group) {
-            applications, integrationID in
-            try await composer.applications(applications, integrationID: integrationID)
-        }
+        list(Job.self, "jobs", filters: Self.jobFilters, to: group)
+        list(
+            Candidate.self, "candidates", filters: Self.candidateFilters, to: group, compose: composer.candidates)
+        list(
+            JunctionModel.Application.self, "applications", filters: Self.applicationFilters,
+            columns: NestedComposer.applicationColumns, to: group, compose: composer.applications)
         list(ApplicationStage.self, "application-stages", filters: [:], to: group)
         list(User.self, "users", filters: ["emails": .list(column: "email", lowercase: true)], to: group)
         list(Tag.self, "tags", filters: [:], to: group)
@@ -44,11 +43,12 @@ struct ATSReadController {
         }
     }
 
-    /// One list endpoint: parse and check the query, read a keyset page, compose nested data.
-    private func list<Record: SyncedRecord & Encodable>(
-        _ type: Record.Type, _ path: String, filters: [String: FilterParameter],
+    /// One list endpoint: parse and check the query, read a keyset page of stored documents,
+    /// and write the response from them, with nested data and field projections over them.
+    private func list<Record: SyncedRecord>(
+        _ type: Record.Type, _ path: String, filters: [String: FilterParameter], columns: [String] = [],
         to group: RouterGroup<AppRequestContext>,
-        compose: (@Sendable ([Record], String) async throws -> [Record])? = nil
+        compose: (@Sendable ([StoredDocument], String) async throws -> NestedComposer.Overrides)? = nil
     ) {
         group.get(RouterPath("ats/\(path)")) { request, context in
             let integration = try await gate.readableIntegration(request, context: context)
@@ -59,16 +59,20 @@ struct ATSReadController {
             let after = try query.cursor.map { cursor throws(APIError) in
                 try cursors.decode(cursor, fingerprint: fingerprint)
             }
-            let page = try await reader.list(
-                Record.self, integrationID: integrationID, filter: query.filter, after: after, limit: query.pageSize)
-            var items = try await compose?(page.items, integrationID) ?? page.items
-            if let carrying = Record.self as? any FieldCarrying.Type {
-                let projection = try await reader.fieldProjection(
-                    model: carrying.fieldModel, integrationID: integrationID, workspaceID: integration.workspaceID)
-                if !projection.isEmpty { items = items.map { FieldCarryingProjection.apply(projection, to: $0) } }
+            let page = try await reader.listDocuments(
+                Record.self, integrationID: integrationID, filter: query.filter, after: after, limit: query.pageSize,
+                columns: columns)
+            let overrides = try await compose?(page.items, integrationID) ?? [:]
+            var projection: FieldProjection?
+            if let model = FieldCarryingProjection.fieldModel(of: Record.self) {
+                let found = try await reader.fieldProjection(
+                    model: model, integrationID: integrationID, workspaceID: integration.workspaceID)
+                if !found.isEmpty { projection = found }
             }
             let next = page.nextAfter.map { cursors.encode(after: $0, fingerprint: fingerprint) }
-            return SuccessEnvelope(ListPage(next: next, results: items))
+            return Response.json(
+                try ListResponseWriter.write(
+                    page.items, next: next, overrides: overrides, projection: projection))
         }
     }
 
@@ -121,89 +125,4 @@ struct ATSReadController {
         ),
     ]
 
-}
-
-/// Composes the nested objects of candidates and applications from the other tables.
-struct NestedComposer: Sendable {
-    let reader: any RecordReader
-
-    /// A candidate's live `applications`, each with its `current_stage` and `job`.
-    func candidates(_ candidates: [Candidate], integrationID: String) async throws -> [Candidate] {
-        let applications = try await reader.records(
-            JunctionModel.Application.self, integrationID: integrationID, where: "candidate_id",
-            in: candidates.map(\.id),
-            includeDeleted: false)
-        let context = try await NestedContext.load(applications, integrationID: integrationID, reader: reader)
-        let byCandidate = Dictionary(grouping: applications) { $0.candidateID ?? "" }
-        return candidates.map { candidate in
-            var candidate = candidate
-            candidate.applications = (byCandidate[candidate.id] ?? []).map { application in
-                NestedApplication(
-                    application, currentStage: context.stage(of: application, full: false),
-                    job: context.job(of: application))
-            }
-            return candidate
-        }
-    }
-
-    /// An application's `candidate`, `current_stage` and `job`.
-    func applications(_ applications: [JunctionModel.Application], integrationID: String) async throws
-        -> [JunctionModel.Application]
-    {
-        let candidates = try await reader.records(
-            Candidate.self, integrationID: integrationID, where: "id", in: applications.compactMap(\.candidateID),
-            includeDeleted: true)
-        let byID = Dictionary(candidates.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let context = try await NestedContext.load(applications, integrationID: integrationID, reader: reader)
-        return applications.map { application in
-            var application = application
-            application.candidate = application.candidateID.flatMap { byID[$0] }.map(NestedCandidate.init)
-            application.currentStage = context.stage(of: application, full: true)
-            application.job = context.job(of: application)
-            return application
-        }
-    }
-}
-
-/// The jobs, stages and pipeline positions a page of applications points to, read with one
-/// query each.
-struct NestedContext {
-    var jobs: [String: NestedJob] = [:]
-    var stages: [String: ApplicationStage] = [:]
-    /// `[job id: [stage id: index]]`.
-    var indexes: [String: [String: Int]] = [:]
-
-    static func load(_ applications: [JunctionModel.Application], integrationID: String, reader: any RecordReader)
-        async throws
-        -> NestedContext
-    {
-        let jobIDs = applications.compactMap(\.jobID)
-        var context = NestedContext()
-        for job in try await reader.jobSummaries(integrationID: integrationID, ids: jobIDs) {
-            context.jobs[job.id] = job
-        }
-        for stage in try await reader.records(
-            ApplicationStage.self, integrationID: integrationID, where: "id",
-            in: applications.compactMap(\.currentStageID),
-            includeDeleted: true)
-        {
-            context.stages[stage.id] = stage
-        }
-        for link in try await reader.records(
-            JobStageLink.self, integrationID: integrationID, where: "job_id", in: jobIDs, includeDeleted: false)
-        {
-            context.indexes[link.jobID, default: [:]][link.stageID] = link.index
-        }
-        return context
-    }
-
-    func job(of application: JunctionModel.Application) -> NestedJob? {
-        application.jobID.flatMap { jobs[$0] }
-    }
-
-    func stage(of application: JunctionModel.Application, full: Bool) -> NestedStage? {
-        guard let stageID = application.currentStageID, let stage = stages[stageID] else { return nil }
-        let index = application.jobID.flatMap { indexes[$0]?[stageID] }
-        return NestedStage(stage, index: index, full: full)
-    }
 }

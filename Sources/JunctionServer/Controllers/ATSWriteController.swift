@@ -173,11 +173,20 @@ struct ATSWriteController {
     func applicationResponse(_ created: ApplicationWriter.Created, integrationID: String) async throws
         -> (data: JSONValue, warnings: [String])
     {
-        let context = try await NestedContext.load([created.application], integrationID: integrationID, reader: reader)
-        var application = created.application
-        application.currentStage = context.stage(of: application, full: false)
-        application.job = context.job(of: application)
-        guard case .object(var fields) = try Self.json(application) else { throw APIError(.unknownError, "encoding") }
+        let stored = try await reader.documents(
+            JunctionModel.Application.self, integrationID: integrationID, where: "id", in: [created.application.id],
+            includeDeleted: true, columns: NestedComposer.applicationColumns)
+        var context = try await NestedContext.load(stored, integrationID: integrationID, reader: reader)
+        guard let document = stored.first else {
+            throw APIError(.unknownError, "The created application \(created.application.id) is not in the store.")
+        }
+        let overrides = [
+            (key: "current_stage", value: context.stage(of: document, full: false)),
+            (key: "job", value: context.job(of: document)),
+        ]
+        guard case .object(var fields) = try Self.render(document, overrides: overrides) else {
+            throw APIError(.unknownError, "The created application could not be written.")
+        }
         fields["candidate"] = try Self.json(created.candidate)
         fields["interviews"] = nil
         fields["offers"] = nil
@@ -188,9 +197,21 @@ struct ATSWriteController {
     func candidateResponse(_ created: ApplicationWriter.Created, integrationID: String) async throws
         -> (data: JSONValue, warnings: [String])
     {
-        let composed = try await NestedComposer(reader: reader).candidates(
-            [created.candidate], integrationID: integrationID)
-        return (try Self.json(composed[0]), created.warnings)
+        let stored = try await reader.documents(
+            Candidate.self, integrationID: integrationID, where: "id", in: [created.candidate.id],
+            includeDeleted: true, columns: [])
+        guard let document = stored.first else {
+            throw APIError(.unknownError, "The created candidate \(created.candidate.id) is not in the store.")
+        }
+        let composed = try await NestedComposer(reader: reader).candidates(stored, integrationID: integrationID)
+        return (try Self.render(document, overrides: composed[document.id] ?? []), created.warnings)
+    }
+
+    /// A stored record as the read API writes it.
+    static func render(_ document: StoredDocument, overrides: [(key: String, value: [UInt8])]) throws -> JSONValue {
+        var writer = JSONWriter()
+        try ListResponseWriter.record(document, overrides: overrides, projection: nil, into: &writer)
+        return try JSONDecoder().decode(JSONValue.self, from: Data(writer.bytes))
     }
 
     static func json(_ value: some Encodable) throws -> JSONValue {

@@ -1,52 +1,52 @@
+import Foundation
 import JunctionModel
 import JunctionStore
 
-/// A record that carries `custom_fields` and `integration_fields`, filled at read time from
-/// its `remote_data`, so a new mapping or passthrough field shows without a resync.
-protocol FieldCarrying {
-    /// The explorer's model id (`ats_jobs`, …).
-    static var fieldModel: String { get }
-    var remoteData: [String: JSONValue]? { get }
-    var customFields: [String: JSONValue]? { get set }
-    var integrationFields: [JSONValue] { get set }
-}
-
-extension Job: FieldCarrying {
-    static var fieldModel: String { "ats_jobs" }
-}
-
-extension Candidate: FieldCarrying {
-    static var fieldModel: String { "ats_candidates" }
-}
-
-extension JunctionModel.Application: FieldCarrying {
-    static var fieldModel: String { "ats_applications" }
-}
-
+/// `custom_fields` and `integration_fields`, filled at read time from a record's `remote_data`,
+/// so a new mapping or passthrough field shows without a resync.
 enum FieldCarryingProjection {
-    /// `record` with the projection's values: every custom field of the model as a key (null
-    /// when unmapped or absent), every passthrough field as `{id, key, type, value, label}`.
-    static func apply<Record>(_ projection: FieldProjection, to record: Record) -> Record {
-        guard var carrying = record as? any FieldCarrying else { return record }
-        apply(projection, to: &carrying)
-        return carrying as? Record ?? record
+    /// The explorer's model id of the read models that carry these fields.
+    static func fieldModel(of type: Any.Type) -> String? {
+        switch type {
+        case is Job.Type: "ats_jobs"
+        case is Candidate.Type: "ats_candidates"
+        case is JunctionModel.Application.Type: "ats_applications"
+        default: nil
+        }
     }
 
-    static func apply(_ projection: FieldProjection, to record: inout some FieldCarrying) {
-        let remote = record.remoteData ?? [:]
+    /// The two members of a stored record with the projection applied: every custom field of the
+    /// model as a key (null when unmapped or absent), every passthrough field appended as
+    /// `{id, key, type, value, label}`. Decodes only what it needs from the document.
+    static func members(_ projection: FieldProjection, of document: JSONObjectMembers) throws
+        -> [(key: String, value: [UInt8])]
+    {
+        let decoder = JSONDecoder()
+        // Each member may be absent or null; both read as empty.
+        let remote: [String: JSONValue] =
+            try document.decode([String: JSONValue]?.self, "remote_data", using: decoder).flatMap { $0 } ?? [:]
+        var custom: [String: JSONValue]? =
+            try document.decode([String: JSONValue]?.self, "custom_fields", using: decoder).flatMap { $0 }
+        var integration: [JSONValue] =
+            try document.decode([JSONValue]?.self, "integration_fields", using: decoder).flatMap { $0 } ?? []
         if !projection.custom.isEmpty {
-            var custom = record.customFields ?? [:]
+            var values = custom ?? [:]
             for (key, path) in projection.custom {
-                custom[key] = path.flatMap { FieldPaths.value(at: $0, in: remote) } ?? .null
+                values[key] = path.flatMap { FieldPaths.value(at: $0, in: remote) } ?? .null
             }
-            record.customFields = custom
+            custom = values
         }
-        record.integrationFields += projection.passthrough.map { field in
+        integration += projection.passthrough.map { field in
             .object([
                 "id": .string(field.id), "key": .string(field.key), "type": .string(field.type),
                 "value": FieldPaths.value(at: field.key, in: remote) ?? .null,
                 "label": field.label.map(JSONValue.string) ?? .null,
             ])
         }
+        let encoder = UnifiedJSON.makeEncoder()
+        return [
+            ("custom_fields", [UInt8](try encoder.encode(custom.map(JSONValue.object) ?? .null))),
+            ("integration_fields", [UInt8](try encoder.encode(integration))),
+        ]
     }
 }

@@ -1,0 +1,234 @@
+import Foundation
+import JunctionModel
+import JunctionStore
+
+/// Writes a list response from stored documents. Each record's stored JSON is copied member by
+/// member without being decoded; over it go what the store keeps in columns (`changed_at`,
+/// `remote_deleted_at`), the nested objects composed from other tables, and the field projection.
+/// Issue 9's profile found decoding and re-encoding the documents (mostly their `remote_data`)
+/// to be more than half of a list request's CPU.
+enum ListResponseWriter {
+    static func write(
+        _ documents: [StoredDocument], next: String?, overrides: NestedComposer.Overrides,
+        projection: FieldProjection?
+    ) throws -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: documents.reduce(256) { $0 + $1.document.count + 64 })
+        writer.beginObject()
+        writer.key("status")
+        writer.string("success")
+        writer.key("data")
+        writer.beginObject()
+        // `next` is required by the SDK even on the last page.
+        writer.key("next")
+        writer.string(next)
+        writer.key("results")
+        writer.beginArray()
+        for document in documents {
+            try record(
+                document, overrides: overrides[document.id] ?? [], projection: projection, into: &writer)
+        }
+        writer.endArray()
+        writer.endObject()
+        writer.endObject()
+        return writer.bytes
+    }
+
+    /// One record: its stored members, then the store's columns and `overrides` over them.
+    static func record(
+        _ document: StoredDocument, overrides: [(key: String, value: [UInt8])], projection: FieldProjection?,
+        into writer: inout JSONWriter
+    ) throws {
+        let members = try JSONObjectMembers(document.document)
+        var written = overrides
+        if let projection { written += try FieldCarryingProjection.members(projection, of: members) }
+        var excluded: Set<String> = ["changed_at", "remote_deleted_at"]
+        for member in written { excluded.insert(member.key) }
+        writer.beginObject()
+        members.copyMembers(into: &writer, excluding: excluded)
+        writer.key("changed_at")
+        writer.date(document.changedAt)
+        writer.key("remote_deleted_at")
+        writer.date(document.remoteDeletedAt)
+        for member in written {
+            writer.key(member.key)
+            writer.raw(member.value)
+        }
+        writer.endObject()
+    }
+}
+
+/// Composes the nested objects of candidates and applications from the other tables, as JSON
+/// text written over the stored (empty) ones, in the shapes of `../shared/reference/unified-api.md` §3.
+struct NestedComposer: Sendable {
+    /// Members to write over stored ones, by record id.
+    typealias Overrides = [String: [(key: String, value: [UInt8])]]
+
+    let reader: any RecordReader
+
+    /// The columns an application's nested objects are found by.
+    static let applicationColumns = ["candidate_id", "job_id", "current_stage_id"]
+
+    /// `candidates[].applications[]` members copied from the application's document.
+    static let nestedApplicationKeys = [
+        "id", "remote_id", "outcome", "rejection_reason_name", "rejected_at", "remote_url", "remote_created_at",
+        "remote_updated_at",
+    ]
+
+    /// `applications[].candidate` members copied from the candidate's document.
+    static let nestedCandidateKeys = [
+        "id", "remote_id", "first_name", "last_name", "source", "remote_url", "tags", "email_addresses",
+        "phone_numbers", "social_media",
+    ]
+
+    /// A candidate's live `applications`, each with its `current_stage` and `job`.
+    func candidates(_ candidates: [StoredDocument], integrationID: String) async throws -> Overrides {
+        let applications = try await reader.documents(
+            JunctionModel.Application.self, integrationID: integrationID, where: "candidate_id",
+            in: candidates.map(\.id), includeDeleted: false, columns: Self.applicationColumns)
+        var context = try await NestedContext.load(applications, integrationID: integrationID, reader: reader)
+        var byCandidate: [String: JSONWriter] = [:]
+        for application in applications {
+            guard let candidateID = application.columns["candidate_id"] else { continue }
+            var writer =
+                byCandidate[candidateID]
+                ?? {
+                    var new = JSONWriter()
+                    new.beginArray()
+                    return new
+                }()
+            writer.beginObject()
+            try JSONObjectMembers(application.document).copyRequiredMembers(Self.nestedApplicationKeys, into: &writer)
+            writer.key("changed_at")
+            writer.date(application.changedAt)
+            writer.key("current_stage")
+            writer.raw(context.stage(of: application, full: false))
+            writer.key("job")
+            writer.raw(context.job(of: application))
+            writer.endObject()
+            byCandidate[candidateID] = writer
+        }
+        var overrides: Overrides = [:]
+        for candidate in candidates {
+            var list =
+                byCandidate[candidate.id]
+                ?? {
+                    var new = JSONWriter()
+                    new.beginArray()
+                    return new
+                }()
+            list.endArray()
+            overrides[candidate.id] = [("applications", list.bytes)]
+        }
+        return overrides
+    }
+
+    /// An application's `candidate`, `current_stage` and `job`.
+    func applications(_ applications: [StoredDocument], integrationID: String) async throws -> Overrides {
+        let candidates = try await reader.documents(
+            Candidate.self, integrationID: integrationID, where: "id",
+            in: applications.compactMap { $0.columns["candidate_id"] }, includeDeleted: true, columns: [])
+        var nestedCandidates: [String: [UInt8]] = [:]
+        for candidate in candidates {
+            var writer = JSONWriter()
+            writer.beginObject()
+            try JSONObjectMembers(candidate.document).copyRequiredMembers(Self.nestedCandidateKeys, into: &writer)
+            writer.endObject()
+            nestedCandidates[candidate.id] = writer.bytes
+        }
+        var context = try await NestedContext.load(applications, integrationID: integrationID, reader: reader)
+        var overrides: Overrides = [:]
+        for application in applications {
+            overrides[application.id] = [
+                (
+                    "candidate",
+                    application.columns["candidate_id"].flatMap { nestedCandidates[$0] } ?? NestedContext.null
+                ),
+                ("current_stage", context.stage(of: application, full: true)),
+                ("job", context.job(of: application)),
+            ]
+        }
+        return overrides
+    }
+}
+
+/// The jobs, stages and pipeline positions a page of applications points to, read with one
+/// query each, and their nested JSON, written once per distinct object.
+struct NestedContext {
+    static let null = [UInt8]("null".utf8)
+
+    var jobs: [String: [UInt8]] = [:]
+    var stages: [String: JSONObjectMembers] = [:]
+    /// `[job id: [stage id: index as JSON]]`.
+    var indexes: [String: [String: ArraySlice<UInt8>]] = [:]
+    private var writtenStages: [String: [UInt8]] = [:]
+
+    static func load(_ applications: [StoredDocument], integrationID: String, reader: any RecordReader) async throws
+        -> NestedContext
+    {
+        let jobIDs = applications.compactMap { $0.columns["job_id"] }
+        let stageIDs = applications.compactMap { $0.columns["current_stage_id"] }
+        var context = NestedContext()
+        for job in try await reader.jobSummaries(integrationID: integrationID, ids: jobIDs) {
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.key("id")
+            writer.string(job.id)
+            writer.key("name")
+            writer.string(job.name)
+            writer.key("remote_id")
+            writer.string(job.remoteID)
+            writer.endObject()
+            context.jobs[job.id] = writer.bytes
+        }
+        for stage in try await reader.documents(
+            ApplicationStage.self, integrationID: integrationID, where: "id", in: stageIDs, includeDeleted: true,
+            columns: [])
+        {
+            context.stages[stage.id] = try JSONObjectMembers(stage.document)
+        }
+        for link in try await reader.documents(
+            JobStageLink.self, integrationID: integrationID, where: "job_id", in: jobIDs, includeDeleted: false,
+            columns: ["job_id", "stage_id"])
+        {
+            guard let jobID = link.columns["job_id"], let stageID = link.columns["stage_id"] else { continue }
+            context.indexes[jobID, default: [:]][stageID] = try JSONObjectMembers(link.document).value("index")
+        }
+        return context
+    }
+
+    func job(of application: StoredDocument) -> [UInt8] {
+        application.columns["job_id"].flatMap { jobs[$0] } ?? Self.null
+    }
+
+    /// `current_stage`: with `status` and `custom_fields` on applications (`full`), without them
+    /// inside candidates; `index` is the stage's place in the application's job pipeline, null
+    /// when that pipeline lacks it.
+    mutating func stage(of application: StoredDocument, full: Bool) -> [UInt8] {
+        guard let stageID = application.columns["current_stage_id"], let stage = stages[stageID] else {
+            return Self.null
+        }
+        let jobID = application.columns["job_id"] ?? ""
+        let cacheKey = "\(full)|\(jobID)|\(stageID)"
+        if let written = writtenStages[cacheKey] { return written }
+        var writer = JSONWriter()
+        writer.beginObject()
+        stage.copyRequiredMembers(["id", "remote_id", "name"], into: &writer)
+        writer.key("index")
+        writer.raw(indexes[jobID]?[stageID] ?? ArraySlice(Self.null))
+        if full { stage.copyRequiredMembers(["status", "custom_fields"], into: &writer) }
+        writer.endObject()
+        writtenStages[cacheKey] = writer.bytes
+        return writer.bytes
+    }
+}
+
+extension JSONObjectMembers {
+    /// Copies the members named in `keys` in that order, writing null for any the document lacks
+    /// (the SDK requires every key of these nested shapes).
+    fileprivate func copyRequiredMembers(_ keys: [String], into writer: inout JSONWriter) {
+        for key in keys {
+            writer.key(key)
+            writer.raw(value(key) ?? ArraySlice(NestedContext.null))
+        }
+    }
+}

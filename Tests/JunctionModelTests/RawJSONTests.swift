@@ -1,0 +1,95 @@
+import Foundation
+import JunctionModel
+import Testing
+
+@Suite("Raw JSON members and writer")
+struct RawJSONTests {
+    /// Values chosen to trip a scanner: quotes, backslashes and brackets inside strings, nesting,
+    /// numbers and literals before `}` and `,`, non-ASCII text, an empty object and array.
+    nonisolated(unsafe) static let tricky: [String: Any] = [
+        "plain": "value",
+        "quoted": "she said \"hi\" and left a \\ behind",
+        "brackets": "} ] { [ , :",
+        "nested": ["a": [1, 2, ["b": "}"]], "c": [String: Any]()] as [String: Any],
+        "list": [true, false, NSNull(), -1.5e3, "x"] as [Any],
+        "number": NSNumber(value: 42),
+        "negative": NSNumber(value: -7),
+        "null": NSNull(),
+        "umlaut": "Müller – 東京",
+        "empty": [Any](),
+    ]
+
+    @Test("every member of an encoder-written object is found with its exact value")
+    func findsMembers() throws {
+        let text = try JSONSerialization.data(withJSONObject: Self.tricky, options: [.sortedKeys])
+        let members = try JSONObjectMembers([UInt8](text))
+
+        #expect(members.members.count == Self.tricky.count)
+        for (key, expected) in Self.tricky {
+            let raw = try #require(members.value(key), "member \(key)")
+            // Each value's bytes, parsed alone, equal the original value.
+            let parsed = try JSONSerialization.jsonObject(with: Data(raw), options: [.fragmentsAllowed])
+            #expect(
+                NSDictionary(dictionary: ["v": parsed]).isEqual(to: ["v": expected]),
+                "member \(key): \(String(decoding: raw, as: UTF8.self))")
+        }
+        #expect(members.value("missing") == nil)
+    }
+
+    @Test("whitespace between tokens is allowed")
+    func allowsWhitespace() throws {
+        let members = try JSONObjectMembers(" {\n \"a\" : 1 ,\t\"b\":[ 1 , 2 ] } ")
+        #expect(members.value("a").map { String(decoding: $0, as: UTF8.self) } == "1")
+        #expect(members.value("b").map { String(decoding: $0, as: UTF8.self) } == "[ 1 , 2 ]")
+        #expect(try JSONObjectMembers("{}").members.isEmpty)
+    }
+
+    @Test(
+        "malformed text is refused, never read past its end",
+        arguments: [
+            "", "[]", "{", "{\"a\"", "{\"a\":", "{\"a\":1", "{\"a\":\"open}", "{\"a\":[1,2}", "{\"a\" 1}",
+            "{\"a\":1;\"b\":2}",
+        ])
+    func refusesMalformed(text: String) {
+        #expect(throws: JSONObjectMembers.Malformed.self) { try JSONObjectMembers(text) }
+    }
+
+    @Test("copied members, written values and escapes make the JSON a parser expects")
+    func writesJSON() throws {
+        let source = try JSONObjectMembers(
+            [UInt8](try JSONSerialization.data(withJSONObject: Self.tricky, options: [.sortedKeys])))
+        var writer = JSONWriter()
+        writer.beginObject()
+        source.copyMembers(into: &writer, excluding: ["number", "plain"])
+        writer.key("control")
+        writer.string("line\nbreak\ttab\u{1}\u{1F} \"q\" \\ /")
+        writer.key("when")
+        writer.date(Date(timeIntervalSince1970: 1_700_000_000.123))
+        writer.key("missing")
+        writer.string(nil)
+        writer.key("count")
+        writer.int(3)
+        writer.key("items")
+        writer.beginArray()
+        writer.beginObject()
+        writer.endObject()
+        writer.raw(Array("[1,{\"x\":2}]".utf8))
+        writer.int(nil)
+        writer.endArray()
+        writer.endObject()
+
+        let parsed = try #require(
+            try JSONSerialization.jsonObject(with: Data(writer.bytes)) as? [String: Any],
+            "\(String(decoding: writer.bytes, as: UTF8.self))")
+        var expected = Self.tricky
+        expected["number"] = nil
+        expected["plain"] = nil
+        expected["control"] = "line\nbreak\ttab\u{1}\u{1F} \"q\" \\ /"
+        // 1700000000.123 s after the epoch, by hand: 2023-11-14 22:13:20.123 UTC.
+        expected["when"] = "2023-11-14T22:13:20.123Z"
+        expected["missing"] = NSNull()
+        expected["count"] = NSNumber(value: 3)
+        expected["items"] = [[String: Any](), [NSNumber(value: 1), ["x": NSNumber(value: 2)]], NSNull()] as [Any]
+        #expect(NSDictionary(dictionary: parsed).isEqual(to: expected))
+    }
+}
