@@ -76,9 +76,13 @@ extension Store {
         let query = listQuery(
             Record.table, integrationID: integrationID, filter: RecordFilter(includeDeleted: includeDeleted),
             columns: columns)
-        return try await query.where(column, .in, unique).orderBy("id").all().map {
+        // Sorted here, not by ORDER BY: with it SQLite's planner walks the (integration_id, id)
+        // key in order past every record of the integration instead of using `column`'s index
+        // (issue 9: 45 ms per candidates page at 15,000 applications).
+        return try await query.where(column, .in, unique).all().map {
             try Self.storedDocument($0, columns: columns)
         }
+        .sorted { $0.id < $1.id }
     }
 
     private func listQuery(_ table: String, integrationID: String, filter: RecordFilter, columns: [String])
@@ -144,7 +148,8 @@ extension Store {
             .where("integration_id", .equal, integrationID)
             .where(column, .in, unique)
         if !includeDeleted { query.where("remote_deleted_at", .is, SQLLiteral.null) }
-        return try await query.orderBy("id").all().map { try Self.decodeRecord(Record.self, $0) }
+        // In id order, sorted here for the reason given at `documents`.
+        return try await query.all().map { try Self.decodeRecord(Record.self, $0) }.sorted { $0.id < $1.id }
     }
 
     /// Id, name and remote id of jobs, from their columns: what nested `job` objects show,

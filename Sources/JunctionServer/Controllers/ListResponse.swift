@@ -41,8 +41,7 @@ enum ListResponseWriter {
         let members = try JSONObjectMembers(document.document)
         var written = overrides
         if let projection { written += try FieldCarryingProjection.members(projection, of: members) }
-        var excluded: Set<String> = ["changed_at", "remote_deleted_at"]
-        for member in written { excluded.insert(member.key) }
+        let excluded = ["changed_at", "remote_deleted_at"] + written.map(\.key)
         writer.beginObject()
         members.copyMembers(into: &writer, excluding: excluded)
         writer.key("changed_at")
@@ -186,8 +185,15 @@ struct NestedContext {
         {
             context.stages[stage.id] = try JSONObjectMembers(stage.document)
         }
+        // Only the links of the (job, stage) pairs on the page, by their derived ids: a page's jobs
+        // have ten times more pipeline steps than it has applications.
+        let linkIDs = applications.compactMap { application -> String? in
+            guard let jobID = application.columns["job_id"], let stageID = application.columns["current_stage_id"]
+            else { return nil }
+            return Identifier.link(jobID, stageID)
+        }
         for link in try await reader.documents(
-            JobStageLink.self, integrationID: integrationID, where: "job_id", in: jobIDs, includeDeleted: false,
+            JobStageLink.self, integrationID: integrationID, where: "id", in: linkIDs, includeDeleted: false,
             columns: ["job_id", "stage_id"])
         {
             guard let jobID = link.columns["job_id"], let stageID = link.columns["stage_id"] else { continue }
