@@ -20,6 +20,8 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Recruiting channels.") var channels = 6
     @Option(help: "Custom applicant attributes (TEXT, DATE, OPTION in turn).") var customAttributes = 4
     @Flag(help: "Switch off the v2 per-endpoint rate limit.") var noRateLimits = false
+    @Flag(help: "Switch off the v1 write limit (20 per minute per company), for write benchmarks.")
+    var noWriteLimit = false
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
 
     func validate() throws {
@@ -49,6 +51,7 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.customAttributes = customAttributes
         configuration.applicationsPerCandidate = applicationsPerCandidate
         if noRateLimits { configuration.v2RateLimit = nil }
+        if noWriteLimit { configuration.v1RateLimit = nil }
 
         let started = Date()
         let sandbox = PersonioSandbox(configuration: configuration)

@@ -74,7 +74,8 @@ public struct JunctionRuntime: Sendable {
             let limits = RequestLimits(
                 maxConcurrent: configuration.personioMaxConcurrent,
                 requestsPerSecond: configuration.personioRequestsPerSecond,
-                burst: max(1, Int(configuration.personioRequestsPerSecond * 2)))
+                burst: max(1, Int(configuration.personioRequestsPerSecond * 2)),
+                writesPerWindow: configuration.personioWritesPerMinute)
             let metrics = JunctionMetrics()
             let observer = PersonioObserver(
                 request: { status, _ in metrics.personioRequest(status: status) },

@@ -41,6 +41,10 @@ public struct JunctionConfiguration: Sendable, Equatable {
     public var personioRequestsPerSecond: Double = 10
     /// Requests in flight to one Personio account at once.
     public var personioMaxConcurrent = 4
+    /// Writes (application creations) per minute to one Personio account: Personio's documented
+    /// company limit of its v1 recruiting API is 20 ([C] `reference/personio-api.md`). Raise it
+    /// only against a sandbox or a proxy that allows more.
+    public var personioWritesPerMinute = 20
     /// Let attachments' `data_url` point to loopback and private networks (tests, local setups).
     /// Off by default: a request must not make Junction fetch from its own network.
     public var attachmentsAllowPrivateURLs = false
@@ -97,6 +101,7 @@ public struct JunctionConfiguration: Sendable, Equatable {
         ("JUNCTION_SYNC_FULL_SECONDS", "seconds between FULL syncs of an integration"),
         ("JUNCTION_PERSONIO_REQUESTS_PER_SECOND", "average requests per second to one Personio account"),
         ("JUNCTION_PERSONIO_MAX_CONCURRENT", "requests in flight to one Personio account at once"),
+        ("JUNCTION_PERSONIO_WRITES_PER_MINUTE", "application writes per minute to one Personio account (Personio: 20)"),
         ("JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS", "true or false: let data_url point to private addresses"),
         ("JUNCTION_PUBLIC_URL", "address this server is reached at, for connect links"),
         ("JUNCTION_CONNECT_PERSONIO_BASE_URL", "Personio address for connect flows (a sandbox or proxy)"),
@@ -184,6 +189,10 @@ public struct JunctionConfiguration: Sendable, Equatable {
         if let count = value("JUNCTION_PERSONIO_MAX_CONCURRENT") {
             configuration.personioMaxConcurrent = try parseConcurrency(
                 count, source: "JUNCTION_PERSONIO_MAX_CONCURRENT")
+        }
+        if let count = value("JUNCTION_PERSONIO_WRITES_PER_MINUTE") {
+            configuration.personioWritesPerMinute = try parseCount(
+                count, source: "JUNCTION_PERSONIO_WRITES_PER_MINUTE", minimum: 1)
         }
         return configuration
     }

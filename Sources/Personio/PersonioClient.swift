@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import Synchronization
 
 /// Talks HTTP to one Personio account (or the sandbox): OAuth token cache, retries with
 /// backoff, rate-limit courtesy, and cursor paging with bounded memory.
@@ -15,6 +16,23 @@ import NIOHTTP1
 public enum PersonioLogContext {
     @TaskLocal public static var syncRunID: String?
     @TaskLocal public static var requestID: String?
+    /// Adds up the time an API request spent in HTTP exchanges with Personio.
+    @TaskLocal public static var timing: PersonioTiming?
+}
+
+/// Time spent waiting on Personio's answers (from sending a request to its last body byte,
+/// without Junction's own rate-limit waits), for one API request's `Server-Timing` header.
+public final class PersonioTiming: Sendable {
+    private let state = Mutex<(total: Duration, count: Int)>((.zero, 0))
+
+    public init() {}
+
+    public func add(_ duration: Duration) {
+        state.withLock { $0 = ($0.total + duration, $0.count + 1) }
+    }
+
+    public var total: Duration { state.withLock { $0.total } }
+    public var count: Int { state.withLock { $0.count } }
 }
 
 /// Hears of every request to Personio and every wait for its rate limit (for metrics).
@@ -201,14 +219,17 @@ public actor PersonioClient {
             let headers: HTTPHeaders
             let body: Data
             await budget?.acquire(priority: !idempotent)
+            let exchangeStarted = ContinuousClock.now
             do {
                 let response = try await http.execute(request, timeout: .init(retry.requestTimeout))
                 status = Int(response.status.code)
                 headers = response.headers
                 body = Data(buffer: try await response.body.collect(upTo: 64 * 1024 * 1024))
+                PersonioLogContext.timing?.add(ContinuousClock.now - exchangeStarted)
                 await budget?.release()
                 observe(description, status: status, headers: response.headers, since: started)
             } catch {
+                PersonioLogContext.timing?.add(ContinuousClock.now - exchangeStarted)
                 await budget?.release()
                 observe(description, status: nil, headers: [:], since: started)
                 guard idempotent, attempt < retry.maxAttempts else {
