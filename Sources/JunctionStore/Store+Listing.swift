@@ -136,9 +136,12 @@ extension Store {
 
     /// Records of a model whose `column` is one of `values`, for composing nested objects: one
     /// query for a whole page's worth.
+    ///
+    /// `remoteData: false` leaves `remote_data` out (nil) without decoding it: for callers that
+    /// only need the unified fields (a job's form for a write), it is most of a document.
     public func records<Record: SyncedRecord>(
         _ type: Record.Type, integrationID: String, where column: String, in values: [String],
-        includeDeleted: Bool = false
+        includeDeleted: Bool = false, remoteData: Bool = true
     ) async throws -> [Record] {
         let unique = Array(Set(values))
         guard !unique.isEmpty else { return [] }
@@ -149,7 +152,8 @@ extension Store {
             .where(column, .in, unique)
         if !includeDeleted { query.where("remote_deleted_at", .is, SQLLiteral.null) }
         // In id order, sorted here for the reason given at `documents`.
-        return try await query.all().map { try Self.decodeRecord(Record.self, $0) }.sorted { $0.id < $1.id }
+        return try await query.all().map { try Self.decodeRecord(Record.self, $0, remoteData: remoteData) }
+            .sorted { $0.id < $1.id }
     }
 
     /// Id, name and remote id of jobs, from their columns: what nested `job` objects show,
@@ -168,9 +172,18 @@ extension Store {
             }
     }
 
-    static func decodeRecord<Record: SyncedRecord>(_ type: Record.Type, _ row: any SQLRow) throws -> Record {
-        var record = try recordDecoder.decode(
-            Record.self, from: Data(try row.decode(column: "record", as: String.self).utf8))
+    static func decodeRecord<Record: SyncedRecord>(_ type: Record.Type, _ row: any SQLRow, remoteData: Bool = true)
+        throws -> Record
+    {
+        var text = Array(try row.decode(column: "record", as: String.self).utf8)
+        if !remoteData {
+            var writer = JSONWriter(reservingCapacity: text.count)
+            writer.beginObject()
+            try JSONObjectMembers(text).copyMembers(into: &writer, excluding: ["remote_data"])
+            writer.endObject()
+            text = writer.bytes
+        }
+        var record = try recordDecoder.decode(Record.self, from: Data(text))
         // The columns are authoritative for what the store itself maintains.
         record.changedAt = Clock.date(try row.decode(column: "changed_at", as: Int64.self))
         record.remoteDeletedAt = try row.decode(column: "remote_deleted_at", as: Int64?.self).map(Clock.date)

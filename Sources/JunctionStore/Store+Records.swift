@@ -40,8 +40,10 @@ extension Store {
         let table = Record.table
         let nowMilliseconds = Clock.milliseconds(now)
         let prepared = try records.map { record in
-            let hashes = try Self.hashes(of: record)
-            return (record, hashes.own, hashes.nested, try Self.document(record))
+            // One encode: the stored document, and the hashes taken from its members.
+            let document = try Self.encoder.encode(record)
+            let hashes = try Self.hashes(ofDocument: [UInt8](document), nestedKeys: Record.nestedKeys)
+            return (record, hashes.own, hashes.nested, String(decoding: document, as: UTF8.self))
         }
         let columns =
             ["integration_id", "id", "remote_id"] + Record.filterColumns + [
@@ -59,6 +61,11 @@ extension Store {
                 .all()
             var existing: [String: any SQLRow] = [:]
             for row in stored { existing[try row.decode(column: "id", as: String.self)] = row }
+            // Hashes written before the current scheme are recomputed from the stored documents
+            // (which the current scheme hashes the same way), so changing the scheme does not
+            // count every record as changed once.
+            let current = try await Self.upgradeLegacyHashes(
+                stored, table: table, integrationID: integrationID, nestedKeys: Record.nestedKeys, on: connection)
             var rows: [[any Encodable & Sendable]] = []
             var seen = Set<String>()
             for (record, ownHash, nestedHash, document) in prepared {
@@ -69,8 +76,9 @@ extension Store {
                 }
                 var changedAt = nowMilliseconds
                 if let existing = existing[record.id] {
-                    let ownSame = try existing.decode(column: "content_hash", as: String.self) == ownHash
-                    let nestedSame = try existing.decode(column: "nested_hash", as: String?.self) == nestedHash
+                    let hashes = current[record.id]
+                    let ownSame = hashes?.own == ownHash
+                    let nestedSame = hashes?.nested == nestedHash
                     let wasDeleted = try existing.decode(column: "remote_deleted_at", as: Int64?.self) != nil
                     if ownSame && nestedSame && !wasDeleted {
                         outcome.unchanged += 1
@@ -156,31 +164,87 @@ extension Store {
     // MARK: - Normalisation
 
     static let recordDecoder = UnifiedJSON.makeDecoder()
+    static let encoder = UnifiedJSON.makeEncoder()
 
-    static func document<Record: SyncedRecord>(_ record: Record) throws -> String {
-        String(decoding: try UnifiedJSON.makeEncoder().encode(record), as: UTF8.self)
+    /// Marks hashes of the current scheme; a stored hash without it is from before.
+    static let hashScheme = "v2:"
+
+    /// SHA-256 of a record's own content and of its nested data, from its encoded document
+    /// (sorted keys, so the members come in one order): every member except those the store
+    /// maintains itself (`changed_at`, `remote_deleted_at`), split at `nestedKeys`. Only a change
+    /// of upstream content changes either hash. Each member goes in as `key NUL value NUL`.
+    static func hashes(ofDocument document: [UInt8], nestedKeys: Set<String>) throws -> (own: String, nested: String) {
+        let members = try JSONObjectMembers(document)
+        var own = SHA256()
+        var nested = SHA256()
+        let maintained: [[UInt8]] = [Array("changed_at".utf8), Array("remote_deleted_at".utf8)]
+        let nestedNames = nestedKeys.map { Array($0.utf8) }
+        document.withUnsafeBufferPointer { bytes in
+            for member in members.members {
+                let key = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[member.key]))
+                if maintained.contains(where: { $0.elementsEqual(key) }) { continue }
+                let isNested = nestedNames.contains { $0.elementsEqual(key) }
+                let value = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[member.value]))
+                if isNested {
+                    nested.update(bufferPointer: key)
+                    nested.update(data: [0])
+                    nested.update(bufferPointer: value)
+                    nested.update(data: [0])
+                } else {
+                    own.update(bufferPointer: key)
+                    own.update(data: [0])
+                    own.update(bufferPointer: value)
+                    own.update(data: [0])
+                }
+            }
+        }
+        return (hashScheme + hex(own.finalize()), hashScheme + hex(nested.finalize()))
     }
 
-    /// SHA-256 of the record's own content and of its nested data: its JSON (sorted keys)
-    /// without the fields the store maintains itself, split at `Record.nestedKeys`. Only a
-    /// change of upstream content changes either hash.
-    static func hashes<Record: SyncedRecord>(of record: Record) throws -> (own: String, nested: String) {
-        var normalised = record
-        normalised.changedAt = Date(timeIntervalSince1970: 0)
-        normalised.remoteDeletedAt = nil
-        let encoded = try UnifiedJSON.makeEncoder().encode(normalised)
-        guard !Record.nestedKeys.isEmpty,
-            let object = try JSONSerialization.jsonObject(with: encoded) as? [String: Any]
-        else { return (sha256(encoded), sha256(Data())) }
-        let own = object.filter { !Record.nestedKeys.contains($0.key) }
-        let nested = object.filter { Record.nestedKeys.contains($0.key) }
-        return (
-            sha256(try JSONSerialization.data(withJSONObject: own, options: [.sortedKeys])),
-            sha256(try JSONSerialization.data(withJSONObject: nested, options: [.sortedKeys]))
-        )
+    /// The stored hashes of `rows` (id, content_hash, nested_hash), in the current scheme:
+    /// rows hashed by an earlier one get theirs recomputed from their documents and written back
+    /// (only the two hash columns; `changed_at` and `updated_at` stay).
+    static func upgradeLegacyHashes(
+        _ rows: [any SQLRow], table: String, integrationID: String, nestedKeys: Set<String>,
+        on connection: any SQLDatabase
+    ) async throws -> [String: (own: String, nested: String?)] {
+        var current: [String: (own: String, nested: String?)] = [:]
+        var legacy: [String] = []
+        for row in rows {
+            let id = try row.decode(column: "id", as: String.self)
+            let own = try row.decode(column: "content_hash", as: String.self)
+            let nested = try row.decode(column: "nested_hash", as: String?.self)
+            if own.hasPrefix(hashScheme) {
+                current[id] = (own, nested)
+            } else {
+                legacy.append(id)
+            }
+        }
+        guard !legacy.isEmpty else { return current }
+        let documents = try await connection.select().columns("id", "record").from(table)
+            .where("integration_id", .equal, integrationID).where("id", .in, legacy)
+            .all()
+        for row in documents {
+            let id = try row.decode(column: "id", as: String.self)
+            let hashes = try Self.hashes(
+                ofDocument: Array(try row.decode(column: "record", as: String.self).utf8), nestedKeys: nestedKeys)
+            current[id] = (hashes.own, hashes.nested)
+            try await connection.update(table).set("content_hash", to: hashes.own)
+                .set("nested_hash", to: hashes.nested)
+                .where("integration_id", .equal, integrationID).where("id", .equal, id)
+                .run()
+        }
+        return current
     }
 
-    private static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in digest {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

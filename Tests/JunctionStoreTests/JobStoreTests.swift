@@ -56,6 +56,51 @@ struct JobStoreTests {
         }
     }
 
+    @Test(
+        "hashes from an earlier scheme are recomputed, not taken as a change; a real change still counts",
+        arguments: Backend.allCases)
+    func legacyHashesUpgrade(backend: Backend) async throws {
+        try await withFreshDatabase(backend) { database in
+            let seeded = try await SeededStore.make(database)
+            let integrationID = seeded.integration.id.description
+            var jobs = sampleJobs(3, integrationID: seeded.integration.id)
+            let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+            let t1 = Date(timeIntervalSince1970: 1_700_000_100)
+            try await seeded.store.saveJobs(jobs, integrationID: integrationID, now: t0)
+            // Rows as an earlier release left them: hex digests without the scheme mark, one
+            // without a nested hash at all (as before nested hashes existed).
+            try await database.sql.raw(
+                "UPDATE jobs SET content_hash = 'a3f1', nested_hash = 'b2c4' WHERE integration_id = \(bind: integrationID)"
+            ).run()
+            try await database.sql.raw(
+                "UPDATE jobs SET nested_hash = NULL WHERE id = \(bind: jobs[2].id)"
+            ).run()
+
+            jobs[0].name = "Renamed"
+            let outcome = try await seeded.store.saveJobs(jobs, integrationID: integrationID, now: t1)
+            let stored = try await seeded.store.jobs(integrationID: integrationID, limit: 10).items
+            let hashes = try await database.sql.raw(
+                "SELECT content_hash, nested_hash FROM jobs WHERE integration_id = \(bind: integrationID)"
+            ).all().map {
+                (
+                    try $0.decode(column: "content_hash", as: String.self),
+                    try $0.decode(column: "nested_hash", as: String?.self)
+                )
+            }
+
+            #expect(outcome == SaveOutcome(changed: 1, unchanged: 2))
+            let byRemoteID = Dictionary(uniqueKeysWithValues: stored.map { ($0.remoteID, $0) })
+            #expect(byRemoteID["job-1"]?.changedAt == t1)
+            #expect(byRemoteID["job-2"]?.changedAt == t0)
+            #expect(byRemoteID["job-3"]?.changedAt == t0)
+            // Every row now carries hashes of the current scheme: 64 hex digits after the mark.
+            for (own, nested) in hashes {
+                #expect(own.hasPrefix("v2:") && own.count == 67)
+                #expect(nested?.hasPrefix("v2:") == true && nested?.count == 67)
+            }
+        }
+    }
+
     @Test("deleted jobs are hidden unless asked for, and come back when seen again", arguments: Backend.allCases)
     func deletion(backend: Backend) async throws {
         try await withFreshDatabase(backend) { database in

@@ -87,7 +87,7 @@ struct ATSWriteController {
     /// answer again, byte for byte; the same key with another body is refused.
     func idempotent(
         _ request: Request, context: AppRequestContext,
-        _ handle: (JSONValue, Integration) async throws -> (data: JSONValue, warnings: [String])
+        _ handle: (JSONValue, Integration) async throws -> (data: [UInt8], warnings: [String])
     ) async throws -> Response {
         let integration = try await gate.readableIntegration(request, context: context)
         let workspaceID = try context.requireWorkspace()
@@ -101,7 +101,7 @@ struct ATSWriteController {
         }
         guard let key = request.headers[.idempotencyKey], !key.isEmpty else {
             let (data, warnings) = try await handle(body, integration)
-            return try Self.success(data, warnings: warnings)
+            return Self.success(data, warnings: warnings)
         }
         guard key.count <= 255 else {
             throw APIError.invalidInput("Header 'Idempotency-Key' must be at most 255 characters.")
@@ -129,7 +129,7 @@ struct ATSWriteController {
             do {
                 let (data, warnings) = try await handle(body, integration)
                 // Encoded once: the answer and the copy kept for replays are the same bytes.
-                let encoded = try Self.encode(data, warnings: warnings)
+                let encoded = Self.encode(data, warnings: warnings)
                 try await store.finishIdempotent(
                     key: key, workspaceID: workspaceID, status: 200, body: String(decoding: encoded, as: UTF8.self))
                 return Response.json(encoded)
@@ -158,44 +158,59 @@ struct ATSWriteController {
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    static func encode(_ data: JSONValue, warnings: [String]) throws -> Data {
-        try UnifiedJSON.makeEncoder().encode(
-            SuccessEnvelope(data, warnings: warnings.map(SuccessEnvelope<JSONValue>.Warning.init)))
+    /// `{"status":"success","data":…,"warnings":[{"message":…}]}` around a record already written.
+    static func encode(_ data: [UInt8], warnings: [String]) -> Data {
+        var writer = JSONWriter(reservingCapacity: data.count + 128)
+        writer.beginObject()
+        writer.key("status")
+        writer.string("success")
+        writer.key("data")
+        writer.raw(data)
+        writer.key("warnings")
+        writer.beginArray()
+        for warning in warnings {
+            writer.beginObject()
+            writer.key("message")
+            writer.string(warning)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.endObject()
+        return Data(writer.bytes)
     }
 
-    static func success(_ data: JSONValue, warnings: [String]) throws -> Response {
-        Response.json(try encode(data, warnings: warnings))
+    static func success(_ data: [UInt8], warnings: [String]) -> Response {
+        Response.json(encode(data, warnings: warnings))
     }
 
     // MARK: - Responses
 
     /// The created application with its full candidate, stage and job (§4: no interviews/offers).
     func applicationResponse(_ created: ApplicationWriter.Created, integrationID: String) async throws
-        -> (data: JSONValue, warnings: [String])
+        -> (data: [UInt8], warnings: [String])
     {
         let stored = try await reader.documents(
             JunctionModel.Application.self, integrationID: integrationID, where: "id", in: [created.application.id],
             includeDeleted: true, columns: NestedComposer.applicationColumns)
         var context = try await NestedContext.load(stored, integrationID: integrationID, reader: reader)
-        guard let document = stored.first else {
+        // The full candidate, as stored (its own `applications` are not composed here).
+        let candidates = try await reader.documents(
+            Candidate.self, integrationID: integrationID, where: "id", in: [created.candidate.id],
+            includeDeleted: true, columns: [])
+        guard let document = stored.first, let candidate = candidates.first else {
             throw APIError(.unknownError, "The created application \(created.application.id) is not in the store.")
         }
         let overrides = [
+            (key: "candidate", value: try Self.render(candidate, overrides: [])),
             (key: "current_stage", value: context.stage(of: document, full: false)),
             (key: "job", value: context.job(of: document)),
         ]
-        guard case .object(var fields) = try Self.render(document, overrides: overrides) else {
-            throw APIError(.unknownError, "The created application could not be written.")
-        }
-        fields["candidate"] = try Self.json(created.candidate)
-        fields["interviews"] = nil
-        fields["offers"] = nil
-        return (.object(fields), created.warnings)
+        return (try Self.render(document, overrides: overrides, omitting: ["interviews", "offers"]), created.warnings)
     }
 
     /// The created candidate as `GET /ats/candidates` shows it, applications included.
     func candidateResponse(_ created: ApplicationWriter.Created, integrationID: String) async throws
-        -> (data: JSONValue, warnings: [String])
+        -> (data: [UInt8], warnings: [String])
     {
         let stored = try await reader.documents(
             Candidate.self, integrationID: integrationID, where: "id", in: [created.candidate.id],
@@ -208,14 +223,13 @@ struct ATSWriteController {
     }
 
     /// A stored record as the read API writes it.
-    static func render(_ document: StoredDocument, overrides: [(key: String, value: [UInt8])]) throws -> JSONValue {
+    static func render(
+        _ document: StoredDocument, overrides: [(key: String, value: [UInt8])], omitting: [String] = []
+    ) throws -> [UInt8] {
         var writer = JSONWriter()
-        try ListResponseWriter.record(document, overrides: overrides, projection: nil, into: &writer)
-        return try JSONDecoder().decode(JSONValue.self, from: Data(writer.bytes))
-    }
-
-    static func json(_ value: some Encodable) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: UnifiedJSON.makeEncoder().encode(value))
+        try ListResponseWriter.record(
+            document, overrides: overrides, projection: nil, omitting: omitting, into: &writer)
+        return writer.bytes
     }
 }
 

@@ -36,12 +36,12 @@ enum ListResponseWriter {
     /// One record: its stored members, then the store's columns and `overrides` over them.
     static func record(
         _ document: StoredDocument, overrides: [(key: String, value: [UInt8])], projection: FieldProjection?,
-        into writer: inout JSONWriter
+        omitting: [String] = [], into writer: inout JSONWriter
     ) throws {
         let members = try JSONObjectMembers(document.document)
         var written = overrides
         if let projection { written += try FieldCarryingProjection.members(projection, of: members) }
-        let excluded = ["changed_at", "remote_deleted_at"] + written.map(\.key)
+        let excluded = ["changed_at", "remote_deleted_at"] + written.map(\.key) + omitting
         writer.beginObject()
         members.copyMembers(into: &writer, excluding: excluded)
         writer.key("changed_at")

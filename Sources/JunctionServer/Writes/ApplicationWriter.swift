@@ -103,8 +103,9 @@ struct ApplicationWriter: Sendable {
         let (column, value) =
             reference.hasPrefix("remote:") ? ("remote_id", String(reference.dropFirst(7))) : ("id", reference)
         guard
-            let job = try await store.records(Job.self, integrationID: integrationID, where: column, in: [value])
-                .first
+            let job = try await store.records(
+                Job.self, integrationID: integrationID, where: column, in: [value], remoteData: false
+            ).first
         else {
             throw APIError(
                 .inputInvalid,
@@ -165,22 +166,12 @@ struct ApplicationWriter: Sendable {
                     + "bring it in. Do not send it again: Personio would refuse a second application to this job.")
         }
         let remoteCandidate = try await personio { try await client.candidate(id: candidateRemoteID) }
-        var application = mapper.map(found)
+        let application = mapper.map(found)
         try await store.saveRecords([application], integrationID: integrationID)
-        var candidate = try await store.withApplicationSources(
+        let candidate = try await store.withApplicationSources(
             [mapper.map(remoteCandidate)], integrationID: integrationID)[0]
         try await store.saveRecords([candidate], integrationID: integrationID)
-        // As the store holds them (changed_at, nested objects composed like a read).
-        if let stored = try await store.records(
-            Application.self, integrationID: integrationID, where: "id", in: [application.id]
-        ).first {
-            application = stored
-        }
-        if let stored = try await store.records(
-            Candidate.self, integrationID: integrationID, where: "id", in: [candidate.id]
-        ).first {
-            candidate = stored
-        }
+        // The responses are written from the stored documents, as a read would show them.
         return Created(application: application, candidate: candidate, warnings: plan.warnings)
     }
 
