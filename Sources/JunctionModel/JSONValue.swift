@@ -45,3 +45,205 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
         }
     }
 }
+
+extension JSONValue {
+    public struct ParseError: Error, CustomStringConvertible {
+        public var offset: Int
+        public var description: String { "invalid JSON at byte \(offset)" }
+    }
+
+    /// Parses JSON text into a tree directly. Decoding a `JSONValue` through `Decoder` tries each
+    /// type in turn, and every miss throws a `DecodingError` with its coding path: the sync's
+    /// profile put a fifth of its CPU there for Personio's pages.
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var parser = Parser(bytes: buffer)
+            parser.skipSpace()
+            let value = try parser.value(depth: 0)
+            parser.skipSpace()
+            guard parser.offset == buffer.count else { throw ParseError(offset: parser.offset) }
+            return value
+        }
+    }
+
+    private struct Parser {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var offset = 0
+
+        mutating func skipSpace() {
+            while offset < bytes.count {
+                switch bytes[offset] {
+                case 0x20, 0x09, 0x0A, 0x0D: offset += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func value(depth: Int) throws -> JSONValue {
+            guard offset < bytes.count, depth < 512 else { throw ParseError(offset: offset) }
+            switch bytes[offset] {
+            case UInt8(ascii: "{"):
+                offset += 1
+                var object: [String: JSONValue] = [:]
+                skipSpace()
+                if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
+                    offset += 1
+                    return .object(object)
+                }
+                while true {
+                    skipSpace()
+                    let key = try string()
+                    skipSpace()
+                    guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else {
+                        throw ParseError(offset: offset)
+                    }
+                    offset += 1
+                    skipSpace()
+                    object[key] = try value(depth: depth + 1)
+                    skipSpace()
+                    guard offset < bytes.count else { throw ParseError(offset: offset) }
+                    let next = bytes[offset]
+                    offset += 1
+                    if next == UInt8(ascii: "}") { return .object(object) }
+                    guard next == UInt8(ascii: ",") else { throw ParseError(offset: offset - 1) }
+                }
+            case UInt8(ascii: "["):
+                offset += 1
+                var array: [JSONValue] = []
+                skipSpace()
+                if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
+                    offset += 1
+                    return .array(array)
+                }
+                while true {
+                    skipSpace()
+                    array.append(try value(depth: depth + 1))
+                    skipSpace()
+                    guard offset < bytes.count else { throw ParseError(offset: offset) }
+                    let next = bytes[offset]
+                    offset += 1
+                    if next == UInt8(ascii: "]") { return .array(array) }
+                    guard next == UInt8(ascii: ",") else { throw ParseError(offset: offset - 1) }
+                }
+            case UInt8(ascii: "\""):
+                return .string(try string())
+            case UInt8(ascii: "t"):
+                try literal("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                return .null
+            default:
+                return .number(try number())
+            }
+        }
+
+        mutating func literal(_ word: StaticString) throws {
+            let count = word.utf8CodeUnitCount
+            guard offset + count <= bytes.count else { throw ParseError(offset: offset) }
+            for index in 0..<count where bytes[offset + index] != word.utf8Start[index] {
+                throw ParseError(offset: offset + index)
+            }
+            offset += count
+        }
+
+        mutating func number() throws -> Double {
+            let start = offset
+            while offset < bytes.count, Self.isNumberByte(bytes[offset]) { offset += 1 }
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+            // Swift's parser accepts more than JSON's grammar ("+1", hex); those are refused.
+            guard let first = text.utf8.first, first != UInt8(ascii: "+"), let number = Double(text), number.isFinite
+            else { throw ParseError(offset: start) }
+            return number
+        }
+
+        static func isNumberByte(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                UInt8(ascii: "e"), UInt8(ascii: "E"):
+                true
+            default: false
+            }
+        }
+
+        mutating func string() throws -> String {
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw ParseError(offset: offset) }
+            offset += 1
+            let start = offset
+            // The common case: no escapes, one copy.
+            while offset < bytes.count {
+                let byte = bytes[offset]
+                if byte == UInt8(ascii: "\"") {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+                    offset += 1
+                    return text
+                }
+                if byte == UInt8(ascii: "\\") { break }
+                guard byte >= 0x20 else { throw ParseError(offset: offset) }
+                offset += 1
+            }
+            var scalars: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<offset]))
+            while offset < bytes.count {
+                let byte = bytes[offset]
+                offset += 1
+                switch byte {
+                case UInt8(ascii: "\""):
+                    return String(decoding: scalars, as: UTF8.self)
+                case UInt8(ascii: "\\"):
+                    guard offset < bytes.count else { throw ParseError(offset: offset) }
+                    let escape = bytes[offset]
+                    offset += 1
+                    switch escape {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
+                    case UInt8(ascii: "b"): scalars.append(0x08)
+                    case UInt8(ascii: "f"): scalars.append(0x0C)
+                    case UInt8(ascii: "n"): scalars.append(0x0A)
+                    case UInt8(ascii: "r"): scalars.append(0x0D)
+                    case UInt8(ascii: "t"): scalars.append(0x09)
+                    case UInt8(ascii: "u"):
+                        var code = try hex4()
+                        if (0xD800..<0xDC00).contains(code) {
+                            // A high surrogate: its low half must follow as another \u escape.
+                            guard offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"),
+                                bytes[offset + 1] == UInt8(ascii: "u")
+                            else { throw ParseError(offset: offset) }
+                            offset += 2
+                            let low = try hex4()
+                            guard (0xDC00..<0xE000).contains(low) else { throw ParseError(offset: offset) }
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        }
+                        guard let scalar = Unicode.Scalar(code) else { throw ParseError(offset: offset) }
+                        scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    default:
+                        throw ParseError(offset: offset - 1)
+                    }
+                default:
+                    guard byte >= 0x20 else { throw ParseError(offset: offset - 1) }
+                    scalars.append(byte)
+                }
+            }
+            throw ParseError(offset: offset)
+        }
+
+        mutating func hex4() throws -> UInt32 {
+            guard offset + 4 <= bytes.count else { throw ParseError(offset: offset) }
+            var code: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[offset]
+                let digit: UInt32
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+                default: throw ParseError(offset: offset)
+                }
+                code = code * 16 + digit
+                offset += 1
+            }
+            return code
+        }
+    }
+}

@@ -92,4 +92,36 @@ struct RawJSONTests {
         expected["items"] = [[String: Any](), [NSNumber(value: 1), ["x": NSNumber(value: 2)]], NSNull()] as [Any]
         #expect(NSDictionary(dictionary: parsed).isEqual(to: expected))
     }
+
+    @Test("the direct parser builds the same tree as decoding through JSONDecoder")
+    func parsesLikeDecoder() throws {
+        let text = #"""
+            {"a": [1, -2.5, 3e2, true, false, null, {"b": "\"q\" \\ \/ \b\f\n\r\t"}],
+             "unicode": "M\u00fcller \ud83d\ude00 東京", "empty": {}, "list": [], "n": 0,
+             "nested": {"deep": [[[{"x": "y"}]]]}}
+            """#
+        let parsed = try JSONValue.parse(Array(text.utf8))
+        let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(parsed == decoded)
+        // By hand: the escapes and the surrogate pair decode to these characters.
+        guard case .object(let members) = parsed else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(members["unicode"] == .string("Müller 😀 東京"))
+        #expect(
+            members["a"].flatMap { value -> JSONValue? in
+                if case .array(let items) = value { return items.last } else { return nil }
+            } == .object(["b": .string("\"q\" \\ / \u{8}\u{C}\n\r\t")]))
+    }
+
+    @Test(
+        "the direct parser refuses what is not JSON",
+        arguments: [
+            "", "{", "[1,]", "{\"a\" 1}", "tru", "\"open", "+1", "1 2", "{\"a\":1}x", "\"\\x\"",
+            "\"\\ud83d\"", "nul",
+        ])
+    func parserRefuses(text: String) {
+        #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(Array(text.utf8)) }
+    }
 }
