@@ -1,3 +1,5 @@
+import Foundation
+
 /// Any JSON value, for the parts of the wire format that are open by design: `remote_data`
 /// (raw upstream payloads), `custom_fields`, passthrough bodies.
 public enum JSONValue: Codable, Sendable, Equatable, Hashable {
@@ -9,6 +11,11 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
     case object([String: JSONValue])
 
     public init(from decoder: any Decoder) throws {
+        // Decoding through `decodeParsed`: the tree is already there, found by coding path.
+        if let parsed = decoder.userInfo[Self.parsedKey] as? ParsedTree, let tree = parsed.tree.at(decoder.codingPath) {
+            self = tree
+            return
+        }
         let container = try decoder.singleValueContainer()
         // Most common first: every failed attempt costs a thrown error, and upstream payloads
         // are mostly strings inside objects. Bool stays before Double so `true` never reads as 1.
@@ -47,6 +54,43 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
 }
 
 extension JSONValue {
+    static let parsedKey = CodingUserInfoKey(rawValue: "junction.json.parsed")!
+
+    final class ParsedTree: Sendable {
+        let tree: JSONValue
+        init(_ tree: JSONValue) { self.tree = tree }
+    }
+
+    /// Decodes `type` from `data` with a decoder made by `makeDecoder`, taking every `JSONValue`
+    /// inside it (such as `remote_data`) from one direct parse of the same text instead of
+    /// decoding it through `Decoder`: each of its misses throws (see `parse`).
+    public static func decodeParsed<T: Decodable>(
+        _ type: T.Type, from data: Data, makeDecoder: () -> JSONDecoder = { JSONDecoder() }
+    ) throws -> T {
+        let decoder = makeDecoder()
+        // Text that does not parse gets JSONDecoder's own error, which names what is wrong.
+        if let tree = try? parse([UInt8](data)) { decoder.userInfo[parsedKey] = ParsedTree(tree) }
+        return try decoder.decode(T.self, from: data)
+    }
+
+    /// The value at a decoder's coding path: array items by index, object members by name.
+    public func at(_ path: [any CodingKey]) -> JSONValue? {
+        var current = self
+        for key in path {
+            switch current {
+            case .array(let items):
+                guard let index = key.intValue, items.indices.contains(index) else { return nil }
+                current = items[index]
+            case .object(let members):
+                guard let member = members[key.stringValue] else { return nil }
+                current = member
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+
     public struct ParseError: Error, CustomStringConvertible {
         public var offset: Int
         public var description: String { "invalid JSON at byte \(offset)" }
@@ -245,5 +289,72 @@ extension JSONValue {
             }
             return code
         }
+    }
+}
+
+extension JSONValue {
+    /// The bytes `UnifiedJSON.makeEncoder()` writes for this value (sorted keys, slashes
+    /// unescaped), written directly: encoding trees through `Encoder` was a tenth of the sync's
+    /// CPU. Non-whole numbers still go through the encoder, one by one, so their digits match.
+    public func encodedBytes() throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try write(into: &bytes)
+        return bytes
+    }
+
+    private static let numberEncoder = UnifiedJSON.makeEncoder()
+
+    func write(into bytes: inout [UInt8]) throws {
+        switch self {
+        case .null: bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .bool(let value): bytes.append(contentsOf: Array((value ? "true" : "false").utf8))
+        case .number(let value):
+            if value.rounded() == value, abs(value) < 1e15 {
+                bytes.append(contentsOf: Array(String(Int64(value)).utf8))
+            } else {
+                bytes.append(contentsOf: try Self.numberEncoder.encode(value))
+            }
+        case .string(let value): Self.writeString(value, into: &bytes)
+        case .array(let items):
+            bytes.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                try item.write(into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let members):
+            bytes.append(UInt8(ascii: "{"))
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                Self.writeString(key, into: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                try members[key]!.write(into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Escapes as Foundation's JSON writer does: `"` `\` and the named control characters with
+    /// a backslash, other control characters as `\u00xx`, everything else as is.
+    static func writeString(_ value: String, into bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x00..<0x20:
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
     }
 }

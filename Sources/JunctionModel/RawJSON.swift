@@ -32,10 +32,15 @@ public struct JSONObjectMembers: Sendable {
 
     /// The raw bytes of `key`'s value, or nil when the object has no such member.
     public func value(_ key: String) -> ArraySlice<UInt8>? {
+        valueRange(key).map { bytes[$0] }
+    }
+
+    /// Where `key`'s value lies in `bytes`, or nil when the object has no such member.
+    public func valueRange(_ key: String) -> Range<Int>? {
         var key = key
         return key.withUTF8 { wanted in
             for member in members where member.key.count == wanted.count {
-                if bytes[member.key].elementsEqual(wanted) { return bytes[member.value] }
+                if bytes[member.key].elementsEqual(wanted) { return member.value }
             }
             return nil
         }

@@ -183,7 +183,7 @@ extension Store {
             writer.endObject()
             text = writer.bytes
         }
-        var record = try recordDecoder.decode(Record.self, from: Data(text))
+        var record = try JSONValue.decodeParsed(Record.self, from: Data(text), makeDecoder: UnifiedJSON.makeDecoder)
         // The columns are authoritative for what the store itself maintains.
         record.changedAt = Clock.date(try row.decode(column: "changed_at", as: Int64.self))
         record.remoteDeletedAt = try row.decode(column: "remote_deleted_at", as: Int64?.self).map(Clock.date)

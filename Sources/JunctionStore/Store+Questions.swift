@@ -99,8 +99,9 @@ extension Store {
             .where("integration_id", .equal, integrationID).where("id", .in, ids)
             .where("remote_deleted_at", .is, SQLLiteral.null)
             .all().map { row in
-                try Self.recordDecoder.decode(
-                    Candidate.self, from: Data(try row.decode(column: "record", as: String.self).utf8))
+                try JSONValue.decodeParsed(
+                    Candidate.self, from: Data(try row.decode(column: "record", as: String.self).utf8),
+                    makeDecoder: UnifiedJSON.makeDecoder)
             }
         let sources = try await latestApplicationSources(candidateIDs: ids, integrationID: integrationID, on: sql)
         let changed = stored.compactMap { candidate -> Candidate? in

@@ -101,6 +101,28 @@ struct JobStoreTests {
         }
     }
 
+    @Test("the stored document is exactly the record's UnifiedJSON encoding", arguments: Backend.allCases)
+    func storedDocumentIsTheEncoding(backend: Backend) async throws {
+        try await withFreshDatabase(backend) { database in
+            let seeded = try await SeededStore.make(database)
+            let integrationID = seeded.integration.id.description
+            var job = sampleJobs(1, integrationID: seeded.integration.id)[0]
+            job.remoteData = [
+                "id": .number(17), "name": .string("Ünïcode \"quoted\" / \n"), "ratio": .number(0.125),
+                "tags": .array([.string("b"), .null, .bool(true)]),
+                "nested": .object(["z": .number(1), "a": .object([:])]),
+            ]
+
+            try await seeded.store.saveJobs([job], integrationID: integrationID)
+            let stored = try await database.sql.raw(
+                "SELECT record FROM jobs WHERE integration_id = \(bind: integrationID)"
+            ).first()?.decode(column: "record", as: String.self)
+
+            let expected = String(decoding: try UnifiedJSON.makeEncoder().encode(job), as: UTF8.self)
+            #expect(stored == expected)
+        }
+    }
+
     @Test("deleted jobs are hidden unless asked for, and come back when seen again", arguments: Backend.allCases)
     func deletion(backend: Backend) async throws {
         try await withFreshDatabase(backend) { database in

@@ -33,53 +33,17 @@ public struct Captured<Value: Decodable & Sendable>: Decodable, Sendable {
     public let raw: JSONValue
 
     public init(from decoder: any Decoder) throws {
-        if let parsed = decoder.userInfo[PersonioJSON.parsedKey] as? PersonioJSON.Parsed,
-            let tree = parsed.tree.at(decoder.codingPath)
-        {
-            raw = tree
-        } else {
-            raw = try JSONValue(from: decoder)
-        }
+        raw = try JSONValue(from: decoder)
         value = try Value(from: decoder)
     }
 }
 
-/// Decodes Personio's JSON: typed values through `JSONDecoder`, and the raw tree of every
-/// `Captured` item taken from one direct parse of the same bytes, found by the item's coding
-/// path. Decoding the trees through `Decoder` as well was a fifth of the sync's CPU.
+/// Decodes Personio's JSON: each `Captured` item's raw tree comes from one direct parse of the
+/// page (`JSONValue.decodeParsed`); decoding the trees through `Decoder` was a fifth of the
+/// sync's CPU.
 enum PersonioJSON {
-    static let parsedKey = CodingUserInfoKey(rawValue: "junction.personio.parsed")!
-
-    final class Parsed: Sendable {
-        let tree: JSONValue
-        init(_ tree: JSONValue) { self.tree = tree }
-    }
-
     static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        let decoder = JSONDecoder()
-        // Text that does not parse gets JSONDecoder's own error, which names what is wrong.
-        if let tree = try? JSONValue.parse([UInt8](data)) { decoder.userInfo[parsedKey] = Parsed(tree) }
-        return try decoder.decode(T.self, from: data)
-    }
-}
-
-extension JSONValue {
-    /// The value at a decoder's coding path: array indexes by number, object members by name.
-    func at(_ path: [any CodingKey]) -> JSONValue? {
-        var current = self
-        for key in path {
-            switch current {
-            case .array(let items):
-                guard let index = key.intValue, items.indices.contains(index) else { return nil }
-                current = items[index]
-            case .object(let members):
-                guard let member = members[key.stringValue] else { return nil }
-                current = member
-            default:
-                return nil
-            }
-        }
-        return current
+        try JSONValue.decodeParsed(T.self, from: data)
     }
 }
 
