@@ -144,12 +144,7 @@ extension JSONValue {
                     offset += 1
                     skipSpace()
                     object[key] = try value(depth: depth + 1)
-                    skipSpace()
-                    guard offset < bytes.count else { throw ParseError(offset: offset) }
-                    let next = bytes[offset]
-                    offset += 1
-                    if next == UInt8(ascii: "}") { return .object(object) }
-                    guard next == UInt8(ascii: ",") else { throw ParseError(offset: offset - 1) }
+                    if try closes(with: UInt8(ascii: "}")) { return .object(object) }
                 }
             case UInt8(ascii: "["):
                 offset += 1
@@ -162,12 +157,7 @@ extension JSONValue {
                 while true {
                     skipSpace()
                     array.append(try value(depth: depth + 1))
-                    skipSpace()
-                    guard offset < bytes.count else { throw ParseError(offset: offset) }
-                    let next = bytes[offset]
-                    offset += 1
-                    if next == UInt8(ascii: "]") { return .array(array) }
-                    guard next == UInt8(ascii: ",") else { throw ParseError(offset: offset - 1) }
+                    if try closes(with: UInt8(ascii: "]")) { return .array(array) }
                 }
             case UInt8(ascii: "\""):
                 return .string(try string())
@@ -185,6 +175,17 @@ extension JSONValue {
             }
         }
 
+        /// After a member or item: true at the closing bracket, false at a comma (both consumed).
+        mutating func closes(with closing: UInt8) throws -> Bool {
+            skipSpace()
+            guard offset < bytes.count else { throw ParseError(offset: offset) }
+            let next = bytes[offset]
+            offset += 1
+            if next == closing { return true }
+            guard next == UInt8(ascii: ",") else { throw ParseError(offset: offset - 1) }
+            return false
+        }
+
         mutating func literal(_ word: StaticString) throws {
             let count = word.utf8CodeUnitCount
             guard offset + count <= bytes.count else { throw ParseError(offset: offset) }
@@ -196,7 +197,7 @@ extension JSONValue {
 
         mutating func number() throws -> Double {
             let start = offset
-            while offset < bytes.count, Self.isNumberByte(bytes[offset]) { offset += 1 }
+            while offset < bytes.count, JSONObjectMembers.isNumberByte(bytes[offset]) { offset += 1 }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
             // Swift's parser accepts more than JSON's grammar ("+1", hex); those are refused.
             guard let first = text.utf8.first, first != UInt8(ascii: "+"), let number = Double(text), number.isFinite
@@ -204,14 +205,6 @@ extension JSONValue {
             return number
         }
 
-        static func isNumberByte(_ byte: UInt8) -> Bool {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
-                UInt8(ascii: "e"), UInt8(ascii: "E"):
-                true
-            default: false
-            }
-        }
 
         mutating func string() throws -> String {
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw ParseError(offset: offset) }

@@ -165,7 +165,8 @@ public struct JSONObjectMembers: Sendable {
 
     private static let literals: [[UInt8]] = [Array("true".utf8), Array("false".utf8), Array("null".utf8)]
 
-    private static func isNumberByte(_ byte: UInt8) -> Bool {
+    /// A byte that may appear in a JSON number.
+    static func isNumberByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
             UInt8(ascii: "e"), UInt8(ascii: "E"):
@@ -177,7 +178,7 @@ public struct JSONObjectMembers: Sendable {
 
 /// Appends JSON text to a byte buffer: raw fragments (stored documents) beside values written
 /// here, with commas placed by nesting level. Strings are escaped as `UnifiedJSON`'s encoder does
-/// (slashes left alone), dates in `UnifiedDate`'s format.
+/// (`JSONValue.writeString`), dates in `UnifiedDate`'s format.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     /// Per open object or array: whether it holds an element yet (the next one needs a comma).
@@ -270,23 +271,6 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func appendString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [
-                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)],
-                    hex[Int(byte & 0x0F)],
-                ])
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONValue.writeString(value, into: &bytes)
     }
 }
