@@ -205,7 +205,6 @@ extension JSONValue {
             return number
         }
 
-
         mutating func string() throws -> String {
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw ParseError(offset: offset) }
             offset += 1
