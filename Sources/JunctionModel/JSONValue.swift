@@ -115,12 +115,7 @@ extension JSONValue {
         var offset = 0
 
         mutating func skipSpace() {
-            while offset < bytes.count {
-                switch bytes[offset] {
-                case 0x20, 0x09, 0x0A, 0x0D: offset += 1
-                default: return
-                }
-            }
+            offset = JSONObjectMembers.skipSpace(bytes, offset)
         }
 
         mutating func value(depth: Int) throws -> JSONValue {

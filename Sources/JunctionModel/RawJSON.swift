@@ -97,8 +97,9 @@ public struct JSONObjectMembers: Sendable {
         }
     }
 
+    /// The first offset from `start` that is not JSON whitespace.
     @inline(__always)
-    private static func skipSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+    static func skipSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
         var offset = start
         while offset < bytes.count {
             switch bytes[offset] {
@@ -252,12 +253,6 @@ public struct JSONWriter: Sendable {
 
     public mutating func null() {
         raw([UInt8]("null".utf8))
-    }
-
-    /// Any `Encodable` value, through the given encoder (for the small parts that are neither
-    /// copied nor written by hand).
-    public mutating func encode(_ value: some Encodable, using encoder: JSONEncoder) throws {
-        raw([UInt8](try encoder.encode(value)))
     }
 
     private mutating func startElement() {

@@ -93,16 +93,7 @@ public struct UnifiedRequestDecoder: RequestDecoder {
 
 extension Response {
     /// A 200 JSON response with the content type Kombo's SDK expects.
-    static func json(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
-    }
-
-    /// `json(_:)` for bytes written by `JSONWriter`.
-    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    static func json(_ bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],

@@ -145,14 +145,12 @@ extension Store {
     ) async throws -> [Record] {
         let unique = Array(Set(values))
         guard !unique.isEmpty else { return [] }
-        let query = sql.select()
-            .columns("id", "record", "changed_at", "remote_deleted_at")
-            .from(Record.table)
-            .where("integration_id", .equal, integrationID)
-            .where(column, .in, unique)
-        if !includeDeleted { query.where("remote_deleted_at", .is, SQLLiteral.null) }
+        let query = listQuery(
+            Record.table, integrationID: integrationID, filter: RecordFilter(includeDeleted: includeDeleted),
+            columns: [])
         // In id order, sorted here for the reason given at `documents`.
-        return try await query.all().map { try Self.decodeRecord(Record.self, $0, remoteData: remoteData) }
+        return try await query.where(column, .in, unique).all()
+            .map { try Self.decodeRecord(Record.self, $0, remoteData: remoteData) }
             .sorted { $0.id < $1.id }
     }
 

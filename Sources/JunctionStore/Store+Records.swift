@@ -207,19 +207,14 @@ extension Store {
             for member in members.members {
                 let key = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[member.key]))
                 if maintained.contains(where: { $0.elementsEqual(key) }) { continue }
-                let isNested = nestedNames.contains { $0.elementsEqual(key) }
                 let value = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[member.value]))
-                if isNested {
-                    nested.update(bufferPointer: key)
-                    nested.update(data: [0])
-                    nested.update(bufferPointer: value)
-                    nested.update(data: [0])
-                } else {
-                    own.update(bufferPointer: key)
-                    own.update(data: [0])
-                    own.update(bufferPointer: value)
-                    own.update(data: [0])
+                func feed(_ hasher: inout SHA256) {
+                    hasher.update(bufferPointer: key)
+                    hasher.update(data: [0])
+                    hasher.update(bufferPointer: value)
+                    hasher.update(data: [0])
                 }
+                if nestedNames.contains(where: { $0.elementsEqual(key) }) { feed(&nested) } else { feed(&own) }
             }
         }
         return (hashScheme + hex(own.finalize()), hashScheme + hex(nested.finalize()))

@@ -126,7 +126,7 @@ extension PersonioClient {
         let encoded = email.addingPercentEncoding(withAllowedCharacters: allowed) ?? email
         let data = try await getV2("/v2/recruiting/applications?candidate.email=\(encoded)")
         do {
-            return try PersonioJSON.decode(V2Page<V2Application>.self, from: data).data
+            return try JSONValue.decodeParsed(V2Page<V2Application>.self, from: data).data
         } catch {
             throw .malformedResponse("applications of a candidate: \(error)")
         }
@@ -135,8 +135,8 @@ extension PersonioClient {
     /// One candidate; a bare object or one wrapped in `_data` ([?] §4, a sandbox switch).
     public func candidate(id: String) async throws(PersonioError) -> Captured<V2Candidate> {
         let data = try await getV2("/v2/recruiting/candidates/\(id)")
-        if let bare = try? PersonioJSON.decode(Captured<V2Candidate>.self, from: data) { return bare }
-        if let wrapped = try? PersonioJSON.decode(SingleResource<V2Candidate>.self, from: data) {
+        if let bare = try? JSONValue.decodeParsed(Captured<V2Candidate>.self, from: data) { return bare }
+        if let wrapped = try? JSONValue.decodeParsed(SingleResource<V2Candidate>.self, from: data) {
             return wrapped.data
         }
         throw .malformedResponse("candidate \(id) is unreadable")

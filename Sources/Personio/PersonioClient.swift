@@ -171,7 +171,7 @@ public actor PersonioClient {
             let data = try await getV2(current)
             let page: V2Page<Item>
             do {
-                page = try PersonioJSON.decode(V2Page<Item>.self, from: data)
+                page = try JSONValue.decodeParsed(V2Page<Item>.self, from: data)
             } catch {
                 throw PersonioError.malformedResponse("page \(pages + 1) of \(path): \(error)")
             }

@@ -51,7 +51,7 @@ public struct PersonioConnector: Sendable {
     public func categories() async throws -> [Captured<V2Category>] {
         let data = try await client.getV2("/v2/recruiting/categories")
         do {
-            return try PersonioJSON.decode(V2Page<V2Category>.self, from: data).data
+            return try JSONValue.decodeParsed(V2Page<V2Category>.self, from: data).data
         } catch {
             throw PersonioError.malformedResponse("categories: \(error)")
         }

@@ -117,7 +117,7 @@ struct ATSWriteController {
         }
         switch start {
         case .replay(let status, let text):
-            var response = Response.json(Data(text.utf8), status: HTTPResponse.Status(code: status))
+            var response = Response.json(text.utf8, status: HTTPResponse.Status(code: status))
             response.headers[.idempotentReplayed] = "true"
             return response
         case .mismatch:
@@ -159,24 +159,8 @@ struct ATSWriteController {
     }
 
     /// `{"status":"success","data":…,"warnings":[{"message":…}]}` around a record already written.
-    static func encode(_ data: [UInt8], warnings: [String]) -> Data {
-        var writer = JSONWriter(reservingCapacity: data.count + 128)
-        writer.beginObject()
-        writer.key("status")
-        writer.string("success")
-        writer.key("data")
-        writer.raw(data)
-        writer.key("warnings")
-        writer.beginArray()
-        for warning in warnings {
-            writer.beginObject()
-            writer.key("message")
-            writer.string(warning)
-            writer.endObject()
-        }
-        writer.endArray()
-        writer.endObject()
-        return Data(writer.bytes)
+    static func encode(_ data: [UInt8], warnings: [String]) -> [UInt8] {
+        ListResponseWriter.envelope(warnings: warnings, capacity: data.count + 128) { $0.raw(data) }
     }
 
     static func success(_ data: [UInt8], warnings: [String]) -> Response {

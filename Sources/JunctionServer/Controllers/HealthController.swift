@@ -11,10 +11,10 @@ struct HealthController {
         router.get("healthz") { _, _ -> Response in
             do {
                 try await database.ping()
-                return Response.json(Data(#"{"status":"ok","database":"\#(database.kind.rawValue)"}"#.utf8))
+                return Response.json(#"{"status":"ok","database":"\#(database.kind.rawValue)"}"#.utf8)
             } catch {
                 return Response.json(
-                    Data(#"{"status":"unavailable","database":"\#(database.kind.rawValue)"}"#.utf8),
+                    #"{"status":"unavailable","database":"\#(database.kind.rawValue)"}"#.utf8,
                     status: .serviceUnavailable)
             }
         }

@@ -12,23 +12,44 @@ enum ListResponseWriter {
         _ documents: [StoredDocument], next: String?, overrides: NestedComposer.Overrides,
         projection: FieldProjection?
     ) throws -> [UInt8] {
-        var writer = JSONWriter(reservingCapacity: documents.reduce(256) { $0 + $1.document.count + 64 })
+        try envelope(warnings: nil, capacity: documents.reduce(256) { $0 + $1.document.count + 64 }) { writer in
+            writer.beginObject()
+            // `next` is required by the SDK even on the last page.
+            writer.key("next")
+            writer.string(next)
+            writer.key("results")
+            writer.beginArray()
+            for document in documents {
+                try record(
+                    document, overrides: overrides[document.id] ?? [], projection: projection, into: &writer)
+            }
+            writer.endArray()
+            writer.endObject()
+        }
+    }
+
+    /// `{"status":"success","data":…}` in `SuccessEnvelope`'s shape, `data` written by `body`;
+    /// `warnings` only when given (ATS actions carry them, lists do not).
+    static func envelope(
+        warnings: [String]?, capacity: Int, data body: (inout JSONWriter) throws -> Void
+    ) rethrows -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: capacity)
         writer.beginObject()
         writer.key("status")
         writer.string("success")
         writer.key("data")
-        writer.beginObject()
-        // `next` is required by the SDK even on the last page.
-        writer.key("next")
-        writer.string(next)
-        writer.key("results")
-        writer.beginArray()
-        for document in documents {
-            try record(
-                document, overrides: overrides[document.id] ?? [], projection: projection, into: &writer)
+        try body(&writer)
+        if let warnings {
+            writer.key("warnings")
+            writer.beginArray()
+            for warning in warnings {
+                writer.beginObject()
+                writer.key("message")
+                writer.string(warning)
+                writer.endObject()
+            }
+            writer.endArray()
         }
-        writer.endArray()
-        writer.endObject()
         writer.endObject()
         return writer.bytes
     }
@@ -85,40 +106,39 @@ struct NestedComposer: Sendable {
             JunctionModel.Application.self, integrationID: integrationID, where: "candidate_id",
             in: candidates.map(\.id), includeDeleted: false, columns: Self.applicationColumns)
         var context = try await NestedContext.load(applications, integrationID: integrationID, reader: reader)
-        var byCandidate: [String: JSONWriter] = [:]
+        // Each candidate's `applications` array, opened here and closed below.
+        var lists = Dictionary(
+            uniqueKeysWithValues: candidates.map { candidate in
+                var list = JSONWriter()
+                list.beginArray()
+                return (candidate.id, list)
+            })
         for application in applications {
-            guard let candidateID = application.columns["candidate_id"] else { continue }
-            var writer =
-                byCandidate[candidateID]
-                ?? {
-                    var new = JSONWriter()
-                    new.beginArray()
-                    return new
-                }()
-            writer.beginObject()
-            try JSONObjectMembers(application.document).copyRequiredMembers(Self.nestedApplicationKeys, into: &writer)
-            writer.key("changed_at")
-            writer.date(application.changedAt)
-            writer.key("current_stage")
-            writer.raw(context.stage(of: application, full: false))
-            writer.key("job")
-            writer.raw(context.job(of: application))
-            writer.endObject()
-            byCandidate[candidateID] = writer
+            guard let candidateID = application.columns["candidate_id"], lists[candidateID] != nil else { continue }
+            let stage = context.stage(of: application, full: false)
+            try Self.writeNestedApplication(
+                application, stage: stage, job: context.job(of: application), into: &lists[candidateID]!)
         }
-        var overrides: Overrides = [:]
-        for candidate in candidates {
-            var list =
-                byCandidate[candidate.id]
-                ?? {
-                    var new = JSONWriter()
-                    new.beginArray()
-                    return new
-                }()
+        return lists.mapValues { list in
+            var list = list
             list.endArray()
-            overrides[candidate.id] = [("applications", list.bytes)]
+            return [("applications", list.bytes)]
         }
-        return overrides
+    }
+
+    /// One `candidates[].applications[]` object.
+    private static func writeNestedApplication(
+        _ application: StoredDocument, stage: [UInt8], job: [UInt8], into writer: inout JSONWriter
+    ) throws {
+        writer.beginObject()
+        try JSONObjectMembers(application.document).copyRequiredMembers(nestedApplicationKeys, into: &writer)
+        writer.key("changed_at")
+        writer.date(application.changedAt)
+        writer.key("current_stage")
+        writer.raw(stage)
+        writer.key("job")
+        writer.raw(job)
+        writer.endObject()
     }
 
     /// An application's `candidate`, `current_stage` and `job`.

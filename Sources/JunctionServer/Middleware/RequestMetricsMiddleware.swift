@@ -45,7 +45,6 @@ struct RequestMetricsMiddleware: RouterMiddleware {
 
     /// Milliseconds with three decimals, as `Server-Timing` allows.
     static func milliseconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return String(format: "%.3f", Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+        String(format: "%.3f", duration.inSeconds * 1000)
     }
 }

@@ -38,15 +38,6 @@ public struct Captured<Value: Decodable & Sendable>: Decodable, Sendable {
     }
 }
 
-/// Decodes Personio's JSON: each `Captured` item's raw tree comes from one direct parse of the
-/// page (`JSONValue.decodeParsed`); decoding the trees through `Decoder` was a fifth of the
-/// sync's CPU.
-enum PersonioJSON {
-    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try JSONValue.decodeParsed(T.self, from: data)
-    }
-}
-
 /// `{"date-time": "…", "timezone": "…"}` or a plain string ([I] both occur, §4.1).
 public struct PersonioTimestamp: Decodable, Sendable, Equatable {
     public let date: Date
