@@ -126,6 +126,10 @@ public struct JunctionRuntime: Sendable {
 /// Opens everything and serves until SIGTERM or SIGINT, then shuts down gracefully.
 public func runServer(_ configuration: JunctionConfiguration, logger: Logger) async throws {
     let runtime = try await JunctionRuntime.open(configuration, logger: logger)
+    // Runs a killed process left RUNNING are failed before the API answers, so a force-sync
+    // right after a restart queues a new run instead of pointing at the dead one.
+    try await SyncScheduler.reclaimAbandonedRuns(
+        store: runtime.store, lock: runtime.store.makeSyncLock(), logger: logger)
     let app = buildApplication(runtime: runtime, logger: logger)
     try await app.runService()
 }

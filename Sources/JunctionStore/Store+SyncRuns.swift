@@ -88,6 +88,32 @@ extension Store {
         }
     }
 
+    /// Integrations with a run still marked RUNNING: live runs, or runs whose process died
+    /// (SIGKILL, a lost database session). The caller tells them apart with the sync lock. Not
+    /// scoped to a workspace: the scheduler serves every workspace, and this returns ids only.
+    public func integrationsWithRunningSyncs() async throws -> [String] {
+        try await sql.raw(
+            """
+            SELECT DISTINCT integration_id FROM sync_runs WHERE status = \(bind: SyncRun.Status.running.rawValue)
+            ORDER BY integration_id
+            """
+        ).all().map { try $0.decode(column: "integration_id", as: String.self) }
+    }
+
+    /// Marks an integration's RUNNING runs FAILED with `reason`. Only for a caller that holds the
+    /// integration's sync lock, which proves no live run owns them. Returns how many there were.
+    @discardableResult
+    public func failAbandonedRuns(integrationID: String, reason: String, now: Date = Date()) async throws -> Int {
+        try await sql.raw(
+            """
+            UPDATE sync_runs SET status = \(bind: SyncRun.Status.failed.rawValue),
+                finished_at = \(bind: Clock.milliseconds(now)), error = \(bind: reason)
+            WHERE integration_id = \(bind: integrationID) AND status = \(bind: SyncRun.Status.running.rawValue)
+            RETURNING id
+            """
+        ).all().count
+    }
+
     /// `POST /force-sync`: queues a run of `kind` unless one of that kind already waits or runs
     /// (then that one's id comes back with `alreadyQueued`). At most one request per kind waits.
     public func requestSync(integrationID: String, kind: SyncRun.Kind, now: Date = Date()) async throws

@@ -26,8 +26,15 @@ public protocol ATSConnector: Sendable {
     func tags() async throws -> [Tag]
     /// Requests sent to the remote so far.
     func requestCount() async -> Int
+    /// Whether `error` means the remote refused the credentials themselves (not a missing
+    /// scope, an outage or a limit): the one failure that turns an integration INVALID.
+    func isAuthenticationFailure(_ error: any Error) -> Bool
 }
 
 extension PersonioConnector: ATSConnector {
     public func requestCount() async -> Int { await client.requestCount }
+
+    public func isAuthenticationFailure(_ error: any Error) -> Bool {
+        (error as? PersonioError)?.isAuthenticationFailure == true
+    }
 }

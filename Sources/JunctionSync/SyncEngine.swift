@@ -73,6 +73,7 @@ public struct SyncEngine: Sendable {
         logger.info("sync started", metadata: ["type": "\(kind.rawValue)"])
         let started = ContinuousClock.now
         let links = LinkCounters()
+        var credentialsRefused = false
         // Personio's request log lines name this run.
         await PersonioLogContext.$syncRunID.withValue(runID) {
             do {
@@ -163,6 +164,7 @@ public struct SyncEngine: Sendable {
             } catch {
                 run.status = .failed
                 run.error = "\(error)"
+                credentialsRefused = connector.isAuthenticationFailure(error)
                 logger.warning(
                     "sync failed; models not read to the end marked nothing deleted", metadata: ["error": "\(error)"])
             }
@@ -172,7 +174,23 @@ public struct SyncEngine: Sendable {
         try await store.finishSyncRun(
             run, now: finished,
             events: WebhookPayloads.finishedRun(run, integration: integration, logBaseURL: logBaseURL, at: finished))
+        if credentialsRefused { try await markInvalid(integration, logger: logger) }
         return run
+    }
+
+    /// Credentials the remote refused stay refused: the integration turns INVALID, which stops
+    /// its scheduled syncs until a relink brings new ones. An outage, a limit or a missing scope
+    /// never does this; those runs fail and the next one retries.
+    private func markInvalid(_ integration: Integration, logger: Logger) async throws {
+        let id = integration.id.description
+        // Only an ACTIVE integration turns INVALID; a disabled one keeps the state its owner chose.
+        guard try await store.integrationStatus(id: id) == .active else { return }
+        var changed = integration
+        changed.status = .invalid
+        try await store.setStatus(
+            .invalid, integrationID: id, workspaceID: integration.workspaceID,
+            events: [WebhookPayloads.stateChanged(changed)])
+        logger.warning("the remote refused the integration's credentials; it is INVALID until relinked")
     }
 }
 

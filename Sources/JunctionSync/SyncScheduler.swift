@@ -88,9 +88,40 @@ public struct SyncScheduler: Service {
         }
     }
 
+    /// Fails every run left RUNNING by a process that died mid-sync (killed, or its database
+    /// session lost): a RUNNING run whose integration's lock is free has no one running it.
+    /// Without this, such a run would block its integration's schedule and `force-sync` forever.
+    /// Returns the integrations whose runs were failed.
+    @discardableResult
+    public func reclaimAbandonedRuns(now: Date = Date()) async throws -> [String] {
+        try await Self.reclaimAbandonedRuns(store: store, lock: lock, logger: logger, now: now)
+    }
+
+    /// `reclaimAbandonedRuns()` for a caller without a scheduler (the server, before it answers).
+    @discardableResult
+    public static func reclaimAbandonedRuns(
+        store: Store, lock: any SyncLock, logger: Logger, now: Date = Date()
+    ) async throws -> [String] {
+        var reclaimed: [String] = []
+        for id in try await store.integrationsWithRunningSyncs() {
+            let count = try await lock.withLock(integrationID: id) {
+                try await store.failAbandonedRuns(
+                    integrationID: id,
+                    reason: "interrupted: the process running this sync stopped before it finished", now: now)
+            }
+            if let count, count > 0 {
+                reclaimed.append(id)
+                logger.warning(
+                    "failed a sync run its stopped process left running", metadata: ["integration": "\(id)"])
+            }
+        }
+        return reclaimed
+    }
+
     /// Starts every due run (one at a time) and returns what ran, for tests and logs.
     @discardableResult
     public func runDue(now: Date = Date()) async throws -> [SyncRun] {
+        try await reclaimAbandonedRuns(now: now)
         var finished: [SyncRun] = []
         for integration in try await store.integrationsForScheduling() {
             let id = integration.id.description

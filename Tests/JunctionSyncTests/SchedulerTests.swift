@@ -132,4 +132,38 @@ struct SchedulerTests {
             #expect(try await sync.jobs(includeDeleted: false).count == jobsBefore)
         }
     }
+
+    @Test(
+        "a run its dead process left RUNNING is failed and the integration syncs again; a live run is left alone",
+        arguments: Backend.allCases)
+    func abandonedRun(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend) { _, sync in
+            let store = sync.seeded.store
+            let lock = store.makeSyncLock()
+            let scheduler = SyncScheduler(store: store, lock: lock, policy: SyncPolicy(), logger: quietLogger) {
+                _, kind in try await sync.run(delta: kind == .delta)
+            }
+            // What a SIGKILL mid-sync leaves: a RUNNING row and no one holding the lock.
+            let dead = try await store.startSyncRun(integrationID: sync.integrationID, kind: .full)
+            let blocked = try await store.requestSync(integrationID: sync.integrationID, kind: .full)
+            // A live run holds the lock; its row must survive the reclaim.
+            let whileLive = try await lock.withLock(integrationID: sync.integrationID) {
+                try await scheduler.reclaimAbandonedRuns()
+            }
+
+            let reclaimed = try await scheduler.reclaimAbandonedRuns()
+            let deadAfter = try await store.syncRuns(integrationID: sync.integrationID).first { $0.id == dead.id }
+            let request = try await store.requestSync(integrationID: sync.integrationID, kind: .full)
+            let ran = try await scheduler.runDue()
+
+            #expect(blocked == (true, dead.id), "before the reclaim, force-sync points at the dead run")
+            #expect(whileLive == [])
+            #expect(reclaimed == [sync.integrationID])
+            #expect(deadAfter?.status == .failed)
+            #expect(deadAfter?.error?.contains("interrupted") == true)
+            #expect(request.alreadyQueued == false)
+            #expect(ran.map(\.id) == [request.syncID])
+            #expect(ran.first?.status == .succeeded)
+        }
+    }
 }
