@@ -58,11 +58,13 @@ extension Store {
         try await save(records, integrationID: integrationID, now: now, runID: runID)
     }
 
-    /// Marks records of a model that run `runID` did not see as deleted; see `markJobsUnseen`.
+    /// Marks records of a model that run `runID` did not see as deleted, except those whose
+    /// remote id is in `keeping` (confirmed present upstream); see `markJobsUnseen`.
     public func markRecordsUnseen<Record: SyncedRecord>(
-        _ type: Record.Type, byRun runID: String, integrationID: String, now: Date = Date()
+        _ type: Record.Type, byRun runID: String, integrationID: String, keeping: Set<String> = [],
+        now: Date = Date()
     ) async throws -> Int {
-        try await markUnseen(type, byRun: runID, integrationID: integrationID, now: now)
+        try await markUnseen(type, byRun: runID, integrationID: integrationID, keeping: keeping, now: now)
     }
 
     /// How many live records of a model an integration has (for progress estimates).

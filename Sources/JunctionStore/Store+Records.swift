@@ -131,31 +131,50 @@ extension Store {
 
     /// Marks the integration's live records that run `runID` did not see as deleted upstream;
     /// returns how many. Only for a run that read the complete listing (architecture rule 2).
-    func markUnseen<Record: SyncedRecord>(_ type: Record.Type, byRun runID: String, integrationID: String, now: Date)
-        async throws -> Int
-    {
+    func markUnseen<Record: SyncedRecord>(
+        _ type: Record.Type, byRun runID: String, integrationID: String, keeping: Set<String> = [], now: Date
+    ) async throws -> Int {
         let milliseconds = Clock.milliseconds(now)
         let table = Record.table
         return try await database.transaction { connection in
             let unseenIDs = try await connection.raw(
                 """
-                SELECT id FROM \(unsafeRaw: table)
+                SELECT id, remote_id FROM \(unsafeRaw: table)
                 WHERE integration_id = \(bind: integrationID) AND remote_deleted_at IS NULL
                   AND (last_seen_run IS NULL OR last_seen_run <> \(bind: runID))
                 """
-            ).all().map { try $0.decode(column: "id", as: String.self) }
+            ).all().compactMap { row -> String? in
+                let remoteID = try row.decode(column: "remote_id", as: String?.self)
+                return remoteID.map(keeping.contains) == true ? nil : try row.decode(column: "id", as: String.self)
+            }
             guard !unseenIDs.isEmpty else { return 0 }
-            try await connection.raw(
-                """
-                UPDATE \(unsafeRaw: table) SET remote_deleted_at = \(bind: milliseconds), updated_at = \(bind: milliseconds)
-                WHERE integration_id = \(bind: integrationID) AND remote_deleted_at IS NULL
-                  AND (last_seen_run IS NULL OR last_seen_run <> \(bind: runID))
-                """
-            ).run()
+            // In chunks: both databases cap the number of bound parameters of one statement.
+            for start in stride(from: 0, to: unseenIDs.count, by: 500) {
+                let chunk = Array(unseenIDs[start..<min(start + 500, unseenIDs.count)])
+                try await connection.update(table).set("remote_deleted_at", to: milliseconds)
+                    .set("updated_at", to: milliseconds)
+                    .where("integration_id", .equal, integrationID).where("id", .in, chunk)
+                    .run()
+            }
             try await Record.propagateChanges(
                 ids: unseenIDs, integrationID: integrationID, now: milliseconds, on: connection)
             return unseenIDs.count
         }
+    }
+
+    /// The remote ids of a model's live records that run `runID` did not see: the deletions a
+    /// complete listing suggests, before they are confirmed.
+    public func unseenRecords<Record: SyncedRecord>(_ type: Record.Type, byRun runID: String, integrationID: String)
+        async throws -> [String]
+    {
+        try await sql.raw(
+            """
+            SELECT remote_id FROM \(unsafeRaw: Record.table)
+            WHERE integration_id = \(bind: integrationID) AND remote_deleted_at IS NULL
+              AND (last_seen_run IS NULL OR last_seen_run <> \(bind: runID)) AND remote_id IS NOT NULL
+            ORDER BY remote_id
+            """
+        ).all().map { try $0.decode(column: "remote_id", as: String.self) }
     }
 
     /// One keyset page of an integration's records in id order.

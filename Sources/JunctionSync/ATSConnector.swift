@@ -26,6 +26,10 @@ public protocol ATSConnector: Sendable {
     func tags() async throws -> [Tag]
     /// Requests sent to the remote so far.
     func requestCount() async -> Int
+    /// Of the `remoteIDs` of `model` (`jobs`, `candidates`, `applications`) a complete listing
+    /// lacked, those the remote still has, each read by its id: a listing that skipped a record
+    /// must not delete it. Empty for a model the remote cannot read one by one.
+    func stillPresent(_ model: String, remoteIDs: [String]) async throws -> Set<String>
     /// Whether `error` means the remote refused the credentials themselves (not a missing
     /// scope, an outage or a limit): the one failure that turns an integration INVALID.
     func isAuthenticationFailure(_ error: any Error) -> Bool

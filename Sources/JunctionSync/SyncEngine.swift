@@ -89,7 +89,8 @@ public struct SyncEngine: Sendable {
                         jobs, store: store, runID: runID, integrationID: integrationID, counts: links)
                 }
                 try await mirror(
-                    Job.self, "jobs", runID: runID, integrationID: integrationID, stats: &run.stats, progress: progress,
+                    Job.self, "jobs", runID: runID, integrationID: integrationID, connector: connector,
+                    stats: &run.stats, progress: progress,
                     started: started, complete: complete, afterSave: saveLinks
                 ) { save in
                     try await connector.forEachJobPage(updatedAfter: jobsUpdatedAfter) { jobs in try await save(jobs) }
@@ -105,7 +106,8 @@ public struct SyncEngine: Sendable {
                 run.stats.deleted["job_stages", default: 0] += await links.stages.deleted
                 run.stats.deleted["job_screening_questions", default: 0] += await links.questions.deleted
                 try await mirror(
-                    Candidate.self, "candidates", runID: runID, integrationID: integrationID, stats: &run.stats,
+                    Candidate.self, "candidates", runID: runID, integrationID: integrationID, connector: connector,
+                    stats: &run.stats,
                     progress: progress, started: started, complete: complete
                 ) { save in
                     try await connector.forEachCandidatePage(updatedAfter: updatedAfter) { candidates in
@@ -115,7 +117,8 @@ public struct SyncEngine: Sendable {
                 }
                 let knownStages = references.stageIDs
                 try await mirror(
-                    Application.self, "applications", runID: runID, integrationID: integrationID, stats: &run.stats,
+                    Application.self, "applications", runID: runID, integrationID: integrationID, connector: connector,
+                    stats: &run.stats,
                     progress: progress, started: started, complete: complete
                 ) { save in
                     try await connector.forEachApplicationPage(updatedAfter: updatedAfter) {
@@ -197,14 +200,29 @@ public struct SyncEngine: Sendable {
 /// Thrown between pages when the integration stopped being ACTIVE.
 struct SyncCancelled: Error {}
 
+/// Why a run failed for a reason of the engine's own.
+enum SyncError: Error, CustomStringConvertible {
+    /// A complete listing lacked many records, and some of a sample of them still exist.
+    case incompleteListing(model: String, missing: Int)
+
+    var description: String {
+        switch self {
+        case .incompleteListing(let model, let missing):
+            "the listing of \(model) lacked \(missing) stored records, and some of them still exist upstream; "
+                + "nothing was marked deleted"
+        }
+    }
+}
+
 extension SyncEngine {
     /// Reads one model's listing into the store page by page; when a `complete` listing was read
     /// to its end, marks the records it lacked as deleted. A listing that fails part-way records the
     /// counts so far and rethrows, deleting nothing (architecture rule 2). `afterSave` runs after
     /// each page is stored (for records derived from the page).
     func mirror<Record: SyncedRecord>(
-        _ type: Record.Type, _ model: String, runID: String, integrationID: String, stats: inout SyncRun.Stats,
-        progress: (@Sendable (Progress) -> Void)?, started: ContinuousClock.Instant, complete: Bool = true,
+        _ type: Record.Type, _ model: String, runID: String, integrationID: String, connector: some ATSConnector,
+        stats: inout SyncRun.Stats, progress: (@Sendable (Progress) -> Void)?, started: ContinuousClock.Instant,
+        complete: Bool = true,
         afterSave: (@Sendable ([Record]) async throws -> Void)? = nil,
         listing: (_ save: @escaping @Sendable ([Record]) async throws -> Void) async throws -> Void
     ) async throws {
@@ -226,8 +244,41 @@ extension SyncEngine {
         stats.record(await counts.total, model: model)
         // Only a listing of everything can tell what is gone; a DELTA's filtered one cannot.
         if complete {
-            stats.deleted[model] = try await store.markRecordsUnseen(type, byRun: runID, integrationID: integrationID)
+            stats.deleted[model] = try await markDeleted(
+                type, model, runID: runID, integrationID: integrationID, connector: connector)
         }
+    }
+
+    /// Up to this many deletions a listing suggests are each confirmed by reading the record.
+    static let confirmedDeletionLimit = 200
+    /// Beyond the limit, this many of them (spread over the list) are read as a sample.
+    static let deletionSampleSize = 20
+
+    /// Marks deleted what a complete listing of `model` lacked and the remote confirms gone. A
+    /// listing can skip records (a page that drops entries, data moving between pages while
+    /// they are read); a record the remote still answers for is kept. A mass deletion is
+    /// sampled instead: if any sampled record still exists the listing cannot be trusted, the
+    /// run fails and nothing is deleted.
+    func markDeleted<Record: SyncedRecord>(
+        _ type: Record.Type, _ model: String, runID: String, integrationID: String, connector: some ATSConnector
+    ) async throws -> Int {
+        let unseen = try await store.unseenRecords(type, byRun: runID, integrationID: integrationID)
+        guard !unseen.isEmpty else { return 0 }
+        var present: Set<String>
+        if unseen.count <= Self.confirmedDeletionLimit {
+            present = try await connector.stillPresent(model, remoteIDs: unseen)
+        } else {
+            let step = unseen.count / Self.deletionSampleSize
+            let sample = stride(from: 0, to: unseen.count, by: step).prefix(Self.deletionSampleSize).map { unseen[$0] }
+            present = try await connector.stillPresent(model, remoteIDs: sample)
+            guard present.isEmpty else { throw SyncError.incompleteListing(model: model, missing: unseen.count) }
+        }
+        if !present.isEmpty {
+            logger.warning(
+                "the listing lacked records the remote still has; kept them",
+                metadata: ["model": "\(model)", "kept": "\(present.count)"])
+        }
+        return try await store.markRecordsUnseen(type, byRun: runID, integrationID: integrationID, keeping: present)
     }
 
     /// What jobs and applications refer to: stages, screening questions, users. Small lists,
@@ -245,14 +296,16 @@ extension SyncEngine {
                 model: "application_stages", pages: 1, records: stages.count, elapsed: ContinuousClock.now - started))
         let questions = try await connector.screeningQuestions()
         try await mirror(
-            ScreeningQuestion.self, "screening_questions", runID: runID, integrationID: integrationID, stats: &stats,
+            ScreeningQuestion.self, "screening_questions", runID: runID, integrationID: integrationID,
+            connector: connector, stats: &stats,
             progress: progress, started: started
         ) { save in
             try await save(questions)
         }
         let tags = try await connector.tags()
         try await mirror(
-            Tag.self, "tags", runID: runID, integrationID: integrationID, stats: &stats, progress: progress,
+            Tag.self, "tags", runID: runID, integrationID: integrationID, connector: connector, stats: &stats,
+            progress: progress,
             started: started
         ) { save in
             try await save(tags)
@@ -261,7 +314,8 @@ extension SyncEngine {
         // they are rather than being marked deleted by a listing that was never read.
         if let users = try await connector.users() {
             try await mirror(
-                User.self, "users", runID: runID, integrationID: integrationID, stats: &stats, progress: progress,
+                User.self, "users", runID: runID, integrationID: integrationID, connector: connector, stats: &stats,
+                progress: progress,
                 started: started
             ) { save in
                 try await save(users)

@@ -54,15 +54,19 @@ public actor PersonioClient {
         public var baseDelay: Duration
         public var maxDelay: Duration
         public var requestTimeout: Duration
+        /// The longest `Retry-After` waited for; a longer one fails the request at once, since a
+        /// sync (or an API caller) should not hang for it. The next scheduled run tries again.
+        public var maxRetryAfter: Duration
 
         public init(
             maxAttempts: Int = 6, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30),
-            requestTimeout: Duration = .seconds(30)
+            requestTimeout: Duration = .seconds(30), maxRetryAfter: Duration = .seconds(300)
         ) {
             self.maxAttempts = maxAttempts
             self.baseDelay = baseDelay
             self.maxDelay = maxDelay
             self.requestTimeout = requestTimeout
+            self.maxRetryAfter = maxRetryAfter
         }
     }
 
@@ -168,12 +172,13 @@ public actor PersonioClient {
         var next: String? = path + (path.contains("?") ? "&" : "?") + "limit=\(limit)"
         var pages = 0
         while let current = next {
-            let data = try await getV2(current)
-            let page: V2Page<Item>
-            do {
-                page = try JSONValue.decodeParsed(V2Page<Item>.self, from: data)
-            } catch {
-                throw PersonioError.malformedResponse("page \(pages + 1) of \(path): \(error)")
+            let page = try await readable("page \(pages + 1) of \(path)") { () async throws(PersonioError) in
+                let data = try await getV2(current)
+                do {
+                    return try JSONValue.decodeParsed(V2Page<Item>.self, from: data)
+                } catch {
+                    throw PersonioError.malformedResponse("\(error)")
+                }
             }
             pages += 1
             if page.data.isEmpty { break }
@@ -191,12 +196,37 @@ public actor PersonioClient {
         guard let base = credentials.resolvedCareerSiteBaseURL else { return nil }
         var request = HTTPClientRequest(url: base + "/xml?language=\(language)")
         request.headers.add(name: "Accept", value: "application/xml")
-        let (status, _, body) = try await send(request, idempotent: true, description: "GET /xml?language=\(language)")
-        guard status == 200 else {
-            if status == 404 { throw .notFound("the career-site XML feed is not enabled") }
-            throw .unexpectedStatus(status, "career-site XML feed")
+        return try await readable("the career-site XML feed") { () async throws(PersonioError) in
+            let (status, _, body) = try await send(
+                request, idempotent: true, description: "GET /xml?language=\(language)")
+            guard status == 200 else {
+                if status == 404 { throw .notFound("the career-site XML feed is not enabled") }
+                throw .unexpectedStatus(status, "career-site XML feed")
+            }
+            return try CareerFeedParser.parse(body)
         }
-        return try CareerFeedParser.parse(body)
+    }
+
+    /// Runs `read` (one GET and its parse) again when the answer cannot be parsed: a 200 whose
+    /// body a proxy replaced or a connection cut short is a transient fault like a 502. After
+    /// `maxAttempts` unreadable answers it fails with `malformedResponse` naming `what`.
+    private func readable<Value>(
+        _ what: String, _ read: () async throws(PersonioError) -> Value
+    ) async throws(PersonioError) -> Value {
+        var attempt = 1
+        while true {
+            do {
+                return try await read()
+            } catch {
+                guard case .malformedResponse(let detail) = error else { throw error }
+                guard attempt < retry.maxAttempts else { throw .malformedResponse("\(what): \(detail)") }
+                logger.info(
+                    "unreadable answer from Personio, reading again",
+                    metadata: ["what": "\(what)", "attempt": "\(attempt)"])
+                try? await Task.sleep(for: backoff(attempt))
+                attempt += 1
+            }
+        }
     }
 
     // MARK: - Transport with retries
@@ -245,11 +275,15 @@ public actor PersonioClient {
             switch status {
             case 429 where retryRateLimits:
                 guard attempt < retry.maxAttempts else { throw .rateLimited(description) }
-                let wait =
-                    headers.first(name: "Retry-After").flatMap(Double.init).map {
-                        Duration.milliseconds(Int($0 * 1000))
-                    }
-                    ?? backoff(attempt)
+                let asked = headers.first(name: "Retry-After").flatMap(Double.init).map {
+                    Duration.milliseconds(Int(min(max($0, 0), 86_400 * 365) * 1000))
+                }
+                if let asked, asked > retry.maxRetryAfter {
+                    throw .rateLimited(
+                        "\(Self.redacted(description)): Personio asks to wait \(Int(asked.inSeconds)) s, "
+                            + "longer than the \(Int(retry.maxRetryAfter.inSeconds)) s a request waits")
+                }
+                let wait = asked ?? backoff(attempt)
                 logger.info(
                     "Personio rate limit, waiting",
                     metadata: ["request": "\(Self.redacted(description))", "wait": "\(wait)"])

@@ -147,6 +147,37 @@ public struct PersonioConnector: Sendable {
 }
 
 extension PersonioConnector {
+    /// The v2 path of one record of each model the engine confirms deletions of ([C] §4.3,
+    /// §4.6, §4.8: 404 for an unknown id).
+    static let recordPaths = [
+        "jobs": "/v2/recruiting/jobs/", "candidates": "/v2/recruiting/candidates/",
+        "applications": "/v2/recruiting/applications/",
+    ]
+
+    /// Of `remoteIDs` of `model`, those Personio still answers for (anything but 404).
+    public func stillPresent(_ model: String, remoteIDs: [String]) async throws -> Set<String> {
+        guard let path = Self.recordPaths[model] else { return [] }
+        var present: Set<String> = []
+        for id in remoteIDs {
+            // Personio's ids are numbers; anything else cannot be in a path and is not Personio's.
+            guard !id.isEmpty, id.allSatisfy(\.isASCII), id.allSatisfy(\.isNumber) else { continue }
+            if try await exists(path + id) { present.insert(id) }
+        }
+        return present
+    }
+
+    /// Whether Personio answers for one record: false on 404, an error on any other failure.
+    private func exists(_ path: String) async throws(PersonioError) -> Bool {
+        let result: Result<Data, PersonioError>
+        do { result = .success(try await client.getV2(path)) } catch { result = .failure(error) }
+        // (Checked outside the `catch`: matching the typed error inside it crashes Swift 6.3's compiler.)
+        switch result {
+        case .success: return true
+        case .failure(.notFound): return false
+        case .failure(let error): throw error
+        }
+    }
+
     /// A v2 listing path, with `updated_at.gt` for a DELTA. Personio sorts newest-updated first
     /// and filters server-side, so an unchanged account costs one request per model.
     static func listing(_ path: String, updatedAfter: Date?) -> String {

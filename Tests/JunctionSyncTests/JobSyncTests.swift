@@ -51,22 +51,38 @@ struct JobSyncTests {
         func run(
             delta: Bool = false, retry: PersonioClient.RetryPolicy = .init(maxAttempts: 3, baseDelay: .milliseconds(5))
         ) async throws -> SyncRun {
+            try await run(try await connector(retry: retry), delta: delta)
+        }
+
+        /// The connector a run uses: pages of 10, so a listing of 25 jobs takes three pages and
+        /// can fail in the middle.
+        func connector(
+            retry: PersonioClient.RetryPolicy = .init(maxAttempts: 3, baseDelay: .milliseconds(5)),
+            clientSecret: String = "papi-sandbox-secret"
+        ) async throws -> PersonioConnector {
             let credentials = PersonioCredentials(
-                clientID: "papi-sandbox-client", clientSecret: "papi-sandbox-secret", apiBaseURL: baseURL,
+                clientID: "papi-sandbox-client", clientSecret: clientSecret, apiBaseURL: baseURL,
                 careerSiteBaseURL: baseURL)
             let client = PersonioClient(
                 credentials: credentials, http: HTTPClient.shared, logger: quietLogger, retry: retry)
-            let integration = try #require(
-                try await seeded.store.integration(id: integrationID, workspaceID: seeded.workspace.id))
-            // Pages of 10, so a listing of 25 jobs takes three pages and can fail in the middle.
-            let connector = PersonioConnector(
+            let integration = try await integration()
+            return PersonioConnector(
                 integrationID: integrationID, client: client, credentials: credentials, pageSize: 10,
                 applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings),
                 tagNames: try TagSettings.names(settings: integration.settings))
+        }
+
+        /// A run through `connector`, of the integration as it is stored now.
+        func run(_ connector: some ATSConnector, delta: Bool = false) async throws -> SyncRun {
             let engine = SyncEngine(store: seeded.store, logger: quietLogger)
+            let integration = try await integration()
             return delta
                 ? try await engine.runDelta(integration, connector: connector)
                 : try await engine.runFull(integration, connector: connector)
+        }
+
+        func integration() async throws -> Integration {
+            try #require(try await seeded.store.integration(id: integrationID, workspaceID: seeded.workspace.id))
         }
 
         func jobs(includeDeleted: Bool = true) async throws -> [String: Job] {
