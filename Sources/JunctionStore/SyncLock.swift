@@ -36,14 +36,49 @@ struct PostgresSyncLock: SyncLock {
                 try await session.raw("SELECT pg_try_advisory_lock(\(bind: key)) AS locked").first()?
                 .decode(column: "locked", as: Bool.self) ?? false
             guard locked else { return nil }
+            let unlock: @Sendable () async -> Void = {
+                // A session the server cut (a PostgreSQL restart during the run) took the lock
+                // with it, and a query on it never answers: the unlock is abandoned after a while.
+                await Self.withinDeadline(Self.unlockDeadline) {
+                    try? await session.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+                }
+            }
             do {
                 let result = try await body()
-                try await session.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+                await unlock()
                 return result
             } catch {
-                try? await session.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+                await unlock()
                 throw error
             }
+        }
+    }
+
+    static let unlockDeadline = Duration.seconds(10)
+
+    /// Runs `work`, no longer waiting for it after `deadline`. A query on a dead session
+    /// ignores cancellation, so `work` runs on in an unstructured task rather than in a task
+    /// group (which would wait for it); such a task is left behind once per lost session.
+    static func withinDeadline(_ deadline: Duration, _ work: @escaping @Sendable () async -> Void) async {
+        let first = FirstOfTwo()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Task {
+                await work()
+                if await first.claim() { continuation.resume() }
+            }
+            Task {
+                try? await Task.sleep(for: deadline)
+                if await first.claim() { continuation.resume() }
+            }
+        }
+    }
+
+    /// Lets exactly one of two racers resume a continuation.
+    private actor FirstOfTwo {
+        private var claimed = false
+        func claim() -> Bool {
+            defer { claimed = true }
+            return !claimed
         }
     }
 

@@ -57,16 +57,25 @@ class JunctionServer:
         self.database_url = database_url
         self.binary = binary
         self.log = open(os.path.join(self.data_dir, "server.log"), "w+")
-        self.process = subprocess.Popen(
-            [binary, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.sandbox_url = f"http://127.0.0.1:{self.sandbox_port}"
-        self._wait_until_healthy()
+        self._launch()
         self.log.seek(0)
         ids = re.findall(r"personio:[1-9A-HJ-NP-Za-km-z]{24}", self.log.read())
         self.demo_integration_id = ids[0] if ids else None
+
+    def _launch(self):
+        self.process = subprocess.Popen(
+            [self.binary, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self._wait_until_healthy()
+
+    def kill_and_restart(self):
+        """SIGKILL, as the OOM killer or a power cut would, then the same server on the same data."""
+        self.process.kill()
+        self.process.wait(timeout=20)
+        self._launch()
 
     def _wait_until_healthy(self):
         deadline = time.monotonic() + 60
@@ -95,16 +104,20 @@ class JunctionServer:
     def count_records(self, integration_id: str) -> int:
         """Rows anywhere in the store that belong to the integration, read from the database itself."""
         query = " + ".join(f"(SELECT COUNT(*) FROM {t} WHERE integration_id = '{integration_id}')" for t in self.TABLES)
+        return int(self.query(f"SELECT {query}")[0][0])
+
+    def query(self, sql: str) -> list[list[str]]:
+        """Rows of `sql`, every value as text, read from the database itself (not through Junction)."""
         if self.database_url:
             parsed = urllib.parse.urlsplit(self.database_url)
             result = subprocess.run(
                 [shutil.which("psql"), "-h", parsed.hostname, "-p", str(parsed.port), "-U", parsed.username,
-                 "-d", parsed.path.lstrip("/"), "-At", "-c", f"SELECT {query}"],
+                 "-d", parsed.path.lstrip("/"), "-At", "-F", "\t", "-c", sql],
                 check=True, capture_output=True, text=True)
-            return int(result.stdout.strip())
+            return [line.split("\t") for line in result.stdout.splitlines() if line]
         import sqlite3
         with sqlite3.connect(os.path.join(self.data_dir, "junction.sqlite")) as connection:
-            return connection.execute(f"SELECT {query}").fetchone()[0]
+            return [["" if v is None else str(v) for v in row] for row in connection.execute(sql).fetchall()]
 
     def stop(self):
         self.process.terminate()
