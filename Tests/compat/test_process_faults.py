@@ -18,7 +18,8 @@ from conftest import JunctionServer, _free_port, _start
 from test_jobs import _wait_for_first_sync
 
 # Enough candidates for three pages of 200, each held by the sandbox for a while, so a sync is
-# reliably caught in the middle of its candidates.
+# reliably caught in the middle of its candidates. `scripts/test --long` kills five runs in a row.
+LONG = os.environ.get("JUNCTION_TEST_LONG") == "1"
 SIZE = {"JUNCTION_DEMO_CANDIDATES": "600", "JUNCTION_DEMO_JOBS": "20"}
 
 
@@ -91,15 +92,17 @@ def _check_store_matches_sandbox(server):
 def test_sigkill_mid_sync_then_restart_loses_nothing(backend):
     server = _start(backend, **SIZE)
     try:
-        killed_run = _start_slow_sync(server)
+        for _ in range(5 if LONG else 1):
+            killed_run = _start_slow_sync(server)
 
-        server.kill_and_restart()
-        # Before the API answers, the restarted server fails the run its predecessor left RUNNING.
-        after_restart = {run[0]: run for run in _runs(server)}
+            server.kill_and_restart()
+            # Before the API answers, the restarted server fails the run its predecessor left RUNNING.
+            after_restart = {run[0]: run for run in _runs(server)}
+
+            assert after_restart[killed_run][1] == "FAILED"
+            assert "interrupted" in after_restart[killed_run][2]
         final = _finish_clean_run(server)
 
-        assert after_restart[killed_run][1] == "FAILED"
-        assert "interrupted" in after_restart[killed_run][2]
         assert final[1] == "SUCCEEDED", final
         _check_store_matches_sandbox(server)
     finally:
