@@ -170,6 +170,32 @@ struct FaultMatrixTests {
         }
     }
 
+    @Test("tokens expiring every second: the run renews them and completes", arguments: Backend.allCases)
+    func tokensExpire(backend: Backend) async throws {
+        var configuration = Self.configuration
+        configuration.tokenLifetime = 1
+        try await JobSyncTests.withSandboxAndStore(backend, configuration: configuration) { sandbox, sync in
+            let truth = try await Truth.read(sandbox)
+            // Slow pages, so the run outlives several tokens; token requests are logged (1 ms).
+            try await Self.installFaults(
+                #"[{"path":"/v2/recruiting","fault":"latency","milliseconds":150},"#
+                    + #"{"path":"/v2/auth/token","fault":"latency","milliseconds":1}]"#, sandbox)
+
+            let run = try await sync.run()
+            let mirror = try await Mirror.read(sync)
+            let tokenRequests = try await sandbox.execute(uri: "/_sandbox/faults/log", method: .get) { response in
+                let entries = try #require(
+                    try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]])
+                return entries.filter { $0["path"] as? String == "/v2/auth/token" }.count
+            }
+
+            #expect(run.status == .succeeded, "\(run.error ?? "")")
+            #expect(tokenRequests >= 3, "the run should have outlived several one-second tokens")
+            mirror.expectEqual(truth, "after the run")
+            #expect(try await sync.integration().status == .active)
+        }
+    }
+
     @Test(
         "a client secret rotated mid-run: the run fails deleting nothing, the integration turns INVALID, and new credentials bring it back",
         arguments: Backend.allCases)
@@ -250,6 +276,58 @@ struct FaultMatrixTests {
             #expect(run.stats.deleted["candidates"] == 1)
             mirror.expectEqual(truth, "after the run")
             #expect(mirror.deletedCandidates == [victim])
+        }
+    }
+
+    // MARK: - Mass deletions
+
+    /// 250 candidates in pages of 10: more than the 200 deletions confirmed one by one.
+    static let large: SandboxConfiguration = {
+        var configuration = SandboxConfiguration()
+        configuration.jobs = 10
+        configuration.candidates = 250
+        return configuration
+    }()
+
+    @Test(
+        "a listing lacking more than 200 records that still exist fails the run and deletes nothing",
+        arguments: Backend.allCases)
+    func massSkipIsRefused(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend, configuration: Self.large) { sandbox, sync in
+            let truth = try await Truth.read(sandbox)
+            _ = try await sync.run()
+            // Every page of candidates keeps one record of ten: 225 of 250 seem gone.
+            try await Self.installFaults(
+                #"[{"path":"/v2/recruiting/candidates","fault":"skip_records","records":9}]"#, sandbox)
+
+            let run = try await sync.run()
+            let mirror = try await Mirror.read(sync)
+
+            #expect(run.status == .failed)
+            #expect(
+                run.error?.contains("the listing of candidates lacked 225 stored records") == true, "\(run.error ?? "")"
+            )
+            #expect(run.stats.deleted.values.reduce(0, +) == 0)
+            mirror.expectEqual(truth, "after the refused run")
+        }
+    }
+
+    @Test("a real mass deletion upstream is confirmed by a sample and carried out", arguments: Backend.allCases)
+    func massDeletionIsCarriedOut(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend, configuration: Self.large) { sandbox, sync in
+            _ = try await sync.run()
+            let before = try await Truth.read(sandbox)
+            let victims = Array(before.candidates.keys.sorted().prefix(210))
+            for victim in victims { try await Self.admin(sandbox, .delete, "/_sandbox/candidates/\(victim)") }
+            let truth = try await Truth.read(sandbox)
+
+            let run = try await sync.run()
+            let mirror = try await Mirror.read(sync)
+
+            #expect(run.status == .succeeded, "\(run.error ?? "")")
+            #expect(run.stats.deleted["candidates"] == 210)
+            mirror.expectEqual(truth, "after the run")
+            #expect(Set(mirror.deletedCandidates) == Set(victims))
         }
     }
 
