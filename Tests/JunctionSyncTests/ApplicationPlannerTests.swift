@@ -28,6 +28,9 @@ struct ApplicationPlannerTests {
             (.singleSelect(options: options, displayType: nil), .string("opt-b"), "custom_option_2"),
             (.number(displayType: nil, min: 0, max: 10), .number(7), "7"),
             (.number(displayType: nil, min: nil, max: nil), .number(2.5), "2.5"),
+            // Whole numbers beyond Int's range stay numbers (the fuzzer crashed the server with 3e281).
+            (.number(displayType: nil, min: nil, max: nil), .number(3e281), "3e+281"),
+            (.number(displayType: nil, min: nil, max: nil), .number(-9.3e18), "-9.3e+18"),
             (.boolean, .bool(true), "true"),
         ])
     func valid(format: QuestionFormat, answer: JSONValue, expected: String) throws {

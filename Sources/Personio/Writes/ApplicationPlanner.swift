@@ -29,7 +29,7 @@ public struct RecruitingChannel: Codable, Sendable, Equatable {
         }
         var fallback: Int?
         switch settings[defaultSettingsKey] {
-        case .number(let id)?: fallback = Int(id)
+        case .number(let id)? where Int(exactly: id) != nil: fallback = Int(exactly: id)
         case nil, .null?: break
         default: throw PersonioError.invalidSettings("\(defaultSettingsKey): must be a channel id (a number)")
         }
@@ -102,8 +102,8 @@ public struct ApplicationPlanner: Sendable {
         }
         if let amount = candidate.salaryAmount, let period = candidate.salaryPeriod {
             // [C] free text of at most 255 characters; the period stays as given, no conversion.
-            let number = amount.rounded() == amount ? String(Int(amount)) : String(amount)
-            attributes.append(("salary_expectations", "\(number) per \(period == "YEAR" ? "year" : "month")"))
+            attributes.append(
+                ("salary_expectations", "\(Self.text(of: amount)) per \(period == "YEAR" ? "year" : "month")"))
         }
         for field in candidate.extraFields + create.extraFields {
             warnings.append("\(field) was not stored: Personio's application API has no field for it.")
@@ -233,6 +233,12 @@ public struct ApplicationPlanner: Sendable {
         defaultChannelID.map { "the integration's channel \($0) is used." } ?? "no channel was set."
     }
 
+    /// A number as Personio's text: whole numbers without a fraction. `Int64(exactly:)`, not
+    /// `Int(_:)`, which traps on a whole number beyond Int's range (a fuzzer sent 3e281).
+    static func text(of number: Double) -> String {
+        Int64(exactly: number).map(String.init) ?? String(number)
+    }
+
     /// The attribute value Personio takes for an answer, or why the answer does not fit.
     static func value(of answer: JSONValue, for question: JobScreeningQuestion) -> Result<String, AnswerMismatch> {
         switch (question.format, answer) {
@@ -257,7 +263,7 @@ public struct ApplicationPlanner: Sendable {
         case (.number(_, let min, let max)?, .number(let number)):
             if let min, number < min { return .failure(.init("must be at least \(min)")) }
             if let max, number > max { return .failure(.init("must be at most \(max)")) }
-            return .success(number.rounded() == number ? String(Int(number)) : String(number))
+            return .success(Self.text(of: number))
         case (.boolean?, .bool(let flag)):
             return .success(flag ? "true" : "false")
         case (let format?, _):
