@@ -24,51 +24,144 @@ extension Store {
 }
 
 /// `pg_try_advisory_lock` on one session, held for the whole run and released after it.
+///
+/// The lock lives as long as its session. If PostgreSQL cuts the session (a restart, a
+/// failover) while the run goes on over fresh connections, a guard notices within
+/// `checkInterval`, takes the lock again on a new session and holds it there; if another
+/// instance took it first, the run is cancelled, so two runs of one integration never overlap
+/// for longer than about that.
 struct PostgresSyncLock: SyncLock {
     let database: Database
+    var checkInterval = Duration.seconds(2)
+
+    /// Thrown into a run whose lock another instance took while the run's session was gone.
+    struct LockLost: Error, CustomStringConvertible {
+        var description: String {
+            "the sync lock was lost with its database session and another instance took it; this run stopped"
+        }
+    }
 
     func withLock<Result: Sendable>(
         integrationID: String, _ body: @escaping @Sendable () async throws -> Result
     ) async throws -> Result? {
         let key = Self.key(integrationID)
+        let database = database
+        let checkInterval = checkInterval
         return try await database.sql.withSession { session in
-            let locked =
-                try await session.raw("SELECT pg_try_advisory_lock(\(bind: key)) AS locked").first()?
-                .decode(column: "locked", as: Bool.self) ?? false
-            guard locked else { return nil }
-            let unlock: @Sendable () async -> Void = {
-                // A session the server cut (a PostgreSQL restart during the run) took the lock
-                // with it, and a query on it never answers: the unlock is abandoned after a while.
-                await Self.withinDeadline(Self.unlockDeadline) {
-                    try? await session.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
-                }
-            }
+            guard let pid = try await Self.tryLock(session, key) else { return nil }
+            let finished = Flag()
             do {
-                let result = try await body()
-                await unlock()
+                let result = try await withThrowingTaskGroup(of: Result?.self) { group in
+                    group.addTask { try await body() }
+                    group.addTask {
+                        let outcome = try await Self.hold(
+                            key: key, pid: pid, database: database, every: checkInterval, until: finished)
+                        if outcome == .lost { throw LockLost() }
+                        return nil
+                    }
+                    // The first child to finish decides: the run's result, or the lost lock.
+                    let first = try await group.next()
+                    await finished.set()
+                    group.cancelAll()
+                    guard let result = first ?? nil else { throw LockLost() }
+                    return result
+                }
+                await Self.unlock(session, key)
                 return result
             } catch {
-                await unlock()
+                await finished.set()
+                await Self.unlock(session, key)
                 throw error
             }
         }
     }
 
+    enum HoldOutcome { case finished, lost }
+
+    /// Set once the run is over. The guard also stops on cancellation, but a lock it took again
+    /// is held inside `withSession`, whose closure runs in a task of its own that cancellation
+    /// does not reach.
+    actor Flag {
+        private(set) var isSet = false
+        func set() { isSet = true }
+    }
+
+    /// Watches that the backend `pid` still holds the lock (asked over other connections: a
+    /// query on a cut session never answers) until the run is `finished`. When the session is
+    /// gone it takes the lock again on a new one and holds it there (released when the run ends);
+    /// `.lost` when another holder took it first.
+    static func hold(key: Int64, pid: Int, database: Database, every interval: Duration, until finished: Flag)
+        async throws -> HoldOutcome
+    {
+        while true {
+            try await Task.sleep(for: interval)
+            if await finished.isSet { return .finished }
+            // While the server is unreachable nobody can take the lock: ask again next time.
+            guard let held = try? await holds(pid: pid, key: key, database: database), !held else { continue }
+            return try await database.sql.withSession { fresh in
+                guard let pid = try await tryLock(fresh, key) else { return .lost }
+                let outcome: HoldOutcome
+                do {
+                    outcome = try await hold(key: key, pid: pid, database: database, every: interval, until: finished)
+                } catch {
+                    await unlock(fresh, key)
+                    throw error
+                }
+                if outcome == .finished { await unlock(fresh, key) }
+                return outcome
+            }
+        }
+    }
+
+    /// Whether backend `pid` holds the advisory lock `key` (which `pg_locks` shows as two
+    /// 32-bit halves, `classid` and `objid`).
+    static func holds(pid: Int, key: Int64, database: Database) async throws -> Bool {
+        let high = Int64(UInt32(truncatingIfNeeded: key >> 32))
+        let low = Int64(UInt32(truncatingIfNeeded: key))
+        let row = try await database.sql.raw(
+            """
+            SELECT COUNT(*) AS n FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND pid = \(bind: pid)
+              AND classid::bigint = \(bind: high) AND objid::bigint = \(bind: low) AND objsubid = 1
+            """
+        ).first()
+        return try (row?.decode(column: "n", as: Int.self) ?? 0) > 0
+    }
+
+    /// The session's backend pid when it took the lock, nil when another session holds it.
+    static func tryLock(_ session: any SQLDatabase, _ key: Int64) async throws -> Int? {
+        let row = try await session.raw(
+            "SELECT pg_try_advisory_lock(\(bind: key)) AS locked, pg_backend_pid() AS pid"
+        ).first()
+        guard let row, try row.decode(column: "locked", as: Bool.self) else { return nil }
+        return try row.decode(column: "pid", as: Int.self)
+    }
+
+    /// A session the server cut took the lock with it, and a query on it never answers: the
+    /// unlock is abandoned after a while.
+    static func unlock(_ session: any SQLDatabase, _ key: Int64) async {
+        _ = await withinDeadline(unlockDeadline) {
+            try? await session.raw("SELECT pg_advisory_unlock(\(bind: key))").run()
+        }
+    }
+
     static let unlockDeadline = Duration.seconds(10)
 
-    /// Runs `work`, no longer waiting for it after `deadline`. A query on a dead session
-    /// ignores cancellation, so `work` runs on in an unstructured task rather than in a task
-    /// group (which would wait for it); such a task is left behind once per lost session.
-    static func withinDeadline(_ deadline: Duration, _ work: @escaping @Sendable () async -> Void) async {
+    /// `work`'s value, or nil when it has not finished after `deadline`. A query on a dead
+    /// session ignores cancellation, so `work` runs on in an unstructured task rather than in a
+    /// task group (which would wait for it); such a task is left behind once per lost session.
+    static func withinDeadline<Value: Sendable>(
+        _ deadline: Duration, _ work: @escaping @Sendable () async -> Value
+    ) async -> Value? {
         let first = FirstOfTwo()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
             Task {
-                await work()
-                if await first.claim() { continuation.resume() }
+                let value = await work()
+                if await first.claim() { continuation.resume(returning: value) }
             }
             Task {
                 try? await Task.sleep(for: deadline)
-                if await first.claim() { continuation.resume() }
+                if await first.claim() { continuation.resume(returning: nil) }
             }
         }
     }

@@ -57,11 +57,11 @@ def _wait(predicate, what, timeout=120):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _start_slow_sync(server):
-    """A FULL run whose candidate pages each take 2 s, caught after its first page is stored."""
+def _start_slow_sync(server, page_milliseconds=2000):
+    """A FULL run whose candidate pages each take a while, caught after its first page is stored."""
     _wait_for_first_sync(server, server.demo_integration_id)
     _sandbox(server, "PUT", "/_sandbox/faults",
-             {"rules": [{"path": "/v2/recruiting/candidates", "fault": "latency", "milliseconds": 2000}]})
+             {"rules": [{"path": "/v2/recruiting/candidates", "fault": "latency", "milliseconds": page_milliseconds}]})
     sync_id = _force_sync(server)["sync_id"]
     _wait(lambda: any(run[0] == sync_id and run[1] == "RUNNING" for run in _runs(server)), "the forced run")
     _wait(lambda: len(_sandbox(server, "GET", "/_sandbox/faults/log")) >= 2, "the second page of candidates")
@@ -145,9 +145,15 @@ def test_postgres_restart_mid_sync_loses_nothing():
     server = None
     try:
         server = JunctionServer(postgres.url, SIZE)
-        interrupted = _start_slow_sync(server)
+        interrupted = _start_slow_sync(server, page_milliseconds=4000)
 
         postgres.restart()
+        # The restart took the run's advisory lock with its session; the run takes it again.
+        def lock_while_running():
+            running = any(run[0] == interrupted and run[1] == "RUNNING" for run in _runs(server))
+            locks = int(server.query("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")[0][0])
+            return (running, locks) if locks > 0 or not running else None
+        relocked = _wait(lock_while_running, "the run to hold its lock again", timeout=30)
         # Between pages the pool reconnects, so the run may well finish; if the restart cut one of
         # its statements it fails, and once its lock is free the scheduler would fail it too.
         ended = _wait(lambda: next((run for run in _runs(server) if run[0] == interrupted and run[1] != "RUNNING"),
@@ -155,6 +161,7 @@ def test_postgres_restart_mid_sync_loses_nothing():
         final = _finish_clean_run(server)
         health = urllib.request.urlopen(server.base_url + "/healthz", timeout=10).status
 
+        assert relocked == (True, 1), "the running sync holds its lock again after the restart"
         assert ended[1] == "SUCCEEDED" or (ended[1] == "FAILED" and ended[2]), ended
         assert final[1] == "SUCCEEDED", final
         assert health == 200
