@@ -264,7 +264,7 @@ extension SyncEngine {
     ) async throws -> Int {
         let unseen = try await store.unseenRecords(type, byRun: runID, integrationID: integrationID)
         guard !unseen.isEmpty else { return 0 }
-        var present: Set<String>
+        let present: Set<String>
         if unseen.count <= Self.confirmedDeletionLimit {
             present = try await connector.stillPresent(model, remoteIDs: unseen)
         } else {
