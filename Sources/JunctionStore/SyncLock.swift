@@ -59,8 +59,16 @@ struct PostgresSyncLock: SyncLock {
                         if outcome == .lost { throw LockLost() }
                         return nil
                     }
-                    // The first child to finish decides: the run's result, or the lost lock.
-                    let first = try await group.next()
+                    // The first child to finish decides: the run's result, or the lost lock. The
+                    // flag is set before the group waits for the guard, on success and on error:
+                    // a lock the guard took again is released only when it sees the flag.
+                    let first: Result??
+                    do {
+                        first = try await group.next()
+                    } catch {
+                        await finished.set()
+                        throw error
+                    }
                     await finished.set()
                     group.cancelAll()
                     guard let result = first ?? nil else { throw LockLost() }
@@ -69,7 +77,6 @@ struct PostgresSyncLock: SyncLock {
                 await Self.unlock(session, key)
                 return result
             } catch {
-                await finished.set()
                 await Self.unlock(session, key)
                 throw error
             }

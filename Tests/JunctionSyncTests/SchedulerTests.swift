@@ -72,6 +72,57 @@ struct SyncLockTests {
     }
 }
 
+extension SyncLockTests {
+    struct Failure: Error {}
+
+    /// Cuts the session holding the lock as a PostgreSQL restart would, from another connection.
+    static func cutLockSession(_ database: Database) async throws -> Int {
+        let pid = try #require(
+            try await database.sql.raw("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted").first()?
+                .decode(column: "pid", as: Int.self))
+        try await database.sql.raw("SELECT pg_terminate_backend(CAST(\(bind: pid) AS integer))").run()
+        return pid
+    }
+
+    // The time limit turns a regression (the guard never released: a hang) into a failure.
+    @Test(
+        "a run whose lock session the server cut holds the lock again, and releases it even when it fails",
+        .timeLimit(.minutes(1)))
+    func cutSession() async throws {
+        let location = try await freshDatabaseLocation(.postgres)
+        try await withSeparatePools(2, on: location) { databases in
+            try await Migrator(database: databases[0], logger: quietLogger).migrate()
+            let lock = Store(database: databases[0], secrets: randomSecretBox()).makeSyncLock()
+            let other = Store(database: databases[1], secrets: randomSecretBox()).makeSyncLock()
+            let admin = databases[1]
+
+            // The guard checks every 2 s: after 5 s a new session holds the lock.
+            let outcome = await Task {
+                try await lock.withLock(integrationID: "personio:cut") { () async throws -> String in
+                    let cut = try await Self.cutLockSession(admin)
+                    try await Task.sleep(for: .seconds(5))
+                    let holder = try await admin.sql.raw(
+                        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    ).first()?.decode(column: "pid", as: Int.self)
+                    let refused = try await other.withLock(integrationID: "personio:cut") { "ran" }
+                    #expect(
+                        holder != nil && holder != cut, "a new session holds the lock: \(String(describing: holder))")
+                    #expect(refused == nil, "another holder is refused while the run holds the lock again")
+                    throw Failure()
+                }
+            }.result
+            let afterwards = try await other.withLock(integrationID: "personio:cut") { "ran" }
+
+            guard case .failure(let error) = outcome else {
+                Issue.record("the failing run returned")
+                return
+            }
+            #expect(error is Failure, "the run's own error comes back, not a lost lock: \(String(reflecting: error))")
+            #expect(afterwards == "ran", "the lock taken again is released when the run fails")
+        }
+    }
+}
+
 @Suite("Scheduler against the sandbox")
 struct SchedulerTests {
     @Test("a fresh integration gets a FULL at once; right after, nothing is due", arguments: Backend.allCases)
