@@ -275,9 +275,7 @@ public actor PersonioClient {
             switch status {
             case 429 where retryRateLimits:
                 guard attempt < retry.maxAttempts else { throw .rateLimited(description) }
-                let asked = headers.first(name: "Retry-After").flatMap(Double.init).map {
-                    Duration.milliseconds(Int(min(max($0, 0), 86_400 * 365) * 1000))
-                }
+                let asked = headers.first(name: "Retry-After").flatMap(Double.init).flatMap(Self.duration(seconds:))
                 if let asked, asked > retry.maxRetryAfter {
                     throw .rateLimited(
                         "\(Self.redacted(description)): Personio asks to wait \(Int(asked.inSeconds)) s, "
@@ -338,9 +336,17 @@ public actor PersonioClient {
     /// When Personio says the bucket is empty, the next request waits for one token.
     private func notePauseHint(_ headers: HTTPHeaders) {
         guard let remaining = headers.first(name: "x-ratelimit-remaining").flatMap(Int.init), remaining <= 0,
-            let rate = headers.first(name: "x-ratelimit-replenish-rate").flatMap(Double.init), rate > 0
+            let rate = headers.first(name: "x-ratelimit-replenish-rate").flatMap(Double.init), rate > 0,
+            let pause = Self.duration(seconds: 1 / rate)
         else { return }
-        pausedUntil = ContinuousClock.now + .milliseconds(Int(1000 / rate) + 1)
+        pausedUntil = ContinuousClock.now + pause + .milliseconds(1)
+    }
+
+    /// A wait a header asked for, as a `Duration`: nil for NaN or infinity, clamped to between
+    /// zero and a year. `Int(_:)` of such header values would trap, and headers are remote input.
+    static func duration(seconds: Double) -> Duration? {
+        guard seconds.isFinite else { return nil }
+        return .milliseconds(Int64(min(max(seconds, 0), 86_400 * 365) * 1000))
     }
 
     // MARK: - Helpers
