@@ -75,11 +75,22 @@ struct SyncLockTests {
 extension SyncLockTests {
     struct Failure: Error {}
 
+    /// The backend holding an advisory lock in this test's own database. Other tests share the
+    /// server, and their locks (migrations, syncs) must never be taken for this one's: cutting
+    /// their sessions left them waiting forever.
+    static func lockHolder(_ database: Database) async throws -> Int? {
+        try await database.sql.raw(
+            """
+            SELECT pid FROM pg_locks
+            WHERE locktype = 'advisory' AND granted
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """
+        ).first()?.decode(column: "pid", as: Int.self)
+    }
+
     /// Cuts the session holding the lock as a PostgreSQL restart would, from another connection.
     static func cutLockSession(_ database: Database) async throws -> Int {
-        let pid = try #require(
-            try await database.sql.raw("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted").first()?
-                .decode(column: "pid", as: Int.self))
+        let pid = try #require(try await lockHolder(database))
         try await database.sql.raw("SELECT pg_terminate_backend(CAST(\(bind: pid) AS integer))").run()
         return pid
     }
@@ -101,9 +112,7 @@ extension SyncLockTests {
                 try await lock.withLock(integrationID: "personio:cut") { () async throws -> String in
                     let cut = try await Self.cutLockSession(admin)
                     try await Task.sleep(for: .seconds(5))
-                    let holder = try await admin.sql.raw(
-                        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                    ).first()?.decode(column: "pid", as: Int.self)
+                    let holder = try await Self.lockHolder(admin)
                     let refused = try await other.withLock(integrationID: "personio:cut") { "ran" }
                     #expect(
                         holder != nil && holder != cut, "a new session holds the lock: \(String(describing: holder))")
