@@ -122,7 +122,7 @@ public final class Database: Sendable {
                 logger: logger,
                 on: eventLoopGroup
             )
-            let database = pool.database(logger: logger).sql(queryLogLevel: .trace)
+            let database = PostgresPoolDatabase(postgres: pool.database(logger: logger), queryLogLevel: .trace)
             return Database(kind: .postgres, location: location, sql: database) { try await pool.shutdownAsync() }
         }
     }
