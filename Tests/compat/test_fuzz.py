@@ -59,11 +59,14 @@ def test_schemathesis_finds_no_server_error_and_no_bare_4xx(server):
     env = dict(os.environ, SCHEMATHESIS_HOOKS="fuzz_checks", PYTHONPATH=HERE)
     binary = os.path.join(os.path.dirname(sys.executable), "st")
     # The examples phase is left out: hypothesis fails on it describing a lambda (not our API).
+    # One worker: hypothesis describes strategies with ast.parse, which CPython 3.11 does not
+    # guard across threads (python/cpython#106905); with two, a run can die with "AST constructor
+    # recursion depth mismatch" inside schemathesis.
     result = subprocess.run(
         [binary, "run", DOCUMENT, "--url", server.base_url + "/v1",
          "-H", f"Authorization: Bearer {server.api_key}", "-H", f"X-Integration-Id: {server.demo_integration_id}",
          "--checks", "not_a_server_error,unified_error_envelope", "--phases", "coverage,fuzzing",
-         "-n", "100" if LONG else "10", "--seed", "20261129", "--workers", "2", "--no-color",
+         "-n", "100" if LONG else "10", "--seed", "20261129", "--workers", "1", "--no-color",
          "--request-timeout", "30", "--continue-on-failure", "--generation-database", "none"],
         # Run elsewhere: schemathesis keeps a cache in its working directory.
         env=env, capture_output=True, text=True, timeout=3600, cwd=tempfile.mkdtemp(prefix="junction-fuzz-"))
