@@ -15,7 +15,7 @@ import SQLKit
 /// with `PostgresSessionClosed` instead once the connection is closed. (Racing each statement
 /// against `closeFuture` would close the last gap, a close between the check and the write, but
 /// adds a callback to a pooled connection's future per statement for the connection's lifetime.)
-struct PostgresPoolDatabase: SQLDatabase {
+struct PostgresPoolDatabase: WrappingSQLDatabase {
     let postgres: any PostgresDatabase
     let base: any SQLDatabase
 
@@ -23,12 +23,6 @@ struct PostgresPoolDatabase: SQLDatabase {
         self.postgres = postgres
         self.base = postgres.sql(queryLogLevel: queryLogLevel)
     }
-
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
         Void
@@ -59,15 +53,9 @@ public struct PostgresSessionClosed: Error, CustomStringConvertible {
 }
 
 /// One leased connection, whose statements fail once the connection is closed.
-struct PostgresSession: SQLDatabase {
+struct PostgresSession: WrappingSQLDatabase {
     let connection: PostgresConnection
     let base: any SQLDatabase
-
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { connection.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
         Void
@@ -86,6 +74,19 @@ struct PostgresSession: SQLDatabase {
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await closure(self)
     }
+}
+
+/// An `SQLDatabase` that adds behaviour to another and describes itself as that one.
+protocol WrappingSQLDatabase: SQLDatabase {
+    var base: any SQLDatabase { get }
+}
+
+extension WrappingSQLDatabase {
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+    var queryLogLevel: Logger.Level? { base.queryLogLevel }
 }
 
 /// Carries a value that is used by one task at a time across an API that asks for Sendable.

@@ -70,15 +70,9 @@ actor AsyncMutex {
 
 /// An `SQLDatabase` that sends writing statements through the file's write gate; reads go
 /// straight through, since in WAL mode they never wait for the writer.
-struct GatedSQLiteDatabase: SQLDatabase {
+struct GatedSQLiteDatabase: WrappingSQLDatabase {
     let base: any SQLDatabase
     let gate: SQLiteWriteGate
-
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
         Void
