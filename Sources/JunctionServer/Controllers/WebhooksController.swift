@@ -21,12 +21,14 @@ extension Store: WebhookStore {}
 /// a secret each, their delivery history with every attempt, and manual redelivery.
 struct WebhooksController {
     let store: any WebhookStore
+    /// Where deliveries may go; checked here at registration and again at every delivery.
+    let outbound: OutboundRequests
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("webhooks") { request, context in
             let workspaceID = try context.requireWorkspace()
             let body = try await request.decode(as: EndpointBody.self, context: context)
-            let url = try Self.validURL(body.url)
+            let url = try await Self.validURL(body.url, outbound: outbound)
             if let events = body.events {
                 guard !events.isEmpty else {
                     throw APIError.invalidInput(
@@ -83,12 +85,23 @@ struct WebhooksController {
         }
     }
 
-    static func validURL(_ text: String?) throws -> String {
+    /// A receiver's URL: absolute http(s), no credentials, fragment, spaces or characters a URL
+    /// must escape, and a host that resolves only to addresses deliveries may go to.
+    static func validURL(_ text: String?, outbound: OutboundRequests) async throws -> String {
         guard let text, !text.isEmpty else { throw APIError.invalidInput("Missing required field 'url'.") }
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            url.host?.isEmpty == false, url.user == nil, url.password == nil, url.fragment == nil
+        let unsafe = text.unicodeScalars.contains {
+            $0.value <= 0x20 || $0.value >= 0x7F || "<>\"{}|\\^`".unicodeScalars.contains($0)
+        }
+        guard !unsafe, let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", url.host?.isEmpty == false, url.user == nil, url.password == nil,
+            url.fragment == nil
         else {
-            throw APIError.invalidInput("Field 'url' must be an absolute http:// or https:// address, not '\(text)'.")
+            throw APIError.invalidInput(
+                "Field 'url' must be an absolute http:// or https:// address without credentials, fragment or unescaped characters."
+            )
+        }
+        if case .failure(let error) = await outbound.check(text) {
+            throw APIError.invalidInput("Field 'url' is not allowed: \(error.message).")
         }
         return text
     }

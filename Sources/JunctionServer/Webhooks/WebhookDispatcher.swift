@@ -59,56 +59,63 @@ public enum WebhookSignature {
 
 /// Sends the outbox: every due delivery, first in line per endpoint and integration, signed,
 /// with a timeout and a cap on what is read back; retried on the policy's schedule and
-/// dead-lettered after the last attempt. Each attempt is recorded. Redirects are not followed:
-/// a delivery goes only to the configured URL.
+/// dead-lettered after the last attempt. Each attempt is recorded, with a fixed sentence for a
+/// failure (never the network stack's text, which would tell open ports from closed ones).
+/// Deliveries go through the outbound-request policy: the receiver's address is checked again
+/// at every attempt, the checked address is the one connected to, and redirects are not followed.
 public struct WebhookDispatcher: Service {
     let store: Store
     let policy: WebhookPolicy
+    let outbound: OutboundRequests
     let logger: Logger
     let metrics: JunctionMetrics?
 
-    public init(store: Store, policy: WebhookPolicy, logger: Logger, metrics: JunctionMetrics? = nil) {
+    public init(
+        store: Store, policy: WebhookPolicy, outbound: OutboundRequests, logger: Logger, metrics: JunctionMetrics? = nil
+    ) {
         self.store = store
         self.policy = policy
+        self.outbound = outbound
         self.logger = logger
         self.metrics = metrics
     }
 
     public func run() async throws {
-        var configuration = HTTPClient.Configuration()
-        configuration.redirectConfiguration = .disallow
-        configuration.timeout = .init(
-            connect: .seconds(5), read: .seconds(Int64(policy.requestTimeout.components.seconds)))
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await deliverDue(http: http)
+                    try await deliverDue()
                 } catch {
                     logger.error("webhook dispatch failed", metadata: ["error": "\(error)"])
                 }
                 try? await Task.sleep(for: policy.tick)
             }
         }
-        try await http.shutdown()
     }
 
     /// One pass over the due deliveries; returns how many were attempted.
     @discardableResult
-    public func deliverDue(http: HTTPClient, now: Date = Date()) async throws -> Int {
+    public func deliverDue(now: Date = Date()) async throws -> Int {
         let due = try await store.dueDeliveries(now: now)
         metrics?.setOutboxDepth(try await store.outboxDepth())
         var attempted = 0
         for item in due {
-            // The lease outlasts one attempt, so a crash mid-send retries it later.
-            guard try await store.claimDelivery(item.delivery, lease: 60, now: now) else { continue }
-            attempted += 1
-            try await attempt(item, http: http)
+            // One delivery's trouble (its endpoint deleted mid-send, say) must not end the pass
+            // for the others.
+            do {
+                // The lease outlasts one attempt, so a crash mid-send retries it later.
+                guard try await store.claimDelivery(item.delivery, lease: 60, now: now) else { continue }
+                attempted += 1
+                try await attempt(item)
+            } catch {
+                logger.warning(
+                    "webhook delivery skipped", metadata: ["delivery": "\(item.delivery.id)", "error": "\(error)"])
+            }
         }
         return attempted
     }
 
-    private func attempt(_ item: DueDelivery, http: HTTPClient) async throws {
+    private func attempt(_ item: DueDelivery) async throws {
         var request = HTTPClientRequest(url: item.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -118,20 +125,17 @@ public struct WebhookDispatcher: Service {
         let started = ContinuousClock.now
         var status: Int?
         var failure: String?
-        do {
-            let response = try await http.execute(
-                request, timeout: .seconds(Int64(policy.requestTimeout.components.seconds)))
+        switch await outbound.execute(
+            request, timeout: .seconds(Int64(policy.requestTimeout.components.seconds)),
+            maxBytes: policy.maxResponseBytes, truncate: true)
+        {
+        case .success(let response):
             status = Int(response.status.code)
-            var read = 0
-            for try await chunk in response.body {
-                read += chunk.readableBytes
-                if read > policy.maxResponseBytes { break }
-            }
             if !(200..<300).contains(Int(response.status.code)) {
                 failure = "HTTP \(response.status.code)"
             }
-        } catch {
-            failure = "\(error)"
+        case .failure(let error):
+            failure = error.message
         }
         let delivered = failure == nil
         let attempts = item.delivery.attempts + 1
