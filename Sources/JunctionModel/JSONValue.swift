@@ -345,3 +345,29 @@ extension JSONValue {
         bytes.append(UInt8(ascii: "\""))
     }
 }
+
+extension JSONValue {
+    /// The path (`candidate.first_name`, `attachments[0].name`) of the first string or key that
+    /// holds U+0000, which no field accepts: PostgreSQL cannot store it, and Personio's forms
+    /// have no use for it. Nil when there is none.
+    public func pathOfNUL(_ path: String = "") -> String? {
+        switch self {
+        case .string(let text):
+            return text.utf8.contains(0) ? (path.isEmpty ? "(body)" : path) : nil
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                if let found = item.pathOfNUL("\(path)[\(index)]") { return found }
+            }
+            return nil
+        case .object(let members):
+            for key in members.keys.sorted() {
+                let child = path.isEmpty ? key : "\(path).\(key)"
+                if key.utf8.contains(0) { return child }
+                if let found = members[key]?.pathOfNUL(child) { return found }
+            }
+            return nil
+        case .null, .bool, .number:
+            return nil
+        }
+    }
+}

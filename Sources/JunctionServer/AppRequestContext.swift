@@ -16,9 +16,13 @@ public struct AppRequestContext: RequestContext {
     /// Shared by every middleware's copy of this context: what the outer ones (request log,
     /// error envelope) learn from inner ones.
     public let info = RequestInfo()
+    /// The client's IP address as the connection shows it (a reverse proxy's, behind one): what
+    /// rate limits count by.
+    public let clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// `BodyLimitMiddleware` enforces the configured limit with a clear error before any
@@ -52,6 +56,13 @@ public struct UnifiedRequestDecoder: RequestDecoder {
         -> T
     {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        // JSON carries NUL only as the escape \u0000; a body with one names the field.
+        if buffer.readableBytesView.firstRange(of: Array("\\u0000".utf8)) != nil,
+            let value = try? UnifiedJSON.makeDecoder().decode(JSONValue.self, from: Data(buffer: buffer)),
+            let path = value.pathOfNUL()
+        {
+            throw APIError.invalidInput("Field '\(path)' must not contain the NUL character (U+0000).")
+        }
         do {
             return try UnifiedJSON.makeDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {

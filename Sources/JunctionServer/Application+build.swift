@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import JunctionModel
 import JunctionStore
 import JunctionSync
@@ -59,6 +60,7 @@ public struct JunctionRuntime: Sendable {
             }
             let store = Store(database: database, secrets: secrets)
             let bootstrap = try await store.bootstrap(configuredKey: configuration.apiKey)
+            try await store.backfillFoldedJobNames()
             announceBootstrap(bootstrap, announce: announce, logger: logger)
             let demo =
                 configuration.demo
@@ -136,12 +138,19 @@ public func runServer(_ configuration: JunctionConfiguration, logger: Logger) as
 
 /// The one composition root of the HTTP server: every controller gets its dependencies here.
 public func buildApplication(runtime: JunctionRuntime, logger: Logger) -> some ApplicationProtocol {
+    let configuration = runtime.configuration
     let router = buildRouter(runtime: runtime)
+    let limits = RequestDeadlineHandler.Limits(
+        head: .seconds(Int64(configuration.requestHeadTimeoutSeconds)),
+        body: .seconds(Int64(configuration.requestBodyTimeoutSeconds)),
+        idle: .seconds(Int64(configuration.idleTimeoutSeconds)))
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(limits: limits)])),
         configuration: .init(
-            address: .hostname(runtime.configuration.host, port: runtime.configuration.port),
-            serverName: "Junction"
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "Junction",
+            availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)
         ),
         logger: logger
     )
@@ -160,6 +169,7 @@ public func buildApplication(runtime: JunctionRuntime, logger: Logger) -> some A
             store: runtime.store,
             policy: .scaled(
                 runtime.configuration.webhookRetryScale, maxAttempts: runtime.configuration.webhookMaxAttempts),
+            outbound: OutboundRequests(access: configuration.webhooksPrivateAccess),
             logger: webhookLogger, metrics: runtime.metrics))
     if runtime.configuration.scheduler {
         // The scheduler also runs the demo's first sync: an integration without a successful
@@ -185,6 +195,8 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     // Middleware first: routes capture the middleware added before them, and the not-found
     // responder is built with all of it, so unknown routes get the envelope too.
+    router.add(
+        middleware: SecurityHeadersMiddleware(strictTransport: configuration.resolvedPublicURL.hasPrefix("https://")))
     router.add(middleware: RequestMetricsMiddleware(metrics: runtime.metrics))
     router.add(
         middleware: ErrorMiddleware(
@@ -193,21 +205,35 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
 
     HealthController(database: runtime.database).addRoutes(to: router)
     DocumentationController().addRoutes(to: router)
-    // Counts and route names only, no personal data: served without a key, as scrapers expect.
-    let metrics = runtime.metrics
-    router.get("metrics") { _, _ in
-        Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+    let authFailures = RateLimiter(.init(count: configuration.authFailuresPerMinute, window: 60))
+    // Counts and route names only, no personal data; still, 401 counts would let a guesser watch
+    // its own progress, so by default it takes an API key like the API (a Prometheus scrape
+    // config sends one as `authorization: {credentials: …}`).
+    switch configuration.metricsAccess {
+    case .off:
+        break
+    case .open:
+        router.get("metrics") { _, _ in MetricsEndpoint.response(runtime.metrics) }
+    case .key:
+        router.group("metrics").add(middleware: APIKeyMiddleware(verifier: runtime.store, failures: authFailures))
+            .get { _, _ in MetricsEndpoint.response(runtime.metrics) }
     }
 
+    let outboundWebhooks = OutboundRequests(access: configuration.webhooksPrivateAccess)
     DashboardController(
-        store: runtime.store, session: DashboardSession(key: runtime.store.sessionSigningKey),
-        secureCookies: configuration.resolvedPublicURL.hasPrefix("https://")
+        store: runtime.store,
+        session: DashboardSession(
+            key: runtime.store.sessionSigningKey, store: runtime.store,
+            secure: configuration.resolvedPublicURL.hasPrefix("https://")),
+        webhooks: outboundWebhooks,
+        signInFailures: RateLimiter(.init(count: configuration.signInFailuresPerMinute, window: 60)),
+        publicOrigin: configuration.publicOrigin
     ).addRoutes(to: router)
+    AssetsController().addRoutes(to: router)
 
-    let api = router.group("v1").add(middleware: APIKeyMiddleware(verifier: runtime.store))
+    let api = router.group("v1").add(middleware: APIKeyMiddleware(verifier: runtime.store, failures: authFailures))
         .add(middleware: ActivityLogMiddleware(log: runtime.store))
+        .add(middleware: QueryGuardMiddleware())
     GeneralController().addRoutes(to: api)
     let accounts = runtime.personio
     IntegrationsController(integrations: runtime.store) { id in await accounts.forget(integrationID: id) }
@@ -217,10 +243,12 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
         store: runtime.store, tester: ScopeTester(http: HTTPClient.shared, logger: Logger(label: "junction.connect")),
         forget: { id in await accounts.forget(integrationID: id) },
         personioBaseURL: configuration.connectPersonioBaseURL, publicURL: configuration.resolvedPublicURL,
+        embedOrigins: configuration.connectEmbedOrigins,
+        tests: RateLimiter(.init(count: configuration.connectTestsPerHour, window: 3600)),
         logger: Logger(label: "junction.connect")
     ).addRoutes(to: router)
 
-    WebhooksController(store: runtime.store).addRoutes(to: api)
+    WebhooksController(store: runtime.store, outbound: outboundWebhooks).addRoutes(to: api)
     FieldsController(store: runtime.store, cursors: PageCursor(key: runtime.store.cursorSigningKey)).addRoutes(to: api)
     let gate = IntegrationGate(directory: runtime.store)
     SyncController(gate: gate, store: runtime.store).addRoutes(to: api)
@@ -230,8 +258,8 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
         cursors: PageCursor(key: runtime.store.cursorSigningKey)
     ).addRoutes(to: api)
     let fetcher = HTTPAttachmentFetcher(
-        http: HTTPClient.shared, maxBytes: ApplicationPlanner.maxFileBytes,
-        allowPrivateAddresses: configuration.attachmentsAllowPrivateURLs)
+        outbound: OutboundRequests(access: configuration.attachmentsPrivateAccess),
+        maxBytes: ApplicationPlanner.maxFileBytes)
     ATSWriteController(
         gate: gate,
         writer: ApplicationWriter(
@@ -249,6 +277,16 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
 }
 
 extension Store: APIKeyVerifier {}
+
+/// `/metrics` in Prometheus' text format.
+enum MetricsEndpoint {
+    static func response(_ metrics: JunctionMetrics) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+    }
+}
 
 /// Closes the database pool after the server has stopped taking requests.
 struct DatabaseService: Service {

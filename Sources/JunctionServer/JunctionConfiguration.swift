@@ -45,9 +45,30 @@ public struct JunctionConfiguration: Sendable, Equatable {
     /// company limit of its v1 recruiting API is 20 ([C] `reference/personio-api.md`). Raise it
     /// only against a sandbox or a proxy that allows more.
     public var personioWritesPerMinute = 20
-    /// Let attachments' `data_url` point to loopback and private networks (tests, local setups).
-    /// Off by default: a request must not make Junction fetch from its own network.
-    public var attachmentsAllowPrivateURLs = false
+    /// Which private addresses attachments' `data_url` may point to (tests, local setups). None
+    /// by default: a request must not make Junction fetch from its own network.
+    public var attachmentsPrivateAccess: PrivateAddressAccess = .none
+    /// Which private addresses webhook receivers may have (receivers on the operator's own
+    /// network). None by default, for the same reason.
+    public var webhooksPrivateAccess: PrivateAddressAccess = .none
+    /// Who may read `/metrics`: anyone, holders of an API key, or nobody.
+    public var metricsAccess: MetricsAccess = .key
+    /// Failed API-key authentications per minute, per client address and per key prefix.
+    public var authFailuresPerMinute = 30
+    /// Failed dashboard sign-ins per minute, per client address.
+    public var signInFailuresPerMinute = 10
+    /// Credential tests per hour on one connect link.
+    public var connectTestsPerHour = 20
+    /// Seconds a client has to send a request's head (from connecting), its body (from the
+    /// head), and the next request on a kept-alive connection.
+    public var requestHeadTimeoutSeconds = 10
+    public var requestBodyTimeoutSeconds = 60
+    public var idleTimeoutSeconds = 60
+    /// Connections served at once; further ones wait in the kernel's queue.
+    public var maxConnections = 2000
+    /// Origins of the apps that embed EMBEDDED connect links (`https://app.example.com`): the
+    /// only pages that may frame them and receive the finished flow's token. Empty means any.
+    public var connectEmbedOrigins: [String] = []
     /// The address users and end customers reach this server at, for connect links; nil means
     /// `http://<host>:<port>`.
     public var publicURL: String?
@@ -66,6 +87,14 @@ public struct JunctionConfiguration: Sendable, Equatable {
     public var resolvedPublicURL: String {
         let url = publicURL ?? "http://\(host):\(port)"
         return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    /// `scheme://host[:port]` of the public URL.
+    public var publicOrigin: String {
+        guard let url = URL(string: resolvedPublicURL), let scheme = url.scheme, let host = url.host else {
+            return resolvedPublicURL
+        }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
     }
 
     public var databaseLocation: DatabaseLocation {
@@ -102,7 +131,26 @@ public struct JunctionConfiguration: Sendable, Equatable {
         ("JUNCTION_PERSONIO_REQUESTS_PER_SECOND", "average requests per second to one Personio account"),
         ("JUNCTION_PERSONIO_MAX_CONCURRENT", "requests in flight to one Personio account at once"),
         ("JUNCTION_PERSONIO_WRITES_PER_MINUTE", "application writes per minute to one Personio account (Personio: 20)"),
-        ("JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS", "true or false: let data_url point to private addresses"),
+        (
+            "JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS",
+            "true, false or address blocks (10.0.0.0/8,…): private data_url hosts"
+        ),
+        (
+            "JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS",
+            "true, false or address blocks (10.0.0.0/8,…): private webhook receivers"
+        ),
+        ("JUNCTION_METRICS", "open, key or off: who may read /metrics"),
+        (
+            "JUNCTION_RATE_LIMIT_AUTH_FAILURES",
+            "failed API-key checks per minute per client address and key prefix (0 = off)"
+        ),
+        ("JUNCTION_RATE_LIMIT_SIGN_IN_FAILURES", "failed dashboard sign-ins per minute per client address (0 = off)"),
+        ("JUNCTION_RATE_LIMIT_CONNECT_TESTS", "credential tests per hour per connect link (0 = off)"),
+        ("JUNCTION_REQUEST_HEAD_TIMEOUT", "seconds to send a request's head"),
+        ("JUNCTION_REQUEST_BODY_TIMEOUT", "seconds to send a request's body"),
+        ("JUNCTION_IDLE_TIMEOUT", "seconds a kept-alive connection may wait for its next request"),
+        ("JUNCTION_MAX_CONNECTIONS", "connections served at once"),
+        ("JUNCTION_CONNECT_EMBED_ORIGINS", "origins that may frame EMBEDDED connect links (space-separated)"),
         ("JUNCTION_PUBLIC_URL", "address this server is reached at, for connect links"),
         ("JUNCTION_CONNECT_PERSONIO_BASE_URL", "Personio address for connect flows (a sandbox or proxy)"),
         ("JUNCTION_WEBHOOK_RETRY_SCALE", "factor on the webhook retry schedule (1 = about 24 hours)"),
@@ -178,9 +226,42 @@ public struct JunctionConfiguration: Sendable, Equatable {
             configuration.webhookMaxAttempts = try parseCount(
                 count, source: "JUNCTION_WEBHOOK_MAX_ATTEMPTS", minimum: 1)
         }
-        if let flag = value("JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS") {
-            configuration.attachmentsAllowPrivateURLs = try parseBool(
-                flag, source: "JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS")
+        configuration.attachmentsPrivateAccess = try parseAccess(
+            value("JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS"), source: "JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS")
+        configuration.webhooksPrivateAccess = try parseAccess(
+            value("JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS"), source: "JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS")
+        if let text = value("JUNCTION_METRICS") {
+            guard let access = MetricsAccess(rawValue: text.lowercased()) else {
+                throw ConfigurationError("JUNCTION_METRICS must be open, key or off, not '\(text)'")
+            }
+            configuration.metricsAccess = access
+        }
+        if let count = value("JUNCTION_RATE_LIMIT_AUTH_FAILURES") {
+            configuration.authFailuresPerMinute = try parseCount(
+                count, source: "JUNCTION_RATE_LIMIT_AUTH_FAILURES", minimum: 0)
+        }
+        if let count = value("JUNCTION_RATE_LIMIT_SIGN_IN_FAILURES") {
+            configuration.signInFailuresPerMinute = try parseCount(
+                count, source: "JUNCTION_RATE_LIMIT_SIGN_IN_FAILURES", minimum: 0)
+        }
+        if let count = value("JUNCTION_RATE_LIMIT_CONNECT_TESTS") {
+            configuration.connectTestsPerHour = try parseCount(
+                count, source: "JUNCTION_RATE_LIMIT_CONNECT_TESTS", minimum: 0)
+        }
+        if let seconds = value("JUNCTION_REQUEST_HEAD_TIMEOUT") {
+            configuration.requestHeadTimeoutSeconds = try parseTimeout(seconds, source: "JUNCTION_REQUEST_HEAD_TIMEOUT")
+        }
+        if let seconds = value("JUNCTION_REQUEST_BODY_TIMEOUT") {
+            configuration.requestBodyTimeoutSeconds = try parseTimeout(seconds, source: "JUNCTION_REQUEST_BODY_TIMEOUT")
+        }
+        if let seconds = value("JUNCTION_IDLE_TIMEOUT") {
+            configuration.idleTimeoutSeconds = try parseTimeout(seconds, source: "JUNCTION_IDLE_TIMEOUT")
+        }
+        if let count = value("JUNCTION_MAX_CONNECTIONS") {
+            configuration.maxConnections = try parseCount(count, source: "JUNCTION_MAX_CONNECTIONS", minimum: 1)
+        }
+        if let origins = value("JUNCTION_CONNECT_EMBED_ORIGINS") {
+            configuration.connectEmbedOrigins = try parseOrigins(origins, source: "JUNCTION_CONNECT_EMBED_ORIGINS")
         }
         if let rate = value("JUNCTION_PERSONIO_REQUESTS_PER_SECOND") {
             configuration.personioRequestsPerSecond = try parseRate(
@@ -256,6 +337,36 @@ public struct JunctionConfiguration: Sendable, Equatable {
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
+    static func parseAccess(_ text: String?, source: String) throws(ConfigurationError) -> PrivateAddressAccess {
+        do {
+            return try PrivateAddressAccess(setting: text)
+        } catch {
+            throw ConfigurationError("\(source): \(error.message)")
+        }
+    }
+
+    static func parseTimeout(_ text: String, source: String) throws(ConfigurationError) -> Int {
+        guard let seconds = Int(text), (1...3600).contains(seconds) else {
+            throw ConfigurationError("\(source) must be a whole number of seconds from 1 to 3600, not '\(text)'")
+        }
+        return seconds
+    }
+
+    /// Space- or comma-separated `scheme://host[:port]` origins, nothing after the authority.
+    static func parseOrigins(_ text: String, source: String) throws(ConfigurationError) -> [String] {
+        var origins: [String] = []
+        for part in text.split(whereSeparator: { $0 == " " || $0 == "," }) {
+            let item = String(part)
+            guard let url = URL(string: item), let scheme = url.scheme?.lowercased(),
+                scheme == "http" || scheme == "https",
+                url.host?.isEmpty == false, url.path.isEmpty, url.query == nil, url.fragment == nil, url.user == nil,
+                item.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != ";" && $0 != "'" && $0 != "\"" })
+            else { throw ConfigurationError("\(source) must list origins like https://app.example.com, not '\(item)'") }
+            origins.append(item)
+        }
+        return origins
+    }
+
     /// true for `json`, false for `text`.
     public static func parseLogFormat(_ text: String, source: String) throws(ConfigurationError) -> Bool {
         switch text.lowercased() {
@@ -272,6 +383,16 @@ public struct JunctionConfiguration: Sendable, Equatable {
         default: throw ConfigurationError("\(source) must be true or false, not '\(text)'")
         }
     }
+}
+
+/// Who may read `/metrics`.
+public enum MetricsAccess: String, Sendable, Equatable {
+    /// Anyone who reaches the port (put it behind a firewall or proxy).
+    case open
+    /// Requests with a valid API key (`Authorization: Bearer …`), as the API.
+    case key
+    /// Not served.
+    case off
 }
 
 /// A setting with an unusable value; the message names the setting.

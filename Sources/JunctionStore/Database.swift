@@ -89,12 +89,7 @@ public final class Database: Sendable {
         switch location {
         case .sqlite(let path):
             let url = URL(fileURLWithPath: path)
-            do {
-                try FileManager.default.createDirectory(
-                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            } catch {
-                throw StoreError.configuration("cannot create the folder for the SQLite file \(path): \(error)")
-            }
+            try PrivateFiles.prepareSQLiteFile(url, logger: logger)
             let pool = EventLoopGroupConnectionPool(
                 source: TunedSQLiteSource(path: url.path),
                 maxConnectionsPerEventLoop: maxConnectionsPerEventLoop,
@@ -103,8 +98,9 @@ public final class Database: Sendable {
                 on: eventLoopGroup
             )
             let gate = SQLiteWriteGate.forFile(url.path)
-            let database = GatedSQLiteDatabase(
-                base: PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: .trace), gate: gate)
+            let database = NULFreeSQLDatabase(
+                base: GatedSQLiteDatabase(
+                    base: PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: .trace), gate: gate))
             return Database(kind: .sqlite, location: location, sql: database, writeGate: gate) {
                 try await pool.shutdownAsync()
             }
@@ -122,7 +118,8 @@ public final class Database: Sendable {
                 logger: logger,
                 on: eventLoopGroup
             )
-            let database = PostgresPoolDatabase(postgres: pool.database(logger: logger), queryLogLevel: .trace)
+            let database = NULFreeSQLDatabase(
+                base: PostgresPoolDatabase(postgres: pool.database(logger: logger), queryLogLevel: .trace))
             return Database(kind: .postgres, location: location, sql: database) { try await pool.shutdownAsync() }
         }
     }

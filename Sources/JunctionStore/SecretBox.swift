@@ -36,7 +36,8 @@ public struct SecretBox: Sendable {
         }
         do {
             try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         } catch {
             throw .configuration("cannot create the folder for the secret key file \(path): \(error)")
         }

@@ -58,11 +58,13 @@ extension Store {
         return try await query.orderBy("created_at").orderBy("id").all().map(Self.apiKey)
     }
 
-    /// Revokes the key whose id is `id`; returns it, or nil when there is no such key.
+    /// Revokes the key whose id is `id`, and ends every dashboard session opened with it; returns
+    /// the key, or nil when there is no such key.
     public func revokeAPIKey(id: String) async throws -> APIKey? {
         try await sql.raw(
             "UPDATE api_keys SET revoked_at = \(bind: Clock.nowMilliseconds()) WHERE id = \(bind: id) AND revoked_at IS NULL"
         ).run()
+        try await sql.raw("DELETE FROM dashboard_sessions WHERE api_key_id = \(bind: id)").run()
         return try await sql.raw("SELECT * FROM api_keys WHERE id = \(bind: id)").first().map(Self.apiKey)
     }
 

@@ -22,10 +22,13 @@ public struct SaveOutcome: Sendable, Equatable {
 extension Job: SyncedRecord {
     public static let table = "jobs"
     public static let filterColumns = [
-        "name", "job_code", "status", "employment_type", "visibility", "post_url", "remote_created_at",
+        "name", "job_code", "status", "employment_type", "visibility", "post_url", "remote_created_at", "name_folded",
     ]
     public var filterValues: [any Encodable & Sendable] {
-        [name, jobCode, status, employmentType, visibility, postURL, remoteCreatedAt.map(Clock.milliseconds)]
+        [
+            name, jobCode, status, employmentType, visibility, postURL, remoteCreatedAt.map(Clock.milliseconds),
+            name.map(Store.foldCase),
+        ]
     }
     public var storedRemoteID: String? { remoteID }
     /// `updated_after` on jobs counts stages, screening questions, postings and hiring team (§3).
@@ -33,6 +36,32 @@ extension Job: SyncedRecord {
 }
 
 extension Store {
+    /// Text as `name_contains` compares it, computed here rather than by the database's `LOWER`
+    /// (ASCII-only on SQLite, locale-dependent on PostgreSQL), so every backend and locale agrees:
+    /// Unicode lower case, with the final sigma folded into σ.
+    public static func foldCase(_ text: String) -> String {
+        text.lowercased().replacingOccurrences(of: "ς", with: "σ")
+    }
+
+    /// Fills `name_folded` for jobs saved before the column existed; returns how many.
+    @discardableResult
+    public func backfillFoldedJobNames() async throws -> Int {
+        let rows = try await sql.raw(
+            "SELECT integration_id, id, name FROM jobs WHERE name_folded IS NULL AND name IS NOT NULL"
+        ).all()
+        for row in rows {
+            let name = try row.decode(column: "name", as: String.self)
+            try await sql.raw(
+                """
+                UPDATE jobs SET name_folded = \(bind: Self.foldCase(name))
+                WHERE integration_id = \(bind: try row.decode(column: "integration_id", as: String.self))
+                  AND id = \(bind: try row.decode(column: "id", as: String.self))
+                """
+            ).run()
+        }
+        return rows.count
+    }
+
     /// Inserts or updates jobs of one integration.
     ///
     /// A job's `changed_at` (and `updated_at`) moves to `now` only when its normalised content

@@ -10,7 +10,7 @@ public struct RecordFilter: Sendable, Equatable {
         case oneOf(column: String, values: [String])
         /// `column >= value` (epoch milliseconds).
         case atLeast(column: String, milliseconds: Int64)
-        /// `column` contains `text`, ignoring case (ASCII case only on SQLite, whose `LOWER` knows no more).
+        /// `column` (folded text, see `Store.foldCase`) contains `text`, ignoring case the same way on every backend.
         case contains(column: String, text: String)
         /// `column IN (SELECT selectColumn FROM table WHERE integration_id = … AND whereColumn IN (values)
         /// AND remote_deleted_at IS NULL)`: a filter through another model (candidates by job).
@@ -104,8 +104,9 @@ extension Store {
                 query.where(column, .greaterThanOrEqual, milliseconds)
             case .contains(let column, let text):
                 // SQLite's LIKE has no default escape character; naming one works in both dialects.
-                let pattern = "%" + Self.escapeLike(text.lowercased()) + "%"
-                query.where(SQLQueryString("LOWER(\(ident: column)) LIKE \(bind: pattern) ESCAPE '\\'"))
+                // The column holds folded text (`foldCase`); the pattern is folded the same way.
+                let pattern = "%" + Self.escapeLike(Self.foldCase(text)) + "%"
+                query.where(SQLQueryString("\(ident: column) LIKE \(bind: pattern) ESCAPE '\\'"))
             case .related(let column, let table, let selectColumn, let whereColumn, let values):
                 let subquery = SQLSubquery.select { sub in
                     sub.column(SQLColumn(selectColumn)).from(table)

@@ -1,3 +1,5 @@
+import PostgresKit
+
 /// What can go wrong in the store, with enough context to act on.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database or secret key settings are unusable; the message says which and how to fix it.
@@ -17,5 +19,21 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .newerSchema(let applied, let known):
             "the database is at schema version \(applied) but this build knows only up to \(known); run a newer Junction"
         }
+    }
+}
+
+extension StoreError {
+    /// An error as a sync run or a log line records it. PostgresNIO's own description is a fixed
+    /// "generic description" that hides the cause; its server fields (message, SQLSTATE, detail)
+    /// are what an operator needs, and, unlike the full reflection, they hold no statement binds.
+    public static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let info = error.serverInfo {
+            var text = "PostgreSQL: \(info[.message] ?? "error")"
+            if let state = info[.sqlState] { text += " (SQLSTATE \(state))" }
+            if let detail = info[.detail] { text += ": \(detail)" }
+            return text
+        }
+        return "PostgreSQL: \(error.code.description)"
     }
 }

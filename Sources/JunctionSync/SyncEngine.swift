@@ -166,10 +166,11 @@ public struct SyncEngine: Sendable {
                 logger.notice("sync cancelled; models not read to the end marked nothing deleted")
             } catch {
                 run.status = .failed
-                run.error = "\(error)"
+                run.error = StoreError.describe(error)
                 credentialsRefused = connector.isAuthenticationFailure(error)
                 logger.warning(
-                    "sync failed; models not read to the end marked nothing deleted", metadata: ["error": "\(error)"])
+                    "sync failed; models not read to the end marked nothing deleted",
+                    metadata: ["error": "\(StoreError.describe(error))"])
             }
         }
         run.stats.requests = await connector.requestCount()

@@ -40,6 +40,13 @@ struct TestServer {
         let app = buildApplication(runtime: runtime, logger: quietLogger)
         try await app.test(.router, body)
     }
+
+    /// Runs `body` against the server listening on a free loopback port (for what only a real
+    /// connection shows: timeouts, connection limits).
+    func live(_ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+        let app = buildApplication(runtime: runtime, logger: quietLogger)
+        try await app.test(.live) { client in try await body(try #require(client.port)) }
+    }
 }
 
 extension TestResponse {

@@ -85,7 +85,7 @@ struct ATSReadController {
         "employment_types": .list(column: "employment_type", allowed: EmploymentType.allCases.map(\.rawValue)),
         "visibilities": .list(column: "visibility", allowed: JobVisibility.allCases.map(\.rawValue)),
         "remote_created_after": .createdOnOrAfterDay(column: "remote_created_at"),
-        "name_contains": .contains(column: "name"),
+        "name_contains": .contains(column: "name_folded"),
     ]
 
     static let candidateFilters: [String: FilterParameter] = [

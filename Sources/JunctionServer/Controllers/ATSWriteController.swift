@@ -99,6 +99,9 @@ struct ATSWriteController {
         } catch {
             throw APIError.invalidInput("The request body is not JSON: \(error.localizedDescription)")
         }
+        if let path = body.pathOfNUL() {
+            throw APIError.invalidInput("Field '\(path)' must not contain the NUL character (U+0000).")
+        }
         guard let key = request.headers[.idempotencyKey], !key.isEmpty else {
             let (data, warnings) = try await handle(body, integration)
             return Self.success(data, warnings: warnings)

@@ -63,7 +63,7 @@ struct ConnectController {
             else {
                 throw APIError(
                     .integrationNotFound,
-                    "No integration was connected with activation token '\(token)' in this workspace (tokens are valid for 24 hours)."
+                    "No integration was connected with this activation token in this workspace (tokens are valid for 24 hours)."
                 )
             }
             return SuccessEnvelope(

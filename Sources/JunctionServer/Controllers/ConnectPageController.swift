@@ -38,6 +38,11 @@ struct ConnectPageController {
     let personioBaseURL: String?
     /// The server's public address, for the `log_url` of `connection-flow-failed`.
     let publicURL: String
+    /// Origins that may frame the pages and receive the finished flow's token; empty means any.
+    let embedOrigins: [String]
+    /// Credential tests per link: a long-lived link must not become an unthrottled checker of
+    /// Personio credentials (nor a flood of `connection-flow-failed` webhooks).
+    let tests: RateLimiter
     let logger: Logger
 
     /// Scope-test results an integration keeps in its settings (for `is_available`).
@@ -78,8 +83,13 @@ struct ConnectPageController {
         if link.completedAt != nil { return notice(text.completedTitle, text.completedText, text, .gone) }
         if link.isExpired() { return notice(text.expiredTitle, text.expiredText, text, .gone) }
         let (html, status) = try await body(Flow(link: link, token: token), text)
-        return HTML.response(html, status: status)
+        var response = HTML.response(
+            html, status: status, frameAncestors: frameAncestors, script: html.contains(HTML.connectDoneScript))
+        if status == .tooManyRequests { response.headers[.retryAfter] = "60" }
+        return response
     }
+
+    private var frameAncestors: String { embedOrigins.isEmpty ? "*" : embedOrigins.joined(separator: " ") }
 
     private func notice(_ title: String, _ message: String, _ text: ConnectText, _ status: HTTPResponse.Status)
         -> Response
@@ -88,7 +98,7 @@ struct ConnectPageController {
             HTML.page(
                 title: title, language: text.language,
                 body: "<h1>\(HTML.escape(title))</h1><p class=\"muted\">\(HTML.escape(message))</p>"),
-            status: status)
+            status: status, frameAncestors: frameAncestors)
     }
 
     // MARK: - Step 1: guide and credentials
@@ -155,6 +165,11 @@ struct ConnectPageController {
         func value(_ name: String) -> String? {
             form[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         }
+        if let wait = tests.retryAfter(link.id) {
+            let (html, _) = credentialsPage(flow, text, error: text.tooManyTests(max(1, (wait + 59) / 60)))
+            return (html, .tooManyRequests)
+        }
+        tests.record(link.id)
         guard let clientID = value("client_id") else {
             return credentialsPage(flow, text, error: text.missingField(text.clientID))
         }
@@ -165,11 +180,11 @@ struct ConnectPageController {
         if let full = subdomain, full.hasSuffix(".jobs.personio.de") {
             subdomain = String(full.dropLast(".jobs.personio.de".count))
         }
-        if let subdomain, subdomain.contains(where: { !($0.isLetter && $0.isASCII) && !$0.isNumber && $0 != "-" }) {
+        if let subdomain, subdomain.contains(where: { !$0.isASCII || !($0.isLetter || $0.isNumber || $0 == "-") }) {
             return credentialsPage(flow, text, error: text.invalidSubdomain)
         }
         let companyID = value("company_id")
-        if let companyID, !companyID.allSatisfy(\.isNumber) {
+        if let companyID, !companyID.allSatisfy({ $0.isASCII && $0.isNumber }) {
             return credentialsPage(flow, text, error: text.invalidCompanyID)
         }
         let credentials = PersonioCredentials(
@@ -352,18 +367,19 @@ struct ConnectPageController {
     private func donePage(_ link: ConnectLink, _ text: ConnectText, activation: String, integrationID: String) -> String
     {
         let message = link.kind == .setup ? text.doneSetupText : text.doneText
-        // The one script: an embedded flow hands the token to the app's page that opened it,
-        // as Kombo Connect does. Without JavaScript the token is on the page.
-        let payload = "{\"type\":\"junction-connect\",\"activation_token\":\"\(activation)\"}"
+        // The one script (a file, so the page's CSP allows no inline script): an embedded flow
+        // hands the token to the app's page that opened or framed it, as Kombo Connect does;
+        // only to the configured embedding origins when there are any. Without JavaScript the
+        // token is on the page.
+        let targets = embedOrigins.isEmpty ? "*" : embedOrigins.joined(separator: " ")
         return HTML.page(
             title: text.doneTitle, language: text.language,
             body: """
                 <h1 id="done">\(HTML.escape(text.doneTitle))</h1>
                 <p>\(HTML.escape(message))</p>
                 <p class="muted">\(HTML.escape(text.doneTokenLabel))</p>
-                <p><code id="activation-token">\(HTML.escape(activation))</code></p>
-                <script>(function(){var m=\(payload);try{if(window.opener){window.opener.postMessage(m,"*")}
-                if(window.parent&&window.parent!==window){window.parent.postMessage(m,"*")}}catch(e){}})();</script>
+                <p><code id="activation-token" data-targets="\(HTML.escape(targets))">\(HTML.escape(activation))</code></p>
+                \(HTML.connectDoneScript)
                 """)
     }
 

@@ -6,14 +6,14 @@ import JunctionStore
 import Personio
 
 /// What the dashboard reads and changes.
-public protocol DashboardStore: FieldStore, APIKeyVerifier, WebhookStore, RequestLogStore {
+public protocol DashboardStore: FieldStore, APIKeyVerifier, WebhookStore, RequestLogStore, DashboardSessionStore {
     func integrations(workspaceID: String) async throws -> [Integration]
     func syncRuns(integrationID: String, limit: Int) async throws -> [SyncRun]
     func activity(integrationID: String, limit: Int) async throws -> [ActivityEntry]
     func connectLinks(workspaceID: String, limit: Int) async throws -> [ConnectLink]
 }
 
-extension Store: DashboardStore {}
+extension Store: DashboardStore, DashboardSessionStore {}
 
 /// The operator UI at `/dashboard`: integrations with status and sync runs, the logs of
 /// writes and passthrough, failed connect flows, and the custom field explorer with its
@@ -21,29 +21,50 @@ extension Store: DashboardStore {}
 struct DashboardController {
     let store: any DashboardStore
     let session: DashboardSession
-    /// Whether links are served over https (then the cookie is `Secure`).
-    let secureCookies: Bool
+    /// Where webhook receivers added here may be.
+    let webhooks: OutboundRequests
+    /// Failed sign-ins per client address.
+    let signInFailures: RateLimiter
+    /// The origin of the public URL, which a POST's `Origin` may name besides the request's host.
+    let publicOrigin: String
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("dashboard") { request, _ in
-            guard let workspaceID = session.workspace(request) else { return signInPage(error: nil) }
+            guard let workspaceID = try await session.workspace(request) else {
+                return signInPage(request, error: nil)
+            }
             return try await overview(request, workspaceID: workspaceID, error: nil)
         }
-        router.post("dashboard/sign-in") { request, _ in
+        router.post("dashboard/sign-in") { request, context in
             let form = try await HTML.form(request)
-            let key = form["api_key"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            guard !key.isEmpty, let workspaceID = try await store.authenticate(apiKey: key) else {
-                return signInPage(error: "That API key is unknown or was revoked.")
+            guard !DashboardSession.isCrossSite(request, publicOrigin: publicOrigin),
+                session.checkSignInForm(request, form)
+            else {
+                return signInPage(request, error: "The sign-in form expired or came from another site; try again.")
             }
-            return Self.redirect(
-                "/dashboard",
-                cookie: session.setCookie(session.issue(workspaceID: workspaceID), secure: secureCookies))
+            let bucket = "sign-in:" + context.clientAddress
+            if let wait = signInFailures.retryAfter(bucket) {
+                var response = signInPage(
+                    request, error: "Too many failed sign-ins from this address; try again in \(wait) seconds.",
+                    status: .tooManyRequests)
+                response.headers[.retryAfter] = String(wait)
+                return response
+            }
+            let key = form["api_key"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            guard !key.isEmpty, let apiKey = try await store.apiKey(matching: key), apiKey.revokedAt == nil else {
+                signInFailures.record(bucket)
+                return signInPage(request, error: "That API key is unknown or was revoked.")
+            }
+            return Self.redirect("/dashboard", cookie: try await session.open(apiKey: apiKey))
         }
-        router.post("dashboard/sign-out") { _, _ in
-            Self.redirect("/dashboard", cookie: DashboardSession.clearCookie)
+        router.post("dashboard/sign-out") { request, _ in
+            let form = try await HTML.form(request)
+            guard !DashboardSession.isCrossSite(request, publicOrigin: publicOrigin), session.checkForm(request, form)
+            else { return Self.redirect("/dashboard") }
+            return Self.redirect("/dashboard", cookie: try await session.end(request))
         }
         router.get("dashboard/integrations/:integration_id") { request, context in
-            guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
+            guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
             let id = context.parameters.get("integration_id") ?? ""
             guard let integration = try await store.integration(id: id, workspaceID: workspaceID) else {
                 return notFound()
@@ -51,7 +72,7 @@ struct DashboardController {
             return try await integrationPage(request, integration, error: nil)
         }
         router.get("dashboard/logs/:log_id") { request, context in
-            guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
+            guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
             let id = context.parameters.get("log_id") ?? ""
             guard let entry = try await store.requestLogEntry(id: id, workspaceID: workspaceID) else {
                 return notFound()
@@ -70,13 +91,15 @@ struct DashboardController {
             return HTML.response(HTML.page(title: "Request \(entry.id)", language: "en", body: body, wide: true))
         }
         router.post("dashboard/webhooks") { request, context in
-            guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
+            guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
             let form = try await HTML.form(request)
-            guard session.checkForm(request, form) else {
+            guard !DashboardSession.isCrossSite(request, publicOrigin: publicOrigin), session.checkForm(request, form)
+            else {
                 return try await overview(request, workspaceID: workspaceID, error: "The form expired; try again.")
             }
             do {
-                let url = try WebhooksController.validURL(form["url"]?.trimmingCharacters(in: .whitespaces))
+                let url = try await WebhooksController.validURL(
+                    form["url"]?.trimmingCharacters(in: .whitespaces), outbound: webhooks)
                 let (endpoint, secret) = try await store.createWebhookEndpoint(
                     workspaceID: workspaceID, url: url, description: nil, events: nil, now: Date())
                 let body = """
@@ -92,7 +115,7 @@ struct DashboardController {
             }
         }
         router.get("dashboard/webhooks/:webhook_id") { request, context in
-            guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
+            guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
             let id = context.parameters.get("webhook_id") ?? ""
             guard let endpoint = try await store.webhookEndpoint(id: id, workspaceID: workspaceID) else {
                 return notFound()
@@ -102,8 +125,11 @@ struct DashboardController {
         router.post("dashboard/webhooks/:webhook_id/deliveries/:delivery_id/redeliver") { request, context in
             try await change(request, context) { workspaceID, _ in
                 let id = context.parameters.get("webhook_id") ?? ""
-                _ = try await store.redeliver(
-                    deliveryID: context.parameters.get("delivery_id") ?? "", workspaceID: workspaceID, now: Date())
+                guard
+                    try await store.redeliver(
+                        deliveryID: context.parameters.get("delivery_id") ?? "", workspaceID: workspaceID, now: Date())
+                        != nil
+                else { throw APIError.invalidInput("No such webhook delivery in this workspace.") }
                 return "/dashboard/webhooks/\(Self.pathEscape(id))"
             }
         }
@@ -171,9 +197,10 @@ struct DashboardController {
         _ request: Request, _ context: AppRequestContext,
         _ body: (String, [String: String]) async throws -> String
     ) async throws -> Response {
-        guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
+        guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
         let form = try await HTML.form(request)
-        guard session.checkForm(request, form) else {
+        guard !DashboardSession.isCrossSite(request, publicOrigin: publicOrigin), session.checkForm(request, form)
+        else {
             return try await overview(request, workspaceID: workspaceID, error: "The form expired; try again.")
         }
         do {
@@ -186,13 +213,14 @@ struct DashboardController {
     private func integrationChange(
         _ request: Request, _ context: AppRequestContext, _ body: (Integration, [String: String]) async throws -> Void
     ) async throws -> Response {
-        guard let workspaceID = session.workspace(request) else { return Self.redirect("/dashboard") }
+        guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
         let id = context.parameters.get("integration_id") ?? ""
         guard let integration = try await store.integration(id: id, workspaceID: workspaceID) else {
             return notFound()
         }
         let form = try await HTML.form(request)
-        guard session.checkForm(request, form) else {
+        guard !DashboardSession.isCrossSite(request, publicOrigin: publicOrigin), session.checkForm(request, form)
+        else {
             return try await integrationPage(request, integration, error: "The form expired; try again.")
         }
         do {
@@ -228,25 +256,31 @@ struct DashboardController {
     private func nav(_ request: Request) -> String {
         """
         <nav><a href="/dashboard">Integrations</a><a href="/dashboard#custom-fields">Custom fields</a>
-        <form method="post" action="/dashboard/sign-out" style="display:inline"><button class="secondary" style="margin:0;padding:3px 10px">Sign out</button></form></nav>
+        <form method="post" action="/dashboard/sign-out" class="inline">\(formToken(request))<button class="secondary small" id="sign-out">Sign out</button></form></nav>
         """
     }
 
     // MARK: - Pages
 
-    private func signInPage(error: String?) -> Response {
+    private func signInPage(
+        _ request: Request, error: String?, status: HTTPResponse.Status = .unauthorized
+    ) -> Response {
+        let nonce = session.signInNonce(request)
         var body = "<h1>Junction dashboard</h1><p class=\"muted\">Sign in with an API key of your workspace.</p>"
         if let error { body += "<p class=\"box error\" id=\"form-error\">\(HTML.escape(error))</p>" }
         body += """
             <form method="post" action="/dashboard/sign-in">
+            <input type="hidden" name="sign_in_token" value="\(session.signInFormToken(nonce: nonce.value))">
             <label for="api_key">API key</label>
             <input id="api_key" name="api_key" type="password" autocomplete="off" required>
             <button type="submit" id="sign-in">Sign in</button>
             </form>
             """
+        var headers: HTTPFields = [:]
+        if let setCookie = nonce.setCookie { headers[.setCookie] = setCookie }
         return HTML.response(
             HTML.page(title: "Junction dashboard", language: "en", body: body),
-            status: error == nil ? .ok : .unauthorized)
+            status: error == nil ? .ok : status, headers: headers)
     }
 
     private func overview(_ request: Request, workspaceID: String, error: String?) async throws -> Response {
@@ -325,7 +359,7 @@ struct DashboardController {
         if let error { body += "<p class=\"box error\" id=\"form-error\">\(HTML.escape(error))</p>" }
         for kind in ["FULL", "DELTA"] {
             body += """
-                <form method="post" action="\(base)/sync" style="display:inline">\(formToken(request))
+                <form method="post" action="\(base)/sync" class="inline">\(formToken(request))
                 <input type="hidden" name="type" value="\(kind)"><button type="submit" class="secondary">Sync \(kind.lowercased()) now</button></form>
                 """
         }
@@ -369,7 +403,7 @@ struct DashboardController {
                 <td>\(HTML.escape(delivery.integrationID ?? "–"))</td><td>\(delivery.state.rawValue)</td>
                 <td class="muted">\(attempts.map(HTML.escape).joined(separator: "<br>"))</td>
                 <td><form method="post" action="/dashboard/webhooks/\(endpoint.id)/deliveries/\(delivery.id)/redeliver">\(formToken(request))
-                <button type="submit" class="secondary" style="margin:0;padding:3px 10px">Redeliver</button></form></td></tr>
+                <button type="submit" class="secondary small">Redeliver</button></form></td></tr>
                 """
         }
         body += "</table>"
@@ -402,7 +436,7 @@ struct DashboardController {
                 <tr><td><code>\(HTML.escape(custom.key))</code></td><td>\(custom.model)</td><td>
                 <form method="post" action="\(base)/custom-fields/\(custom.id)">\(formToken(request))
                 <select name="integration_field_id" id="map-\(HTML.escape(custom.key))"><option value="">(not mapped)</option>\(options)</select>
-                <button type="submit" style="margin-top:6px">Save</button></form></td></tr>
+                <button type="submit" class="tight">Save</button></form></td></tr>
                 """
         }
         body += "</table>"
@@ -417,7 +451,7 @@ struct DashboardController {
                     <td class="muted">\(HTML.escape(field.samples.prefix(3).joined(separator: ", ")))</td>
                     <td><form method="post" action="\(base)/fields/\(field.id)">\(formToken(request))
                     <input type="hidden" name="passthrough" value="\(enabled ? "0" : "1")">
-                    <button type="submit" class="\(enabled ? "" : "secondary")" style="margin:0;padding:3px 10px">\(enabled ? "On" : "Off")</button></form></td></tr>
+                    <button type="submit" class="\(enabled ? "small" : "secondary small")">\(enabled ? "On" : "Off")</button></form></td></tr>
                     """
             }
             body += "</table>"

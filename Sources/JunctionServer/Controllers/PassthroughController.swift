@@ -104,6 +104,7 @@ struct PassthroughController {
             throw APIError.invalidInput("'path' is required: the path below the API's base, like /company/employees.")
         }
         try checkPath(path)
+        if api == .jobboard { try checkJobBoard(method: methodName, path: path) }
         var query: [(String, String)] = []
         switch fields["params"] {
         case .object(let params)?:
@@ -127,8 +128,13 @@ struct PassthroughController {
                     throw APIError.invalidInput(
                         "'headers.\(name)' may not be set: Junction authenticates and keeps the request on Personio.")
                 }
-                guard HTTPField.Name(name) != nil, !text.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
-                else { throw APIError.invalidInput("'headers.\(name)' is not a valid header.") }
+                // By scalar, not by Character: "\r\n" is one Character that equals neither "\r" nor "\n".
+                guard HTTPField.Name(name) != nil,
+                    !text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" })
+                else {
+                    throw APIError.invalidInput(
+                        "'headers.\(name)' is not a valid header: names are tokens, values hold no CR, LF or NUL.")
+                }
                 headers.append((name, text))
             }
         case nil, .null?: break
@@ -182,6 +188,18 @@ struct PassthroughController {
             throw refuse("must not contain the encoded character \(encoded)")
         }
         if path.contains("@") { throw refuse("must not contain @") }
+    }
+
+    /// The career site serves its feed and job pages; nothing else on its host is Personio's job
+    /// board API (on an operator's sandbox or proxy, the same host may serve an admin API).
+    static func checkJobBoard(method: String, path: String) throws {
+        guard method == "GET" else { throw APIError.invalidInput("'method' must be GET for the jobboard API.") }
+        let allowed = path == "/xml" || path == "/" || path == "/search.json" || path.hasPrefix("/job/")
+        guard allowed else {
+            throw APIError.invalidInput(
+                "'path' must be /xml, /search.json, / or /job/<id> for the jobboard API (the career site's feed and pages)."
+            )
+        }
     }
 
     /// `multipart_form_data` as a body: string values and files (`data` base64 or `data_url`).

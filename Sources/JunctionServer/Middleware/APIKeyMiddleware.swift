@@ -10,10 +10,14 @@ public protocol APIKeyVerifier: Sendable {
 }
 
 /// `Authorization: Bearer <key>` on every `/v1` route; a missing or wrong key is a 401
-/// `PLATFORM.AUTHENTICATION_INVALID` that says which of the two it was.
+/// `PLATFORM.AUTHENTICATION_INVALID` that says which of the two it was. Wrong keys are counted
+/// per client address and per key prefix: past the limit, further attempts from that address or
+/// with that prefix answer 429 with `Retry-After` before any key is checked, so guessing costs
+/// time whoever guesses. A valid key never counts.
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let verifier: any APIKeyVerifier
+    let failures: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -28,7 +32,17 @@ struct APIKeyMiddleware: RouterMiddleware {
         else {
             throw APIError(.authenticationInvalid, "The Authorization header must have the form 'Bearer <API key>'.")
         }
+        let buckets = ["address:" + context.clientAddress, "prefix:" + String(key.prefix(8))]
+        if let wait = buckets.compactMap(failures.retryAfter).max() {
+            var error = APIError(
+                .rateLimitExceeded,
+                "Too many requests with a wrong API key from this address or with this key's prefix; try again in \(wait) seconds."
+            )
+            error.retryAfterSeconds = wait
+            throw error
+        }
         guard let workspaceID = try await verifier.authenticate(apiKey: key) else {
+            buckets.forEach(failures.record)
             throw APIError(.authenticationInvalid, "The API key is not valid: it is unknown or was revoked.")
         }
         var context = context

@@ -50,7 +50,8 @@ struct ActivityLogMiddleware: RouterMiddleware {
         guard (try? await log.integration(id: integrationID, workspaceID: workspaceID)) != nil else { return }
         let elapsed = ContinuousClock.now - started
         let entry = ActivityEntry(
-            integrationID: integrationID, kind: kind, method: request.method.rawValue, path: request.uri.path,
+            integrationID: integrationID, kind: kind, method: request.method.rawValue,
+            path: ErrorMiddleware.loggedPath(request.uri.path),
             status: status,
             durationMilliseconds: Int(elapsed.inMilliseconds), error: error)
         try? await log.logActivity(entry)

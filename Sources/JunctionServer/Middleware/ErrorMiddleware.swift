@@ -49,7 +49,7 @@ struct ErrorMiddleware: RouterMiddleware {
         guard let log, let workspaceID = context.info.workspaceID, let id = context.info.requestID else { return nil }
         let entry = RequestLogEntry(
             id: id, workspaceID: workspaceID, integrationID: request.headers[.integrationID],
-            method: request.method.rawValue, path: request.uri.path, status: error.status,
+            method: request.method.rawValue, path: Self.loggedPath(request.uri.path), status: error.status,
             errorCode: error.code.rawValue, errorMessage: error.message)
         do {
             try await log.logRequest(entry)
@@ -58,6 +58,13 @@ struct ErrorMiddleware: RouterMiddleware {
             return nil
         }
         return "\(publicURL)/dashboard/logs/\(id)"
+    }
+
+    /// A path as logs keep it: tokens that are a credential of their own (activation tokens) are
+    /// replaced, so the request log never holds one.
+    static func loggedPath(_ path: String) -> String {
+        let prefix = "/v1/connect/integration-by-token/"
+        return path.hasPrefix(prefix) ? prefix + "[token]" : path
     }
 
     private func translate(_ error: any Error, request: Request, context: Context) -> APIError {
@@ -79,7 +86,8 @@ struct ErrorMiddleware: RouterMiddleware {
             context.logger.error(
                 "unhandled error",
                 metadata: [
-                    "log_id": "\(logID)", "error": "\(String(reflecting: error))", "path": "\(request.uri.path)",
+                    "log_id": "\(logID)", "error": "\(String(reflecting: error))",
+                    "path": "\(Self.loggedPath(request.uri.path))",
                 ])
             return APIError(
                 .unknownError, "Something went wrong on our side. The server log has the details under log id \(logID)."

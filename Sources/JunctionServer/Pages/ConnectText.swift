@@ -59,6 +59,8 @@ struct ConnectText: Sendable {
     var unknownTitle: String
     var unknownText: String
     var missingField: @Sendable (String) -> String
+    /// Too many credential tests on this link; the argument is the minutes to wait.
+    var tooManyTests: @Sendable (Int) -> String
     var invalidSubdomain: String
     var invalidCompanyID: String
     var invalidChannel: String
@@ -140,6 +142,9 @@ struct ConnectText: Sendable {
         unknownTitle: "Link not found",
         unknownText: "Check that the address is complete, or ask the app for a new link.",
         missingField: { "Enter the \($0)." },
+        tooManyTests: {
+            "Too many tests with this link in the last hour. Check the credentials in Personio and try again in \($0) minutes."
+        },
         invalidSubdomain:
             "The subdomain may contain only letters, digits and hyphens (acme for acme.jobs.personio.de).",
         invalidCompanyID: "The company ID is a number.",
@@ -254,6 +259,9 @@ struct ConnectText: Sendable {
         unknownTitle: "Link nicht gefunden",
         unknownText: "Prüfen Sie, ob die Adresse vollständig ist, oder fordern Sie einen neuen Link an.",
         missingField: { "Bitte geben Sie \($0) ein." },
+        tooManyTests: {
+            "Zu viele Tests mit diesem Link in der letzten Stunde. Prüfen Sie die Zugangsdaten in Personio und versuchen Sie es in \($0) Minuten erneut."
+        },
         invalidSubdomain:
             "Die Subdomain darf nur Buchstaben, Ziffern und Bindestriche enthalten (acme für acme.jobs.personio.de).",
         invalidCompanyID: "Die Firmen-ID ist eine Zahl.",

@@ -2,64 +2,131 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JunctionModel
+import JunctionStore
 
-/// The dashboard's sign-in: a workspace API key is checked once, then a signed cookie holds
-/// the workspace and an expiry (12 hours). The key itself is never stored in the browser.
-/// Forms carry a token derived from the session, so another site cannot post on its behalf
-/// (the cookie is also `SameSite=Strict`).
+/// What dashboard sessions need from the store.
+public protocol DashboardSessionStore: Sendable {
+    func apiKey(matching plaintext: String) async throws -> APIKey?
+    func openDashboardSession(apiKey: APIKey, lifetime: TimeInterval) async throws -> String
+    func dashboardSessionWorkspace(token: String) async throws -> String?
+    func endDashboardSession(token: String) async throws
+}
+
+/// The dashboard's sign-in. A workspace API key is checked once and opens a server-side session
+/// (12 hours) whose random token is the cookie; signing out ends it, and revoking the key ends
+/// every session opened with it. The key itself never reaches the browser.
+///
+/// Cross-site requests: the cookie is `SameSite=Strict` and `HttpOnly`; behind https it is a
+/// `__Host-` cookie (Secure, `Path=/`, no domain), so a page on another port or a sibling
+/// subdomain cannot set one in its place; a request carrying two session cookies is treated as
+/// signed out. Every form carries a token: signed-in forms one derived from the session, the
+/// sign-in form one derived from a pre-session cookie (double submit), so another site can
+/// neither sign a user in to its own workspace nor sign them out. Every dashboard POST must also
+/// come from a page of this server when the browser says where it came from (`Sec-Fetch-Site`,
+/// `Origin`).
 struct DashboardSession: Sendable {
-    static let cookieName = "junction_session"
     static let lifetime: TimeInterval = 12 * 3600
 
     let key: SymmetricKey
+    let store: any DashboardSessionStore
+    /// Served over https: then cookies are `__Host-` and `Secure`.
+    var secure = false
 
-    func issue(workspaceID: String, now: Date = Date()) -> String {
-        let payload = "\(workspaceID).\(Int(now.addingTimeInterval(Self.lifetime).timeIntervalSince1970))"
-        return payload + "." + signature(payload)
+    var cookieName: String { secure ? "__Host-junction_session" : "junction_session" }
+    var signInCookieName: String { secure ? "__Host-junction_sign_in" : "junction_sign_in" }
+
+    /// The session token in `request`, unless it carries none or more than one.
+    func token(_ request: Request) -> String? {
+        let values = Self.cookies(request, cookieName)
+        return values.count == 1 ? values[0] : nil
     }
 
-    /// The workspace of a valid, unexpired session cookie.
-    func workspace(_ request: Request, now: Date = Date()) -> String? {
-        guard let value = Self.cookie(request, Self.cookieName) else { return nil }
-        let parts = value.split(separator: ".")
-        guard parts.count == 3, let expiry = Int(parts[1]) else { return nil }
-        let payload = "\(parts[0]).\(parts[1])"
-        guard Self.constantTimeEqual(signature(payload), String(parts[2])),
-            Double(expiry) > now.timeIntervalSince1970
-        else { return nil }
-        return String(parts[0])
+    /// The workspace of the request's live session.
+    func workspace(_ request: Request) async throws -> String? {
+        guard let token = token(request), token.hasPrefix("ds_") else { return nil }
+        return try await store.dashboardSessionWorkspace(token: token)
+    }
+
+    /// Opens a session for `apiKey`; returns the cookie to set.
+    func open(apiKey: APIKey) async throws -> String {
+        let token = try await store.openDashboardSession(apiKey: apiKey, lifetime: Self.lifetime)
+        return cookie(cookieName, token, maxAge: Int(Self.lifetime))
+    }
+
+    /// Ends the request's session; returns the cookie that clears it.
+    func end(_ request: Request) async throws -> String {
+        if let token = token(request) { try await store.endDashboardSession(token: token) }
+        return cookie(cookieName, "", maxAge: 0)
     }
 
     /// The form token of the session in `request`.
     func formToken(_ request: Request) -> String {
-        signature("form:" + (Self.cookie(request, Self.cookieName) ?? ""))
+        signature("form:" + (token(request) ?? ""))
     }
 
     func checkForm(_ request: Request, _ form: [String: String]) -> Bool {
-        guard let sent = form["form_token"] else { return false }
+        guard let sent = form["form_token"], token(request) != nil else { return false }
         return Self.constantTimeEqual(sent, formToken(request))
     }
 
-    func setCookie(_ value: String, secure: Bool) -> String {
-        "\(Self.cookieName)=\(value); Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=\(Int(Self.lifetime))"
-            + (secure ? "; Secure" : "")
+    // MARK: Sign-in form (before a session exists)
+
+    /// The pre-session value of `request`, or a new one (then `setCookie` must go out with the page).
+    func signInNonce(_ request: Request) -> (value: String, setCookie: String?) {
+        let values = Self.cookies(request, signInCookieName)
+        if values.count == 1, values[0].count >= 24 { return (values[0], nil) }
+        let value = Identifier.random() + Identifier.random()
+        return (value, cookie(signInCookieName, value, maxAge: 3600))
     }
 
-    static let clearCookie = "\(cookieName)=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0"
+    func signInFormToken(nonce: String) -> String { signature("sign-in:" + nonce) }
+
+    func checkSignInForm(_ request: Request, _ form: [String: String]) -> Bool {
+        let values = Self.cookies(request, signInCookieName)
+        guard values.count == 1, let sent = form["sign_in_token"] else { return false }
+        return Self.constantTimeEqual(sent, signInFormToken(nonce: values[0]))
+    }
+
+    /// Whether a POST may be from another site: the browser says so (`Sec-Fetch-Site` other than
+    /// same-origin or none), or its `Origin` names another host than the request's.
+    static func isCrossSite(_ request: Request, publicOrigin: String) -> Bool {
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]?.lowercased(),
+            site != "same-origin", site != "none"
+        {
+            return true
+        }
+        if let origin = request.headers[HTTPField.Name("Origin")!] {
+            if origin.lowercased() == publicOrigin.lowercased() { return false }
+            guard origin != "null", let url = URL(string: origin), let host = url.host else { return true }
+            let port = url.port.map { ":\($0)" } ?? ""
+            let authority = request.head.authority ?? ""
+            return (host + port).lowercased() != authority.lowercased()
+        }
+        return false
+    }
+
+    private func cookie(_ name: String, _ value: String, maxAge: Int) -> String {
+        let path = secure ? "/" : "/dashboard"
+        return "\(name)=\(value); Path=\(path); HttpOnly; SameSite=Strict; Max-Age=\(maxAge)"
+            + (secure ? "; Secure" : "")
+    }
 
     private func signature(_ payload: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)
         return Data(mac).prefix(20).map { String(format: "%02x", $0) }.joined()
     }
 
-    static func cookie(_ request: Request, _ name: String) -> String? {
+    /// Every value of cookie `name` in the request.
+    static func cookies(_ request: Request, _ name: String) -> [String] {
+        var values: [String] = []
         for header in request.headers[values: .cookie] {
             for part in header.split(separator: ";") {
                 let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if pair.count == 2, pair[0] == name { return String(pair[1]) }
+                if pair.count == 2, pair[0] == name { values.append(String(pair[1])) }
             }
         }
-        return nil
+        return values
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

@@ -3,8 +3,9 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// Server-rendered pages (connect flow, dashboard): escaped text, one stylesheet, no script
-/// needed. Every interpolated value goes through `escape`.
+/// Server-rendered pages (connect flow, dashboard): escaped text, one stylesheet file, and one
+/// script file on the finished connect page only. Every interpolated value goes through
+/// `escape`; the CSP allows no inline script or style, so an escaping slip cannot run code.
 enum HTML {
     static func escape(_ text: String) -> String {
         var out = ""
@@ -32,7 +33,7 @@ enum HTML {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="referrer" content="no-referrer">
         <title>\(escape(title))</title>
-        <style>\(stylesheet)</style>
+        <link rel="stylesheet" href="\(stylesheetPath)">
         </head>
         <body><main class="\(wide ? "wide" : "narrow")">
         \(body)
@@ -41,15 +42,26 @@ enum HTML {
         """
     }
 
-    static func response(_ html: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    static let stylesheetPath = "/assets/junction.css"
+    static let connectDoneScriptPath = "/assets/connect-done.js"
+    /// The finished connect page's one script element.
+    static let connectDoneScript = "<script src=\"\(connectDoneScriptPath)\"></script>"
+
+    /// A page's response. Pages carry tokens in their URLs and forms: never cached. Scripts run
+    /// only where `script` is set (the finished connect page), and only from this server's files.
+    /// `frameAncestors` is `'none'` for the dashboard; connect pages pass the embedding origins,
+    /// since EMBEDDED links are framed by the app that opens them.
+    static func response(
+        _ html: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:],
+        frameAncestors: String = "'none'", script: Bool = false
+    ) -> Response {
         var fields = headers
         fields[.contentType] = "text/html; charset=utf-8"
-        // Pages carry tokens in their URLs and forms: never cached, no scripts but the inline
-        // one a finished embedded flow uses. Framing stays allowed: EMBEDDED links are framed
-        // by the app that opens them.
         fields[.cacheControl] = "no-store"
         fields[HTTPField.Name("Content-Security-Policy")!] =
-            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; form-action 'self'; base-uri 'none'"
+            "default-src 'none'; style-src 'self'; script-src \(script ? "'self'" : "'none'"); img-src 'self'; "
+            + "form-action 'self'; base-uri 'none'; frame-ancestors \(frameAncestors)"
+        if frameAncestors == "'none'" { fields[HTTPField.Name("X-Frame-Options")!] = "DENY" }
         fields[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
@@ -94,5 +106,24 @@ enum HTML {
         .error{border-color:#f4c7c3;background:#fff5f4}table{border-collapse:collapse;width:100%;font-size:14px}
         th,td{text-align:left;border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
         nav a{margin-right:14px}.lang{float:right;font-size:13px}.pill{font-size:12px;padding:1px 8px;border-radius:10px;background:#eef1f7}
+        form.inline{display:inline}button.small{margin:0;padding:3px 10px}button.tight{margin-top:6px}
+        """
+
+    /// Hands a finished embedded flow's activation token to the page that opened or framed it,
+    /// addressed to the embedding origins the page lists (`*` when the operator named none).
+    static let connectDoneJavaScript = """
+        (function () {
+          var element = document.getElementById("activation-token");
+          if (!element) { return; }
+          var message = { type: "junction-connect", activation_token: element.textContent };
+          var targets = (element.getAttribute("data-targets") || "*").split(" ");
+          function send(win) {
+            for (var i = 0; i < targets.length; i++) {
+              try { win.postMessage(message, targets[i]); } catch (e) {}
+            }
+          }
+          if (window.opener) { send(window.opener); }
+          if (window.parent && window.parent !== window) { send(window.parent); }
+        })();
         """
 }

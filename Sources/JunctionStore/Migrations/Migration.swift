@@ -32,7 +32,8 @@ public struct Migrator: Sendable {
         .createWorkspaces, .createAPIKeys, .createIntegrations, .createJobs, .updateJobsAddLastSeenRun, .createSyncRuns,
         .createApplicationStages, .createCandidates, .createApplications, .createUsers,
         .updateRecordsAddNestedHash, .createScreeningQuestionsAndJobLinks, .createTags, .createWriteGuards,
-        .createConnectAndFields, .createWebhooks, .createRequestLog,
+        .createConnectAndFields, .createWebhooks, .createRequestLog, .createDashboardSessions,
+        .addJobsNameFolded,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

@@ -1,0 +1,53 @@
+import NIOCore
+import SQLKit
+
+/// Removes U+0000 from every text value bound to a statement, on both backends alike.
+///
+/// PostgreSQL's `TEXT` cannot hold NUL (SQLSTATE 22021): one NUL in an upstream Personio field
+/// would fail every sync of that integration there, while SQLite stored it. Upstream data is out
+/// of our control, so neither backend stores it in a column: a column holds the text without its
+/// NULs, the same on both. JSON documents (`record`, with `remote_data`) escape NUL as `\u0000`,
+/// so the raw value stays whole and recoverable there. Requests that carry a NUL are refused
+/// before they reach the store (request validation), so this is the backstop for upstream data.
+struct NULFreeSQLDatabase: WrappingSQLDatabase {
+    let base: any SQLDatabase
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
+        Void
+    > {
+        base.execute(sql: Self.cleaned(query, dialect: dialect, database: base), onRow)
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try await base.execute(sql: Self.cleaned(query, dialect: dialect, database: base), onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await base.withSession { session in try await closure(NULFreeSQLDatabase(base: session)) }
+    }
+
+    /// The statement as it is, or, when a bound text holds a NUL, serialized with those binds cleaned.
+    static func cleaned(_ query: any SQLExpression, dialect: any SQLDialect, database: any SQLDatabase)
+        -> any SQLExpression
+    {
+        var serializer = SQLSerializer(database: database)
+        query.serialize(to: &serializer)
+        guard serializer.binds.contains(where: { ($0 as? String)?.utf8.contains(0) == true }) else { return query }
+        let binds: [any Encodable & Sendable] = serializer.binds.map { bind in
+            guard let text = bind as? String, text.utf8.contains(0) else { return bind }
+            return String(decoding: text.utf8.filter { $0 != 0 }, as: UTF8.self)
+        }
+        return SerializedStatement(sql: serializer.sql, binds: binds)
+    }
+}
+
+/// A statement already serialized for this database's dialect.
+private struct SerializedStatement: SQLExpression {
+    let sql: String
+    let binds: [any Encodable & Sendable]
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(sql)
+        serializer.binds.append(contentsOf: binds)
+    }
+}

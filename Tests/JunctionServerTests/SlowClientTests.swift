@@ -1,0 +1,99 @@
+import Foundation
+import JunctionServer
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A plain TCP connection to a loopback port, for sending a request one byte at a time.
+final class RawConnection {
+    let socket: Int32
+
+    init(port: Int) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(socket) }
+
+    func send(_ text: String) -> Bool {
+        Array(text.utf8).withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } >= 0
+    }
+
+    /// Whether the server has closed the connection (a read returns end of file or a reset).
+    func isClosedByServer() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let read = recv(socket, &buffer, buffer.count, 0)
+        if read == 0 { return true }
+        if read < 0 { return errno != EAGAIN && errno != EWOULDBLOCK }
+        return false
+    }
+}
+
+@Suite("Slow clients are cut off")
+struct SlowClientTests {
+    @Test("a request head trickled a byte at a time is closed within the configured bound")
+    func slowHead() async throws {
+        let server = try await TestServer.start { $0.requestHeadTimeoutSeconds = 2 }
+        try await server.live { port in
+            let connection = try RawConnection(port: port)
+            #expect(connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-a: "))
+            let started = ContinuousClock.now
+            var closedAfter: Duration?
+            // Keep trickling for up to 8 s, four times the bound.
+            while ContinuousClock.now - started < .seconds(8) {
+                _ = connection.send("a")
+                if connection.isClosedByServer() {
+                    closedAfter = ContinuousClock.now - started
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            let after = try #require(closedAfter, "the server kept a trickling connection open for 8 s")
+            #expect(after < .seconds(4))
+
+            // A client that sends its request at once is answered as usual.
+            let prompt = try RawConnection(port: port)
+            #expect(prompt.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"))
+            var answer = [UInt8](repeating: 0, count: 4096)
+            var read = -1
+            for _ in 0..<25 where read <= 0 {
+                read = recv(prompt.socket, &answer, answer.count, 0)
+            }
+            #expect(String(decoding: answer.prefix(max(0, read)), as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+        }
+    }
+
+    @Test("a body trickled past its bound is closed")
+    func slowBody() async throws {
+        let server = try await TestServer.start { $0.requestBodyTimeoutSeconds = 2 }
+        try await server.live { port in
+            let connection = try RawConnection(port: port)
+            #expect(
+                connection.send(
+                    "POST /dashboard/sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
+                ))
+            let started = ContinuousClock.now
+            var closed = false
+            while !closed, ContinuousClock.now - started < .seconds(8) {
+                _ = connection.send("a")
+                closed = connection.isClosedByServer()
+                if !closed { try await Task.sleep(for: .milliseconds(300)) }
+            }
+            #expect(closed)
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+}
