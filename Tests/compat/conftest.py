@@ -47,6 +47,8 @@ class JunctionServer:
         env = {k: v for k, v in os.environ.items() if not k.startswith("JUNCTION_")}
         env.update(JUNCTION_DATA_DIR=self.data_dir, JUNCTION_API_KEY=self.api_key, JUNCTION_LOG_LEVEL="warning",
                    JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS="true",
+                   # Test receivers listen on loopback; production allows no private address.
+                   JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS="127.0.0.0/8",
                    JUNCTION_DEMO_SANDBOX_PORT=str(self.sandbox_port),
                    # Connect flows reach the demo's sandbox instead of Personio.
                    JUNCTION_CONNECT_PERSONIO_BASE_URL=f"http://127.0.0.1:{self.sandbox_port}")

@@ -13,7 +13,9 @@ LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? ([0-9.eE+-]+|NaN|\+In
 
 
 def _scrape(server):
-    with urllib.request.urlopen(server.base_url + "/metrics") as response:
+    request = urllib.request.Request(server.base_url + "/metrics",
+                                     headers={"Authorization": f"Bearer {server.api_key}"})
+    with urllib.request.urlopen(request) as response:
         assert response.headers["Content-Type"].startswith("text/plain")
         text = response.read().decode()
     values = {}
@@ -73,3 +75,11 @@ def test_metrics_move_across_a_sync_and_a_failed_request(mutable_junction):
     assert moved("junction_http_requests_total", route="/v1/ats/jobs", method="GET", status="400") == 1
     assert moved("junction_http_requests_total", route="/v1/force-sync", method="POST", status="200") == 1
     assert moved("junction_http_request_duration_seconds_count", route="/v1/ats/jobs", method="GET") == 1
+
+
+def test_metrics_need_an_api_key_by_default(junction):
+    """By default `/metrics` is read like the API: without a key it answers 401 in the envelope."""
+    status, body = _http(junction.base_url + "/metrics")
+    assert status == 401
+    assert json.loads(body)["error"]["code"] == "PLATFORM.AUTHENTICATION_INVALID"
+    assert _scrape(junction)  # with the key it serves the text format

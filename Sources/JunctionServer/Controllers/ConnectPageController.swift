@@ -378,7 +378,7 @@ struct ConnectPageController {
                 <h1 id="done">\(HTML.escape(text.doneTitle))</h1>
                 <p>\(HTML.escape(message))</p>
                 <p class="muted">\(HTML.escape(text.doneTokenLabel))</p>
-                <p><code id="activation-token" data-targets="\(HTML.escape(targets))">\(HTML.escape(activation))</code></p>
+                <p id="activation" data-targets="\(HTML.escape(targets))"><code id="activation-token">\(HTML.escape(activation))</code></p>
                 \(HTML.connectDoneScript)
                 """)
     }

@@ -88,22 +88,20 @@ struct DashboardSession: Sendable {
         return Self.constantTimeEqual(sent, signInFormToken(nonce: values[0]))
     }
 
-    /// Whether a POST may be from another site: the browser says so (`Sec-Fetch-Site` other than
-    /// same-origin or none), or its `Origin` names another host than the request's.
+    /// Whether a POST comes from another site, as far as the browser says: `Sec-Fetch-Site`
+    /// (every current browser sends it) other than same-origin or none; without it, an `Origin`
+    /// naming another host than the request's or the public URL's. Pages send no referrer, so a
+    /// browser may send `Origin: null` for a same-origin form: that alone decides nothing, and
+    /// the form token still has to match.
     static func isCrossSite(_ request: Request, publicOrigin: String) -> Bool {
-        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]?.lowercased(),
-            site != "same-origin", site != "none"
-        {
-            return true
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]?.lowercased() {
+            return site != "same-origin" && site != "none"
         }
-        if let origin = request.headers[HTTPField.Name("Origin")!] {
-            if origin.lowercased() == publicOrigin.lowercased() { return false }
-            guard origin != "null", let url = URL(string: origin), let host = url.host else { return true }
-            let port = url.port.map { ":\($0)" } ?? ""
-            let authority = request.head.authority ?? ""
-            return (host + port).lowercased() != authority.lowercased()
-        }
-        return false
+        guard let origin = request.headers[HTTPField.Name("Origin")!], origin != "null" else { return false }
+        if origin.lowercased() == publicOrigin.lowercased() { return false }
+        guard let url = URL(string: origin), let host = url.host else { return true }
+        let port = url.port.map { ":\($0)" } ?? ""
+        return (host + port).lowercased() != (request.head.authority ?? "").lowercased()
     }
 
     private func cookie(_ name: String, _ value: String, maxAge: Int) -> String {

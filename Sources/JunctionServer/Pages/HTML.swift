@@ -116,7 +116,8 @@ enum HTML {
           var element = document.getElementById("activation-token");
           if (!element) { return; }
           var message = { type: "junction-connect", activation_token: element.textContent };
-          var targets = (element.getAttribute("data-targets") || "*").split(" ");
+          var holder = document.getElementById("activation");
+          var targets = ((holder && holder.getAttribute("data-targets")) || "*").split(" ");
           function send(win) {
             for (var i = 0; i < targets.length; i++) {
               try { win.postMessage(message, targets[i]); } catch (e) {}

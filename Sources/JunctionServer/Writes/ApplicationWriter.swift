@@ -41,8 +41,12 @@ struct ApplicationWriter: Sendable {
         // One writer per (email, job) across every instance: a concurrent duplicate is refused.
         let claim = "application:\(email.lowercased()):\(job.remoteID)"
         guard try await store.takeClaim(claim, integrationID: integrationID) else {
+            // The claim stays once Personio holds the application (a later step may have failed),
+            // so a retry is refused instead of creating a second one; the next sync brings it.
             throw APIError(
-                .applicationAlreadyExists, "An application of \(email) to job \(job.id) is being created right now.")
+                .applicationAlreadyExists,
+                "An application of \(email) to job \(job.id) is being created right now, or was sent to Personio already and appears here after the next sync."
+            )
         }
         var created = false
         do {
