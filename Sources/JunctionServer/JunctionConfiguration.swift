@@ -166,115 +166,85 @@ public struct JunctionConfiguration: Sendable, Equatable {
         func value(_ name: String) -> String? {
             environment[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         }
-        if let host = value("JUNCTION_HOST") { configuration.host = host }
+        /// Sets `setting` from variable `name` when it is present, parsed by `parse` (which gets
+        /// the text and the variable's name for its error).
+        func read<Value>(
+            _ setting: WritableKeyPath<JunctionConfiguration, Value>, _ name: String,
+            _ parse: (String, String) throws(ConfigurationError) -> Value
+        ) throws(ConfigurationError) {
+            if let text = value(name) { configuration[keyPath: setting] = try parse(text, name) }
+        }
+        func count(minimum: Int) -> (String, String) throws(ConfigurationError) -> Int {
+            { text, name throws(ConfigurationError) in try parseCount(text, source: name, minimum: minimum) }
+        }
+        let text: (String, String) throws(ConfigurationError) -> String = { text, _ in text }
+        let optionalText: (String, String) throws(ConfigurationError) -> String? = { text, _ in text }
+
+        try read(\.host, "JUNCTION_HOST", text)
         if let port = value("JUNCTION_PORT") ?? value("PORT") {
             configuration.port = try parsePort(
                 port, source: environment["JUNCTION_PORT"] != nil ? "JUNCTION_PORT" : "PORT")
         }
-        if let directory = value("JUNCTION_DATA_DIR") { configuration.dataDirectory = directory }
-        configuration.databaseURL = value("JUNCTION_DATABASE_URL")
-        configuration.secretKey = value("JUNCTION_SECRET_KEY")
-        configuration.secretKeyFile = value("JUNCTION_SECRET_KEY_FILE")
-        configuration.apiKey = value("JUNCTION_API_KEY")
-        if let level = value("JUNCTION_LOG_LEVEL") {
-            configuration.logLevel = try parseLogLevel(level, source: "JUNCTION_LOG_LEVEL")
+        try read(\.dataDirectory, "JUNCTION_DATA_DIR", text)
+        try read(\.databaseURL, "JUNCTION_DATABASE_URL", optionalText)
+        try read(\.secretKey, "JUNCTION_SECRET_KEY", optionalText)
+        try read(\.secretKeyFile, "JUNCTION_SECRET_KEY_FILE", optionalText)
+        try read(\.apiKey, "JUNCTION_API_KEY", optionalText)
+        try read(\.logLevel, "JUNCTION_LOG_LEVEL") { text, name throws(ConfigurationError) in
+            try parseLogLevel(text, source: name)
         }
-        if let format = value("JUNCTION_LOG_FORMAT") {
-            configuration.logJSON = try parseLogFormat(format, source: "JUNCTION_LOG_FORMAT")
+        try read(\.logJSON, "JUNCTION_LOG_FORMAT") { text, name throws(ConfigurationError) in
+            try parseLogFormat(text, source: name)
         }
-        if let bytes = value("JUNCTION_MAX_BODY_BYTES") {
-            configuration.maxBodyBytes = try parseByteCount(bytes, source: "JUNCTION_MAX_BODY_BYTES")
+        try read(\.maxBodyBytes, "JUNCTION_MAX_BODY_BYTES") { text, name throws(ConfigurationError) in
+            try parseByteCount(text, source: name)
         }
-        if let flag = value("JUNCTION_AUTO_MIGRATE") {
-            configuration.autoMigrate = try parseBool(flag, source: "JUNCTION_AUTO_MIGRATE")
+        try read(\.autoMigrate, "JUNCTION_AUTO_MIGRATE", parseBool)
+        try read(\.demo, "JUNCTION_DEMO", parseBool)
+        try read(\.demoSandboxPort, "JUNCTION_DEMO_SANDBOX_PORT") { text, name throws(ConfigurationError) in
+            try parsePort(text, source: name)
         }
-        if let flag = value("JUNCTION_DEMO") {
-            configuration.demo = try parseBool(flag, source: "JUNCTION_DEMO")
+        try read(\.demoJobs, "JUNCTION_DEMO_JOBS") { text, name throws(ConfigurationError) in
+            try parseCount(text, source: name, minimum: 1)
         }
-        if let port = value("JUNCTION_DEMO_SANDBOX_PORT") {
-            configuration.demoSandboxPort = try parsePort(port, source: "JUNCTION_DEMO_SANDBOX_PORT")
+        try read(\.demoCandidates, "JUNCTION_DEMO_CANDIDATES") { text, name throws(ConfigurationError) in
+            try parseCount(text, source: name, minimum: 0)
         }
-        if let count = value("JUNCTION_DEMO_JOBS") {
-            configuration.demoJobs = try parseCount(count, source: "JUNCTION_DEMO_JOBS", minimum: 1)
+        try read(\.scheduler, "JUNCTION_SCHEDULER", parseBool)
+        try read(\.syncDeltaSeconds, "JUNCTION_SYNC_DELTA_SECONDS", parseInterval)
+        try read(\.syncFullSeconds, "JUNCTION_SYNC_FULL_SECONDS", parseInterval)
+        try read(\.publicURL, "JUNCTION_PUBLIC_URL") { text, name throws(ConfigurationError) in
+            try parseHTTPURL(text, source: name)
         }
-        if let count = value("JUNCTION_DEMO_CANDIDATES") {
-            configuration.demoCandidates = try parseCount(count, source: "JUNCTION_DEMO_CANDIDATES", minimum: 0)
+        try read(\.connectPersonioBaseURL, "JUNCTION_CONNECT_PERSONIO_BASE_URL") {
+            text, name throws(ConfigurationError) in try parseHTTPURL(text, source: name)
         }
-        if let flag = value("JUNCTION_SCHEDULER") {
-            configuration.scheduler = try parseBool(flag, source: "JUNCTION_SCHEDULER")
-        }
-        if let seconds = value("JUNCTION_SYNC_DELTA_SECONDS") {
-            configuration.syncDeltaSeconds = try parseInterval(seconds, source: "JUNCTION_SYNC_DELTA_SECONDS")
-        }
-        if let seconds = value("JUNCTION_SYNC_FULL_SECONDS") {
-            configuration.syncFullSeconds = try parseInterval(seconds, source: "JUNCTION_SYNC_FULL_SECONDS")
-        }
-        if let url = value("JUNCTION_PUBLIC_URL") {
-            configuration.publicURL = try parseHTTPURL(url, source: "JUNCTION_PUBLIC_URL")
-        }
-        if let url = value("JUNCTION_CONNECT_PERSONIO_BASE_URL") {
-            configuration.connectPersonioBaseURL = try parseHTTPURL(url, source: "JUNCTION_CONNECT_PERSONIO_BASE_URL")
-        }
-        if let scale = value("JUNCTION_WEBHOOK_RETRY_SCALE") {
-            guard let factor = Double(scale), factor > 0, factor <= 100 else {
-                throw ConfigurationError(
-                    "JUNCTION_WEBHOOK_RETRY_SCALE must be a number above 0 and at most 100, not '\(scale)'")
+        try read(\.webhookRetryScale, "JUNCTION_WEBHOOK_RETRY_SCALE") { text, name throws(ConfigurationError) in
+            guard let factor = Double(text), factor > 0, factor <= 100 else {
+                throw ConfigurationError("\(name) must be a number above 0 and at most 100, not '\(text)'")
             }
-            configuration.webhookRetryScale = factor
+            return factor
         }
-        if let count = value("JUNCTION_WEBHOOK_MAX_ATTEMPTS") {
-            configuration.webhookMaxAttempts = try parseCount(
-                count, source: "JUNCTION_WEBHOOK_MAX_ATTEMPTS", minimum: 1)
-        }
-        configuration.attachmentsPrivateAccess = try parseAccess(
-            value("JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS"), source: "JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS")
-        configuration.webhooksPrivateAccess = try parseAccess(
-            value("JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS"), source: "JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS")
-        if let text = value("JUNCTION_METRICS") {
+        try read(\.webhookMaxAttempts, "JUNCTION_WEBHOOK_MAX_ATTEMPTS", count(minimum: 1))
+        try read(\.attachmentsPrivateAccess, "JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS", parseAccess)
+        try read(\.webhooksPrivateAccess, "JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS", parseAccess)
+        try read(\.metricsAccess, "JUNCTION_METRICS") { text, name throws(ConfigurationError) in
             guard let access = MetricsAccess(rawValue: text.lowercased()) else {
-                throw ConfigurationError("JUNCTION_METRICS must be open, key or off, not '\(text)'")
+                throw ConfigurationError("\(name) must be open, key or off, not '\(text)'")
             }
-            configuration.metricsAccess = access
+            return access
         }
-        if let count = value("JUNCTION_RATE_LIMIT_AUTH_FAILURES") {
-            configuration.authFailuresPerMinute = try parseCount(
-                count, source: "JUNCTION_RATE_LIMIT_AUTH_FAILURES", minimum: 0)
-        }
-        if let count = value("JUNCTION_RATE_LIMIT_SIGN_IN_FAILURES") {
-            configuration.signInFailuresPerMinute = try parseCount(
-                count, source: "JUNCTION_RATE_LIMIT_SIGN_IN_FAILURES", minimum: 0)
-        }
-        if let count = value("JUNCTION_RATE_LIMIT_CONNECT_TESTS") {
-            configuration.connectTestsPerHour = try parseCount(
-                count, source: "JUNCTION_RATE_LIMIT_CONNECT_TESTS", minimum: 0)
-        }
-        if let seconds = value("JUNCTION_REQUEST_HEAD_TIMEOUT") {
-            configuration.requestHeadTimeoutSeconds = try parseTimeout(seconds, source: "JUNCTION_REQUEST_HEAD_TIMEOUT")
-        }
-        if let seconds = value("JUNCTION_REQUEST_BODY_TIMEOUT") {
-            configuration.requestBodyTimeoutSeconds = try parseTimeout(seconds, source: "JUNCTION_REQUEST_BODY_TIMEOUT")
-        }
-        if let seconds = value("JUNCTION_IDLE_TIMEOUT") {
-            configuration.idleTimeoutSeconds = try parseTimeout(seconds, source: "JUNCTION_IDLE_TIMEOUT")
-        }
-        if let count = value("JUNCTION_MAX_CONNECTIONS") {
-            configuration.maxConnections = try parseCount(count, source: "JUNCTION_MAX_CONNECTIONS", minimum: 1)
-        }
-        if let origins = value("JUNCTION_CONNECT_EMBED_ORIGINS") {
-            configuration.connectEmbedOrigins = try parseOrigins(origins, source: "JUNCTION_CONNECT_EMBED_ORIGINS")
-        }
-        if let rate = value("JUNCTION_PERSONIO_REQUESTS_PER_SECOND") {
-            configuration.personioRequestsPerSecond = try parseRate(
-                rate, source: "JUNCTION_PERSONIO_REQUESTS_PER_SECOND")
-        }
-        if let count = value("JUNCTION_PERSONIO_MAX_CONCURRENT") {
-            configuration.personioMaxConcurrent = try parseConcurrency(
-                count, source: "JUNCTION_PERSONIO_MAX_CONCURRENT")
-        }
-        if let count = value("JUNCTION_PERSONIO_WRITES_PER_MINUTE") {
-            configuration.personioWritesPerMinute = try parseCount(
-                count, source: "JUNCTION_PERSONIO_WRITES_PER_MINUTE", minimum: 1)
-        }
+        try read(\.authFailuresPerMinute, "JUNCTION_RATE_LIMIT_AUTH_FAILURES", count(minimum: 0))
+        try read(\.signInFailuresPerMinute, "JUNCTION_RATE_LIMIT_SIGN_IN_FAILURES", count(minimum: 0))
+        try read(\.connectTestsPerHour, "JUNCTION_RATE_LIMIT_CONNECT_TESTS", count(minimum: 0))
+        try read(\.requestHeadTimeoutSeconds, "JUNCTION_REQUEST_HEAD_TIMEOUT", parseTimeout)
+        try read(\.requestBodyTimeoutSeconds, "JUNCTION_REQUEST_BODY_TIMEOUT", parseTimeout)
+        try read(\.idleTimeoutSeconds, "JUNCTION_IDLE_TIMEOUT", parseTimeout)
+        try read(\.maxConnections, "JUNCTION_MAX_CONNECTIONS", count(minimum: 1))
+        try read(\.connectEmbedOrigins, "JUNCTION_CONNECT_EMBED_ORIGINS", parseOrigins)
+        try read(\.personioRequestsPerSecond, "JUNCTION_PERSONIO_REQUESTS_PER_SECOND", parseRate)
+        try read(\.personioMaxConcurrent, "JUNCTION_PERSONIO_MAX_CONCURRENT", parseConcurrency)
+        try read(\.personioWritesPerMinute, "JUNCTION_PERSONIO_WRITES_PER_MINUTE", count(minimum: 1))
         return configuration
     }
 
@@ -337,7 +307,7 @@ public struct JunctionConfiguration: Sendable, Equatable {
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
-    static func parseAccess(_ text: String?, source: String) throws(ConfigurationError) -> PrivateAddressAccess {
+    static func parseAccess(_ text: String, source: String) throws(ConfigurationError) -> PrivateAddressAccess {
         do {
             return try PrivateAddressAccess(setting: text)
         } catch {

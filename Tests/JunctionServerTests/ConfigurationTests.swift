@@ -71,4 +71,36 @@ struct ConfigurationTests {
         configuration.databaseURL = "postgres://user:hunter2@db:5432/junction"
         #expect(!(try configuration.databaseLocation.description.contains("hunter2")))
     }
+
+    @Test("the security settings: defaults, values, and errors that name the variable")
+    func securitySettings() throws {
+        let defaults = try JunctionConfiguration.fromEnvironment([:])
+        let set = try JunctionConfiguration.fromEnvironment([
+            "JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS": "10.20.0.0/16,fd00::/8",
+            "JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS": "true", "JUNCTION_METRICS": "open",
+            "JUNCTION_RATE_LIMIT_AUTH_FAILURES": "0", "JUNCTION_REQUEST_HEAD_TIMEOUT": "5",
+            "JUNCTION_CONNECT_EMBED_ORIGINS": "https://app.example.com http://localhost:3000",
+        ])
+
+        #expect(defaults.webhooksPrivateAccess == .none && defaults.attachmentsPrivateAccess == .none)
+        #expect(defaults.metricsAccess == .key)
+        #expect(defaults.authFailuresPerMinute == 30 && defaults.signInFailuresPerMinute == 10)
+        #expect(defaults.requestHeadTimeoutSeconds == 10 && defaults.connectEmbedOrigins.isEmpty)
+        #expect(set.webhooksPrivateAccess == .ranges([IPRange("10.20.0.0/16")!, IPRange("fd00::/8")!]))
+        #expect(set.attachmentsPrivateAccess == .all)
+        #expect(set.metricsAccess == .open)
+        #expect(set.authFailuresPerMinute == 0)
+        #expect(set.requestHeadTimeoutSeconds == 5)
+        #expect(set.connectEmbedOrigins == ["https://app.example.com", "http://localhost:3000"])
+        for (name, value) in [
+            ("JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS", "intranet"), ("JUNCTION_METRICS", "public"),
+            ("JUNCTION_REQUEST_HEAD_TIMEOUT", "0"), ("JUNCTION_CONNECT_EMBED_ORIGINS", "https://a.example/path"),
+        ] {
+            #expect {
+                _ = try JunctionConfiguration.fromEnvironment([name: value])
+            } throws: { error in
+                (error as? ConfigurationError)?.message.contains(name) == true
+            }
+        }
+    }
 }

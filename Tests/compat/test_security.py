@@ -166,3 +166,13 @@ def test_wrong_api_keys_are_rate_limited_by_client_address(hardened):
     assert statuses == [401] * 5 + [429]
     assert limited_status == 429 and int(headers["Retry-After"]) >= 1
     assert body["error"]["code"] == "PLATFORM.RATE_LIMIT_EXCEEDED"
+
+
+def test_an_activation_token_is_neither_echoed_nor_logged(junction):
+    token = "act_probe_" + "x" * 30
+    status, _, body = _api(junction, "GET", f"/connect/integration-by-token/{token}")
+    logged = junction.query(f"SELECT path, error_message FROM request_log WHERE path LIKE '%integration-by-token%'")
+
+    assert status in (400, 404)
+    assert token not in json.dumps(body)
+    assert logged and all(token not in " ".join(row) for row in logged)
