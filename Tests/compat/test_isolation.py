@@ -4,6 +4,7 @@ nothing of A. The operations come from the OpenAPI document, so a new route is c
 it is documented."""
 import json
 import os
+import re
 import subprocess
 import urllib.error
 import urllib.parse
@@ -103,8 +104,10 @@ def test_a_key_of_another_workspace_reaches_nothing(server):
 
     # The dashboard, signed in as B, shows and changes nothing of A either.
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    with opener.open(server.base_url + "/dashboard") as response:  # the form and its pre-session cookie
+        sign_in_token = re.search(r'name="sign_in_token" value="([^"]+)"', response.read().decode()).group(1)
     with opener.open(server.base_url + "/dashboard/sign-in",
-                     data=urllib.parse.urlencode({"api_key": b_key}).encode()) as response:
+                     data=urllib.parse.urlencode({"sign_in_token": sign_in_token, "api_key": b_key}).encode()) as response:
         overview = response.read().decode()
     assert "a_only" not in overview
     assert not any(identifier in overview for identifier in a_ids)
