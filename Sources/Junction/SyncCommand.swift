@@ -73,6 +73,7 @@ struct SyncCommand: AsyncParsableCommand {
                         + "\(stats.unchanged[model] ?? 0) unchanged, \(stats.deleted[model] ?? 0) deleted")
             }
             print("  \(stats.requests) requests to Personio")
+            for warning in stats.warnings { print("  warning: \(warning)") }
             try await runtime.database.close()
             if run.status != .succeeded { throw ExitCode(1) }
         } catch {

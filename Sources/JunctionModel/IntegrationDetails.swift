@@ -116,9 +116,13 @@ public struct IntegrationDetails: Encodable, Sendable, Equatable {
     public var beta = false
     public var readModels: [Coverage]
     public var writeActions: [Coverage]
+    /// Junction's addition: what the latest finished sync went on without (a career feed that
+    /// could not be read, say), so a client can tell its customer why data is incomplete.
+    public var syncWarnings: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case id, tool, category, status, beta
+        case syncWarnings = "sync_warnings"
         case setupStatus = "setup_status"
         case endUser = "end_user"
         case scopeConfig = "scope_config"

@@ -85,7 +85,9 @@ public struct JunctionRuntime: Sendable {
             return JunctionRuntime(
                 configuration: configuration, database: database, store: store, bootstrap: bootstrap,
                 demoIntegration: demo,
-                personio: PersonioAccounts(http: HTTPClient.shared, logger: logger, limits: limits, observer: observer),
+                personio: PersonioAccounts(
+                    http: PersonioClient.sharedHTTPClient, logger: logger, limits: limits, observer: observer,
+                    identity: configuration.personioIdentity),
                 metrics: metrics)
         } catch {
             try? await database.close()
@@ -240,7 +242,10 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
         .addRoutes(to: api)
     ConnectController(store: runtime.store, publicURL: configuration.resolvedPublicURL).addRoutes(to: api)
     ConnectPageController(
-        store: runtime.store, tester: ScopeTester(http: HTTPClient.shared, logger: Logger(label: "junction.connect")),
+        store: runtime.store,
+        tester: ScopeTester(
+            http: PersonioClient.sharedHTTPClient, logger: Logger(label: "junction.connect"),
+            identity: configuration.personioIdentity),
         forget: { id in await accounts.forget(integrationID: id) },
         personioBaseURL: configuration.connectPersonioBaseURL, publicURL: configuration.resolvedPublicURL,
         embedOrigins: configuration.connectEmbedOrigins,

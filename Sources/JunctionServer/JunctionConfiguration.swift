@@ -1,6 +1,7 @@
 import Foundation
 import JunctionStore
 import Logging
+import Personio
 
 /// Every setting of a Junction process. Each has a default, an environment variable, and (except
 /// the two secrets) a command-line flag; the README lists them all.
@@ -69,6 +70,11 @@ public struct JunctionConfiguration: Sendable, Equatable {
     /// Origins of the apps that embed EMBEDDED connect links (`https://app.example.com`): the
     /// only pages that may frame them and receive the finished flow's token. Empty means any.
     public var connectEmbedOrigins: [String] = []
+    /// The partner id Personio gave the operator, sent as `X-Personio-Partner-ID` on every
+    /// request to Personio; none by default.
+    public var personioPartnerID: String?
+    /// Sent as `X-Personio-App-ID` on every request to Personio.
+    public var personioAppID = "JUNCTION"
     /// The address users and end customers reach this server at, for connect links; nil means
     /// `http://<host>:<port>`.
     public var publicURL: String?
@@ -87,6 +93,11 @@ public struct JunctionConfiguration: Sendable, Equatable {
     public var resolvedPublicURL: String {
         let url = publicURL ?? "http://\(host):\(port)"
         return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    /// Who Junction says it is to Personio.
+    public var personioIdentity: PersonioIdentity {
+        PersonioIdentity(partnerID: personioPartnerID, appID: personioAppID)
     }
 
     /// `scheme://host[:port]` of the public URL.
@@ -151,6 +162,8 @@ public struct JunctionConfiguration: Sendable, Equatable {
         ("JUNCTION_IDLE_TIMEOUT", "seconds a kept-alive connection may wait for its next request"),
         ("JUNCTION_MAX_CONNECTIONS", "connections served at once"),
         ("JUNCTION_CONNECT_EMBED_ORIGINS", "origins that may frame EMBEDDED connect links (space-separated)"),
+        ("JUNCTION_PERSONIO_PARTNER_ID", "X-Personio-Partner-ID sent with every request to Personio"),
+        ("JUNCTION_PERSONIO_APP_ID", "X-Personio-App-ID sent with every request to Personio (default JUNCTION)"),
         ("JUNCTION_PUBLIC_URL", "address this server is reached at, for connect links"),
         ("JUNCTION_CONNECT_PERSONIO_BASE_URL", "Personio address for connect flows (a sandbox or proxy)"),
         ("JUNCTION_WEBHOOK_RETRY_SCALE", "factor on the webhook retry schedule (1 = about 24 hours)"),
@@ -242,6 +255,12 @@ public struct JunctionConfiguration: Sendable, Equatable {
         try read(\.idleTimeoutSeconds, "JUNCTION_IDLE_TIMEOUT", parseTimeout)
         try read(\.maxConnections, "JUNCTION_MAX_CONNECTIONS", count(minimum: 1))
         try read(\.connectEmbedOrigins, "JUNCTION_CONNECT_EMBED_ORIGINS", parseOrigins)
+        try read(\.personioPartnerID, "JUNCTION_PERSONIO_PARTNER_ID") { text, name throws(ConfigurationError) in
+            try parseHeaderValue(text, source: name)
+        }
+        try read(\.personioAppID, "JUNCTION_PERSONIO_APP_ID") { text, name throws(ConfigurationError) in
+            try parseHeaderValue(text, source: name)
+        }
         try read(\.personioRequestsPerSecond, "JUNCTION_PERSONIO_REQUESTS_PER_SECOND", parseRate)
         try read(\.personioMaxConcurrent, "JUNCTION_PERSONIO_MAX_CONCURRENT", parseConcurrency)
         try read(\.personioWritesPerMinute, "JUNCTION_PERSONIO_WRITES_PER_MINUTE", count(minimum: 1))
@@ -313,6 +332,14 @@ public struct JunctionConfiguration: Sendable, Equatable {
         } catch {
             throw ConfigurationError("\(source): \(error.message)")
         }
+    }
+
+    /// Printable ASCII without spaces: it goes into a request header.
+    static func parseHeaderValue(_ text: String, source: String) throws(ConfigurationError) -> String {
+        guard text.count <= 200, text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+            throw ConfigurationError("\(source) must be printable ASCII without spaces, not '\(text)'")
+        }
+        return text
     }
 
     static func parseTimeout(_ text: String, source: String) throws(ConfigurationError) -> Int {

@@ -203,6 +203,159 @@ enum OpenAPIDocument {
              }
             }
            },
+           "Shape1b86293930": {
+            "type": "object",
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "tool": {
+              "type": "object",
+              "properties": {
+               "id": {
+                "type": "string"
+               },
+               "label": {
+                "type": "string"
+               },
+               "internal_label": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "logo_url": {
+                "type": "string"
+               },
+               "icon_url": {
+                "type": "string"
+               }
+              },
+              "required": [
+               "id",
+               "label",
+               "internal_label",
+               "logo_url",
+               "icon_url"
+              ]
+             },
+             "category": {
+              "type": "string",
+              "enum": [
+               "HRIS",
+               "ATS",
+               "ASSESSMENT",
+               "LMS"
+              ]
+             },
+             "status": {
+              "type": "string",
+              "enum": [
+               "ACTIVE",
+               "INVALID",
+               "INACTIVE"
+              ]
+             },
+             "setup_status": {
+              "type": "string",
+              "enum": [
+               "INCOMPLETE",
+               "FINAL_SYNC_PENDING",
+               "COMPLETED"
+              ]
+             },
+             "end_user": {
+              "type": "object",
+              "properties": {
+               "organization_name": {
+                "type": "string"
+               },
+               "creator_email": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "origin_id": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               }
+              },
+              "required": [
+               "organization_name",
+               "creator_email",
+               "origin_id"
+              ]
+             },
+             "scope_config": {
+              "type": "object",
+              "properties": {
+               "id": {
+                "type": "string"
+               },
+               "name": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               }
+              },
+              "required": [
+               "id",
+               "name"
+              ]
+             },
+             "data_expired_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "created_at": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "beta": {
+              "type": "boolean"
+             },
+             "read_models": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shape8fd04dd0e2"
+              }
+             },
+             "write_actions": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shapea86b0cab98"
+              }
+             },
+             "sync_warnings": {
+              "type": "array",
+              "items": {
+               "type": "string"
+              },
+              "description": "Junction only: what the latest finished sync went on without (a career feed that could not be read, say)."
+             }
+            },
+            "required": [
+             "id",
+             "tool",
+             "category",
+             "status",
+             "setup_status",
+             "end_user",
+             "scope_config",
+             "data_expired_at",
+             "created_at",
+             "beta",
+             "read_models",
+             "write_actions"
+            ]
+           },
            "Shape1df9058923": {
             "type": "object",
             "required": [
@@ -1379,152 +1532,6 @@ enum OpenAPIDocument {
             "required": [
              "answer",
              "question"
-            ]
-           },
-           "Shapeb62520ec20": {
-            "type": "object",
-            "properties": {
-             "id": {
-              "type": "string"
-             },
-             "tool": {
-              "type": "object",
-              "properties": {
-               "id": {
-                "type": "string"
-               },
-               "label": {
-                "type": "string"
-               },
-               "internal_label": {
-                "type": [
-                 "string",
-                 "null"
-                ]
-               },
-               "logo_url": {
-                "type": "string"
-               },
-               "icon_url": {
-                "type": "string"
-               }
-              },
-              "required": [
-               "id",
-               "label",
-               "internal_label",
-               "logo_url",
-               "icon_url"
-              ]
-             },
-             "category": {
-              "type": "string",
-              "enum": [
-               "HRIS",
-               "ATS",
-               "ASSESSMENT",
-               "LMS"
-              ]
-             },
-             "status": {
-              "type": "string",
-              "enum": [
-               "ACTIVE",
-               "INVALID",
-               "INACTIVE"
-              ]
-             },
-             "setup_status": {
-              "type": "string",
-              "enum": [
-               "INCOMPLETE",
-               "FINAL_SYNC_PENDING",
-               "COMPLETED"
-              ]
-             },
-             "end_user": {
-              "type": "object",
-              "properties": {
-               "organization_name": {
-                "type": "string"
-               },
-               "creator_email": {
-                "type": [
-                 "string",
-                 "null"
-                ]
-               },
-               "origin_id": {
-                "type": [
-                 "string",
-                 "null"
-                ]
-               }
-              },
-              "required": [
-               "organization_name",
-               "creator_email",
-               "origin_id"
-              ]
-             },
-             "scope_config": {
-              "type": "object",
-              "properties": {
-               "id": {
-                "type": "string"
-               },
-               "name": {
-                "type": [
-                 "string",
-                 "null"
-                ]
-               }
-              },
-              "required": [
-               "id",
-               "name"
-              ]
-             },
-             "data_expired_at": {
-              "type": [
-               "string",
-               "null"
-              ],
-              "format": "date-time"
-             },
-             "created_at": {
-              "type": "string",
-              "format": "date-time"
-             },
-             "beta": {
-              "type": "boolean"
-             },
-             "read_models": {
-              "type": "array",
-              "items": {
-               "$ref": "#/components/schemas/Shape8fd04dd0e2"
-              }
-             },
-             "write_actions": {
-              "type": "array",
-              "items": {
-               "$ref": "#/components/schemas/Shapea86b0cab98"
-              }
-             }
-            },
-            "required": [
-             "id",
-             "tool",
-             "category",
-             "status",
-             "setup_status",
-             "end_user",
-             "scope_config",
-             "data_expired_at",
-             "created_at",
-             "beta",
-             "read_models",
-             "write_actions"
             ]
            },
            "Shapeb9442363ef": {
@@ -7990,7 +7997,7 @@ enum OpenAPIDocument {
                     "results": {
                      "type": "array",
                      "items": {
-                      "$ref": "#/components/schemas/Shapeb62520ec20"
+                      "$ref": "#/components/schemas/Shape1b86293930"
                      }
                     }
                    }
@@ -8053,7 +8060,7 @@ enum OpenAPIDocument {
                    "const": "success"
                   },
                   "data": {
-                   "$ref": "#/components/schemas/Shapeb62520ec20"
+                   "$ref": "#/components/schemas/Shape1b86293930"
                   }
                  }
                 }

@@ -23,8 +23,26 @@ public struct SyncRun: Sendable, Equatable {
         public var unchanged: [String: Int] = [:]
         public var deleted: [String: Int] = [:]
         public var requests = 0
+        /// What the run could not read or understand and went on without (a career feed that
+        /// was unavailable, say): the run still succeeded, but not everything is as fresh.
+        public var warnings: [String] = []
 
         public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case added, updated, unchanged, deleted, requests, warnings
+        }
+
+        // Runs recorded before `warnings` existed have none.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            added = try container.decodeIfPresent([String: Int].self, forKey: .added) ?? [:]
+            updated = try container.decodeIfPresent([String: Int].self, forKey: .updated) ?? [:]
+            unchanged = try container.decodeIfPresent([String: Int].self, forKey: .unchanged) ?? [:]
+            deleted = try container.decodeIfPresent([String: Int].self, forKey: .deleted) ?? [:]
+            requests = try container.decodeIfPresent(Int.self, forKey: .requests) ?? 0
+            warnings = try container.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        }
     }
 
     public var id: String

@@ -26,6 +26,12 @@ public protocol ATSConnector: Sendable {
     func tags() async throws -> [Tag]
     /// Requests sent to the remote so far.
     func requestCount() async -> Int
+    /// What the run so far went on without (an enrichment source that could not be read): the
+    /// sync run's warnings.
+    func warnings() async -> [String]
+    /// Whether the jobs read so far lack their publication (texts, status, visibility, …)
+    /// because its source could not be read; then each stored job keeps its last known one.
+    func keepsStoredPublication() async -> Bool
     /// Of the `remoteIDs` of `model` (`jobs`, `candidates`, `applications`) a complete listing
     /// lacked, those the remote still has, each read by its id: a listing that skipped a record
     /// must not delete it. Empty for a model the remote cannot read one by one.
@@ -33,6 +39,11 @@ public protocol ATSConnector: Sendable {
     /// Whether `error` means the remote refused the credentials themselves (not a missing
     /// scope, an outage or a limit): the one failure that turns an integration INVALID.
     func isAuthenticationFailure(_ error: any Error) -> Bool
+}
+
+extension ATSConnector {
+    public func warnings() async -> [String] { [] }
+    public func keepsStoredPublication() async -> Bool { false }
 }
 
 extension PersonioConnector: ATSConnector {

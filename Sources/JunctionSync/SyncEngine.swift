@@ -59,6 +59,20 @@ public struct SyncEngine: Sendable {
         return try await run(.delta, integration, connector: connector, updatedAfter: since, progress: progress)
     }
 
+    /// `jobs` with each stored job's published state kept (for a run whose publication source
+    /// could not be read); a job never stored keeps what the mapping gave it.
+    static func keepingPublication(_ jobs: [Job], store: Store, integrationID: String) async throws -> [Job] {
+        let stored = try await store.records(
+            Job.self, integrationID: integrationID, where: "id", in: jobs.map(\.id), includeDeleted: true)
+        let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return jobs.map { job in
+            guard let previous = byID[job.id] else { return job }
+            var kept = job
+            kept.keepPublication(from: previous)
+            return kept
+        }
+    }
+
     private func run(
         _ kind: SyncRun.Kind, _ integration: Integration, connector: some ATSConnector, updatedAfter: Date?,
         progress: (@Sendable (Progress) -> Void)?
@@ -92,8 +106,13 @@ public struct SyncEngine: Sendable {
                     Job.self, "jobs", runID: runID, integrationID: integrationID, connector: connector,
                     stats: &run.stats, progress: progress,
                     started: started, complete: complete, afterSave: saveLinks
-                ) { save in
-                    try await connector.forEachJobPage(updatedAfter: jobsUpdatedAfter) { jobs in try await save(jobs) }
+                ) { [store] save in
+                    try await connector.forEachJobPage(updatedAfter: jobsUpdatedAfter) { jobs in
+                        try await save(
+                            await connector.keepsStoredPublication()
+                                ? try await Self.keepingPublication(jobs, store: store, integrationID: integrationID)
+                                : jobs)
+                    }
                 }
                 if complete {
                     run.stats.deleted["job_stages"] = try await store.markRecordsUnseen(
@@ -174,6 +193,10 @@ public struct SyncEngine: Sendable {
             }
         }
         run.stats.requests = await connector.requestCount()
+        run.stats.warnings = await connector.warnings()
+        for warning in run.stats.warnings {
+            logger.notice("sync went on without a source", metadata: ["warning": "\(warning)"])
+        }
         let finished = Date()
         try await store.finishSyncRun(
             run, now: finished,

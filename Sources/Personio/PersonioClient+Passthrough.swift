@@ -95,7 +95,6 @@ extension PersonioClient {
         case .jobboard:
             break
         }
-        http.headers.replaceOrAdd(name: "X-Personio-App-ID", value: "JUNCTION")
         if let body = request.body { http.body = .bytes(ByteBuffer(data: body)) }
         if request.api == .recruiting, request.method != .GET, let budget {
             try await budget.acquireWrite()

@@ -71,7 +71,6 @@ extension PersonioClient {
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
         request.headers.add(name: "X-Company-ID", value: company)
-        request.headers.add(name: "X-Personio-App-ID", value: "JUNCTION")
         request.headers.add(name: "Accept", value: "application/json")
         return request
     }

@@ -71,6 +71,8 @@ public actor PersonioClient {
     }
 
     let credentials: PersonioCredentials
+    /// The partner headers every request carries.
+    let identity: PersonioIdentity
     let http: HTTPClient
     let logger: Logger
     let retry: RetryPolicy
@@ -87,10 +89,21 @@ public actor PersonioClient {
     /// Requests sent, retries included, for sync statistics.
     public private(set) var requestCount = 0
 
+    /// The HTTP client for Personio: one for the process, like `HTTPClient.shared`, but never
+    /// following a redirect. Personio's APIs do not redirect; its career site redirects an
+    /// unknown subdomain to the marketing site (which answers 429), and a redirect must read as
+    /// "wrong address", not be followed with the account's credentials or retried as a limit.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     public init(
         credentials: PersonioCredentials, http: HTTPClient, logger: Logger, retry: RetryPolicy = RetryPolicy(),
-        budget: RequestBudget? = nil, observer: PersonioObserver? = nil
+        budget: RequestBudget? = nil, observer: PersonioObserver? = nil, identity: PersonioIdentity = .init()
     ) {
+        self.identity = identity
         self.credentials = credentials
         self.http = http
         self.logger = logger
@@ -251,7 +264,7 @@ public actor PersonioClient {
             await budget?.acquire(priority: !idempotent)
             let exchangeStarted = ContinuousClock.now
             do {
-                let response = try await http.execute(request, timeout: .init(retry.requestTimeout))
+                let response = try await http.execute(identity.stamped(request), timeout: .init(retry.requestTimeout))
                 status = Int(response.status.code)
                 headers = response.headers
                 body = Data(buffer: try await response.body.collect(upTo: 64 * 1024 * 1024))
@@ -369,5 +382,26 @@ public actor PersonioClient {
             return (first["detail"] as? String) ?? (first["title"] as? String) ?? "no details"
         }
         return (object["error_description"] as? String) ?? (object["message"] as? String) ?? "no details"
+    }
+}
+
+/// Who is calling, as Personio asks integration partners to say on every request
+/// (`X-Personio-Partner-ID`, `X-Personio-App-ID`) [C]: reads, writes, token calls and the
+/// career feed alike.
+public struct PersonioIdentity: Sendable, Equatable {
+    /// The partner id Personio gave the operator, if any.
+    public var partnerID: String?
+    public var appID: String
+
+    public init(partnerID: String? = nil, appID: String = "JUNCTION") {
+        self.partnerID = partnerID
+        self.appID = appID
+    }
+
+    func stamped(_ request: HTTPClientRequest) -> HTTPClientRequest {
+        var request = request
+        request.headers.replaceOrAdd(name: "X-Personio-App-ID", value: appID)
+        if let partnerID { request.headers.replaceOrAdd(name: "X-Personio-Partner-ID", value: partnerID) }
+        return request
     }
 }

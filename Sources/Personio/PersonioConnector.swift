@@ -12,6 +12,8 @@ public struct PersonioConnector: Sendable {
     public let applicantAttributes: [ApplicantAttribute]
     /// The account's tags, from the integration's settings (`tags`).
     public let tagNames: [String]
+    /// What this run went on without, for the sync run's warnings.
+    let notes = RunNotes()
 
     public init(
         integrationID: String, client: PersonioClient, credentials: PersonioCredentials, pageSize: Int = 200,
@@ -68,7 +70,7 @@ public struct PersonioConnector: Sendable {
     ///
     /// With `updatedAfter`, only jobs Personio reports as updated after that moment (a DELTA).
     public func forEachJobPage(updatedAfter: Date? = nil, _ body: @Sendable ([Job]) async throws -> Void) async throws {
-        let feed = try await client.careerFeed(language: "en") ?? []
+        let feed = await careerFeed(language: "en") ?? []
         let positions = Dictionary(feed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let persons = Dictionary(
             (try await persons() ?? []).map { ($0.value.id, $0.value) }, uniquingKeysWith: { first, _ in first })
@@ -91,6 +93,42 @@ public struct PersonioConnector: Sendable {
                 })
         }
     }
+
+    /// The career feed, or nil without one. The feed only enriches jobs (texts, status,
+    /// visibility, offices, salary): when it cannot be read (switched off or not in the account's
+    /// plan, a redirect for an unknown site, an HTML page, an outage), the run goes on with the v2
+    /// jobs, notes why, and the engine keeps each stored job's last published state.
+    func careerFeed(language: String) async -> [FeedPosition]? {
+        do {
+            return try await client.careerFeed(language: language)
+        } catch {
+            await notes.feedUnavailable(Self.feedProblem(error))
+            return nil
+        }
+    }
+
+    /// Why a feed could not be read, in words an operator can act on.
+    static func feedProblem(_ error: PersonioError) -> String {
+        let prefix = "The career-site XML feed was not used"
+        switch error {
+        case .notFound:
+            return "\(prefix): it answered 404 (the feed is switched off in Personio, or the account's plan has none)."
+        case .unexpectedStatus(let status, _) where (300..<400).contains(status):
+            return
+                "\(prefix): the career site redirects (HTTP \(status)) instead of serving it; check the subdomain and .de or .com."
+        case .malformedResponse:
+            return "\(prefix): the career site answered with something other than the XML feed (an HTML page?)."
+        default:
+            return "\(prefix): \(error)."
+        }
+    }
+
+    /// Whether jobs of this run lack what only the career feed tells, so that their stored
+    /// published state must be kept.
+    public func keepsStoredPublication() async -> Bool { await notes.feedProblem != nil }
+
+    /// What this run went on without.
+    public func warnings() async -> [String] { await notes.warnings }
 
     /// Every person the credentials can read, or nil when they lack the persons right: Personio
     /// answers that with 401 or 403 on `/v2/persons` ([C3] §4.1), and hiring-team names are
@@ -192,4 +230,15 @@ extension PersonioConnector {
 actor PersonList {
     private(set) var items: [Captured<V2Person>] = []
     func append(_ page: [Captured<V2Person>]) { items += page }
+}
+
+/// What a run noticed and went on without.
+actor RunNotes {
+    private(set) var feedProblem: String?
+    private(set) var warnings: [String] = []
+
+    func feedUnavailable(_ reason: String) {
+        if feedProblem == nil { warnings.append(reason) }
+        feedProblem = reason
+    }
 }

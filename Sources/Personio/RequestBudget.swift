@@ -111,11 +111,14 @@ public actor PersonioAccounts {
     private var budgets: [String: RequestBudget] = [:]
 
     let observer: PersonioObserver?
+    let identity: PersonioIdentity
 
     public init(
         http: HTTPClient, logger: Logger, limits: RequestLimits = RequestLimits(),
-        retry: PersonioClient.RetryPolicy = PersonioClient.RetryPolicy(), observer: PersonioObserver? = nil
+        retry: PersonioClient.RetryPolicy = PersonioClient.RetryPolicy(), observer: PersonioObserver? = nil,
+        identity: PersonioIdentity = .init()
     ) {
+        self.identity = identity
         self.http = http
         self.logger = logger
         self.limits = limits
@@ -137,7 +140,8 @@ public actor PersonioAccounts {
         var logger = logger
         logger[metadataKey: "integration"] = "\(integrationID)"
         let client = PersonioClient(
-            credentials: credentials, http: http, logger: logger, retry: retry, budget: budget, observer: observer)
+            credentials: credentials, http: http, logger: logger, retry: retry, budget: budget, observer: observer,
+            identity: identity)
         clients[integrationID] = client
         return client
     }

@@ -68,10 +68,12 @@ public struct ScopeTestResult: Codable, Sendable, Equatable {
 public struct ScopeTester: Sendable {
     let http: HTTPClient
     let logger: Logger
+    let identity: PersonioIdentity
 
-    public init(http: HTTPClient, logger: Logger) {
+    public init(http: HTTPClient, logger: Logger, identity: PersonioIdentity = .init()) {
         self.http = http
         self.logger = logger
+        self.identity = identity
     }
 
     public func run(_ credentials: PersonioCredentials, now: Date = Date()) async -> ScopeTestResult {
@@ -79,7 +81,8 @@ public struct ScopeTester: Sendable {
         let client = PersonioClient(
             credentials: credentials, http: http, logger: logger,
             retry: .init(
-                maxAttempts: 2, baseDelay: .milliseconds(200), maxDelay: .seconds(1), requestTimeout: .seconds(15)))
+                maxAttempts: 2, baseDelay: .milliseconds(200), maxDelay: .seconds(1), requestTimeout: .seconds(15)),
+            identity: identity)
         var checks: [ScopeCheck] = []
         do {
             _ = try await client.accessToken()
@@ -108,11 +111,14 @@ public struct ScopeTester: Sendable {
         if credentials.resolvedCareerSiteBaseURL == nil {
             checks.append(.init(id: .careerFeed, status: .skipped, detail: "no career-site subdomain entered"))
         } else {
-            checks.append(
-                await check(.careerFeed) {
-                    let positions = try await client.careerFeed(language: "en") ?? []
-                    return "\(positions.count) published positions"
-                })
+            do {
+                let positions = try await client.careerFeed(language: "en") ?? []
+                checks.append(.init(id: .careerFeed, status: .passed, detail: "\(positions.count) published positions"))
+            } catch {
+                // Says which failure it was: switched off (404), a redirect (wrong subdomain or
+                // domain), or not the feed at all.
+                checks.append(.init(id: .careerFeed, status: .failed, detail: PersonioConnector.feedProblem(error)))
+            }
         }
         if credentials.recruitingAPIKey?.isEmpty ?? true || credentials.companyID?.isEmpty ?? true {
             checks.append(

@@ -10,6 +10,7 @@ struct AdminRoutes {
     static let prefix = "_sandbox"
     let account: SandboxAccount
     let faults: FaultInjector
+    let partnerHeaders: PartnerHeaderLog
 
     func add(to router: Router<BasicRequestContext>) {
         let admin = router.group(RouterPath(Self.prefix))
@@ -138,8 +139,41 @@ struct AdminRoutes {
         admin.put("features") { request, _ -> Response in
             let body = try await Self.body(request)
             func flag(_ name: String) -> Bool? { if case .bool(let value)? = body[name] { value } else { nil } }
+            var feedMode: SandboxConfiguration.FeedMode?
+            if let given = body["feed"] {
+                guard case .string(let name) = given, let mode = SandboxConfiguration.FeedMode(rawValue: name) else {
+                    let names = SandboxConfiguration.FeedMode.allCases.map(\.rawValue).joined(separator: ", ")
+                    return Self.error(.badRequest, "'feed' must be one of \(names)")
+                }
+                feedMode = mode
+            }
             await account.setFeatures(
-                recruitingAPI: flag("recruiting_api"), xmlFeed: flag("xml_feed"), rateLimits: flag("rate_limits"))
+                recruitingAPI: flag("recruiting_api"), xmlFeed: flag("xml_feed"), rateLimits: flag("rate_limits"),
+                feedMode: feedMode)
+            return SandboxResponse.json(.object([]))
+        }
+
+        // Which partner headers Personio requests carried: every distinct pair with its count.
+        admin.get("partner-headers") { _, _ -> Response in
+            let seen = await partnerHeaders.seen.sorted { $0.value > $1.value }
+            return SandboxResponse.json(
+                .object([
+                    ("requests", .int(await partnerHeaders.requests)),
+                    (
+                        "seen",
+                        .array(
+                            seen.map { entry in
+                                .object([
+                                    ("partner_id", entry.key.partnerID.map(JSON.string) ?? .null),
+                                    ("app_id", entry.key.appID.map(JSON.string) ?? .null),
+                                    ("count", .int(entry.value)),
+                                ])
+                            })
+                    ),
+                ]))
+        }
+        admin.delete("partner-headers") { _, _ -> Response in
+            await partnerHeaders.reset()
             return SandboxResponse.json(.object([]))
         }
 

@@ -12,6 +12,13 @@ struct CareerSiteRoutes {
     func add(to router: Router<BasicRequestContext>) {
         router.get("xml") { request, _ in try await feed(request, includeBody: true) }
         router.head("xml") { request, _ in try await feed(request, includeBody: false) }
+        // Where an unknown subdomain's redirect leads: Personio's marketing site, which answers
+        // an automated client with 429 [C3].
+        router.get("marketing-site") { _, _ in
+            Response(
+                status: .tooManyRequests, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: Self.marketingPage)))
+        }
         router.get("job/:id") { request, context -> Response in
             let language = request.uri.queryParameters.get("language") ?? "de"
             guard let id = context.parameters.get("id").flatMap(Int.init),
@@ -33,10 +40,20 @@ struct CareerSiteRoutes {
     }
 
     private func feed(_ request: Request, includeBody: Bool) async throws -> Response {
-        guard await account.configuration.xmlFeedEnabled else {
+        let mode = await account.configuration.xmlFeedEnabled ? await account.configuration.feedMode : .off
+        switch mode {
+        case .xml:
+            break
+        case .off:
             return Response(
                 status: .notFound, headers: [.contentType: "text/html; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: "<h1>Not found</h1>")))
+        case .redirect:
+            return Response(status: .temporaryRedirect, headers: [.location: "/marketing-site"])
+        case .html:
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: Self.marketingPage)))
         }
         // [C] German when `language` is absent; [?] an unsupported language falls back to German too.
         let requested = request.uri.queryParameters.get("language") ?? "de"
@@ -52,6 +69,9 @@ struct CareerSiteRoutes {
         xml += jobs.isEmpty ? "</workzag-jobs>" : "\n</workzag-jobs>\n"
         return SandboxResponse.raw(xml, contentType: "text/xml; charset=UTF-8", headers: headers)
     }
+
+    static let marketingPage =
+        "<!doctype html><html><head><title>Personio</title></head><body><h1>HR software for small and medium-sized companies</h1></body></html>"
 
     private func position(_ job: SandboxJob, language: String) async -> String {
         // Texts exist in German and English; other languages show the German text.

@@ -12,6 +12,7 @@ public struct PersonioSandbox: Sendable {
     public let configuration: SandboxConfiguration
     let account: SandboxAccount
     let faults = FaultInjector()
+    let partnerHeaders = PartnerHeaderLog()
 
     /// Generates the account's data (deterministic for a given configuration).
     public init(configuration: SandboxConfiguration = SandboxConfiguration()) {
@@ -23,8 +24,9 @@ public struct PersonioSandbox: Sendable {
     public func buildRouter() -> Router<BasicRequestContext> {
         let router = Router()
         // First, so injected faults wrap every Personio route (the admin API is exempt).
+        router.add(middleware: PartnerHeaderMiddleware(log: partnerHeaders))
         router.add(middleware: FaultMiddleware(injector: faults))
-        AdminRoutes(account: account, faults: faults).add(to: router)
+        AdminRoutes(account: account, faults: faults, partnerHeaders: partnerHeaders).add(to: router)
         AuthRoutes(account: account).add(to: router)
         RecruitingRoutes(account: account).add(to: router)
         RecruitingWriteRoutes(account: account).add(to: router)

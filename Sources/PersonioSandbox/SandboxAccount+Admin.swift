@@ -352,9 +352,15 @@ extension SandboxAccount {
         return configuration.recruitingAPIKey
     }
 
-    func setFeatures(recruitingAPI: Bool?, xmlFeed: Bool?, rateLimits: Bool?) {
+    func setFeatures(
+        recruitingAPI: Bool?, xmlFeed: Bool?, rateLimits: Bool?, feedMode: SandboxConfiguration.FeedMode? = nil
+    ) {
         if let recruitingAPI { configuration.recruitingAPIEnabled = recruitingAPI }
         if let xmlFeed { configuration.xmlFeedEnabled = xmlFeed }
+        if let feedMode {
+            configuration.feedMode = feedMode
+            configuration.xmlFeedEnabled = true
+        }
         if let rateLimits {
             configuration.v2RateLimit =
                 rateLimits ? (configuration.v2RateLimit ?? .init(replenishPerSecond: 25, burstCapacity: 50)) : nil

@@ -49,6 +49,20 @@ public struct SandboxConfiguration: Sendable {
     // MARK: Feature toggles (admin API can flip them at run time)
     public var recruitingAPIEnabled = true
     public var xmlFeedEnabled = true
+    /// How the career site answers `/xml` while the feed is enabled: the feed, or one of the
+    /// ways a real account's career site fails to serve it (`xmlFeedEnabled = false` is `.off`).
+    public var feedMode: FeedMode = .xml
+
+    public enum FeedMode: String, Sendable, CaseIterable {
+        /// The XML feed.
+        case xml
+        /// 404: the feed switched off, or an account on Personio's Essential plan [C].
+        case off
+        /// 307 to Personio's marketing site, which answers 429: an unknown subdomain [C3].
+        case redirect
+        /// 200 with an HTML page instead of XML ([I] other consumers report the homepage).
+        case html
+    }
 
     public init() {}
 

@@ -497,6 +497,8 @@ struct MidRun<Base: ATSConnector>: ATSConnector {
     func screeningQuestions() async throws -> [ScreeningQuestion] { try await base.screeningQuestions() }
     func tags() async throws -> [JunctionModel.Tag] { try await base.tags() }
     func requestCount() async -> Int { await base.requestCount() }
+    func warnings() async -> [String] { await base.warnings() }
+    func keepsStoredPublication() async -> Bool { await base.keepsStoredPublication() }
     func isAuthenticationFailure(_ error: any Error) -> Bool { base.isAuthenticationFailure(error) }
     func stillPresent(_ model: String, remoteIDs: [String]) async throws -> Set<String> {
         try await base.stillPresent(model, remoteIDs: remoteIDs)

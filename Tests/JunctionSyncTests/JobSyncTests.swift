@@ -58,13 +58,14 @@ struct JobSyncTests {
         /// can fail in the middle.
         func connector(
             retry: PersonioClient.RetryPolicy = .init(maxAttempts: 3, baseDelay: .milliseconds(5)),
-            clientSecret: String = "papi-sandbox-secret"
+            clientSecret: String = "papi-sandbox-secret", identity: PersonioIdentity = .init()
         ) async throws -> PersonioConnector {
             let credentials = PersonioCredentials(
                 clientID: "papi-sandbox-client", clientSecret: clientSecret, apiBaseURL: baseURL,
                 careerSiteBaseURL: baseURL)
             let client = PersonioClient(
-                credentials: credentials, http: HTTPClient.shared, logger: quietLogger, retry: retry)
+                credentials: credentials, http: PersonioClient.sharedHTTPClient, logger: quietLogger, retry: retry,
+                identity: identity)
             let integration = try await integration()
             return PersonioConnector(
                 integrationID: integrationID, client: client, credentials: credentials, pageSize: 10,

@@ -42,7 +42,7 @@ struct ScopeTestAndFieldTests {
     func everyRight() async throws {
         try await JobSyncTests.withSandboxAndStore(.sqlite) { sandbox, sync in
             let before = try await Self.applicationCount(sandbox)
-            let tester = ScopeTester(http: HTTPClient.shared, logger: quietLogger)
+            let tester = ScopeTester(http: PersonioClient.sharedHTTPClient, logger: quietLogger)
 
             let result = await tester.run(Self.credentials(sync.baseURL), now: Date())
 
@@ -56,7 +56,7 @@ struct ScopeTestAndFieldTests {
     @Test("credentials without the recruiting right fail the four recruiting checks and nothing else")
     func personsOnly() async throws {
         try await JobSyncTests.withSandboxAndStore(.sqlite) { _, sync in
-            let tester = ScopeTester(http: HTTPClient.shared, logger: quietLogger)
+            let tester = ScopeTester(http: PersonioClient.sharedHTTPClient, logger: quietLogger)
 
             let result = await tester.run(
                 Self.credentials(sync.baseURL, client: "papi-sandbox-persons-only"), now: Date())
@@ -79,7 +79,7 @@ struct ScopeTestAndFieldTests {
     @Test("a wrong secret fails the token and skips what needs one; a wrong key fails only the key")
     func wrongSecrets() async throws {
         try await JobSyncTests.withSandboxAndStore(.sqlite) { _, sync in
-            let tester = ScopeTester(http: HTTPClient.shared, logger: quietLogger)
+            let tester = ScopeTester(http: PersonioClient.sharedHTTPClient, logger: quietLogger)
 
             let badSecret = await tester.run(Self.credentials(sync.baseURL, secret: "wrong"), now: Date())
             let badKey = await tester.run(Self.credentials(sync.baseURL, key: "wrong-key"), now: Date())

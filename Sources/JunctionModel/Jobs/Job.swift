@@ -193,3 +193,31 @@ public struct JobPosting: Codable, Sendable, Equatable {
         self.title = title
     }
 }
+
+extension Job {
+    /// Takes from `stored` what only a job's public posting tells (texts, status, visibility,
+    /// employment type, place, salary, post URL, postings) and the parts of `remote_data` this
+    /// record lacks: for a run whose posting source (Personio's career feed) could not be read,
+    /// so that an outage keeps each job's last known state instead of closing every job.
+    public mutating func keepPublication(from stored: Job) {
+        description = stored.description
+        status = stored.status
+        visibility = stored.visibility
+        employmentType = stored.employmentType
+        experienceLevel = stored.experienceLevel
+        location = stored.location
+        remoteWorkStatus = stored.remoteWorkStatus
+        postURL = stored.postURL
+        salaryAmount = stored.salaryAmount
+        salaryAmountFrom = stored.salaryAmountFrom
+        salaryAmountTo = stored.salaryAmountTo
+        salaryCurrency = stored.salaryCurrency
+        salaryPeriod = stored.salaryPeriod
+        jobPostings = stored.jobPostings
+        if let kept = stored.remoteData {
+            var merged = remoteData ?? [:]
+            for (key, value) in kept where merged[key] == nil { merged[key] = value }
+            remoteData = merged
+        }
+    }
+}

@@ -237,6 +237,11 @@ struct DashboardController {
         return Response(status: .seeOther, headers: headers)
     }
 
+    /// A run's error, or the warnings of a run that went on without something.
+    static func notes(_ run: SyncRun) -> String {
+        ([run.error].compactMap { $0 } + run.stats.warnings).map(HTML.escape).joined(separator: "<br>")
+    }
+
     static func pathEscape(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(.init(charactersIn: "/"))) ?? text
     }
@@ -288,7 +293,7 @@ struct DashboardController {
         if let error { body += "<p class=\"box error\" id=\"form-error\">\(HTML.escape(error))</p>" }
         body += """
             <table id="integrations"><tr><th>Integration</th><th>Organisation</th><th>Status</th><th>Setup</th>
-            <th>Last sync</th><th>Records</th><th>Error</th></tr>
+            <th>Last sync</th><th>Records</th><th>Error or warning</th></tr>
             """
         for integration in try await store.integrations(workspaceID: workspaceID) {
             let id = integration.id.description
@@ -298,7 +303,7 @@ struct DashboardController {
                 <td>\(HTML.escape(integration.endUserOrganizationName))</td>
                 <td><span class="pill">\(integration.status.rawValue)</span></td><td>\(integration.setupStatus.rawValue)</td>
                 <td>\(last.map(Self.runSummary) ?? "never")</td><td>\(last.map(Self.counts) ?? "")</td>
-                <td>\(HTML.escape(last?.error ?? ""))</td></tr>
+                <td>\(last.map(Self.notes) ?? "")</td></tr>
                 """
         }
         body +=
@@ -364,12 +369,12 @@ struct DashboardController {
                 """
         }
         body +=
-            "<h2>Sync runs</h2><table id=\"sync-runs\"><tr><th>Started</th><th>Type</th><th>Status</th><th>Duration</th><th>Records</th><th>Requests</th><th>Error</th></tr>"
+            "<h2>Sync runs</h2><table id=\"sync-runs\"><tr><th>Started</th><th>Type</th><th>Status</th><th>Duration</th><th>Records</th><th>Requests</th><th>Error or warning</th></tr>"
         for run in try await store.syncRuns(integrationID: id, limit: 20) {
             body += """
                 <tr id="run-\(run.id)" data-run="\(run.id)"><td>\(Self.time(run.startedAt))</td><td>\(run.kind.rawValue)</td><td>\(run.status.rawValue)</td>
                 <td>\(Self.duration(run))</td><td>\(Self.counts(run))</td><td>\(run.stats.requests)</td>
-                <td>\(HTML.escape(run.error ?? ""))</td></tr>
+                <td class="run-notes">\(Self.notes(run))</td></tr>
                 """
         }
         body +=

@@ -10,6 +10,7 @@ public protocol IntegrationLister: IntegrationDirectory {
     func setStatus(_ status: IntegrationStatus, integrationID: String, workspaceID: String, events: [WebhookEvent])
         async throws
     func deleteIntegration(id: String, workspaceID: String, events: [WebhookEvent]) async throws -> Bool
+    func syncRuns(integrationID: String, limit: Int) async throws -> [SyncRun]
 }
 
 extension Store: IntegrationLister {}
@@ -24,12 +25,16 @@ struct IntegrationsController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("integrations") { _, context in
             let workspaceID = try context.requireWorkspace()
-            let all = try await integrations.integrations(workspaceID: workspaceID)
-            return SuccessEnvelope(ListPage(next: nil, results: all.map(Self.details)))
+            var results: [IntegrationDetails] = []
+            for integration in try await integrations.integrations(workspaceID: workspaceID) {
+                results.append(Self.details(integration, warnings: try await warnings(of: integration)))
+            }
+            return SuccessEnvelope(ListPage(next: nil, results: results))
         }
         // The SDK inserts ids like `personio:ABC` without escaping the colon (§1).
         group.get("integrations/:integration_id") { _, context in
-            SuccessEnvelope(Self.details(try await integrations.requireIntegration(context)))
+            let integration = try await integrations.requireIntegration(context)
+            return SuccessEnvelope(Self.details(integration, warnings: try await warnings(of: integration)))
         }
         group.get("tools/:category") { _, context in
             let category = context.parameters.get("category") ?? ""
@@ -98,8 +103,14 @@ struct IntegrationsController {
         var value: Bool
     }
 
-    static func details(_ integration: Integration) -> IntegrationDetails {
-        IntegrationDetails(
+    /// The warnings of the integration's latest finished sync run.
+    func warnings(of integration: Integration) async throws -> [String] {
+        try await integrations.syncRuns(integrationID: integration.id.description, limit: 3)
+            .first { $0.finishedAt != nil }?.stats.warnings ?? []
+    }
+
+    static func details(_ integration: Integration, warnings: [String] = []) -> IntegrationDetails {
+        var details = IntegrationDetails(
             id: integration.id.description,
             tool: .init(
                 id: integration.id.tool.rawValue, label: "Personio",
@@ -113,6 +124,8 @@ struct IntegrationsController {
             createdAt: integration.createdAt,
             readModels: Coverage.available(Coverage.readModels, scopeTest: scopeTest(integration)),
             writeActions: Coverage.available(Coverage.writeActions, scopeTest: scopeTest(integration)))
+        details.syncWarnings = warnings
+        return details
     }
 
     /// The latest scope test of the integration's credentials (connect flow or relink); nil for

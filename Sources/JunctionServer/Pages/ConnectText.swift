@@ -173,7 +173,7 @@ struct ConnectText: Sendable {
                 title: "Career-page XML feed", enables: "Job descriptions, employment types, offices and salaries.",
                 missing: "The XML feed of the career page could not be read.",
                 fix:
-                    "Switch it on at Settings > Recruiting > Career page > Activations > “Enable XML feed”, and check the subdomain (acme for acme.jobs.personio.de)."
+                    "Switch it on at Settings > Recruiting > Career page > Activations > “Enable XML feed” (Personio's Essential plan has no feed: then jobs sync without texts), and check the subdomain (acme for acme.jobs.personio.de). Without the feed everything else still syncs."
             ),
             .recruitingAPIKey: .init(
                 title: "Recruiting API key", enables: "Sending new applicants and their documents to Personio.",
@@ -291,7 +291,7 @@ struct ConnectText: Sendable {
                 enables: "Stellenbeschreibungen, Beschäftigungsarten, Standorte und Gehälter.",
                 missing: "Der XML-Feed der Karriereseite konnte nicht gelesen werden.",
                 fix:
-                    "Aktivieren Sie ihn unter Einstellungen > Recruiting > Karriereseite > Aktivierungen > „XML-Feed aktivieren“ und prüfen Sie die Subdomain (acme für acme.jobs.personio.de)."
+                    "Aktivieren Sie ihn unter Einstellungen > Recruiting > Karriereseite > Aktivierungen > „XML-Feed aktivieren“ (der Essential-Tarif hat keinen Feed: dann kommen Stellen ohne Texte) und prüfen Sie die Subdomain (acme für acme.jobs.personio.de). Ohne Feed wird alles andere trotzdem synchronisiert."
             ),
             .recruitingAPIKey: .init(
                 title: "Recruiting API Key", enables: "Neue Bewerbungen mit Dokumenten an Personio senden.",

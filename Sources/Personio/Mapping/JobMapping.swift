@@ -32,7 +32,11 @@ public struct JobMapper: Sendable {
         if let position, let office = position.office {
             let offices = [office] + position.additionalOffices
             unified.location = Location(city: office == "Remote" ? nil : office, raw: offices.joined(separator: ", "))
-            if offices.contains("Remote") { unified.remoteWorkStatus = offices.count == 1 ? "REMOTE" : "HYBRID" }
+            // Every office "Remote" (Personio lists it once more among the additional offices at
+            // times) is a remote job; "Remote" beside a real office is hybrid.
+            if offices.contains("Remote") {
+                unified.remoteWorkStatus = offices.allSatisfy { $0 == "Remote" } ? "REMOTE" : "HYBRID"
+            }
         }
         if let base = careerSiteBaseURL, position != nil {
             unified.postURL = "\(base)/job/\(job.id)"

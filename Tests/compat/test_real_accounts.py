@@ -1,0 +1,36 @@
+"""Ways a real customer's Personio differs from the sandbox's defaults (issue 17), flipped on a
+running demo sandbox through its admin API and checked through the official SDK."""
+import json
+import urllib.request
+
+from test_read_api import _all, _sandbox, _sdk, _truth
+
+
+def _details(junction):
+    request = urllib.request.Request(
+        f"{junction.base_url}/v1/integrations/{junction.demo_integration_id}",
+        headers={"Authorization": f"Bearer {junction.api_key}"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)["data"]
+
+
+def test_with_the_feed_off_a_full_sync_succeeds_and_loses_nothing(mutable_junction):
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    truth = _truth(junction, "candidates,jobs")
+    jobs_before = {j.remote_id: j for j in _all(sdk.ats.get_jobs, page_size=250)}
+    edited = truth["candidates"][0]
+
+    _sandbox(junction, "PUT", "features", {"feed": "off"})
+    _sandbox(junction, "PATCH", f"candidates/{edited['id']}", {"last_name": "Feedless"})
+    output = junction.sync(full=True)
+    jobs_after = {j.remote_id: j for j in _all(sdk.ats.get_jobs, page_size=250)}
+    candidate = next(c for c in _all(sdk.ats.get_candidates, page_size=250) if c.remote_id == str(edited["id"]))
+    warnings = _details(junction)["sync_warnings"]
+
+    assert candidate.last_name == "Feedless"
+    assert set(jobs_after) == set(jobs_before) == {str(j["id"]) for j in truth["jobs"]}
+    assert all(jobs_after[i].status == jobs_before[i].status for i in jobs_before)
+    assert all(jobs_after[i].description == jobs_before[i].description for i in jobs_before)
+    assert len(warnings) == 1 and "404" in warnings[0], warnings
+    assert "404" in output  # the CLI's summary says it too
