@@ -179,6 +179,11 @@ public struct PersonioConnector: Sendable {
         ) { page in
             var stages: [String: ApplicationStage] = [:]
             for stage in page.compactMap(mapper.stage(of:)) { stages[stage.id] = stage }
+            for application in page {
+                guard let stage = application.value.currentStage, let unknown = CandidateMapper.unknownStageValue(stage)
+                else { continue }
+                await notes.unknownStage(unknown)
+            }
             try await body(page.map(mapper.map), stages.values.sorted { $0.id < $1.id })
         }
     }
@@ -237,8 +242,18 @@ actor RunNotes {
     private(set) var feedProblem: String?
     private(set) var warnings: [String] = []
 
+    private var unknownStages: Set<String> = []
+
     func feedUnavailable(_ reason: String) {
         if feedProblem == nil { warnings.append(reason) }
         feedProblem = reason
+    }
+
+    /// One warning per distinct value the stage mapping did not understand.
+    func unknownStage(_ value: String) {
+        guard unknownStages.insert(value).inserted else { return }
+        warnings.append(
+            "Applications are in a \(value) that Junction does not know; their outcome is taken as PENDING. Tell Junction's maintainers the value."
+        )
     }
 }

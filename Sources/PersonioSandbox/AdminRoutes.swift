@@ -147,9 +147,18 @@ struct AdminRoutes {
                 }
                 feedMode = mode
             }
+            var vocabulary: SandboxConfiguration.StageVocabulary?
+            if let given = body["stage_vocabulary"] {
+                guard case .string(let name) = given, let value = SandboxConfiguration.StageVocabulary(rawValue: name)
+                else {
+                    let names = SandboxConfiguration.StageVocabulary.allCases.map(\.rawValue).joined(separator: ", ")
+                    return Self.error(.badRequest, "'stage_vocabulary' must be one of \(names)")
+                }
+                vocabulary = value
+            }
             await account.setFeatures(
                 recruitingAPI: flag("recruiting_api"), xmlFeed: flag("xml_feed"), rateLimits: flag("rate_limits"),
-                feedMode: feedMode)
+                feedMode: feedMode, stageVocabulary: vocabulary)
             return SandboxResponse.json(.object([]))
         }
 

@@ -353,8 +353,10 @@ extension SandboxAccount {
     }
 
     func setFeatures(
-        recruitingAPI: Bool?, xmlFeed: Bool?, rateLimits: Bool?, feedMode: SandboxConfiguration.FeedMode? = nil
+        recruitingAPI: Bool?, xmlFeed: Bool?, rateLimits: Bool?, feedMode: SandboxConfiguration.FeedMode? = nil,
+        stageVocabulary: SandboxConfiguration.StageVocabulary? = nil
     ) {
+        if let stageVocabulary { configuration.stageVocabulary = stageVocabulary }
         if let recruitingAPI { configuration.recruitingAPIEnabled = recruitingAPI }
         if let xmlFeed { configuration.xmlFeedEnabled = xmlFeed }
         if let feedMode {

@@ -145,7 +145,7 @@ actor SandboxAccount {
     func stageTransitions(applicationID: Int) -> [JSON]? {
         applications[applicationID].map { application in
             application.transitions.reversed().map { transition in
-                .object([("stage", encode(stage: transition.stage)), ("entered_at", timestamp(transition.enteredAt))])
+                .object([("stage", wire(stage: transition.stage)), ("entered_at", timestamp(transition.enteredAt))])
             }
         }
     }
@@ -189,10 +189,32 @@ actor SandboxAccount {
             ? .object([("date-time", .string(text)), ("timezone", .string("Europe/Berlin"))]) : .string(text)
     }
 
+    /// A stage as the admin API's ground truth shows it: always the documented vocabulary.
     func encode(stage: SandboxStage) -> JSON {
         .object([
             ("id", stage.id.map { .string(String($0)) } ?? .null), ("kind", .string(stage.kind)),
             ("name", .string(stage.name)), ("type", .string(stage.isSystem ? "system" : "custom")),
+        ])
+    }
+
+    /// A stage as v2 serves it, in the configured vocabulary.
+    func wire(stage: SandboxStage) -> JSON {
+        var kind = stage.kind
+        var type = stage.isSystem ? "system" : "custom"
+        var id = stage.id.map { String($0) }
+        switch configuration.stageVocabulary {
+        case .documented: break
+        case .uppercase:
+            kind = kind.uppercased()
+            type = type.uppercased()
+        case .hired: if kind == "accepted" { kind = "hired" }
+        case .systemIDs:
+            if stage.isSystem, let index = SandboxStage.systemKinds.firstIndex(of: kind) { id = String(90_000 + index) }
+        case .unknownKind: if kind == "offer" { kind = "offer_sent" }
+        }
+        return .object([
+            ("id", id.map(JSON.string) ?? .null), ("kind", .string(kind)), ("name", .string(stage.name)),
+            ("type", .string(type)),
         ])
     }
 
@@ -241,7 +263,7 @@ actor SandboxAccount {
                 ])
             ),
             ("job", job.map(encodeJobReference) ?? .object([("id", .string(String(application.jobID)))])),
-            ("current_stage", encode(stage: application.currentStage)),
+            ("current_stage", wire(stage: application.currentStage)),
             (
                 "channel",
                 channel.map { .object([("id", .string(String($0.id))), ("name", .string($0.name))]) } ?? .null
@@ -307,7 +329,7 @@ actor SandboxAccount {
     func encode(category: SandboxCategory) -> JSON {
         .object([
             ("id", .string(String(category.id))), ("name", .string(category.name)),
-            ("stages", .array(category.stages.map(encode(stage:)))),
+            ("stages", .array(category.stages.map(wire(stage:)))),
             ("company", .object([("id", .string(configuration.companyID))])),
         ])
     }

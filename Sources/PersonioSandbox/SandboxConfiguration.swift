@@ -53,6 +53,23 @@ public struct SandboxConfiguration: Sendable {
     /// ways a real account's career site fails to serve it (`xmlFeedEnabled = false` is `.off`).
     public var feedMode: FeedMode = .xml
 
+    /// How v2 spells application stages. Personio does not publish the enum [?]: the default is
+    /// the sandbox's reading of the evidence; the others are the ways a real account may differ.
+    public var stageVocabulary: StageVocabulary = .documented
+
+    public enum StageVocabulary: String, Sendable, CaseIterable {
+        /// custom `{id, name, kind:"custom", type:"custom"}`; system `{id:null, kind:"rejected", type:"system"}`.
+        case documented
+        /// Kinds and types in upper case (`REJECTED`, `SYSTEM`).
+        case uppercase
+        /// The last predefined stage as `hired`, the name Personio's help centre also uses [C].
+        case hired
+        /// System stages carry ids like custom ones.
+        case systemIDs = "system_ids"
+        /// A kind the connector does not know (`offer` spelled `offer_sent`).
+        case unknownKind = "unknown_kind"
+    }
+
     public enum FeedMode: String, Sendable, CaseIterable {
         /// The XML feed.
         case xml

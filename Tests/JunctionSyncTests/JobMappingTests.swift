@@ -29,4 +29,45 @@ struct JobMappingTests {
 
         #expect(job.remoteWorkStatus == expected)
     }
+
+    @Test("a feed position's remote_data keeps nested elements whole: sections, offices, salary")
+    func feedRawKeepsNestedElements() throws {
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <workzag-jobs><position>
+              <id>2140018</id>
+              <office>Berlin</office>
+              <additionalOffices><office>Remote</office><office>Hamburg</office></additionalOffices>
+              <name>Recruiter</name>
+              <jobDescriptions>
+                <jobDescription><name>Your tasks</name><value><![CDATA[<p>Hire</p>]]></value></jobDescription>
+                <jobDescription><name>Your profile</name><value><![CDATA[<ul><li>Kind</li></ul>]]></value></jobDescription>
+              </jobDescriptions>
+              <salaryInformation><min>50000</min><max>60000</max><currencySymbol>€</currencySymbol><currencyCode>EUR</currencyCode><type>yearly</type></salaryInformation>
+            </position></workzag-jobs>
+            """
+
+        let position = try #require(try CareerFeedParser.parse(Data(xml.utf8)).first)
+
+        // Expected by hand from the XML above.
+        #expect(position.raw["id"] == .string("2140018"))
+        #expect(position.raw["office"] == .string("Berlin"))
+        #expect(position.raw["additionalOffices"] == .array([.string("Remote"), .string("Hamburg")]))
+        #expect(
+            position.raw["jobDescriptions"]
+                == .array([
+                    .object(["name": .string("Your tasks"), "value": .string("<p>Hire</p>")]),
+                    .object(["name": .string("Your profile"), "value": .string("<ul><li>Kind</li></ul>")]),
+                ]))
+        #expect(
+            position.raw["salaryInformation"]
+                == .object([
+                    "min": .string("50000"), "max": .string("60000"), "currencySymbol": .string("€"),
+                    "currencyCode": .string("EUR"), "type": .string("yearly"),
+                ]))
+        // The typed fields are read as before.
+        #expect(position.additionalOffices == ["Remote", "Hamburg"])
+        #expect(position.descriptions.map(\.name) == ["Your tasks", "Your profile"])
+        #expect(position.salary?.min == 50000 && position.salary?.currencyCode == "EUR")
+    }
 }

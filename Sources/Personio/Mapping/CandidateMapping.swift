@@ -50,7 +50,11 @@ public struct CandidateMapper: Sendable {
     /// stage listing already has; when a stage was removed from its category (or the category
     /// is unreadable), applications are the only place left that shows it. Nil for system stages.
     public func stage(of captured: Captured<V2Application>) -> ApplicationStage? {
-        guard let stage = captured.value.currentStage, Self.systemKind(stage) == nil, let remoteID = stage.id else {
+        // A system stage of a kind the mapping does not know (a warning on the run) is kept as a
+        // stage of its own under its raw kind, so its applications still have a current stage.
+        guard let stage = captured.value.currentStage, Self.systemKind(stage) == nil,
+            let remoteID = Self.stageRemoteID(stage)
+        else {
             return nil
         }
         var unified = ApplicationStage(
@@ -65,17 +69,51 @@ public struct CandidateMapper: Sendable {
         return unified
     }
 
-    /// The stage's remote id: a custom stage's id, or a system stage's name (its v1 `phase.id`).
+    /// The stage's remote id: a system stage's kind (its v1 `phase.id`), even where Personio
+    /// gives system stages ids, or a custom stage's id.
     static func stageRemoteID(_ stage: V2Stage) -> String? {
-        stage.id ?? systemKind(stage)
+        systemKind(stage) ?? stage.id ?? stage.kind
     }
 
     /// `unassigned`, `rejected`, … for a system stage; nil for a custom one.
+    ///
+    /// Personio does not publish its stage vocabulary [?], so the match is tolerant: any case,
+    /// spaces or hyphens for underscores, `hired` for `accepted` (Personio's help centre uses
+    /// both names), and a system stage that carries an id. What is still not understood is
+    /// reported by `unknownStageValue` as a warning on the run, never silently taken as PENDING.
     static func systemKind(_ stage: V2Stage) -> String? {
-        guard stage.id == nil || stage.type == "system", let kind = stage.kind,
-            StageMapper.systemStages.contains(where: { $0.remoteID == kind })
-        else { return nil }
-        return kind
+        guard let kind = stage.kind.map(normalized), let canonical = systemKindSynonyms[kind] else { return nil }
+        // A custom stage a customer happened to name like a system kind is still custom.
+        if let type = stage.type.map(normalized), type == "custom", stage.id != nil { return nil }
+        return canonical
+    }
+
+    static let systemKindSynonyms: [String: String] = [
+        "unassigned": "unassigned", "rejected": "rejected", "withdrawn": "withdrawn", "offer": "offer",
+        "accepted": "accepted", "hired": "accepted",
+    ]
+
+    static func normalized(_ value: String) -> String {
+        value.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "_")
+            .replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// A description of what in `stage` the mapping does not know (a kind of a system stage it
+    /// cannot place, a type other than custom or system), or nil when all is understood.
+    public static func unknownStageValue(_ stage: V2Stage) -> String? {
+        let kind = stage.kind.map(normalized)
+        let type = stage.type.map(normalized)
+        if let type, type != "custom", type != "system" {
+            return "stage type '\(stage.type ?? "")'"
+        }
+        let looksSystem = type == "system" || stage.id == nil
+        if looksSystem, systemKind(stage) == nil {
+            return "system stage kind '\(stage.kind ?? "null")'"
+        }
+        if !looksSystem, let kind, kind != "custom", systemKindSynonyms[kind] == nil {
+            return "stage kind '\(stage.kind ?? "")'"
+        }
+        return nil
     }
 
     static func outcome(systemKind: String?) -> Application.Outcome {

@@ -63,6 +63,9 @@ enum CareerFeedParser {
         private var text = ""
         private var sectionName = ""
         private var salary = FeedPosition.Salary()
+        /// Elements open below the current position, with the children each has so far: the raw
+        /// tree `remote_data` keeps whole (sections, offices, salary included).
+        private var rawStack: [(name: String, children: [(String, JSONValue)])] = []
 
         func parser(
             _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
@@ -70,6 +73,7 @@ enum CareerFeedParser {
         ) {
             if name == "workzag-jobs" { sawRoot = true }
             if name == "position" { current = FeedPosition() }
+            if current != nil, name != "position" { rawStack.append((name, [])) }
             if name == "salaryInformation" { salary = FeedPosition.Salary() }
             path.append(name)
             text = ""
@@ -84,6 +88,14 @@ enum CareerFeedParser {
             text = ""
             guard var position = current else { return }
             let parent = path.last
+            if name != "position", let open = rawStack.popLast() {
+                let raw = Self.raw(open.name, children: open.children, text: value)
+                if rawStack.isEmpty {
+                    position.raw[name] = raw
+                } else {
+                    rawStack[rawStack.count - 1].children.append((name, raw))
+                }
+            }
             switch (parent, name) {
             case (_, "position"):
                 positions.append(position)
@@ -99,7 +111,6 @@ enum CareerFeedParser {
             case ("position", "salaryInformation"): position.salary = salary
             case ("position", _):
                 let optional = value.isEmpty ? nil : value
-                position.raw[name] = .string(value)
                 switch name {
                 case "id": position.id = value
                 case "subcompany": position.subcompany = optional
@@ -121,6 +132,23 @@ enum CareerFeedParser {
             default: break
             }
             current = position
+        }
+
+        /// An element as JSON: its text when it has no child elements; the list of its children
+        /// for the feed's list elements; otherwise an object by child name (a repeated name
+        /// becomes a list).
+        static func raw(_ name: String, children: [(String, JSONValue)], text: String) -> JSONValue {
+            guard !children.isEmpty else { return .string(text) }
+            if name == "jobDescriptions" || name == "additionalOffices" { return .array(children.map(\.1)) }
+            var object: [String: JSONValue] = [:]
+            for (child, value) in children {
+                switch object[child] {
+                case nil: object[child] = value
+                case .array(let items)?: object[child] = .array(items + [value])
+                case let first?: object[child] = .array([first, value])
+                }
+            }
+            return .object(object)
         }
     }
 }
