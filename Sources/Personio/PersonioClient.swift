@@ -179,7 +179,7 @@ public actor PersonioClient {
     /// Returns the number of pages read.
     @discardableResult
     public func forEachPage<Item: Decodable & Sendable>(
-        of type: Item.Type, path: String, limit: Int = 200,
+        of type: Item.Type, path: String, limit: Int = 200, problems: ReadProblems? = nil,
         _ body: @Sendable ([Captured<Item>]) async throws -> Void
     ) async throws -> Int {
         var next: String? = path + (path.contains("?") ? "&" : "?") + "limit=\(limit)"
@@ -188,7 +188,11 @@ public actor PersonioClient {
             let page = try await readable("page \(pages + 1) of \(path)") { () async throws(PersonioError) in
                 let data = try await getV2(current)
                 do {
-                    return try JSONValue.decodeParsed(V2Page<Item>.self, from: data)
+                    return try JSONValue.decodeParsed(V2Page<Item>.self, from: data) {
+                        let decoder = JSONDecoder()
+                        if let problems { decoder.userInfo[ReadProblems.key] = problems }
+                        return decoder
+                    }
                 } catch {
                     throw PersonioError.malformedResponse("\(error)")
                 }

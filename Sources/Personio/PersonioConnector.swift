@@ -81,7 +81,8 @@ public struct PersonioConnector: Sendable {
         let questionMapper = questionMapper
         let questions = questionMapper.questions()
         try await client.forEachPage(
-            of: V2Job.self, path: Self.listing("/v2/recruiting/jobs", updatedAfter: updatedAfter), limit: pageSize
+            of: V2Job.self, path: Self.listing("/v2/recruiting/jobs", updatedAfter: updatedAfter), limit: pageSize,
+            problems: notes.problems
         ) { page in
             try await body(
                 page.map { captured in
@@ -127,8 +128,8 @@ public struct PersonioConnector: Sendable {
     /// published state must be kept.
     public func keepsStoredPublication() async -> Bool { await notes.feedProblem != nil }
 
-    /// What this run went on without.
-    public func warnings() async -> [String] { await notes.warnings }
+    /// What this run went on without, and the fields it could not read.
+    public func warnings() async -> [String] { await notes.warnings + notes.problems.warnings }
 
     /// Every person the credentials can read, or nil when they lack the persons right: Personio
     /// answers that with 401 or 403 on `/v2/persons` ([C3] §4.1), and hiring-team names are
@@ -137,7 +138,8 @@ public struct PersonioConnector: Sendable {
         let collected = PersonList()
         do {
             // [C3] The persons endpoint pages by at most 50.
-            try await client.forEachPage(of: V2Person.self, path: "/v2/persons", limit: 50) { page in
+            try await client.forEachPage(of: V2Person.self, path: "/v2/persons", limit: 50, problems: notes.problems) {
+                page in
                 await collected.append(page)
             }
         } catch let error as PersonioError {
@@ -162,7 +164,7 @@ public struct PersonioConnector: Sendable {
         let mapper = CandidateMapper(integrationID: integrationID)
         try await client.forEachPage(
             of: V2Candidate.self, path: Self.listing("/v2/recruiting/candidates", updatedAfter: updatedAfter),
-            limit: pageSize
+            limit: pageSize, problems: notes.problems
         ) { page in
             try await body(page.map(mapper.map))
         }
@@ -175,7 +177,7 @@ public struct PersonioConnector: Sendable {
         let mapper = CandidateMapper(integrationID: integrationID)
         try await client.forEachPage(
             of: V2Application.self, path: Self.listing("/v2/recruiting/applications", updatedAfter: updatedAfter),
-            limit: pageSize
+            limit: pageSize, problems: notes.problems
         ) { page in
             var stages: [String: ApplicationStage] = [:]
             for stage in page.compactMap(mapper.stage(of:)) { stages[stage.id] = stage }
@@ -239,6 +241,8 @@ actor PersonList {
 
 /// What a run noticed and went on without.
 actor RunNotes {
+    /// Fields of Personio records that could not be read, counted while pages are decoded.
+    nonisolated let problems = ReadProblems()
     private(set) var feedProblem: String?
     private(set) var warnings: [String] = []
 

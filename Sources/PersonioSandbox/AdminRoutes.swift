@@ -139,26 +139,19 @@ struct AdminRoutes {
         admin.put("features") { request, _ -> Response in
             let body = try await Self.body(request)
             func flag(_ name: String) -> Bool? { if case .bool(let value)? = body[name] { value } else { nil } }
-            var feedMode: SandboxConfiguration.FeedMode?
-            if let given = body["feed"] {
-                guard case .string(let name) = given, let mode = SandboxConfiguration.FeedMode(rawValue: name) else {
-                    let names = SandboxConfiguration.FeedMode.allCases.map(\.rawValue).joined(separator: ", ")
-                    return Self.error(.badRequest, "'feed' must be one of \(names)")
-                }
-                feedMode = mode
-            }
-            var vocabulary: SandboxConfiguration.StageVocabulary?
-            if let given = body["stage_vocabulary"] {
-                guard case .string(let name) = given, let value = SandboxConfiguration.StageVocabulary(rawValue: name)
-                else {
-                    let names = SandboxConfiguration.StageVocabulary.allCases.map(\.rawValue).joined(separator: ", ")
-                    return Self.error(.badRequest, "'stage_vocabulary' must be one of \(names)")
-                }
-                vocabulary = value
+            let feedMode: SandboxConfiguration.FeedMode?
+            let vocabulary: SandboxConfiguration.StageVocabulary?
+            let shape: SandboxConfiguration.TimestampShape?
+            do {
+                feedMode = try Self.choice(body, "feed")
+                vocabulary = try Self.choice(body, "stage_vocabulary")
+                shape = try Self.choice(body, "timestamps")
+            } catch SandboxAccount.AdminError.invalid(let message) {
+                return Self.error(.badRequest, message)
             }
             await account.setFeatures(
                 recruitingAPI: flag("recruiting_api"), xmlFeed: flag("xml_feed"), rateLimits: flag("rate_limits"),
-                feedMode: feedMode, stageVocabulary: vocabulary)
+                feedMode: feedMode, stageVocabulary: vocabulary, timestampShape: shape, oddFields: flag("odd_fields"))
             return SandboxResponse.json(.object([]))
         }
 
@@ -207,6 +200,18 @@ struct AdminRoutes {
     }
 
     // MARK: - Helpers
+
+    /// A switch's value from an admin body: nil when absent, an error naming the choices when
+    /// it is not one of them.
+    static func choice<Value: RawRepresentable & CaseIterable>(_ body: [String: JSONValueLite], _ name: String)
+        throws(SandboxAccount.AdminError) -> Value? where Value.RawValue == String
+    {
+        guard let given = body[name] else { return nil }
+        guard case .string(let text) = given, let value = Value(rawValue: text) else {
+            throw .invalid("'\(name)' must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
 
     static func body(_ request: Request) async throws -> [String: JSONValueLite] {
         let buffer = try await request.body.collect(upTo: 256 * 1024)

@@ -354,9 +354,15 @@ extension SandboxAccount {
 
     func setFeatures(
         recruitingAPI: Bool?, xmlFeed: Bool?, rateLimits: Bool?, feedMode: SandboxConfiguration.FeedMode? = nil,
-        stageVocabulary: SandboxConfiguration.StageVocabulary? = nil
+        stageVocabulary: SandboxConfiguration.StageVocabulary? = nil,
+        timestampShape: SandboxConfiguration.TimestampShape? = nil, oddFields: Bool? = nil
     ) {
         if let stageVocabulary { configuration.stageVocabulary = stageVocabulary }
+        if let timestampShape {
+            configuration.timestampShape = timestampShape
+            configuration.timestampObjects = true
+        }
+        if let oddFields { configuration.oddFields = oddFields }
         if let recruitingAPI { configuration.recruitingAPIEnabled = recruitingAPI }
         if let xmlFeed { configuration.xmlFeedEnabled = xmlFeed }
         if let feedMode {

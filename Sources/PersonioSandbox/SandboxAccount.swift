@@ -185,8 +185,8 @@ actor SandboxAccount {
 
     func timestamp(_ date: Date) -> JSON {
         let text = PersonioTime.format(date)
-        return configuration.timestampObjects
-            ? .object([("date-time", .string(text)), ("timezone", .string("Europe/Berlin"))]) : .string(text)
+        guard configuration.timestampObjects, configuration.timestampShape != .string else { return .string(text) }
+        return .object([(configuration.timestampShape.rawValue, .string(text)), ("timezone", .string("Europe/Berlin"))])
     }
 
     /// A stage as the admin API's ground truth shows it: always the documented vocabulary.
@@ -299,7 +299,11 @@ actor SandboxAccount {
             ("id", .string(String(candidate.id))),
             ("first_name", .string(candidate.firstName)), ("last_name", .string(candidate.lastName)),
             ("email", .string(candidate.email)), ("gender", .string(candidate.gender)),
-            ("phone", .string(candidate.phone)), ("location", .string(candidate.location)),
+            ("phone", .string(candidate.phone)),
+            (
+                "location",
+                configuration.oddFields ? .object([("city", .string(candidate.location))]) : .string(candidate.location)
+            ),
             ("birthday", .string(candidate.birthday)), ("linkedin_profile", .string(candidate.linkedinProfile)),
             ("available_from", .string(candidate.availableFrom)),
             (
@@ -321,7 +325,10 @@ actor SandboxAccount {
             jobReferenceMembers(job) + [
                 ("company", .object([("id", .string(configuration.companyID))])),
                 ("hiring_team", encode(hiringTeam: job.hiringTeam, baseURL: baseURL)),
-                ("created_at", timestamp(job.createdAt)),
+                (
+                    "created_at",
+                    configuration.oddFields ? .object([("unexpected", .bool(true))]) : timestamp(job.createdAt)
+                ),
                 ("updated_at", timestamp(job.updatedAt)),
             ])
     }

@@ -53,6 +53,25 @@ public struct SandboxConfiguration: Sendable {
     /// ways a real account's career site fails to serve it (`xmlFeedEnabled = false` is `.off`).
     public var feedMode: FeedMode = .xml
 
+    /// The object key of timestamps of applications, jobs and transitions (while
+    /// `timestampObjects`): Personio's v2 APIs use several shapes [C][C3].
+    public var timestampShape: TimestampShape = .dateTime
+
+    public enum TimestampShape: String, Sendable, CaseIterable {
+        /// `{"date-time": …, "timezone": …}`, read live on recruiting jobs [C3].
+        case dateTime = "date-time"
+        /// `{"date_time": …}`, as v2 attendances [C3].
+        case dateTimeUnderscore = "date_time"
+        /// `{"date": …, "timezone": …}`, Personio's v2 common component [C].
+        case date
+        /// A plain string.
+        case string
+    }
+
+    /// Fields with shapes no reader expects: jobs' `created_at` an object without a date, and
+    /// candidates' `location` an object. A client must read the rest and say what it could not.
+    public var oddFields = false
+
     /// How v2 spells application stages. Personio does not publish the enum [?]: the default is
     /// the sandbox's reading of the evidence; the others are the ways a real account may differ.
     public var stageVocabulary: StageVocabulary = .documented

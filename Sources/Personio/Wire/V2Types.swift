@@ -42,23 +42,76 @@ public struct Captured<Value: Decodable & Sendable>: Decodable, Sendable {
 public struct PersonioTimestamp: Decodable, Sendable, Equatable {
     public let date: Date
 
+    /// Every shape Personio's v2 APIs use for a moment: `{"date-time": …}` on recruiting [C3],
+    /// `{"date_time": …}` on attendances [C3], `{"date": …}` in the common components [C], a
+    /// plain string, and (defensively) epoch seconds or milliseconds.
     public init(from decoder: any Decoder) throws {
-        let text: String
-        if let container = try? decoder.container(keyedBy: CodingKeys.self),
-            let value = try container.decodeIfPresent(String.self, forKey: .dateTime)
-        {
-            text = value
-        } else {
-            text = try decoder.singleValueContainer().decode(String.self)
-        }
-        guard let date = UnifiedDate.parse(text) else {
+        if let container = try? decoder.container(keyedBy: AnyKey.self) {
+            for name in ["date-time", "date_time", "dateTime", "date", "value"] {
+                if let text = try? container.decodeIfPresent(String.self, forKey: AnyKey(name)),
+                    let date = UnifiedDate.parse(text)
+                {
+                    self.date = date
+                    return
+                }
+            }
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a date-time"))
+                .init(codingPath: decoder.codingPath, debugDescription: "an object without a readable date-time"))
         }
-        self.date = date
+        let single = try decoder.singleValueContainer()
+        if let text = try? single.decode(String.self), let date = UnifiedDate.parse(text) {
+            self.date = date
+            return
+        }
+        if let number = try? single.decode(Double.self), number.isFinite, number > 0 {
+            self.date = Date(timeIntervalSince1970: number > 100_000_000_000 ? number / 1000 : number)
+            return
+        }
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date-time"))
     }
 
-    enum CodingKeys: String, CodingKey { case dateTime = "date-time" }
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
+/// Fields of Personio records that could not be read while a page was decoded. An optional field
+/// with an unexpected shape must not fail the page (and with it the run): it is read as absent,
+/// its raw value stays in `remote_data`, and the run reports it as a warning.
+public final class ReadProblems: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+
+    public init() {}
+
+    func add(_ field: String) { lock.withLock { counts[field, default: 0] += 1 } }
+
+    /// One sentence per unreadable field, with how many records had it.
+    public var warnings: [String] {
+        lock.withLock {
+            counts.sorted { $0.key < $1.key }.map { field, count in
+                "Personio's \(field) could not be read on \(count) record\(count == 1 ? "" : "s"); read as empty, the raw value is in remote_data."
+            }
+        }
+    }
+
+    static let key = CodingUserInfoKey(rawValue: "junction.personio.readProblems")!
+}
+
+extension KeyedDecodingContainer {
+    /// An optional field, read as nil (and noted) when its value has an unexpected shape.
+    func lenient<T: Decodable>(_ type: T.Type, _ key: Key, record: String, decoder: any Decoder) -> T? {
+        do {
+            return try decodeIfPresent(T.self, forKey: key)
+        } catch {
+            (decoder.userInfo[ReadProblems.key] as? ReadProblems)?.add("\(record) field '\(key.stringValue)'")
+            return nil
+        }
+    }
 }
 
 /// `{id, name}` references (department, category, channel).
@@ -143,12 +196,12 @@ public struct V2Job: Decodable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try V2Reference.requiredID(container, .id, "job")
-        name = try container.decodeIfPresent(String.self, forKey: .name)
-        department = try container.decodeIfPresent(V2Reference.self, forKey: .department)
-        category = try container.decodeIfPresent(V2Reference.self, forKey: .category)
-        hiringTeam = try container.decodeIfPresent([V2HiringTeamEntry].self, forKey: .hiringTeam)
-        createdAt = try container.decodeIfPresent(PersonioTimestamp.self, forKey: .createdAt)
-        updatedAt = try container.decodeIfPresent(PersonioTimestamp.self, forKey: .updatedAt)
+        name = container.lenient(String.self, .name, record: "job", decoder: decoder)
+        department = container.lenient(V2Reference.self, .department, record: "job", decoder: decoder)
+        category = container.lenient(V2Reference.self, .category, record: "job", decoder: decoder)
+        hiringTeam = container.lenient([V2HiringTeamEntry].self, .hiringTeam, record: "job", decoder: decoder)
+        createdAt = container.lenient(PersonioTimestamp.self, .createdAt, record: "job", decoder: decoder)
+        updatedAt = container.lenient(PersonioTimestamp.self, .updatedAt, record: "job", decoder: decoder)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -188,14 +241,14 @@ public struct V2Candidate: Decodable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try V2Reference.requiredID(container, .id, "candidate")
-        firstName = try container.decodeIfPresent(String.self, forKey: .firstName)
-        lastName = try container.decodeIfPresent(String.self, forKey: .lastName)
-        email = try container.decodeIfPresent(String.self, forKey: .email)
-        phone = try container.decodeIfPresent(String.self, forKey: .phone)
-        location = try container.decodeIfPresent(String.self, forKey: .location)
-        linkedinProfile = try container.decodeIfPresent(String.self, forKey: .linkedinProfile)
-        createdAt = try container.decodeIfPresent(PersonioTimestamp.self, forKey: .createdAt)
-        updatedAt = try container.decodeIfPresent(PersonioTimestamp.self, forKey: .updatedAt)
+        firstName = container.lenient(String.self, .firstName, record: "candidate", decoder: decoder)
+        lastName = container.lenient(String.self, .lastName, record: "candidate", decoder: decoder)
+        email = container.lenient(String.self, .email, record: "candidate", decoder: decoder)
+        phone = container.lenient(String.self, .phone, record: "candidate", decoder: decoder)
+        location = container.lenient(String.self, .location, record: "candidate", decoder: decoder)
+        linkedinProfile = container.lenient(String.self, .linkedinProfile, record: "candidate", decoder: decoder)
+        createdAt = container.lenient(PersonioTimestamp.self, .createdAt, record: "candidate", decoder: decoder)
+        updatedAt = container.lenient(PersonioTimestamp.self, .updatedAt, record: "candidate", decoder: decoder)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -220,12 +273,12 @@ public struct V2Application: Decodable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try V2Reference.requiredID(container, .id, "application")
-        candidateID = try container.decodeIfPresent(V2Reference.self, forKey: .candidate)?.id
-        jobID = try container.decodeIfPresent(V2Reference.self, forKey: .job)?.id
-        currentStage = try container.decodeIfPresent(V2Stage.self, forKey: .currentStage)
-        channel = try container.decodeIfPresent(V2Reference.self, forKey: .channel)
-        createdAt = try container.decodeIfPresent(PersonioTimestamp.self, forKey: .createdAt)
-        updatedAt = try container.decodeIfPresent(PersonioTimestamp.self, forKey: .updatedAt)
+        candidateID = container.lenient(V2Reference.self, .candidate, record: "application", decoder: decoder)?.id
+        jobID = container.lenient(V2Reference.self, .job, record: "application", decoder: decoder)?.id
+        currentStage = container.lenient(V2Stage.self, .currentStage, record: "application", decoder: decoder)
+        channel = container.lenient(V2Reference.self, .channel, record: "application", decoder: decoder)
+        createdAt = container.lenient(PersonioTimestamp.self, .createdAt, record: "application", decoder: decoder)
+        updatedAt = container.lenient(PersonioTimestamp.self, .updatedAt, record: "application", decoder: decoder)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -246,10 +299,10 @@ public struct V2Person: Decodable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try V2Reference.requiredID(container, .id, "person")
-        firstName = try container.decodeIfPresent(String.self, forKey: .firstName)
-        lastName = try container.decodeIfPresent(String.self, forKey: .lastName)
-        email = try container.decodeIfPresent(String.self, forKey: .email)
-        status = try container.decodeIfPresent(String.self, forKey: .status)
+        firstName = container.lenient(String.self, .firstName, record: "person", decoder: decoder)
+        lastName = container.lenient(String.self, .lastName, record: "person", decoder: decoder)
+        email = container.lenient(String.self, .email, record: "person", decoder: decoder)
+        status = container.lenient(String.self, .status, record: "person", decoder: decoder)
     }
 
     enum CodingKeys: String, CodingKey {
