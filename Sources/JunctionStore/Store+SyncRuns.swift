@@ -26,11 +26,14 @@ public struct SyncRun: Sendable, Equatable {
         /// What the run could not read or understand and went on without (a career feed that
         /// was unavailable, say): the run still succeeded, but not everything is as fresh.
         public var warnings: [String] = []
+        /// Models the credentials were not allowed to read in this run (`jobs`, `applications`,
+        /// …): skipped, nothing of them deleted; the integration details mark them unavailable.
+        public var unavailable: [String] = []
 
         public init() {}
 
         enum CodingKeys: String, CodingKey {
-            case added, updated, unchanged, deleted, requests, warnings
+            case added, updated, unchanged, deleted, requests, warnings, unavailable
         }
 
         // Runs recorded before `warnings` existed have none.
@@ -42,6 +45,7 @@ public struct SyncRun: Sendable, Equatable {
             deleted = try container.decodeIfPresent([String: Int].self, forKey: .deleted) ?? [:]
             requests = try container.decodeIfPresent(Int.self, forKey: .requests) ?? 0
             warnings = try container.decodeIfPresent([String].self, forKey: .warnings) ?? []
+            unavailable = try container.decodeIfPresent([String].self, forKey: .unavailable) ?? []
         }
     }
 

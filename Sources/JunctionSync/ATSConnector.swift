@@ -39,11 +39,15 @@ public protocol ATSConnector: Sendable {
     /// Whether `error` means the remote refused the credentials themselves (not a missing
     /// scope, an outage or a limit): the one failure that turns an integration INVALID.
     func isAuthenticationFailure(_ error: any Error) -> Bool
+    /// Whether `error` means the credentials may not read what was asked (a missing scope or
+    /// right): that model is skipped and reported, the integration stays ACTIVE.
+    func isPermissionFailure(_ error: any Error) -> Bool
 }
 
 extension ATSConnector {
     public func warnings() async -> [String] { [] }
     public func keepsStoredPublication() async -> Bool { false }
+    public func isPermissionFailure(_ error: any Error) -> Bool { false }
 }
 
 extension PersonioConnector: ATSConnector {
@@ -51,5 +55,10 @@ extension PersonioConnector: ATSConnector {
 
     public func isAuthenticationFailure(_ error: any Error) -> Bool {
         (error as? PersonioError)?.isAuthenticationFailure == true
+    }
+
+    public func isPermissionFailure(_ error: any Error) -> Bool {
+        if case .forbidden? = error as? PersonioError { return true }
+        return false
     }
 }

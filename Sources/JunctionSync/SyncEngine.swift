@@ -114,7 +114,7 @@ public struct SyncEngine: Sendable {
                                 : jobs)
                     }
                 }
-                if complete {
+                if complete, !run.stats.unavailable.contains("jobs") {
                     run.stats.deleted["job_stages"] = try await store.markRecordsUnseen(
                         JobStageLink.self, byRun: runID, integrationID: integrationID)
                     run.stats.deleted["job_screening_questions"] = try await store.markRecordsUnseen(
@@ -156,7 +156,9 @@ public struct SyncEngine: Sendable {
                 }
                 run.stats.record(await knownStages.outcome, model: "application_stages")
                 // Stage deletions wait for the applications: a stage they still show is not gone.
-                if complete {
+                if complete, !run.stats.unavailable.contains("applications"),
+                    !run.stats.unavailable.contains("application_stages")
+                {
                     run.stats.deleted["application_stages"] = try await store.markRecordsUnseen(
                         ApplicationStage.self, byRun: runID, integrationID: integrationID)
                 }
@@ -193,7 +195,7 @@ public struct SyncEngine: Sendable {
             }
         }
         run.stats.requests = await connector.requestCount()
-        run.stats.warnings = await connector.warnings()
+        run.stats.warnings += await connector.warnings()
         for warning in run.stats.warnings {
             logger.notice("sync went on without a source", metadata: ["warning": "\(warning)"])
         }
@@ -261,6 +263,14 @@ extension SyncEngine {
                 let (pages, total) = await counts.add(outcome, records: records.count)
                 progress?(Progress(model: model, pages: pages, records: total, elapsed: ContinuousClock.now - started))
             }
+        } catch  where connector.isPermissionFailure(error) {
+            // The credentials may not read this model: skip it (deleting nothing of it), say so,
+            // and go on with the others; the integration stays ACTIVE.
+            stats.record(await counts.total, model: model)
+            stats.unavailable.append(model)
+            stats.warnings.append("\(model) were not synced: the credentials may not read them (\(error)).")
+            logger.warning("model skipped: permission missing", metadata: ["model": "\(model)", "error": "\(error)"])
+            return
         } catch {
             stats.record(await counts.total, model: model)
             throw error
@@ -312,7 +322,14 @@ extension SyncEngine {
         connector: some ATSConnector, runID: String, integrationID: String, stats: inout SyncRun.Stats,
         progress: (@Sendable (Progress) -> Void)?, started: ContinuousClock.Instant
     ) async throws -> References {
-        let stages = try await connector.applicationStages()
+        let stages: [ApplicationStage]
+        do {
+            stages = try await connector.applicationStages()
+        } catch  where connector.isPermissionFailure(error) {
+            stages = []
+            stats.unavailable.append("application_stages")
+            stats.warnings.append("application_stages were not synced: the credentials may not read them (\(error)).")
+        }
         let stageOutcome = try await store.saveRecords(stages, integrationID: integrationID, runID: runID)
         stats.record(stageOutcome, model: "application_stages")
         progress?(

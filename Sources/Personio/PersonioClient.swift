@@ -165,8 +165,13 @@ public actor PersonioClient {
             case 401 where !refreshed:
                 refreshed = true
             case 401:
-                throw .authenticationFailed(
-                    "the access token was refused for \(Self.pathOnly(url)) even after a refresh")
+                // A token Personio has just issued is refused: the credentials are good (the token
+                // endpoint accepted them) but lack the right for this endpoint, which some of
+                // Personio's endpoints answer with 401 instead of 403 [C3]. Only a refusal at the
+                // token endpoint itself means the credentials are bad.
+                throw .forbidden(
+                    "\(Self.pathOnly(url)): refused with 401 with a token just issued: the credentials lack the permission"
+                )
             case 403: throw .forbidden("\(Self.pathOnly(url)): \(Self.problemDetail(body))")
             case 404: throw .notFound("\(Self.pathOnly(url)): \(Self.problemDetail(body))")
             default: throw .unexpectedStatus(status, "\(Self.pathOnly(url)): \(Self.problemDetail(body))")

@@ -59,6 +59,16 @@ public struct PersonioConnector: Sendable {
         }
     }
 
+    /// The categories, or none when the credentials may not read them: jobs then come without
+    /// their pipelines rather than not at all (the stage listing reports the missing right).
+    func categoriesIfAllowed() async throws -> [Captured<V2Category>] {
+        do {
+            return try await categories()
+        } catch PersonioError.forbidden {
+            return []
+        }
+    }
+
     /// Every application stage: the system stages and each category's stages.
     public func applicationStages() async throws -> [ApplicationStage] {
         StageMapper(integrationID: integrationID).stages(categories: try await categories())
@@ -76,7 +86,7 @@ public struct PersonioConnector: Sendable {
             (try await persons() ?? []).map { ($0.value.id, $0.value) }, uniquingKeysWith: { first, _ in first })
         let mapper = JobMapper(
             integrationID: integrationID, careerSiteBaseURL: credentials.resolvedCareerSiteBaseURL,
-            categories: try await categories().map(\.value))
+            categories: try await categoriesIfAllowed().map(\.value))
         let users = UserMapper(integrationID: integrationID)
         let questionMapper = questionMapper
         let questions = questionMapper.questions()

@@ -506,6 +506,7 @@ struct MidRun<Base: ATSConnector>: ATSConnector {
     func warnings() async -> [String] { await base.warnings() }
     func keepsStoredPublication() async -> Bool { await base.keepsStoredPublication() }
     func isAuthenticationFailure(_ error: any Error) -> Bool { base.isAuthenticationFailure(error) }
+    func isPermissionFailure(_ error: any Error) -> Bool { base.isPermissionFailure(error) }
     func stillPresent(_ model: String, remoteIDs: [String]) async throws -> Set<String> {
         try await base.stillPresent(model, remoteIDs: remoteIDs)
     }

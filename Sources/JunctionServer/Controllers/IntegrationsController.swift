@@ -27,14 +27,14 @@ struct IntegrationsController {
             let workspaceID = try context.requireWorkspace()
             var results: [IntegrationDetails] = []
             for integration in try await integrations.integrations(workspaceID: workspaceID) {
-                results.append(Self.details(integration, warnings: try await warnings(of: integration)))
+                results.append(Self.details(integration, lastRun: try await lastRun(of: integration)))
             }
             return SuccessEnvelope(ListPage(next: nil, results: results))
         }
         // The SDK inserts ids like `personio:ABC` without escaping the colon (§1).
         group.get("integrations/:integration_id") { _, context in
             let integration = try await integrations.requireIntegration(context)
-            return SuccessEnvelope(Self.details(integration, warnings: try await warnings(of: integration)))
+            return SuccessEnvelope(Self.details(integration, lastRun: try await lastRun(of: integration)))
         }
         group.get("tools/:category") { _, context in
             let category = context.parameters.get("category") ?? ""
@@ -103,13 +103,19 @@ struct IntegrationsController {
         var value: Bool
     }
 
-    /// The warnings of the integration's latest finished sync run.
-    func warnings(of integration: Integration) async throws -> [String] {
+    /// The integration's latest finished sync run.
+    func lastRun(of integration: Integration) async throws -> SyncRun? {
         try await integrations.syncRuns(integrationID: integration.id.description, limit: 3)
-            .first { $0.finishedAt != nil }?.stats.warnings ?? []
+            .first { $0.finishedAt != nil }
     }
 
-    static func details(_ integration: Integration, warnings: [String] = []) -> IntegrationDetails {
+    /// The read model each synced model is served as.
+    static let readModelIDs = [
+        "jobs": "ats_jobs", "candidates": "ats_candidates", "applications": "ats_applications",
+        "application_stages": "ats_application_stages", "users": "ats_users",
+    ]
+
+    static func details(_ integration: Integration, lastRun: SyncRun? = nil) -> IntegrationDetails {
         var details = IntegrationDetails(
             id: integration.id.description,
             tool: .init(
@@ -124,7 +130,15 @@ struct IntegrationsController {
             createdAt: integration.createdAt,
             readModels: Coverage.available(Coverage.readModels, scopeTest: scopeTest(integration)),
             writeActions: Coverage.available(Coverage.writeActions, scopeTest: scopeTest(integration)))
-        details.syncWarnings = warnings
+        details.syncWarnings = lastRun?.stats.warnings ?? []
+        // What the latest run could not read for lack of a permission is not available either.
+        let unreadable = Set((lastRun?.stats.unavailable ?? []).compactMap { readModelIDs[$0] })
+        for index in details.readModels.indices where unreadable.contains(details.readModels[index].id) {
+            details.readModels[index].isAvailable = false
+            for field in details.readModels[index].fields.indices {
+                details.readModels[index].fields[field].isAvailable = false
+            }
+        }
         return details
     }
 
