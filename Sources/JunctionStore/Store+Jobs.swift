@@ -33,6 +33,26 @@ extension Job: SyncedRecord {
     public var storedRemoteID: String? { remoteID }
     /// `updated_after` on jobs counts stages, screening questions, postings and hiring team (§3).
     public static let nestedKeys: Set<String> = ["stages", "screening_questions", "job_postings", "hiring_team"]
+
+    /// Applications and candidates embed their job (its name, and their stage's index in its
+    /// pipeline), so a job that changed moves their `updated_at` too: a client following
+    /// `updated_after` must see a renamed job or a reordered pipeline in what embeds it (§3).
+    /// Any change of the job counts, which may return a few more records than needed, never fewer.
+    public static func propagateChanges(
+        ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
+    ) async throws {
+        try await connection.raw(
+            """
+            UPDATE candidates SET updated_at = \(bind: now)
+            WHERE integration_id = \(bind: integrationID) AND id IN (
+                SELECT candidate_id FROM applications WHERE integration_id = \(bind: integrationID)
+                AND job_id IN (\(binds: ids)))
+            """
+        ).run()
+        try await connection.update("applications").set("updated_at", to: now)
+            .where("integration_id", .equal, integrationID).where("job_id", .in, ids)
+            .run()
+    }
 }
 
 extension Store {

@@ -94,10 +94,12 @@ public struct SyncEngine: Sendable {
                 let references = try await mirrorReferences(
                     connector: connector, runID: runID, integrationID: integrationID, stats: &run.stats,
                     progress: progress, started: started)
-                // Jobs embed stage names, questions and hiring-team names. When any of those changed,
-                // a DELTA reads every job (deleting nothing), since Personio need not mark the jobs
-                // as updated for a change made elsewhere.
-                let jobsUpdatedAfter = references.changed ? nil : updatedAfter
+                // Every run reads every job (a DELTA deletes none): jobs embed what Personio does not
+                // mark them updated for — their category's stages (one removed or reordered), stage
+                // names, questions, hiring-team names, and whether the career feed lists them (a
+                // job published or unpublished). Jobs are the small model: a few pages, and only
+                // jobs whose content changed are written.
+                let jobsUpdatedAfter: Date? = nil
                 let saveLinks: @Sendable ([Job]) async throws -> Void = { [store] jobs in
                     try await Self.saveLinks(
                         jobs, store: store, runID: runID, integrationID: integrationID, counts: links)

@@ -151,7 +151,8 @@ struct AdminRoutes {
             }
             await account.setFeatures(
                 recruitingAPI: flag("recruiting_api"), xmlFeed: flag("xml_feed"), rateLimits: flag("rate_limits"),
-                feedMode: feedMode, stageVocabulary: vocabulary, timestampShape: shape, oddFields: flag("odd_fields"))
+                feedMode: feedMode, stageVocabulary: vocabulary, timestampShape: shape, oddFields: flag("odd_fields"),
+                publicationMovesUpdatedAt: flag("publication_moves_updated_at"))
             return SandboxResponse.json(.object([]))
         }
 

@@ -178,7 +178,8 @@ extension SandboxAccount {
                 )
             }
         }
-        job.updatedAt = now
+        let publicationOnly = Set(changes.keys).isSubset(of: ["published", "archived"])
+        if !publicationOnly || configuration.publicationMovesUpdatedAt { job.updatedAt = now }
         jobs.upsert(job)
     }
 
@@ -355,8 +356,10 @@ extension SandboxAccount {
     func setFeatures(
         recruitingAPI: Bool?, xmlFeed: Bool?, rateLimits: Bool?, feedMode: SandboxConfiguration.FeedMode? = nil,
         stageVocabulary: SandboxConfiguration.StageVocabulary? = nil,
-        timestampShape: SandboxConfiguration.TimestampShape? = nil, oddFields: Bool? = nil
+        timestampShape: SandboxConfiguration.TimestampShape? = nil, oddFields: Bool? = nil,
+        publicationMovesUpdatedAt: Bool? = nil
     ) {
+        if let publicationMovesUpdatedAt { configuration.publicationMovesUpdatedAt = publicationMovesUpdatedAt }
         if let stageVocabulary { configuration.stageVocabulary = stageVocabulary }
         if let timestampShape {
             configuration.timestampShape = timestampShape

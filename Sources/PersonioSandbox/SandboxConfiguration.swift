@@ -68,6 +68,10 @@ public struct SandboxConfiguration: Sendable {
         case string
     }
 
+    /// Whether publishing or unpublishing a job moves its v2 `updated_at` ([?] Personio does not
+    /// say; if it does not, a DELTA filtered by `updated_at` would never see the change).
+    public var publicationMovesUpdatedAt = true
+
     /// Fields with shapes no reader expects: jobs' `created_at` an object without a date, and
     /// candidates' `location` an object. A client must read the rest and say what it could not.
     public var oddFields = false
