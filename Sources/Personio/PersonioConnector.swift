@@ -80,8 +80,7 @@ public struct PersonioConnector: Sendable {
     ///
     /// With `updatedAfter`, only jobs Personio reports as updated after that moment (a DELTA).
     public func forEachJobPage(updatedAfter: Date? = nil, _ body: @Sendable ([Job]) async throws -> Void) async throws {
-        let feed = await careerFeed(language: "en") ?? []
-        let positions = Dictionary(feed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let feed = await careerFeedTexts()
         let persons = Dictionary(
             (try await persons() ?? []).map { ($0.value.id, $0.value) }, uniquingKeysWith: { first, _ in first })
         let mapper = JobMapper(
@@ -96,13 +95,51 @@ public struct PersonioConnector: Sendable {
         ) { page in
             try await body(
                 page.map { captured in
-                    var job = mapper.map(captured, position: positions[captured.value.id])
+                    let entry = feed[captured.value.id]
+                    var job = mapper.map(
+                        captured, position: entry?.best, translations: entry?.translations ?? [])
                     job.hiringTeam = users.hiringTeam(captured.value.hiringTeam ?? [], persons: persons)
                     job.screeningQuestions = questionMapper.questions(
                         forJobRemoteID: captured.value.id, from: questions)
                     return job
                 })
         }
+    }
+
+    /// Languages Personio's feed serves [C], in the order a job's description prefers them.
+    static let feedLanguages = ["en", "de", "fr", "es", "nl", "it", "pt"]
+
+    /// The feed's positions by id, with the texts of every language. Personio's feed serves seven
+    /// languages and says nowhere which ones an account writes in, so every run reads all seven
+    /// (the feed is one public document per language; reading the same set every run keeps FULL
+    /// and DELTA runs from flipping postings). A language whose texts repeat an earlier one's
+    /// (the feed's fallback for a language a job is not written in) adds nothing.
+    func careerFeedTexts() async -> [String: FeedEntry] {
+        var entries: [String: FeedEntry] = [:]
+        for (index, language) in Self.feedLanguages.enumerated() {
+            let read: [FeedPosition]?
+            if index == 0 {
+                read = await careerFeed(language: language)
+            } else {
+                // The feed answered already: a later language that fails costs its texts only.
+                do {
+                    read = try await client.careerFeed(language: language)
+                } catch {
+                    await notes.note("The career-site XML feed in '\(language)' could not be read: \(error).")
+                    continue
+                }
+            }
+            guard let positions = read else { break }
+            for position in positions {
+                var entry = entries[position.id] ?? FeedEntry(base: position)
+                let repeated = entry.translations.contains { $0.position.descriptions == position.descriptions }
+                if !position.descriptions.isEmpty, !repeated {
+                    entry.translations.append((language, position))
+                }
+                entries[position.id] = entry
+            }
+        }
+        return entries
     }
 
     /// The career feed, or nil without one. The feed only enriches jobs (texts, status,
@@ -263,6 +300,10 @@ actor RunNotes {
         feedProblem = reason
     }
 
+    func note(_ warning: String) {
+        if !warnings.contains(warning) { warnings.append(warning) }
+    }
+
     /// One warning per distinct value the stage mapping did not understand.
     func unknownStage(_ value: String) {
         guard unknownStages.insert(value).inserted else { return }
@@ -270,4 +311,14 @@ actor RunNotes {
             "Applications are in a \(value) that Junction does not know; their outcome is taken as PENDING. Tell Junction's maintainers the value."
         )
     }
+}
+
+/// One job in the career feed: what the first language read showed, and each language its texts
+/// were read in (best first).
+struct FeedEntry: Sendable {
+    var base: FeedPosition
+    var translations: [(language: String, position: FeedPosition)] = []
+
+    /// The position whose texts describe the job: the best language with text, else the first read.
+    var best: FeedPosition { translations.first?.position ?? base }
 }

@@ -142,17 +142,19 @@ struct AdminRoutes {
             let feedMode: SandboxConfiguration.FeedMode?
             let vocabulary: SandboxConfiguration.StageVocabulary?
             let shape: SandboxConfiguration.TimestampShape?
+            let languages: SandboxConfiguration.JobLanguages?
             do {
                 feedMode = try Self.choice(body, "feed")
                 vocabulary = try Self.choice(body, "stage_vocabulary")
                 shape = try Self.choice(body, "timestamps")
+                languages = try Self.choice(body, "job_languages")
             } catch SandboxAccount.AdminError.invalid(let message) {
                 return Self.error(.badRequest, message)
             }
             await account.setFeatures(
                 recruitingAPI: flag("recruiting_api"), xmlFeed: flag("xml_feed"), rateLimits: flag("rate_limits"),
                 feedMode: feedMode, stageVocabulary: vocabulary, timestampShape: shape, oddFields: flag("odd_fields"),
-                publicationMovesUpdatedAt: flag("publication_moves_updated_at"))
+                publicationMovesUpdatedAt: flag("publication_moves_updated_at"), jobLanguages: languages)
             return SandboxResponse.json(.object([]))
         }
 

@@ -74,8 +74,18 @@ struct CareerSiteRoutes {
         "<!doctype html><html><head><title>Personio</title></head><body><h1>HR software for small and medium-sized companies</h1></body></html>"
 
     private func position(_ job: SandboxJob, language: String) async -> String {
-        // Texts exist in German and English; other languages show the German text.
-        let textLanguage = job.name[language] != nil ? language : "de"
+        // A job written in the language: its title and texts. Otherwise, with every job in German
+        // and English, the German text [?]; with jobs written in some languages only, the title
+        // in the job's first language and no description [C3].
+        let texts: (name: String, sections: [JobDescriptionSection])
+        if let written = await account.texts(of: job, in: language) {
+            texts = written
+        } else if await account.configuration.jobLanguages == .germanAndEnglish {
+            texts = (job.name["de"] ?? "", job.descriptions["de"] ?? [])
+        } else {
+            let first = await account.textLanguages(of: job).first ?? "de"
+            texts = (await account.texts(of: job, in: first)?.name ?? "", [])
+        }
         var xml = "\n  <position>"
         func element(_ name: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }  // optional elements are left out when empty
@@ -91,8 +101,8 @@ struct CareerSiteRoutes {
         }
         element("department", await account.department(id: job.departmentID)?.name)
         element("recruitingCategory", await account.categoryName(id: job.categoryID))
-        element("name", job.name[textLanguage])
-        let sections = job.descriptions[textLanguage] ?? []
+        element("name", texts.name)
+        let sections = texts.sections
         if !sections.isEmpty {
             xml += "\n    <jobDescriptions>"
             for section in sections {

@@ -87,6 +87,7 @@ extension SandboxAccount {
                     ?? .null
             ),
             ("published", .bool(job.published)), ("archived", .bool(job.archived)),
+            ("text_languages", .array(textLanguages(of: job).map(JSON.string))),
             (
                 "hiring_team",
                 .array(job.hiringTeam.map { .object([("person_id", .int($0.personID)), ("role", .string($0.role))]) })
@@ -357,8 +358,9 @@ extension SandboxAccount {
         recruitingAPI: Bool?, xmlFeed: Bool?, rateLimits: Bool?, feedMode: SandboxConfiguration.FeedMode? = nil,
         stageVocabulary: SandboxConfiguration.StageVocabulary? = nil,
         timestampShape: SandboxConfiguration.TimestampShape? = nil, oddFields: Bool? = nil,
-        publicationMovesUpdatedAt: Bool? = nil
+        publicationMovesUpdatedAt: Bool? = nil, jobLanguages: SandboxConfiguration.JobLanguages? = nil
     ) {
+        if let jobLanguages { configuration.jobLanguages = jobLanguages }
         if let publicationMovesUpdatedAt { configuration.publicationMovesUpdatedAt = publicationMovesUpdatedAt }
         if let stageVocabulary { configuration.stageVocabulary = stageVocabulary }
         if let timestampShape {

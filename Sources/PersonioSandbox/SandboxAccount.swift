@@ -181,6 +181,36 @@ actor SandboxAccount {
         return Page(items: result.records.map(encode), nextCursor: next)
     }
 
+    // MARK: - Job texts per language
+
+    /// The languages `job`'s texts are written in, in the order the account added them.
+    func textLanguages(of job: SandboxJob) -> [String] {
+        switch configuration.jobLanguages {
+        case .germanAndEnglish: return ["de", "en"]
+        case .mixed:
+            switch job.id % 4 {
+            case 0: return ["de"]
+            case 1: return ["en"]
+            case 2: return ["de", "en"]
+            default: return ["de", "en", "fr"]
+            }
+        }
+    }
+
+    /// `job`'s title and sections in `language`, or nil when it is not written in it. French is
+    /// derived from English (the generator writes German and English only).
+    func texts(of job: SandboxJob, in language: String) -> (name: String, sections: [JobDescriptionSection])? {
+        guard textLanguages(of: job).contains(language) else { return nil }
+        if language == "fr" {
+            return (
+                "(FR) " + (job.name["en"] ?? ""),
+                (job.descriptions["en"] ?? []).map { JobDescriptionSection(name: "(FR) " + $0.name, html: $0.html) }
+            )
+        }
+        guard let name = job.name[language] else { return nil }
+        return (name, job.descriptions[language] ?? [])
+    }
+
     // MARK: - v2 wire encoding
 
     func timestamp(_ date: Date) -> JSON {

@@ -68,6 +68,18 @@ public struct SandboxConfiguration: Sendable {
         case string
     }
 
+    /// In which languages jobs' texts are written. Personio keeps a job's texts per language;
+    /// the feed asked for a language a job is not written in returns it without a description
+    /// [C3]. `germanAndEnglish` writes every job in both (other languages fall back to German);
+    /// `mixed` writes jobs in one language (German or English), in two, or in three (with French),
+    /// and serves no fallback.
+    public var jobLanguages: JobLanguages = .germanAndEnglish
+
+    public enum JobLanguages: String, Sendable, CaseIterable {
+        case germanAndEnglish = "de_en"
+        case mixed
+    }
+
     /// Whether publishing or unpublishing a job moves its v2 `updated_at` ([?] Personio does not
     /// say; if it does not, a DELTA filtered by `updated_at` would never see the change).
     public var publicationMovesUpdatedAt = true

@@ -34,3 +34,20 @@ def test_with_the_feed_off_a_full_sync_succeeds_and_loses_nothing(mutable_juncti
     assert all(jobs_after[i].description == jobs_before[i].description for i in jobs_before)
     assert len(warnings) == 1 and "404" in warnings[0], warnings
     assert "404" in output  # the CLI's summary says it too
+
+
+def test_jobs_written_in_one_two_or_three_languages_all_get_descriptions(mutable_junction):
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    _sandbox(junction, "PUT", "features", {"job_languages": "mixed"})
+    junction.sync(full=True)
+    truth = {str(j["id"]): j for j in _truth(junction, "jobs")["jobs"]}
+    jobs = _all(sdk.ats.get_jobs, page_size=250)
+
+    published = [j for j in jobs if truth[j.remote_id]["published"]]
+    assert {tuple(truth[j.remote_id]["text_languages"]) for j in published} == {
+        ("de",), ("en",), ("de", "en"), ("de", "en", "fr")}
+    for job in published:
+        languages = truth[job.remote_id]["text_languages"]
+        assert job.description, f"job {job.remote_id} written in {languages} has no description"
+        assert len(job.job_postings) == len(languages)

@@ -17,7 +17,13 @@ public struct JobMapper: Sendable {
         self.categories = Dictionary(categories.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public func map(_ captured: Captured<V2Job>, position: FeedPosition?) -> Job {
+    /// `position` is the job in the career feed (its facts and, when written in it, the texts of
+    /// the best language); `translations` every language the job's texts were read in, best
+    /// first, for `job_postings` and `remote_data`.
+    public func map(
+        _ captured: Captured<V2Job>, position: FeedPosition?,
+        translations: [(language: String, position: FeedPosition)] = []
+    ) -> Job {
         let job = captured.value
         var unified = Job(id: recordID("jobs", job.id), remoteID: job.id, changedAt: Date(timeIntervalSince1970: 0))
         unified.name = job.name ?? position?.name
@@ -52,15 +58,35 @@ public struct JobMapper: Sendable {
         unified.customFields = [:]
         unified.stages = stages(of: job)
         if let position {
-            var posting = JobPosting(id: recordID("job_postings", job.id), remoteID: job.id, title: position.name)
-            posting.descriptionHTML = Self.descriptionHTML(position)
-            posting.status = "ACTIVE"
-            posting.visibility = "PUBLIC"
-            posting.url = unified.postURL
-            unified.jobPostings = [posting]
+            // One posting per language the job is written in (the best keeps the job's posting
+            // id); a published job written in none of the languages read still has one.
+            let texts = translations.isEmpty ? [("", position)] : translations
+            unified.jobPostings = texts.enumerated().map { index, text in
+                let id = index == 0 ? job.id : "\(job.id):\(text.0)"
+                var posting = JobPosting(id: recordID("job_postings", id), remoteID: job.id, title: text.1.name)
+                posting.descriptionHTML = Self.descriptionHTML(text.1)
+                posting.status = "ACTIVE"
+                posting.visibility = "PUBLIC"
+                posting.url = unified.postURL
+                return posting
+            }
         }
         var remoteData: [String: JSONValue] = ["job": captured.raw]
         if let position { remoteData["career_site_position"] = .object(position.raw) }
+        if translations.count > 1 {
+            remoteData["career_site_translations"] = .object(
+                Dictionary(
+                    translations.map { language, text in
+                        (
+                            language,
+                            JSONValue.object(
+                                [
+                                    "name": text.raw["name"] ?? .null,
+                                    "jobDescriptions": text.raw["jobDescriptions"] ?? .null,
+                                ])
+                        )
+                    }, uniquingKeysWith: { first, _ in first }))
+        }
         unified.remoteData = remoteData
         return unified
     }
