@@ -151,10 +151,19 @@ struct AdminRoutes {
             } catch SandboxAccount.AdminError.invalid(let message) {
                 return Self.error(.badRequest, message)
             }
+            var scopeStatus: Int?
+            if let given = body["missing_scope_status"] {
+                guard case .int(let status) = given, status == 401 || status == 403 else {
+                    return Self.error(.badRequest, "'missing_scope_status' must be 401 or 403")
+                }
+                scopeStatus = status
+            }
             await account.setFeatures(
                 recruitingAPI: flag("recruiting_api"), xmlFeed: flag("xml_feed"), rateLimits: flag("rate_limits"),
                 feedMode: feedMode, stageVocabulary: vocabulary, timestampShape: shape, oddFields: flag("odd_fields"),
-                publicationMovesUpdatedAt: flag("publication_moves_updated_at"), jobLanguages: languages)
+                publicationMovesUpdatedAt: flag("publication_moves_updated_at"), jobLanguages: languages,
+                wrapSingleResource: flag("wrap_single_resource"), emptyPageAfterLast: flag("empty_page_after_last"),
+                missingScopeStatus: scopeStatus, timestampObjects: flag("timestamp_objects"))
             return SandboxResponse.json(.object([]))
         }
 

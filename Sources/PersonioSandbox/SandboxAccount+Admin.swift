@@ -358,8 +358,14 @@ extension SandboxAccount {
         recruitingAPI: Bool?, xmlFeed: Bool?, rateLimits: Bool?, feedMode: SandboxConfiguration.FeedMode? = nil,
         stageVocabulary: SandboxConfiguration.StageVocabulary? = nil,
         timestampShape: SandboxConfiguration.TimestampShape? = nil, oddFields: Bool? = nil,
-        publicationMovesUpdatedAt: Bool? = nil, jobLanguages: SandboxConfiguration.JobLanguages? = nil
+        publicationMovesUpdatedAt: Bool? = nil, jobLanguages: SandboxConfiguration.JobLanguages? = nil,
+        wrapSingleResource: Bool? = nil, emptyPageAfterLast: Bool? = nil, missingScopeStatus: Int? = nil,
+        timestampObjects: Bool? = nil
     ) {
+        if let wrapSingleResource { configuration.wrapSingleResourceInData = wrapSingleResource }
+        if let emptyPageAfterLast { configuration.emptyPageAfterLast = emptyPageAfterLast }
+        if let missingScopeStatus { configuration.missingScopeStatus = missingScopeStatus }
+        if let timestampObjects { configuration.timestampObjects = timestampObjects }
         if let jobLanguages { configuration.jobLanguages = jobLanguages }
         if let publicationMovesUpdatedAt { configuration.publicationMovesUpdatedAt = publicationMovesUpdatedAt }
         if let stageVocabulary { configuration.stageVocabulary = stageVocabulary }

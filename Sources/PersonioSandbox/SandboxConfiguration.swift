@@ -34,8 +34,9 @@ public struct SandboxConfiguration: Sendable {
     // MARK: Switches for uncertain behaviour
     /// [?] A single v2 resource as a bare object (default) or wrapped in `_data`.
     public var wrapSingleResourceInData = false
-    /// [?] On the last page, leave out `next` (default) or link to one more, empty page.
-    public var emptyPageAfterLast = false
+    /// [C3] On the last page, link to one more, empty page (default: a deployed importer treats a
+    /// page without `next` as an error and expects an empty page as the end), or leave `next` out.
+    public var emptyPageAfterLast = true
     /// [?] Missing scope on recruiting reads: 403 (default) or 401 as on `/v2/persons`.
     public var missingScopeStatus = 403
     /// [I] v2 timestamps as `{"date-time","timezone"}` objects (default) or plain strings.
