@@ -1,0 +1,94 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import JunctionModel
+import JunctionStore
+import JunctionTestSupport
+import NIOCore
+import PersonioSandbox
+import Testing
+
+/// Every position of every switch for a way a real Personio account may differ from the
+/// sandbox's defaults, flipped on the running sandbox through its admin API: a FULL and a DELTA
+/// afterwards lose nothing, delete nothing falsely, get outcomes right, and give every published
+/// job a description wherever some language has one. Each switch's own effect has its own test;
+/// this one guards the whole against any position.
+@Suite("Sync matrix over the sandbox's switches")
+struct SwitchMatrixTests {
+    typealias Object = [String: Any]
+
+    struct Position: Sendable, CustomTestStringConvertible {
+        var backend: Backend
+        var features: String
+        var testDescription: String { "\(backend.rawValue) \(features)" }
+    }
+
+    static let switches = [
+        #"{"feed":"xml"}"#, #"{"feed":"off"}"#, #"{"feed":"redirect"}"#, #"{"feed":"html"}"#,
+        #"{"stage_vocabulary":"documented"}"#, #"{"stage_vocabulary":"uppercase"}"#, #"{"stage_vocabulary":"hired"}"#,
+        #"{"stage_vocabulary":"system_ids"}"#, #"{"stage_vocabulary":"unknown_kind"}"#,
+        #"{"timestamps":"date-time"}"#, #"{"timestamps":"date_time"}"#, #"{"timestamps":"date"}"#,
+        #"{"timestamps":"string"}"#, #"{"timestamp_objects":false}"#,
+        #"{"job_languages":"de_en"}"#, #"{"job_languages":"mixed"}"#,
+        #"{"odd_fields":true}"#, #"{"publication_moves_updated_at":false}"#,
+        #"{"empty_page_after_last":true}"#, #"{"empty_page_after_last":false}"#, #"{"wrap_single_resource":true}"#,
+    ]
+
+    static let positions = Backend.allCases.flatMap { backend in
+        switches.map { Position(backend: backend, features: $0) }
+    }
+
+    @Test("FULL and DELTA lose nothing in every position", arguments: positions)
+    func position(_ position: Position) async throws {
+        try await JobSyncTests.withSandboxAndStore(position.backend) { sandbox, sync in
+            let baseline = try await sync.run()
+            try await sandbox.execute(
+                uri: "/_sandbox/features", method: .put, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: position.features)
+            ) { #expect($0.status == .ok) }
+            let full = try await sync.run()
+            let delta = try await sync.run(delta: true)
+
+            let truth = try await sandbox.execute(
+                uri: "/_sandbox/ground-truth?models=jobs,candidates,applications", method: .get
+            ) { try #require(try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? Object) }
+            let store = sync.seeded.store
+            let jobs = try await sync.jobs(includeDeleted: true)
+            let candidates = try await store.records(
+                Candidate.self, integrationID: sync.integrationID, limit: 10_000, includeDeleted: true
+            ).items
+            let applications = try await store.records(
+                Application.self, integrationID: sync.integrationID, limit: 10_000, includeDeleted: true
+            ).items
+
+            for run in [baseline, full, delta] {
+                #expect(run.status == .succeeded, "\(run.kind): \(run.error ?? "")")
+            }
+            let truthJobs = try #require(truth["jobs"] as? [Object])
+            let truthCandidates = try #require(truth["candidates"] as? [Object])
+            let truthApplications = try #require(truth["applications"] as? [Object])
+            // Nothing lost, nothing falsely deleted.
+            #expect(Set(jobs.keys) == Set(truthJobs.map { "\($0["id"] ?? "")" }))
+            #expect(jobs.values.allSatisfy { $0.remoteDeletedAt == nil })
+            #expect(Set(candidates.map(\.remoteID)) == Set(truthCandidates.map { "\($0["id"] ?? "")" }))
+            #expect(candidates.allSatisfy { $0.remoteDeletedAt == nil })
+            #expect(Set(applications.compactMap(\.remoteID)) == Set(truthApplications.map { "\($0["id"] ?? "")" }))
+            #expect(applications.allSatisfy { $0.remoteDeletedAt == nil })
+            // Outcomes as the ground truth's stages say.
+            let byRemoteID = Dictionary(
+                uniqueKeysWithValues: applications.compactMap { a in a.remoteID.map { ($0, a) } })
+            for expected in truthApplications {
+                let kind = ((expected["transitions"] as? [Object])?.last?["stage"] as? Object)?["kind"] as? String
+                let outcome =
+                    kind == "accepted" ? "HIRED" : (kind == "rejected" || kind == "withdrawn" ? "DECLINED" : "PENDING")
+                #expect(byRemoteID["\(expected["id"] ?? "")"]?.outcome == outcome)
+            }
+            // Published jobs are open and described (kept from the last readable feed if it failed).
+            for expected in truthJobs where expected["published"] as? Bool == true {
+                let job = try #require(jobs["\(expected["id"] ?? "")"])
+                #expect(job.status == "OPEN", "job \(job.remoteID)")
+                #expect(job.description?.isEmpty == false, "job \(job.remoteID) has no description")
+            }
+        }
+    }
+}
