@@ -153,17 +153,19 @@ public actor PersonioClient {
     /// once on 401.
     public func getV2(_ pathOrURL: String) async throws(PersonioError) -> Data {
         let url = pathOrURL.hasPrefix("http") ? pathOrURL : credentials.resolvedAPIBaseURL + pathOrURL
-        var refreshed = false
+        // Twice a fresh token before a 401 counts as a missing permission: a token can expire
+        // between being issued and being checked when the machine stalls (short-lived tokens).
+        var refreshes = 0
         while true {
             var request = HTTPClientRequest(url: url)
             request.headers.add(
-                name: "Authorization", value: "Bearer \(try await accessToken(forceRefresh: refreshed))")
+                name: "Authorization", value: "Bearer \(try await accessToken(forceRefresh: refreshes > 0))")
             request.headers.add(name: "Accept", value: "application/json")
             let (status, _, body) = try await send(request, idempotent: true, description: "GET \(Self.pathOnly(url))")
             switch status {
             case 200..<300: return body
-            case 401 where !refreshed:
-                refreshed = true
+            case 401 where refreshes < 2:
+                refreshes += 1
             case 401:
                 // A token Personio has just issued is refused: the credentials are good (the token
                 // endpoint accepted them) but lack the right for this endpoint, which some of
@@ -214,8 +216,10 @@ public actor PersonioClient {
 
     /// The XML feed of published positions in `language`; nil when the account has no career
     /// site configured.
-    public func careerFeed(language: String) async throws(PersonioError) -> [FeedPosition]? {
-        guard let base = credentials.resolvedCareerSiteBaseURL else { return nil }
+    public func careerFeed(language: String, site: CareerSite? = nil) async throws(PersonioError) -> [FeedPosition]? {
+        guard let base = site.map(credentials.baseURL(of:)) ?? credentials.resolvedCareerSiteBaseURL else {
+            return nil
+        }
         var request = HTTPClientRequest(url: base + "/xml?language=\(language)")
         request.headers.add(name: "Accept", value: "application/xml")
         return try await readable("the career-site XML feed") { () async throws(PersonioError) in

@@ -97,7 +97,8 @@ public struct PersonioConnector: Sendable {
                 page.map { captured in
                     let entry = feed[captured.value.id]
                     var job = mapper.map(
-                        captured, position: entry?.best, translations: entry?.translations ?? [])
+                        captured, position: entry?.best, translations: entry?.translations ?? [],
+                        siteBaseURL: entry?.site.map(credentials.baseURL(of:)))
                     job.hiringTeam = users.hiringTeam(captured.value.hiringTeam ?? [], persons: persons)
                     job.screeningQuestions = questionMapper.questions(
                         forJobRemoteID: captured.value.id, from: questions)
@@ -116,48 +117,57 @@ public struct PersonioConnector: Sendable {
     /// (the feed's fallback for a language a job is not written in) adds nothing.
     func careerFeedTexts() async -> [String: FeedEntry] {
         var entries: [String: FeedEntry] = [:]
-        for (index, language) in Self.feedLanguages.enumerated() {
-            let read: [FeedPosition]?
-            if index == 0 {
-                read = await careerFeed(language: language)
-            } else {
-                // The feed answered already: a later language that fails costs its texts only.
-                do {
-                    read = try await client.careerFeed(language: language)
-                } catch {
-                    await notes.note("The career-site XML feed in '\(language)' could not be read: \(error).")
-                    continue
+        // Each career site (the account's own and each legal entity's), in the order configured:
+        // a job is published when any lists it, and its post URL is the first such site's.
+        let sites: [CareerSite?] = credentials.sites.isEmpty ? [nil] : credentials.sites.map { $0 }
+        for site in sites {
+            for (index, language) in Self.feedLanguages.enumerated() {
+                let read: [FeedPosition]?
+                if index == 0 {
+                    read = await careerFeed(language: language, site: site)
+                } else {
+                    // The site answered already: a later language that fails costs its texts only.
+                    do {
+                        read = try await client.careerFeed(language: language, site: site)
+                    } catch {
+                        await notes.note(
+                            "The career-site XML feed\(Self.naming(site)) in '\(language)' could not be read: \(error)."
+                        )
+                        continue
+                    }
                 }
-            }
-            guard let positions = read else { break }
-            for position in positions {
-                var entry = entries[position.id] ?? FeedEntry(base: position)
-                let repeated = entry.translations.contains { $0.position.descriptions == position.descriptions }
-                if !position.descriptions.isEmpty, !repeated {
-                    entry.translations.append((language, position))
+                guard let positions = read else { break }
+                for position in positions {
+                    var entry = entries[position.id] ?? FeedEntry(base: position, site: site)
+                    let repeated = entry.translations.contains { $0.position.descriptions == position.descriptions }
+                    if !position.descriptions.isEmpty, !repeated {
+                        entry.translations.append((language, position))
+                    }
+                    entries[position.id] = entry
                 }
-                entries[position.id] = entry
             }
         }
         return entries
     }
 
-    /// The career feed, or nil without one. The feed only enriches jobs (texts, status,
+    static func naming(_ site: CareerSite?) -> String { site.map { " of \($0.host)" } ?? "" }
+
+    /// The career feed of `site`, or nil without one. The feed only enriches jobs (texts, status,
     /// visibility, offices, salary): when it cannot be read (switched off or not in the account's
     /// plan, a redirect for an unknown site, an HTML page, an outage), the run goes on with the v2
     /// jobs, notes why, and the engine keeps each stored job's last published state.
-    func careerFeed(language: String) async -> [FeedPosition]? {
+    func careerFeed(language: String, site: CareerSite?) async -> [FeedPosition]? {
         do {
-            return try await client.careerFeed(language: language)
+            return try await client.careerFeed(language: language, site: site)
         } catch {
-            await notes.feedUnavailable(Self.feedProblem(error))
+            await notes.feedUnavailable(Self.feedProblem(error, site: site))
             return nil
         }
     }
 
     /// Why a feed could not be read, in words an operator can act on.
-    static func feedProblem(_ error: PersonioError) -> String {
-        let prefix = "The career-site XML feed was not used"
+    static func feedProblem(_ error: PersonioError, site: CareerSite? = nil) -> String {
+        let prefix = "The career-site XML feed\(naming(site)) was not used"
         switch error {
         case .notFound:
             return "\(prefix): it answered 404 (the feed is switched off in Personio, or the account's plan has none)."
@@ -317,6 +327,8 @@ actor RunNotes {
 /// were read in (best first).
 struct FeedEntry: Sendable {
     var base: FeedPosition
+    /// The first site that lists the job (nil for an operator's single override).
+    var site: CareerSite?
     var translations: [(language: String, position: FeedPosition)] = []
 
     /// The position whose texts describe the job: the best language with text, else the first read.

@@ -111,13 +111,22 @@ public struct ScopeTester: Sendable {
         if credentials.resolvedCareerSiteBaseURL == nil {
             checks.append(.init(id: .careerFeed, status: .skipped, detail: "no career-site subdomain entered"))
         } else {
-            do {
-                let positions = try await client.careerFeed(language: "en") ?? []
-                checks.append(.init(id: .careerFeed, status: .passed, detail: "\(positions.count) published positions"))
-            } catch {
-                // Says which failure it was: switched off (404), a redirect (wrong subdomain or
-                // domain), or not the feed at all.
-                checks.append(.init(id: .careerFeed, status: .failed, detail: PersonioConnector.feedProblem(error)))
+            // One check per career site, each naming its site: which one is off, redirects (a
+            // wrong subdomain, or .de for .com) or serves no feed, with the fix for each.
+            let sites: [CareerSite?] = credentials.sites.isEmpty ? [nil] : credentials.sites.map { $0 }
+            for site in sites {
+                let name = site.map { "\($0.host): " } ?? ""
+                do {
+                    let positions = try await client.careerFeed(language: "en", site: site) ?? []
+                    checks.append(
+                        .init(id: .careerFeed, status: .passed, detail: "\(name)\(positions.count) published positions")
+                    )
+                } catch {
+                    checks.append(
+                        .init(
+                            id: .careerFeed, status: .failed,
+                            detail: PersonioConnector.feedProblem(error, site: site)))
+                }
             }
         }
         if credentials.recruitingAPIKey?.isEmpty ?? true || credentials.companyID?.isEmpty ?? true {

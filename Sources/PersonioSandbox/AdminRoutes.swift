@@ -151,6 +151,17 @@ struct AdminRoutes {
             } catch SandboxAccount.AdminError.invalid(let message) {
                 return Self.error(.badRequest, message)
             }
+            var sites: [String]?
+            if let given = body["career_sites"] {
+                guard case .strings(let hosts) = given, !hosts.isEmpty,
+                    hosts.allSatisfy({ $0.hasSuffix(".jobs.personio.de") || $0.hasSuffix(".jobs.personio.com") })
+                else {
+                    return Self.error(
+                        .badRequest,
+                        "'career_sites' must list hosts like acme.jobs.personio.de or acme.jobs.personio.com")
+                }
+                sites = hosts
+            }
             var scopeStatus: Int?
             if let given = body["missing_scope_status"] {
                 guard case .int(let status) = given, status == 401 || status == 403 else {
@@ -163,7 +174,7 @@ struct AdminRoutes {
                 feedMode: feedMode, stageVocabulary: vocabulary, timestampShape: shape, oddFields: flag("odd_fields"),
                 publicationMovesUpdatedAt: flag("publication_moves_updated_at"), jobLanguages: languages,
                 wrapSingleResource: flag("wrap_single_resource"), emptyPageAfterLast: flag("empty_page_after_last"),
-                missingScopeStatus: scopeStatus, timestampObjects: flag("timestamp_objects"))
+                missingScopeStatus: scopeStatus, timestampObjects: flag("timestamp_objects"), careerSites: sites)
             return SandboxResponse.json(.object([]))
         }
 

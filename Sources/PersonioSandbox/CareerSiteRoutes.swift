@@ -11,6 +11,12 @@ struct CareerSiteRoutes {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("xml") { request, _ in try await feed(request, includeBody: true) }
+        // Each career site of the account by its host name (`acme.jobs.personio.com`), for an
+        // account whose legal entities publish on sites of their own; an unknown host redirects
+        // as Personio does for an unknown subdomain.
+        router.get("sites/:host/xml") { request, context in
+            try await feed(request, includeBody: true, site: context.parameters.get("host") ?? "")
+        }
         router.head("xml") { request, _ in try await feed(request, includeBody: false) }
         // Where an unknown subdomain's redirect leads: Personio's marketing site, which answers
         // an automated client with 429 [C3].
@@ -39,7 +45,10 @@ struct CareerSiteRoutes {
         }
     }
 
-    private func feed(_ request: Request, includeBody: Bool) async throws -> Response {
+    private func feed(_ request: Request, includeBody: Bool, site: String? = nil) async throws -> Response {
+        if let site, await !account.configuration.careerSites.contains(site) {
+            return Response(status: .temporaryRedirect, headers: [.location: "/marketing-site"])
+        }
         let mode = await account.configuration.xmlFeedEnabled ? await account.configuration.feedMode : .off
         switch mode {
         case .xml:
@@ -58,7 +67,12 @@ struct CareerSiteRoutes {
         // [C] German when `language` is absent; [?] an unsupported language falls back to German too.
         let requested = request.uri.queryParameters.get("language") ?? "de"
         let language = Self.languages.contains(requested) ? requested : "de"
-        let jobs = await account.publishedJobs()
+        var jobs = await account.publishedJobs()
+        if let site {
+            var listed: [SandboxJob] = []
+            for job in jobs where await account.careerSite(of: job) == site { listed.append(job) }
+            jobs = listed
+        }
         var headers: HTTPFields = [.contentType: "text/xml; charset=UTF-8"]
         if let newest = jobs.map(\.updatedAt).max() {
             headers[.lastModified] = Self.httpDate(newest)

@@ -88,6 +88,7 @@ extension SandboxAccount {
             ),
             ("published", .bool(job.published)), ("archived", .bool(job.archived)),
             ("text_languages", .array(textLanguages(of: job).map(JSON.string))),
+            ("career_site", .string(careerSite(of: job))),
             (
                 "hiring_team",
                 .array(job.hiringTeam.map { .object([("person_id", .int($0.personID)), ("role", .string($0.role))]) })
@@ -360,8 +361,9 @@ extension SandboxAccount {
         timestampShape: SandboxConfiguration.TimestampShape? = nil, oddFields: Bool? = nil,
         publicationMovesUpdatedAt: Bool? = nil, jobLanguages: SandboxConfiguration.JobLanguages? = nil,
         wrapSingleResource: Bool? = nil, emptyPageAfterLast: Bool? = nil, missingScopeStatus: Int? = nil,
-        timestampObjects: Bool? = nil
+        timestampObjects: Bool? = nil, careerSites: [String]? = nil
     ) {
+        if let careerSites { configuration.careerSites = careerSites }
         if let wrapSingleResource { configuration.wrapSingleResourceInData = wrapSingleResource }
         if let emptyPageAfterLast { configuration.emptyPageAfterLast = emptyPageAfterLast }
         if let missingScopeStatus { configuration.missingScopeStatus = missingScopeStatus }

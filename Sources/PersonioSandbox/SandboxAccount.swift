@@ -181,6 +181,13 @@ actor SandboxAccount {
         return Page(items: result.records.map(encode), nextCursor: next)
     }
 
+    /// The career site that lists `job` (by host), jobs spread over the sites in turn.
+    func careerSite(of job: SandboxJob) -> String {
+        let sites = configuration.careerSites
+        guard !sites.isEmpty else { return "" }
+        return sites[job.id % sites.count]
+    }
+
     // MARK: - Job texts per language
 
     /// The languages `job`'s texts are written in, in the order the account added them.

@@ -81,6 +81,11 @@ public struct SandboxConfiguration: Sendable {
         case mixed
     }
 
+    /// The account's career sites by host (`acme.jobs.personio.de`, `acme-gmbh.jobs.personio.com`),
+    /// served under `/sites/{host}/xml`: legal entities may publish on sites of their own, on
+    /// `.de` or `.com` [C]. Jobs are spread over them in turn; `/xml` serves every job.
+    public var careerSites = ["sandbox.jobs.personio.de"]
+
     /// Whether publishing or unpublishing a job moves its v2 `updated_at` ([?] Personio does not
     /// say; if it does not, a DELTA filtered by `updated_at` would never see the change).
     public var publicationMovesUpdatedAt = true

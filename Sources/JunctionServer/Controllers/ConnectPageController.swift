@@ -176,12 +176,14 @@ struct ConnectPageController {
         guard let secret = value("client_secret") else {
             return credentialsPage(flow, text, error: text.missingField(text.clientSecret))
         }
-        var subdomain = value("career_subdomain")?.lowercased()
-        if let full = subdomain, full.hasSuffix(".jobs.personio.de") {
-            subdomain = String(full.dropLast(".jobs.personio.de".count))
-        }
-        if let subdomain, subdomain.contains(where: { !$0.isASCII || !($0.isLetter || $0.isNumber || $0 == "-") }) {
-            return credentialsPage(flow, text, error: text.invalidSubdomain)
+        // One or more career sites (the account's own, each legal entity's), each a subdomain on
+        // jobs.personio.de or jobs.personio.com: never a free URL.
+        var sites: [CareerSite] = []
+        if let entered = value("career_subdomain") {
+            guard let parsed = CareerSite.parseList(entered), !parsed.isEmpty else {
+                return credentialsPage(flow, text, error: text.invalidSubdomain)
+            }
+            sites = parsed
         }
         let companyID = value("company_id")
         if let companyID, !companyID.allSatisfy({ $0.isASCII && $0.isNumber }) {
@@ -189,8 +191,8 @@ struct ConnectPageController {
         }
         let credentials = PersonioCredentials(
             clientID: clientID, clientSecret: secret, recruitingAPIKey: value("recruiting_api_key"),
-            companyID: companyID, careerSubdomain: subdomain, apiBaseURL: personioBaseURL,
-            careerSiteBaseURL: subdomain == nil ? nil : personioBaseURL)
+            companyID: companyID, careerSubdomain: sites.first?.subdomain, apiBaseURL: personioBaseURL,
+            careerSiteBaseURL: sites.isEmpty ? nil : personioBaseURL, careerSites: sites.isEmpty ? nil : sites)
         let result = await tester.run(credentials, now: Date())
         let resultJSON = try Self.json(result)
         if result.canConnect {

@@ -104,8 +104,9 @@ struct ConnectText: Sendable {
         recruitingKey: "Recruiting API key",
         recruitingKeyHint: "Optional, but without it new applicants cannot be sent to Personio.",
         companyID: "Company ID",
-        subdomain: "Career-site subdomain",
-        subdomainHint: "For https://acme.jobs.personio.de enter acme. Optional: without it jobs have no descriptions.",
+        subdomain: "Career sites",
+        subdomainHint:
+            "For https://acme.jobs.personio.de enter acme; for a .com site acme.jobs.personio.com. Legal entities with their own career site: list each, separated by commas. Optional: without it jobs have no descriptions.",
         testButton: "Test the connection",
         resultsTitle: "Connection test",
         resultsAllPassed: "Everything works. Continue to choose how applicants' source is recorded.",
@@ -146,7 +147,7 @@ struct ConnectText: Sendable {
             "Too many tests with this link in the last hour. Check the credentials in Personio and try again in \($0) minutes."
         },
         invalidSubdomain:
-            "The subdomain may contain only letters, digits and hyphens (acme for acme.jobs.personio.de).",
+            "Enter each career site as its subdomain (acme) or its address on jobs.personio.de or jobs.personio.com (acme.jobs.personio.com): letters, digits and hyphens only.",
         invalidCompanyID: "The company ID is a number.",
         invalidChannel: "The channel ID is a number; enter its name too.",
         checks: [
@@ -220,9 +221,9 @@ struct ConnectText: Sendable {
         recruitingKey: "Recruiting API Key",
         recruitingKeyHint: "Optional, aber ohne ihn können keine Bewerbungen an Personio gesendet werden.",
         companyID: "Firmen-ID",
-        subdomain: "Karriereseiten-Subdomain",
+        subdomain: "Karriereseiten",
         subdomainHint:
-            "Für https://acme.jobs.personio.de geben Sie acme ein. Optional: ohne sie fehlen die Stellenbeschreibungen.",
+            "Für https://acme.jobs.personio.de geben Sie acme ein, für eine .com-Seite acme.jobs.personio.com. Gesellschaften mit eigener Karriereseite: jede angeben, durch Kommas getrennt. Optional: ohne sie fehlen die Stellenbeschreibungen.",
         testButton: "Verbindung testen",
         resultsTitle: "Verbindungstest",
         resultsAllPassed: "Alles funktioniert. Weiter zur Quelle neuer Bewerbungen.",
@@ -263,7 +264,7 @@ struct ConnectText: Sendable {
             "Zu viele Tests mit diesem Link in der letzten Stunde. Prüfen Sie die Zugangsdaten in Personio und versuchen Sie es in \($0) Minuten erneut."
         },
         invalidSubdomain:
-            "Die Subdomain darf nur Buchstaben, Ziffern und Bindestriche enthalten (acme für acme.jobs.personio.de).",
+            "Geben Sie jede Karriereseite als Subdomain (acme) oder als Adresse auf jobs.personio.de oder jobs.personio.com an (acme.jobs.personio.com): nur Buchstaben, Ziffern und Bindestriche.",
         invalidCompanyID: "Die Firmen-ID ist eine Zahl.",
         invalidChannel: "Die Kanal-ID ist eine Zahl; geben Sie auch den Namen ein.",
         checks: [

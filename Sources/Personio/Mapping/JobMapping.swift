@@ -22,7 +22,7 @@ public struct JobMapper: Sendable {
     /// first, for `job_postings` and `remote_data`.
     public func map(
         _ captured: Captured<V2Job>, position: FeedPosition?,
-        translations: [(language: String, position: FeedPosition)] = []
+        translations: [(language: String, position: FeedPosition)] = [], siteBaseURL: String? = nil
     ) -> Job {
         let job = captured.value
         var unified = Job(id: recordID("jobs", job.id), remoteID: job.id, changedAt: Date(timeIntervalSince1970: 0))
@@ -44,7 +44,7 @@ public struct JobMapper: Sendable {
                 unified.remoteWorkStatus = offices.allSatisfy { $0 == "Remote" } ? "REMOTE" : "HYBRID"
             }
         }
-        if let base = careerSiteBaseURL, position != nil {
+        if let base = siteBaseURL ?? careerSiteBaseURL, position != nil {
             unified.postURL = "\(base)/job/\(job.id)"
         }
         unified.remoteCreatedAt = job.createdAt?.date ?? position?.createdAt
