@@ -41,14 +41,8 @@ extension Job: SyncedRecord {
     public static func propagateChanges(
         ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
     ) async throws {
-        try await connection.raw(
-            """
-            UPDATE candidates SET updated_at = \(bind: now)
-            WHERE integration_id = \(bind: integrationID) AND id IN (
-                SELECT candidate_id FROM applications WHERE integration_id = \(bind: integrationID)
-                AND job_id IN (\(binds: ids)))
-            """
-        ).run()
+        try await Application.touchCandidates(
+            ofApplicationsWhere: "job_id", in: ids, integrationID: integrationID, now: now, on: connection)
         try await connection.update("applications").set("updated_at", to: now)
             .where("integration_id", .equal, integrationID).where("job_id", .in, ids)
             .run()

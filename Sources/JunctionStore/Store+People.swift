@@ -27,12 +27,21 @@ extension Application {
     public static func propagateChanges(
         ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
     ) async throws {
+        try await touchCandidates(
+            ofApplicationsWhere: "id", in: ids, integrationID: integrationID, now: now, on: connection)
+    }
+
+    /// Moves the `updated_at` of the candidates of the applications whose `column` is in `values`.
+    static func touchCandidates(
+        ofApplicationsWhere column: String, in values: [String], integrationID: String, now: Int64,
+        on connection: any SQLDatabase
+    ) async throws {
         try await connection.raw(
             """
             UPDATE candidates SET updated_at = \(bind: now)
             WHERE integration_id = \(bind: integrationID) AND id IN (
                 SELECT candidate_id FROM applications WHERE integration_id = \(bind: integrationID)
-                AND id IN (\(binds: ids)))
+                AND \(ident: column) IN (\(binds: values)))
             """
         ).run()
     }

@@ -36,6 +36,17 @@ final class RawConnection {
         case nothing
     }
 
+    /// Sends a byte every 300 ms, for up to 8 s (four times the bounds the tests set), until the
+    /// server closes the connection; how long that took, or nil if it never did.
+    func trickleUntilClosed() async throws -> Duration? {
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < .seconds(8) {
+            _ = send("a")
+            if try await read(within: .milliseconds(300)) == .closed { return ContinuousClock.now - started }
+        }
+        return nil
+    }
+
     /// What the server sent within `timeout`, without blocking a thread: reads never wait in the
     /// kernel (tests share a small thread pool with the servers they test).
     func read(within timeout: Duration) async throws -> ReadResult {
@@ -59,17 +70,8 @@ struct SlowClientTests {
         try await server.live { port in
             let connection = try RawConnection(port: port)
             #expect(connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-a: "))
-            let started = ContinuousClock.now
-            var closedAfter: Duration?
-            // Keep trickling for up to 8 s, four times the bound.
-            while ContinuousClock.now - started < .seconds(8) {
-                _ = connection.send("a")
-                if try await connection.read(within: .milliseconds(300)) == .closed {
-                    closedAfter = ContinuousClock.now - started
-                    break
-                }
-            }
-            let after = try #require(closedAfter, "the server kept a trickling connection open for 8 s")
+            let after = try #require(
+                try await connection.trickleUntilClosed(), "the server kept a trickling connection open for 8 s")
             #expect(after < .seconds(4))
 
             // A client that sends its request at once is answered as usual.
@@ -92,16 +94,8 @@ struct SlowClientTests {
                 connection.send(
                     "POST /dashboard/sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
                 ))
-            let started = ContinuousClock.now
-            var closedAfter: Duration?
-            while ContinuousClock.now - started < .seconds(8) {
-                _ = connection.send("a")
-                if try await connection.read(within: .milliseconds(300)) == .closed {
-                    closedAfter = ContinuousClock.now - started
-                    break
-                }
-            }
-            let after = try #require(closedAfter, "the server kept a trickling body open for 8 s")
+            let after = try #require(
+                try await connection.trickleUntilClosed(), "the server kept a trickling body open for 8 s")
             #expect(after < .seconds(4))
         }
     }
