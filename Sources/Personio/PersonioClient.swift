@@ -130,8 +130,11 @@ public actor PersonioClient {
         let (status, _, body) = try await send(request, idempotent: true, description: "POST /v2/auth/token")
         guard status == 200 else {
             let error = (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["error"] as? String
+            // [C] Personio's token examples name an unknown client `invalid_client`, wrong
+            // credentials `unauthorized_client`, and list `invalid_grant`: each is a refusal of the
+            // credentials themselves.
             if status == 400 || status == 401,
-                error == "invalid_client" || error == "unauthorized_client" || status == 401
+                ["invalid_client", "unauthorized_client", "invalid_grant"].contains(error ?? "") || status == 401
             {
                 throw .authenticationFailed("the v2 client id or secret was refused (\(error ?? "HTTP \(status)"))")
             }

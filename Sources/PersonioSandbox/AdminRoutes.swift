@@ -143,11 +143,13 @@ struct AdminRoutes {
             let vocabulary: SandboxConfiguration.StageVocabulary?
             let shape: SandboxConfiguration.TimestampShape?
             let languages: SandboxConfiguration.JobLanguages?
+            let oauth: SandboxConfiguration.OAuthErrors?
             do {
                 feedMode = try Self.choice(body, "feed")
                 vocabulary = try Self.choice(body, "stage_vocabulary")
                 shape = try Self.choice(body, "timestamps")
                 languages = try Self.choice(body, "job_languages")
+                oauth = try Self.choice(body, "oauth_errors")
             } catch SandboxAccount.AdminError.invalid(let message) {
                 return Self.error(.badRequest, message)
             }
@@ -174,7 +176,8 @@ struct AdminRoutes {
                 feedMode: feedMode, stageVocabulary: vocabulary, timestampShape: shape, oddFields: flag("odd_fields"),
                 publicationMovesUpdatedAt: flag("publication_moves_updated_at"), jobLanguages: languages,
                 wrapSingleResource: flag("wrap_single_resource"), emptyPageAfterLast: flag("empty_page_after_last"),
-                missingScopeStatus: scopeStatus, timestampObjects: flag("timestamp_objects"), careerSites: sites)
+                missingScopeStatus: scopeStatus, timestampObjects: flag("timestamp_objects"), careerSites: sites,
+                oauthErrors: oauth)
             return SandboxResponse.json(.object([]))
         }
 

@@ -36,6 +36,12 @@ struct AuthRoutes {
                 switch error {
                 case .invalidClient:
                     return SandboxResponse.oauthError("invalid_client", "Client authentication failed.")
+                case .invalidCredentials:
+                    // [C] Personio's examples tell an unknown client (`invalid_client`) from wrong
+                    // credentials (`unauthorized_client`); `single` answers both as the former.
+                    return await account.configuration.oauthErrors == .distinct
+                        ? SandboxResponse.oauthError("unauthorized_client", "Invalid credentials.")
+                        : SandboxResponse.oauthError("invalid_client", "Client authentication failed.")
                 case .invalidScope(let scope):
                     return SandboxResponse.oauthError(
                         "invalid_scope", "The scope '\(scope)' is not granted to this client.")

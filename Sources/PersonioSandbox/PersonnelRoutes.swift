@@ -12,7 +12,8 @@ struct PersonnelRoutes {
     func add(to router: Router<BasicRequestContext>) {
         router.get("v2/persons") { request, _ -> Response in
             try await personsGuard(request) {
-                var limit = 50
+                // [C] `limit` 1–50, 10 when absent.
+                var limit = 10
                 if let text = request.uri.queryParameters.get("limit") {
                     // [C3] The persons endpoint pages by at most 50.
                     guard let value = Int(text), (1...50).contains(value) else {

@@ -361,8 +361,10 @@ extension SandboxAccount {
         timestampShape: SandboxConfiguration.TimestampShape? = nil, oddFields: Bool? = nil,
         publicationMovesUpdatedAt: Bool? = nil, jobLanguages: SandboxConfiguration.JobLanguages? = nil,
         wrapSingleResource: Bool? = nil, emptyPageAfterLast: Bool? = nil, missingScopeStatus: Int? = nil,
-        timestampObjects: Bool? = nil, careerSites: [String]? = nil
+        timestampObjects: Bool? = nil, careerSites: [String]? = nil,
+        oauthErrors: SandboxConfiguration.OAuthErrors? = nil
     ) {
+        if let oauthErrors { configuration.oauthErrors = oauthErrors }
         if let careerSites { configuration.careerSites = careerSites }
         if let wrapSingleResource { configuration.wrapSingleResourceInData = wrapSingleResource }
         if let emptyPageAfterLast { configuration.emptyPageAfterLast = emptyPageAfterLast }

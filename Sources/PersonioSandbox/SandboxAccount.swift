@@ -48,7 +48,10 @@ actor SandboxAccount {
     // MARK: - Auth
 
     enum TokenError: Error, Equatable {
+        /// No such client id.
         case invalidClient
+        /// A known client id with the wrong secret.
+        case invalidCredentials
         case invalidScope(String)
     }
 
@@ -56,9 +59,8 @@ actor SandboxAccount {
     func issueToken(clientID: String, secret: String, requestedScopes: [String]?, now: Date = Date()) throws(TokenError)
         -> (token: String, scopes: [String], expiresIn: Int)
     {
-        guard let client = configuration.clients.first(where: { $0.id == clientID }), client.secret == secret else {
-            throw .invalidClient
-        }
+        guard let client = configuration.clients.first(where: { $0.id == clientID }) else { throw .invalidClient }
+        guard client.secret == secret else { throw .invalidCredentials }
         let scopes = requestedScopes ?? client.scopes
         if let missing = scopes.first(where: { !client.scopes.contains($0) }) { throw .invalidScope(missing) }
         var generator = SystemRandomNumberGenerator()

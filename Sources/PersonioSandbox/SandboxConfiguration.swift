@@ -86,6 +86,15 @@ public struct SandboxConfiguration: Sendable {
     /// `.de` or `.com` [C]. Jobs are spread over them in turn; `/xml` serves every job.
     public var careerSites = ["sandbox.jobs.personio.de"]
 
+    /// OAuth errors: `unauthorized_client` for a known client with the wrong secret and
+    /// `invalid_client` for an unknown one, as Personio's examples separate them [C]; or
+    /// `invalid_client` for both.
+    public var oauthErrors: OAuthErrors = .distinct
+
+    public enum OAuthErrors: String, Sendable, CaseIterable {
+        case distinct, single
+    }
+
     /// Whether publishing or unpublishing a job moves its v2 `updated_at` ([?] Personio does not
     /// say; if it does not, a DELTA filtered by `updated_at` would never see the change).
     public var publicationMovesUpdatedAt = true

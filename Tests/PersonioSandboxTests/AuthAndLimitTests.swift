@@ -20,7 +20,7 @@ struct AuthAndLimitTests {
     @Test(
         "OAuth failures are 400 with the RFC 6749 error name",
         arguments: [
-            ("papi-sandbox-client", "wrong", nil, "invalid_client"),
+            ("papi-sandbox-client", "wrong", nil, "unauthorized_client"),
             ("nobody", "papi-sandbox-secret", nil, "invalid_client"),
             ("papi-sandbox-persons-only", "papi-sandbox-secret", "personio:recruiting:read", "invalid_scope"),
         ] as [(String, String, String?, String)])
