@@ -51,3 +51,21 @@ def test_jobs_written_in_one_two_or_three_languages_all_get_descriptions(mutable
         languages = truth[job.remote_id]["text_languages"]
         assert job.description, f"job {job.remote_id} written in {languages} has no description"
         assert len(job.job_postings) == len(languages)
+
+
+def test_the_connect_page_takes_several_career_sites_on_de_and_com(mutable_junction):
+    """Legal entities publish on sites of their own, on .de or .com: the page takes a list, tests
+    each site, and refuses anything that is not a Personio career site."""
+    import re
+    from test_connect import GOOD, _create_link, _http
+
+    junction = mutable_junction
+    link = _create_link(junction)
+    status, page = _http(link + "/test", dict(GOOD, career_subdomain="acme.jobs.personio.com, acme-gmbh"))
+    feed_checks = re.findall(r'data-check="career_feed" data-status="([a-z]+)"', page)
+    refused_status, refused = _http(link + "/test", dict(GOOD, career_subdomain="acme, evil.example.com"))
+
+    assert status == 200
+    assert feed_checks == ["passed", "passed"]  # one check per site
+    assert "acme.jobs.personio.com" in page and "acme-gmbh.jobs.personio.de" in page
+    assert refused_status == 400 and 'id="form-error"' in refused and "jobs.personio.com" in refused

@@ -223,6 +223,10 @@ struct ConnectPageController {
                 <span class="\(check.status.rawValue)">\(HTML.escape(text.status[check.status] ?? check.status.rawValue))</span>
                 · <strong>\(HTML.escape(words.title))</strong> <span class="muted">— \(HTML.escape(words.enables))</span>
                 """
+            // A check per career site: say which site each is about.
+            if check.id == .careerFeed, check.status == .passed {
+                body += "<p class=\"muted\">\(HTML.escape(check.detail))</p>"
+            }
             if check.status == .failed {
                 body += """
                     <p class="fix">\(HTML.escape(words.missing)) <span class="muted">(\(HTML.escape(check.detail)))</span></p>
