@@ -204,7 +204,7 @@ def test_bad_input_names_the_parameter(junction):
 def test_updated_after_and_include_deleted_follow_changes(mutable_junction):
     junction = mutable_junction
     sdk = _sdk(junction)
-    truth = _truth(junction, "candidates,jobs")
+    truth = _truth(junction, "candidates,jobs,applications")
     synced = datetime.datetime.now(datetime.timezone.utc)
     assert _all(sdk.ats.get_candidates, updated_after=synced) == []
     renamed = next(c for c in truth["candidates"] if c["first_name"])
@@ -218,12 +218,16 @@ def test_updated_after_and_include_deleted_follow_changes(mutable_junction):
     changed = _all(sdk.ats.get_candidates, updated_after=synced)
     changed_jobs = _all(sdk.ats.get_jobs, updated_after=synced)
 
-    assert [c.remote_id for c in changed] == [str(renamed["id"])]
-    assert changed[0].last_name == "Renamed"
+    # The renamed candidate, and every candidate who applied to the renamed job: they embed its
+    # name (nested data counts for updated_after).
+    of_job = [a for a in truth["applications"] if a["job_id"] == job["id"]]
+    assert {c.remote_id for c in changed} == {str(renamed["id"])} | {str(a["candidate_id"]) for a in of_job}
+    assert next(c for c in changed if c.remote_id == str(renamed["id"])).last_name == "Renamed"
     assert [j.remote_id for j in changed_jobs] == [str(job["id"])]
-    # The candidate's applications moved with it (linked nested data).
+    # The candidate's applications moved with it, and the job's applications with the job.
     applications = _all(sdk.ats.get_applications, updated_after=synced)
-    assert {a.remote_id for a in applications} == {str(i) for i in renamed["application_ids"]}
+    assert {a.remote_id for a in applications} == (
+        {str(i) for i in renamed["application_ids"]} | {str(a["id"]) for a in of_job})
 
     _sandbox(junction, "DELETE", f"candidates/{doomed['id']}")
     junction.sync(full=True)
