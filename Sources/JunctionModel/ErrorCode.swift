@@ -1,7 +1,7 @@
 /// The closed list of error codes the unified API may answer with.
 ///
 /// Kombo's SDK validates `error.code` against a closed enum per endpoint family
-/// (`../shared/reference/unified-api.md` §2): general and connect endpoints accept only the
+/// (`docs/unified-api.md`, "Envelopes and errors"): general and connect endpoints accept only the
 /// `PLATFORM.*` codes, ATS endpoints accept those plus `INTEGRATION.*`, `REMOTE.*` and `ATS.*`.
 /// Anything else makes the client fail validation, so no other code may ever reach the wire.
 public enum ErrorCode: String, CaseIterable, Sendable, Codable {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `GET /integrations/{integration_id}`'s `data` (`../shared/reference/unified-api.md` §5).
+/// `GET /integrations/{integration_id}`'s `data` (`docs/unified-api.md`, "General and connect").
 public struct IntegrationDetails: Encodable, Sendable, Equatable {
     public struct Tool: Encodable, Sendable, Equatable {
         public var id: String

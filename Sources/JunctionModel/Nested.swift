@@ -1,7 +1,7 @@
 import Foundation
 
 /// The nested objects the read API composes into records from other tables, in the exact
-/// shapes of `../shared/reference/unified-api.md` §3 (each smaller than the full record).
+/// shapes of `docs/unified-api.md`, "Reads" (each smaller than the full record).
 
 /// `applications[].job` and `candidates[].applications[].job`.
 public struct NestedJob: Codable, Sendable, Equatable {

@@ -226,10 +226,9 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
         store: runtime.store,
         session: DashboardSession(
             key: runtime.store.sessionSigningKey, store: runtime.store,
-            secure: configuration.resolvedPublicURL.hasPrefix("https://")),
+            secure: configuration.resolvedPublicURL.hasPrefix("https://"), publicOrigin: configuration.publicOrigin),
         webhooks: outboundWebhooks,
-        signInFailures: RateLimiter(.init(count: configuration.signInFailuresPerMinute, window: 60)),
-        publicOrigin: configuration.publicOrigin
+        signInFailures: RateLimiter(.init(count: configuration.signInFailuresPerMinute, window: 60))
     ).addRoutes(to: router)
     AssetsController().addRoutes(to: router)
 
@@ -288,7 +287,7 @@ enum MetricsEndpoint {
     static func response(_ metrics: JunctionMetrics) -> Response {
         Response(
             status: .ok,
-            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
     }
 }

@@ -26,13 +26,14 @@ struct NULFreeSQLDatabase: WrappingSQLDatabase {
         try await base.withSession { session in try await closure(NULFreeSQLDatabase(base: session)) }
     }
 
-    /// The statement as it is, or, when a bound text holds a NUL, serialized with those binds cleaned.
+    /// The statement serialized once, with the binds that hold a NUL cleaned. Handing on the
+    /// serialized form means the wrapped database (and the SQLite write gate, which looks at the
+    /// statement's verb) copies a string instead of serializing the query again.
     static func cleaned(_ query: any SQLExpression, dialect: any SQLDialect, database: any SQLDatabase)
         -> any SQLExpression
     {
         var serializer = SQLSerializer(database: database)
         query.serialize(to: &serializer)
-        guard serializer.binds.contains(where: { ($0 as? String)?.utf8.contains(0) == true }) else { return query }
         let binds: [any Encodable & Sendable] = serializer.binds.map { bind in
             guard let text = bind as? String, text.utf8.contains(0) else { return bind }
             return String(decoding: text.utf8.filter { $0 != 0 }, as: UTF8.self)

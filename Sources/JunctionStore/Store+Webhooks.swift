@@ -3,7 +3,7 @@ import JunctionModel
 import SQLKit
 
 /// One event for the workspace's webhook endpoints: `{id, type, data}` on the wire
-/// (`../shared/reference/unified-api.md` §6).
+/// (`docs/unified-api.md`, "Webhooks").
 public struct WebhookEvent: Sendable, Equatable {
     public var id: String
     public var workspaceID: String

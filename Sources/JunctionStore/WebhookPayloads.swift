@@ -1,7 +1,7 @@
 import Foundation
 import JunctionModel
 
-/// The events of `../shared/reference/unified-api.md` §6, built from what the store holds.
+/// The events of `docs/unified-api.md`, "Webhooks", built from what the store holds.
 /// `logBaseURL` is the server's public address; `log_url`s open the dashboard.
 public enum WebhookPayloads {
     static func endUser(_ integration: Integration) -> JSONValue {

@@ -242,6 +242,14 @@ enum SyncError: Error, CustomStringConvertible {
     }
 }
 
+extension SyncRun.Stats {
+    /// Records `model` as not read for lack of a permission, with the warning that says so.
+    mutating func skip(_ model: String, because error: any Error) {
+        unavailable.append(model)
+        warnings.append("\(model) were not synced: the credentials may not read them (\(error)).")
+    }
+}
+
 extension SyncEngine {
     /// Reads one model's listing into the store page by page; when a `complete` listing was read
     /// to its end, marks the records it lacked as deleted. A listing that fails part-way records the
@@ -269,8 +277,7 @@ extension SyncEngine {
             // The credentials may not read this model: skip it (deleting nothing of it), say so,
             // and go on with the others; the integration stays ACTIVE.
             stats.record(await counts.total, model: model)
-            stats.unavailable.append(model)
-            stats.warnings.append("\(model) were not synced: the credentials may not read them (\(error)).")
+            stats.skip(model, because: error)
             logger.warning("model skipped: permission missing", metadata: ["model": "\(model)", "error": "\(error)"])
             return
         } catch {
@@ -329,8 +336,7 @@ extension SyncEngine {
             stages = try await connector.applicationStages()
         } catch  where connector.isPermissionFailure(error) {
             stages = []
-            stats.unavailable.append("application_stages")
-            stats.warnings.append("application_stages were not synced: the credentials may not read them (\(error)).")
+            stats.skip("application_stages", because: error)
         }
         let stageOutcome = try await store.saveRecords(stages, integrationID: integrationID, runID: runID)
         stats.record(stageOutcome, model: "application_stages")

@@ -6,7 +6,7 @@ import NIOFoundationCompat
 import NIOHTTP1
 
 /// Personio's APIs a passthrough request may reach, as Kombo names them
-/// (`../shared/reference/unified-api.md` §5).
+/// (`docs/unified-api.md`, "General and connect").
 public enum PassthroughAPI: String, Sendable, CaseIterable {
     /// Recruiting API v1 (`/v1/recruiting`, Recruiting API key and company id).
     case recruiting

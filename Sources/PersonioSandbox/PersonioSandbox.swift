@@ -6,7 +6,7 @@ import Logging
 /// persons and a little of the personnel API, with seeded data, an admin API under
 /// `/_sandbox/` and fault injection.
 ///
-/// It emulates Personio and knows nothing of Junction; `../shared/reference/personio-api.md`
+/// It emulates Personio and knows nothing of Junction; `docs/personio-mapping.md`
 /// is its specification and `docs/personio-sandbox.md` lists where it had to guess.
 public struct PersonioSandbox: Sendable {
     public let configuration: SandboxConfiguration

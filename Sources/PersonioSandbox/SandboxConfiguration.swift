@@ -1,7 +1,7 @@
 import Foundation
 
 /// Everything that shapes a sandbox: its data, its credentials, and the switches for what the
-/// public record leaves uncertain about Personio (`../shared/reference/personio-api.md` §6–7).
+/// public record leaves uncertain about Personio (`docs/personio-mapping.md` and `docs/personio-sandbox.md`).
 /// Each switch defaults to the reference's suggestion; `docs/personio-sandbox.md` lists them.
 public struct SandboxConfiguration: Sendable {
     // MARK: Data

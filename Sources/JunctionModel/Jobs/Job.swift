@@ -1,6 +1,6 @@
 import Foundation
 
-/// A job as `GET /ats/jobs` serves it (`../shared/reference/unified-api.md` §3).
+/// A job as `GET /ats/jobs` serves it (`docs/unified-api.md`, "Reads").
 ///
 /// Every key the SDK marks required is `@Nullable` or non-optional, so it is always on the wire.
 /// The optional-in-SDK keys (`employment_type`, `status`, …) are sent as `null` too: clients that

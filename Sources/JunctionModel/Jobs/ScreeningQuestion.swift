@@ -1,7 +1,7 @@
 import Foundation
 
 /// The answer format of a screening question: the tagged union `format` of
-/// `jobs[].screening_questions[]` (`../shared/reference/unified-api.md` §3).
+/// `jobs[].screening_questions[]` (`docs/unified-api.md`, "Reads").
 ///
 /// The SDK drops the whole `format` when `type` is unknown or a required inner key such as
 /// `options` is missing, so every variant always writes `type` and its required keys; the

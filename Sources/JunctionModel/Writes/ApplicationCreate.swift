@@ -2,7 +2,7 @@ import Foundation
 
 /// The body of `POST /ats/jobs/{job_id}/applications` (and of the legacy `POST /ats/candidates`),
 /// checked for shape: every problem is collected with the path of the field it concerns, so one
-/// answer names every bad field (`../shared/reference/unified-api.md` §4).
+/// answer names every bad field (`docs/unified-api.md`, "Writes").
 ///
 /// What needs the integration's data (the job, its stages and questions, the channels) is
 /// checked later, by the connector's writer.

@@ -18,7 +18,7 @@ public protocol RecordReader: Sendable {
 
 extension Store: RecordReader {}
 
-/// `GET /v1/ats/<model>`: the unified read API over the store (`../shared/reference/unified-api.md` §3).
+/// `GET /v1/ats/<model>`: the unified read API over the store (`docs/unified-api.md`, "Reads").
 struct ATSReadController {
     let gate: IntegrationGate
     let reader: any RecordReader
@@ -103,7 +103,7 @@ struct ATSReadController {
         "remote_created_after": .createdOnOrAfterDay(column: "remote_created_at"),
     ]
 
-    /// Models Personio's APIs do not provide, and why ([C] `../shared/reference/personio-api.md`).
+    /// Models Personio's APIs do not provide, and why ([C] `docs/personio-mapping.md`).
     static let unavailable: [(path: String, reason: String)] = [
         ("offers", "Personio's APIs do not expose offers."),
         ("interviews", "Personio's APIs do not expose interviews or their schedules."),

@@ -7,7 +7,7 @@ import JunctionStore
 import NIOCore
 import NIOFoundationCompat
 
-/// The write endpoints of `/v1/ats` (`../shared/reference/unified-api.md` §4): creating
+/// The write endpoints of `/v1/ats` (`docs/unified-api.md`, "Writes"): creating
 /// applications (with their candidate), and the actions Personio does not offer.
 struct ATSWriteController {
     let gate: IntegrationGate

@@ -16,10 +16,8 @@ struct AssetsController {
     static func file(_ text: String, type: String) -> Response {
         Response(
             status: .ok,
-            headers: [
-                .contentType: type, .cacheControl: "public, max-age=3600",
-                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-            ],
+            // `nosniff` comes with every answer (SecurityHeadersMiddleware).
+            headers: [.contentType: type, .cacheControl: "public, max-age=3600"],
             body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

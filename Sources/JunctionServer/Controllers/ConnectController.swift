@@ -19,7 +19,7 @@ public protocol CredentialTester: Sendable {
 
 extension ScopeTester: CredentialTester {}
 
-/// The API half of the connect flow (`../shared/reference/unified-api.md` §5): links to the
+/// The API half of the connect flow (`docs/unified-api.md`, "General and connect"): links to the
 /// hosted page for a new integration, a relink or the setup steps, and the activation token
 /// exchange. The page itself is `ConnectPageController`.
 struct ConnectController {

@@ -25,8 +25,6 @@ struct DashboardController {
     let webhooks: OutboundRequests
     /// Failed sign-ins per client address.
     let signInFailures: RateLimiter
-    /// The origin of the public URL, which a POST's `Origin` may name besides the request's host.
-    let publicOrigin: String
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("dashboard") { request, _ in
@@ -37,9 +35,7 @@ struct DashboardController {
         }
         router.post("dashboard/sign-in") { request, context in
             let form = try await HTML.form(request)
-            guard !DashboardSession.isCrossSite(request, publicOrigin: publicOrigin),
-                session.checkSignInForm(request, form)
-            else {
+            guard session.checkSignInForm(request, form) else {
                 return signInPage(request, error: "The sign-in form expired or came from another site; try again.")
             }
             let bucket = "sign-in:" + context.clientAddress
@@ -59,7 +55,7 @@ struct DashboardController {
         }
         router.post("dashboard/sign-out") { request, _ in
             let form = try await HTML.form(request)
-            guard !DashboardSession.isCrossSite(request, publicOrigin: publicOrigin), session.checkForm(request, form)
+            guard session.checkForm(request, form)
             else { return Self.redirect("/dashboard") }
             return Self.redirect("/dashboard", cookie: try await session.end(request))
         }
@@ -93,7 +89,7 @@ struct DashboardController {
         router.post("dashboard/webhooks") { request, context in
             guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
             let form = try await HTML.form(request)
-            guard !DashboardSession.isCrossSite(request, publicOrigin: publicOrigin), session.checkForm(request, form)
+            guard session.checkForm(request, form)
             else {
                 return try await overview(request, workspaceID: workspaceID, error: "The form expired; try again.")
             }
@@ -199,7 +195,7 @@ struct DashboardController {
     ) async throws -> Response {
         guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
         let form = try await HTML.form(request)
-        guard !DashboardSession.isCrossSite(request, publicOrigin: publicOrigin), session.checkForm(request, form)
+        guard session.checkForm(request, form)
         else {
             return try await overview(request, workspaceID: workspaceID, error: "The form expired; try again.")
         }
@@ -219,7 +215,7 @@ struct DashboardController {
             return notFound()
         }
         let form = try await HTML.form(request)
-        guard !DashboardSession.isCrossSite(request, publicOrigin: publicOrigin), session.checkForm(request, form)
+        guard session.checkForm(request, form)
         else {
             return try await integrationPage(request, integration, error: "The form expired; try again.")
         }

@@ -23,7 +23,7 @@ public protocol FieldStore: IntegrationDirectory {
 
 extension Store: FieldStore {}
 
-/// The custom field explorer over the API (`../shared/reference/unified-api.md` §5):
+/// The custom field explorer over the API (`docs/unified-api.md`, "General and connect"):
 /// integration fields with passthrough, custom fields with their per-integration mapping, and
 /// (Junction's additions) defining custom fields and the integration's applicant attributes.
 struct FieldsController {

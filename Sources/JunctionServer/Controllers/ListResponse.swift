@@ -78,7 +78,7 @@ enum ListResponseWriter {
 }
 
 /// Composes the nested objects of candidates and applications from the other tables, as JSON
-/// text written over the stored (empty) ones, in the shapes of `../shared/reference/unified-api.md` §3.
+/// text written over the stored (empty) ones, in the shapes of `docs/unified-api.md`, "Reads".
 struct NestedComposer: Sendable {
     /// Members to write over stored ones, by record id.
     typealias Overrides = [String: [(key: String, value: [UInt8])]]

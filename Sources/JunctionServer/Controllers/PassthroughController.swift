@@ -11,7 +11,7 @@ import Personio
 
 /// `POST /v1/passthrough/personio/{api}`: a request to one of Personio's APIs, sent with the
 /// integration's credentials inside the account's request budget
-/// (`../shared/reference/unified-api.md` §5).
+/// (`docs/unified-api.md`, "General and connect").
 struct PassthroughController {
     let gate: IntegrationGate
     let store: Store

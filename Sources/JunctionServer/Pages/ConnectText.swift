@@ -1,7 +1,7 @@
 import Personio
 
 /// The connection guide's words in English and German. Where a Personio menu path is given,
-/// `../shared/reference/personio-api.md` §1–§3 is the source ([C] unless noted in
+/// `docs/personio-mapping.md` and `docs/personio-sandbox.md`§3 is the source ([C] unless noted in
 /// `docs/decisions.md`).
 struct ConnectText: Sendable {
     struct Check: Sendable {

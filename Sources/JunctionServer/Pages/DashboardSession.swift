@@ -32,6 +32,8 @@ struct DashboardSession: Sendable {
     let store: any DashboardSessionStore
     /// Served over https: then cookies are `__Host-` and `Secure`.
     var secure = false
+    /// The origin of the public URL, which a POST's `Origin` may name besides the request's host.
+    var publicOrigin = ""
 
     var cookieName: String { secure ? "__Host-junction_session" : "junction_session" }
     var signInCookieName: String { secure ? "__Host-junction_sign_in" : "junction_sign_in" }
@@ -65,8 +67,11 @@ struct DashboardSession: Sendable {
         signature("form:" + (token(request) ?? ""))
     }
 
+    /// A signed-in form post: from this server's pages, with the session's form token.
     func checkForm(_ request: Request, _ form: [String: String]) -> Bool {
-        guard let sent = form["form_token"], token(request) != nil else { return false }
+        guard !Self.isCrossSite(request, publicOrigin: publicOrigin), let sent = form["form_token"],
+            token(request) != nil
+        else { return false }
         return Self.constantTimeEqual(sent, formToken(request))
     }
 
@@ -82,9 +87,12 @@ struct DashboardSession: Sendable {
 
     func signInFormToken(nonce: String) -> String { signature("sign-in:" + nonce) }
 
+    /// The sign-in post: from this server's pages, with the pre-session token.
     func checkSignInForm(_ request: Request, _ form: [String: String]) -> Bool {
         let values = Self.cookies(request, signInCookieName)
-        guard values.count == 1, let sent = form["sign_in_token"] else { return false }
+        guard !Self.isCrossSite(request, publicOrigin: publicOrigin), values.count == 1,
+            let sent = form["sign_in_token"]
+        else { return false }
         return Self.constantTimeEqual(sent, signInFormToken(nonce: values[0]))
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import JunctionModel
 
-// Personio API v2 wire types (`../shared/reference/personio-api.md` §4). They never leave this
+// Personio API v2 wire types (`docs/personio-mapping.md` and `docs/personio-sandbox.md`). They never leave this
 // target; the mapping turns them into unified records.
 
 /// A v2 list page: `_data` and `_meta.links.next.href`.
