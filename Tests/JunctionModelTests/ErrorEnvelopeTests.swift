@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Error codes and the error envelope")
 struct ErrorEnvelopeTests {
-    // The closed lists of ../shared/reference/unified-api.md §2, copied by hand.
+    // The closed lists of docs/unified-api.md ("Envelopes and errors"), copied by hand.
     static let generalCodes: Set<String> = [
         "PLATFORM.RATE_LIMIT_EXCEEDED", "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", "PLATFORM.INTEGRATION_NOT_FOUND",
         "PLATFORM.INPUT_INVALID", "PLATFORM.UNKNOWN_ERROR", "PLATFORM.IP_NOT_WHITELISTED",

@@ -116,7 +116,7 @@ struct WriteTests {
                 #expect(reasons[field] == nil, "field \(field) listed twice")
                 reasons[field] = (error["errors"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
             }
-            // Expected reasons written from ../shared/reference/personio-api.md §2.3.
+            // Expected reasons written from docs/personio-sandbox.md (v1 write reasons).
             #expect(reasons["first_name"] == ["errors.attribute-validation.required-attribute"])
             #expect(reasons["last_name"] == ["errors.attribute-validation.required-attribute"])
             #expect(reasons["email"] == ["errors.attribute-validation.invalid-email-format"])
