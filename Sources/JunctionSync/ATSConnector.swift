@@ -20,6 +20,11 @@ public protocol ATSConnector: Sendable {
     func forEachApplicationPage(
         updatedAfter: Date?, _ body: @Sendable ([Application], [ApplicationStage]) async throws -> Void
     ) async throws
+    /// `applications` (a page just read) with each declined one's `rejected_at` dated from the
+    /// remote's stage history where the listing cannot tell it, given the `stored` versions of
+    /// those applications by id (a date already read from the history is kept while the stage
+    /// stays). Never fails the run: what cannot be dated keeps the listing's value.
+    func datingRejections(_ applications: [Application], stored: [String: Application]) async -> [Application]
     /// Every screening question (a small, complete list).
     func screeningQuestions() async throws -> [ScreeningQuestion]
     /// Every tag of the account (a small, complete list).
@@ -48,6 +53,9 @@ extension ATSConnector {
     public func warnings() async -> [String] { [] }
     public func keepsStoredPublication() async -> Bool { false }
     public func isPermissionFailure(_ error: any Error) -> Bool { false }
+    public func datingRejections(_ applications: [Application], stored: [String: Application]) async
+        -> [Application]
+    { applications }
 }
 
 extension PersonioConnector: ATSConnector {

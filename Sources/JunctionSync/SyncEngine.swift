@@ -73,6 +73,19 @@ public struct SyncEngine: Sendable {
         }
     }
 
+    /// `applications` with their rejections dated by the connector, which is given the stored
+    /// versions of the declined ones (one query per page, none when the page declines nothing).
+    static func datingRejections(
+        _ applications: [Application], store: Store, integrationID: String, connector: some ATSConnector
+    ) async throws -> [Application] {
+        let declined = applications.filter { $0.outcome == Application.Outcome.declined.rawValue }.map(\.id)
+        guard !declined.isEmpty else { return applications }
+        let stored = try await store.records(
+            Application.self, integrationID: integrationID, where: "id", in: declined, includeDeleted: true)
+        return await connector.datingRejections(
+            applications, stored: Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
+    }
+
     private func run(
         _ kind: SyncRun.Kind, _ integration: Integration, connector: some ATSConnector, updatedAfter: Date?,
         progress: (@Sendable (Progress) -> Void)?
@@ -151,7 +164,9 @@ public struct SyncEngine: Sendable {
                                 unknown, integrationID: integrationID, runID: runID)
                             await knownStages.add(unknown, outcome: outcome)
                         }
-                        try await save(applications)
+                        try await save(
+                            try await Self.datingRejections(
+                                applications, store: store, integrationID: integrationID, connector: connector))
                         _ = try await store.refreshCandidateSources(
                             candidateIDs: applications.compactMap(\.candidateID), integrationID: integrationID)
                     }

@@ -13,11 +13,17 @@ public struct PersonioConnector: Sendable {
     /// The account's tags, from the integration's settings (`tags`).
     public let tagNames: [String]
     /// What this run went on without, for the sync run's warnings.
-    let notes = RunNotes()
+    let notes: RunNotes
+
+    /// Stage histories one run may read to date rejections (one request each): enough for a busy
+    /// day's rejections, while a first FULL of a large account spends its requests on listings
+    /// and leaves older rejections to later runs.
+    public static let defaultStageHistoryReads = 500
 
     public init(
         integrationID: String, client: PersonioClient, credentials: PersonioCredentials, pageSize: Int = 200,
-        applicantAttributes: [ApplicantAttribute] = [], tagNames: [String] = []
+        applicantAttributes: [ApplicantAttribute] = [], tagNames: [String] = [],
+        stageHistoryReads: Int = defaultStageHistoryReads
     ) {
         precondition((1...200).contains(pageSize), "Personio pages hold 1 to 200 records")
         self.integrationID = integrationID
@@ -26,6 +32,7 @@ public struct PersonioConnector: Sendable {
         self.pageSize = pageSize
         self.applicantAttributes = applicantAttributes
         self.tagNames = tagNames
+        self.notes = RunNotes(stageHistoryReads: stageHistoryReads)
     }
 
     /// [C] Personio's v2 API returns no tags and has no tag listing; the names come from the
@@ -186,7 +193,7 @@ public struct PersonioConnector: Sendable {
     public func keepsStoredPublication() async -> Bool { await notes.feedProblem != nil }
 
     /// What this run went on without, and the fields it could not read.
-    public func warnings() async -> [String] { await notes.warnings + notes.problems.warnings }
+    public func warnings() async -> [String] { await notes.allWarnings + notes.problems.warnings }
 
     /// Every person the credentials can read, or nil when they lack the persons right: Personio
     /// answers that with 401 or 403 on `/v2/persons` ([C3] §4.1), and hiring-team names are
@@ -304,6 +311,42 @@ actor RunNotes {
     private(set) var warnings: [String] = []
 
     private var unknownStages: Set<String> = []
+
+    /// Stage-history reads left this run, and declined applications left undated for want of them.
+    private var stageHistoryReads: Int
+    private var undatedRejections = 0
+    private var stageHistoryFailed = false
+
+    init(stageHistoryReads: Int) {
+        self.stageHistoryReads = stageHistoryReads
+    }
+
+    /// Whether one more stage history may be read this run (counting the rejection left undated
+    /// when not).
+    func takeStageHistoryRead() -> Bool {
+        guard stageHistoryReads > 0 else {
+            if !stageHistoryFailed { undatedRejections += 1 }
+            return false
+        }
+        stageHistoryReads -= 1
+        return true
+    }
+
+    /// No more stage histories this run, and why.
+    func stageHistoryUnavailable(_ reason: String) {
+        stageHistoryReads = 0
+        stageHistoryFailed = true
+        note(reason)
+    }
+
+    /// The run's warnings, with a count of rejections its allowance of stage-history reads left
+    /// dated by their last update.
+    var allWarnings: [String] {
+        guard undatedRejections > 0 else { return warnings }
+        return warnings + [
+            "\(undatedRejections) rejected or withdrawn application\(undatedRejections == 1 ? " is" : "s are") dated by the last update in Personio: this run's allowance of stage-history reads was spent; later runs read the rest."
+        ]
+    }
 
     func feedUnavailable(_ reason: String) {
         if feedProblem == nil { warnings.append(reason) }

@@ -52,6 +52,8 @@ public actor RequestBudget {
 
     /// When the last writes went out, oldest first (at most `writesPerWindow`).
     private var writes: [ContinuousClock.Instant] = []
+    /// Until when writes wait after the limit was reached.
+    private var writesBlockedUntil: ContinuousClock.Instant?
 
     /// Waits for a slot and a token. Every `acquire` must be followed by one `release`.
     /// A `priority` caller (a write a client is waiting for) is queued ahead of sync traffic.
@@ -76,20 +78,31 @@ public actor RequestBudget {
 
     /// Takes one of the account's writes: at once, after a wait up to `maxWriteWait`, or not at
     /// all (`PersonioError.writeLimited` with the seconds until one is free).
+    ///
+    /// [C] "20 requests in 60 seconds per company. After reaching this limit, you will need to
+    /// wait 60 seconds": the wait counts from the write that reached the limit, not from the
+    /// window's first write. So once `writesPerWindow` writes fall within one window, the next
+    /// waits a whole window from the last of them (which also keeps within a fixed or sliding window).
     public func acquireWrite() async throws(PersonioError) {
         while true {
             let now = ContinuousClock.now
+            if let until = writesBlockedUntil {
+                if now >= until {
+                    writesBlockedUntil = nil
+                    writes.removeAll()
+                } else {
+                    guard until - now <= limits.maxWriteWait else {
+                        let seconds = (until - now).components.seconds + 1
+                        throw .writeLimited(retryAfterSeconds: Int(seconds))
+                    }
+                    try? await Task.sleep(until: until, clock: .continuous)
+                    continue
+                }
+            }
             writes.removeAll { now - $0 >= limits.writeWindow }
-            if writes.count < limits.writesPerWindow {
-                writes.append(now)
-                return
-            }
-            let free = writes[0] + limits.writeWindow
-            guard free - now <= limits.maxWriteWait else {
-                let seconds = (free - now).components.seconds + 1
-                throw .writeLimited(retryAfterSeconds: Int(seconds))
-            }
-            try? await Task.sleep(until: free, clock: .continuous)
+            writes.append(now)
+            if writes.count >= limits.writesPerWindow { writesBlockedUntil = now + limits.writeWindow }
+            return
         }
     }
 

@@ -79,6 +79,9 @@ struct AdminRoutes {
                 try await account.updateCandidate(id: try Self.id(context), changes: try await Self.body(request))
             }
         }
+        admin.post("candidates/:id/anonymize") { _, context -> Response in
+            try await Self.run { try await account.anonymizeCandidate(id: try Self.id(context)) }
+        }
         admin.delete("candidates/:id") { _, context -> Response in
             try await Self.run { try await account.deleteCandidate(id: try Self.id(context)) }
         }
@@ -144,7 +147,9 @@ struct AdminRoutes {
             let shape: SandboxConfiguration.TimestampShape?
             let languages: SandboxConfiguration.JobLanguages?
             let oauth: SandboxConfiguration.OAuthErrors?
+            let limitWait: SandboxConfiguration.V1LimitWait?
             do {
+                limitWait = try Self.choice(body, "v1_limit_wait")
                 feedMode = try Self.choice(body, "feed")
                 vocabulary = try Self.choice(body, "stage_vocabulary")
                 shape = try Self.choice(body, "timestamps")
@@ -177,7 +182,8 @@ struct AdminRoutes {
                 publicationMovesUpdatedAt: flag("publication_moves_updated_at"), jobLanguages: languages,
                 wrapSingleResource: flag("wrap_single_resource"), emptyPageAfterLast: flag("empty_page_after_last"),
                 missingScopeStatus: scopeStatus, timestampObjects: flag("timestamp_objects"), careerSites: sites,
-                oauthErrors: oauth)
+                oauthErrors: oauth, anonymizationMovesUpdatedAt: flag("anonymization_moves_updated_at"),
+                v1LimitWait: limitWait, availableFromDatesOnly: flag("available_from_dates_only"))
             return SandboxResponse.json(.object([]))
         }
 

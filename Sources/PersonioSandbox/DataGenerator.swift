@@ -233,7 +233,16 @@ struct DataGenerator {
             && applications.allSatisfy { ["rejected", "withdrawn"].contains($0.currentStage.kind) }
         let anonymized = ended && random.chance(0.25)
         if anonymized {
-            for i in applications.indices { applications[i].isAnonymized = true }
+            for i in applications.indices {
+                applications[i].isAnonymized = true
+                // Anonymization comes after the account's retention period and moves `updated_at`
+                // (unless switched off); derived from the id, so the seed's other draws stay as they were.
+                if configuration.anonymizationMovesUpdatedAt {
+                    let later = applications[i].updatedAt.addingTimeInterval(Double(id % 90 + 1) * 86_400)
+                    applications[i].updatedAt = max(
+                        applications[i].updatedAt, min(later, reference.addingTimeInterval(-60)))
+                }
+            }
         }
         let updatedAt = ([createdAt] + applications.map(\.updatedAt)).max()!
         let candidate = SandboxCandidate(

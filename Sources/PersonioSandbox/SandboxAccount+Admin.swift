@@ -243,6 +243,37 @@ extension SandboxAccount {
         candidates.upsert(candidate)
     }
 
+    /// Personio's GDPR anonymization (automatic after the account's retention period, or by
+    /// hand): the candidate's personal fields are emptied and the candidate and its applications
+    /// are marked anonymized; their stages and history stay. Moves `updated_at` unless the
+    /// `anonymization_moves_updated_at` switch is off.
+    func anonymizeCandidate(id: Int, now: Date = Date()) throws(AdminError) {
+        guard var candidate = candidates[id] else { throw .notFound("candidate \(id)") }
+        if let email = candidate.email { candidateByEmail.removeValue(forKey: email.lowercased()) }
+        candidate.firstName = nil
+        candidate.lastName = nil
+        candidate.email = nil
+        candidate.gender = nil
+        candidate.phone = nil
+        candidate.location = nil
+        candidate.birthday = nil
+        candidate.linkedinProfile = nil
+        candidate.availableFrom = nil
+        candidate.isAnonymized = true
+        let moves = configuration.anonymizationMovesUpdatedAt
+        if moves { candidate.updatedAt = now }
+        candidates.upsert(candidate)
+        for applicationID in candidate.applicationIDs {
+            guard var application = applications[applicationID] else { continue }
+            application.isAnonymized = true
+            application.message = nil
+            application.attributes = [:]
+            application.files = []
+            if moves { application.updatedAt = now }
+            applications.upsert(application)
+        }
+    }
+
     /// A candidate without applications, as a talent-pool entry.
     func createCandidate(firstName: String, lastName: String, email: String, now: Date = Date()) throws(AdminError)
         -> Int
@@ -362,8 +393,15 @@ extension SandboxAccount {
         publicationMovesUpdatedAt: Bool? = nil, jobLanguages: SandboxConfiguration.JobLanguages? = nil,
         wrapSingleResource: Bool? = nil, emptyPageAfterLast: Bool? = nil, missingScopeStatus: Int? = nil,
         timestampObjects: Bool? = nil, careerSites: [String]? = nil,
-        oauthErrors: SandboxConfiguration.OAuthErrors? = nil
+        oauthErrors: SandboxConfiguration.OAuthErrors? = nil, anonymizationMovesUpdatedAt: Bool? = nil,
+        v1LimitWait: SandboxConfiguration.V1LimitWait? = nil, availableFromDatesOnly: Bool? = nil
     ) {
+        if let v1LimitWait {
+            configuration.v1LimitWait = v1LimitWait
+            v1BlockedUntil = nil
+        }
+        if let availableFromDatesOnly { configuration.availableFromDatesOnly = availableFromDatesOnly }
+        if let anonymizationMovesUpdatedAt { configuration.anonymizationMovesUpdatedAt = anonymizationMovesUpdatedAt }
         if let oauthErrors { configuration.oauthErrors = oauthErrors }
         if let careerSites { configuration.careerSites = careerSites }
         if let wrapSingleResource { configuration.wrapSingleResourceInData = wrapSingleResource }
@@ -391,6 +429,7 @@ extension SandboxAccount {
                 rateLimits ? (configuration.v1RateLimit ?? .init(requests: 20, windowSeconds: 60)) : nil
             buckets = [:]
             v1Window = (.distantPast, 0)
+            v1BlockedUntil = nil
         }
     }
 }

@@ -50,11 +50,23 @@ extension SandboxAccount {
         }
         guard configuration.recruitingAPIEnabled else { throw .featureDisabled("feature.recruiting.disabled") }
         if let limit = configuration.v1RateLimit {
-            if now.timeIntervalSince(v1Window.start) >= Double(limit.windowSeconds) {
-                v1Window = (now, 0)
+            let window = Double(limit.windowSeconds)
+            switch configuration.v1LimitWait {
+            case .fromLimit:
+                // [C] "After reaching this limit, you will need to wait 60 seconds."
+                if let until = v1BlockedUntil {
+                    guard now >= until else { throw .rateLimited }
+                    v1BlockedUntil = nil
+                    v1Window = (now, 0)
+                }
+                if now.timeIntervalSince(v1Window.start) >= window { v1Window = (now, 0) }
+                v1Window.count += 1
+                if v1Window.count >= limit.requests { v1BlockedUntil = now.addingTimeInterval(window) }
+            case .window:
+                if now.timeIntervalSince(v1Window.start) >= window { v1Window = (now, 0) }
+                guard v1Window.count < limit.requests else { throw .rateLimited }
+                v1Window.count += 1
             }
-            guard v1Window.count < limit.requests else { throw .rateLimited }
-            v1Window.count += 1
         }
     }
 
@@ -247,8 +259,13 @@ extension SandboxAccount {
     /// The reason an attribute value is refused, or nil when it is valid.
     private func validateAttribute(id: String, value: String) -> String? {
         switch id {
-        case "birthday", "available_from":
+        case "birthday":
             return Self.localDate(value) == nil ? "errors.attribute-validation.invalid-date-format" : nil
+        case "available_from" where configuration.availableFromDatesOnly:
+            return Self.localDate(value) == nil ? "errors.attribute-validation.invalid-date-format" : nil
+        case "available_from":
+            // [C] Free text ("As soon as possible"), at most 100 characters.
+            return value.count > 100 ? "errors.attribute-validation.too-long" : nil
         case "gender":
             return Self.genders.contains(value) ? nil : "errors.attribute-validation.unknown-attribute-option"
         case _ where Self.systemAttributes.contains(id):

@@ -21,6 +21,8 @@ actor SandboxAccount {
     var documents: [String: UploadedDocument] = [:]
     /// The current window of the v1 write limit.
     var v1Window: (start: Date, count: Int) = (.distantPast, 0)
+    /// Until when v1 writes are refused after the limit was reached (`v1LimitWait = .fromLimit`).
+    var v1BlockedUntil: Date?
     /// Application tags the account knows; v1 writes add unknown ones.
     var knownTags: [String] = Vocabulary.tags
 

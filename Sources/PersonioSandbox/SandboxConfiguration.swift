@@ -47,6 +47,20 @@ public struct SandboxConfiguration: Sendable {
     /// [C] Recruiting API v1 writes: 20 requests per 60 s per company, both endpoints together.
     public var v1RateLimit: WindowLimit? = WindowLimit(requests: 20, windowSeconds: 60)
 
+    /// How the v1 write limit makes a client wait: [C] "after reaching this limit, you will need
+    /// to wait 60 seconds", counted from the request that reached it (default), or a fixed window
+    /// counted from the window's first request (the sandbox's earlier reading).
+    public var v1LimitWait: V1LimitWait = .fromLimit
+
+    public enum V1LimitWait: String, Sendable, CaseIterable {
+        case fromLimit = "from_limit"
+        case window
+    }
+
+    /// [C] v1 `available_from` is free text up to 100 characters (Personio's own example sends
+    /// "As soon as possible"); on, only `YYYY-MM-DD` is taken (the sandbox's earlier reading).
+    public var availableFromDatesOnly = false
+
     // MARK: Feature toggles (admin API can flip them at run time)
     public var recruitingAPIEnabled = true
     public var xmlFeedEnabled = true
@@ -98,6 +112,12 @@ public struct SandboxConfiguration: Sendable {
     /// Whether publishing or unpublishing a job moves its v2 `updated_at` ([?] Personio does not
     /// say; if it does not, a DELTA filtered by `updated_at` would never see the change).
     public var publicationMovesUpdatedAt = true
+
+    /// Whether Personio's GDPR anonymization of a candidate moves the v2 `updated_at` of the
+    /// candidate and its applications. [I] It does: it changes the records, and third-party
+    /// evidence shows rejected applications' `updated_at` moving long after their rejection. Off,
+    /// anonymized records keep their last `updated_at` (and a DELTA never sees them change).
+    public var anonymizationMovesUpdatedAt = true
 
     /// Fields with shapes no reader expects: jobs' `created_at` an object without a date, and
     /// candidates' `location` an object. A client must read the rest and say what it could not.

@@ -58,7 +58,8 @@ struct JobSyncTests {
         /// can fail in the middle.
         func connector(
             retry: PersonioClient.RetryPolicy = .init(maxAttempts: 3, baseDelay: .milliseconds(5)),
-            clientSecret: String = "papi-sandbox-secret", identity: PersonioIdentity = .init()
+            clientSecret: String = "papi-sandbox-secret", identity: PersonioIdentity = .init(),
+            stageHistoryReads: Int = PersonioConnector.defaultStageHistoryReads
         ) async throws -> PersonioConnector {
             let credentials = PersonioCredentials(
                 clientID: "papi-sandbox-client", clientSecret: clientSecret, apiBaseURL: baseURL,
@@ -70,7 +71,7 @@ struct JobSyncTests {
             return PersonioConnector(
                 integrationID: integrationID, client: client, credentials: credentials, pageSize: 10,
                 applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings),
-                tagNames: try TagSettings.names(settings: integration.settings))
+                tagNames: try TagSettings.names(settings: integration.settings), stageHistoryReads: stageHistoryReads)
         }
 
         /// A run through `connector`, of the integration as it is stored now.

@@ -98,6 +98,23 @@ struct RequestBudgetTests {
         #expect(other.budget !== first.budget)
     }
 
+    @Test("after the window's last allowed write, the next waits a whole window from that write")
+    func writeWaitFromLimit() async throws {
+        // Two writes per 300 ms; the second comes 200 ms after the first. A sliding window would
+        // free a write 100 ms after the second; Personio's wait counts from reaching the limit.
+        let budget = RequestBudget(
+            limits: RequestLimits(writesPerWindow: 2, writeWindow: .milliseconds(300), maxWriteWait: .seconds(2)))
+        try await budget.acquireWrite()
+        try await Task.sleep(for: .milliseconds(200))
+        try await budget.acquireWrite()
+        let limitReached = ContinuousClock.now
+
+        try await budget.acquireWrite()
+        let waited = ContinuousClock.now - limitReached
+
+        #expect(waited >= .milliseconds(290))
+    }
+
     @Test("writes beyond the window's allowance are refused with the seconds until one is free")
     func writeAllowance() async throws {
         let budget = RequestBudget(

@@ -32,10 +32,33 @@ struct SwitchMatrixTests {
         #"{"job_languages":"de_en"}"#, #"{"job_languages":"mixed"}"#,
         #"{"odd_fields":true}"#, #"{"publication_moves_updated_at":false}"#,
         #"{"empty_page_after_last":true}"#, #"{"empty_page_after_last":false}"#, #"{"wrap_single_resource":true}"#,
+        #"{"anonymization_moves_updated_at":true}"#, #"{"anonymization_moves_updated_at":false}"#,
     ]
 
     static let positions = Backend.allCases.flatMap { backend in
         switches.map { Position(backend: backend, features: $0) }
+    }
+
+    /// Anonymizes the first candidate not yet anonymized that has a declined application; its id.
+    static func anonymizeOne(_ sandbox: any TestClientProtocol) async throws -> Int {
+        let truth = try await sandbox.execute(
+            uri: "/_sandbox/ground-truth?models=applications,candidates", method: .get
+        ) {
+            try #require(try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? Object)
+        }
+        let anonymized = Set(
+            try #require(truth["candidates"] as? [Object]).filter { $0["is_anonymized"] as? Bool == true }
+                .compactMap { $0["id"] as? Int })
+        let declined = try #require(truth["applications"] as? [Object]).first { application in
+            let kind = ((application["transitions"] as? [Object])?.last?["stage"] as? Object)?["kind"] as? String
+            return ["rejected", "withdrawn"].contains(kind ?? "")
+                && !anonymized.contains(application["candidate_id"] as? Int ?? 0)
+        }
+        let candidate = try #require(declined?["candidate_id"] as? Int)
+        try await sandbox.execute(uri: "/_sandbox/candidates/\(candidate)/anonymize", method: .post) {
+            #expect($0.status == .ok)
+        }
+        return candidate
     }
 
     @Test("FULL and DELTA lose nothing in every position", arguments: positions)
@@ -46,6 +69,8 @@ struct SwitchMatrixTests {
                 uri: "/_sandbox/features", method: .put, headers: [.contentType: "application/json"],
                 body: ByteBuffer(string: position.features)
             ) { #expect($0.status == .ok) }
+            // Personio anonymizes candidates on its own schedule: one between the runs, in every position.
+            let anonymized = try await Self.anonymizeOne(sandbox)
             let full = try await sync.run()
             let delta = try await sync.run(delta: true)
 
@@ -81,8 +106,17 @@ struct SwitchMatrixTests {
                 let kind = ((expected["transitions"] as? [Object])?.last?["stage"] as? Object)?["kind"] as? String
                 let outcome =
                     kind == "accepted" ? "HIRED" : (kind == "rejected" || kind == "withdrawn" ? "DECLINED" : "PENDING")
-                #expect(byRemoteID["\(expected["id"] ?? "")"]?.outcome == outcome)
+                let stored = byRemoteID["\(expected["id"] ?? "")"]
+                #expect(stored?.outcome == outcome)
+                // Rejections dated by the move to rejected or withdrawn, whatever touched them since.
+                if outcome == "DECLINED" {
+                    let moved = (expected["transitions"] as? [Object])?.last?["entered_at"] as? String
+                    #expect(
+                        stored?.rejectedAt == moved.flatMap(UnifiedDate.parse), "application \(expected["id"] ?? "")")
+                }
             }
+            let anonymizedCandidate = candidates.first { $0.remoteID == "\(anonymized)" }
+            #expect(anonymizedCandidate?.firstName == nil && anonymizedCandidate?.emailAddresses.isEmpty == true)
             // Published jobs are open and described (kept from the last readable feed if it failed).
             for expected in truthJobs where expected["published"] as? Bool == true {
                 let job = try #require(jobs["\(expected["id"] ?? "")"])

@@ -6,31 +6,44 @@ import Testing
 /// Limits recover with time; driven with explicit clocks so no test waits a minute.
 @Suite("Rate limits recover")
 struct LimitRecoveryTests {
-    @Test("the v1 company limit refuses the 21st write in a window and allows writes again after 60 s")
-    func v1Window() async throws {
-        let account = SandboxAccount(configuration: .with { $0.candidates = 0 })
+    /// Writes one per second from `start` (20 of them, then a 21st), then one at each of `probes`
+    /// seconds after `start`; whether each was allowed.
+    static func v1Writes(_ wait: SandboxConfiguration.V1LimitWait, probes: [Double]) async -> (
+        first: [Bool], probes: [Bool]
+    ) {
+        let account = SandboxAccount(
+            configuration: .with {
+                $0.candidates = 0
+                $0.v1LimitWait = wait
+            })
         let key = SandboxConfiguration().recruitingAPIKey
         let start = Date(timeIntervalSince1970: 1_000_000)
-        var outcomes: [Bool] = []
-        for second in 0..<21 {
-            do {
-                try await account.authorizeWrite(
-                    bearer: key, companyID: "123456", now: start.addingTimeInterval(Double(second)))
-                outcomes.append(true)
-            } catch {
-                outcomes.append(false)
-            }
+        func allowed(_ second: Double) async -> Bool {
+            (try? await account.authorizeWrite(bearer: key, companyID: "123456", now: start.addingTimeInterval(second)))
+                != nil
         }
-        let laterStill =
-            (try? await account.authorizeWrite(bearer: key, companyID: "123456", now: start.addingTimeInterval(59)))
-            != nil
-        let afterWindow =
-            (try? await account.authorizeWrite(bearer: key, companyID: "123456", now: start.addingTimeInterval(60)))
-            != nil
+        var first: [Bool] = []
+        for second in 0..<21 { first.append(await allowed(Double(second))) }
+        var later: [Bool] = []
+        for second in probes { later.append(await allowed(second)) }
+        return (first, later)
+    }
 
-        #expect(outcomes == Array(repeating: true, count: 20) + [false])
-        #expect(!laterStill)
-        #expect(afterWindow)
+    @Test("the v1 company limit: after the 20th write, a 60 s wait counted from reaching the limit")
+    func v1FromLimit() async throws {
+        // The 20th write (second 19) reaches the limit: refused until second 79.
+        let outcome = await Self.v1Writes(.fromLimit, probes: [59, 60, 78.5, 79, 80])
+
+        #expect(outcome.first == Array(repeating: true, count: 20) + [false])
+        #expect(outcome.probes == [false, false, false, true, true])
+    }
+
+    @Test("the v1 company limit switched to a fixed window counted from its first write")
+    func v1Window() async throws {
+        let outcome = await Self.v1Writes(.window, probes: [59, 60])
+
+        #expect(outcome.first == Array(repeating: true, count: 20) + [false])
+        #expect(outcome.probes == [false, true])
     }
 
     @Test("the v2 token bucket refills at its replenish rate")

@@ -164,6 +164,38 @@ struct WriteTests {
         }
     }
 
+    @Test("available_from takes free text up to 100 characters; the dates-only switch refuses it")
+    func availableFrom() async throws {
+        try await SandboxHarness.run { sandbox in
+            let jobs = try await Self.jobIDs(sandbox).published
+            func apply(_ jobID: Int, _ email: String, _ value: String) async throws -> SandboxHarness.Reply {
+                try await sandbox.request(
+                    "/v1/recruiting/applications", method: .post, headers: Self.v1,
+                    body: Self.json([
+                        "first_name": "Hedy", "last_name": "Lamarr", "email": email, "job_position_id": jobID,
+                        "attributes": [["id": "available_from", "value": value]],
+                    ]))
+            }
+
+            let text = try await apply(jobs[0], "hedy@example.org", "As soon as possible")
+            let tooLong = try await apply(jobs[1], "hedy2@example.org", String(repeating: "x", count: 101))
+            try await sandbox.request(
+                "/_sandbox/features", method: .put, headers: [.contentType: "application/json"],
+                body: #"{"available_from_dates_only":true}"#)
+            let refused = try await apply(jobs[1], "hedy3@example.org", "As soon as possible")
+            let date = try await apply(jobs[1], "hedy4@example.org", "2027-03-01")
+            let candidate = try await sandbox.request(
+                "/v2/recruiting/candidates?email=hedy@example.org", headers: try await sandbox.authorization()
+            ).items().first
+
+            #expect(text.status == .created)
+            #expect(candidate?["available_from"] as? String == "As soon as possible")
+            #expect(tooLong.status == .badRequest && tooLong.body.contains("errors.attribute-validation.too-long"))
+            #expect(refused.status == .badRequest && refused.body.contains("invalid-date-format"))
+            #expect(date.status == .created)
+        }
+    }
+
     @Test("an unknown custom phase lands the application in Unassigned")
     func unknownCustomPhase() async throws {
         try await SandboxHarness.run { sandbox in

@@ -289,6 +289,23 @@ public struct V2Application: Decodable, Sendable {
     }
 }
 
+/// One entry of an application's stage history ([C] §4.4, latest first): the stage entered and when.
+public struct V2StageTransition: Decodable, Sendable {
+    public var stage: V2Stage?
+    public var enteredAt: PersonioTimestamp?
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        stage = container.lenient(V2Stage.self, .stage, record: "stage transition", decoder: decoder)
+        enteredAt = container.lenient(PersonioTimestamp.self, .enteredAt, record: "stage transition", decoder: decoder)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case stage
+        case enteredAt = "entered_at"
+    }
+}
+
 public struct V2Person: Decodable, Sendable {
     public var id: String
     public var firstName: String?
