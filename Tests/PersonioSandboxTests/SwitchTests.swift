@@ -42,4 +42,33 @@ struct SwitchTests {
             #expect(try await set(#"{"missing_scope_status":500}"#).status == .badRequest)
         }
     }
+    @Test("anonymizing a candidate empties its personal fields and moves updated_at unless switched off")
+    func anonymization() async throws {
+        try await SandboxHarness.run { sandbox in
+            let auth = try await sandbox.authorization()
+            let candidates = try await sandbox.request("/v2/recruiting/candidates?limit=50", headers: auth).items()
+            let named = candidates.filter { $0["first_name"] is String && $0["is_anonymized"] as? Bool != true }
+            try #require(named.count >= 2)
+            let (first, second) = ("\(named[0]["id"] ?? "")", "\(named[1]["id"] ?? "")")
+
+            let moved = try await sandbox.request("/_sandbox/candidates/\(first)/anonymize", method: .post)
+            #expect(
+                try await sandbox.request(
+                    "/_sandbox/features", method: .put, headers: Self.json,
+                    body: #"{"anonymization_moves_updated_at":false}"#
+                ).status == .ok)
+            let kept = try await sandbox.request("/_sandbox/candidates/\(second)/anonymize", method: .post)
+            let unknown = try await sandbox.request("/_sandbox/candidates/1/anonymize", method: .post)
+            let afterFirst = try await sandbox.request("/v2/recruiting/candidates/\(first)", headers: auth).json()
+            let afterSecond = try await sandbox.request("/v2/recruiting/candidates/\(second)", headers: auth).json()
+
+            #expect(moved.status == .ok && kept.status == .ok && unknown.status == .notFound)
+            for after in [afterFirst, afterSecond] {
+                #expect(after["first_name"] is NSNull && after["email"] is NSNull)
+                #expect(after["is_anonymized"] as? Bool == true)
+            }
+            #expect(updatedAt(afterFirst)! > updatedAt(named[0])!)
+            #expect(updatedAt(afterSecond) == updatedAt(named[1]))
+        }
+    }
 }
