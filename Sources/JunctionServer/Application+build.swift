@@ -254,6 +254,7 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
 
     WebhooksController(store: runtime.store, outbound: outboundWebhooks).addRoutes(to: api)
     FieldsController(store: runtime.store, cursors: PageCursor(key: runtime.store.cursorSigningKey)).addRoutes(to: api)
+    CareerSitesController(store: runtime.store).addRoutes(to: api)
     let gate = IntegrationGate(directory: runtime.store)
     SyncController(gate: gate, store: runtime.store).addRoutes(to: api)
     ATSReadController(

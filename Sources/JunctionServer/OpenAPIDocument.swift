@@ -70,6 +70,43 @@ enum OpenAPIDocument {
              }
             }
            },
+           "Shape0cb001451b": {
+            "type": "object",
+            "required": [
+             "status",
+             "data"
+            ],
+            "properties": {
+             "status": {
+              "const": "success"
+             },
+             "data": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "required": [
+                "subdomain",
+                "domain",
+                "host"
+               ],
+               "properties": {
+                "subdomain": {
+                 "type": "string"
+                },
+                "domain": {
+                 "enum": [
+                  "de",
+                  "com"
+                 ]
+                },
+                "host": {
+                 "type": "string"
+                }
+               }
+              }
+             }
+            }
+           },
            "Shape0d85ffcf98": {
             "type": "object",
             "properties": {
@@ -8229,6 +8266,115 @@ enum OpenAPIDocument {
                    }
                   }
                  }
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Shapeff59818c00"
+                }
+               }
+              }
+             }
+            }
+           }
+          },
+          "/integrations/{integration_id}/career-sites": {
+           "get": {
+            "operationId": "GetIntegrationsIntegrationIdCareerSites",
+            "summary": "GET \u2026/career-sites (Junction only): the Personio career sites whose XML feeds are read",
+            "parameters": [
+             {
+              "name": "integration_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Shape0cb001451b"
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Shapeff59818c00"
+                }
+               }
+              }
+             }
+            }
+           },
+           "put": {
+            "operationId": "PutIntegrationsIntegrationIdCareerSites",
+            "summary": "PUT \u2026/career-sites (Junction only): replaces them; a sync is queued at once",
+            "parameters": [
+             {
+              "name": "integration_id",
+              "in": "path",
+              "required": true,
+              "schema": {
+               "type": "string"
+              }
+             }
+            ],
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "array",
+                "items": {
+                 "anyOf": [
+                  {
+                   "type": "string",
+                   "description": "a subdomain (acme) or a host on jobs.personio.de or jobs.personio.com"
+                  },
+                  {
+                   "type": "object",
+                   "required": [
+                    "subdomain"
+                   ],
+                   "properties": {
+                    "subdomain": {
+                     "type": "string"
+                    },
+                    "domain": {
+                     "enum": [
+                      "de",
+                      "com"
+                     ]
+                    }
+                   }
+                  }
+                 ]
+                }
+               }
+              }
+             }
+            },
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Shape0cb001451b"
                 }
                }
               }

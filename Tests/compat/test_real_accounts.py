@@ -1,6 +1,7 @@
 """Ways a real customer's Personio differs from the sandbox's defaults (issue 17), flipped on a
 running demo sandbox through its admin API and checked through the official SDK."""
 import json
+import urllib.error
 import urllib.request
 
 from test_read_api import _all, _sandbox, _sdk, _truth
@@ -69,3 +70,41 @@ def test_the_connect_page_takes_several_career_sites_on_de_and_com(mutable_junct
     assert feed_checks == ["passed", "passed"]  # one check per site
     assert "acme.jobs.personio.com" in page and "acme-gmbh.jobs.personio.de" in page
     assert refused_status == 400 and 'id="form-error"' in refused and "jobs.personio.com" in refused
+
+
+def _call(junction, method, path, body=None):
+    request = urllib.request.Request(
+        f"{junction.base_url}/v1/integrations/{junction.demo_integration_id}/{path}", method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {junction.api_key}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def test_career_sites_are_an_integration_setting(mutable_junction):
+    """Career sites can change after the connect flow: a list of subdomains or hosts on .de or .com,
+    never another address; the sync after a change succeeds. (How several sites' feeds merge is
+    JunctionSyncTests' CareerSiteTests.)"""
+    junction = mutable_junction
+    before_status, before = _call(junction, "GET", "career-sites")
+    refused_status, refused = _call(junction, "PUT", "career-sites", ["sandbox", "https://evil.example.com/xml"])
+    wrong_shape_status, wrong_shape = _call(junction, "PUT", "career-sites", {"sites": "sandbox"})
+    unchanged_status, unchanged = _call(junction, "GET", "career-sites")
+    saved_status, saved = _call(
+        junction, "PUT", "career-sites", ["sandbox", {"subdomain": "sandbox-gmbh", "domain": "com"}, "sandbox"])
+    after_status, after = _call(junction, "GET", "career-sites")
+    junction.sync(full=True)
+    details = _details(junction)
+
+    assert before_status == 200 and [s["host"] for s in before["data"]] == ["sandbox.jobs.personio.de"]
+    assert refused_status == 400 and refused["status"] == "error"
+    assert "Career site 1" in refused["error"]["message"] and "jobs.personio.com" in refused["error"]["message"]
+    assert wrong_shape_status == 400 and "list of career sites" in wrong_shape["error"]["message"]
+    assert unchanged["data"] == before["data"]
+    assert saved_status == 200 and after_status == 200
+    assert [s["host"] for s in after["data"]] == ["sandbox.jobs.personio.de", "sandbox-gmbh.jobs.personio.com"]
+    assert after["data"][1] == {"subdomain": "sandbox-gmbh", "domain": "com", "host": "sandbox-gmbh.jobs.personio.com"}
+    assert details["sync_warnings"] == []
