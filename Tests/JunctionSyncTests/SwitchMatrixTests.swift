@@ -33,6 +33,11 @@ struct SwitchMatrixTests {
         #"{"odd_fields":true}"#, #"{"publication_moves_updated_at":false}"#,
         #"{"empty_page_after_last":true}"#, #"{"empty_page_after_last":false}"#, #"{"wrap_single_resource":true}"#,
         #"{"anonymization_moves_updated_at":true}"#, #"{"anonymization_moves_updated_at":false}"#,
+        #"{"missing_scope_status":401}"#, #"{"missing_scope_status":403}"#, #"{"oauth_errors":"single"}"#,
+        #"{"oauth_errors":"distinct"}"#,
+        #"{"career_sites":["sandbox.jobs.personio.de","sandbox-gmbh.jobs.personio.com"]}"#,
+        #"{"xml_feed":false}"#, #"{"rate_limits":true}"#, #"{"v1_limit_wait":"window"}"#,
+        #"{"available_from_dates_only":true}"#,
         // Every unusual position at once, in two mixes: switches that each pass alone may still clash.
         #"{"feed":"redirect","job_languages":"mixed","stage_vocabulary":"uppercase","timestamps":"string","odd_fields":true,"empty_page_after_last":false,"anonymization_moves_updated_at":false,"publication_moves_updated_at":false,"wrap_single_resource":true}"#,
         #"{"job_languages":"mixed","stage_vocabulary":"system_ids","timestamps":"date_time","odd_fields":true,"missing_scope_status":401,"oauth_errors":"single","career_sites":["sandbox.jobs.personio.de","sandbox-gmbh.jobs.personio.com"]}"#,

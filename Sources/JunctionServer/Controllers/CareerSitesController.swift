@@ -54,7 +54,9 @@ struct CareerSitesController {
     }
 
     static func json(_ site: CareerSite) -> JSONValue {
-        .object(["subdomain": .string(site.subdomain), "domain": .string(site.domain.rawValue), "host": .string(site.host)])
+        .object([
+            "subdomain": .string(site.subdomain), "domain": .string(site.domain.rawValue), "host": .string(site.host),
+        ])
     }
 
     /// The body: a list of sites, each a subdomain (`acme`), a host (`acme.jobs.personio.com`), or
