@@ -53,11 +53,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What every connector implements (reads for sync, the tool's descriptor) and the
+        // registry that maps tools to connectors. Knows no tool.
+        .target(
+            name: "JunctionConnectors",
+            dependencies: ["JunctionModel"],
+            swiftSettings: swiftSettings
+        ),
         // The Personio connector: client, wire types, mapping to unified records.
         .target(
             name: "Personio",
             dependencies: [
                 "JunctionModel",
+                "JunctionConnectors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -72,7 +80,7 @@ let package = Package(
             dependencies: [
                 "JunctionModel",
                 "JunctionStore",
-                "Personio",
+                "JunctionConnectors",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -97,6 +105,7 @@ let package = Package(
                 "JunctionModel",
                 "JunctionStore",
                 "JunctionSync",
+                "JunctionConnectors",
                 "Personio",
                 "PersonioSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -168,6 +177,7 @@ let package = Package(
             name: "JunctionSyncTests",
             dependencies: [
                 "JunctionSync",
+                "JunctionConnectors",
                 "Personio",
                 "PersonioSandbox",
                 "JunctionTestSupport",
@@ -180,6 +190,7 @@ let package = Package(
             name: "JunctionServerTests",
             dependencies: [
                 "JunctionServer",
+                "JunctionConnectors",
                 "JunctionTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -57,9 +57,37 @@ public enum Identifier {
     }
 }
 
-/// The tools Junction connects to. The raw value is the slug in integration ids (`personio:…`).
-public enum Tool: String, Sendable, Codable, CaseIterable {
-    case personio
+/// A tool Junction connects to, by its slug in integration ids (`personio:…`). Open, not an
+/// enum: a connector names its own tool, so adding one changes nothing here; which tools a
+/// process serves is its connector registry's business.
+public struct Tool: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// Nil unless `rawValue` is a slug: 1–32 lowercase ASCII letters, digits and hyphens.
+    public init?(rawValue: String) {
+        guard (1...32).contains(rawValue.utf8.count),
+            rawValue.utf8.allSatisfy({ (97...122).contains($0) || (48...57).contains($0) || $0 == 45 })
+        else { return nil }
+        self.rawValue = rawValue
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let tool = Tool(rawValue: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a tool slug")
+        }
+        self = tool
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    public static let personio = Tool(rawValue: "personio")!
 }
 
 /// `personio:CBNMt7dSNCzBdnRTx87dev4E`: a tool slug and a 24-character id.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import JunctionConnectors
 import JunctionModel
 import JunctionStore
 import JunctionSync
@@ -20,14 +21,17 @@ public struct JunctionRuntime: Sendable {
     public let demoIntegration: Integration?
     /// One Personio client per integration, shared by syncs, writes and passthrough.
     public let personio: PersonioAccounts
+    /// The tools this process serves, by tool: the composition root's one list of connectors.
+    public let connectors: ConnectorRegistry
     /// What `/metrics` serves.
     public let metrics: JunctionMetrics
 
     /// Runs syncs with this runtime's store and Personio clients.
     public func syncs(logger: Logger) -> Syncs {
-        Syncs(
-            store: store, accounts: personio, logger: logger, logBaseURL: configuration.resolvedPublicURL,
-            metrics: metrics)
+        let metrics = metrics
+        return Syncs(
+            store: store, connectors: connectors, logger: logger, logBaseURL: configuration.resolvedPublicURL,
+            finished: { metrics.syncFinished($0) })
     }
 
     /// Opens the database, brings its schema up to date (or checks it is), loads the secret key
@@ -35,6 +39,7 @@ public struct JunctionRuntime: Sendable {
     public static func open(
         _ configuration: JunctionConfiguration,
         logger: Logger,
+        connectors extraConnectors: [any Connector] = [],
         announce: @Sendable (String) -> Void = { line in
             // Unbuffered: the banner must reach a log file or pipe even if the process is killed.
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
@@ -82,13 +87,14 @@ public struct JunctionRuntime: Sendable {
             let observer = PersonioObserver(
                 request: { status, _ in metrics.personioRequest(status: status) },
                 rateLimitWait: { metrics.rateLimitWait($0) })
+            let personio = PersonioAccounts(
+                http: PersonioClient.sharedHTTPClient, logger: logger, limits: limits, observer: observer,
+                identity: configuration.personioIdentity)
+            // Every tool this build serves; a second connector is one more entry.
+            let connectors = ConnectorRegistry([PersonioTool(accounts: personio)] + extraConnectors)
             return JunctionRuntime(
                 configuration: configuration, database: database, store: store, bootstrap: bootstrap,
-                demoIntegration: demo,
-                personio: PersonioAccounts(
-                    http: PersonioClient.sharedHTTPClient, logger: logger, limits: limits, observer: observer,
-                    identity: configuration.personioIdentity),
-                metrics: metrics)
+                demoIntegration: demo, personio: personio, connectors: connectors, metrics: metrics)
         } catch {
             try? await database.close()
             throw error
@@ -237,8 +243,7 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
         .add(middleware: QueryGuardMiddleware())
     GeneralController().addRoutes(to: api)
     let accounts = runtime.personio
-    IntegrationsController(integrations: runtime.store) { id in await accounts.forget(integrationID: id) }
-        .addRoutes(to: api)
+    IntegrationsController(integrations: runtime.store, connectors: runtime.connectors).addRoutes(to: api)
     ConnectController(store: runtime.store, publicURL: configuration.resolvedPublicURL).addRoutes(to: api)
     ConnectPageController(
         store: runtime.store,

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import JunctionModel
 import SQLKit
 
 /// Makes sure one integration never syncs twice at once, across every process that shares the

@@ -1,8 +1,8 @@
 import Foundation
+import JunctionConnectors
 import JunctionModel
 import JunctionStore
 import Logging
-import Personio
 
 /// Mirrors one integration's remote data into the store.
 ///
@@ -102,7 +102,7 @@ public struct SyncEngine: Sendable {
         let links = LinkCounters()
         var credentialsRefused = false
         // Personio's request log lines name this run.
-        await PersonioLogContext.$syncRunID.withValue(runID) {
+        await ConnectorContext.$syncRunID.withValue(runID) {
             do {
                 let references = try await mirrorReferences(
                     connector: connector, runID: runID, integrationID: integrationID, stats: &run.stats,

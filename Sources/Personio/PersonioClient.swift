@@ -1,39 +1,12 @@
 import AsyncHTTPClient
 import Foundation
+import JunctionConnectors
 import JunctionModel
 import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import Synchronization
-
-/// Talks HTTP to one Personio account (or the sandbox): OAuth token cache, retries with
-/// backoff, rate-limit courtesy, and cursor paging with bounded memory.
-///
-/// An actor because the token and the rate-limit state are shared by every request of the
-/// account; the HTTP calls themselves run concurrently.
-/// What a Personio request is made for, for its log line: a sync run or an API request.
-public enum PersonioLogContext {
-    @TaskLocal public static var syncRunID: String?
-    @TaskLocal public static var requestID: String?
-    /// Adds up the time an API request spent in HTTP exchanges with Personio.
-    @TaskLocal public static var timing: PersonioTiming?
-}
-
-/// Time spent waiting on Personio's answers (from sending a request to its last body byte,
-/// without Junction's own rate-limit waits), for one API request's `Server-Timing` header.
-public final class PersonioTiming: Sendable {
-    private let state = Mutex<(total: Duration, count: Int)>((.zero, 0))
-
-    public init() {}
-
-    public func add(_ duration: Duration) {
-        state.withLock { $0 = ($0.total + duration, $0.count + 1) }
-    }
-
-    public var total: Duration { state.withLock { $0.total } }
-    public var count: Int { state.withLock { $0.count } }
-}
 
 /// Hears of every request to Personio and every wait for its rate limit (for metrics).
 public struct PersonioObserver: Sendable {
@@ -48,6 +21,11 @@ public struct PersonioObserver: Sendable {
     }
 }
 
+/// Talks HTTP to one Personio account (or the sandbox): OAuth token cache, retries with
+/// backoff, rate-limit courtesy, and cursor paging with bounded memory.
+///
+/// An actor because the token and the rate-limit state are shared by every request of the
+/// account; the HTTP calls themselves run concurrently.
 public actor PersonioClient {
     public struct RetryPolicy: Sendable {
         public var maxAttempts: Int
@@ -284,11 +262,11 @@ public actor PersonioClient {
                 status = Int(response.status.code)
                 headers = response.headers
                 body = Data(buffer: try await response.body.collect(upTo: 64 * 1024 * 1024))
-                PersonioLogContext.timing?.add(ContinuousClock.now - exchangeStarted)
+                ConnectorContext.timing?.add(ContinuousClock.now - exchangeStarted)
                 await budget?.release()
                 observe(description, status: status, headers: response.headers, since: started)
             } catch {
-                PersonioLogContext.timing?.add(ContinuousClock.now - exchangeStarted)
+                ConnectorContext.timing?.add(ContinuousClock.now - exchangeStarted)
                 await budget?.release()
                 observe(description, status: nil, headers: [:], since: started)
                 guard idempotent, attempt < retry.maxAttempts else {
@@ -341,8 +319,8 @@ public actor PersonioClient {
         if let remaining = headers.first(name: "x-ratelimit-remaining") {
             metadata["ratelimit_remaining"] = "\(remaining)"
         }
-        if let run = PersonioLogContext.syncRunID { metadata["sync_run"] = "\(run)" }
-        if let request = PersonioLogContext.requestID { metadata["api_request"] = "\(request)" }
+        if let run = ConnectorContext.syncRunID { metadata["sync_run"] = "\(run)" }
+        if let request = ConnectorContext.requestID { metadata["api_request"] = "\(request)" }
         logger.debug("Personio request", metadata: metadata)
     }
 

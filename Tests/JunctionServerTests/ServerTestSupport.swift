@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JunctionConnectors
 import JunctionModel
 import JunctionServer
 import JunctionStore
@@ -16,7 +17,8 @@ struct TestServer {
     let runtime: JunctionRuntime
 
     static func start(
-        backend: Backend = .sqlite, configure: (inout JunctionConfiguration) -> Void = { _ in }
+        backend: Backend = .sqlite, connectors: [any Connector] = [],
+        configure: (inout JunctionConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
         var configuration = JunctionConfiguration()
         configuration.dataDirectory =
@@ -29,7 +31,8 @@ struct TestServer {
         // The demo serves a sandbox on a fixed port; parallel tests would collide on it.
         configuration.demo = false
         configure(&configuration)
-        let runtime = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: { _ in })
+        let runtime = try await JunctionRuntime.open(
+            configuration, logger: quietLogger, connectors: connectors, announce: { _ in })
         return TestServer(runtime: runtime)
     }
 

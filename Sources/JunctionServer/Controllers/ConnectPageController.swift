@@ -46,7 +46,7 @@ struct ConnectPageController {
     let logger: Logger
 
     /// Scope-test results an integration keeps in its settings (for `is_available`).
-    static let scopeTestSettingsKey = "scope_test"
+    static let scopeTestSettingsKey = PersonioTool.scopeTestSettingsKey
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("connect/:token") { request, context in

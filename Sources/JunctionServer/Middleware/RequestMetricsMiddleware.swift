@@ -1,9 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JunctionConnectors
 import JunctionModel
 import Logging
-import Personio
 
 /// Counts and times every request by route pattern and final status (it wraps the error
 /// middleware, so refusals count with the status the client saw) and logs one line per request
@@ -20,9 +20,9 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         var context = context
         context.logger[metadataKey: "request_id"] = "\(id)"
         context.info.requestID = id
-        let personio = PersonioTiming()
-        var response = try await PersonioLogContext.$requestID.withValue(id) {
-            try await PersonioLogContext.$timing.withValue(personio) { try await next(request, context) }
+        let remote = RemoteTiming()
+        var response = try await ConnectorContext.$requestID.withValue(id) {
+            try await ConnectorContext.$timing.withValue(remote) { try await next(request, context) }
         }
         let elapsed = ContinuousClock.now - started
         // The pattern, never the concrete path: paths hold ids, which would make a series each.
@@ -30,9 +30,9 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         metrics.request(
             route: route, method: request.method.rawValue, status: Int(response.status.code), duration: elapsed)
         response.headers[HTTPField.Name("X-Request-Id")!] = id
-        // What of the request's time was Personio's: the rest is Junction's (issue 9, scenario 4).
+        // What of the request's time went to the remote tool (`remote`): the rest is Junction's.
         response.headers[HTTPField.Name("Server-Timing")!] =
-            "personio;dur=\(Self.milliseconds(personio.total));desc=\"\(personio.count) requests\", "
+            "remote;dur=\(Self.milliseconds(remote.total));desc=\"\(remote.count) requests\", "
             + "total;dur=\(Self.milliseconds(elapsed))"
         context.logger.info(
             "request",

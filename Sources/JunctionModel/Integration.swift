@@ -1,11 +1,16 @@
 import Foundation
-import JunctionModel
 
 /// A Junction customer: owns API keys, integrations and (later) webhook endpoints.
 public struct Workspace: Sendable, Equatable {
     public var id: String
     public var name: String
     public var createdAt: Date
+
+    public init(id: String, name: String, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.createdAt = createdAt
+    }
 }
 
 /// An API key as listed; the key itself is never stored, only its SHA-256 hash.
@@ -17,6 +22,15 @@ public struct APIKey: Sendable, Equatable {
     public var prefix: String
     public var createdAt: Date
     public var revokedAt: Date?
+
+    public init(id: String, workspaceID: String, name: String, prefix: String, createdAt: Date, revokedAt: Date?) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.name = name
+        self.prefix = prefix
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
 }
 
 /// Whether an integration is syncing (`ACTIVE`), needs relinking (`INVALID`) or was switched
@@ -64,7 +78,12 @@ public struct Integration: Sendable, Equatable {
         self.settings = settings
         // The store keeps milliseconds; holding the same precision here keeps a stored and a
         // reloaded integration equal.
-        self.createdAt = Clock.date(Clock.milliseconds(createdAt))
-        self.updatedAt = Clock.date(Clock.milliseconds(updatedAt))
+        self.createdAt = Self.millisecondPrecision(createdAt)
+        self.updatedAt = Self.millisecondPrecision(updatedAt)
+    }
+
+    /// Rounded to the nearest millisecond, as the store's integer timestamps keep it.
+    static func millisecondPrecision(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
     }
 }

@@ -1,9 +1,8 @@
 import Foundation
 import JunctionModel
-import Personio
 
-/// What the sync engine needs from a remote ATS. A second connector (another ATS) conforms to
-/// this beside `PersonioConnector`, without changes to the engine.
+/// What the sync engine reads from a remote ATS: one value per integration and run, built by the
+/// tool's `Connector` from the integration's credentials.
 public protocol ATSConnector: Sendable {
     /// Every job upstream, as unified records, page by page.
     /// With `updatedAfter`, only those updated upstream after it (a DELTA).
@@ -56,17 +55,4 @@ extension ATSConnector {
     public func datingRejections(_ applications: [Application], stored: [String: Application]) async
         -> [Application]
     { applications }
-}
-
-extension PersonioConnector: ATSConnector {
-    public func requestCount() async -> Int { await client.requestCount }
-
-    public func isAuthenticationFailure(_ error: any Error) -> Bool {
-        (error as? PersonioError)?.isAuthenticationFailure == true
-    }
-
-    public func isPermissionFailure(_ error: any Error) -> Bool {
-        if case .forbidden? = error as? PersonioError { return true }
-        return false
-    }
 }

@@ -1,0 +1,139 @@
+import Foundation
+import JunctionModel
+
+/// One tool Junction connects to, as the rest of Junction sees it: what it is and covers, and the
+/// per-run reader a sync goes through. Implemented once per tool in the tool's own target; a
+/// `ConnectorRegistry` built in the composition root maps tools to them, so the server, the sync
+/// engine and the store never name a tool.
+public protocol Connector: Sendable {
+    /// What the tool is and what this build reads and writes of it.
+    var descriptor: ToolDescriptor { get }
+
+    /// The reader one sync run of `integration` goes through, from its decrypted `credentials`
+    /// (the bytes the connect flow stored; their format is the connector's own). `pageSize` is
+    /// the number of records per listing request.
+    func syncReader(for integration: Integration, credentials: Data, pageSize: Int) async throws -> any ATSConnector
+
+    /// The read models and write actions `integration` can use: the descriptor's, with what its
+    /// credentials were found to lack (at connect time) marked unavailable.
+    func coverage(of integration: Integration) -> ToolDescriptor.Coverage
+
+    /// Drops what is cached for an integration (clients, tokens), as when it is deleted or its
+    /// credentials are replaced.
+    func forget(integrationID: String) async
+}
+
+extension Connector {
+    public func coverage(of integration: Integration) -> ToolDescriptor.Coverage { descriptor.coverage }
+    public func forget(integrationID: String) async {}
+}
+
+/// What `GET /v1/tools/{category}` and an integration's details say about a tool.
+public struct ToolDescriptor: Sendable {
+    public typealias Model = IntegrationDetails.Coverage
+
+    public struct Coverage: Sendable, Equatable {
+        public var readModels: [Model]
+        public var writeActions: [Model]
+
+        public init(readModels: [Model], writeActions: [Model]) {
+            self.readModels = readModels
+            self.writeActions = writeActions
+        }
+    }
+
+    public struct Feature: Sendable, Equatable {
+        public var id: String
+        public var label: String
+        public var coverageStatus: String
+
+        public init(id: String, label: String, coverageStatus: String = "SUPPORTED") {
+            self.id = id
+            self.label = label
+            self.coverageStatus = coverageStatus
+        }
+    }
+
+    public var tool: Tool
+    /// `ats`, `hris`, `assessment` or `lms`: the category the tool is listed under.
+    public var category: String
+    public var label: String
+    public var logoURL: String
+    public var iconURL: String
+    public var connectionGuideURL: String?
+    public var coverage: Coverage
+    public var features: [Feature]
+
+    public init(
+        tool: Tool, category: String, label: String, logoURL: String, iconURL: String,
+        connectionGuideURL: String? = nil, coverage: Coverage, features: [Feature] = []
+    ) {
+        self.tool = tool
+        self.category = category
+        self.label = label
+        self.logoURL = logoURL
+        self.iconURL = iconURL
+        self.connectionGuideURL = connectionGuideURL
+        self.coverage = coverage
+        self.features = features
+    }
+
+    /// A model or action this build serves, with every field listed supported.
+    public static func supported(_ id: String, _ label: String, fields: [String], readModel: Bool = true) -> Model {
+        Model(
+            id: id, label: label, coverageStatus: "SUPPORTED",
+            fields: fields.map { .init(id: $0, supported: true, forReadModel: readModel) })
+    }
+
+    /// A model or action the tool cannot provide.
+    public static func unsupported(_ id: String, _ label: String) -> Model {
+        Model(id: id, label: label, coverageStatus: "UNSUPPORTED", fields: [])
+    }
+}
+
+/// The tools a process serves, by tool. Built once in the composition root: adding a connector
+/// is one entry here.
+public struct ConnectorRegistry: Sendable {
+    private let connectors: [Tool: any Connector]
+    /// In the order given, for listings.
+    public let tools: [Tool]
+
+    public init(_ connectors: [any Connector]) {
+        var byTool: [Tool: any Connector] = [:]
+        var order: [Tool] = []
+        for connector in connectors {
+            let tool = connector.descriptor.tool
+            precondition(byTool[tool] == nil, "two connectors for \(tool)")
+            byTool[tool] = connector
+            order.append(tool)
+        }
+        self.connectors = byTool
+        self.tools = order
+    }
+
+    public subscript(tool: Tool) -> (any Connector)? { connectors[tool] }
+
+    /// The descriptors of the tools listed under `category`, in registry order.
+    public func descriptors(category: String) -> [ToolDescriptor] {
+        tools.compactMap { connectors[$0]?.descriptor }.filter { $0.category == category }
+    }
+
+    /// The connector of `integration`'s tool; an error when this process has none (an integration
+    /// made by a build with another connector).
+    public func connector(for integration: Integration) throws -> any Connector {
+        guard let connector = connectors[integration.id.tool] else {
+            throw ConnectorRegistryError.unknownTool(integration.id.tool)
+        }
+        return connector
+    }
+}
+
+public enum ConnectorRegistryError: Error, CustomStringConvertible {
+    case unknownTool(Tool)
+
+    public var description: String {
+        switch self {
+        case .unknownTool(let tool): "this Junction build has no connector for the tool '\(tool)'"
+        }
+    }
+}

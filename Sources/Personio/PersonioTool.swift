@@ -1,0 +1,154 @@
+import Foundation
+import JunctionConnectors
+import JunctionModel
+
+/// Personio as Junction's registry knows it: what it covers, and the reader each sync goes through.
+public struct PersonioTool: Connector {
+    /// One client per integration, shared by syncs, writes and passthrough.
+    public let accounts: PersonioAccounts
+
+    public init(accounts: PersonioAccounts) {
+        self.accounts = accounts
+    }
+
+    public var descriptor: ToolDescriptor { Self.descriptor }
+
+    public func syncReader(for integration: Integration, credentials: Data, pageSize: Int) async throws
+        -> any ATSConnector
+    {
+        let decoded = try JSONDecoder().decode(PersonioCredentials.self, from: credentials)
+        let client = await accounts.client(integrationID: integration.id.description, credentials: decoded)
+        return PersonioConnector(
+            integrationID: integration.id.description, client: client, credentials: decoded, pageSize: pageSize,
+            applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings),
+            tagNames: try TagSettings.names(settings: integration.settings))
+    }
+
+    public func coverage(of integration: Integration) -> ToolDescriptor.Coverage {
+        let scopeTest = Self.scopeTest(integration)
+        return .init(
+            readModels: Self.available(Self.readModels, scopeTest: scopeTest),
+            writeActions: Self.available(Self.writeActions, scopeTest: scopeTest))
+    }
+
+    public func forget(integrationID: String) async {
+        await accounts.forget(integrationID: integrationID)
+    }
+
+    /// Where the connect flow keeps its latest scope test in the integration's settings.
+    public static let scopeTestSettingsKey = "scope_test"
+
+    /// The latest scope test of the integration's credentials (connect flow or relink); nil for
+    /// integrations made without one (the demo, the CLI), which count as fully available.
+    public static func scopeTest(_ integration: Integration) -> ScopeTestResult? {
+        guard let value = integration.settings[scopeTestSettingsKey], let data = try? JSONEncoder().encode(value)
+        else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try? decoder.decode(ScopeTestResult.self, from: data)
+    }
+
+    // MARK: - Coverage: what this build reads and writes of Personio
+
+    public typealias Model = ToolDescriptor.Model
+
+    public static let descriptor = ToolDescriptor(
+        tool: .personio, category: "ats", label: "Personio", logoURL: "https://www.personio.com/favicon.ico",
+        iconURL: "https://www.personio.com/favicon.ico",
+        coverage: .init(readModels: readModels, writeActions: writeActions),
+        features: [.init(id: "passthrough", label: "Passthrough API")])
+
+    static let jobFields = [
+        "id", "remote_id", "name", "description", "category", "department", "post_url", "experience_level",
+        "employment_type", "status", "visibility", "remote_work_status", "location", "salary_amount_from",
+        "salary_amount_to", "salary_currency", "salary_period", "remote_created_at", "remote_updated_at", "stages",
+        "screening_questions", "job_postings", "hiring_team", "remote_data",
+    ]
+    static let candidateFields = [
+        "id", "remote_id", "first_name", "last_name", "source", "email_addresses", "phone_numbers", "social_media",
+        "location", "remote_created_at", "remote_updated_at", "applications", "remote_data",
+    ]
+    static let applicationFields = [
+        "id", "remote_id", "outcome", "rejected_at", "current_stage_id", "job_id", "candidate_id",
+        "remote_created_at", "remote_updated_at", "candidate", "current_stage", "job", "remote_data",
+    ]
+
+    /// Honest per model: one Personio cannot provide is `UNSUPPORTED`.
+    public static let readModels: [Model] = [
+        ToolDescriptor.supported("ats_jobs", "Jobs", fields: jobFields),
+        ToolDescriptor.supported("ats_candidates", "Candidates", fields: candidateFields),
+        ToolDescriptor.supported("ats_applications", "Applications", fields: applicationFields),
+        ToolDescriptor.supported(
+            "ats_application_stages", "Application stages", fields: ["id", "remote_id", "name", "status"]),
+        ToolDescriptor.supported(
+            "ats_screening_questions", "Screening questions", fields: ["id", "remote_id", "title", "format"]),
+        ToolDescriptor.supported(
+            "ats_users", "Users", fields: ["id", "remote_id", "first_name", "last_name", "email", "status"]),
+        ToolDescriptor.supported("ats_tags", "Tags", fields: ["id", "remote_id", "name"]),
+        ToolDescriptor.unsupported("ats_offers", "Offers"),
+        ToolDescriptor.unsupported("ats_interviews", "Interviews"),
+        ToolDescriptor.unsupported("ats_notes", "Notes"),
+        ToolDescriptor.unsupported("ats_scorecards", "Scorecards"),
+        ToolDescriptor.unsupported("ats_rejection_reasons", "Rejection reasons"),
+        ToolDescriptor.unsupported("ats_roles", "Roles"),
+        ToolDescriptor.unsupported("ats_attachments", "Attachments"),
+    ]
+
+    static let createFields = [
+        "candidate.first_name", "candidate.last_name", "candidate.email_address", "candidate.phone_number",
+        "candidate.location", "candidate.gender", "candidate.availability_date", "candidate.salary_expectations",
+        "stage_id", "attachments", "screening_question_answers", "source", "remote_fields",
+    ]
+
+    public static let writeActions: [Model] = [
+        ToolDescriptor.supported("ats_create_candidate", "Create candidate", fields: createFields, readModel: false),
+        ToolDescriptor.supported(
+            "ats_create_application", "Create application", fields: createFields, readModel: false),
+        ToolDescriptor.unsupported("ats_move_application_stage", "Move application to stage"),
+        ToolDescriptor.unsupported("ats_reject_application", "Reject application"),
+        ToolDescriptor.unsupported("ats_add_application_note", "Add note"),
+        ToolDescriptor.unsupported("ats_add_candidate_tag", "Add candidate tag"),
+        ToolDescriptor.unsupported("ats_add_attachment", "Add attachment to an existing record"),
+        ToolDescriptor.unsupported("ats_add_result_link", "Add result link"),
+        ToolDescriptor.unsupported("ats_import_tracked_application", "Import tracked application"),
+    ]
+
+    /// What each scope-test check, failed, takes away: whole models and actions, or fields.
+    static let dependencies: [ScopeCheck.ID: (models: [String], fields: [String])] = [
+        .recruitingJobs: (["ats_jobs", "ats_screening_questions", "ats_create_application"], []),
+        .recruitingCandidates: (["ats_candidates"], []),
+        .recruitingApplications: (["ats_applications", "ats_tags"], ["source"]),
+        .recruitingCategories: (["ats_application_stages"], ["stages"]),
+        .persons: (["ats_users"], ["hiring_team"]),
+        .careerFeed: (
+            [],
+            [
+                "description", "employment_type", "experience_level", "location", "salary_amount_from",
+                "salary_amount_to", "salary_currency", "salary_period", "remote_created_at",
+            ]
+        ),
+        .recruitingAPIKey: (["ats_create_candidate", "ats_create_application"], []),
+    ]
+
+    /// `models` with `is_available` lowered where the scope test found a right missing (a
+    /// skipped Recruiting API key check counts: without the key nothing can be written).
+    static func available(_ models: [Model], scopeTest: ScopeTestResult?) -> [Model] {
+        guard let scopeTest else { return models }
+        var lostModels = Set<String>()
+        var lostFields = Set<String>()
+        for check in scopeTest.checks
+        where check.status == .failed || (check.id == .recruitingAPIKey && check.status == .skipped) {
+            guard let lost = dependencies[check.id] else { continue }
+            lostModels.formUnion(lost.models)
+            lostFields.formUnion(lost.fields)
+        }
+        return models.map { model in
+            var model = model
+            if lostModels.contains(model.id) { model.isAvailable = false }
+            for index in model.fields.indices where !model.isAvailable || lostFields.contains(model.fields[index].id) {
+                model.fields[index].isAvailable = false
+            }
+            return model
+        }
+    }
+}
