@@ -21,11 +21,26 @@ public protocol Connector: Sendable {
     /// Drops what is cached for an integration (clients, tokens), as when it is deleted or its
     /// credentials are replaced.
     func forget(integrationID: String) async
+
+    /// Refuses, with an `APIError` naming the field, a passthrough request its API never serves
+    /// (beyond the checks every passthrough gets: a path below the base, no reserved headers).
+    func checkPassthrough(_ request: PassthroughRequest) throws
+
+    /// Sends `request` to the tool with the integration's decrypted `credentials`, inside the
+    /// account's request budget. Failures are `APIError`s in the unified vocabulary.
+    func passthrough(_ request: PassthroughRequest, integration: Integration, credentials: Data) async throws
+        -> PassthroughResponse
 }
 
 extension Connector {
     public func coverage(of integration: Integration) -> ToolDescriptor.Coverage { descriptor.coverage }
     public func forget(integrationID: String) async {}
+    public func checkPassthrough(_ request: PassthroughRequest) throws {}
+    public func passthrough(_ request: PassthroughRequest, integration: Integration, credentials: Data) async throws
+        -> PassthroughResponse
+    {
+        throw APIError.invalidInput("\(descriptor.label) has no passthrough.")
+    }
 }
 
 /// What `GET /v1/tools/{category}` and an integration's details say about a tool.
@@ -63,11 +78,14 @@ public struct ToolDescriptor: Sendable {
     public var connectionGuideURL: String?
     public var coverage: Coverage
     public var features: [Feature]
+    /// The tool's own APIs `POST /v1/passthrough/{tool}/{api}` reaches, by the names Kombo uses.
+    public var passthroughAPIs: [String]
 
     public init(
         tool: Tool, category: String, label: String, logoURL: String, iconURL: String,
-        connectionGuideURL: String? = nil, coverage: Coverage, features: [Feature] = []
+        connectionGuideURL: String? = nil, coverage: Coverage, features: [Feature] = [], passthroughAPIs: [String] = []
     ) {
+        self.passthroughAPIs = passthroughAPIs
         self.tool = tool
         self.category = category
         self.label = label

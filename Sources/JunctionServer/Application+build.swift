@@ -280,7 +280,7 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
         maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: api)
     PassthroughController(
-        gate: gate, store: runtime.store, accounts: runtime.personio, fetcher: fetcher,
+        gate: gate, store: runtime.store, connectors: runtime.connectors, fetcher: fetcher,
         maxBodyBytes: configuration.maxBodyBytes, logger: Logger(label: "junction.passthrough")
     ).addRoutes(to: api)
     return router

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import JunctionConnectors
 import JunctionModel
 import NIOCore
 import NIOFoundationCompat
@@ -20,37 +21,6 @@ public enum PassthroughAPI: String, Sendable, CaseIterable {
     case jobboard
 }
 
-/// A request to forward, already checked to stay on its API.
-public struct PassthroughRequest: Sendable {
-    public var api: PassthroughAPI
-    public var method: HTTPMethod
-    /// Starts with `/`; appended to the API's base.
-    public var path: String
-    public var query: [(String, String)]
-    public var headers: [(String, String)]
-    public var body: Data?
-
-    public init(
-        api: PassthroughAPI, method: HTTPMethod, path: String, query: [(String, String)], headers: [(String, String)],
-        body: Data?
-    ) {
-        self.api = api
-        self.method = method
-        self.path = path
-        self.query = query
-        self.headers = headers
-        self.body = body
-    }
-}
-
-/// Personio's answer to a passthrough request, as it came.
-public struct PassthroughResponse: Sendable {
-    public var url: String
-    public var status: Int
-    public var headers: [(String, String)]
-    public var body: Data
-}
-
 extension PersonioClient {
     /// The base URL of `api` for this account; nil when the credentials lack what it needs.
     public func passthroughBase(_ api: PassthroughAPI) -> String? {
@@ -66,7 +36,11 @@ extension PersonioClient {
     /// Sends `request` with the account's authentication, inside the account's budget. Only
     /// GETs are retried; a write to the Recruiting API v1 takes a slot of its write window.
     public func passthrough(_ request: PassthroughRequest) async throws(PersonioError) -> PassthroughResponse {
-        guard let base = passthroughBase(request.api) else {
+        guard let api = PassthroughAPI(rawValue: request.api) else {
+            throw .invalidSettings("no Personio API '\(request.api)'")
+        }
+        let method = HTTPMethod(rawValue: request.method)
+        guard let base = passthroughBase(api) else {
             throw .forbidden("the integration has no career-site subdomain, which the jobboard API needs")
         }
         var components = URLComponents(string: base + request.path)
@@ -78,9 +52,9 @@ extension PersonioClient {
             final.path.hasPrefix(baseURL.path)
         else { throw .malformedResponse("the passthrough path leaves \(base)") }
         var http = HTTPClientRequest(url: url)
-        http.method = request.method
+        http.method = method
         for (name, value) in request.headers { http.headers.add(name: name, value: value) }
-        switch request.api {
+        switch api {
         case .recruiting:
             guard let key = credentials.recruitingAPIKey, let company = credentials.companyID else {
                 throw .forbidden("the integration has no Recruiting API key and company id")
@@ -89,19 +63,19 @@ extension PersonioClient {
             http.headers.replaceOrAdd(name: "X-Company-ID", value: company)
         case .recruitingV2, .personnelv2:
             http.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(try await accessToken())")
-            if request.api == .recruitingV2 { http.headers.replaceOrAdd(name: "Beta", value: "true") }
+            if api == .recruitingV2 { http.headers.replaceOrAdd(name: "Beta", value: "true") }
         case .personnel:
             http.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(try await personnelToken())")
         case .jobboard:
             break
         }
         if let body = request.body { http.body = .bytes(ByteBuffer(data: body)) }
-        if request.api == .recruiting, request.method != .GET, let budget {
+        if api == .recruiting, method != .GET, let budget {
             try await budget.acquireWrite()
         }
         let (status, headers, body) = try await send(
-            http, idempotent: request.method == .GET, description: "\(request.method.rawValue) passthrough",
-            retryRateLimits: request.method == .GET)
+            http, idempotent: method == .GET, description: "\(request.method) passthrough",
+            retryRateLimits: method == .GET)
         return PassthroughResponse(url: url, status: status, headers: headers.map { ($0.name, $0.value) }, body: body)
     }
 

@@ -35,6 +35,33 @@ public struct PersonioTool: Connector {
         await accounts.forget(integrationID: integrationID)
     }
 
+    /// The career site serves its feed and job pages; nothing else on its host is Personio's job
+    /// board API (on an operator's sandbox or proxy, the same host may serve an admin API).
+    public func checkPassthrough(_ request: PassthroughRequest) throws {
+        guard request.api == PassthroughAPI.jobboard.rawValue else { return }
+        guard request.method == "GET" else {
+            throw APIError.invalidInput("'method' must be GET for the jobboard API.")
+        }
+        let path = request.path
+        guard path == "/xml" || path == "/" || path == "/search.json" || path.hasPrefix("/job/") else {
+            throw APIError.invalidInput(
+                "'path' must be /xml, /search.json, / or /job/<id> for the jobboard API (the career site's feed and pages)."
+            )
+        }
+    }
+
+    public func passthrough(_ request: PassthroughRequest, integration: Integration, credentials: Data) async throws
+        -> PassthroughResponse
+    {
+        let decoded = try JSONDecoder().decode(PersonioCredentials.self, from: credentials)
+        let client = await accounts.client(integrationID: integration.id.description, credentials: decoded)
+        do {
+            return try await client.passthrough(request)
+        } catch {
+            throw error.unified
+        }
+    }
+
     /// Where the connect flow keeps its latest scope test in the integration's settings.
     public static let scopeTestSettingsKey = "scope_test"
 
@@ -56,7 +83,8 @@ public struct PersonioTool: Connector {
         tool: .personio, category: "ats", label: "Personio", logoURL: "https://www.personio.com/favicon.ico",
         iconURL: "https://www.personio.com/favicon.ico",
         coverage: .init(readModels: readModels, writeActions: writeActions),
-        features: [.init(id: "passthrough", label: "Passthrough API")])
+        features: [.init(id: "passthrough", label: "Passthrough API")],
+        passthroughAPIs: PassthroughAPI.allCases.map(\.rawValue))
 
     static let jobFields = [
         "id", "remote_id", "name", "description", "category", "department", "post_url", "experience_level",

@@ -1,35 +1,40 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JunctionConnectors
 import JunctionModel
 import JunctionStore
 import Logging
 import NIOCore
 import NIOFoundationCompat
-import NIOHTTP1
-import Personio
 
-/// `POST /v1/passthrough/personio/{api}`: a request to one of Personio's APIs, sent with the
-/// integration's credentials inside the account's request budget
+/// `POST /v1/passthrough/{tool}/{api}`: a request to one of the tool's own APIs, sent by its
+/// connector with the integration's credentials inside the account's request budget
 /// (`docs/unified-api.md`, "General and connect").
 struct PassthroughController {
     let gate: IntegrationGate
     let store: Store
-    let accounts: PersonioAccounts
+    let connectors: ConnectorRegistry
     let fetcher: any AttachmentFetcher
     let maxBodyBytes: Int
     let logger: Logger
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("passthrough/:tool/:api") { request, context -> Response in
-            let tool = context.parameters.get("tool") ?? ""
+            let toolName = context.parameters.get("tool") ?? ""
             let apiName = context.parameters.get("api") ?? ""
-            guard tool == "personio" else {
-                throw APIError.invalidInput("Passthrough serves the tool 'personio' only, not '\(tool)'.")
+            guard let connector = Tool(rawValue: toolName).flatMap({ connectors[$0] }),
+                !connector.descriptor.passthroughAPIs.isEmpty
+            else {
+                let tools = connectors.tools.filter { connectors[$0]?.descriptor.passthroughAPIs.isEmpty == false }
+                throw APIError.invalidInput(
+                    "Passthrough serves the tool\(tools.count == 1 ? "" : "s") \(tools.map { "'\($0)'" }.joined(separator: ", ")) only, not '\(toolName)'."
+                )
             }
-            guard let api = PassthroughAPI(rawValue: apiName) else {
-                let names = PassthroughAPI.allCases.map(\.rawValue).joined(separator: ", ")
-                throw APIError.invalidInput("Unknown Personio API '\(apiName)'; use one of \(names).")
+            let descriptor = connector.descriptor
+            guard descriptor.passthroughAPIs.contains(apiName) else {
+                let names = descriptor.passthroughAPIs.joined(separator: ", ")
+                throw APIError.invalidInput("Unknown \(descriptor.label) API '\(apiName)'; use one of \(names).")
             }
             let integration = try await gate.readableIntegration(request, context: context)
             let buffer = try await request.body.collect(upTo: maxBodyBytes)
@@ -39,25 +44,29 @@ struct PassthroughController {
             } catch {
                 throw APIError.invalidInput("The request body is not JSON: \(error.localizedDescription)")
             }
-            var (forward, base64) = try Self.request(body, api: api)
+            var (forward, base64) = try Self.request(body, api: apiName)
+            try connector.checkPassthrough(forward)
+            guard integration.id.tool == connector.descriptor.tool else {
+                throw APIError.invalidInput(
+                    "Integration \(integration.id) is a \(integration.id.tool) integration, not a \(descriptor.label) one."
+                )
+            }
             if case .object(let fields) = body, let parts = fields["multipart_form_data"], parts != .null {
                 let (data, contentType) = try await multipart(parts)
                 forward.body = data
                 forward.headers.removeAll { $0.0.lowercased() == "content-type" }
                 forward.headers.append(("Content-Type", contentType))
             }
-            let (client, _) = try await accounts.client(for: integration, store: store)
-            let answer: PassthroughResponse
-            do {
-                answer = try await client.passthrough(forward)
-            } catch let error as PersonioError {
-                throw ApplicationWriter.unified(error)
-            }
+            guard
+                let credentials = try await store.credentials(
+                    integrationID: integration.id.description, workspaceID: integration.workspaceID)
+            else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
+            let answer = try await connector.passthrough(forward, integration: integration, credentials: credentials)
             logger.info(
                 "passthrough",
                 metadata: [
-                    "integration": "\(integration.id)", "api": "\(api.rawValue)",
-                    "method": "\(forward.method.rawValue)", "path": "\(forward.path)", "status": "\(answer.status)",
+                    "integration": "\(integration.id)", "api": "\(apiName)",
+                    "method": "\(forward.method)", "path": "\(forward.path)", "status": "\(answer.status)",
                 ])
             var warnings: [SuccessEnvelope<JSONValue>.Warning] = []
             let data = Self.data(answer, base64: base64, warnings: &warnings)
@@ -89,7 +98,7 @@ struct PassthroughController {
     ]
 
     /// The body checked and turned into a forwardable request; every refusal names the field.
-    static func request(_ body: JSONValue, api: PassthroughAPI) throws -> (PassthroughRequest, base64: Bool) {
+    static func request(_ body: JSONValue, api: String) throws -> (PassthroughRequest, base64: Bool) {
         guard case .object(let fields) = body else { throw APIError.invalidInput("The body must be a JSON object.") }
         let known: Set<String> = [
             "method", "path", "headers", "params", "data", "response_as_base64", "multipart_form_data", "api_options",
@@ -104,7 +113,6 @@ struct PassthroughController {
             throw APIError.invalidInput("'path' is required: the path below the API's base, like /company/employees.")
         }
         try checkPath(path)
-        if api == .jobboard { try checkJobBoard(method: methodName, path: path) }
         var query: [(String, String)] = []
         switch fields["params"] {
         case .object(let params)?:
@@ -126,7 +134,8 @@ struct PassthroughController {
                 }
                 guard !reservedHeaders.contains(name.lowercased()) else {
                     throw APIError.invalidInput(
-                        "'headers.\(name)' may not be set: Junction authenticates and keeps the request on Personio.")
+                        "'headers.\(name)' may not be set: Junction authenticates and keeps the request on the tool's API."
+                    )
                 }
                 // By scalar, not by Character: "\r\n" is one Character that equals neither "\r" nor "\n".
                 guard HTTPField.Name(name) != nil,
@@ -156,9 +165,8 @@ struct PassthroughController {
         case nil, .null?: base64 = false
         default: throw APIError.invalidInput("'response_as_base64' must be true or false.")
         }
-        let method = HTTPMethod(rawValue: methodName)
         return (
-            PassthroughRequest(api: api, method: method, path: path, query: query, headers: headers, body: payload),
+            PassthroughRequest(api: api, method: methodName, path: path, query: query, headers: headers, body: payload),
             base64
         )
     }
@@ -188,18 +196,6 @@ struct PassthroughController {
             throw refuse("must not contain the encoded character \(encoded)")
         }
         if path.contains("@") { throw refuse("must not contain @") }
-    }
-
-    /// The career site serves its feed and job pages; nothing else on its host is Personio's job
-    /// board API (on an operator's sandbox or proxy, the same host may serve an admin API).
-    static func checkJobBoard(method: String, path: String) throws {
-        guard method == "GET" else { throw APIError.invalidInput("'method' must be GET for the jobboard API.") }
-        let allowed = path == "/xml" || path == "/" || path == "/search.json" || path.hasPrefix("/job/")
-        guard allowed else {
-            throw APIError.invalidInput(
-                "'path' must be /xml, /search.json, / or /job/<id> for the jobboard API (the career site's feed and pages)."
-            )
-        }
     }
 
     /// `multipart_form_data` as a body: string values and files (`data` base64 or `data_url`).
