@@ -30,6 +30,9 @@ public protocol Connector: Sendable {
     /// account's request budget. Failures are `APIError`s in the unified vocabulary.
     func passthrough(_ request: PassthroughRequest, integration: Integration, credentials: Data) async throws
         -> PassthroughResponse
+
+    /// The tool's write actions, or nil when it has none.
+    var writer: (any ApplicationWriting)? { get }
 }
 
 extension Connector {
@@ -41,6 +44,7 @@ extension Connector {
     {
         throw APIError.invalidInput("\(descriptor.label) has no passthrough.")
     }
+    public var writer: (any ApplicationWriting)? { nil }
 }
 
 /// What `GET /v1/tools/{category}` and an integration's details say about a tool.

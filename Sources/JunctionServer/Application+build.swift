@@ -273,7 +273,8 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
     ATSWriteController(
         gate: gate,
         writer: ApplicationWriter(
-            store: runtime.store, accounts: runtime.personio, fetcher: fetcher, logger: Logger(label: "junction.writes")
+            store: runtime.store, connectors: runtime.connectors, fetcher: fetcher,
+            logger: Logger(label: "junction.writes")
         ),
         store: runtime.store,
         reader: runtime.store,

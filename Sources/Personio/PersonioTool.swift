@@ -13,6 +13,8 @@ public struct PersonioTool: Connector {
 
     public var descriptor: ToolDescriptor { Self.descriptor }
 
+    public var writer: (any ApplicationWriting)? { PersonioWriter(accounts: accounts) }
+
     public func syncReader(for integration: Integration, credentials: Data, pageSize: Int) async throws
         -> any ATSConnector
     {

@@ -77,7 +77,7 @@ struct ATSWriteController {
                 let more = await writer.planProblems(partial, jobReference: job, integration: integration)
                 problems += more.filter { problem in !problems.contains { $0.path == problem.path } }
             }
-            throw ApplicationWriter.invalid(problems)
+            throw ApplicationWriter.invalid(problems, tool: writer.label(of: integration))
         }
     }
 

@@ -1,16 +1,16 @@
 import Foundation
+import JunctionConnectors
 import JunctionModel
 import JunctionStore
 import Logging
-import Personio
 
-/// Creates an application in Personio for a unified create request, then makes it readable at
-/// once: validation (nothing sent on any problem), a claim against duplicates, attachment
-/// uploads, the create, and the new records found through v2 and saved to the store with the
-/// ids the next sync derives too.
+/// Creates an application in the integration's tool for a unified create request, then makes it
+/// readable at once: validation by the tool's connector (nothing sent on any problem), a claim
+/// against duplicates, attachment downloads, the create, and the new records read back by the
+/// connector and saved to the store with the ids the next sync derives too.
 struct ApplicationWriter: Sendable {
     let store: Store
-    let accounts: PersonioAccounts
+    let connectors: ConnectorRegistry
     let fetcher: any AttachmentFetcher
     let logger: Logger
 
@@ -22,15 +22,13 @@ struct ApplicationWriter: Sendable {
 
     func create(_ request: ApplicationCreate, jobReference: String, integration: Integration) async throws -> Created {
         let integrationID = integration.id.description
+        let (writer, label) = try writer(for: integration)
         let job = try await findJob(jobReference, integrationID: integrationID)
-        let (channels, defaultChannel) = try settings { try RecruitingChannel.catalog(settings: integration.settings) }
-        let planner = ApplicationPlanner(
-            integrationID: integrationID, job: job, channels: channels, defaultChannelID: defaultChannel)
-        var plan: ApplicationPlan
+        let plan: WritePlan
         do {
-            plan = try planner.plan(request)
-        } catch {
-            throw Self.invalid(error.list)
+            plan = try writer.planApplication(request, job: job, integration: integration)
+        } catch let problems as ApplicationCreate.Problems {
+            throw Self.invalid(problems.list, tool: label)
         }
         let email = request.candidate.emailAddress
         if try await store.applicationExists(jobID: job.id, email: email, integrationID: integrationID) {
@@ -41,62 +39,70 @@ struct ApplicationWriter: Sendable {
         // One writer per (email, job) across every instance: a concurrent duplicate is refused.
         let claim = "application:\(email.lowercased()):\(job.remoteID)"
         guard try await store.takeClaim(claim, integrationID: integrationID) else {
-            // The claim stays once Personio holds the application (a later step may have failed),
+            // The claim stays once the tool holds the application (a later step may have failed),
             // so a retry is refused instead of creating a second one; the next sync brings it.
             throw APIError(
                 .applicationAlreadyExists,
-                "An application of \(email) to job \(job.id) is being created right now, or was sent to Personio already and appears here after the next sync."
+                "An application of \(email) to job \(job.id) is being created right now, or was sent to \(label) already and appears here after the next sync."
             )
         }
         var created = false
         do {
-            let files = try await downloadAttachments(plan.files)
-            let (client, _) = try await accounts.client(for: integration, store: store)
-            var uploaded: [JSONValue] = []
-            for (file, data) in zip(plan.files, files) {
-                let document = try await personio {
-                    try await client.uploadDocument(
-                        data, filename: file.attachment.name,
-                        contentType: file.attachment.contentType ?? "application/octet-stream")
-                }
-                uploaded.append(
-                    .object([
-                        "uuid": .string(document.uuid), "original_filename": .string(file.attachment.name),
-                        "category": .string(file.category),
-                    ]))
-            }
-            if !uploaded.isEmpty { plan.body["files"] = .array(uploaded) }
-            try await personio { try await client.createApplication(plan.body) }
+            let files = try await downloadAttachments(plan.files, tool: label)
+            guard
+                let credentials = try await store.credentials(
+                    integrationID: integrationID, workspaceID: integration.workspaceID)
+            else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
+            try await writer.submitApplication(plan, files: files, integration: integration, credentials: credentials)
             created = true
             logger.info(
-                "application created in Personio",
-                metadata: ["integration": "\(integrationID)", "job": "\(job.remoteID)"])
-            // Personio holds the application now; the claim stays, a fast refusal of a repeat.
-            return try await readBack(plan: plan, job: job, integrationID: integrationID, client: client)
+                "application created", metadata: ["integration": "\(integrationID)", "job": "\(job.remoteID)"])
+            // The tool holds the application now; the claim stays, a fast refusal of a repeat.
+            let records = try await writer.readBackApplication(
+                plan, integration: integration, credentials: credentials)
+            try await store.saveRecords([records.application], integrationID: integrationID)
+            let candidate = try await store.withApplicationSources(
+                [records.candidate], integrationID: integrationID)[0]
+            try await store.saveRecords([candidate], integrationID: integrationID)
+            // The responses are written from the stored documents, as a read would show them.
+            return Created(application: records.application, candidate: candidate, warnings: plan.warnings)
         } catch {
-            // Nothing was created: a corrected retry may go ahead at once. Once Personio holds
+            // Nothing was created: a corrected retry may go ahead at once. Once the tool holds
             // the application, the claim stays whatever failed after.
             if !created { try? await store.releaseClaim(claim, integrationID: integrationID) }
             throw error
         }
+    }
 
+    /// The label of the integration's tool, as messages name it.
+    func label(of integration: Integration) -> String {
+        connectors[integration.id.tool]?.descriptor.label ?? integration.id.tool.rawValue
+    }
+
+    /// The integration's tool's write actions and its label.
+    func writer(for integration: Integration) throws -> (any ApplicationWriting, String) {
+        let connector = try? connectors.connector(for: integration)
+        guard let connector, let writer = connector.writer else {
+            throw APIError(
+                .actionNotAvailable, "\(connector?.descriptor.label ?? integration.id.tool.rawValue) takes no writes.")
+        }
+        return (writer, connector.descriptor.label)
     }
 
     /// What the job-level checks find in a request whose shape was already faulty.
     func planProblems(_ request: ApplicationCreate, jobReference: String, integration: Integration) async
         -> [ApplicationCreate.Problem]
     {
-        let integrationID = integration.id.description
-        guard let job = try? await findJob(jobReference, integrationID: integrationID),
-            let (channels, fallback) = try? RecruitingChannel.catalog(settings: integration.settings)
+        guard let (writer, _) = try? writer(for: integration),
+            let job = try? await findJob(jobReference, integrationID: integration.id.description)
         else { return [] }
-        let planner = ApplicationPlanner(
-            integrationID: integrationID, job: job, channels: channels, defaultChannelID: fallback)
         do {
-            _ = try planner.plan(request)
+            _ = try writer.planApplication(request, job: job, integration: integration)
             return []
+        } catch let problems as ApplicationCreate.Problems {
+            return problems.list
         } catch {
-            return error.list
+            return []
         }
     }
 
@@ -119,7 +125,7 @@ struct ApplicationWriter: Sendable {
         return job
     }
 
-    func downloadAttachments(_ files: [ApplicationPlan.File]) async throws -> [Data] {
+    func downloadAttachments(_ files: [WritePlan.File], tool: String) async throws -> [Data] {
         var result: [Data] = []
         var problems: [ApplicationCreate.Problem] = []
         var total = 0
@@ -145,69 +151,16 @@ struct ApplicationWriter: Sendable {
                     "attachments",
                     "hold \(total) bytes; at most \(ApplicationCreate.maxTotalAttachmentBytes) per application"))
         }
-        guard problems.isEmpty else { throw Self.invalid(problems) }
+        guard problems.isEmpty else { throw Self.invalid(problems, tool: tool) }
         return result
-    }
-
-    /// Finds the new application through v2 (Personio's create answer has no ids), saves it and
-    /// its candidate, and returns them as the store now holds them.
-    func readBack(plan: ApplicationPlan, job: Job, integrationID: String, client: PersonioClient) async throws
-        -> Created
-    {
-        let mapper = CandidateMapper(integrationID: integrationID)
-        // [?] Personio's reads may lag its writes: look a few times before giving up.
-        var found: Captured<V2Application>?
-        for delay in [0, 250, 1000, 2000] {
-            if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
-            let applications = try await personio { try await client.applications(candidateEmail: plan.email) }
-            found = applications.filter { $0.value.jobID == plan.jobRemoteID }.max(by: Self.older)
-            if found != nil { break }
-        }
-        guard let found, let candidateRemoteID = found.value.candidateID else {
-            throw APIError(
-                .remoteServiceUnavailable,
-                "Personio accepted the application of \(plan.email) but does not show it yet; the next sync will "
-                    + "bring it in. Do not send it again: Personio would refuse a second application to this job.")
-        }
-        let remoteCandidate = try await personio { try await client.candidate(id: candidateRemoteID) }
-        let application = mapper.map(found)
-        try await store.saveRecords([application], integrationID: integrationID)
-        let candidate = try await store.withApplicationSources(
-            [mapper.map(remoteCandidate)], integrationID: integrationID)[0]
-        try await store.saveRecords([candidate], integrationID: integrationID)
-        // The responses are written from the stored documents, as a read would show them.
-        return Created(application: application, candidate: candidate, warnings: plan.warnings)
-    }
-
-    static func older(_ a: Captured<V2Application>, _ b: Captured<V2Application>) -> Bool {
-        let left = a.value.createdAt?.date ?? .distantPast
-        let right = b.value.createdAt?.date ?? .distantPast
-        return left == right ? a.value.id < b.value.id : left < right
     }
 
     // MARK: - Errors
 
-    static func invalid(_ problems: [ApplicationCreate.Problem]) -> APIError {
+    static func invalid(_ problems: [ApplicationCreate.Problem], tool: String) -> APIError {
         let count = problems.count == 1 ? "1 field is" : "\(problems.count) fields are"
         return APIError(
             .inputInvalid,
-            "\(count) invalid; nothing was sent to Personio. " + problems.map(\.description).joined(separator: "; "))
-    }
-
-    func settings<T>(_ read: () throws -> T) throws -> T {
-        do {
-            return try read()
-        } catch let error as PersonioError {
-            throw APIError(.unknownError, "The integration's settings are invalid: \(error)")
-        }
-    }
-
-    /// Runs a Personio call and turns its failure into the unified error a client can act on.
-    func personio<T>(_ call: () async throws -> T) async throws -> T {
-        do {
-            return try await call()
-        } catch let error as PersonioError {
-            throw error.unified
-        }
+            "\(count) invalid; nothing was sent to \(tool). " + problems.map(\.description).joined(separator: "; "))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JunctionConnectors
 import JunctionModel
 
 /// A recruiting channel of the account (`/configuration/recruiting/channels`), for source writing.
@@ -39,20 +40,8 @@ public struct RecruitingChannel: Codable, Sendable, Equatable {
 
 /// What creating one application in Personio takes: the files to upload first, and the body of
 /// `POST /v1/recruiting/applications` once their uuids are known.
-public struct ApplicationPlan: Sendable {
-    public struct File: Sendable {
-        public var attachment: ApplicationCreate.Attachment
-        /// Personio's document category: `cv`, `cover-letter` or `other`.
-        public var category: String
-    }
-
-    public var body: [String: JSONValue]
-    public var files: [File]
-    /// What the caller sent that Personio cannot store, said in the response's `warnings`.
-    public var warnings: [String]
-    public var email: String
-    public var jobRemoteID: String
-}
+/// A plan in Personio's terms: `body` is the v1 `POST /v1/recruiting/applications` body.
+public typealias ApplicationPlan = WritePlan
 
 /// Turns a unified create request into Personio's terms, refusing before anything is sent what
 /// Personio would refuse or silently change. Pure: the job and the account's channels are given.
@@ -194,7 +183,7 @@ public struct ApplicationPlanner: Sendable {
 
         for (key, value) in create.remoteApplicationFields { body[key] = value }
         guard problems.isEmpty else { throw ApplicationCreate.Problems(list: problems) }
-        return ApplicationPlan(
+        return WritePlan(
             body: body, files: files, warnings: warnings, email: candidate.emailAddress, jobRemoteID: job.remoteID)
     }
 
