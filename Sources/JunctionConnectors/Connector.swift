@@ -84,12 +84,16 @@ public struct ToolDescriptor: Sendable {
     public var features: [Feature]
     /// The tool's own APIs `POST /v1/passthrough/{tool}/{api}` reaches, by the names Kombo uses.
     public var passthroughAPIs: [String]
+    /// Why the tool does not offer each write action it does not (the error a caller gets).
+    public var unavailableActions: [WriteAction: String]
 
     public init(
         tool: Tool, category: String, label: String, logoURL: String, iconURL: String,
-        connectionGuideURL: String? = nil, coverage: Coverage, features: [Feature] = [], passthroughAPIs: [String] = []
+        connectionGuideURL: String? = nil, coverage: Coverage, features: [Feature] = [], passthroughAPIs: [String] = [],
+        unavailableActions: [WriteAction: String] = [:]
     ) {
         self.passthroughAPIs = passthroughAPIs
+        self.unavailableActions = unavailableActions
         self.tool = tool
         self.category = category
         self.label = label

@@ -61,3 +61,18 @@ public protocol ApplicationWriting: Sendable {
     func readBackApplication(_ plan: WritePlan, integration: Integration, credentials: Data) async throws
         -> CreatedRecords
 }
+
+/// The unified API's write actions beyond creating applications and candidates. A tool that
+/// does not offer one says why in its descriptor (`ToolDescriptor.unavailableActions`).
+public enum WriteAction: String, Sendable, CaseIterable {
+    case moveApplicationStage = "move_application_stage"
+    case rejectApplication = "reject_application"
+    case addApplicationNote = "add_application_note"
+    case addApplicationResultLink = "add_application_result_link"
+    case addApplicationAttachment = "add_application_attachment"
+    case addCandidateAttachment = "add_candidate_attachment"
+    case addCandidateResultLink = "add_candidate_result_link"
+    case addCandidateTag = "add_candidate_tag"
+    case removeCandidateTag = "remove_candidate_tag"
+    case importTrackedApplication = "import_tracked_application"
+}

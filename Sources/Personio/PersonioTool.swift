@@ -86,7 +86,22 @@ public struct PersonioTool: Connector {
         iconURL: "https://www.personio.com/favicon.ico",
         coverage: .init(readModels: readModels, writeActions: writeActions),
         features: [.init(id: "passthrough", label: "Passthrough API")],
-        passthroughAPIs: PassthroughAPI.allCases.map(\.rawValue))
+        passthroughAPIs: PassthroughAPI.allCases.map(\.rawValue),
+        unavailableActions: [
+            .moveApplicationStage: "Personio's API cannot move an application to another stage.",
+            .rejectApplication: "Personio's API cannot reject an application.",
+            .addApplicationNote: "Personio's API cannot add notes to applications.",
+            .addApplicationResultLink: "Personio's API cannot attach result links to applications.",
+            .addApplicationAttachment:
+                "Personio's API takes documents only with a new application, not for an existing one.",
+            .addCandidateAttachment:
+                "Personio's API takes documents only with a new application, not for an existing candidate.",
+            .addCandidateResultLink: "Personio's API cannot attach result links to candidates.",
+            .addCandidateTag: "Personio's API cannot tag an existing candidate (only a new application).",
+            .removeCandidateTag: "Personio's API cannot remove tags.",
+            .importTrackedApplication:
+                "Personio's API cannot link an application created elsewhere; create it through Junction instead.",
+        ])
 
     static let jobFields = [
         "id", "remote_id", "name", "description", "category", "department", "post_url", "experience_level",

@@ -2,13 +2,14 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JunctionConnectors
 import JunctionModel
 import JunctionStore
 import NIOCore
 import NIOFoundationCompat
 
 /// The write endpoints of `/v1/ats` (`docs/unified-api.md`, "Writes"): creating
-/// applications (with their candidate), and the actions Personio does not offer.
+/// applications (with their candidate), and the actions the integration's tool does not offer.
 struct ATSWriteController {
     let gate: IntegrationGate
     let writer: ApplicationWriter
@@ -33,35 +34,31 @@ struct ATSWriteController {
                 return try await candidateResponse(created, integrationID: integration.id.description)
             }
         }
-        for (method, path, reason) in Self.unavailable {
+        for (method, path, action) in Self.unavailable {
             group.on(RouterPath("ats/\(path)"), method: method) { request, context -> Response in
-                _ = try await gate.readableIntegration(request, context: context)
-                throw APIError(.actionNotAvailable, reason)
+                let integration = try await gate.readableIntegration(request, context: context)
+                let descriptor = writer.connectors[integration.id.tool]?.descriptor
+                throw APIError(
+                    .actionNotAvailable,
+                    descriptor?.unavailableActions[action]
+                        ?? "\(descriptor?.label ?? integration.id.tool.rawValue) does not offer this action through Junction."
+                )
             }
         }
     }
 
-    /// Actions Personio's APIs do not offer.
-    static let unavailable: [(HTTPRequest.Method, String, String)] = [
-        (.put, "applications/:id/stage", "Personio's API cannot move an application to another stage."),
-        (.post, "applications/:id/reject", "Personio's API cannot reject an application."),
-        (.post, "applications/:id/notes", "Personio's API cannot add notes to applications."),
-        (.post, "applications/:id/result-links", "Personio's API cannot attach result links to applications."),
-        (
-            .post, "applications/:id/attachments",
-            "Personio's API takes documents only with a new application, not for an existing one."
-        ),
-        (
-            .post, "candidates/:id/attachments",
-            "Personio's API takes documents only with a new application, not for an existing candidate."
-        ),
-        (.post, "candidates/:id/result-links", "Personio's API cannot attach result links to candidates."),
-        (.post, "candidates/:id/tags", "Personio's API cannot tag an existing candidate (only a new application)."),
-        (.delete, "candidates/:id/tags", "Personio's API cannot remove tags."),
-        (
-            .post, "import-tracked-application",
-            "Personio's API cannot link an application created elsewhere; create it through Junction instead."
-        ),
+    /// The write actions no connector offers yet, by route; each tool's descriptor says why.
+    static let unavailable: [(HTTPRequest.Method, String, WriteAction)] = [
+        (.put, "applications/:id/stage", .moveApplicationStage),
+        (.post, "applications/:id/reject", .rejectApplication),
+        (.post, "applications/:id/notes", .addApplicationNote),
+        (.post, "applications/:id/result-links", .addApplicationResultLink),
+        (.post, "applications/:id/attachments", .addApplicationAttachment),
+        (.post, "candidates/:id/attachments", .addCandidateAttachment),
+        (.post, "candidates/:id/result-links", .addCandidateResultLink),
+        (.post, "candidates/:id/tags", .addCandidateTag),
+        (.delete, "candidates/:id/tags", .removeCandidateTag),
+        (.post, "import-tracked-application", .importTrackedApplication),
     ]
 
     /// The request, or every problem it has: its shape's, and (as far as it could be read) those
