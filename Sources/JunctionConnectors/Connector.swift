@@ -33,6 +33,47 @@ public protocol Connector: Sendable {
 
     /// The tool's write actions, or nil when it has none.
     var writer: (any ApplicationWriting)? { get }
+
+    /// The value of the setting at `path` (one of `descriptor.settings`) for `integration`.
+    func readSetting(_ path: String, integration: Integration, credentials: Data) throws -> JSONValue
+
+    /// Checks `value` for the setting at `path` and says what to store; refuses with an
+    /// `APIError` naming what is wrong.
+    func changeSetting(_ path: String, to value: JSONValue, integration: Integration, credentials: Data) throws
+        -> SettingChange
+}
+
+/// What changing a tool setting stores.
+public struct SettingChange: Sendable {
+    /// The integration's (non-secret) settings to store, when they change.
+    public var settings: [String: JSONValue]?
+    /// The integration's new credentials, when the setting lives in them.
+    public var credentials: Data?
+    /// The setting as the answer shows it.
+    public var value: JSONValue
+
+    public init(settings: [String: JSONValue]? = nil, credentials: Data? = nil, value: JSONValue) {
+        self.settings = settings
+        self.credentials = credentials
+        self.value = value
+    }
+}
+
+/// A setting of a tool's integrations beyond the unified API: what the tool's API cannot read
+/// (Personio's applicant attributes) or where Junction reads (its career sites). Served at
+/// `GET`/`PUT /v1/integrations/{id}/{path}` and on the dashboard; a change queues a sync.
+public struct ToolSetting: Sendable, Equatable {
+    /// The path segment, like `applicant-attributes`.
+    public var path: String
+    public var title: String
+    /// What an operator needs to know to fill it in (the dashboard shows it).
+    public var help: String
+
+    public init(path: String, title: String, help: String) {
+        self.path = path
+        self.title = title
+        self.help = help
+    }
 }
 
 extension Connector {
@@ -45,6 +86,14 @@ extension Connector {
         throw APIError.invalidInput("\(descriptor.label) has no passthrough.")
     }
     public var writer: (any ApplicationWriting)? { nil }
+    public func readSetting(_ path: String, integration: Integration, credentials: Data) throws -> JSONValue {
+        throw APIError.invalidInput("\(descriptor.label) integrations have no setting '\(path)'.")
+    }
+    public func changeSetting(_ path: String, to value: JSONValue, integration: Integration, credentials: Data) throws
+        -> SettingChange
+    {
+        throw APIError.invalidInput("\(descriptor.label) integrations have no setting '\(path)'.")
+    }
 }
 
 /// What `GET /v1/tools/{category}` and an integration's details say about a tool.
@@ -86,12 +135,15 @@ public struct ToolDescriptor: Sendable {
     public var passthroughAPIs: [String]
     /// Why the tool does not offer each write action it does not (the error a caller gets).
     public var unavailableActions: [WriteAction: String]
+    /// Settings of its integrations beyond the unified API.
+    public var settings: [ToolSetting]
 
     public init(
         tool: Tool, category: String, label: String, logoURL: String, iconURL: String,
         connectionGuideURL: String? = nil, coverage: Coverage, features: [Feature] = [], passthroughAPIs: [String] = [],
-        unavailableActions: [WriteAction: String] = [:]
+        unavailableActions: [WriteAction: String] = [:], settings: [ToolSetting] = []
     ) {
+        self.settings = settings
         self.passthroughAPIs = passthroughAPIs
         self.unavailableActions = unavailableActions
         self.tool = tool

@@ -234,7 +234,8 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
             key: runtime.store.sessionSigningKey, store: runtime.store,
             secure: configuration.resolvedPublicURL.hasPrefix("https://"), publicOrigin: configuration.publicOrigin),
         webhooks: outboundWebhooks,
-        signInFailures: RateLimiter(.init(count: configuration.signInFailuresPerMinute, window: 60))
+        signInFailures: RateLimiter(.init(count: configuration.signInFailuresPerMinute, window: 60)),
+        connectors: runtime.connectors
     ).addRoutes(to: router)
     AssetsController().addRoutes(to: router)
 
@@ -259,7 +260,7 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
 
     WebhooksController(store: runtime.store, outbound: outboundWebhooks).addRoutes(to: api)
     FieldsController(store: runtime.store, cursors: PageCursor(key: runtime.store.cursorSigningKey)).addRoutes(to: api)
-    CareerSitesController(store: runtime.store).addRoutes(to: api)
+    ToolSettingsController(store: runtime.store, connectors: runtime.connectors).addRoutes(to: api)
     let gate = IntegrationGate(directory: runtime.store)
     SyncController(gate: gate, store: runtime.store).addRoutes(to: api)
     ATSReadController(

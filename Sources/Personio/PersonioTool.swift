@@ -101,7 +101,7 @@ public struct PersonioTool: Connector {
             .removeCandidateTag: "Personio's API cannot remove tags.",
             .importTrackedApplication:
                 "Personio's API cannot link an application created elsewhere; create it through Junction instead.",
-        ])
+        ], settings: settings)
 
     static let jobFields = [
         "id", "remote_id", "name", "description", "category", "department", "post_url", "experience_level",

@@ -108,3 +108,24 @@ def test_career_sites_are_an_integration_setting(mutable_junction):
     assert [s["host"] for s in after["data"]] == ["sandbox.jobs.personio.de", "sandbox-gmbh.jobs.personio.com"]
     assert after["data"][1] == {"subdomain": "sandbox-gmbh", "domain": "com", "host": "sandbox-gmbh.jobs.personio.com"}
     assert details["sync_warnings"] == []
+
+
+def test_applicant_attributes_are_a_setting_the_questions_follow(mutable_junction):
+    """Personio has no API for its custom applicant attributes: they are an integration setting,
+    checked when saved, and the screening questions follow at the next sync."""
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    status, current = _call(junction, "GET", "applicant-attributes")
+    attributes = current["data"]
+    removed = attributes[-1]["id"]
+    asked_before = {q.remote_id for job in _all(sdk.ats.get_jobs, page_size=250) for q in job.screening_questions}
+    bad_status, bad = _call(junction, "PUT", "applicant-attributes", [{"label": "no id"}])
+    saved_status, saved = _call(junction, "PUT", "applicant-attributes", attributes[:-1])
+    junction.sync()
+    asked_after = {q.remote_id for job in _all(sdk.ats.get_jobs, page_size=250) for q in job.screening_questions}
+
+    assert status == 200 and len(attributes) >= 2
+    assert removed in asked_before
+    assert bad_status == 400 and bad["error"]["code"] == "PLATFORM.INPUT_INVALID"
+    assert saved_status == 200 and saved["data"] == attributes[:-1]
+    assert removed not in asked_after and asked_after == asked_before - {removed}

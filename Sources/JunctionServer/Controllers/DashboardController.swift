@@ -1,12 +1,14 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JunctionConnectors
 import JunctionModel
 import JunctionStore
-import Personio
 
 /// What the dashboard reads and changes.
-public protocol DashboardStore: FieldStore, APIKeyVerifier, WebhookStore, RequestLogStore, DashboardSessionStore {
+public protocol DashboardStore: FieldStore, ToolSettingStore, APIKeyVerifier, WebhookStore, RequestLogStore,
+    DashboardSessionStore
+{
     func integrations(workspaceID: String) async throws -> [Integration]
     func syncRuns(integrationID: String, limit: Int) async throws -> [SyncRun]
     func activity(integrationID: String, limit: Int) async throws -> [ActivityEntry]
@@ -25,6 +27,8 @@ struct DashboardController {
     let webhooks: OutboundRequests
     /// Failed sign-ins per client address.
     let signInFailures: RateLimiter
+    /// The tools this process serves, for their settings.
+    let connectors: ConnectorRegistry
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("dashboard") { request, _ in
@@ -174,13 +178,18 @@ struct DashboardController {
                 try await store.mapCustomField(customID, to: fieldID, integrationID: integration.id.description)
             }
         }
-        router.post("dashboard/integrations/:integration_id/applicant-attributes") { request, context in
-            try await integrationChange(request, context) { integration, form in
-                let text = form["attributes"] ?? ""
-                guard let attributes = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
-                    throw APIError.invalidInput("The applicant attributes are not valid JSON.")
+        // Each setting a registered tool declares (Personio: applicant attributes, career sites).
+        let settingPaths = Set(connectors.tools.flatMap { connectors[$0]?.descriptor.settings.map(\.path) ?? [] })
+        for path in settingPaths.sorted() {
+            router.post("dashboard/integrations/:integration_id/\(path)") { request, context in
+                try await integrationChange(request, context) { integration, form in
+                    let text = form["value"] ?? ""
+                    guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
+                        throw APIError.invalidInput("The value of '\(path)' is not valid JSON.")
+                    }
+                    _ = try await ToolSettingsController.change(
+                        path, to: value, integration: integration, store: store, connectors: connectors)
                 }
-                try await FieldsController.saveAttributes(attributes, integration: integration, store: store)
             }
         }
     }
@@ -426,7 +435,7 @@ struct DashboardController {
         let customs = try await store.customFields(workspaceID: integration.workspaceID)
         var body = "<h2 id=\"explorer\">Custom field explorer</h2>"
         body +=
-            "<p class=\"muted\">Every field path found in the synced Personio payloads (the newest \(Store.fieldDiscoverySample) records per model).</p>"
+            "<p class=\"muted\">Every field path found in the synced payloads (the newest \(Store.fieldDiscoverySample) records per model).</p>"
         body +=
             "<h3>Custom field mappings</h3><table id=\"mappings\"><tr><th>Custom field</th><th>Model</th><th>Mapped to</th></tr>"
         for custom in customs {
@@ -457,17 +466,23 @@ struct DashboardController {
             }
             body += "</table>"
         }
-        let attributes = integration.settings[ApplicantAttribute.settingsKey] ?? .array([])
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let text = String(decoding: (try? encoder.encode(attributes)) ?? Data("[]".utf8), as: UTF8.self)
-        body += """
-            <h3>Applicant attributes</h3>
-            <p class="muted">Personio has no API for its custom applicant attributes (Settings > Recruiting > Attributes): list them here; they become screening questions at the next sync.</p>
-            <form method="post" action="\(base)/applicant-attributes">\(formToken(request))
-            <textarea name="attributes" id="attributes" rows="8">\(HTML.escape(text))</textarea>
-            <button type="submit">Save attributes</button></form>
-            """
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        for setting in connectors[integration.id.tool]?.descriptor.settings ?? [] {
+            let value = try? await ToolSettingsController.resolve(
+                integration, setting.path, store: store, connectors: connectors)
+            let current = value.flatMap { connector, credentials in
+                try? connector.readSetting(setting.path, integration: integration, credentials: credentials)
+            }
+            let text = String(decoding: (try? encoder.encode(current ?? .array([]))) ?? Data("[]".utf8), as: UTF8.self)
+            body += """
+                <h3>\(HTML.escape(setting.title))</h3>
+                <p class="muted">\(HTML.escape(setting.help))</p>
+                <form method="post" action="\(base)/\(setting.path)">\(formToken(request))
+                <textarea name="value" id="\(setting.path)" rows="8">\(HTML.escape(text))</textarea>
+                <button type="submit">Save \(HTML.escape(setting.title.lowercased()))</button></form>
+                """
+        }
         return body
     }
 

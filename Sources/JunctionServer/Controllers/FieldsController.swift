@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import JunctionModel
 import JunctionStore
-import Personio
 
 /// What the field explorer and custom fields need from the store.
 public protocol FieldStore: IntegrationDirectory {
@@ -25,7 +24,7 @@ extension Store: FieldStore {}
 
 /// The custom field explorer over the API (`docs/unified-api.md`, "General and connect"):
 /// integration fields with passthrough, custom fields with their per-integration mapping, and
-/// (Junction's additions) defining custom fields and the integration's applicant attributes.
+/// (Junction's addition) defining custom fields.
 struct FieldsController {
     let store: any FieldStore
     let cursors: PageCursor
@@ -122,36 +121,6 @@ struct FieldsController {
             }
             return SuccessEnvelope(JSONValue.object([:]))
         }
-        group.get("integrations/:integration_id/applicant-attributes") { _, context in
-            let integration = try await store.requireIntegration(context)
-            return SuccessEnvelope(integration.settings[ApplicantAttribute.settingsKey] ?? .array([]))
-        }
-        group.put("integrations/:integration_id/applicant-attributes") { request, context in
-            let integration = try await store.requireIntegration(context)
-            let attributes = try await request.decode(as: JSONValue.self, context: context)
-            try await Self.saveAttributes(attributes, integration: integration, store: store)
-            return SuccessEnvelope(attributes)
-        }
-    }
-
-    /// Replaces the integration's applicant attribute catalog after checking it, and queues a
-    /// DELTA so the screening questions follow (the sync derives them from the catalog).
-    static func saveAttributes(_ attributes: JSONValue, integration: Integration, store: any FieldStore) async throws {
-        guard case .array = attributes else {
-            throw APIError.invalidInput(
-                "The body must be a list of applicant attributes ({\"id\": \"custom_attribute_1\", \"label\": …, \"type\": …})."
-            )
-        }
-        var settings = integration.settings
-        settings[ApplicantAttribute.settingsKey] = attributes
-        do {
-            _ = try ApplicantAttribute.catalog(settings: settings)
-        } catch let error as PersonioError {
-            throw APIError.invalidInput(error.description)
-        }
-        try await store.setSettings(
-            settings, integrationID: integration.id.description, workspaceID: integration.workspaceID)
-        _ = try await store.requestSync(integrationID: integration.id.description, kind: .delta, now: Date())
     }
 
     static func validate(_ body: CustomFieldBody, workspaceID: String) throws -> CustomField {
