@@ -34,6 +34,10 @@ public protocol Connector: Sendable {
     /// The tool's write actions, or nil when it has none.
     var writer: (any ApplicationWriting)? { get }
 
+    /// The tool's part of the hosted connect page, or nil when its integrations are made
+    /// another way.
+    var connectFlow: (any ConnectFlow)? { get }
+
     /// The value of the setting at `path` (one of `descriptor.settings`) for `integration`.
     func readSetting(_ path: String, integration: Integration, credentials: Data) throws -> JSONValue
 
@@ -86,6 +90,7 @@ extension Connector {
         throw APIError.invalidInput("\(descriptor.label) has no passthrough.")
     }
     public var writer: (any ApplicationWriting)? { nil }
+    public var connectFlow: (any ConnectFlow)? { nil }
     public func readSetting(_ path: String, integration: Integration, credentials: Data) throws -> JSONValue {
         throw APIError.invalidInput("\(descriptor.label) integrations have no setting '\(path)'.")
     }

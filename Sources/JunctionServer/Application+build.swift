@@ -91,7 +91,12 @@ public struct JunctionRuntime: Sendable {
                 http: PersonioClient.sharedHTTPClient, logger: logger, limits: limits, observer: observer,
                 identity: configuration.personioIdentity)
             // Every tool this build serves; a second connector is one more entry.
-            let connectors = ConnectorRegistry([PersonioTool(accounts: personio)] + extraConnectors)
+            let tester = ScopeTester(
+                http: PersonioClient.sharedHTTPClient, logger: Logger(label: "junction.connect"),
+                identity: configuration.personioIdentity)
+            let connectors = ConnectorRegistry(
+                [PersonioTool(accounts: personio, tester: tester, connectBaseURL: configuration.connectPersonioBaseURL)]
+                    + extraConnectors)
             return JunctionRuntime(
                 configuration: configuration, database: database, store: store, bootstrap: bootstrap,
                 demoIntegration: demo, personio: personio, connectors: connectors, metrics: metrics)
@@ -243,16 +248,11 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
         .add(middleware: ActivityLogMiddleware(log: runtime.store))
         .add(middleware: QueryGuardMiddleware())
     GeneralController().addRoutes(to: api)
-    let accounts = runtime.personio
     IntegrationsController(integrations: runtime.store, connectors: runtime.connectors).addRoutes(to: api)
-    ConnectController(store: runtime.store, publicURL: configuration.resolvedPublicURL).addRoutes(to: api)
+    ConnectController(store: runtime.store, publicURL: configuration.resolvedPublicURL, connectors: runtime.connectors)
+        .addRoutes(to: api)
     ConnectPageController(
-        store: runtime.store,
-        tester: ScopeTester(
-            http: PersonioClient.sharedHTTPClient, logger: Logger(label: "junction.connect"),
-            identity: configuration.personioIdentity),
-        forget: { id in await accounts.forget(integrationID: id) },
-        personioBaseURL: configuration.connectPersonioBaseURL, publicURL: configuration.resolvedPublicURL,
+        store: runtime.store, connectors: runtime.connectors, publicURL: configuration.resolvedPublicURL,
         embedOrigins: configuration.connectEmbedOrigins,
         tests: RateLimiter(.init(count: configuration.connectTestsPerHour, window: 3600)),
         logger: Logger(label: "junction.connect")

@@ -23,6 +23,8 @@ public struct ConnectLink: Sendable, Equatable {
     public var kind: Kind
     public var integrationID: String?
     public var linkType: LinkType
+    /// The tool a new integration is made for; nil on links made before links named one.
+    public var tool: Tool?
     public var language: String
     public var endUserEmail: String?
     public var endUserOrganizationName: String
@@ -36,9 +38,11 @@ public struct ConnectLink: Sendable, Equatable {
     public var expiresAt: Date
 
     public init(
-        workspaceID: String, kind: Kind, integrationID: String? = nil, linkType: LinkType, language: String,
-        endUserEmail: String?, endUserOrganizationName: String, endUserOriginID: String?, now: Date = Date()
+        workspaceID: String, kind: Kind, integrationID: String? = nil, tool: Tool? = nil, linkType: LinkType,
+        language: String, endUserEmail: String?, endUserOrganizationName: String, endUserOriginID: String?,
+        now: Date = Date()
     ) {
+        self.tool = tool
         self.id = Identifier.random()
         self.workspaceID = workspaceID
         self.kind = kind
@@ -66,10 +70,11 @@ extension Store {
         let token = "cl_" + Identifier.random() + Identifier.random()
         try await sql.raw(
             """
-            INSERT INTO connect_links (id, workspace_id, token_hash, kind, integration_id, link_type, language,
+            INSERT INTO connect_links (id, workspace_id, token_hash, kind, integration_id, tool, link_type, language,
                 end_user_email, end_user_organization_name, end_user_origin_id, created_at, expires_at)
             VALUES (\(bind: link.id), \(bind: link.workspaceID), \(bind: Self.hashAPIKey(token)),
-                \(bind: link.kind.rawValue), \(bind: link.integrationID), \(bind: link.linkType.rawValue),
+                \(bind: link.kind.rawValue), \(bind: link.integrationID), \(bind: link.tool?.rawValue),
+                \(bind: link.linkType.rawValue),
                 \(bind: link.language), \(bind: link.endUserEmail), \(bind: link.endUserOrganizationName),
                 \(bind: link.endUserOriginID), \(bind: Clock.milliseconds(link.createdAt)),
                 \(bind: Clock.milliseconds(link.expiresAt)))
@@ -188,7 +193,8 @@ extension Store {
         else { throw StoreError.corruptRow(table: "connect_links", detail: "kind '\(kindText)' / '\(typeText)'") }
         var link = ConnectLink(
             workspaceID: try row.decode(column: "workspace_id", as: String.self), kind: kind,
-            integrationID: try row.decode(column: "integration_id", as: String?.self), linkType: type,
+            integrationID: try row.decode(column: "integration_id", as: String?.self),
+            tool: try row.decode(column: "tool", as: String?.self).flatMap(Tool.init(rawValue:)), linkType: type,
             language: try row.decode(column: "language", as: String.self),
             endUserEmail: try row.decode(column: "end_user_email", as: String?.self),
             endUserOrganizationName: try row.decode(column: "end_user_organization_name", as: String.self),

@@ -6,10 +6,18 @@ import JunctionModel
 public struct PersonioTool: Connector {
     /// One client per integration, shared by syncs, writes and passthrough.
     public let accounts: PersonioAccounts
+    /// Tests credentials entered on the connect page.
+    let tester: ScopeTester
+    /// Where connect flows reach Personio instead of its own hosts (an operator's sandbox or proxy).
+    let connectBaseURL: String?
 
-    public init(accounts: PersonioAccounts) {
+    public init(accounts: PersonioAccounts, tester: ScopeTester, connectBaseURL: String? = nil) {
         self.accounts = accounts
+        self.tester = tester
+        self.connectBaseURL = connectBaseURL
     }
+
+    public var connectFlow: (any ConnectFlow)? { PersonioConnectFlow(tester: tester, baseURL: connectBaseURL) }
 
     public var descriptor: ToolDescriptor { Self.descriptor }
 

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
+import JunctionConnectors
 import JunctionModel
 import JunctionStore
-import Personio
 
 /// What the connect flow needs from the store.
 public protocol ConnectStore: IntegrationDirectory {
@@ -12,13 +12,6 @@ public protocol ConnectStore: IntegrationDirectory {
 
 extension Store: ConnectStore {}
 
-/// Tests credentials without changing anything in Personio (`ScopeTester` in production).
-public protocol CredentialTester: Sendable {
-    func run(_ credentials: PersonioCredentials, now: Date) async -> ScopeTestResult
-}
-
-extension ScopeTester: CredentialTester {}
-
 /// The API half of the connect flow (`docs/unified-api.md`, "General and connect"): links to the
 /// hosted page for a new integration, a relink or the setup steps, and the activation token
 /// exchange. The page itself is `ConnectPageController`.
@@ -26,6 +19,8 @@ struct ConnectController {
     let store: any ConnectStore
     /// Where end customers reach this server, without a trailing slash.
     let publicURL: String
+    /// The tools whose integrations a connect link can make.
+    let connectors: ConnectorRegistry
 
     static let languages = ["en", "de", "fr", "it", "es"]
 
@@ -44,12 +39,9 @@ struct ConnectController {
                     "Field 'integration_category' is '\(category)', but Junction connects ATS integrations only: "
                         + "send \"ATS\" (the SDK sends \"HRIS\" unless told otherwise).")
             }
-            if let tool = body.integrationTool, tool != "personio" {
-                throw APIError.invalidInput(
-                    "Field 'integration_tool' is '\(tool)', but Junction connects only 'personio' (or leave it null).")
-            }
             let link = ConnectLink(
-                workspaceID: workspaceID, kind: .create, linkType: try Self.linkType(body.linkType),
+                workspaceID: workspaceID, kind: .create, tool: try tool(body.integrationTool),
+                linkType: try Self.linkType(body.linkType),
                 language: try Self.language(body.language), endUserEmail: email,
                 endUserOrganizationName: organization, endUserOriginID: body.endUserOriginID)
             return SuccessEnvelope(LinkData(link: try await url(for: link)))
@@ -80,7 +72,8 @@ struct ConnectController {
             let body = try await request.decode(as: RelinkBody.self, context: context)
             let link = ConnectLink(
                 workspaceID: integration.workspaceID, kind: .relink, integrationID: integration.id.description,
-                linkType: try Self.linkType(body.linkType), language: try Self.language(body.language),
+                tool: integration.id.tool, linkType: try Self.linkType(body.linkType),
+                language: try Self.language(body.language),
                 endUserEmail: integration.endUserEmail, endUserOrganizationName: integration.endUserOrganizationName,
                 endUserOriginID: integration.endUserOriginID)
             return SuccessEnvelope(LinkData(link: try await url(for: link)))
@@ -93,11 +86,30 @@ struct ConnectController {
             }
             let link = ConnectLink(
                 workspaceID: integration.workspaceID, kind: .setup, integrationID: integration.id.description,
-                linkType: try Self.linkType(type), language: try Self.language(body.language),
+                tool: integration.id.tool, linkType: try Self.linkType(type),
+                language: try Self.language(body.language),
                 endUserEmail: integration.endUserEmail, endUserOrganizationName: integration.endUserOrganizationName,
                 endUserOriginID: integration.endUserOriginID)
             return SuccessEnvelope(LinkData(link: try await url(for: link)))
         }
+    }
+
+    /// The tool a new link connects: the one named, which must have a connect page here, or
+    /// this server's one such tool when none is named.
+    func tool(_ named: String?) throws -> Tool {
+        let connectable = connectors.tools.filter { connectors[$0]?.connectFlow != nil }
+        let names = connectable.map { "'\($0)'" }.joined(separator: ", ")
+        guard let named else {
+            guard connectable.count == 1, let only = connectable.first else {
+                throw APIError.invalidInput("Field 'integration_tool' is required: one of \(names).")
+            }
+            return only
+        }
+        guard let tool = Tool(rawValue: named), connectable.contains(tool) else {
+            throw APIError.invalidInput(
+                "Field 'integration_tool' is '\(named)', but Junction connects only \(names) (or leave it null).")
+        }
+        return tool
     }
 
     private func url(for link: ConnectLink) async throws -> String {

@@ -34,6 +34,7 @@ public struct Migrator: Sendable {
         .updateRecordsAddNestedHash, .createScreeningQuestionsAndJobLinks, .createTags, .createWriteGuards,
         .createConnectAndFields, .createWebhooks, .createRequestLog, .createDashboardSessions,
         .addJobsNameFolded,
+        .addConnectLinksTool,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

@@ -431,3 +431,10 @@ extension Migration {
     static let addJobsNameFolded = Migration(
         version: 19, name: "AddJobsNameFolded", ["ALTER TABLE jobs ADD COLUMN name_folded TEXT"])
 }
+
+extension Migration {
+    /// Which tool a connect link connects (issue 18: the connect page is the tool's connector's);
+    /// null on links made before, which the server reads as its one tool with a connect flow.
+    static let addConnectLinksTool = Migration(
+        version: 20, name: "AddConnectLinksTool", ["ALTER TABLE connect_links ADD COLUMN tool TEXT"])
+}

@@ -1,9 +1,8 @@
-import Personio
-
-/// The connection guide's words in English and German. Where a Personio menu path is given,
+/// Personio's connection guide in English and German: the credential form, the checks of the
+/// credential test with a fix for each, and the source step. Where a Personio menu path is given,
 /// `docs/personio-mapping.md` and `docs/personio-sandbox.md`§3 is the source ([C] unless noted in
 /// `docs/decisions.md`).
-struct ConnectText: Sendable {
+struct PersonioConnectText: Sendable {
     struct Check: Sendable {
         var title: String
         /// What the app can do with it.
@@ -31,14 +30,9 @@ struct ConnectText: Sendable {
     var subdomain: String
     var subdomainHint: String
     var testButton: String
-    var resultsTitle: String
     var resultsAllPassed: String
     var resultsSomeFailed: String
     var resultsTokenFailed: String
-    var howToFix: String
-    var retry: String
-    var continueWithWhatWorks: String
-    var continueButton: String
     var grantedScopes: String
     var sourceTitle: String
     var sourceIntro: String
@@ -47,20 +41,7 @@ struct ConnectText: Sendable {
     var channelID: String
     var channelName: String
     var noChannel: String
-    var finishButton: String
-    var doneTitle: String
-    var doneText: String
-    var doneSetupText: String
-    var doneTokenLabel: String
-    var expiredTitle: String
-    var expiredText: String
-    var completedTitle: String
-    var completedText: String
-    var unknownTitle: String
-    var unknownText: String
     var missingField: @Sendable (String) -> String
-    /// Too many credential tests on this link; the argument is the minutes to wait.
-    var tooManyTests: @Sendable (Int) -> String
     var invalidSubdomain: String
     var invalidCompanyID: String
     var invalidChannel: String
@@ -69,7 +50,7 @@ struct ConnectText: Sendable {
     var relinkIntro: String
     var setupIntro: String
 
-    static func forLanguage(_ code: String?) -> ConnectText {
+    static func forLanguage(_ code: String?) -> PersonioConnectText {
         code?.lowercased() == "de" ? german : english
     }
 
@@ -78,7 +59,7 @@ struct ConnectText: Sendable {
     static let recruitingFixDE =
         "Öffnen Sie in Personio Einstellungen > Integrationen > API-Zugangsdaten, bearbeiten Sie diese Zugangsdaten und erteilen Sie Lesezugriff auf Recruiting (Scope personio:recruiting:read). Speichern Sie und testen Sie erneut: Personio macht die bisherigen Tokens ungültig, wenn sich die Rechte ändern."
 
-    static let english = ConnectText(
+    static let english = PersonioConnectText(
         language: "en",
         title: "Connect your Personio account",
         intro:
@@ -108,15 +89,10 @@ struct ConnectText: Sendable {
         subdomainHint:
             "For https://acme.jobs.personio.de enter acme; for a .com site acme.jobs.personio.com. Legal entities with their own career site: list each, separated by commas. Optional: without it jobs have no descriptions.",
         testButton: "Test the connection",
-        resultsTitle: "Connection test",
         resultsAllPassed: "Everything works. Continue to choose how applicants' source is recorded.",
         resultsSomeFailed:
             "The connection works, but some rights are missing. Fix them in Personio and test again, or continue with what works.",
         resultsTokenFailed: "Personio refused these credentials, so nothing else could be tested.",
-        howToFix: "How to fix it",
-        retry: "Change the credentials and test again",
-        continueWithWhatWorks: "Continue with what works",
-        continueButton: "Continue",
         grantedScopes: "Rights granted to these credentials",
         sourceTitle: "Source of new applicants",
         sourceIntro:
@@ -130,22 +106,7 @@ struct ConnectText: Sendable {
         channelID: "Channel ID",
         channelName: "Channel name",
         noChannel: "Do not record a channel",
-        finishButton: "Finish",
-        doneTitle: "Personio is connected",
-        doneText:
-            "The first sync has started: your jobs, candidates and applications are being read now. You can close this window.",
-        doneSetupText: "Your settings are saved. You can close this window.",
-        doneTokenLabel: "Activation token (the app reads it from this page)",
-        expiredTitle: "This link has expired",
-        expiredText: "Ask the app that sent it for a new link.",
-        completedTitle: "This link has been used",
-        completedText: "The connection it was made for is finished. Ask the app for a new link to change it.",
-        unknownTitle: "Link not found",
-        unknownText: "Check that the address is complete, or ask the app for a new link.",
         missingField: { "Enter the \($0)." },
-        tooManyTests: {
-            "Too many tests with this link in the last hour. Check the credentials in Personio and try again in \($0) minutes."
-        },
         invalidSubdomain:
             "Enter each career site as its subdomain (acme) or its address on jobs.personio.de or jobs.personio.com (acme.jobs.personio.com): letters, digits and hyphens only.",
         invalidCompanyID: "The company ID is a number.",
@@ -195,7 +156,7 @@ struct ConnectText: Sendable {
         setupIntro: "Choose how applicants sent from the app are recorded in Personio."
     )
 
-    static let german = ConnectText(
+    static let german = PersonioConnectText(
         language: "de",
         title: "Personio verbinden",
         intro:
@@ -225,15 +186,10 @@ struct ConnectText: Sendable {
         subdomainHint:
             "Für https://acme.jobs.personio.de geben Sie acme ein, für eine .com-Seite acme.jobs.personio.com. Gesellschaften mit eigener Karriereseite: jede angeben, durch Kommas getrennt. Optional: ohne sie fehlen die Stellenbeschreibungen.",
         testButton: "Verbindung testen",
-        resultsTitle: "Verbindungstest",
         resultsAllPassed: "Alles funktioniert. Weiter zur Quelle neuer Bewerbungen.",
         resultsSomeFailed:
             "Die Verbindung funktioniert, aber einige Rechte fehlen. Beheben Sie das in Personio und testen Sie erneut, oder fahren Sie mit dem fort, was funktioniert.",
         resultsTokenFailed: "Personio hat diese Zugangsdaten abgelehnt, daher konnte nichts weiter getestet werden.",
-        howToFix: "So beheben Sie es",
-        retry: "Zugangsdaten ändern und erneut testen",
-        continueWithWhatWorks: "Mit dem fortfahren, was funktioniert",
-        continueButton: "Weiter",
         grantedScopes: "Rechte dieser Zugangsdaten",
         sourceTitle: "Quelle neuer Bewerbungen",
         sourceIntro:
@@ -247,22 +203,7 @@ struct ConnectText: Sendable {
         channelID: "Kanal-ID",
         channelName: "Kanalname",
         noChannel: "Keinen Kanal speichern",
-        finishButton: "Abschließen",
-        doneTitle: "Personio ist verbunden",
-        doneText:
-            "Die erste Synchronisation läuft: Stellen, Kandidat:innen und Bewerbungen werden jetzt gelesen. Sie können dieses Fenster schließen.",
-        doneSetupText: "Ihre Einstellungen sind gespeichert. Sie können dieses Fenster schließen.",
-        doneTokenLabel: "Aktivierungstoken (die App liest es von dieser Seite)",
-        expiredTitle: "Dieser Link ist abgelaufen",
-        expiredText: "Bitten Sie die App, die ihn gesendet hat, um einen neuen Link.",
-        completedTitle: "Dieser Link wurde bereits verwendet",
-        completedText: "Die Verbindung ist abgeschlossen. Für Änderungen fordern Sie bitte einen neuen Link an.",
-        unknownTitle: "Link nicht gefunden",
-        unknownText: "Prüfen Sie, ob die Adresse vollständig ist, oder fordern Sie einen neuen Link an.",
         missingField: { "Bitte geben Sie \($0) ein." },
-        tooManyTests: {
-            "Zu viele Tests mit diesem Link in der letzten Stunde. Prüfen Sie die Zugangsdaten in Personio und versuchen Sie es in \($0) Minuten erneut."
-        },
         invalidSubdomain:
             "Geben Sie jede Karriereseite als Subdomain (acme) oder als Adresse auf jobs.personio.de oder jobs.personio.com an (acme.jobs.personio.com): nur Buchstaben, Ziffern und Bindestriche.",
         invalidCompanyID: "Die Firmen-ID ist eine Zahl.",
