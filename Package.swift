@@ -107,8 +107,6 @@ let package = Package(
                 "JunctionStore",
                 "JunctionSync",
                 "JunctionConnectors",
-                "Personio",
-                "PersonioSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -125,9 +123,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The composition root: opens the runtime, builds the registry of connectors, wires the
+        // server's services and the demo with its sandbox. The only target that names Personio
+        // beside Personio's own.
+        .target(
+            name: "JunctionApp",
+            dependencies: [
+                "JunctionModel",
+                "JunctionStore",
+                "JunctionSync",
+                "JunctionConnectors",
+                "JunctionServer",
+                "Personio",
+                "PersonioSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "Junction",
             dependencies: [
+                "JunctionApp",
                 "JunctionModel",
                 "JunctionStore",
                 "JunctionServer",
@@ -191,6 +210,7 @@ let package = Package(
         .testTarget(
             name: "JunctionServerTests",
             dependencies: [
+                "JunctionApp",
                 "JunctionServer",
                 "JunctionConnectors",
                 "JunctionTestSupport",

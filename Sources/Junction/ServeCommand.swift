@@ -1,4 +1,5 @@
 import ArgumentParser
+import JunctionApp
 import JunctionServer
 
 struct ServeCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JunctionApp
 import JunctionModel
 import JunctionServer
 import JunctionStore

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -7,152 +6,49 @@ import JunctionModel
 import JunctionStore
 import JunctionSync
 import Logging
-import Personio
-import PersonioSandbox
+import NIOCore
 import ServiceLifecycle
 
-/// The long-lived parts a Junction process is built from, opened once by `JunctionRuntime.open`.
-public struct JunctionRuntime: Sendable {
-    public let configuration: JunctionConfiguration
-    public let database: Database
-    public let store: Store
-    public let bootstrap: BootstrapOutcome
-    /// The demo integration, when the demo is on and one exists (see `Demo`).
-    public let demoIntegration: Integration?
-    /// One Personio client per integration, shared by syncs, writes and passthrough.
-    public let personio: PersonioAccounts
-    /// The tools this process serves, by tool: the composition root's one list of connectors.
-    public let connectors: ConnectorRegistry
-    /// What `/metrics` serves.
-    public let metrics: JunctionMetrics
+/// What the HTTP server is built from: opened and wired by the composition root (`JunctionApp`),
+/// which also picks the connectors. The server names no tool.
+public struct ServerDependencies: Sendable {
+    public var configuration: JunctionConfiguration
+    public var database: Database
+    public var store: Store
+    public var metrics: JunctionMetrics
+    public var connectors: ConnectorRegistry
+    /// The largest attachment a create or passthrough request may have Junction download.
+    public var attachmentMaxBytes: Int
 
-    /// Runs syncs with this runtime's store and Personio clients.
+    public init(
+        configuration: JunctionConfiguration, database: Database, store: Store, metrics: JunctionMetrics,
+        connectors: ConnectorRegistry, attachmentMaxBytes: Int
+    ) {
+        self.configuration = configuration
+        self.database = database
+        self.store = store
+        self.metrics = metrics
+        self.connectors = connectors
+        self.attachmentMaxBytes = attachmentMaxBytes
+    }
+
+    /// Runs syncs with this server's store and connectors.
     public func syncs(logger: Logger) -> Syncs {
         let metrics = metrics
         return Syncs(
             store: store, connectors: connectors, logger: logger, logBaseURL: configuration.resolvedPublicURL,
             finished: { metrics.syncFinished($0) })
     }
-
-    /// Opens the database, brings its schema up to date (or checks it is), loads the secret key
-    /// and prepares a first start. `announce` receives the lines a person must see (a new key).
-    public static func open(
-        _ configuration: JunctionConfiguration,
-        logger: Logger,
-        connectors extraConnectors: [any Connector] = [],
-        announce: @Sendable (String) -> Void = { line in
-            // Unbuffered: the banner must reach a log file or pipe even if the process is killed.
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
-        }
-    ) async throws -> JunctionRuntime {
-        let location = try configuration.databaseLocation
-        let secrets =
-            if let secretKey = configuration.secretKey {
-                try SecretBox(encodedKey: secretKey)
-            } else {
-                try SecretBox.loadOrCreate(keyFile: configuration.resolvedSecretKeyFile)
-            }
-        logger.info("opening database", metadata: ["database": "\(location)"])
-        let database = try await Database.open(location, logger: logger)
-        do {
-            let migrator = Migrator(database: database, logger: logger)
-            if configuration.autoMigrate {
-                try await migrator.migrate()
-            } else if try await migrator.appliedVersions().count < Migrator.all.count {
-                throw StoreError.configuration(
-                    "the database schema is out of date and JUNCTION_AUTO_MIGRATE is false; run `junction migrate` first"
-                )
-            }
-            let store = Store(database: database, secrets: secrets)
-            let bootstrap = try await store.bootstrap(configuredKey: configuration.apiKey)
-            try await store.backfillFoldedJobNames()
-            announceBootstrap(bootstrap, announce: announce, logger: logger)
-            let demo =
-                configuration.demo
-                ? try await Demo.integration(store: store, bootstrap: bootstrap, configuration: configuration) : nil
-            if let demo {
-                announce(
-                    """
-                    Demo: integration \(demo.id) reads the Personio sandbox served at http://127.0.0.1:\(configuration.demoSandboxPort)
-                      (its first sync runs as soon as the server is up). Try:  curl -H "Authorization: Bearer <key>" -H "X-Integration-Id: \(demo.id)" \\
-                        http://\(configuration.host):\(configuration.port)/v1/ats/jobs
-                    """)
-            }
-            let limits = RequestLimits(
-                maxConcurrent: configuration.personioMaxConcurrent,
-                requestsPerSecond: configuration.personioRequestsPerSecond,
-                burst: max(1, Int(configuration.personioRequestsPerSecond * 2)),
-                writesPerWindow: configuration.personioWritesPerMinute)
-            let metrics = JunctionMetrics()
-            let observer = PersonioObserver(
-                request: { status, _ in metrics.personioRequest(status: status) },
-                rateLimitWait: { metrics.rateLimitWait($0) })
-            let personio = PersonioAccounts(
-                http: PersonioClient.sharedHTTPClient, logger: logger, limits: limits, observer: observer,
-                identity: configuration.personioIdentity)
-            // Every tool this build serves; a second connector is one more entry.
-            let tester = ScopeTester(
-                http: PersonioClient.sharedHTTPClient, logger: Logger(label: "junction.connect"),
-                identity: configuration.personioIdentity)
-            let connectors = ConnectorRegistry(
-                [PersonioTool(accounts: personio, tester: tester, connectBaseURL: configuration.connectPersonioBaseURL)]
-                    + extraConnectors)
-            return JunctionRuntime(
-                configuration: configuration, database: database, store: store, bootstrap: bootstrap,
-                demoIntegration: demo, personio: personio, connectors: connectors, metrics: metrics)
-        } catch {
-            try? await database.close()
-            throw error
-        }
-    }
-
-    private static func announceBootstrap(
-        _ outcome: BootstrapOutcome, announce: @Sendable (String) -> Void, logger: Logger
-    ) {
-        switch outcome.key {
-        case .generated(let plaintext, _):
-            let rule = String(repeating: "─", count: 72)
-            announce(
-                """
-                \(rule)
-                  Junction created workspace \(outcome.workspace.id) and its first API key:
-
-                      \(plaintext)
-
-                  It is shown only this once; Junction keeps only its hash.
-                  Send it as the header  Authorization: Bearer <key>
-                  Manage keys with  junction keys list | create | revoke
-                \(rule)
-                """)
-        case .registered(let key):
-            logger.notice(
-                "registered JUNCTION_API_KEY",
-                metadata: ["key_prefix": "\(key.prefix)", "workspace": "\(key.workspaceID)"])
-        case .revoked(let key):
-            logger.warning(
-                "JUNCTION_API_KEY was revoked earlier and stays revoked; requests with it are refused",
-                metadata: ["key_prefix": "\(key.prefix)"])
-        case .alreadyRegistered, .none:
-            break
-        }
-    }
 }
 
-/// Opens everything and serves until SIGTERM or SIGINT, then shuts down gracefully.
-public func runServer(_ configuration: JunctionConfiguration, logger: Logger) async throws {
-    let runtime = try await JunctionRuntime.open(configuration, logger: logger)
-    // Runs a killed process left RUNNING are failed before the API answers, so a force-sync
-    // right after a restart queues a new run instead of pointing at the dead one.
-    try await SyncScheduler.reclaimAbandonedRuns(
-        store: runtime.store, lock: runtime.store.makeSyncLock(), logger: logger)
-    let app = buildApplication(runtime: runtime, logger: logger)
-    try await app.runService()
-}
-
-/// The one composition root of the HTTP server: every controller gets its dependencies here.
-public func buildApplication(runtime: JunctionRuntime, logger: Logger) -> some ApplicationProtocol {
+/// The HTTP server with its services (the database pool's closing, the webhook dispatcher, the
+/// scheduler) and any `services` the composition root adds; every controller gets its
+/// dependencies here.
+public func buildApplication(_ runtime: ServerDependencies, services: [any Service] = [], logger: Logger)
+    -> some ApplicationProtocol
+{
     let configuration = runtime.configuration
-    let router = buildRouter(runtime: runtime)
+    let router = buildRouter(runtime)
     let limits = RequestDeadlineHandler.Limits(
         head: .seconds(Int64(configuration.requestHeadTimeoutSeconds)),
         body: .seconds(Int64(configuration.requestBodyTimeoutSeconds)),
@@ -168,13 +64,7 @@ public func buildApplication(runtime: JunctionRuntime, logger: Logger) -> some A
         logger: logger
     )
     app.addServices(DatabaseService(database: runtime.database))
-    if let demo = runtime.demoIntegration {
-        var sandboxLogger = logger
-        sandboxLogger[metadataKey: "component"] = "personio-sandbox"
-        app.addServices(
-            PersonioSandbox(configuration: Demo.sandboxConfiguration(demo)).buildApplication(
-                host: "127.0.0.1", port: runtime.configuration.demoSandboxPort, logger: sandboxLogger))
-    }
+    for service in services { app.addServices(service) }
     var webhookLogger = logger
     webhookLogger[metadataKey: "component"] = "webhooks"
     app.addServices(
@@ -203,7 +93,7 @@ public func buildApplication(runtime: JunctionRuntime, logger: Logger) -> some A
 }
 
 /// The routes and middleware, separate from the server so tests can drive them in process.
-public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
+public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestContext> {
     let configuration = runtime.configuration
     let router = Router(context: AppRequestContext.self)
     // Middleware first: routes capture the middleware added before them, and the not-found
@@ -270,7 +160,7 @@ public func buildRouter(runtime: JunctionRuntime) -> Router<AppRequestContext> {
     ).addRoutes(to: api)
     let fetcher = HTTPAttachmentFetcher(
         outbound: OutboundRequests(access: configuration.attachmentsPrivateAccess),
-        maxBytes: ApplicationPlanner.maxFileBytes)
+        maxBytes: runtime.attachmentMaxBytes)
     ATSWriteController(
         gate: gate,
         writer: ApplicationWriter(
@@ -301,10 +191,12 @@ enum MetricsEndpoint {
 }
 
 /// Closes the database pool after the server has stopped taking requests.
-struct DatabaseService: Service {
+public struct DatabaseService: Service {
+    public init(database: Database) { self.database = database }
+
     let database: Database
 
-    func run() async throws {
+    public func run() async throws {
         // Returns when shutdown begins (or the task is cancelled); either way, close the pool.
         try? await gracefulShutdown()
         try await database.close()

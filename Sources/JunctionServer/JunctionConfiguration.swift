@@ -1,7 +1,6 @@
 import Foundation
 import JunctionStore
 import Logging
-import Personio
 
 /// Every setting of a Junction process. Each has a default, an environment variable, and (except
 /// the two secrets) a command-line flag; the README lists them all.
@@ -93,11 +92,6 @@ public struct JunctionConfiguration: Sendable, Equatable {
     public var resolvedPublicURL: String {
         let url = publicURL ?? "http://\(host):\(port)"
         return url.hasSuffix("/") ? String(url.dropLast()) : url
-    }
-
-    /// Who Junction says it is to Personio.
-    public var personioIdentity: PersonioIdentity {
-        PersonioIdentity(partnerID: personioPartnerID, appID: personioAppID)
     }
 
     /// `scheme://host[:port]` of the public URL.

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import JunctionApp
 import JunctionServer
 import JunctionTestSupport
 import NIOCore

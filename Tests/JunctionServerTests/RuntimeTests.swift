@@ -1,4 +1,5 @@
 import Foundation
+import JunctionApp
 import JunctionModel
 import JunctionServer
 import JunctionStore

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JunctionApp
 import JunctionConnectors
 import JunctionModel
 import JunctionServer

@@ -68,10 +68,10 @@ def test_metrics_move_across_a_sync_and_a_failed_request(mutable_junction):
 
     assert moved("junction_sync_runs_total", type="DELTA", result="SUCCEEDED") == 1
     assert moved("junction_records_synced_total", model="jobs", change="added") == 1
-    assert moved("junction_personio_requests_total", status="503") == 2
-    assert moved("junction_personio_requests_total", status="429") == 1
-    assert moved("junction_personio_rate_limit_waits_total") >= 1
-    assert moved("junction_personio_requests_total", status="200") >= 4
+    assert moved("junction_remote_requests_total", tool="personio", status="503") == 2
+    assert moved("junction_remote_requests_total", tool="personio", status="429") == 1
+    assert moved("junction_remote_rate_limit_waits_total", tool="personio") >= 1
+    assert moved("junction_remote_requests_total", tool="personio", status="200") >= 4
     assert moved("junction_http_requests_total", route="/v1/ats/jobs", method="GET", status="400") == 1
     assert moved("junction_http_requests_total", route="/v1/force-sync", method="POST", status="200") == 1
     assert moved("junction_http_request_duration_seconds_count", route="/v1/ats/jobs", method="GET") == 1

@@ -1,4 +1,5 @@
 import Foundation
+import JunctionModel
 import JunctionStore
 import Prometheus
 
@@ -31,7 +32,7 @@ public final class JunctionMetrics: Sendable {
     }
 
     /// A finished sync run: by type and result, and the records it added, changed or deleted.
-    func syncFinished(_ run: SyncRun) {
+    public func syncFinished(_ run: SyncRun) {
         registry.makeCounter(
             descriptor: .init(metricName: "junction_sync_runs_total", helpText: "Sync runs by type and result"),
             labels: [("type", run.kind.rawValue), ("result", run.status.rawValue)]
@@ -48,25 +49,26 @@ public final class JunctionMetrics: Sendable {
         }
     }
 
-    /// One request to Personio, by status (`error` when none came back).
-    func personioRequest(status: Int?) {
+    /// One request to a remote tool, by tool and status (`error` when none came back).
+    public func remoteRequest(tool: Tool, status: Int?) {
         registry.makeCounter(
             descriptor: .init(
-                metricName: "junction_personio_requests_total", helpText: "Requests to Personio by status"),
-            labels: [("status", status.map(String.init) ?? "error")]
+                metricName: "junction_remote_requests_total", helpText: "Requests to remote tools by tool and status"),
+            labels: [("tool", tool.rawValue), ("status", status.map(String.init) ?? "error")]
         ).increment()
     }
 
-    /// Time spent waiting for Personio's rate limit (429 backoff or `x-ratelimit-*`).
-    func rateLimitWait(_ duration: Duration) {
+    /// Time spent waiting for a remote tool's rate limit (429 backoff or its rate-limit headers).
+    public func rateLimitWait(tool: Tool, _ duration: Duration) {
         registry.makeCounter(
             descriptor: .init(
-                metricName: "junction_personio_rate_limit_waits_total", helpText: "Waits for Personio's rate limit")
+                metricName: "junction_remote_rate_limit_waits_total", helpText: "Waits for a remote tool's rate limit"),
+            labels: [("tool", tool.rawValue)]
         ).increment()
         registry.makeDurationHistogram(
             descriptor: .init(
-                metricName: "junction_personio_rate_limit_wait_seconds", helpText: "Length of rate-limit waits"),
-            labels: [], buckets: Self.latencyBuckets
+                metricName: "junction_remote_rate_limit_wait_seconds", helpText: "Length of rate-limit waits"),
+            labels: [("tool", tool.rawValue)], buckets: Self.latencyBuckets
         ).record(duration)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import JunctionApp
 import JunctionConnectors
 import JunctionModel
 import JunctionServer

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import JunctionModel
+import JunctionServer
 import JunctionStore
 import JunctionSync
 import Logging
