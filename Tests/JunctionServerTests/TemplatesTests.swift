@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+@testable import JunctionServer
+
+/// Every page template compiles and renders, and whatever a customer or operator entered comes
+/// out as text, never markup.
+@Suite("Page templates")
+struct TemplatesTests {
+    static let hostile = "<script>alert('x')</script>\" onload=\"x"
+
+    static let pages = ["connect-credentials", "connect-results", "connect-setup", "connect-done", "notice"]
+
+    @Test("each page renders a whole document with every value escaped", arguments: pages)
+    func renders(_ name: String) throws {
+        let field: [String: Any] = ["name": "client_id", "label": Self.hostile, "type": "text", "value": Self.hostile]
+        let context: [String: Any] = [
+            "language": "en", "title": Self.hostile, "switchHref": "/connect/t?lang=de", "switchLabel": "Deutsch",
+            "organization": Self.hostile, "intro": Self.hostile, "formTitle": "Form", "action": "/connect/t/test",
+            "testButton": "Test", "error": Self.hostile, "message": Self.hostile, "summary": Self.hostile,
+            "sections": [["title": Self.hostile, "items": [Self.hostile], "numbered": true]],
+            "fields": [field], "points": [Self.hostile],
+            "checks": [
+                [
+                    "id": "token", "status": "failed", "statusLabel": "Missing", "title": Self.hostile,
+                    "enables": "All", "missing": Self.hostile, "detail": Self.hostile, "fix": Self.hostile,
+                ]
+            ],
+            "howToFix": "How", "retry": "Retry", "retryHref": "/connect/t", "continueLabel": "Go",
+            "tokenLabel": "Token", "targets": "*", "activation": Self.hostile, "finishButton": "Finish",
+        ]
+
+        let html = Templates.render(context, name)
+
+        #expect(html.hasPrefix("<!doctype html>"))
+        #expect(html.hasSuffix("</html>") || html.hasSuffix("</html>\n"))
+        #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; onload=&quot;x"))
+        #expect(!html.contains("<script>alert"))
+        #expect(!html.contains("\" onload=\""))
+    }
+}
