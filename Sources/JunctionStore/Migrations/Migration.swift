@@ -1,7 +1,8 @@
 import Logging
 import SQLKit
 
-/// One append-only schema step. Never edit a migration that has shipped; add the next one.
+/// One append-only schema step, in a file of its own (`NNN_Name.swift`, in order). Never edit a
+/// migration that has shipped; add the next one.
 ///
 /// Column types stay within what SQLite and PostgreSQL both read the same way: `TEXT`, `BIGINT`
 /// (timestamps are epoch milliseconds, which sort and compare identically in both), and JSON
