@@ -5,9 +5,9 @@ import pytest
 from kombo import Kombo
 
 from conftest import _start
-from test_connect import GOOD, _http
-from test_jobs import _wait_for_first_sync
-from test_process_faults import _check_store_matches_sandbox, _force_sync, _runs, _sandbox, _wait
+from support import GOOD, http_request as _http
+from support import wait_for_first_sync as _wait_for_first_sync
+from support import check_store_matches_sandbox as _check_store_matches_sandbox, force_sync as _force_sync, runs as _runs, sandbox_request as _sandbox, wait as _wait
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])

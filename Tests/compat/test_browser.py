@@ -20,8 +20,8 @@ from selenium.common.exceptions import NoSuchElementException, StaleElementRefer
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import _start
-from test_connect import GOOD, PERSONS_ONLY, RECRUITING, _integration_fields
-from test_jobs import _wait_for_first_sync
+from support import GOOD, PERSONS_ONLY, RECRUITING, integration_fields as _integration_fields
+from support import wait_for_first_sync as _wait_for_first_sync
 
 
 def _chromium_paths():

@@ -12,8 +12,8 @@ import urllib.request
 import pytest
 
 from conftest import JunctionServer, _start
-from test_jobs import _wait_for_first_sync
-from test_process_faults import _force_sync, _runs, _sandbox, _wait
+from support import wait_for_first_sync as _wait_for_first_sync
+from support import force_sync as _force_sync, runs as _runs, sandbox_request as _sandbox, wait as _wait
 
 
 @pytest.fixture(scope="module")

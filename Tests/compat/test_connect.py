@@ -12,15 +12,12 @@ import pytest
 from kombo import Kombo, errors
 
 from conftest import _start
-from test_jobs import _wait_for_first_sync
+from support import wait_for_first_sync as _wait_for_first_sync
+from support import GOOD, PERSONS_ONLY, RECRUITING, connect as _connect, create_link as _create_link, http_request as _http, integration_fields as _integration_fields, kombo as _sdk
 
 # The sandbox's documented credentials (PersonioSandbox/SandboxConfiguration.swift).
-GOOD = {"client_id": "papi-sandbox-client", "client_secret": "papi-sandbox-secret",
-        "recruiting_api_key": "sandbox-recruiting-api-key", "company_id": "123456", "career_subdomain": "acme"}
-PERSONS_ONLY = dict(GOOD, client_id="papi-sandbox-persons-only")
 CHECKS = ["token", "recruiting_jobs", "recruiting_candidates", "recruiting_applications", "recruiting_categories",
           "career_feed", "recruiting_api_key", "persons"]
-RECRUITING = ["recruiting_jobs", "recruiting_candidates", "recruiting_applications", "recruiting_categories"]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -31,59 +28,8 @@ def server(request):
     started.stop()
 
 
-def _sdk(server, integration_id=None):
-    return Kombo(api_key=server.api_key, server_url=server.base_url + "/v1", integration_id=integration_id)
-
-
-def _http(url, form=None, method=None, body=None, api_key=None):
-    data = urllib.parse.urlencode(form).encode() if form is not None else body
-    request = urllib.request.Request(url, data=data, method=method)
-    if api_key:
-        request.add_header("Authorization", f"Bearer {api_key}")
-    if body is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
 def _checks(html):
     return dict(re.findall(r'data-check="([a-z_]+)" data-status="([a-z]+)"', html))
-
-
-def _create_link(server, **extra):
-    return _sdk(server).connect.create_connection_link(
-        end_user_email="hr@customer.example", end_user_organization_name="Customer GmbH",
-        end_user_origin_id="origin-42", integration_category="ATS", **extra).data.link
-
-
-def _connect(server, credentials=GOOD, channel=("250624", "Junction test")):
-    """Goes through the page: guide, test, source, finish. Returns the results page and the
-    activation token."""
-    link = _create_link(server)
-    status, guide = _http(link)
-    assert status == 200 and "client_secret" in guide
-    status, results = _http(link + "/test", credentials)
-    assert status == 200
-    status, source = _http(link + "/source")
-    assert status == 200 and 'name="channel_id"' in source
-    status, done = _http(link + "/finish", {"channel_id": channel[0], "channel_name": channel[1]})
-    assert status == 200, done
-    token = re.search(r'id="activation-token">([^<]+)<', done).group(1)
-    return results, token
-
-
-def _integration_fields(sdk, integration_id, page_size=500):
-    """Every integration field, following `next` through pages of `page_size`."""
-    fields, cursor = [], None
-    while True:
-        page = sdk.general.get_integration_fields(integration_id=integration_id, page_size=page_size, cursor=cursor)
-        fields += page.result.data.results
-        cursor = page.result.data.next
-        if cursor is None:
-            return fields
 
 
 def _ground_truth(server, models):

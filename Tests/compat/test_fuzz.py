@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 
 from conftest import _start
-from test_jobs import _wait_for_first_sync
+from support import wait_for_first_sync as _wait_for_first_sync
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOCUMENT = os.path.join(HERE, "..", "..", "docs", "openapi.json")

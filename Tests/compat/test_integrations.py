@@ -5,7 +5,7 @@ import urllib.request
 import pytest
 from kombo import Kombo, errors
 
-from test_jobs import _wait_for_first_sync
+from support import wait_for_first_sync as _wait_for_first_sync
 
 
 def test_sdk_reads_the_demo_integration(junction):
@@ -43,7 +43,7 @@ def test_unknown_integration_is_a_typed_not_found(junction):
 
 
 def test_disable_enable_and_delete_through_the_sdk(mutable_junction):
-    from test_read_api import _sdk
+    from support import demo_sdk as _sdk
 
     junction = mutable_junction
     ats = _sdk(junction).ats

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from conftest import _start
-from test_jobs import _wait_for_first_sync
+from support import wait_for_first_sync as _wait_for_first_sync
 
 DOCUMENT = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "openapi.json")
 # Operations that answer about the caller's own workspace only; their answers must not hold A's ids.

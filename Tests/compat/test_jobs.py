@@ -5,29 +5,7 @@ import urllib.error
 import urllib.request
 
 from kombo import Kombo
-
-
-def _raw(junction, path, integration_id):
-    request = urllib.request.Request(
-        junction.base_url + path,
-        headers={"Authorization": f"Bearer {junction.api_key}", "X-Integration-Id": integration_id},
-    )
-    try:
-        with urllib.request.urlopen(request) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
-
-
-def _wait_for_first_sync(junction, integration_id):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        status, body = _raw(junction, "/v1/ats/jobs?page_size=1", integration_id)
-        if status == 200:
-            return
-        assert body["error"]["code"] == "INTEGRATION.SETUP_SYNC_PENDING", body
-        time.sleep(0.2)
-    raise AssertionError("the demo integration's first sync did not finish")
+from support import raw_get as _raw, wait_for_first_sync as _wait_for_first_sync
 
 
 def _sandbox_ground_truth(junction):

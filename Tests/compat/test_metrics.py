@@ -6,8 +6,8 @@ import re
 import time
 import urllib.request
 
-from test_connect import _http, _sdk
-from test_jobs import _wait_for_first_sync
+from support import http_request as _http, kombo as _sdk
+from support import wait_for_first_sync as _wait_for_first_sync
 
 LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? ([0-9.eE+-]+|NaN|\+Inf)$')
 

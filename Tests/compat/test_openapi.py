@@ -8,7 +8,7 @@ import urllib.request
 
 import jsonschema
 
-from test_read_api import _sdk
+from support import demo_sdk as _sdk
 
 DOCUMENT = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "openapi.json")
 

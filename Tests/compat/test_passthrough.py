@@ -9,7 +9,7 @@ import pytest
 from kombo import Kombo
 from kombo.errors import KomboGeneralError
 
-from test_read_api import _sdk, _truth
+from support import demo_sdk as _sdk, truth as _truth
 
 
 def _general(junction):

@@ -15,46 +15,13 @@ import urllib.request
 import pytest
 
 from conftest import JunctionServer, _free_port, _start
-from test_jobs import _wait_for_first_sync
+from support import wait_for_first_sync as _wait_for_first_sync
+from support import check_store_matches_sandbox as _check_store_matches_sandbox, force_sync as _force_sync, runs as _runs, sandbox_request as _sandbox, wait as _wait
 
 # Enough candidates for three pages of 200, each held by the sandbox for a while, so a sync is
 # reliably caught in the middle of its candidates. `scripts/test --long` kills five runs in a row.
 LONG = os.environ.get("JUNCTION_TEST_LONG") == "1"
 SIZE = {"JUNCTION_DEMO_CANDIDATES": "600", "JUNCTION_DEMO_JOBS": "20"}
-
-
-def _sandbox(server, method, path, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(server.sandbox_url + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
-
-
-def _force_sync(server):
-    request = urllib.request.Request(
-        server.base_url + "/v1/force-sync", data=b'{"type":"FULL"}', method="POST",
-        headers={"Authorization": f"Bearer {server.api_key}", "X-Integration-Id": server.demo_integration_id,
-                 "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)["data"]
-
-
-def _runs(server):
-    """(id, status, error) of the demo integration's runs, newest first."""
-    return [tuple(row) for row in server.query(
-        "SELECT id, status, COALESCE(error, '') FROM sync_runs "
-        f"WHERE integration_id = '{server.demo_integration_id}' ORDER BY started_at DESC")]
-
-
-def _wait(predicate, what, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _start_slow_sync(server, page_milliseconds=2000):
@@ -73,19 +40,6 @@ def _finish_clean_run(server):
     sync_id = _wait(lambda: _force_sync(server)["sync_id"], "a new run queued")
     return _wait(lambda: next((run for run in _runs(server) if run[0] == sync_id and run[1] != "RUNNING"), None),
                  "the next run")
-
-
-def _check_store_matches_sandbox(server):
-    truth = _sandbox(server, "GET", "/_sandbox/ground-truth?models=jobs,candidates,applications")
-    integration = server.demo_integration_id
-    for model in ("jobs", "candidates", "applications"):
-        rows = server.query(f"SELECT remote_id, COALESCE(remote_deleted_at, 0) FROM {model} "
-                            f"WHERE integration_id = '{integration}'")
-        remote_ids = [row[0] for row in rows]
-        expected = {str(record["id"]) for record in truth[model]}
-        assert len(remote_ids) == len(set(remote_ids)), f"{model}: a record stored twice"
-        assert set(remote_ids) == expected, f"{model}: lost {expected - set(remote_ids)}, extra {set(remote_ids) - expected}"
-        assert [row for row in rows if row[1] != "0"] == [], f"{model}: marked deleted though present upstream"
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])

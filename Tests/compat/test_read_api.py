@@ -9,47 +9,7 @@ import urllib.request
 import pytest
 from kombo import Kombo
 from kombo.errors import KomboAtsError
-
-
-def _truth(junction, models):
-    url = f"http://127.0.0.1:{junction.sandbox_port}/_sandbox/ground-truth?models={models}"
-    with urllib.request.urlopen(url) as response:
-        return json.load(response)
-
-
-def _sandbox(junction, method, path, body=None):
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{junction.sandbox_port}/_sandbox/{path}", method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request) as response:
-        return response.status
-
-
-def _sdk(junction):
-    deadline = time.monotonic() + 60
-    sdk = Kombo(api_key=junction.api_key, server_url=junction.base_url + "/v1",
-                integration_id=junction.demo_integration_id)
-    while True:
-        try:
-            sdk.ats.get_jobs(page_size=1)
-            return sdk
-        except KomboAtsError as error:
-            assert error.data.error.code == "INTEGRATION.SETUP_SYNC_PENDING", error
-            assert time.monotonic() < deadline, "the demo's first sync did not finish"
-            time.sleep(0.2)
-
-
-def _all(operation, **filters):
-    """Every page of a list operation, as the SDK's own iteration reads them."""
-    results = []
-    response = operation(page_size=filters.pop("page_size", 37), **filters)
-    pages = 0
-    while response is not None:
-        results.extend(response.result.data.results)
-        pages += 1
-        response = response.next()
-    return results
+from support import all_pages as _all, demo_sdk as _sdk, sandbox_admin as _sandbox, truth as _truth
 
 
 def _latest_stage(application):

@@ -4,7 +4,7 @@ import json
 import urllib.error
 import urllib.request
 
-from test_read_api import _all, _sandbox, _sdk, _truth
+from support import all_pages as _all, sandbox_admin as _sandbox, demo_sdk as _sdk, truth as _truth
 
 
 def _details(junction):
@@ -58,7 +58,7 @@ def test_the_connect_page_takes_several_career_sites_on_de_and_com(mutable_junct
     """Legal entities publish on sites of their own, on .de or .com: the page takes a list, tests
     each site, and refuses anything that is not a Personio career site."""
     import re
-    from test_connect import GOOD, _create_link, _http
+    from support import GOOD, create_link as _create_link, http_request as _http
 
     junction = mutable_junction
     link = _create_link(junction)

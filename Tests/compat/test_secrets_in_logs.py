@@ -10,7 +10,7 @@ import urllib.parse
 import urllib.request
 
 from conftest import _start
-from test_connect import GOOD, _connect, _http
+from support import GOOD, connect as _connect, http_request as _http
 
 
 def _api(server, method, path, integration_id=None, body=None):

@@ -11,9 +11,9 @@ import urllib.request
 import pytest
 
 from conftest import _start
-from test_connect import GOOD, _create_link, _http
-from test_read_api import _all, _sandbox, _sdk, _truth
-from test_writes import _open_job, _post
+from support import GOOD, create_link as _create_link, http_request as _http
+from support import all_pages as _all, sandbox_admin as _sandbox, demo_sdk as _sdk, truth as _truth
+from support import open_job as _open_job, post as _post
 
 
 @pytest.fixture(scope="module")

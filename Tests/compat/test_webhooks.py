@@ -14,8 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import _start
-from test_connect import GOOD, _http, _sdk
-from test_jobs import _wait_for_first_sync
+from support import GOOD, http_request as _http, kombo as _sdk
+from support import wait_for_first_sync as _wait_for_first_sync
 
 # The reference's changed_models names for the ATS models (unified-api.md §6).
 ATS_MODEL_NAMES = {"ats_users", "ats_jobs", "ats_job_postings", "ats_candidates", "ats_application_stages",

@@ -14,7 +14,8 @@ import pytest
 from kombo import Kombo
 from kombo.errors import KomboAtsError
 
-from test_read_api import _all, _sandbox, _sdk, _truth
+from support import all_pages as _all, sandbox_admin as _sandbox, demo_sdk as _sdk, truth as _truth
+from support import open_job as _open_job, post as _post
 
 COVER_LETTER = b"%PDF-1.4\n% cover letter served over HTTP\n" + bytes(range(256)) * 40
 CV = b"%PDF-1.4\n% the CV, sent inline\n" + bytes(range(255, -1, -1)) * 30
@@ -40,24 +41,6 @@ def file_server():
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
-
-
-def _post(junction, path, body, key=None):
-    headers = {"Authorization": f"Bearer {junction.api_key}", "X-Integration-Id": junction.demo_integration_id,
-               "Content-Type": "application/json"}
-    if key:
-        headers["Idempotency-Key"] = key
-    request = urllib.request.Request(junction.base_url + "/v1" + path, data=json.dumps(body).encode(),
-                                     headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
-
-
-def _open_job(sdk):
-    return next(j for j in _all(sdk.ats.get_jobs, statuses=["OPEN"]) if len(j.stages) >= 2)
 
 
 def _question(job, remote_id):
