@@ -32,11 +32,17 @@ struct IdentifierTests {
         #expect(Set(ids).count == ids.count)
     }
 
-    @Test("integration ids parse only as tool:24 base58 characters")
+    @Test("integration ids parse only as a tool slug and 24 base58 characters")
     func integrationIDs() {
         #expect(IntegrationID("personio:CBNMt7dSNCzBdnRTx87dev4E")?.tool == .personio)
         #expect(IntegrationID("personio:CBNMt7dSNCzBdnRTx87dev4E")?.description == "personio:CBNMt7dSNCzBdnRTx87dev4E")
-        #expect(IntegrationID("greenhouse:CBNMt7dSNCzBdnRTx87dev4E") == nil)
+        // Any tool slug parses (a connector names its own tool); whether a process serves it is
+        // the registry's business.
+        #expect(IntegrationID("memory-ats:CBNMt7dSNCzBdnRTx87dev4E")?.tool.rawValue == "memory-ats")
+        #expect(IntegrationID("Greenhouse:CBNMt7dSNCzBdnRTx87dev4E") == nil)
+        #expect(IntegrationID(":CBNMt7dSNCzBdnRTx87dev4E") == nil)
+        #expect(IntegrationID(String(repeating: "a", count: 33) + ":CBNMt7dSNCzBdnRTx87dev4E") == nil)
+        #expect(IntegrationID("per sonio:CBNMt7dSNCzBdnRTx87dev4E") == nil)
         #expect(IntegrationID("personio:short") == nil)
         #expect(IntegrationID("personio:CBNMt7dSNCzBdnRTx87dev40") == nil)  // 0 is not base58
         #expect(IntegrationID("CBNMt7dSNCzBdnRTx87dev4E") == nil)

@@ -38,4 +38,35 @@ struct TemplatesTests {
         #expect(!html.contains("<script>alert"))
         #expect(!html.contains("\" onload=\""))
     }
+
+    static let dashboardPages = [
+        "dashboard-sign-in", "dashboard-not-found", "dashboard-overview", "dashboard-integration", "dashboard-webhook",
+        "dashboard-log-entry", "dashboard-webhook-added",
+    ]
+
+    @Test("each dashboard page renders a whole document with every value escaped", arguments: dashboardPages)
+    func dashboard(_ name: String) throws {
+        let hostile = Self.hostile
+        let row: [String: Any] = [
+            "id": hostile, "href": "/x", "organization": hostile, "status": hostile, "setup": hostile,
+            "lastSync": hostile, "counts": hostile, "notes": [hostile], "url": hostile, "events": hostile,
+            "added": hostile, "model": hostile, "key": hostile, "label": hostile, "created": hostile,
+            "kind": hostile, "state": hostile,
+        ]
+        let context: [String: Any] = [
+            "title": hostile, "error": hostile, "formToken": hostile, "signInToken": hostile, "id": hostile,
+            "url": hostile, "secret": hostile, "message": hostile, "when": hostile, "method": hostile, "path": hostile,
+            "integration": hostile, "status": hostile, "code": hostile, "setup": hostile, "base": "/b",
+            "integrations": [row], "links": [row], "webhooks": [row], "customFields": [row], "models": [hostile],
+            "runs": [row], "activity": [row], "deliveries": [row], "mappings": [row],
+            "settings": [["title": hostile, "help": hostile, "path": "p", "value": hostile]],
+        ]
+
+        let html = Templates.render(context, name)
+
+        #expect(html.hasPrefix("<!doctype html>"))
+        #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; onload=&quot;x"))
+        #expect(!html.contains("<script>alert"))
+        #expect(!html.contains("\" onload=\""))
+    }
 }

@@ -100,19 +100,25 @@ struct RequestBudgetTests {
 
     @Test("after the window's last allowed write, the next waits a whole window from that write")
     func writeWaitFromLimit() async throws {
-        // Two writes per 300 ms; the second comes 200 ms after the first. A sliding window would
-        // free a write 100 ms after the second; Personio's wait counts from reaching the limit.
+        // Two writes per 2 s; the second comes about 500 ms after the first. A sliding window
+        // would free a write 2 s after the first (1.5 s after the second); Personio's wait
+        // counts from reaching the limit: 2 s after the second.
+        let window = Duration.seconds(2)
         let budget = RequestBudget(
-            limits: RequestLimits(writesPerWindow: 2, writeWindow: .milliseconds(300), maxWriteWait: .seconds(2)))
+            limits: RequestLimits(writesPerWindow: 2, writeWindow: window, maxWriteWait: .seconds(5)))
         try await budget.acquireWrite()
-        try await Task.sleep(for: .milliseconds(200))
+        let first = ContinuousClock.now
+        try await Task.sleep(for: .milliseconds(500))
         try await budget.acquireWrite()
         let limitReached = ContinuousClock.now
+        // Both writes must fall in one window for the case to mean anything (a stalled machine
+        // could stretch the sleep past it).
+        try #require(limitReached - first < window - .milliseconds(100))
 
         try await budget.acquireWrite()
         let waited = ContinuousClock.now - limitReached
 
-        #expect(waited >= .milliseconds(290))
+        #expect(waited >= window - .milliseconds(20))
     }
 
     @Test("writes beyond the window's allowance are refused with the seconds until one is free")

@@ -97,14 +97,14 @@ def integration_fields(sdk, integration_id, page_size=500):
 
 
 def truth(junction, models):
-    url = f"http://127.0.0.1:{junction.sandbox_port}/sandbox_admin/ground-truth?models={models}"
+    url = f"http://127.0.0.1:{junction.sandbox_port}/_sandbox/ground-truth?models={models}"
     with urllib.request.urlopen(url) as response:
         return json.load(response)
 
 
 def sandbox_admin(junction, method, path, body=None):
     request = urllib.request.Request(
-        f"http://127.0.0.1:{junction.sandbox_port}/sandbox_admin/{path}", method=method,
+        f"http://127.0.0.1:{junction.sandbox_port}/_sandbox/{path}", method=method,
         data=json.dumps(body).encode() if body is not None else None,
         headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request) as response:
@@ -172,7 +172,7 @@ def wait(predicate, what, timeout=120):
 
 
 def check_store_matches_sandbox(server):
-    truth = sandbox_request(server, "GET", "/sandbox_request/ground-truth?models=jobs,candidates,applications")
+    truth = sandbox_request(server, "GET", "/_sandbox/ground-truth?models=jobs,candidates,applications")
     integration = server.demo_integration_id
     for model in ("jobs", "candidates", "applications"):
         rows = server.query(f"SELECT remote_id, COALESCE(remote_deleted_at, 0) FROM {model} "

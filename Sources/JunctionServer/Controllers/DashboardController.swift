@@ -77,18 +77,16 @@ struct DashboardController {
             guard let entry = try await store.requestLogEntry(id: id, workspaceID: workspaceID) else {
                 return notFound()
             }
-            let body = """
-                \(nav(request))<h1>Request \(HTML.escape(entry.id))</h1>
-                <table id="log-entry">
-                <tr><th>When</th><td>\(Self.time(entry.createdAt))</td></tr>
-                <tr><th>Request</th><td><code>\(HTML.escape(entry.method)) \(HTML.escape(entry.path))</code></td></tr>
-                <tr><th>Integration</th><td>\(HTML.escape(entry.integrationID ?? "–"))</td></tr>
-                <tr><th>Status</th><td>\(entry.status)</td></tr>
-                <tr><th>Error</th><td><code>\(HTML.escape(entry.errorCode ?? ""))</code></td></tr>
-                <tr><th>Message</th><td id="log-message">\(HTML.escape(entry.errorMessage))</td></tr>
-                </table>
-                """
-            return HTML.response(HTML.page(title: "Request \(entry.id)", language: "en", body: body, wide: true))
+            struct Context {
+                var title, formToken, id, when, method, path, integration, status, code, message: String
+            }
+            return HTML.response(
+                Templates.render(
+                    Context(
+                        title: "Request \(entry.id)", formToken: session.formToken(request), id: entry.id,
+                        when: Self.time(entry.createdAt), method: entry.method, path: entry.path,
+                        integration: entry.integrationID ?? "–", status: String(entry.status),
+                        code: entry.errorCode ?? "", message: entry.errorMessage), "dashboard-log-entry"))
         }
         router.post("dashboard/webhooks") { request, context in
             guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
@@ -102,14 +100,15 @@ struct DashboardController {
                     form["url"]?.trimmingCharacters(in: .whitespaces), outbound: webhooks)
                 let (endpoint, secret) = try await store.createWebhookEndpoint(
                     workspaceID: workspaceID, url: url, description: nil, events: nil, now: Date())
-                let body = """
-                    \(nav(request))<h1>Webhook endpoint added</h1>
-                    <p><code>\(HTML.escape(endpoint.url))</code></p>
-                    <p>Its signing secret, shown only now (verify <code>X-Kombo-Signature</code> with it):</p>
-                    <p><code id="webhook-secret">\(HTML.escape(secret))</code></p>
-                    <p><a href="/dashboard#webhooks">Back to the dashboard</a></p>
-                    """
-                return HTML.response(HTML.page(title: "Webhook endpoint added", language: "en", body: body))
+                struct Context {
+                    var title, formToken, url, secret: String
+                    var narrow = true
+                }
+                return HTML.response(
+                    Templates.render(
+                        Context(
+                            title: "Webhook endpoint added", formToken: session.formToken(request), url: endpoint.url,
+                            secret: secret), "dashboard-webhook-added"))
             } catch let error as APIError {
                 return try await overview(request, workspaceID: workspaceID, error: error.message)
             }
@@ -243,8 +242,8 @@ struct DashboardController {
     }
 
     /// A run's error, or the warnings of a run that went on without something.
-    static func notes(_ run: SyncRun) -> String {
-        ([run.error].compactMap { $0 } + run.stats.warnings).map(HTML.escape).joined(separator: "<br>")
+    static func notes(_ run: SyncRun) -> [String] {
+        [run.error].compactMap { $0 } + run.stats.warnings
     }
 
     static func pathEscape(_ text: String) -> String {
@@ -253,21 +252,7 @@ struct DashboardController {
 
     private func notFound() -> Response {
         HTML.response(
-            HTML.page(
-                title: "Not found", language: "en",
-                body: "<h1>Integration not found</h1><p><a href=\"/dashboard\">Back to the dashboard</a></p>"),
-            status: .notFound)
-    }
-
-    private func formToken(_ request: Request) -> String {
-        "<input type=\"hidden\" name=\"form_token\" value=\"\(session.formToken(request))\">"
-    }
-
-    private func nav(_ request: Request) -> String {
-        """
-        <nav><a href="/dashboard">Integrations</a><a href="/dashboard#custom-fields">Custom fields</a>
-        <form method="post" action="/dashboard/sign-out" class="inline">\(formToken(request))<button class="secondary small" id="sign-out">Sign out</button></form></nav>
-        """
+            Templates.render(["title": "Not found", "narrow": true], "dashboard-not-found"), status: .notFound)
     }
 
     // MARK: - Pages
@@ -275,154 +260,181 @@ struct DashboardController {
     private func signInPage(
         _ request: Request, error: String?, status: HTTPResponse.Status = .unauthorized
     ) -> Response {
+        struct Context {
+            var title = "Junction dashboard"
+            var narrow = true
+            var error: String?
+            var signInToken: String
+        }
         let nonce = session.signInNonce(request)
-        var body = "<h1>Junction dashboard</h1><p class=\"muted\">Sign in with an API key of your workspace.</p>"
-        if let error { body += "<p class=\"box error\" id=\"form-error\">\(HTML.escape(error))</p>" }
-        body += """
-            <form method="post" action="/dashboard/sign-in">
-            <input type="hidden" name="sign_in_token" value="\(session.signInFormToken(nonce: nonce.value))">
-            <label for="api_key">API key</label>
-            <input id="api_key" name="api_key" type="password" autocomplete="off" required>
-            <button type="submit" id="sign-in">Sign in</button>
-            </form>
-            """
         var headers: HTTPFields = [:]
         if let setCookie = nonce.setCookie { headers[.setCookie] = setCookie }
         return HTML.response(
-            HTML.page(title: "Junction dashboard", language: "en", body: body),
+            Templates.render(
+                Context(error: error, signInToken: session.signInFormToken(nonce: nonce.value)), "dashboard-sign-in"),
             status: error == nil ? .ok : status, headers: headers)
     }
 
     private func overview(_ request: Request, workspaceID: String, error: String?) async throws -> Response {
-        var body = nav(request) + "<h1>Integrations</h1>"
-        if let error { body += "<p class=\"box error\" id=\"form-error\">\(HTML.escape(error))</p>" }
-        body += """
-            <table id="integrations"><tr><th>Integration</th><th>Organisation</th><th>Status</th><th>Setup</th>
-            <th>Last sync</th><th>Records</th><th>Error or warning</th></tr>
-            """
+        struct Row {
+            var id, href, organization, status, setup, lastSync, counts: String
+            var notes: [String]
+        }
+        struct Link {
+            var created, kind, organization, state: String
+        }
+        struct Hook {
+            var id, url, events, added: String
+        }
+        struct Field {
+            var model, key, label: String
+        }
+        struct Context {
+            var title = "Junction dashboard"
+            var formToken: String
+            var error: String?
+            var integrations: [Row]
+            var links: [Link]
+            var webhooks: [Hook]
+            var customFields: [Field]
+            var models = FieldsController.models
+        }
+        var rows: [Row] = []
         for integration in try await store.integrations(workspaceID: workspaceID) {
             let id = integration.id.description
             let last = try await store.syncRuns(integrationID: id, limit: 1).first
-            body += """
-                <tr data-integration="\(HTML.escape(id))"><td><a href="/dashboard/integrations/\(Self.pathEscape(id))">\(HTML.escape(id))</a></td>
-                <td>\(HTML.escape(integration.endUserOrganizationName))</td>
-                <td><span class="pill">\(integration.status.rawValue)</span></td><td>\(integration.setupStatus.rawValue)</td>
-                <td>\(last.map(Self.runSummary) ?? "never")</td><td>\(last.map(Self.counts) ?? "")</td>
-                <td>\(last.map(Self.notes) ?? "")</td></tr>
-                """
+            rows.append(
+                Row(
+                    id: id, href: "/dashboard/integrations/\(Self.pathEscape(id))",
+                    organization: integration.endUserOrganizationName, status: integration.status.rawValue,
+                    setup: integration.setupStatus.rawValue, lastSync: last.map(Self.runSummary) ?? "never",
+                    counts: last.map(Self.counts) ?? "", notes: last.map(Self.notes) ?? []))
         }
-        body +=
-            "</table><h2>Connect flows</h2><table id=\"connect-flows\"><tr><th>Created</th><th>Kind</th><th>Organisation</th><th>State</th></tr>"
-        for link in try await store.connectLinks(workspaceID: workspaceID, limit: 20) {
-            let state =
-                link.completedAt != nil
-                ? "completed" : link.failure.map { "failed: " + $0 } ?? (link.isExpired() ? "expired" : "open")
-            body += """
-                <tr><td>\(Self.time(link.createdAt))</td><td>\(link.kind.rawValue)</td>
-                <td>\(HTML.escape(link.endUserOrganizationName))</td><td>\(HTML.escape(state))</td></tr>
-                """
+        let links = try await store.connectLinks(workspaceID: workspaceID, limit: 20).map { link in
+            Link(
+                created: Self.time(link.createdAt), kind: link.kind.rawValue,
+                organization: link.endUserOrganizationName,
+                state: link.completedAt != nil
+                    ? "completed" : link.failure.map { "failed: " + $0 } ?? (link.isExpired() ? "expired" : "open"))
         }
-        body +=
-            "</table><h2 id=\"webhooks\">Webhooks</h2><table id=\"webhook-list\"><tr><th>URL</th><th>Events</th><th>Added</th></tr>"
-        for endpoint in try await store.webhookEndpoints(workspaceID: workspaceID) {
-            body += """
-                <tr><td><a href="/dashboard/webhooks/\(endpoint.id)">\(HTML.escape(endpoint.url))</a></td>
-                <td>\(HTML.escape(endpoint.events?.joined(separator: ", ") ?? "all"))</td><td>\(Self.time(endpoint.createdAt))</td></tr>
-                """
+        let hooks = try await store.webhookEndpoints(workspaceID: workspaceID).map { endpoint in
+            Hook(
+                id: endpoint.id, url: endpoint.url, events: endpoint.events?.joined(separator: ", ") ?? "all",
+                added: Self.time(endpoint.createdAt))
         }
-        body += """
-            </table>
-            <form method="post" action="/dashboard/webhooks">\(formToken(request))
-            <label for="webhook-url">Endpoint URL</label><input id="webhook-url" name="url" type="text" required>
-            <button type="submit" id="add-webhook">Add webhook endpoint</button></form>
-            """
-        body += "<h2 id=\"custom-fields\">Custom fields</h2>"
-        body +=
-            "<p class=\"muted\">Keys your app reads from records' <code>custom_fields</code>; map them per integration.</p>"
-        body += "<table id=\"custom-field-list\"><tr><th>Model</th><th>Key</th><th>Label</th></tr>"
-        for field in try await store.customFields(workspaceID: workspaceID) {
-            body +=
-                "<tr><td>\(field.model)</td><td><code>\(HTML.escape(field.key))</code></td><td>\(HTML.escape(field.label ?? ""))</td></tr>"
+        let fields = try await store.customFields(workspaceID: workspaceID).map {
+            Field(model: $0.model, key: $0.key, label: $0.label ?? "")
         }
-        body += """
-            </table>
-            <form method="post" action="/dashboard/custom-fields">\(formToken(request))
-            <label for="cf-model">Model</label><select id="cf-model" name="model">
-            \(FieldsController.models.map { "<option>\($0)</option>" }.joined())</select>
-            <label for="cf-key">Key</label><input id="cf-key" name="key" type="text" required>
-            <label for="cf-label">Label</label><input id="cf-label" name="label" type="text">
-            <button type="submit" id="add-custom-field">Add custom field</button></form>
-            """
-        return HTML.response(HTML.page(title: "Junction dashboard", language: "en", body: body, wide: true))
+        let context = Context(
+            formToken: session.formToken(request), error: error, integrations: rows, links: links, webhooks: hooks,
+            customFields: fields)
+        return HTML.response(Templates.render(context, "dashboard-overview"))
     }
 
     private func integrationPage(_ request: Request, _ integration: Integration, error: String?) async throws
         -> Response
     {
+        struct SyncKind {
+            var kind, label: String
+        }
+        struct Run {
+            var id, started, kind, status, duration, counts, requests: String
+            var notes: [String]
+        }
+        struct Activity {
+            var when, kind, method, path, status, milliseconds, error: String
+        }
+        struct Context {
+            var title, id, status, setup, base, formToken: String
+            var error: String?
+            var syncKinds = [SyncKind(kind: "FULL", label: "full"), SyncKind(kind: "DELTA", label: "delta")]
+            var runs: [Run]
+            var activity: [Activity]
+            var sample = String(Store.fieldDiscoverySample)
+            var mappings: [Explorer.Mapping]
+            var models: [Explorer.Model]
+            var settings: [Explorer.Setting]
+        }
         let id = integration.id.description
         let base = "/dashboard/integrations/\(Self.pathEscape(id))"
-        var body = nav(request) + "<h1>\(HTML.escape(integration.endUserOrganizationName))</h1>"
-        body += """
-            <p class="muted"><code>\(HTML.escape(id))</code> · <span class="pill" id="status">\(integration.status.rawValue)</span>
-            · setup \(integration.setupStatus.rawValue)</p>
-            """
-        if let error { body += "<p class=\"box error\" id=\"form-error\">\(HTML.escape(error))</p>" }
-        for kind in ["FULL", "DELTA"] {
-            body += """
-                <form method="post" action="\(base)/sync" class="inline">\(formToken(request))
-                <input type="hidden" name="type" value="\(kind)"><button type="submit" class="secondary">Sync \(kind.lowercased()) now</button></form>
-                """
+        let runs = try await store.syncRuns(integrationID: id, limit: 20).map { run in
+            Run(
+                id: run.id, started: Self.time(run.startedAt), kind: run.kind.rawValue, status: run.status.rawValue,
+                duration: Self.duration(run), counts: Self.counts(run), requests: String(run.stats.requests),
+                notes: Self.notes(run))
         }
-        body +=
-            "<h2>Sync runs</h2><table id=\"sync-runs\"><tr><th>Started</th><th>Type</th><th>Status</th><th>Duration</th><th>Records</th><th>Requests</th><th>Error or warning</th></tr>"
-        for run in try await store.syncRuns(integrationID: id, limit: 20) {
-            body += """
-                <tr id="run-\(run.id)" data-run="\(run.id)"><td>\(Self.time(run.startedAt))</td><td>\(run.kind.rawValue)</td><td>\(run.status.rawValue)</td>
-                <td>\(Self.duration(run))</td><td>\(Self.counts(run))</td><td>\(run.stats.requests)</td>
-                <td class="run-notes">\(Self.notes(run))</td></tr>
-                """
+        let activity = try await store.activity(integrationID: id, limit: 50).map { entry in
+            Activity(
+                when: Self.time(entry.createdAt), kind: entry.kind, method: entry.method, path: entry.path,
+                status: String(entry.status), milliseconds: String(entry.durationMilliseconds), error: entry.error ?? ""
+            )
         }
-        body +=
-            "</table><h2>Writes and passthrough</h2><table id=\"activity\"><tr><th>When</th><th>Kind</th><th>Request</th><th>Status</th><th>ms</th><th>Error</th></tr>"
-        for entry in try await store.activity(integrationID: id, limit: 50) {
-            body += """
-                <tr><td>\(Self.time(entry.createdAt))</td><td>\(entry.kind)</td>
-                <td><code>\(HTML.escape(entry.method)) \(HTML.escape(entry.path))</code></td><td>\(entry.status)</td>
-                <td>\(entry.durationMilliseconds)</td><td>\(HTML.escape(entry.error ?? ""))</td></tr>
-                """
-        }
-        body += "</table>"
-        body += try await explorer(request, integration, base: base)
-        return HTML.response(
-            HTML.page(title: integration.endUserOrganizationName, language: "en", body: body, wide: true))
+        let explorer = try await explorer(integration)
+        let context = Context(
+            title: integration.endUserOrganizationName, id: id, status: integration.status.rawValue,
+            setup: integration.setupStatus.rawValue, base: base, formToken: session.formToken(request), error: error,
+            runs: runs, activity: activity, mappings: explorer.mappings, models: explorer.models,
+            settings: explorer.settings)
+        return HTML.response(Templates.render(context, "dashboard-integration"))
     }
 
     /// An endpoint's deliveries, newest first, each with its attempts and a redelivery button.
     private func webhookPage(_ request: Request, _ endpoint: WebhookEndpoint) async throws -> Response {
-        var body = nav(request) + "<h1>Webhook deliveries</h1><p><code>\(HTML.escape(endpoint.url))</code></p>"
-        body +=
-            "<table id=\"deliveries\"><tr><th>Created</th><th>Event</th><th>Integration</th><th>State</th><th>Attempts</th><th></th></tr>"
+        struct Delivery {
+            var id, endpointID, created, event, integration, state: String
+            var attempts: [String]
+        }
+        struct Context {
+            var title = "Webhook deliveries"
+            var formToken, url: String
+            var deliveries: [Delivery]
+        }
+        var deliveries: [Delivery] = []
         for delivery in try await store.webhookDeliveries(
             endpointID: endpoint.id, workspaceID: endpoint.workspaceID, limit: 100)
         {
             let attempts = try await store.webhookAttempts(deliveryID: delivery.id).map { attempt in
                 "#\(attempt.attempt) \(Self.time(attempt.attemptedAt)): \(attempt.status.map(String.init) ?? "–") \(attempt.error ?? "") (\(attempt.durationMilliseconds) ms)"
             }
-            body += """
-                <tr data-delivery="\(delivery.id)"><td>\(Self.time(delivery.createdAt))</td><td>\(HTML.escape(delivery.eventType))</td>
-                <td>\(HTML.escape(delivery.integrationID ?? "–"))</td><td>\(delivery.state.rawValue)</td>
-                <td class="muted">\(attempts.map(HTML.escape).joined(separator: "<br>"))</td>
-                <td><form method="post" action="/dashboard/webhooks/\(endpoint.id)/deliveries/\(delivery.id)/redeliver">\(formToken(request))
-                <button type="submit" class="secondary small">Redeliver</button></form></td></tr>
-                """
+            deliveries.append(
+                Delivery(
+                    id: delivery.id, endpointID: endpoint.id, created: Self.time(delivery.createdAt),
+                    event: delivery.eventType, integration: delivery.integrationID ?? "–",
+                    state: delivery.state.rawValue, attempts: attempts))
         }
-        body += "</table>"
-        return HTML.response(HTML.page(title: "Webhook deliveries", language: "en", body: body, wide: true))
+        return HTML.response(
+            Templates.render(
+                Context(formToken: session.formToken(request), url: endpoint.url, deliveries: deliveries),
+                "dashboard-webhook"))
     }
 
-    /// Fields per model with samples and passthrough switches, then the custom field mappings
-    /// and the applicant attribute catalog.
-    private func explorer(_ request: Request, _ integration: Integration, base: String) async throws -> String {
+    /// The custom field explorer's parts of an integration's page: the custom field mappings,
+    /// the fields per model with samples and passthrough switches, and the tool's settings.
+    struct Explorer {
+        struct Option {
+            var id, key: String
+            var selected: Bool
+        }
+        struct Mapping {
+            var id, key, model: String
+            var options: [Option]
+        }
+        struct Field {
+            var id, key, types, setIn, samples, toggleTo, buttonClass, buttonLabel: String
+        }
+        struct Model {
+            var model: String
+            var fields: [Field]
+        }
+        struct Setting {
+            var title, help, path, value, lowercasedTitle: String
+        }
+        var mappings: [Mapping]
+        var models: [Model]
+        var settings: [Setting]
+    }
+
+    private func explorer(_ integration: Integration) async throws -> Explorer {
         let id = integration.id.description
         var fields: [IntegrationField] = []
         var after: String?
@@ -433,41 +445,28 @@ struct DashboardController {
         } while after != nil
         let mappings = try await store.customFieldMappings(integrationID: id)
         let customs = try await store.customFields(workspaceID: integration.workspaceID)
-        var body = "<h2 id=\"explorer\">Custom field explorer</h2>"
-        body +=
-            "<p class=\"muted\">Every field path found in the synced payloads (the newest \(Store.fieldDiscoverySample) records per model).</p>"
-        body +=
-            "<h3>Custom field mappings</h3><table id=\"mappings\"><tr><th>Custom field</th><th>Model</th><th>Mapped to</th></tr>"
-        for custom in customs {
-            let options = fields.filter { $0.model == custom.model }.map { field in
-                "<option value=\"\(field.id)\"\(mappings[custom.id]?.id == field.id ? " selected" : "")>\(HTML.escape(field.key))</option>"
-            }.joined()
-            body += """
-                <tr><td><code>\(HTML.escape(custom.key))</code></td><td>\(custom.model)</td><td>
-                <form method="post" action="\(base)/custom-fields/\(custom.id)">\(formToken(request))
-                <select name="integration_field_id" id="map-\(HTML.escape(custom.key))"><option value="">(not mapped)</option>\(options)</select>
-                <button type="submit" class="tight">Save</button></form></td></tr>
-                """
+        let mappingRows = customs.map { custom in
+            Explorer.Mapping(
+                id: custom.id, key: custom.key, model: custom.model,
+                options: fields.filter { $0.model == custom.model }.map { field in
+                    Explorer.Option(id: field.id, key: field.key, selected: mappings[custom.id]?.id == field.id)
+                })
         }
-        body += "</table>"
-        for model in FieldsController.models {
-            body +=
-                "<h3>\(model)</h3><table data-model=\"\(model)\"><tr><th>Field</th><th>Type</th><th>Set in</th><th>Samples</th><th>Passthrough</th></tr>"
-            for field in fields where field.model == model {
-                let enabled = field.passthroughEnabled
-                body += """
-                    <tr data-field="\(HTML.escape(field.key))"><td><code>\(HTML.escape(field.key))</code></td>
-                    <td>\(field.valueTypes.joined(separator: ", "))</td><td>\(field.setCount) / \(field.recordCount)</td>
-                    <td class="muted">\(HTML.escape(field.samples.prefix(3).joined(separator: ", ")))</td>
-                    <td><form method="post" action="\(base)/fields/\(field.id)">\(formToken(request))
-                    <input type="hidden" name="passthrough" value="\(enabled ? "0" : "1")">
-                    <button type="submit" class="\(enabled ? "small" : "secondary small")">\(enabled ? "On" : "Off")</button></form></td></tr>
-                    """
-            }
-            body += "</table>"
+        let models = FieldsController.models.map { model in
+            Explorer.Model(
+                model: model,
+                fields: fields.filter { $0.model == model }.map { field in
+                    let enabled = field.passthroughEnabled
+                    return Explorer.Field(
+                        id: field.id, key: field.key, types: field.valueTypes.joined(separator: ", "),
+                        setIn: "\(field.setCount) / \(field.recordCount)",
+                        samples: field.samples.prefix(3).joined(separator: ", "), toggleTo: enabled ? "0" : "1",
+                        buttonClass: enabled ? "small" : "secondary small", buttonLabel: enabled ? "On" : "Off")
+                })
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var settings: [Explorer.Setting] = []
         for setting in connectors[integration.id.tool]?.descriptor.settings ?? [] {
             let value = try? await ToolSettingsController.resolve(
                 integration, setting.path, store: store, connectors: connectors)
@@ -475,15 +474,12 @@ struct DashboardController {
                 try? connector.readSetting(setting.path, integration: integration, credentials: credentials)
             }
             let text = String(decoding: (try? encoder.encode(current ?? .array([]))) ?? Data("[]".utf8), as: UTF8.self)
-            body += """
-                <h3>\(HTML.escape(setting.title))</h3>
-                <p class="muted">\(HTML.escape(setting.help))</p>
-                <form method="post" action="\(base)/\(setting.path)">\(formToken(request))
-                <textarea name="value" id="\(setting.path)" rows="8">\(HTML.escape(text))</textarea>
-                <button type="submit">Save \(HTML.escape(setting.title.lowercased()))</button></form>
-                """
+            settings.append(
+                Explorer.Setting(
+                    title: setting.title, help: setting.help, path: setting.path, value: text,
+                    lowercasedTitle: setting.title.lowercased()))
         }
-        return body
+        return Explorer(mappings: mappingRows, models: models, settings: settings)
     }
 
     // MARK: - Formatting

@@ -6,7 +6,7 @@ import Mustache
 enum Templates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, source) in sources {
+        for (name, source) in sources.merging(dashboardSources, uniquingKeysWith: { first, _ in first }) {
             // The sources are fixed; `TemplatesTests` renders every one, so a broken template
             // fails the tests rather than a page.
             try! library.register(source, named: name)
