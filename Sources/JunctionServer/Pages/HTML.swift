@@ -3,49 +3,12 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// Server-rendered pages (connect flow, dashboard): escaped text, one stylesheet file, and one
-/// script file on the finished connect page only. Every interpolated value goes through
-/// `escape`; the CSP allows no inline script or style, so an escaping slip cannot run code.
+/// What server-rendered pages (connect flow, dashboard; their HTML comes from `Templates`) share:
+/// the response with its headers, form decoding, one stylesheet file, and one script file on the
+/// finished connect page only. The CSP allows no inline script or style, so an escaping slip
+/// cannot run code.
 enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
-    /// A whole page. `body` is trusted markup built from escaped parts.
-    static func page(title: String, language: String, body: String, wide: Bool = false) -> String {
-        """
-        <!doctype html>
-        <html lang="\(escape(language))">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="referrer" content="no-referrer">
-        <title>\(escape(title))</title>
-        <link rel="stylesheet" href="\(stylesheetPath)">
-        </head>
-        <body><main class="\(wide ? "wide" : "narrow")">
-        \(body)
-        </main></body>
-        </html>
-        """
-    }
-
-    static let stylesheetPath = "/assets/junction.css"
-    static let connectDoneScriptPath = "/assets/connect-done.js"
-    /// The finished connect page's one script element.
-    static let connectDoneScript = "<script src=\"\(connectDoneScriptPath)\"></script>"
+    // The templates link `/assets/junction.css` and `/assets/connect-done.js` (AssetsController).
 
     /// A page's response. Pages carry tokens in their URLs and forms: never cached. Scripts run
     /// only where `script` is set (the finished connect page), and only from this server's files.
