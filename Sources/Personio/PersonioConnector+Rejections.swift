@@ -6,10 +6,12 @@ import JunctionModel
 /// [C3] v2 applications carry no rejection time, and their `updated_at` moves whenever anything
 /// touches the application afterwards (a note, a tag, Personio's automatic GDPR anonymization).
 /// The application's stage history ([C] §4.4) says when it entered its rejected or withdrawn
-/// stage; one request per application, so it is read only for applications whose stage changed
-/// since the last run (or that were never dated from it), at most `stageHistoryReads` per run.
-/// The history's raw entries are kept in `remote_data.stage_transitions`: an application that
-/// has them is dated for good, and later runs keep its time while its stage stays.
+/// stage; one request per application, so it is read for applications whose stage changed since
+/// the last run (at most `stageHistoryReads` per run), and for a few stored ones never dated
+/// from it (`stageHistoryBacklog` per run), never on first sight: a first sync stays as fast as
+/// the listings allow, and takes the last update until a later run reads the history. The
+/// history's raw entries are kept in `remote_data.stage_transitions`: an application that has
+/// them is dated for good, and later runs keep its time while its stage stays.
 extension PersonioConnector {
     public func datingRejections(_ applications: [Application], stored: [String: Application]) async -> [Application] {
         var dated = applications
@@ -27,7 +29,10 @@ extension PersonioConnector {
             if sameStage, let earlier = previous?.rejectedAt, earlier < application.rejectedAt ?? .distantFuture {
                 dated[index].rejectedAt = earlier
             }
-            guard let remoteID = application.remoteID, await notes.takeStageHistoryRead() else { continue }
+            // First sight (a first sync, or an application new since the last run): the last update.
+            guard previous != nil, let remoteID = application.remoteID,
+                await notes.takeStageHistoryRead(backlog: sameStage)
+            else { continue }
             guard let history = await stageHistory(applicationRemoteID: remoteID) else { continue }
             dated[index].remoteData?[Self.stageHistoryKey] = .array(history.map(\.raw))
             if let entered = Self.rejectionTime(history.map(\.value)) { dated[index].rejectedAt = entered }

@@ -16,14 +16,16 @@ public struct PersonioConnector: Sendable {
     let notes: RunNotes
 
     /// Stage histories one run may read to date rejections (one request each): enough for a busy
-    /// day's rejections, while a first FULL of a large account spends its requests on listings
-    /// and leaves older rejections to later runs.
+    /// day's rejections.
     public static let defaultStageHistoryReads = 500
+    /// Of those, how many may date stored rejections never dated from their history (the
+    /// backlog a first sync leaves), so catching up never slows a run much.
+    public static let defaultStageHistoryBacklog = 100
 
     public init(
         integrationID: String, client: PersonioClient, credentials: PersonioCredentials, pageSize: Int = 200,
         applicantAttributes: [ApplicantAttribute] = [], tagNames: [String] = [],
-        stageHistoryReads: Int = defaultStageHistoryReads
+        stageHistoryReads: Int = defaultStageHistoryReads, stageHistoryBacklog: Int = defaultStageHistoryBacklog
     ) {
         precondition((1...200).contains(pageSize), "Personio pages hold 1 to 200 records")
         self.integrationID = integrationID
@@ -32,7 +34,7 @@ public struct PersonioConnector: Sendable {
         self.pageSize = pageSize
         self.applicantAttributes = applicantAttributes
         self.tagNames = tagNames
-        self.notes = RunNotes(stageHistoryReads: stageHistoryReads)
+        self.notes = RunNotes(stageHistoryReads: stageHistoryReads, backlog: stageHistoryBacklog)
     }
 
     /// [C] Personio's v2 API returns no tags and has no tag listing; the names come from the
@@ -312,23 +314,28 @@ actor RunNotes {
 
     private var unknownStages: Set<String> = []
 
-    /// Stage-history reads left this run, and declined applications left undated for want of them.
+    /// Stage-history reads left this run (and of them for the backlog), and applications whose
+    /// move to rejected went undated for want of them.
     private var stageHistoryReads: Int
+    private var backlogReads: Int
     private var undatedRejections = 0
     private var stageHistoryFailed = false
 
-    init(stageHistoryReads: Int) {
+    init(stageHistoryReads: Int, backlog: Int) {
         self.stageHistoryReads = stageHistoryReads
+        self.backlogReads = backlog
     }
 
-    /// Whether one more stage history may be read this run (counting the rejection left undated
-    /// when not).
-    func takeStageHistoryRead() -> Bool {
-        guard stageHistoryReads > 0 else {
-            if !stageHistoryFailed { undatedRejections += 1 }
+    /// Whether one more stage history may be read this run: for a move since the last run, or
+    /// (`backlog`) for a stored rejection never dated. A move left undated is counted.
+    func takeStageHistoryRead(backlog: Bool) -> Bool {
+        guard !stageHistoryFailed else { return false }
+        guard stageHistoryReads > 0, !backlog || backlogReads > 0 else {
+            if !backlog { undatedRejections += 1 }
             return false
         }
         stageHistoryReads -= 1
+        if backlog { backlogReads -= 1 }
         return true
     }
 
@@ -344,7 +351,7 @@ actor RunNotes {
     var allWarnings: [String] {
         guard undatedRejections > 0 else { return warnings }
         return warnings + [
-            "\(undatedRejections) rejected or withdrawn application\(undatedRejections == 1 ? " is" : "s are") dated by the last update in Personio: this run's allowance of stage-history reads was spent; later runs read the rest."
+            "\(undatedRejections) application\(undatedRejections == 1 ? "" : "s") moved to rejected or withdrawn \(undatedRejections == 1 ? "is" : "are") dated by the last update in Personio: this run's allowance of stage-history reads was spent; later runs read the rest."
         ]
     }
 

@@ -60,7 +60,8 @@ struct JobSyncTests {
         func connector(
             retry: PersonioClient.RetryPolicy = .init(maxAttempts: 3, baseDelay: .milliseconds(5)),
             clientSecret: String = "papi-sandbox-secret", identity: PersonioIdentity = .init(),
-            stageHistoryReads: Int = PersonioConnector.defaultStageHistoryReads
+            stageHistoryReads: Int = PersonioConnector.defaultStageHistoryReads,
+            stageHistoryBacklog: Int = PersonioConnector.defaultStageHistoryBacklog
         ) async throws -> PersonioConnector {
             let credentials = PersonioCredentials(
                 clientID: "papi-sandbox-client", clientSecret: clientSecret, apiBaseURL: baseURL,
@@ -72,7 +73,8 @@ struct JobSyncTests {
             return PersonioConnector(
                 integrationID: integrationID, client: client, credentials: credentials, pageSize: 10,
                 applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings),
-                tagNames: try TagSettings.names(settings: integration.settings), stageHistoryReads: stageHistoryReads)
+                tagNames: try TagSettings.names(settings: integration.settings), stageHistoryReads: stageHistoryReads,
+                stageHistoryBacklog: stageHistoryBacklog)
         }
 
         /// A run through `connector`, of the integration as it is stored now.

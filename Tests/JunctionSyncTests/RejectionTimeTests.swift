@@ -5,6 +5,7 @@ import JunctionModel
 import JunctionStore
 import JunctionTestSupport
 import NIOCore
+import Personio
 import PersonioSandbox
 import Testing
 
@@ -56,7 +57,7 @@ struct RejectionTimeTests {
     }
 
     @Test(
-        "a FULL dates every rejection by its move, also where later updates moved updated_at",
+        "a first FULL takes the last update; the next run dates every rejection by its move, also where later updates moved updated_at",
         arguments: Backend.allCases)
     func fullDatesRejections(backend: Backend) async throws {
         try await JobSyncTests.withSandboxAndStore(backend, configuration: Self.configuration) { sandbox, sync in
@@ -64,12 +65,23 @@ struct RejectionTimeTests {
             // The data must tell the two apart, or the test proves nothing.
             let touchedLater = expected.rejected.filter { id, at in expected.updated[id] != at }
             try #require(!touchedLater.isEmpty, "no declined application was updated after its rejection")
+            try #require(expected.rejected.count <= PersonioConnector.defaultStageHistoryBacklog)
 
-            let run = try await sync.run()
+            let first = try await sync.run()
+            let afterFirst = try await Self.applications(sync)
+            let second = try await sync.run()
             let stored = try await Self.applications(sync)
 
-            #expect(run.status == .succeeded, "\(run.error ?? "")")
-            #expect(!run.stats.warnings.contains { $0.contains("stage-history") || $0.contains("stage histories") })
+            #expect(first.status == .succeeded && second.status == .succeeded, "\(first.error ?? second.error ?? "")")
+            for run in [first, second] {
+                #expect(!run.stats.warnings.contains { $0.contains("stage-history") || $0.contains("stage histories") })
+            }
+            // First sight reads no history: the first sync stays as fast as the listings.
+            for (id, at) in expected.rejected {
+                #expect(afterFirst[id]?.rejectedAt == expected.updated[id], "application \(id)")
+                #expect(afterFirst[id]?.remoteData?["stage_transitions"] == nil)
+                #expect(at <= expected.updated[id] ?? .distantPast)
+            }
             for (id, application) in stored {
                 if let at = expected.rejected[id] {
                     #expect(application.outcome == "DECLINED", "application \(id)")
@@ -151,34 +163,61 @@ struct RejectionTimeTests {
         }
     }
 
-    @Test("a run's allowance of history reads dates some; later runs date the rest", arguments: Backend.allCases)
-    func allowance(backend: Backend) async throws {
+    @Test("the backlog a first sync leaves is dated a few per run", arguments: Backend.allCases)
+    func backlog(backend: Backend) async throws {
         try await JobSyncTests.withSandboxAndStore(backend, configuration: Self.configuration) { sandbox, sync in
             let expected = try await Self.expectations(sandbox)
-            try #require(expected.rejected.count > 3)
+            try #require(expected.rejected.count > 4)
 
-            let first = try await sync.run(try await sync.connector(stageHistoryReads: 2))
-            let afterFirst = try await Self.applications(sync)
-            let second = try await sync.run(try await sync.connector(stageHistoryReads: 2))
+            _ = try await sync.run()
+            let second = try await sync.run(try await sync.connector(stageHistoryBacklog: 2))
             let afterSecond = try await Self.applications(sync)
-            let third = try await sync.run()
+            _ = try await sync.run(try await sync.connector(stageHistoryBacklog: 2))
             let afterThird = try await Self.applications(sync)
+            _ = try await sync.run()
+            let afterFourth = try await Self.applications(sync)
 
             func dated(_ stored: [String: Application]) -> Int {
                 stored.values.filter { $0.remoteData?["stage_transitions"] != nil }.count
             }
-            #expect(first.status == .succeeded && second.status == .succeeded && third.status == .succeeded)
-            #expect(dated(afterFirst) == 2)
-            #expect(dated(afterSecond) == 4)
-            #expect(dated(afterThird) == expected.rejected.count)
-            let undated = expected.rejected.count - 2
-            #expect(first.stats.warnings.contains { $0.hasPrefix("\(undated) rejected or withdrawn applications") })
-            #expect(!third.stats.warnings.contains { $0.contains("allowance of stage-history reads") })
-            // Undated ones carry the closest guess: the earliest update seen in their stage.
-            for (id, application) in afterFirst where application.remoteData?["stage_transitions"] == nil {
+            #expect(dated(afterSecond) == 2)
+            #expect(dated(afterThird) == 4)
+            #expect(dated(afterFourth) == expected.rejected.count)
+            // Catching up is no warning; undated ones keep the last update seen first.
+            #expect(!second.stats.warnings.contains { $0.contains("stage-history") })
+            for (id, application) in afterSecond where application.remoteData?["stage_transitions"] == nil {
                 if expected.rejected[id] != nil { #expect(application.rejectedAt == expected.updated[id]) }
             }
-            for (id, at) in expected.rejected { #expect(afterThird[id]?.rejectedAt == at, "application \(id)") }
+            for (id, at) in expected.rejected { #expect(afterFourth[id]?.rejectedAt == at, "application \(id)") }
+        }
+    }
+
+    @Test("moves beyond a run's allowance are counted in a warning and dated later", arguments: Backend.allCases)
+    func moveAllowance(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend, configuration: Self.configuration) { sandbox, sync in
+            _ = try await sync.run()
+            let before = try await Self.expectations(sandbox)
+            let open = Array(before.updated.keys.sorted().filter { before.rejected[$0] == nil }.prefix(3))
+            try #require(open.count == 3)
+            try await Task.sleep(for: .milliseconds(1100))  // Personio's times have seconds precision.
+            for id in open {
+                try await sandbox.execute(
+                    uri: "/_sandbox/applications/\(id)/stage", method: .post,
+                    headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"type":"system","id":"rejected"}"#)
+                ) { #expect($0.status == .ok) }
+            }
+
+            let limited = try await sync.run(try await sync.connector(stageHistoryReads: 1), delta: true)
+            let afterLimited = try await Self.applications(sync)
+            let next = try await sync.run()
+            let afterNext = try await Self.applications(sync)
+            let after = try await Self.expectations(sandbox)
+
+            #expect(open.filter { afterLimited[$0]?.remoteData?["stage_transitions"] != nil }.count == 1)
+            #expect(limited.stats.warnings.contains { $0.hasPrefix("2 applications moved to rejected or withdrawn") })
+            #expect(!next.stats.warnings.contains { $0.contains("allowance of stage-history reads") })
+            for id in open { #expect(afterNext[id]?.rejectedAt == after.rejected[id], "application \(id)") }
         }
     }
 
@@ -187,6 +226,7 @@ struct RejectionTimeTests {
         try await JobSyncTests.withSandboxAndStore(backend, configuration: Self.configuration) { sandbox, sync in
             let expected = try await Self.expectations(sandbox)
             let broken = try #require(expected.rejected.keys.sorted().first)
+            _ = try await sync.run()  // First sight reads no history; the next runs do.
             let rules = #"[{"path":"/v2/recruiting/applications/\#(broken)/stage-transitions","fault":"server_error"}]"#
             try await sandbox.execute(
                 uri: "/_sandbox/faults", method: .put, headers: [.contentType: "application/json"],
