@@ -100,25 +100,26 @@ struct RequestBudgetTests {
 
     @Test("after the window's last allowed write, the next waits a whole window from that write")
     func writeWaitFromLimit() async throws {
-        // Two writes per 2 s; the second comes about 500 ms after the first. A sliding window
-        // would free a write 2 s after the first (1.5 s after the second); Personio's wait
-        // counts from reaching the limit: 2 s after the second.
-        let window = Duration.seconds(2)
+        // Two writes per 10 s; the second comes about 1 s after the first. A sliding window
+        // would free a write 10 s after the first (9 s after the second); Personio's wait
+        // counts from reaching the limit: 10 s after the second. (A long window, so a loaded
+        // machine stretching the sleep several times over still leaves both writes in it.)
+        let window = Duration.seconds(10)
         let budget = RequestBudget(
-            limits: RequestLimits(writesPerWindow: 2, writeWindow: window, maxWriteWait: .seconds(5)))
+            limits: RequestLimits(writesPerWindow: 2, writeWindow: window, maxWriteWait: .seconds(15)))
         try await budget.acquireWrite()
         let first = ContinuousClock.now
-        try await Task.sleep(for: .milliseconds(500))
+        try await Task.sleep(for: .seconds(1))
         try await budget.acquireWrite()
         let limitReached = ContinuousClock.now
         // Both writes must fall in one window for the case to mean anything (a stalled machine
         // could stretch the sleep past it).
-        try #require(limitReached - first < window - .milliseconds(100))
+        try #require(limitReached - first < window - .milliseconds(500))
 
         try await budget.acquireWrite()
         let waited = ContinuousClock.now - limitReached
 
-        #expect(waited >= window - .milliseconds(20))
+        #expect(waited >= window - .milliseconds(50))
     }
 
     @Test("writes beyond the window's allowance are refused with the seconds until one is free")
