@@ -21,7 +21,7 @@ struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             try await withRuntime(store) { runtime in
                 let workspaceID = try await resolveWorkspace(workspace, runtime: runtime)
-                let (key, plaintext) = try await runtime.store.createAPIKey(workspaceID: workspaceID, name: name)
+                let (key, plaintext) = try await runtime.store.access.createAPIKey(workspaceID: workspaceID, name: name)
                 print(plaintext)
                 FileHandle.standardError.write(
                     Data(
@@ -37,7 +37,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withRuntime(store) { runtime in
-                let keys = try await runtime.store.apiKeys()
+                let keys = try await runtime.store.access.apiKeys()
                 print(["ID", "PREFIX", "WORKSPACE", "NAME", "CREATED", "STATUS"].joined(separator: "\t"))
                 for key in keys {
                     let status = key.revokedAt.map { "revoked \(UnifiedDate.format($0))" } ?? "active"
@@ -59,7 +59,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withRuntime(store) { runtime in
-                guard let key = try await runtime.store.revokeAPIKey(id: id) else {
+                guard let key = try await runtime.store.access.revokeAPIKey(id: id) else {
                     throw ValidationError("No API key has the id '\(id)'; `junction keys list` shows the ids.")
                 }
                 print("Revoked key \(key.id) (\(key.prefix)…).")
@@ -85,12 +85,12 @@ func withRuntime(_ options: StoreOptions, _ body: (JunctionRuntime) async throws
 
 private func resolveWorkspace(_ id: String?, runtime: JunctionRuntime) async throws -> String {
     if let id {
-        guard try await runtime.store.workspace(id: id) != nil else {
+        guard try await runtime.store.access.workspace(id: id) != nil else {
             throw ValidationError("No workspace has the id '\(id)'.")
         }
         return id
     }
-    guard let first = try await runtime.store.workspaces().first else {
+    guard let first = try await runtime.store.access.workspaces().first else {
         throw ValidationError("There is no workspace yet.")
     }
     return first.id

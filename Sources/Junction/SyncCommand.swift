@@ -34,12 +34,14 @@ struct SyncCommand: AsyncParsableCommand {
             if let workspace {
                 workspaceID = workspace
             } else {
-                guard let first = try await runtime.store.workspaces().first else {
+                guard let first = try await runtime.store.access.workspaces().first else {
                     throw ValidationError("There is no workspace yet.")
                 }
                 workspaceID = first.id
             }
-            guard let found = try await runtime.store.integration(id: integration, workspaceID: workspaceID) else {
+            guard
+                let found = try await runtime.store.integrations.integration(id: integration, workspaceID: workspaceID)
+            else {
                 throw ValidationError(
                     "No integration '\(integration)' in workspace \(workspaceID); `curl /v1/integrations` lists them.")
             }
@@ -47,11 +49,11 @@ struct SyncCommand: AsyncParsableCommand {
             // Personio sends no totals; the records stored by the last run estimate them.
             let id = found.id.description
             let expected = [
-                "jobs": try await runtime.store.liveRecordCount(Job.self, integrationID: id),
-                "candidates": try await runtime.store.liveRecordCount(Candidate.self, integrationID: id),
-                "applications": try await runtime.store.liveRecordCount(Application.self, integrationID: id),
+                "jobs": try await runtime.store.records.liveRecordCount(Job.self, integrationID: id),
+                "candidates": try await runtime.store.records.liveRecordCount(Candidate.self, integrationID: id),
+                "applications": try await runtime.store.records.liveRecordCount(Application.self, integrationID: id),
             ]
-            let lastRun = try await runtime.store.lastSuccessfulSyncRun(integrationID: id)
+            let lastRun = try await runtime.store.syncRuns.lastSuccessfulSyncRun(integrationID: id)
             let estimate = full || lastRun == nil
             let report: @Sendable (SyncEngine.Progress) -> Void = { progress in
                 FileHandle.standardError.write(

@@ -25,7 +25,7 @@ struct WorkspacesCommand: AsyncParsableCommand {
                 throw ValidationError("--name must not be empty")
             }
             try await withRuntime(store) { runtime in
-                let workspace = try await runtime.store.createWorkspace(name: name)
+                let workspace = try await runtime.store.access.createWorkspace(name: name)
                 print(workspace.id)
             }
         }
@@ -37,7 +37,7 @@ struct WorkspacesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withRuntime(store) { runtime in
-                for workspace in try await runtime.store.workspaces() {
+                for workspace in try await runtime.store.access.workspaces() {
                     print(
                         [workspace.id, workspace.name, UnifiedDate.format(workspace.createdAt)].joined(separator: "\t"))
                 }

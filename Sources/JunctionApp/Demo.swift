@@ -29,7 +29,7 @@ enum Demo {
     static func integration(
         store: Store, bootstrap: BootstrapOutcome, configuration: JunctionConfiguration
     ) async throws -> Integration? {
-        let existing = try await store.integrations(workspaceID: bootstrap.workspace.id)
+        let existing = try await store.integrations.integrations(workspaceID: bootstrap.workspace.id)
             .first { $0.settings[settingKey] == .bool(true) }
         if let existing { return existing }
         guard bootstrap.createdWorkspace else { return nil }
@@ -52,7 +52,7 @@ enum Demo {
                 ]),
             ])
         let credentials = try JSONEncoder().encode(Self.credentials(port: configuration.demoSandboxPort))
-        try await store.createIntegration(integration, credentials: credentials)
+        try await store.integrations.createIntegration(integration, credentials: credentials)
         return integration
     }
 }
@@ -86,7 +86,7 @@ extension PersonioAccounts {
     /// syncs, writes and passthrough get it from.
     func client(for integration: Integration, store: Store) async throws -> (PersonioClient, PersonioCredentials) {
         guard
-            let data = try await store.credentials(
+            let data = try await store.integrations.credentials(
                 integrationID: integration.id.description, workspaceID: integration.workspaceID)
         else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
         let credentials = try JSONDecoder().decode(PersonioCredentials.self, from: data)

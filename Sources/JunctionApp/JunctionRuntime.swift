@@ -69,8 +69,8 @@ public struct JunctionRuntime: Sendable {
                 )
             }
             let store = Store(database: database, secrets: secrets)
-            let bootstrap = try await store.bootstrap(configuredKey: configuration.apiKey)
-            try await store.backfillFoldedJobNames()
+            let bootstrap = try await store.access.bootstrap(configuredKey: configuration.apiKey)
+            try await store.records.backfillFoldedJobNames()
             announceBootstrap(bootstrap, announce: announce, logger: logger)
             let demo =
                 configuration.demo
@@ -149,7 +149,7 @@ public func runServer(_ configuration: JunctionConfiguration, logger: Logger) as
     // Runs a killed process left RUNNING are failed before the API answers, so a force-sync
     // right after a restart queues a new run instead of pointing at the dead one.
     try await SyncScheduler.reclaimAbandonedRuns(
-        store: runtime.store, lock: runtime.store.makeSyncLock(), logger: logger)
+        store: runtime.store, lock: runtime.store.syncRuns.makeSyncLock(), logger: logger)
     let app = buildApplication(runtime: runtime, logger: logger)
     try await app.runService()
 }

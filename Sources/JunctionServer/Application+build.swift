@@ -80,7 +80,7 @@ public func buildApplication(_ runtime: ServerDependencies, services: [any Servi
         let syncs = runtime.syncs(logger: logger)
         app.addServices(
             SyncScheduler(
-                store: runtime.store, lock: runtime.store.makeSyncLock(),
+                store: runtime.store, lock: runtime.store.syncRuns.makeSyncLock(),
                 policy: SyncPolicy(
                     deltaInterval: .seconds(runtime.configuration.syncDeltaSeconds),
                     fullInterval: .seconds(runtime.configuration.syncFullSeconds)),
@@ -103,7 +103,8 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
     router.add(middleware: RequestMetricsMiddleware(metrics: runtime.metrics))
     router.add(
         middleware: ErrorMiddleware(
-            maxBodyBytes: configuration.maxBodyBytes, log: runtime.store, publicURL: configuration.resolvedPublicURL))
+            maxBodyBytes: configuration.maxBodyBytes, log: runtime.store.requestLog,
+            publicURL: configuration.resolvedPublicURL))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
 
     HealthController(database: runtime.database).addRoutes(to: router)
@@ -118,8 +119,10 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
     case .open:
         router.get("metrics") { _, _ in MetricsEndpoint.response(runtime.metrics) }
     case .key:
-        router.group("metrics").add(middleware: APIKeyMiddleware(verifier: runtime.store, failures: authFailures))
-            .get { _, _ in MetricsEndpoint.response(runtime.metrics) }
+        router.group("metrics").add(
+            middleware: APIKeyMiddleware(verifier: runtime.store.access, failures: authFailures)
+        )
+        .get { _, _ in MetricsEndpoint.response(runtime.metrics) }
     }
 
     let outboundWebhooks = OutboundRequests(access: configuration.webhooksPrivateAccess)
@@ -134,11 +137,13 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
     ).addRoutes(to: router)
     AssetsController().addRoutes(to: router)
 
-    let api = router.group("v1").add(middleware: APIKeyMiddleware(verifier: runtime.store, failures: authFailures))
-        .add(middleware: ActivityLogMiddleware(log: runtime.store))
-        .add(middleware: QueryGuardMiddleware())
+    let api = router.group("v1").add(
+        middleware: APIKeyMiddleware(verifier: runtime.store.access, failures: authFailures)
+    )
+    .add(middleware: ActivityLogMiddleware(log: runtime.store))
+    .add(middleware: QueryGuardMiddleware())
     GeneralController().addRoutes(to: api)
-    IntegrationsController(integrations: runtime.store, connectors: runtime.connectors).addRoutes(to: api)
+    IntegrationsController(store: runtime.store, connectors: runtime.connectors).addRoutes(to: api)
     ConnectController(store: runtime.store, publicURL: configuration.resolvedPublicURL, connectors: runtime.connectors)
         .addRoutes(to: api)
     ConnectPageController(
@@ -151,11 +156,12 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
     WebhooksController(store: runtime.store, outbound: outboundWebhooks).addRoutes(to: api)
     FieldsController(store: runtime.store, cursors: PageCursor(key: runtime.store.cursorSigningKey)).addRoutes(to: api)
     ToolSettingsController(store: runtime.store, connectors: runtime.connectors).addRoutes(to: api)
-    let gate = IntegrationGate(directory: runtime.store)
+    let gate = IntegrationGate(directory: runtime.store.integrations)
     SyncController(gate: gate, store: runtime.store).addRoutes(to: api)
     ATSReadController(
         gate: gate,
-        reader: runtime.store,
+        reader: runtime.store.records,
+        fields: runtime.store.fields,
         cursors: PageCursor(key: runtime.store.cursorSigningKey)
     ).addRoutes(to: api)
     let fetcher = HTTPAttachmentFetcher(
@@ -168,7 +174,7 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
             logger: Logger(label: "junction.writes")
         ),
         store: runtime.store,
-        reader: runtime.store,
+        reader: runtime.store.records,
         maxBodyBytes: configuration.maxBodyBytes
     ).addRoutes(to: api)
     PassthroughController(
@@ -177,8 +183,6 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
     ).addRoutes(to: api)
     return router
 }
-
-extension Store: APIKeyVerifier {}
 
 /// `/metrics` in Prometheus' text format.
 enum MetricsEndpoint {

@@ -3,7 +3,8 @@ import Foundation
 import JunctionModel
 import SQLKit
 
-/// Junction's persistent state, one method per question the rest of the system asks.
+/// Junction's persistent state: the database and secret key, and one repository per aggregate
+/// (`integrations`, `records`, `syncRuns`, `webhooks`, …), each answering the questions about it.
 ///
 /// Every query that touches integration data is scoped by integration id, and every integration
 /// lookup by workspace id (architecture rule 6); there is deliberately no method that reads an
@@ -31,6 +32,18 @@ public struct Store: Sendable {
     public var cursorSigningKey: SymmetricKey { secrets.derivedKey(purpose: "page-cursor") }
     /// Signs dashboard sessions; derived, so sessions end when the secret key is rotated.
     public var sessionSigningKey: SymmetricKey { secrets.derivedKey(purpose: "dashboard-session") }
+}
+
+/// What every repository shares: the store's database (or, inside a transaction, its one
+/// connection) and the secret box. Repositories are cheap values made on each access.
+protocol StoreRepository: Sendable {
+    var store: Store { get }
+}
+
+extension StoreRepository {
+    var sql: any SQLDatabase { store.sql }
+    var database: Database { store.database }
+    var secrets: SecretBox { store.secrets }
 }
 
 /// One page of a keyset-paginated listing.

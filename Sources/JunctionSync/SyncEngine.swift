@@ -52,7 +52,8 @@ public struct SyncEngine: Sendable {
         _ integration: Integration, connector: some ATSConnector, overlap: Duration = .seconds(300),
         progress: (@Sendable (Progress) -> Void)? = nil
     ) async throws -> SyncRun {
-        guard let last = try await store.lastSuccessfulSyncRun(integrationID: integration.id.description) else {
+        guard let last = try await store.syncRuns.lastSuccessfulSyncRun(integrationID: integration.id.description)
+        else {
             return try await runFull(integration, connector: connector, progress: progress)
         }
         let since = last.startedAt.addingTimeInterval(-Double(overlap.components.seconds))
@@ -62,7 +63,7 @@ public struct SyncEngine: Sendable {
     /// `jobs` with each stored job's published state kept (for a run whose publication source
     /// could not be read); a job never stored keeps what the mapping gave it.
     static func keepingPublication(_ jobs: [Job], store: Store, integrationID: String) async throws -> [Job] {
-        let stored = try await store.records(
+        let stored = try await store.records.records(
             Job.self, integrationID: integrationID, where: "id", in: jobs.map(\.id), includeDeleted: true)
         let byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return jobs.map { job in
@@ -80,7 +81,7 @@ public struct SyncEngine: Sendable {
     ) async throws -> [Application] {
         let declined = applications.filter { $0.outcome == Application.Outcome.declined.rawValue }.map(\.id)
         guard !declined.isEmpty else { return applications }
-        let stored = try await store.records(
+        let stored = try await store.records.records(
             Application.self, integrationID: integrationID, where: "id", in: declined, includeDeleted: true)
         return await connector.datingRejections(
             applications, stored: Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
@@ -91,7 +92,7 @@ public struct SyncEngine: Sendable {
         progress: (@Sendable (Progress) -> Void)?
     ) async throws -> SyncRun {
         let integrationID = integration.id.description
-        var run = try await store.startSyncRun(integrationID: integrationID, kind: kind)
+        var run = try await store.syncRuns.startSyncRun(integrationID: integrationID, kind: kind)
         let complete = updatedAfter == nil
         let runID = run.id
         var logger = logger
@@ -130,9 +131,9 @@ public struct SyncEngine: Sendable {
                     }
                 }
                 if complete, !run.stats.unavailable.contains("jobs") {
-                    run.stats.deleted["job_stages"] = try await store.markRecordsUnseen(
+                    run.stats.deleted["job_stages"] = try await store.records.markRecordsUnseen(
                         JobStageLink.self, byRun: runID, integrationID: integrationID)
-                    run.stats.deleted["job_screening_questions"] = try await store.markRecordsUnseen(
+                    run.stats.deleted["job_screening_questions"] = try await store.records.markRecordsUnseen(
                         JobQuestionLink.self, byRun: runID, integrationID: integrationID)
                 }
                 run.stats.record(await links.stages.total, model: "job_stages")
@@ -146,7 +147,8 @@ public struct SyncEngine: Sendable {
                 ) { save in
                     try await connector.forEachCandidatePage(updatedAfter: updatedAfter) { candidates in
                         // A candidate's source is its latest application's; keep it across re-reads.
-                        try await save(try await store.withApplicationSources(candidates, integrationID: integrationID))
+                        try await save(
+                            try await store.records.withApplicationSources(candidates, integrationID: integrationID))
                     }
                 }
                 let knownStages = references.stageIDs
@@ -160,14 +162,14 @@ public struct SyncEngine: Sendable {
                         // Stages seen only on applications (gone from their category) are stages too.
                         let unknown = await knownStages.unknown(stages)
                         if !unknown.isEmpty {
-                            let outcome = try await store.saveRecords(
+                            let outcome = try await store.records.saveRecords(
                                 unknown, integrationID: integrationID, runID: runID)
                             await knownStages.add(unknown, outcome: outcome)
                         }
                         try await save(
                             try await Self.datingRejections(
                                 applications, store: store, integrationID: integrationID, connector: connector))
-                        _ = try await store.refreshCandidateSources(
+                        _ = try await store.records.refreshCandidateSources(
                             candidateIDs: applications.compactMap(\.candidateID), integrationID: integrationID)
                     }
                 }
@@ -176,19 +178,19 @@ public struct SyncEngine: Sendable {
                 if complete, !run.stats.unavailable.contains("applications"),
                     !run.stats.unavailable.contains("application_stages")
                 {
-                    run.stats.deleted["application_stages"] = try await store.markRecordsUnseen(
+                    run.stats.deleted["application_stages"] = try await store.records.markRecordsUnseen(
                         ApplicationStage.self, byRun: runID, integrationID: integrationID)
                 }
                 // The field explorer's view of the payloads; only when something changed, since
                 // a quiet DELTA would find the same paths again.
                 if run.stats.added.values.reduce(0, +) + run.stats.updated.values.reduce(0, +) > 0 || complete {
-                    try await store.discoverFields(integrationID: integrationID)
+                    try await store.fields.discoverFields(integrationID: integrationID)
                 }
                 run.status = .succeeded
                 if integration.setupStatus != .completed {
                     var ready = integration
                     ready.setupStatus = .completed
-                    try await store.setSetupStatus(
+                    try await store.integrations.setSetupStatus(
                         .completed, integrationID: integrationID, workspaceID: integration.workspaceID,
                         events: [WebhookPayloads.stateChanged(ready)])
                 }
@@ -217,7 +219,7 @@ public struct SyncEngine: Sendable {
             logger.notice("sync went on without a source", metadata: ["warning": "\(warning)"])
         }
         let finished = Date()
-        try await store.finishSyncRun(
+        try await store.syncRuns.finishSyncRun(
             run, now: finished,
             events: WebhookPayloads.finishedRun(run, integration: integration, logBaseURL: logBaseURL, at: finished))
         if credentialsRefused { try await markInvalid(integration, logger: logger) }
@@ -230,10 +232,10 @@ public struct SyncEngine: Sendable {
     private func markInvalid(_ integration: Integration, logger: Logger) async throws {
         let id = integration.id.description
         // Only an ACTIVE integration turns INVALID; a disabled one keeps the state its owner chose.
-        guard try await store.integrationStatus(id: id) == .active else { return }
+        guard try await store.syncRuns.integrationStatus(id: id) == .active else { return }
         var changed = integration
         changed.status = .invalid
-        try await store.setStatus(
+        try await store.integrations.setStatus(
             .invalid, integrationID: id, workspaceID: integration.workspaceID,
             events: [WebhookPayloads.stateChanged(changed)])
         logger.warning("the remote refused the integration's credentials; it is INVALID until relinked")
@@ -281,10 +283,10 @@ extension SyncEngine {
         let store = store
         do {
             try await listing { records in
-                let outcome = try await store.saveRecords(records, integrationID: integrationID, runID: runID)
+                let outcome = try await store.records.saveRecords(records, integrationID: integrationID, runID: runID)
                 try await afterSave?(records)
                 // Disabling an integration cancels its running sync, at the next page.
-                if try await store.integrationStatus(id: integrationID) != .active { throw SyncCancelled() }
+                if try await store.syncRuns.integrationStatus(id: integrationID) != .active { throw SyncCancelled() }
                 let (pages, total) = await counts.add(outcome, records: records.count)
                 progress?(Progress(model: model, pages: pages, records: total, elapsed: ContinuousClock.now - started))
             }
@@ -320,7 +322,7 @@ extension SyncEngine {
     func markDeleted<Record: SyncedRecord>(
         _ type: Record.Type, _ model: String, runID: String, integrationID: String, connector: some ATSConnector
     ) async throws -> Int {
-        let unseen = try await store.unseenRecords(type, byRun: runID, integrationID: integrationID)
+        let unseen = try await store.records.unseenRecords(type, byRun: runID, integrationID: integrationID)
         guard !unseen.isEmpty else { return 0 }
         let present: Set<String>
         if unseen.count <= Self.confirmedDeletionLimit {
@@ -336,7 +338,8 @@ extension SyncEngine {
                 "the listing lacked records the remote still has; kept them",
                 metadata: ["model": "\(model)", "kept": "\(present.count)"])
         }
-        return try await store.markRecordsUnseen(type, byRun: runID, integrationID: integrationID, keeping: present)
+        return try await store.records.markRecordsUnseen(
+            type, byRun: runID, integrationID: integrationID, keeping: present)
     }
 
     /// What jobs and applications refer to: stages, screening questions, users. Small lists,
@@ -353,7 +356,7 @@ extension SyncEngine {
             stages = []
             stats.skip("application_stages", because: error)
         }
-        let stageOutcome = try await store.saveRecords(stages, integrationID: integrationID, runID: runID)
+        let stageOutcome = try await store.records.saveRecords(stages, integrationID: integrationID, runID: runID)
         stats.record(stageOutcome, model: "application_stages")
         progress?(
             Progress(
@@ -415,10 +418,10 @@ extension SyncEngine {
     static func saveChildren<Child: ChildRecord>(
         _ children: [Child], parentIDs: [String], store: Store, runID: String, integrationID: String, counter: Counter
     ) async throws {
-        let outcome = try await store.saveRecords(children, integrationID: integrationID, runID: runID)
+        let outcome = try await store.records.saveRecords(children, integrationID: integrationID, runID: runID)
         _ = await counter.add(outcome, records: children.count)
         await counter.addDeleted(
-            try await store.markChildrenUnseen(
+            try await store.records.markChildrenUnseen(
                 Child.self, parentIDs: parentIDs, byRun: runID, integrationID: integrationID))
     }
 }

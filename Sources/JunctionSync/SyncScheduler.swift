@@ -103,9 +103,9 @@ public struct SyncScheduler: Service {
         store: Store, lock: any SyncLock, logger: Logger, now: Date = Date()
     ) async throws -> [String] {
         var reclaimed: [String] = []
-        for id in try await store.integrationsWithRunningSyncs() {
+        for id in try await store.syncRuns.integrationsWithRunningSyncs() {
             let count = try await lock.withLock(integrationID: id) {
-                try await store.failAbandonedRuns(
+                try await store.syncRuns.failAbandonedRuns(
                     integrationID: id,
                     reason: "interrupted: the process running this sync stopped before it finished", now: now)
             }
@@ -123,11 +123,11 @@ public struct SyncScheduler: Service {
     public func runDue(now: Date = Date()) async throws -> [SyncRun] {
         try await reclaimAbandonedRuns(now: now)
         var finished: [SyncRun] = []
-        for integration in try await store.integrationsForScheduling() {
+        for integration in try await store.syncRuns.integrationsForScheduling() {
             let id = integration.id.description
-            let runs = try await store.syncRuns(integrationID: id, limit: 20)
+            let runs = try await store.syncRuns.syncRuns(integrationID: id, limit: 20)
             // A forced run (`POST /force-sync`) goes first, FULL before DELTA, unless one runs.
-            let requested = try await store.requestedSyncs(integrationID: id)
+            let requested = try await store.syncRuns.requestedSyncs(integrationID: id)
             let forced: SyncRun.Kind? =
                 runs.first?.status == .running ? nil : requested.contains(.full) ? .full : requested.first
             guard let kind = forced ?? policy.due(integrationID: id, runs: runs, now: now) else { continue }

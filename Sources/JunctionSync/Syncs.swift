@@ -49,7 +49,7 @@ public struct Syncs: Sendable {
     func reader(for integration: Integration, pageSize: Int) async throws -> any ATSConnector {
         let connector = try connectors.connector(for: integration)
         guard
-            let credentials = try await store.credentials(
+            let credentials = try await store.integrations.credentials(
                 integrationID: integration.id.description, workspaceID: integration.workspaceID)
         else { throw SyncsError.noCredentials(integration.id.description) }
         return try await connector.syncReader(for: integration, credentials: credentials, pageSize: pageSize)

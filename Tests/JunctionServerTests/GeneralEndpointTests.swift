@@ -25,7 +25,7 @@ struct GeneralEndpointTests {
     @Test("check-api-key answers the workspace id for a valid key", arguments: Backend.allCases)
     func checkAPIKey(backend: Backend) async throws {
         let server = try await TestServer.start(backend: backend)
-        let workspaces = try await server.runtime.store.workspaces()
+        let workspaces = try await server.runtime.store.access.workspaces()
         try await server.test { client in
             try await client.execute(uri: "/v1/check-api-key", method: .get, headers: bearer()) { response in
                 #expect(response.status == .ok)
@@ -63,9 +63,9 @@ struct GeneralEndpointTests {
     @Test("a revoked key stops working", arguments: Backend.allCases)
     func revokedKey(backend: Backend) async throws {
         let server = try await TestServer.start(backend: backend)
-        let (key, plaintext) = try await server.runtime.store.createAPIKey(
+        let (key, plaintext) = try await server.runtime.store.access.createAPIKey(
             workspaceID: server.workspaceID, name: "temp")
-        _ = try await server.runtime.store.revokeAPIKey(id: key.id)
+        _ = try await server.runtime.store.access.revokeAPIKey(id: key.id)
         try await server.test { client in
             try await client.execute(uri: "/v1/check-api-key", method: .get, headers: bearer(plaintext)) { response in
                 #expect(response.status == .unauthorized)

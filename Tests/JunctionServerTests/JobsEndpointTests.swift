@@ -20,9 +20,9 @@ struct JobsEndpointTests {
         let integration = Integration(
             id: IntegrationID(tool: .personio), workspaceID: server.workspaceID, status: status,
             setupStatus: setupStatus, endUserOrganizationName: "Customer GmbH")
-        try await server.runtime.store.createIntegration(integration, credentials: Data("{}".utf8))
+        try await server.runtime.store.integrations.createIntegration(integration, credentials: Data("{}".utf8))
         let jobs = jobCount > 0 ? sampleJobs(jobCount, integrationID: integration.id) : []
-        try await server.runtime.store.saveJobs(jobs, integrationID: integration.id.description)
+        try await server.runtime.store.records.saveJobs(jobs, integrationID: integration.id.description)
         return (server, integration, jobs)
     }
 
@@ -74,8 +74,8 @@ struct JobsEndpointTests {
     @Test("another workspace's integration answers exactly like an unknown one")
     func otherWorkspace() async throws {
         let (server, integration, _) = try await Self.serverWithIntegration(jobCount: 1)
-        let intruder = try await server.runtime.store.createWorkspace(name: "Intruder")
-        let (_, intruderKey) = try await server.runtime.store.createAPIKey(workspaceID: intruder.id, name: "i")
+        let intruder = try await server.runtime.store.access.createWorkspace(name: "Intruder")
+        let (_, intruderKey) = try await server.runtime.store.access.createAPIKey(workspaceID: intruder.id, name: "i")
         try await server.test { client in
             var headers = Self.headers(integration)
             headers[.authorization] = "Bearer \(intruderKey)"
@@ -166,10 +166,10 @@ struct IntegrationsEndpointTests {
     @Test("the list holds only the key's workspace's integrations, and details of another's are not found")
     func scoped() async throws {
         let (server, mine, _) = try await JobsEndpointTests.serverWithIntegration()
-        let other = try await server.runtime.store.createWorkspace(name: "Other")
+        let other = try await server.runtime.store.access.createWorkspace(name: "Other")
         let theirs = Integration(
             id: IntegrationID(tool: .personio), workspaceID: other.id, endUserOrganizationName: "Theirs")
-        try await server.runtime.store.createIntegration(theirs, credentials: Data("{}".utf8))
+        try await server.runtime.store.integrations.createIntegration(theirs, credentials: Data("{}".utf8))
         try await server.test { client in
             try await client.execute(uri: "/v1/integrations", method: .get, headers: bearer()) { response in
                 let data = try #require(try response.json()["data"] as? [String: Any])

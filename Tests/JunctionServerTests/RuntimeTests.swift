@@ -25,7 +25,7 @@ struct RuntimeTests {
         let first = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: lines.append)
         let printed = lines.all.joined(separator: "\n")
         let key = try #require(printed.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("jk_") })
-        let workspace = try await first.store.authenticate(apiKey: String(key))
+        let workspace = try await first.store.access.authenticate(apiKey: String(key))
         try await first.database.close()
         let second = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: lines.append)
         try await second.database.close()
@@ -42,14 +42,14 @@ struct RuntimeTests {
         configuration.demoCandidates = 7
 
         let first = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: { _ in })
-        let credentials = try await first.store.credentials(
+        let credentials = try await first.store.integrations.credentials(
             integrationID: try #require(first.demoIntegration).id.description, workspaceID: first.bootstrap.workspace.id
         )
         try await first.database.close()
         // A restart with another size keeps the demo's sandbox as it was created.
         configuration.demoCandidates = 9
         let second = try await JunctionRuntime.open(configuration, logger: quietLogger, announce: { _ in })
-        let integrations = try await second.store.integrations(workspaceID: second.bootstrap.workspace.id)
+        let integrations = try await second.store.integrations.integrations(workspaceID: second.bootstrap.workspace.id)
         try await second.database.close()
         configuration.dataDirectory += "-other"
         configuration.demo = false

@@ -74,7 +74,7 @@ struct SecurityTests {
     @Test("revoking a key ends the dashboard sessions opened with it", arguments: Backend.allCases)
     func revokedKeyEndsSessions(backend: Backend) async throws {
         let server = try await TestServer.start(backend: backend)
-        let (key, plaintext) = try await server.runtime.store.createAPIKey(
+        let (key, plaintext) = try await server.runtime.store.access.createAPIKey(
             workspaceID: server.workspaceID, name: "leaked")
         try await server.test { client in
             var browser = Browser()
@@ -82,10 +82,10 @@ struct SecurityTests {
             #expect(signedIn.status == .seeOther)
             #expect(try await browser.overview(client) != nil)
 
-            _ = try await server.runtime.store.revokeAPIKey(id: key.id)
+            _ = try await server.runtime.store.access.revokeAPIKey(id: key.id)
 
             #expect(try await browser.overview(client) == nil)
-            #expect(try await server.runtime.store.dashboardSessionCount(apiKeyID: key.id) == 0)
+            #expect(try await server.runtime.store.access.dashboardSessionCount(apiKeyID: key.id) == 0)
         }
     }
 
@@ -228,7 +228,7 @@ struct SecurityTests {
                 body: ByteBuffer(string: #"{"url":"https://hooks.example.com/a","description":"x\u0000y"}"#))
             #expect(body.status == .badRequest)
             #expect(try body.envelopeError().message.contains("'description'"))
-            #expect(try await server.runtime.store.webhookEndpoints(workspaceID: server.workspaceID).isEmpty)
+            #expect(try await server.runtime.store.webhooks.webhookEndpoints(workspaceID: server.workspaceID).isEmpty)
         }
     }
 
@@ -250,7 +250,7 @@ struct SecurityTests {
                 body: ByteBuffer(string: #"{"url":"\#(url)"}"#))
             #expect(answer.status == .badRequest)
             #expect(try answer.envelopeError().message.hasPrefix("Field 'url'"))
-            #expect(try await server.runtime.store.webhookEndpoints(workspaceID: server.workspaceID).isEmpty)
+            #expect(try await server.runtime.store.webhooks.webhookEndpoints(workspaceID: server.workspaceID).isEmpty)
         }
     }
 

@@ -9,9 +9,10 @@ struct APIKeyTests {
     func storesHashOnly(backend: Backend) async throws {
         try await withFreshDatabase(backend) { database in
             let store = Store(database: database, secrets: randomSecretBox())
-            let workspace = try await store.createWorkspace(name: "w")
+            let workspace = try await store.access.createWorkspace(name: "w")
 
-            _ = try await store.createAPIKey(workspaceID: workspace.id, name: "ci", key: "jk_known_vector_key_0001")
+            _ = try await store.access.createAPIKey(
+                workspaceID: workspace.id, name: "ci", key: "jk_known_vector_key_0001")
 
             let rows = try await database.sql.raw("SELECT * FROM api_keys").all()
             #expect(rows.count == 1)
@@ -30,19 +31,19 @@ struct APIKeyTests {
     func authenticateAndRevoke(backend: Backend) async throws {
         try await withFreshDatabase(backend) { database in
             let store = Store(database: database, secrets: randomSecretBox())
-            let workspace = try await store.createWorkspace(name: "w")
-            let (key, plaintext) = try await store.createAPIKey(workspaceID: workspace.id, name: "app")
+            let workspace = try await store.access.createWorkspace(name: "w")
+            let (key, plaintext) = try await store.access.createAPIKey(workspaceID: workspace.id, name: "app")
 
-            let before = try await store.authenticate(apiKey: plaintext)
-            let wrong = try await store.authenticate(apiKey: plaintext + "x")
-            let revoked = try await store.revokeAPIKey(id: key.id)
-            let after = try await store.authenticate(apiKey: plaintext)
+            let before = try await store.access.authenticate(apiKey: plaintext)
+            let wrong = try await store.access.authenticate(apiKey: plaintext + "x")
+            let revoked = try await store.access.revokeAPIKey(id: key.id)
+            let after = try await store.access.authenticate(apiKey: plaintext)
 
             #expect(before == workspace.id)
             #expect(wrong == nil)
             #expect(revoked?.revokedAt != nil)
             #expect(after == nil)
-            #expect(try await store.revokeAPIKey(id: "no-such-key") == nil)
+            #expect(try await store.access.revokeAPIKey(id: "no-such-key") == nil)
         }
     }
 
@@ -50,9 +51,9 @@ struct APIKeyTests {
     func refusesWeakKeys(key: String) async throws {
         try await withFreshDatabase(.sqlite) { database in
             let store = Store(database: database, secrets: randomSecretBox())
-            let workspace = try await store.createWorkspace(name: "w")
+            let workspace = try await store.access.createWorkspace(name: "w")
             await #expect(throws: StoreError.self) {
-                try await store.createAPIKey(workspaceID: workspace.id, name: "x", key: key)
+                try await store.access.createAPIKey(workspaceID: workspace.id, name: "x", key: key)
             }
         }
     }
@@ -62,19 +63,19 @@ struct APIKeyTests {
         try await withFreshDatabase(backend) { database in
             let store = Store(database: database, secrets: randomSecretBox())
 
-            let first = try await store.bootstrap(configuredKey: nil)
-            let second = try await store.bootstrap(configuredKey: nil)
+            let first = try await store.access.bootstrap(configuredKey: nil)
+            let second = try await store.access.bootstrap(configuredKey: nil)
 
             #expect(first.createdWorkspace)
             guard case .generated(let plaintext, _) = first.key else {
                 Issue.record("expected a generated key, got \(first.key)")
                 return
             }
-            #expect(try await store.authenticate(apiKey: plaintext) == first.workspace.id)
+            #expect(try await store.access.authenticate(apiKey: plaintext) == first.workspace.id)
             #expect(!second.createdWorkspace)
             #expect(second.key == .none)
-            #expect(try await store.workspaces().count == 1)
-            #expect(try await store.apiKeys().count == 1)
+            #expect(try await store.access.workspaces().count == 1)
+            #expect(try await store.access.apiKeys().count == 1)
         }
     }
 
@@ -84,15 +85,15 @@ struct APIKeyTests {
             let store = Store(database: database, secrets: randomSecretBox())
             let configured = "jk_configured_by_script_0001"
 
-            let first = try await store.bootstrap(configuredKey: configured)
-            let second = try await store.bootstrap(configuredKey: configured)
+            let first = try await store.access.bootstrap(configuredKey: configured)
+            let second = try await store.access.bootstrap(configuredKey: configured)
 
             guard case .registered = first.key, case .alreadyRegistered = second.key else {
                 Issue.record("expected registered then alreadyRegistered, got \(first.key), \(second.key)")
                 return
             }
-            #expect(try await store.authenticate(apiKey: configured) == first.workspace.id)
-            #expect(try await store.apiKeys().count == 1)
+            #expect(try await store.access.authenticate(apiKey: configured) == first.workspace.id)
+            #expect(try await store.access.apiKeys().count == 1)
         }
     }
 
@@ -106,15 +107,15 @@ struct APIKeyTests {
 
             let outcomes = try await withThrowingTaskGroup(of: BootstrapOutcome.self) { group in
                 for store in stores {
-                    group.addTask { try await store.bootstrap(configuredKey: "jk_shared_configured_key_01") }
+                    group.addTask { try await store.access.bootstrap(configuredKey: "jk_shared_configured_key_01") }
                 }
                 return try await group.reduce(into: [BootstrapOutcome]()) { $0.append($1) }
             }
 
             #expect(outcomes.filter(\.createdWorkspace).count == 1)
             #expect(Set(outcomes.map(\.workspace.id)).count == 1)
-            #expect(try await stores[0].workspaces().count == 1)
-            #expect(try await stores[0].apiKeys().count == 1)
+            #expect(try await stores[0].access.workspaces().count == 1)
+            #expect(try await stores[0].access.apiKeys().count == 1)
         }
     }
 }

@@ -21,12 +21,12 @@ struct ConnectStoreTests {
             let created = Date(timeIntervalSince1970: 1_800_000_000)
             let link = Self.link(seeded, now: created)
 
-            let token = try await seeded.store.createConnectLink(link)
-            let found = try await seeded.store.connectLink(token: token)
+            let token = try await seeded.store.connectLinks.createConnectLink(link)
+            let found = try await seeded.store.connectLinks.connectLink(token: token)
             let stored = try await database.sql.raw("SELECT * FROM connect_links").all()
 
             #expect(found == link)
-            #expect(try await seeded.store.connectLink(token: token + "x") == nil)
+            #expect(try await seeded.store.connectLinks.connectLink(token: token + "x") == nil)
             #expect(stored.count == 1)
             #expect(try stored[0].decode(column: "token_hash", as: String.self) != token)
             // EMBEDDED: one hour (reference §5); MAGIC_LINK: a year.
@@ -45,28 +45,30 @@ struct ConnectStoreTests {
         try await withFreshDatabase(backend) { database in
             let seeded = try await SeededStore.make(database)
             let link = Self.link(seeded)
-            _ = try await seeded.store.createConnectLink(link)
+            _ = try await seeded.store.connectLinks.createConnectLink(link)
             let secret = Data(#"{"client_secret":"pending-s3cr3t"}"#.utf8)
-            let other = try await seeded.store.createWorkspace(name: "Other")
+            let other = try await seeded.store.access.createWorkspace(name: "Other")
             let finished = Date()
 
-            try await seeded.store.savePendingCredentials(linkID: link.id, credentials: secret, scopeTest: .object([:]))
+            try await seeded.store.connectLinks.savePendingCredentials(
+                linkID: link.id, credentials: secret, scopeTest: .object([:]))
             let raw = try await database.sql.raw("SELECT pending_credentials FROM connect_links").all()
-            let pending = try await seeded.store.pendingCredentials(linkID: link.id)
-            let token = try await seeded.store.completeConnectLink(
+            let pending = try await seeded.store.connectLinks.pendingCredentials(linkID: link.id)
+            let token = try await seeded.store.connectLinks.completeConnectLink(
                 linkID: link.id, integrationID: seeded.integration.id.description, now: finished)
 
             #expect(
                 try raw[0].decode(column: "pending_credentials", as: String.self).contains("pending-s3cr3t") == false)
             #expect(pending == secret)
-            #expect(try await seeded.store.pendingCredentials(linkID: link.id) == nil)
-            let found = try await seeded.store.integration(
+            #expect(try await seeded.store.connectLinks.pendingCredentials(linkID: link.id) == nil)
+            let found = try await seeded.store.connectLinks.integration(
                 activationToken: token, workspaceID: seeded.workspace.id, now: finished)
             #expect(found?.id == seeded.integration.id)
             #expect(
-                try await seeded.store.integration(activationToken: token, workspaceID: other.id, now: finished) == nil)
+                try await seeded.store.connectLinks.integration(
+                    activationToken: token, workspaceID: other.id, now: finished) == nil)
             #expect(
-                try await seeded.store.integration(
+                try await seeded.store.connectLinks.integration(
                     activationToken: token, workspaceID: seeded.workspace.id, now: finished.addingTimeInterval(86_401))
                     == nil)
         }
@@ -78,16 +80,16 @@ struct ConnectStoreTests {
             let seeded = try await SeededStore.make(database)
             let id = seeded.integration.id.description
 
-            let first = try await seeded.store.requestSync(integrationID: id, kind: .full)
-            let second = try await seeded.store.requestSync(integrationID: id, kind: .full)
-            let delta = try await seeded.store.requestSync(integrationID: id, kind: .delta)
-            let queued = try await seeded.store.requestedSyncs(integrationID: id)
-            let run = try await seeded.store.startSyncRun(integrationID: id, kind: .full)
-            let whileRunning = try await seeded.store.requestSync(integrationID: id, kind: .full)
+            let first = try await seeded.store.syncRuns.requestSync(integrationID: id, kind: .full)
+            let second = try await seeded.store.syncRuns.requestSync(integrationID: id, kind: .full)
+            let delta = try await seeded.store.syncRuns.requestSync(integrationID: id, kind: .delta)
+            let queued = try await seeded.store.syncRuns.requestedSyncs(integrationID: id)
+            let run = try await seeded.store.syncRuns.startSyncRun(integrationID: id, kind: .full)
+            let whileRunning = try await seeded.store.syncRuns.requestSync(integrationID: id, kind: .full)
             var finished = run
             finished.status = .succeeded
-            try await seeded.store.finishSyncRun(finished)
-            let afterwards = try await seeded.store.requestSync(integrationID: id, kind: .full)
+            try await seeded.store.syncRuns.finishSyncRun(finished)
+            let afterwards = try await seeded.store.syncRuns.requestSync(integrationID: id, kind: .full)
 
             #expect(first.alreadyQueued == false)
             #expect(second.alreadyQueued && second.syncID == first.syncID)
@@ -96,7 +98,7 @@ struct ConnectStoreTests {
             #expect(run.id == first.syncID)
             #expect(whileRunning.alreadyQueued && whileRunning.syncID == run.id)
             #expect(afterwards.alreadyQueued == false && afterwards.syncID != run.id)
-            #expect(Set(try await seeded.store.requestedSyncs(integrationID: id)) == [.full, .delta])
+            #expect(Set(try await seeded.store.syncRuns.requestedSyncs(integrationID: id)) == [.full, .delta])
         }
     }
 
@@ -107,28 +109,29 @@ struct ConnectStoreTests {
         try await withFreshDatabase(backend) { database in
             let seeded = try await SeededStore.make(database)
             let integrationID = seeded.integration.id.description
-            _ = try await seeded.store.saveJobs(
+            _ = try await seeded.store.records.saveJobs(
                 sampleJobs(2, integrationID: seeded.integration.id).map { job in
                     var job = job
                     job.remoteData = ["job": .object(["category": .object(["name": .string("Permanent")])])]
                     return job
                 }, integrationID: integrationID)
-            try await seeded.store.discoverFields(integrationID: integrationID)
+            try await seeded.store.fields.discoverFields(integrationID: integrationID)
             let field = CustomField(
                 id: "cf1", workspaceID: seeded.workspace.id, model: "ats_jobs", key: "category", label: nil,
                 description: nil)
             var duplicate = field
             duplicate.id = "cf2"
 
-            let created = try await seeded.store.createCustomField(field)
-            let again = try await seeded.store.createCustomField(duplicate)
-            let fields = try await seeded.store.integrationFields(integrationID: integrationID, after: nil, limit: 100)
+            let created = try await seeded.store.fields.createCustomField(field)
+            let again = try await seeded.store.fields.createCustomField(duplicate)
+            let fields = try await seeded.store.fields.integrationFields(
+                integrationID: integrationID, after: nil, limit: 100)
             let category = try #require(fields.fields.first { $0.key == "job.category.name" })
-            let unmapped = try await seeded.store.fieldProjection(
+            let unmapped = try await seeded.store.fields.fieldProjection(
                 model: "ats_jobs", integrationID: integrationID, workspaceID: seeded.workspace.id)
-            try await seeded.store.mapCustomField("cf1", to: category.id, integrationID: integrationID)
-            try await seeded.store.setPassthrough(true, fieldID: category.id, integrationID: integrationID)
-            let mapped = try await seeded.store.fieldProjection(
+            try await seeded.store.fields.mapCustomField("cf1", to: category.id, integrationID: integrationID)
+            try await seeded.store.fields.setPassthrough(true, fieldID: category.id, integrationID: integrationID)
+            let mapped = try await seeded.store.fields.fieldProjection(
                 model: "ats_jobs", integrationID: integrationID, workspaceID: seeded.workspace.id)
 
             #expect(created && !again)
@@ -136,8 +139,8 @@ struct ConnectStoreTests {
             #expect(unmapped.custom.map(\.key) == ["category"] && unmapped.custom[0].path == nil)
             #expect(mapped.custom[0].path == "job.category.name")
             #expect(mapped.passthrough.map(\.id) == [category.id])
-            #expect(try await seeded.store.deleteCustomField(id: "cf1", workspaceID: seeded.workspace.id))
-            #expect(try await seeded.store.customFieldMappings(integrationID: integrationID).isEmpty)
+            #expect(try await seeded.store.fields.deleteCustomField(id: "cf1", workspaceID: seeded.workspace.id))
+            #expect(try await seeded.store.fields.customFieldMappings(integrationID: integrationID).isEmpty)
         }
     }
 }

@@ -16,7 +16,8 @@ struct IntegrationStoreTests {
             let id = seeded.integration.id.description
 
             let raw = try await database.sql.raw("SELECT * FROM integrations").all()
-            let decrypted = try await seeded.store.credentials(integrationID: id, workspaceID: seeded.workspace.id)
+            let decrypted = try await seeded.store.integrations.credentials(
+                integrationID: id, workspaceID: seeded.workspace.id)
 
             #expect(raw.count == 1)
             let sealed = try raw[0].decode(column: "credentials", as: String.self)
@@ -33,7 +34,7 @@ struct IntegrationStoreTests {
             let otherKeyStore = Store(database: database, secrets: randomSecretBox())
 
             await #expect(throws: StoreError.self) {
-                try await otherKeyStore.credentials(
+                try await otherKeyStore.integrations.credentials(
                     integrationID: seeded.integration.id.description, workspaceID: seeded.workspace.id)
             }
         }
@@ -46,7 +47,7 @@ struct IntegrationStoreTests {
             let seeded = try await SeededStore.make(database, secrets: secrets)
             let other = Integration(
                 id: IntegrationID(tool: .personio), workspaceID: seeded.workspace.id, endUserOrganizationName: "Other")
-            try await seeded.store.createIntegration(other, credentials: Data("{}".utf8))
+            try await seeded.store.integrations.createIntegration(other, credentials: Data("{}".utf8))
 
             try await database.sql.raw(
                 """
@@ -56,7 +57,7 @@ struct IntegrationStoreTests {
             ).run()
 
             await #expect(throws: StoreError.self) {
-                try await seeded.store.credentials(
+                try await seeded.store.integrations.credentials(
                     integrationID: other.id.description, workspaceID: seeded.workspace.id)
             }
         }
@@ -66,13 +67,15 @@ struct IntegrationStoreTests {
     func scopedByWorkspace(backend: Backend) async throws {
         try await withFreshDatabase(backend) { database in
             let seeded = try await SeededStore.make(database)
-            let intruder = try await seeded.store.createWorkspace(name: "Intruder")
+            let intruder = try await seeded.store.access.createWorkspace(name: "Intruder")
             let id = seeded.integration.id.description
 
-            #expect(try await seeded.store.integration(id: id, workspaceID: seeded.workspace.id) == seeded.integration)
-            #expect(try await seeded.store.integration(id: id, workspaceID: intruder.id) == nil)
-            #expect(try await seeded.store.credentials(integrationID: id, workspaceID: intruder.id) == nil)
-            #expect(try await seeded.store.integrations(workspaceID: intruder.id).isEmpty)
+            #expect(
+                try await seeded.store.integrations.integration(id: id, workspaceID: seeded.workspace.id)
+                    == seeded.integration)
+            #expect(try await seeded.store.integrations.integration(id: id, workspaceID: intruder.id) == nil)
+            #expect(try await seeded.store.integrations.credentials(integrationID: id, workspaceID: intruder.id) == nil)
+            #expect(try await seeded.store.integrations.integrations(workspaceID: intruder.id).isEmpty)
         }
     }
 }

@@ -12,12 +12,12 @@ struct JobStoreTests {
         try await withFreshDatabase(backend) { database in
             let seeded = try await SeededStore.make(database)
             let jobs = sampleJobs(25, integrationID: seeded.integration.id)
-            try await seeded.store.saveJobs(jobs, integrationID: seeded.integration.id.description)
+            try await seeded.store.records.saveJobs(jobs, integrationID: seeded.integration.id.description)
 
             var pages: [[Job]] = []
             var after: String?
             repeat {
-                let page = try await seeded.store.jobs(
+                let page = try await seeded.store.records.jobs(
                     integrationID: seeded.integration.id.description, after: after, limit: 10)
                 pages.append(page.items)
                 after = page.nextAfter
@@ -39,11 +39,11 @@ struct JobStoreTests {
             let t1 = Date(timeIntervalSince1970: 1_700_000_100)
             let t2 = Date(timeIntervalSince1970: 1_700_000_200)
 
-            let inserted = try await seeded.store.saveJobs(jobs, integrationID: integrationID, now: t0)
-            let repeated = try await seeded.store.saveJobs(jobs, integrationID: integrationID, now: t1)
+            let inserted = try await seeded.store.records.saveJobs(jobs, integrationID: integrationID, now: t0)
+            let repeated = try await seeded.store.records.saveJobs(jobs, integrationID: integrationID, now: t1)
             jobs[1].name = "Renamed"
-            let edited = try await seeded.store.saveJobs(jobs, integrationID: integrationID, now: t2)
-            let stored = try await seeded.store.jobs(integrationID: integrationID, limit: 10).items
+            let edited = try await seeded.store.records.saveJobs(jobs, integrationID: integrationID, now: t2)
+            let stored = try await seeded.store.records.jobs(integrationID: integrationID, limit: 10).items
 
             #expect(inserted == SaveOutcome(inserted: 3))
             #expect(repeated == SaveOutcome(unchanged: 3))
@@ -66,7 +66,7 @@ struct JobStoreTests {
             var jobs = sampleJobs(3, integrationID: seeded.integration.id)
             let t0 = Date(timeIntervalSince1970: 1_700_000_000)
             let t1 = Date(timeIntervalSince1970: 1_700_000_100)
-            try await seeded.store.saveJobs(jobs, integrationID: integrationID, now: t0)
+            try await seeded.store.records.saveJobs(jobs, integrationID: integrationID, now: t0)
             // Rows as an earlier release left them: hex digests without the scheme mark, one
             // without a nested hash at all (as before nested hashes existed).
             try await database.sql.raw(
@@ -77,8 +77,8 @@ struct JobStoreTests {
             ).run()
 
             jobs[0].name = "Renamed"
-            let outcome = try await seeded.store.saveJobs(jobs, integrationID: integrationID, now: t1)
-            let stored = try await seeded.store.jobs(integrationID: integrationID, limit: 10).items
+            let outcome = try await seeded.store.records.saveJobs(jobs, integrationID: integrationID, now: t1)
+            let stored = try await seeded.store.records.jobs(integrationID: integrationID, limit: 10).items
             let hashes = try await database.sql.raw(
                 "SELECT content_hash, nested_hash FROM jobs WHERE integration_id = \(bind: integrationID)"
             ).all().map {
@@ -113,7 +113,7 @@ struct JobStoreTests {
                 "nested": .object(["z": .number(1), "a": .object([:])]),
             ]
 
-            try await seeded.store.saveJobs([job], integrationID: integrationID)
+            try await seeded.store.records.saveJobs([job], integrationID: integrationID)
             let stored = try await database.sql.raw(
                 "SELECT record FROM jobs WHERE integration_id = \(bind: integrationID)"
             ).first()?.decode(column: "record", as: String.self)
@@ -130,13 +130,15 @@ struct JobStoreTests {
             let integrationID = seeded.integration.id.description
             let jobs = sampleJobs(3, integrationID: seeded.integration.id)
             let deletedAt = Date(timeIntervalSince1970: 1_700_000_000)
-            try await seeded.store.saveJobs(jobs, integrationID: integrationID)
+            try await seeded.store.records.saveJobs(jobs, integrationID: integrationID)
 
-            try await seeded.store.markJobsDeleted(ids: [jobs[0].id], integrationID: integrationID, now: deletedAt)
-            let visible = try await seeded.store.jobs(integrationID: integrationID, limit: 10).items
-            let all = try await seeded.store.jobs(integrationID: integrationID, limit: 10, includeDeleted: true).items
-            let reappeared = try await seeded.store.saveJobs([jobs[0]], integrationID: integrationID)
-            let afterReappearing = try await seeded.store.jobs(integrationID: integrationID, limit: 10).items
+            try await seeded.store.records.markJobsDeleted(
+                ids: [jobs[0].id], integrationID: integrationID, now: deletedAt)
+            let visible = try await seeded.store.records.jobs(integrationID: integrationID, limit: 10).items
+            let all = try await seeded.store.records.jobs(integrationID: integrationID, limit: 10, includeDeleted: true)
+                .items
+            let reappeared = try await seeded.store.records.saveJobs([jobs[0]], integrationID: integrationID)
+            let afterReappearing = try await seeded.store.records.jobs(integrationID: integrationID, limit: 10).items
 
             #expect(Set(visible.map(\.id)) == Set([jobs[1].id, jobs[2].id]))
             #expect(all.count == 3)
@@ -153,14 +155,15 @@ struct JobStoreTests {
             let seeded = try await SeededStore.make(database)
             let other = Integration(
                 id: IntegrationID(tool: .personio), workspaceID: seeded.workspace.id, endUserOrganizationName: "Other")
-            try await seeded.store.createIntegration(other, credentials: Data("{}".utf8))
-            try await seeded.store.saveJobs(
+            try await seeded.store.integrations.createIntegration(other, credentials: Data("{}".utf8))
+            try await seeded.store.records.saveJobs(
                 sampleJobs(4, integrationID: seeded.integration.id), integrationID: seeded.integration.id.description)
-            try await seeded.store.saveJobs(
+            try await seeded.store.records.saveJobs(
                 sampleJobs(2, integrationID: other.id), integrationID: other.id.description)
 
-            let mine = try await seeded.store.jobs(integrationID: seeded.integration.id.description, limit: 100).items
-            let theirs = try await seeded.store.jobs(integrationID: other.id.description, limit: 100).items
+            let mine = try await seeded.store.records.jobs(integrationID: seeded.integration.id.description, limit: 100)
+                .items
+            let theirs = try await seeded.store.records.jobs(integrationID: other.id.description, limit: 100).items
 
             #expect(mine.count == 4)
             #expect(theirs.count == 2)
@@ -184,11 +187,11 @@ struct NestedChangeTests {
             var job = sampleJobs(1, integrationID: seeded.integration.id)[0]
             let t0 = Date(timeIntervalSince1970: 1_700_000_000)
             let t1 = Date(timeIntervalSince1970: 1_700_000_100)
-            try await seeded.store.saveJobs([job], integrationID: integrationID, now: t0)
+            try await seeded.store.records.saveJobs([job], integrationID: integrationID, now: t0)
 
             job.stages = [JobStage(id: "stage-1", remoteID: "1", name: "Interview", index: 0)]
-            let outcome = try await seeded.store.saveJobs([job], integrationID: integrationID, now: t1)
-            let stored = try await seeded.store.jobs(integrationID: integrationID, limit: 10).items[0]
+            let outcome = try await seeded.store.records.saveJobs([job], integrationID: integrationID, now: t1)
+            let stored = try await seeded.store.records.jobs(integrationID: integrationID, limit: 10).items[0]
 
             #expect(outcome == SaveOutcome(nestedChanged: 1))
             #expect(stored.changedAt == t0)
@@ -212,18 +215,20 @@ struct NestedChangeTests {
             let t0 = Date(timeIntervalSince1970: 1_700_000_000)
             let t1 = Date(timeIntervalSince1970: 1_700_000_100)
             let t2 = Date(timeIntervalSince1970: 1_700_000_200)
-            try await seeded.store.saveRecords([candidate], integrationID: integrationID, now: t0)
-            try await seeded.store.saveRecords([application], integrationID: integrationID, now: t0)
+            try await seeded.store.records.saveRecords([candidate], integrationID: integrationID, now: t0)
+            try await seeded.store.records.saveRecords([application], integrationID: integrationID, now: t0)
 
             application.outcome = "DECLINED"
-            try await seeded.store.saveRecords([application], integrationID: integrationID, now: t1)
+            try await seeded.store.records.saveRecords([application], integrationID: integrationID, now: t1)
             let candidateAfterApplication = try await Self.updatedAt(database, table: "candidates", id: candidate.id)
             candidate.firstName = "Ada B."
-            try await seeded.store.saveRecords([candidate], integrationID: integrationID, now: t2)
+            try await seeded.store.records.saveRecords([candidate], integrationID: integrationID, now: t2)
             let applicationAfterCandidate = try await Self.updatedAt(
                 database, table: "applications", id: application.id)
-            let candidates = try await seeded.store.records(Candidate.self, integrationID: integrationID, limit: 10)
-                .items
+            let candidates = try await seeded.store.records.records(
+                Candidate.self, integrationID: integrationID, limit: 10
+            )
+            .items
 
             #expect(candidateAfterApplication == 1_700_000_100_000)
             #expect(applicationAfterCandidate == 1_700_000_200_000)

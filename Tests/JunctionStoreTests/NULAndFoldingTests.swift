@@ -18,14 +18,16 @@ struct NULAndFoldingTests {
             jobs[0].name = "Nul\u{0}Byte Engineer"
             jobs[1].name = "Plain edit"
 
-            let outcome = try await seeded.store.saveJobs(jobs, integrationID: integrationID)
+            let outcome = try await seeded.store.records.saveJobs(jobs, integrationID: integrationID)
 
             #expect(outcome == SaveOutcome(inserted: 2))
-            let stored = try await seeded.store.jobs(integrationID: integrationID, limit: 10).items
+            let stored = try await seeded.store.records.jobs(integrationID: integrationID, limit: 10).items
             #expect(Set(stored.compactMap(\.name)) == ["Nul\u{0}Byte Engineer", "Plain edit"])
             let document = try #require(
-                try await seeded.store.documents(Job.self, integrationID: integrationID, where: "id", in: [jobs[0].id])
-                    .first)
+                try await seeded.store.records.documents(
+                    Job.self, integrationID: integrationID, where: "id", in: [jobs[0].id]
+                )
+                .first)
             #expect(String(decoding: document.document, as: UTF8.self).contains(#""name":"Nul\u0000Byte Engineer""#))
             let column = try await database.sql.raw(
                 "SELECT name FROM jobs WHERE id = \(bind: jobs[0].id) AND integration_id = \(bind: integrationID)"
@@ -46,11 +48,11 @@ struct NULAndFoldingTests {
             jobs[0].name = "Ärztin (m/w/d) İSTANBUL"
             jobs[1].name = "ΣΊΣΥΦΟΣ Logistics"
             jobs[2].name = "Plain Engineer"
-            try await seeded.store.saveJobs(jobs, integrationID: integrationID)
+            try await seeded.store.records.saveJobs(jobs, integrationID: integrationID)
 
             func matches(_ text: String) async throws -> Set<String> {
                 let filter = RecordFilter(conditions: [.contains(column: "name_folded", text: text)])
-                let page = try await seeded.store.list(
+                let page = try await seeded.store.records.list(
                     Job.self, integrationID: integrationID, filter: filter, after: nil, limit: 10)
                 return Set(page.items.compactMap(\.name))
             }

@@ -74,11 +74,11 @@ struct DeltaFreshnessTests {
 
             _ = try await sync.run(delta: true)
             let store = sync.seeded.store
-            let changedApplications = try await store.list(
+            let changedApplications = try await store.records.list(
                 Application.self, integrationID: sync.integrationID, filter: RecordFilter(updatedAfter: before),
                 after: nil, limit: 1000
             ).items
-            let changedCandidates = try await store.list(
+            let changedCandidates = try await store.records.list(
                 Candidate.self, integrationID: sync.integrationID, filter: RecordFilter(updatedAfter: before),
                 after: nil, limit: 1000
             ).items

@@ -223,7 +223,7 @@ struct FaultMatrixTests {
             let invalid = try await sync.integration().status
             // What a relink does: new credentials, and the integration ACTIVE again.
             let secret = try #require(await rotated.value)
-            try await sync.seeded.store.setStatus(
+            try await sync.seeded.store.integrations.setStatus(
                 .active, integrationID: sync.integrationID, workspaceID: sync.seeded.workspace.id)
             let relinked = try await sync.run(try await sync.connector(clientSecret: secret))
 
@@ -416,12 +416,13 @@ struct FaultMatrixTests {
             let store = sync.seeded.store
             let id = sync.integrationID
             return Mirror(
-                jobs: try await store.records(Job.self, integrationID: id, limit: 10_000, includeDeleted: true).items
+                jobs: try await store.records.records(Job.self, integrationID: id, limit: 10_000, includeDeleted: true)
+                    .items
                     .map { ($0.remoteID, $0.remoteDeletedAt != nil) },
-                candidates: try await store.records(
+                candidates: try await store.records.records(
                     Candidate.self, integrationID: id, limit: 10_000, includeDeleted: true
                 ).items.map { ($0.remoteID ?? "", $0.lastName, $0.remoteDeletedAt != nil) },
-                applications: try await store.records(
+                applications: try await store.records.records(
                     Application.self, integrationID: id, limit: 10_000, includeDeleted: true
                 ).items.map { ($0.remoteID ?? "", $0.remoteDeletedAt != nil) })
         }

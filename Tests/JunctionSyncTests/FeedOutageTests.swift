@@ -60,7 +60,7 @@ struct FeedOutageTests {
             let delta = try await sync.run(delta: true)
             let full = try await sync.run()
             let after = try await sync.jobs()
-            let candidates = try await sync.seeded.store.records(
+            let candidates = try await sync.seeded.store.records.records(
                 Candidate.self, integrationID: sync.integrationID, where: "remote_id", in: [String(edited)])
 
             #expect(baseline.status == .succeeded && baseline.stats.warnings.isEmpty)

@@ -58,11 +58,15 @@ struct GroundTruthTests {
                 Identifier.record(integrationID: integrationID, model: model, remoteID: "\(remote)")
             }
             let jobs = try await sync.jobs()
-            let candidates = try await store.records(Candidate.self, integrationID: integrationID, limit: 100_000).items
-            let applications = try await store.records(Application.self, integrationID: integrationID, limit: 100_000)
-                .items
-            let stages = try await store.applicationStages(integrationID: integrationID, limit: 1000).items
-            let users = try await store.records(User.self, integrationID: integrationID, limit: 1000).items
+            let candidates = try await store.records.records(
+                Candidate.self, integrationID: integrationID, limit: 100_000
+            ).items
+            let applications = try await store.records.records(
+                Application.self, integrationID: integrationID, limit: 100_000
+            )
+            .items
+            let stages = try await store.records.applicationStages(integrationID: integrationID, limit: 1000).items
+            let users = try await store.records.records(User.self, integrationID: integrationID, limit: 1000).items
 
             let truthJobs = try #require(truth["jobs"] as? [Object])
             let truthCandidates = try #require(truth["candidates"] as? [Object])

@@ -87,11 +87,12 @@ struct JobSyncTests {
         }
 
         func integration() async throws -> Integration {
-            try #require(try await seeded.store.integration(id: integrationID, workspaceID: seeded.workspace.id))
+            try #require(
+                try await seeded.store.integrations.integration(id: integrationID, workspaceID: seeded.workspace.id))
         }
 
         func jobs(includeDeleted: Bool = true) async throws -> [String: Job] {
-            let page = try await seeded.store.jobs(
+            let page = try await seeded.store.records.jobs(
                 integrationID: integrationID, limit: 10_000, includeDeleted: includeDeleted)
             return Dictionary(uniqueKeysWithValues: page.items.map { ($0.remoteID, $0) })
         }
@@ -150,11 +151,12 @@ struct JobSyncTests {
                         })
                 }
             }
-            let runs = try await sync.seeded.store.syncRuns(integrationID: sync.integrationID)
+            let runs = try await sync.seeded.store.syncRuns.syncRuns(integrationID: sync.integrationID)
             #expect(runs.first?.id == run.id)
             #expect(runs.first?.status == .succeeded)
             #expect(
-                try await sync.seeded.store.integration(id: sync.integrationID, workspaceID: sync.seeded.workspace.id)?
+                try await sync.seeded.store.integrations.integration(
+                    id: sync.integrationID, workspaceID: sync.seeded.workspace.id)?
                     .setupStatus == .completed)
         }
     }
@@ -232,8 +234,10 @@ struct StageSyncTests {
         try await JobSyncTests.withSandboxAndStore(backend) { sandbox, sync in
             let run = try await sync.run()
             let truth = try await JobSyncTests.groundTruth(sandbox)
-            let stored = try await sync.seeded.store.applicationStages(integrationID: sync.integrationID, limit: 1000)
-                .items
+            let stored = try await sync.seeded.store.records.applicationStages(
+                integrationID: sync.integrationID, limit: 1000
+            )
+            .items
             let jobs = try await sync.jobs()
 
             // Expected from the sandbox's categories plus Personio's five documented system stages.
@@ -286,7 +290,7 @@ extension StageSyncTests {
             let stageID = Identifier.record(
                 integrationID: sync.integrationID, model: "application_stages", remoteID: String(chosen.stage))
             let stage = { () async throws -> ApplicationStage? in
-                try await sync.seeded.store.applicationStages(
+                try await sync.seeded.store.records.applicationStages(
                     integrationID: sync.integrationID, limit: 1000, includeDeleted: true
                 ).items.first { $0.id == stageID }
             }
@@ -336,9 +340,11 @@ struct PeopleSyncTests {
             let run = try await sync.run()
             let truth = try await Self.truth(sandbox)
             let store = sync.seeded.store
-            let candidates = try await store.records(Candidate.self, integrationID: sync.integrationID, limit: 10_000)
-                .items
-            let applications = try await store.records(
+            let candidates = try await store.records.records(
+                Candidate.self, integrationID: sync.integrationID, limit: 10_000
+            )
+            .items
+            let applications = try await store.records.records(
                 Application.self, integrationID: sync.integrationID, limit: 10_000
             ).items
             let id = { (model: String, remote: Int) in
@@ -424,10 +430,10 @@ struct PeopleSyncTests {
 
             let run = try await sync.run()
             let store = sync.seeded.store
-            let all = try await store.records(
+            let all = try await store.records.records(
                 Candidate.self, integrationID: sync.integrationID, limit: 10_000, includeDeleted: true
             ).items
-            let applications = try await store.records(
+            let applications = try await store.records.records(
                 Application.self, integrationID: sync.integrationID, limit: 10_000, includeDeleted: true
             ).items
 
@@ -459,8 +465,10 @@ struct UserSyncTests {
         try await JobSyncTests.withSandboxAndStore(backend) { sandbox, sync in
             let run = try await sync.run()
             let persons = try await Self.persons(sandbox)
-            let users = try await sync.seeded.store.records(User.self, integrationID: sync.integrationID, limit: 1000)
-                .items
+            let users = try await sync.seeded.store.records.records(
+                User.self, integrationID: sync.integrationID, limit: 1000
+            )
+            .items
             let jobs = try await sync.jobs()
 
             #expect(run.stats.added["users"] == persons.count)
@@ -503,7 +511,7 @@ struct UserSyncTests {
             ) { #expect($0.status == .ok) }
 
             let run = try await sync.run()
-            let users = try await sync.seeded.store.records(
+            let users = try await sync.seeded.store.records.records(
                 User.self, integrationID: sync.integrationID, limit: 1000, includeDeleted: true
             ).items
             let jobs = try await sync.jobs()
@@ -570,11 +578,11 @@ struct DeltaSyncTests {
             let afterDelta = try await sync.jobs()
             let quiet = try await sync.run(delta: true)
             let store = sync.seeded.store
-            let candidates = try await store.records(
+            let candidates = try await store.records.records(
                 Candidate.self, integrationID: sync.integrationID, limit: 10_000, includeDeleted: true
             ).items
             let full = try await sync.run()
-            let applications = try await store.records(
+            let applications = try await store.records.records(
                 Application.self, integrationID: sync.integrationID, limit: 10_000
             ).items
 

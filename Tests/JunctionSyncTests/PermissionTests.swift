@@ -20,7 +20,7 @@ struct PermissionTests {
         try await JobSyncTests.withSandboxAndStore(backend) { sandbox, sync in
             let json: HTTPFields = [.contentType: "application/json"]
             let first = try await sync.run()
-            let applicationsBefore = try await sync.seeded.store.records(
+            let applicationsBefore = try await sync.seeded.store.records.records(
                 Application.self, integrationID: sync.integrationID, limit: 10_000
             ).items.count
             try await sandbox.execute(
@@ -36,10 +36,10 @@ struct PermissionTests {
             ) { #expect($0.status == .ok) }
 
             let refused = try await sync.run()
-            let applications = try await sync.seeded.store.records(
+            let applications = try await sync.seeded.store.records.records(
                 Application.self, integrationID: sync.integrationID, limit: 10_000
             ).items
-            let candidates = try await sync.seeded.store.records(
+            let candidates = try await sync.seeded.store.records.records(
                 Candidate.self, integrationID: sync.integrationID, limit: 10_000
             ).items
             let integration = try await sync.integration()

@@ -46,7 +46,7 @@ struct QuestionSyncTests {
     }
 
     static func configure(_ sync: JobSyncTests.SyncFixture, _ settings: [String: JSONValue]) async throws {
-        try await sync.seeded.store.setSettings(
+        try await sync.seeded.store.integrations.setSettings(
             settings, integrationID: sync.integrationID, workspaceID: sync.seeded.workspace.id)
     }
 
@@ -61,12 +61,14 @@ struct QuestionSyncTests {
 
             let run = try await sync.run()
             let store = sync.seeded.store
-            let questions = try await store.records(
+            let questions = try await store.records.records(
                 ScreeningQuestion.self, integrationID: sync.integrationID, limit: 1000
             ).items
             let jobs = try await sync.jobs()
-            let links = try await store.records(JobQuestionLink.self, integrationID: sync.integrationID, limit: 10_000)
-                .items
+            let links = try await store.records.records(
+                JobQuestionLink.self, integrationID: sync.integrationID, limit: 10_000
+            )
+            .items
 
             let customIDs = truth.attributes.compactMap { $0["id"] as? String }
             let expectedOrder = Self.systemIDs + customIDs + ["message"]
@@ -120,7 +122,7 @@ struct QuestionSyncTests {
         try await JobSyncTests.withSandboxAndStore(backend) { sandbox, sync in
             let run = try await sync.run()
             let truth = try await Self.truth(sandbox)
-            let links = try await sync.seeded.store.records(
+            let links = try await sync.seeded.store.records.records(
                 JobStageLink.self, integrationID: sync.integrationID, limit: 10_000
             ).items
             let stageIDs = { (remote: String) in
@@ -165,10 +167,10 @@ struct QuestionSyncTests {
 
             let delta = try await sync.run(delta: true)
             let after = try await sync.jobs()
-            let questions = try await sync.seeded.store.records(
+            let questions = try await sync.seeded.store.records.records(
                 ScreeningQuestion.self, integrationID: sync.integrationID, limit: 1000, includeDeleted: true
             ).items
-            let links = try await sync.seeded.store.records(
+            let links = try await sync.seeded.store.records.records(
                 JobQuestionLink.self, integrationID: sync.integrationID, limit: 10_000, includeDeleted: true
             ).items
 

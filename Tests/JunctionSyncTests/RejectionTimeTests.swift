@@ -50,7 +50,7 @@ struct RejectionTimeTests {
     }
 
     static func applications(_ sync: JobSyncTests.SyncFixture) async throws -> [String: Application] {
-        let items = try await sync.seeded.store.records(
+        let items = try await sync.seeded.store.records.records(
             Application.self, integrationID: sync.integrationID, limit: 10_000, includeDeleted: true
         ).items
         return Dictionary(uniqueKeysWithValues: items.compactMap { a in a.remoteID.map { ($0, a) } })

@@ -55,8 +55,8 @@ struct SyncLockTests {
         let location = try await freshDatabaseLocation(backend)
         try await withSeparatePools(2, on: location) { databases in
             try await Migrator(database: databases[0], logger: quietLogger).migrate()
-            let first = Store(database: databases[0], secrets: randomSecretBox()).makeSyncLock()
-            let second = Store(database: databases[1], secrets: randomSecretBox()).makeSyncLock()
+            let first = Store(database: databases[0], secrets: randomSecretBox()).syncRuns.makeSyncLock()
+            let second = Store(database: databases[1], secrets: randomSecretBox()).syncRuns.makeSyncLock()
 
             let inner = try await first.withLock(integrationID: "personio:a") {
                 let refused = try await second.withLock(integrationID: "personio:a") { "ran" }
@@ -103,8 +103,8 @@ extension SyncLockTests {
         let location = try await freshDatabaseLocation(.postgres)
         try await withSeparatePools(2, on: location) { databases in
             try await Migrator(database: databases[0], logger: quietLogger).migrate()
-            let lock = Store(database: databases[0], secrets: randomSecretBox()).makeSyncLock()
-            let other = Store(database: databases[1], secrets: randomSecretBox()).makeSyncLock()
+            let lock = Store(database: databases[0], secrets: randomSecretBox()).syncRuns.makeSyncLock()
+            let other = Store(database: databases[1], secrets: randomSecretBox()).syncRuns.makeSyncLock()
             let admin = databases[1]
 
             // The guard checks every 2 s: after 5 s a new session holds the lock.
@@ -139,7 +139,7 @@ struct SchedulerTests {
         try await JobSyncTests.withSandboxAndStore(backend) { _, sync in
             let store = sync.seeded.store
             let scheduler = SyncScheduler(
-                store: store, lock: store.makeSyncLock(), policy: SyncPolicy(), logger: quietLogger
+                store: store, lock: store.syncRuns.makeSyncLock(), policy: SyncPolicy(), logger: quietLogger
             ) { _, kind in
                 #expect(kind == .full)
                 return try await sync.run(delta: kind == .delta)
@@ -159,11 +159,11 @@ struct SchedulerTests {
         try await JobSyncTests.withSandboxAndStore(backend) { _, sync in
             let store = sync.seeded.store
             let scheduler = SyncScheduler(
-                store: store, lock: store.makeSyncLock(), policy: SyncPolicy(), logger: quietLogger
+                store: store, lock: store.syncRuns.makeSyncLock(), policy: SyncPolicy(), logger: quietLogger
             ) { _, kind in try await sync.run(delta: kind == .delta) }
             _ = try await scheduler.runDue()
 
-            let request = try await store.requestSync(integrationID: sync.integrationID, kind: .delta)
+            let request = try await store.syncRuns.requestSync(integrationID: sync.integrationID, kind: .delta)
             let forced = try await scheduler.runDue()
             let after = try await scheduler.runDue()
 
@@ -180,7 +180,7 @@ struct SchedulerTests {
             let store = sync.seeded.store
             let first = try await sync.run()
             let jobsBefore = try await sync.jobs(includeDeleted: false).count
-            try await store.setStatus(
+            try await store.integrations.setStatus(
                 .inactive, integrationID: sync.integrationID, workspaceID: sync.seeded.workspace.id)
 
             let run = try await sync.run()
@@ -199,21 +199,23 @@ struct SchedulerTests {
     func abandonedRun(backend: Backend) async throws {
         try await JobSyncTests.withSandboxAndStore(backend) { _, sync in
             let store = sync.seeded.store
-            let lock = store.makeSyncLock()
+            let lock = store.syncRuns.makeSyncLock()
             let scheduler = SyncScheduler(store: store, lock: lock, policy: SyncPolicy(), logger: quietLogger) {
                 _, kind in try await sync.run(delta: kind == .delta)
             }
             // What a SIGKILL mid-sync leaves: a RUNNING row and no one holding the lock.
-            let dead = try await store.startSyncRun(integrationID: sync.integrationID, kind: .full)
-            let blocked = try await store.requestSync(integrationID: sync.integrationID, kind: .full)
+            let dead = try await store.syncRuns.startSyncRun(integrationID: sync.integrationID, kind: .full)
+            let blocked = try await store.syncRuns.requestSync(integrationID: sync.integrationID, kind: .full)
             // A live run holds the lock; its row must survive the reclaim.
             let whileLive = try await lock.withLock(integrationID: sync.integrationID) {
                 try await scheduler.reclaimAbandonedRuns()
             }
 
             let reclaimed = try await scheduler.reclaimAbandonedRuns()
-            let deadAfter = try await store.syncRuns(integrationID: sync.integrationID).first { $0.id == dead.id }
-            let request = try await store.requestSync(integrationID: sync.integrationID, kind: .full)
+            let deadAfter = try await store.syncRuns.syncRuns(integrationID: sync.integrationID).first {
+                $0.id == dead.id
+            }
+            let request = try await store.syncRuns.requestSync(integrationID: sync.integrationID, kind: .full)
             let ran = try await scheduler.runDue()
 
             #expect(blocked == (true, dead.id), "before the reclaim, force-sync points at the dead run")

@@ -117,7 +117,7 @@ struct ScopeTestAndFieldTests {
                 uniqueKeysWithValues: JobSyncTests.small.recruitingChannels.map { ($0.id, $0.name) })
             let withChannel = applications.compactMap { $0["channel_id"] as? Int }
 
-            let page = try await sync.seeded.store.integrationFields(
+            let page = try await sync.seeded.store.fields.integrationFields(
                 integrationID: sync.integrationID, after: nil, limit: 5000)
 
             let fields = Dictionary(uniqueKeysWithValues: page.fields.map { ("\($0.model) \($0.key)", $0) })
@@ -130,8 +130,8 @@ struct ScopeTestAndFieldTests {
             #expect(channel.type == "DEFAULT")
             #expect(page.fields.allSatisfy { !$0.passthroughEnabled })
             // Ids are derived: a second discovery keeps them.
-            try await sync.seeded.store.discoverFields(integrationID: sync.integrationID)
-            let again = try await sync.seeded.store.integrationFields(
+            try await sync.seeded.store.fields.discoverFields(integrationID: sync.integrationID)
+            let again = try await sync.seeded.store.fields.integrationFields(
                 integrationID: sync.integrationID, after: nil, limit: 5000)
             #expect(again.fields.map(\.id) == page.fields.map(\.id))
         }

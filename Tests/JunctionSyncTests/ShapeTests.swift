@@ -37,7 +37,7 @@ struct ShapeTests {
             let run = try await sync.run()
             let truth = try await Self.truth(sandbox, "jobs,applications")
             let jobs = try await sync.jobs()
-            let applications = try await sync.seeded.store.records(
+            let applications = try await sync.seeded.store.records.records(
                 Application.self, integrationID: sync.integrationID, limit: 10_000
             ).items
             let byRemoteID = Dictionary(
@@ -65,7 +65,7 @@ struct ShapeTests {
             let run = try await sync.run()
             let truth = try await Self.truth(sandbox, "jobs,candidates")
             let jobs = try await sync.jobs()
-            let candidates = try await sync.seeded.store.records(
+            let candidates = try await sync.seeded.store.records.records(
                 Candidate.self, integrationID: sync.integrationID, limit: 10_000
             ).items
             let jobCount = try #require(truth["jobs"] as? [Object]).count

@@ -37,7 +37,7 @@ struct StageVocabularyTests {
                     (try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? Object)?["applications"]
                         as? [Object])
             }
-            let stored = try await sync.seeded.store.records(
+            let stored = try await sync.seeded.store.records.records(
                 Application.self, integrationID: sync.integrationID, limit: 10_000
             ).items
             let byRemoteID = Dictionary(uniqueKeysWithValues: stored.compactMap { a in a.remoteID.map { ($0, a) } })

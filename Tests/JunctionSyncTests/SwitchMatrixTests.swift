@@ -87,10 +87,10 @@ struct SwitchMatrixTests {
             ) { try #require(try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? Object) }
             let store = sync.seeded.store
             let jobs = try await sync.jobs(includeDeleted: true)
-            let candidates = try await store.records(
+            let candidates = try await store.records.records(
                 Candidate.self, integrationID: sync.integrationID, limit: 10_000, includeDeleted: true
             ).items
-            let applications = try await store.records(
+            let applications = try await store.records.records(
                 Application.self, integrationID: sync.integrationID, limit: 10_000, includeDeleted: true
             ).items
 

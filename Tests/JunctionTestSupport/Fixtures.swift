@@ -16,11 +16,12 @@ public struct SeededStore: Sendable {
 
     public static func make(_ database: Database, secrets: SecretBox = randomSecretBox()) async throws -> SeededStore {
         let store = Store(database: database, secrets: secrets)
-        let workspace = try await store.createWorkspace(name: "Acme Jobs")
+        let workspace = try await store.access.createWorkspace(name: "Acme Jobs")
         let integration = Integration(
             id: IntegrationID(tool: .personio), workspaceID: workspace.id, setupStatus: .completed,
             endUserOrganizationName: "Customer GmbH")
-        try await store.createIntegration(integration, credentials: Data(#"{"client_secret":"s3cr3t-value"}"#.utf8))
+        try await store.integrations.createIntegration(
+            integration, credentials: Data(#"{"client_secret":"s3cr3t-value"}"#.utf8))
         return SeededStore(store: store, workspace: workspace, integration: integration)
     }
 }

@@ -4,15 +4,7 @@ import Hummingbird
 import JunctionModel
 import JunctionStore
 
-/// Finds integrations of a workspace.
-public protocol IntegrationDirectory: Sendable {
-    /// The integration if it exists and belongs to `workspaceID`, nil otherwise.
-    func integration(id: String, workspaceID: String) async throws -> Integration?
-}
-
-extension Store: IntegrationDirectory {}
-
-extension IntegrationDirectory {
+extension IntegrationRepository {
     /// The integration of the route's `integration_id`, if it belongs to the caller's workspace;
     /// another workspace's answers exactly like one that does not exist.
     func requireIntegration(_ context: AppRequestContext) async throws -> Integration {
@@ -28,7 +20,7 @@ extension IntegrationDirectory {
 /// The checks a request naming an integration in `X-Integration-Id` passes: which integration,
 /// owned by the caller, enabled, and (for reads and writes) done with its first sync.
 struct IntegrationGate: Sendable {
-    let directory: any IntegrationDirectory
+    let directory: IntegrationRepository
 
     /// The integration of `X-Integration-Id` if it is the caller's and enabled; its first sync
     /// may still be running (what `force-sync` and passthrough need).

@@ -2,26 +2,11 @@ import Hummingbird
 import JunctionModel
 import JunctionStore
 
-/// Reads stored documents for the list endpoints: one query per page, one per nested relation.
-public protocol RecordReader: Sendable {
-    func listDocuments<Record: SyncedRecord>(
-        _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int,
-        columns: [String]
-    ) async throws -> KeysetPage<StoredDocument>
-    func documents<Record: SyncedRecord>(
-        _ type: Record.Type, integrationID: String, where column: String, in values: [String], includeDeleted: Bool,
-        columns: [String]
-    ) async throws -> [StoredDocument]
-    func jobSummaries(integrationID: String, ids: [String]) async throws -> [NestedJob]
-    func fieldProjection(model: String, integrationID: String, workspaceID: String) async throws -> FieldProjection
-}
-
-extension Store: RecordReader {}
-
 /// `GET /v1/ats/<model>`: the unified read API over the store (`docs/unified-api.md`, "Reads").
 struct ATSReadController {
     let gate: IntegrationGate
-    let reader: any RecordReader
+    let reader: RecordRepository
+    let fields: FieldRepository
     let cursors: PageCursor
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -65,7 +50,7 @@ struct ATSReadController {
             let overrides = try await compose?(page.items, integrationID) ?? [:]
             var projection: FieldProjection?
             if let model = FieldCarryingProjection.fieldModel(of: Record.self) {
-                let found = try await reader.fieldProjection(
+                let found = try await fields.fieldProjection(
                     model: model, integrationID: integrationID, workspaceID: integration.workspaceID)
                 if !found.isEmpty { projection = found }
             }

@@ -14,7 +14,7 @@ struct ATSWriteController {
     let gate: IntegrationGate
     let writer: ApplicationWriter
     let store: Store
-    let reader: any RecordReader
+    let reader: RecordRepository
     let maxBodyBytes: Int
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -107,13 +107,13 @@ struct ATSWriteController {
             throw APIError.invalidInput("Header 'Idempotency-Key' must be at most 255 characters.")
         }
         let hash = Self.hash(request.uri.path, integration.id.description, bodyData)
-        var start = try await store.beginIdempotent(key: key, requestHash: hash, workspaceID: workspaceID)
+        var start = try await store.writeLedger.beginIdempotent(key: key, requestHash: hash, workspaceID: workspaceID)
         // A first request with this key is still running: wait for its answer, briefly.
         var waited = 0
         while start == .inProgress && waited < 60 {
             try await Task.sleep(for: .milliseconds(500))
             waited += 1
-            start = try await store.beginIdempotent(key: key, requestHash: hash, workspaceID: workspaceID)
+            start = try await store.writeLedger.beginIdempotent(key: key, requestHash: hash, workspaceID: workspaceID)
         }
         switch start {
         case .replay(let status, let text):
@@ -130,17 +130,19 @@ struct ATSWriteController {
                 let (data, warnings) = try await handle(body, integration)
                 // Encoded once: the answer and the copy kept for replays are the same bytes.
                 let encoded = Self.encode(data, warnings: warnings)
-                try await store.finishIdempotent(
+                try await store.writeLedger.finishIdempotent(
                     key: key, workspaceID: workspaceID, status: 200, body: String(decoding: encoded, as: UTF8.self))
                 return Response.json(encoded)
             } catch let error as APIError where Self.isFinal(error) {
                 let envelope = ErrorEnvelope(error, family: .ats, logURL: nil)
                 let text = String(decoding: try UnifiedJSON.makeEncoder().encode(envelope), as: UTF8.self)
-                try await store.finishIdempotent(key: key, workspaceID: workspaceID, status: error.status, body: text)
+                try await store.writeLedger.finishIdempotent(
+                    key: key, workspaceID: workspaceID, status: error.status, body: text)
                 throw error
             } catch {
                 // A retry may succeed (rate limit, outage, a bug): forget the key.
-                try? await store.finishIdempotent(key: key, workspaceID: workspaceID, status: nil, body: nil)
+                try? await store.writeLedger.finishIdempotent(
+                    key: key, workspaceID: workspaceID, status: nil, body: nil)
                 throw error
             }
         }

@@ -4,19 +4,11 @@ import JunctionConnectors
 import JunctionModel
 import JunctionStore
 
-/// What the connect flow needs from the store.
-public protocol ConnectStore: IntegrationDirectory {
-    func createConnectLink(_ link: ConnectLink) async throws -> String
-    func integration(activationToken: String, workspaceID: String, now: Date) async throws -> Integration?
-}
-
-extension Store: ConnectStore {}
-
 /// The API half of the connect flow (`docs/unified-api.md`, "General and connect"): links to the
 /// hosted page for a new integration, a relink or the setup steps, and the activation token
 /// exchange. The page itself is `ConnectPageController`.
 struct ConnectController {
-    let store: any ConnectStore
+    let store: Store
     /// Where end customers reach this server, without a trailing slash.
     let publicURL: String
     /// The tools whose integrations a connect link can make.
@@ -50,7 +42,7 @@ struct ConnectController {
             let workspaceID = try context.requireWorkspace()
             let token = context.parameters.get("token") ?? ""
             guard
-                let integration = try await store.integration(
+                let integration = try await store.connectLinks.integration(
                     activationToken: token, workspaceID: workspaceID, now: Date())
             else {
                 throw APIError(
@@ -68,7 +60,7 @@ struct ConnectController {
                 ]))
         }
         group.post("integrations/:integration_id/relink") { request, context in
-            let integration = try await store.requireIntegration(context)
+            let integration = try await store.integrations.requireIntegration(context)
             let body = try await request.decode(as: RelinkBody.self, context: context)
             let link = ConnectLink(
                 workspaceID: integration.workspaceID, kind: .relink, integrationID: integration.id.description,
@@ -79,7 +71,7 @@ struct ConnectController {
             return SuccessEnvelope(LinkData(link: try await url(for: link)))
         }
         group.post("integrations/:integration_id/setup-link") { request, context in
-            let integration = try await store.requireIntegration(context)
+            let integration = try await store.integrations.requireIntegration(context)
             let body = try await request.decode(as: SetupLinkBody.self, context: context)
             guard let type = body.linkType else {
                 throw APIError.invalidInput("Missing required field 'link_type' (EMBEDDED or MAGIC_LINK).")
@@ -113,7 +105,7 @@ struct ConnectController {
     }
 
     private func url(for link: ConnectLink) async throws -> String {
-        let token = try await store.createConnectLink(link)
+        let token = try await store.connectLinks.createConnectLink(link)
         return "\(publicURL)/connect/\(token)"
     }
 

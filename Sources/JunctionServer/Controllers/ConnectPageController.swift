@@ -6,25 +6,6 @@ import JunctionModel
 import JunctionStore
 import Logging
 
-/// What the hosted connect page needs from the store.
-public protocol ConnectFlowStore: IntegrationDirectory {
-    func connectLink(token: String) async throws -> ConnectLink?
-    func savePendingCredentials(linkID: String, credentials: Data, scopeTest: JSONValue) async throws
-    func pendingCredentials(linkID: String) async throws -> Data?
-    func recordConnectFailure(
-        linkID: String, failure: String, scopeTest: JSONValue?, now: Date, events: [WebhookEvent]) async throws
-    func completeConnectLink(linkID: String, integrationID: String, now: Date) async throws -> String
-    func createIntegration(_ integration: Integration, credentials: Data, events: [WebhookEvent]) async throws
-    func replaceCredentials(integrationID: String, workspaceID: String, credentials: Data) async throws
-    func setSettings(_ settings: [String: JSONValue], integrationID: String, workspaceID: String) async throws
-    func setStatus(_ status: IntegrationStatus, integrationID: String, workspaceID: String, events: [WebhookEvent])
-        async throws
-    func requestSync(integrationID: String, kind: SyncRun.Kind, now: Date) async throws
-        -> (alreadyQueued: Bool, syncID: String)
-}
-
-extension Store: ConnectFlowStore {}
-
 /// The hosted connect page: the tool's guide and credential form, the credential test with a
 /// fix for every failure, the tool's setup step, and the finish that creates (or relinks) the
 /// integration and starts its first sync. Plain HTML forms from mustache templates: it works
@@ -32,7 +13,7 @@ extension Store: ConnectFlowStore {}
 /// tool's `ConnectFlow`; the flow around it is the same for every tool. The link's token in the
 /// path is the only authority; it is never logged.
 struct ConnectPageController {
-    let store: any ConnectFlowStore
+    let store: Store
     let connectors: ConnectorRegistry
     /// The server's public address, for the `log_url` of `connection-flow-failed`.
     let publicURL: String
@@ -54,7 +35,9 @@ struct ConnectPageController {
         }
         router.get("connect/:token/source") { request, context in
             try await page(request, context) { flow in
-                if flow.link.kind != .setup, try await store.pendingCredentials(linkID: flow.link.id) == nil {
+                if flow.link.kind != .setup,
+                    try await store.connectLinks.pendingCredentials(linkID: flow.link.id) == nil
+                {
                     return credentialsPage(flow, error: nil)
                 }
                 return try await setupPage(flow, error: nil)
@@ -90,7 +73,7 @@ struct ConnectPageController {
         _ request: Request, _ context: AppRequestContext, _ body: (Flow) async throws -> Page
     ) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
-        let link = try await store.connectLink(token: token)
+        let link = try await store.connectLinks.connectLink(token: token)
         let text = ConnectPageText.forLanguage(request.uri.queryParameters.get("lang") ?? link?.language)
         guard let link, let (tool, connector, connect) = connector(of: link) else {
             return notice(text.unknownTitle, text.unknownText, text, .notFound)
@@ -192,9 +175,10 @@ struct ConnectPageController {
         case .tested(let tested): report = tested
         }
         if let credentials = report.credentials {
-            try await store.savePendingCredentials(linkID: link.id, credentials: credentials, scopeTest: report.record)
+            try await store.connectLinks.savePendingCredentials(
+                linkID: link.id, credentials: credentials, scopeTest: report.record)
         } else {
-            try await store.recordConnectFailure(
+            try await store.connectLinks.recordConnectFailure(
                 linkID: link.id, failure: report.failure, scopeTest: report.record, now: Date(),
                 events: [WebhookPayloads.connectionFlowFailed(link, logBaseURL: publicURL)])
             logger.notice(
@@ -241,7 +225,7 @@ struct ConnectPageController {
         let link = flow.link
         var settings: [String: JSONValue]?
         if let id = link.integrationID,
-            let integration = try await store.integration(id: id, workspaceID: link.workspaceID)
+            let integration = try await store.integrations.integration(id: id, workspaceID: link.workspaceID)
         {
             settings = integration.settings
         }
@@ -268,7 +252,7 @@ struct ConnectPageController {
         let link = flow.link
         var pending: Data?
         if link.kind != .setup {
-            guard let data = try await store.pendingCredentials(linkID: link.id) else {
+            guard let data = try await store.connectLinks.pendingCredentials(linkID: link.id) else {
                 return credentialsPage(flow, error: nil)
             }
             pending = data
@@ -289,13 +273,13 @@ struct ConnectPageController {
                 id: IntegrationID(tool: flow.tool), workspaceID: link.workspaceID, setupStatus: .finalSyncPending,
                 endUserOrganizationName: link.endUserOrganizationName, endUserEmail: link.endUserEmail,
                 endUserOriginID: link.endUserOriginID, settings: settings)
-            try await store.createIntegration(
+            try await store.integrations.createIntegration(
                 integration, credentials: data, events: [WebhookPayloads.integrationCreated(integration)])
             integrationID = integration.id.description
-            _ = try await store.requestSync(integrationID: integrationID, kind: .full, now: Date())
+            _ = try await store.syncRuns.requestSync(integrationID: integrationID, kind: .full, now: Date())
         case .relink, .setup:
             guard let id = link.integrationID,
-                var integration = try await store.integration(id: id, workspaceID: link.workspaceID)
+                var integration = try await store.integrations.integration(id: id, workspaceID: link.workspaceID)
             else {
                 return Page(
                     html: Templates.render(
@@ -307,21 +291,24 @@ struct ConnectPageController {
             if link.kind == .relink, let record = link.scopeTest {
                 flow.connect.keep(testRecord: record, in: &integration.settings)
             }
-            try await store.setSettings(integration.settings, integrationID: id, workspaceID: link.workspaceID)
+            try await store.integrations.setSettings(
+                integration.settings, integrationID: id, workspaceID: link.workspaceID)
             if link.kind == .relink, let data = pending {
-                try await store.replaceCredentials(integrationID: id, workspaceID: link.workspaceID, credentials: data)
+                try await store.connectLinks.replaceCredentials(
+                    integrationID: id, workspaceID: link.workspaceID, credentials: data)
                 if integration.status == .invalid {
                     var changed = integration
                     changed.status = .active
-                    try await store.setStatus(
+                    try await store.integrations.setStatus(
                         .active, integrationID: id, workspaceID: link.workspaceID,
                         events: [WebhookPayloads.stateChanged(changed)])
                 }
                 await connectors[flow.tool]?.forget(integrationID: id)
-                _ = try await store.requestSync(integrationID: id, kind: .delta, now: Date())
+                _ = try await store.syncRuns.requestSync(integrationID: id, kind: .delta, now: Date())
             }
         }
-        let activation = try await store.completeConnectLink(linkID: link.id, integrationID: integrationID, now: Date())
+        let activation = try await store.connectLinks.completeConnectLink(
+            linkID: link.id, integrationID: integrationID, now: Date())
         logger.info(
             "connect flow finished",
             metadata: [

@@ -5,23 +5,11 @@ import JunctionConnectors
 import JunctionModel
 import JunctionStore
 
-/// What the dashboard reads and changes.
-public protocol DashboardStore: FieldStore, ToolSettingStore, APIKeyVerifier, WebhookStore, RequestLogStore,
-    DashboardSessionStore
-{
-    func integrations(workspaceID: String) async throws -> [Integration]
-    func syncRuns(integrationID: String, limit: Int) async throws -> [SyncRun]
-    func activity(integrationID: String, limit: Int) async throws -> [ActivityEntry]
-    func connectLinks(workspaceID: String, limit: Int) async throws -> [ConnectLink]
-}
-
-extension Store: DashboardStore, DashboardSessionStore {}
-
 /// The operator UI at `/dashboard`: integrations with status and sync runs, the logs of
 /// writes and passthrough, failed connect flows, and the custom field explorer with its
 /// mappings. Server-rendered forms; signed in with a workspace API key.
 struct DashboardController {
-    let store: any DashboardStore
+    let store: Store
     let session: DashboardSession
     /// Where webhook receivers added here may be.
     let webhooks: OutboundRequests
@@ -51,7 +39,8 @@ struct DashboardController {
                 return response
             }
             let key = form["api_key"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            guard !key.isEmpty, let apiKey = try await store.apiKey(matching: key), apiKey.revokedAt == nil else {
+            guard !key.isEmpty, let apiKey = try await store.access.apiKey(matching: key), apiKey.revokedAt == nil
+            else {
                 signInFailures.record(bucket)
                 return signInPage(request, error: "That API key is unknown or was revoked.")
             }
@@ -66,7 +55,7 @@ struct DashboardController {
         router.get("dashboard/integrations/:integration_id") { request, context in
             guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
             let id = context.parameters.get("integration_id") ?? ""
-            guard let integration = try await store.integration(id: id, workspaceID: workspaceID) else {
+            guard let integration = try await store.integrations.integration(id: id, workspaceID: workspaceID) else {
                 return notFound()
             }
             return try await integrationPage(request, integration, error: nil)
@@ -74,7 +63,7 @@ struct DashboardController {
         router.get("dashboard/logs/:log_id") { request, context in
             guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
             let id = context.parameters.get("log_id") ?? ""
-            guard let entry = try await store.requestLogEntry(id: id, workspaceID: workspaceID) else {
+            guard let entry = try await store.requestLog.requestLogEntry(id: id, workspaceID: workspaceID) else {
                 return notFound()
             }
             struct Context {
@@ -98,7 +87,7 @@ struct DashboardController {
             do {
                 let url = try await WebhooksController.validURL(
                     form["url"]?.trimmingCharacters(in: .whitespaces), outbound: webhooks)
-                let (endpoint, secret) = try await store.createWebhookEndpoint(
+                let (endpoint, secret) = try await store.webhooks.createWebhookEndpoint(
                     workspaceID: workspaceID, url: url, description: nil, events: nil, now: Date())
                 struct Context {
                     var title, formToken, url, secret: String
@@ -116,7 +105,7 @@ struct DashboardController {
         router.get("dashboard/webhooks/:webhook_id") { request, context in
             guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
             let id = context.parameters.get("webhook_id") ?? ""
-            guard let endpoint = try await store.webhookEndpoint(id: id, workspaceID: workspaceID) else {
+            guard let endpoint = try await store.webhooks.webhookEndpoint(id: id, workspaceID: workspaceID) else {
                 return notFound()
             }
             return try await webhookPage(request, endpoint)
@@ -125,7 +114,7 @@ struct DashboardController {
             try await change(request, context) { workspaceID, _ in
                 let id = context.parameters.get("webhook_id") ?? ""
                 guard
-                    try await store.redeliver(
+                    try await store.webhooks.redeliver(
                         deliveryID: context.parameters.get("delivery_id") ?? "", workspaceID: workspaceID, now: Date())
                         != nil
                 else { throw APIError.invalidInput("No such webhook delivery in this workspace.") }
@@ -138,7 +127,7 @@ struct DashboardController {
                     .init(
                         model: form["model"], key: form["key"], label: form["label"].flatMap { $0.isEmpty ? nil : $0 },
                         description: nil), workspaceID: workspaceID)
-                guard try await store.createCustomField(field, now: Date()) else {
+                guard try await store.fields.createCustomField(field, now: Date()) else {
                     throw APIError.invalidInput("'\(field.key)' is already a custom field of \(field.model).")
                 }
                 return "/dashboard"
@@ -147,34 +136,38 @@ struct DashboardController {
         router.post("dashboard/integrations/:integration_id/sync") { request, context in
             try await integrationChange(request, context) { integration, form in
                 let kind: SyncRun.Kind = form["type"] == "DELTA" ? .delta : .full
-                _ = try await store.requestSync(integrationID: integration.id.description, kind: kind, now: Date())
+                _ = try await store.syncRuns.requestSync(
+                    integrationID: integration.id.description, kind: kind, now: Date())
             }
         }
         router.post("dashboard/integrations/:integration_id/fields/:field_id") { request, context in
             try await integrationChange(request, context) { integration, form in
                 let fieldID = context.parameters.get("field_id") ?? ""
-                guard try await store.integrationField(id: fieldID, integrationID: integration.id.description) != nil
+                guard
+                    try await store.fields.integrationField(id: fieldID, integrationID: integration.id.description)
+                        != nil
                 else { throw APIError.invalidInput("No such integration field.") }
-                try await store.setPassthrough(
+                try await store.fields.setPassthrough(
                     form["passthrough"] == "1", fieldID: fieldID, integrationID: integration.id.description)
             }
         }
         router.post("dashboard/integrations/:integration_id/custom-fields/:custom_field_id") { request, context in
             try await integrationChange(request, context) { integration, form in
                 let customID = context.parameters.get("custom_field_id") ?? ""
-                guard let custom = try await store.customField(id: customID, workspaceID: integration.workspaceID)
+                guard
+                    let custom = try await store.fields.customField(id: customID, workspaceID: integration.workspaceID)
                 else {
                     throw APIError.invalidInput("No such custom field.")
                 }
                 let fieldID = form["integration_field_id"].flatMap { $0.isEmpty ? nil : $0 }
                 if let fieldID {
                     guard
-                        let field = try await store.integrationField(
+                        let field = try await store.fields.integrationField(
                             id: fieldID, integrationID: integration.id.description),
                         field.model == custom.model
                     else { throw APIError.invalidInput("Choose a field of \(custom.model) for '\(custom.key)'.") }
                 }
-                try await store.mapCustomField(customID, to: fieldID, integrationID: integration.id.description)
+                try await store.fields.mapCustomField(customID, to: fieldID, integrationID: integration.id.description)
             }
         }
         // Each setting a registered tool declares (Personio: applicant attributes, career sites).
@@ -219,7 +212,7 @@ struct DashboardController {
     ) async throws -> Response {
         guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
         let id = context.parameters.get("integration_id") ?? ""
-        guard let integration = try await store.integration(id: id, workspaceID: workspaceID) else {
+        guard let integration = try await store.integrations.integration(id: id, workspaceID: workspaceID) else {
             return notFound()
         }
         let form = try await HTML.form(request)
@@ -300,9 +293,9 @@ struct DashboardController {
             var models = FieldsController.models
         }
         var rows: [Row] = []
-        for integration in try await store.integrations(workspaceID: workspaceID) {
+        for integration in try await store.integrations.integrations(workspaceID: workspaceID) {
             let id = integration.id.description
-            let last = try await store.syncRuns(integrationID: id, limit: 1).first
+            let last = try await store.syncRuns.syncRuns(integrationID: id, limit: 1).first
             rows.append(
                 Row(
                     id: id, href: "/dashboard/integrations/\(Self.pathEscape(id))",
@@ -310,19 +303,19 @@ struct DashboardController {
                     setup: integration.setupStatus.rawValue, lastSync: last.map(Self.runSummary) ?? "never",
                     counts: last.map(Self.counts) ?? "", notes: last.map(Self.notes) ?? []))
         }
-        let links = try await store.connectLinks(workspaceID: workspaceID, limit: 20).map { link in
+        let links = try await store.connectLinks.connectLinks(workspaceID: workspaceID, limit: 20).map { link in
             Link(
                 created: Self.time(link.createdAt), kind: link.kind.rawValue,
                 organization: link.endUserOrganizationName,
                 state: link.completedAt != nil
                     ? "completed" : link.failure.map { "failed: " + $0 } ?? (link.isExpired() ? "expired" : "open"))
         }
-        let hooks = try await store.webhookEndpoints(workspaceID: workspaceID).map { endpoint in
+        let hooks = try await store.webhooks.webhookEndpoints(workspaceID: workspaceID).map { endpoint in
             Hook(
                 id: endpoint.id, url: endpoint.url, events: endpoint.events?.joined(separator: ", ") ?? "all",
                 added: Self.time(endpoint.createdAt))
         }
-        let fields = try await store.customFields(workspaceID: workspaceID).map {
+        let fields = try await store.fields.customFields(workspaceID: workspaceID).map {
             Field(model: $0.model, key: $0.key, label: $0.label ?? "")
         }
         let context = Context(
@@ -350,20 +343,20 @@ struct DashboardController {
             var syncKinds = [SyncKind(kind: "FULL", label: "full"), SyncKind(kind: "DELTA", label: "delta")]
             var runs: [Run]
             var activity: [Activity]
-            var sample = String(Store.fieldDiscoverySample)
+            var sample = String(FieldRepository.fieldDiscoverySample)
             var mappings: [Explorer.Mapping]
             var models: [Explorer.Model]
             var settings: [Explorer.Setting]
         }
         let id = integration.id.description
         let base = "/dashboard/integrations/\(Self.pathEscape(id))"
-        let runs = try await store.syncRuns(integrationID: id, limit: 20).map { run in
+        let runs = try await store.syncRuns.syncRuns(integrationID: id, limit: 20).map { run in
             Run(
                 id: run.id, started: Self.time(run.startedAt), kind: run.kind.rawValue, status: run.status.rawValue,
                 duration: Self.duration(run), counts: Self.counts(run), requests: String(run.stats.requests),
                 notes: Self.notes(run))
         }
-        let activity = try await store.activity(integrationID: id, limit: 50).map { entry in
+        let activity = try await store.requestLog.activity(integrationID: id, limit: 50).map { entry in
             Activity(
                 when: Self.time(entry.createdAt), kind: entry.kind, method: entry.method, path: entry.path,
                 status: String(entry.status), milliseconds: String(entry.durationMilliseconds), error: entry.error ?? ""
@@ -390,10 +383,10 @@ struct DashboardController {
             var deliveries: [Delivery]
         }
         var deliveries: [Delivery] = []
-        for delivery in try await store.webhookDeliveries(
+        for delivery in try await store.webhooks.webhookDeliveries(
             endpointID: endpoint.id, workspaceID: endpoint.workspaceID, limit: 100)
         {
-            let attempts = try await store.webhookAttempts(deliveryID: delivery.id).map { attempt in
+            let attempts = try await store.webhooks.webhookAttempts(deliveryID: delivery.id).map { attempt in
                 "#\(attempt.attempt) \(Self.time(attempt.attemptedAt)): \(attempt.status.map(String.init) ?? "–") \(attempt.error ?? "") (\(attempt.durationMilliseconds) ms)"
             }
             deliveries.append(
@@ -439,12 +432,12 @@ struct DashboardController {
         var fields: [IntegrationField] = []
         var after: String?
         repeat {
-            let page = try await store.integrationFields(integrationID: id, after: after, limit: 2000)
+            let page = try await store.fields.integrationFields(integrationID: id, after: after, limit: 2000)
             fields += page.fields
             after = page.nextAfter
         } while after != nil
-        let mappings = try await store.customFieldMappings(integrationID: id)
-        let customs = try await store.customFields(workspaceID: integration.workspaceID)
+        let mappings = try await store.fields.customFieldMappings(integrationID: id)
+        let customs = try await store.fields.customFields(workspaceID: integration.workspaceID)
         let mappingRows = customs.map { custom in
             Explorer.Mapping(
                 id: custom.id, key: custom.key, model: custom.model,

@@ -3,40 +3,21 @@ import Hummingbird
 import JunctionModel
 import JunctionStore
 
-/// What the field explorer and custom fields need from the store.
-public protocol FieldStore: IntegrationDirectory {
-    func integrationFields(integrationID: String, after: String?, limit: Int) async throws
-        -> (fields: [IntegrationField], nextAfter: String?)
-    func integrationField(id: String, integrationID: String) async throws -> IntegrationField?
-    func setPassthrough(_ enabled: Bool, fieldID: String, integrationID: String) async throws
-    func createCustomField(_ field: CustomField, now: Date) async throws -> Bool
-    func customFields(workspaceID: String) async throws -> [CustomField]
-    func customField(id: String, workspaceID: String) async throws -> CustomField?
-    func deleteCustomField(id: String, workspaceID: String) async throws -> Bool
-    func customFieldMappings(integrationID: String) async throws -> [String: IntegrationField]
-    func mapCustomField(_ customFieldID: String, to fieldID: String?, integrationID: String) async throws
-    func setSettings(_ settings: [String: JSONValue], integrationID: String, workspaceID: String) async throws
-    func requestSync(integrationID: String, kind: SyncRun.Kind, now: Date) async throws
-        -> (alreadyQueued: Bool, syncID: String)
-}
-
-extension Store: FieldStore {}
-
 /// The custom field explorer over the API (`docs/unified-api.md`, "General and connect"):
 /// integration fields with passthrough, custom fields with their per-integration mapping, and
 /// (Junction's addition) defining custom fields.
 struct FieldsController {
-    let store: any FieldStore
+    let store: Store
     let cursors: PageCursor
 
-    static let models = Store.fieldModels.map(\.model)
+    static let models = FieldRepository.fieldModels.map(\.model)
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("integrations/:integration_id/integration-fields") { request, context in
-            let integration = try await store.requireIntegration(context)
+            let integration = try await store.integrations.requireIntegration(context)
             let id = integration.id.description
             let (size, after) = try page(request, maximum: 2000, fingerprint: "integration-fields", integrationID: id)
-            let page = try await store.integrationFields(integrationID: id, after: after, limit: size)
+            let page = try await store.fields.integrationFields(integrationID: id, after: after, limit: size)
             let fingerprint = PageCursor.fingerprint(
                 model: "integration-fields", integrationID: id, parameters: [("page_size", String(size))])
             return SuccessEnvelope(
@@ -45,21 +26,23 @@ struct FieldsController {
                     results: page.fields.map(Self.json)))
         }
         group.patch("integrations/:integration_id/integration-fields/:field_id") { request, context in
-            let integration = try await store.requireIntegration(context)
+            let integration = try await store.integrations.requireIntegration(context)
             let field = try await findField(context, integration)
             let body = try await request.decode(as: PassthroughBody.self, context: context)
             if let enabled = body.enablePassthrough {
-                try await store.setPassthrough(enabled, fieldID: field.id, integrationID: integration.id.description)
+                try await store.fields.setPassthrough(
+                    enabled, fieldID: field.id, integrationID: integration.id.description)
             }
-            let updated = try await store.integrationField(id: field.id, integrationID: integration.id.description)
+            let updated = try await store.fields.integrationField(
+                id: field.id, integrationID: integration.id.description)
             return SuccessEnvelope(Self.json(updated ?? field))
         }
         group.get("integrations/:integration_id/custom-fields") { request, context in
-            let integration = try await store.requireIntegration(context)
+            let integration = try await store.integrations.requireIntegration(context)
             let id = integration.id.description
             let (size, after) = try page(request, maximum: 250, fingerprint: "custom-fields", integrationID: id)
-            let all = try await store.customFields(workspaceID: integration.workspaceID)
-            let mappings = try await store.customFieldMappings(integrationID: id)
+            let all = try await store.fields.customFields(workspaceID: integration.workspaceID)
+            let mappings = try await store.fields.customFieldMappings(integrationID: id)
             let rest = all.filter { after == nil || $0.id > after! }.sorted { $0.id < $1.id }
             let pageItems = Array(rest.prefix(size))
             let fingerprint = PageCursor.fingerprint(
@@ -69,16 +52,18 @@ struct FieldsController {
             return SuccessEnvelope(ListPage(next: next, results: pageItems.map { Self.json($0, mappings[$0.id]) }))
         }
         group.put("integrations/:integration_id/custom-fields/:custom_field_id") { request, context in
-            let integration = try await store.requireIntegration(context)
+            let integration = try await store.integrations.requireIntegration(context)
             let customID = context.parameters.get("custom_field_id") ?? ""
-            guard let custom = try await store.customField(id: customID, workspaceID: integration.workspaceID) else {
+            guard let custom = try await store.fields.customField(id: customID, workspaceID: integration.workspaceID)
+            else {
                 throw APIError.invalidInput("No custom field '\(customID)' is defined in this workspace.")
             }
             let body = try await request.decode(as: MappingBody.self, context: context)
             var mapped: IntegrationField?
             if let fieldID = body.integrationFieldID {
                 guard
-                    let field = try await store.integrationField(id: fieldID, integrationID: integration.id.description)
+                    let field = try await store.fields.integrationField(
+                        id: fieldID, integrationID: integration.id.description)
                 else {
                     throw APIError.invalidInput(
                         "Field 'integration_field_id': no integration field '\(fieldID)' exists for this integration.")
@@ -90,7 +75,7 @@ struct FieldsController {
                 }
                 mapped = field
             }
-            try await store.mapCustomField(custom.id, to: mapped?.id, integrationID: integration.id.description)
+            try await store.fields.mapCustomField(custom.id, to: mapped?.id, integrationID: integration.id.description)
             return SuccessEnvelope(Self.json(custom, mapped))
         }
         addWorkspaceRoutes(to: group)
@@ -101,14 +86,14 @@ struct FieldsController {
     private func addWorkspaceRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("custom-fields") { _, context in
             let workspaceID = try context.requireWorkspace()
-            let all = try await store.customFields(workspaceID: workspaceID)
+            let all = try await store.fields.customFields(workspaceID: workspaceID)
             return SuccessEnvelope(ListPage(next: nil, results: all.map { Self.json($0, nil) }))
         }
         group.post("custom-fields") { request, context in
             let workspaceID = try context.requireWorkspace()
             let body = try await request.decode(as: CustomFieldBody.self, context: context)
             let field = try Self.validate(body, workspaceID: workspaceID)
-            guard try await store.createCustomField(field, now: Date()) else {
+            guard try await store.fields.createCustomField(field, now: Date()) else {
                 throw APIError.invalidInput("Field 'key': '\(field.key)' is already a custom field of \(field.model).")
             }
             return SuccessEnvelope(Self.json(field, nil))
@@ -116,7 +101,7 @@ struct FieldsController {
         group.delete("custom-fields/:custom_field_id") { _, context in
             let workspaceID = try context.requireWorkspace()
             let id = context.parameters.get("custom_field_id") ?? ""
-            guard try await store.deleteCustomField(id: id, workspaceID: workspaceID) else {
+            guard try await store.fields.deleteCustomField(id: id, workspaceID: workspaceID) else {
                 throw APIError.invalidInput("No custom field '\(id)' is defined in this workspace.")
             }
             return SuccessEnvelope(JSONValue.object([:]))
@@ -162,7 +147,8 @@ struct FieldsController {
 
     private func findField(_ context: AppRequestContext, _ integration: Integration) async throws -> IntegrationField {
         let id = context.parameters.get("field_id") ?? ""
-        guard let field = try await store.integrationField(id: id, integrationID: integration.id.description) else {
+        guard let field = try await store.fields.integrationField(id: id, integrationID: integration.id.description)
+        else {
             throw APIError.invalidInput(
                 "No integration field '\(id)' exists for integration '\(integration.id)'; list them with GET /v1/integrations/\(integration.id)/integration-fields."
             )

@@ -4,21 +4,10 @@ import JunctionConnectors
 import JunctionModel
 import JunctionStore
 
-/// Lists and manages integrations of a workspace.
-public protocol IntegrationLister: IntegrationDirectory {
-    func integrations(workspaceID: String) async throws -> [Integration]
-    func setStatus(_ status: IntegrationStatus, integrationID: String, workspaceID: String, events: [WebhookEvent])
-        async throws
-    func deleteIntegration(id: String, workspaceID: String, events: [WebhookEvent]) async throws -> Bool
-    func syncRuns(integrationID: String, limit: Int) async throws -> [SyncRun]
-}
-
-extension Store: IntegrationLister {}
-
 /// `GET /v1/integrations` (Junction's addition: Kombo has no list) and
 /// `GET /v1/integrations/{integration_id}` as the reference describes it.
 struct IntegrationsController {
-    let integrations: any IntegrationLister
+    let store: Store
     /// The tools this process serves: their descriptors and coverage.
     let connectors: ConnectorRegistry
 
@@ -26,7 +15,7 @@ struct IntegrationsController {
         group.get("integrations") { _, context in
             let workspaceID = try context.requireWorkspace()
             var results: [IntegrationDetails] = []
-            for integration in try await integrations.integrations(workspaceID: workspaceID) {
+            for integration in try await store.integrations.integrations(workspaceID: workspaceID) {
                 results.append(
                     Self.details(integration, connectors: connectors, lastRun: try await lastRun(of: integration)))
             }
@@ -34,7 +23,7 @@ struct IntegrationsController {
         }
         // The SDK inserts ids like `personio:ABC` without escaping the colon (§1).
         group.get("integrations/:integration_id") { _, context in
-            let integration = try await integrations.requireIntegration(context)
+            let integration = try await store.integrations.requireIntegration(context)
             return SuccessEnvelope(
                 Self.details(integration, connectors: connectors, lastRun: try await lastRun(of: integration)))
         }
@@ -47,21 +36,21 @@ struct IntegrationsController {
                 JSONValue.object(["tools": .array(connectors.descriptors(category: category).map(Self.tool))]))
         }
         group.put("integrations/:integration_id/enabled") { request, context in
-            let integration = try await integrations.requireIntegration(context)
+            let integration = try await store.integrations.requireIntegration(context)
             let body = try await request.decode(as: EnabledBody.self, context: context)
             // An INVALID integration stays INVALID when enabled: only new credentials fix it.
             let status: IntegrationStatus =
                 body.value ? (integration.status == .invalid ? .invalid : .active) : .inactive
             var changed = integration
             changed.status = status
-            try await integrations.setStatus(
+            try await store.integrations.setStatus(
                 status, integrationID: integration.id.description, workspaceID: integration.workspaceID,
                 events: status == integration.status ? [] : [WebhookPayloads.stateChanged(changed)])
             return SuccessEnvelope(JSONValue.object([:]))
         }
         group.delete("integrations/:integration_id") { _, context in
-            let integration = try await integrations.requireIntegration(context)
-            _ = try await integrations.deleteIntegration(
+            let integration = try await store.integrations.requireIntegration(context)
+            _ = try await store.integrations.deleteIntegration(
                 id: integration.id.description, workspaceID: integration.workspaceID,
                 events: [WebhookPayloads.integrationDeleted(integration)])
             await connectors[integration.id.tool]?.forget(integrationID: integration.id.description)
@@ -113,7 +102,7 @@ struct IntegrationsController {
 
     /// The integration's latest finished sync run.
     func lastRun(of integration: Integration) async throws -> SyncRun? {
-        try await integrations.syncRuns(integrationID: integration.id.description, limit: 3)
+        try await store.syncRuns.syncRuns(integrationID: integration.id.description, limit: 3)
             .first { $0.finishedAt != nil }
     }
 

@@ -83,7 +83,7 @@ struct NestedComposer: Sendable {
     /// Members to write over stored ones, by record id.
     typealias Overrides = [String: [(key: String, value: [UInt8])]]
 
-    let reader: any RecordReader
+    let reader: RecordRepository
 
     /// The columns an application's nested objects are found by.
     static let applicationColumns = ["candidate_id", "job_id", "current_stage_id"]
@@ -181,7 +181,7 @@ struct NestedContext {
     var indexes: [String: [String: ArraySlice<UInt8>]] = [:]
     private var writtenStages: [String: [UInt8]] = [:]
 
-    static func load(_ applications: [StoredDocument], integrationID: String, reader: any RecordReader) async throws
+    static func load(_ applications: [StoredDocument], integrationID: String, reader: RecordRepository) async throws
         -> NestedContext
     {
         let jobIDs = applications.compactMap { $0.columns["job_id"] }

@@ -58,7 +58,7 @@ struct PassthroughController {
                 forward.headers.append(("Content-Type", contentType))
             }
             guard
-                let credentials = try await store.credentials(
+                let credentials = try await store.integrations.credentials(
                     integrationID: integration.id.description, workspaceID: integration.workspaceID)
             else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
             let answer = try await connector.passthrough(forward, integration: integration, credentials: credentials)

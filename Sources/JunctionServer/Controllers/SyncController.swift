@@ -3,19 +3,11 @@ import Hummingbird
 import JunctionModel
 import JunctionStore
 
-/// What `POST /force-sync` needs from the store.
-public protocol SyncRequester: Sendable {
-    func requestSync(integrationID: String, kind: SyncRun.Kind, now: Date) async throws
-        -> (alreadyQueued: Bool, syncID: String)
-}
-
-extension Store: SyncRequester {}
-
 /// `POST /v1/force-sync`: queues a sync for the scheduler, which any instance sharing the
 /// database picks up within its tick (5 s). At most one run of each type waits.
 struct SyncController {
     let gate: IntegrationGate
-    let store: any SyncRequester
+    let store: Store
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("force-sync") { request, context in
@@ -27,7 +19,7 @@ struct SyncController {
             case "DELTA": kind = .delta
             case let other?: throw APIError.invalidInput("Field 'type' must be FULL or DELTA, not '\(other)'.")
             }
-            let (queued, syncID) = try await store.requestSync(
+            let (queued, syncID) = try await store.syncRuns.requestSync(
                 integrationID: integration.id.description, kind: kind, now: Date())
             return SuccessEnvelope(
                 JSONValue.object([

@@ -4,37 +4,26 @@ import JunctionConnectors
 import JunctionModel
 import JunctionStore
 
-/// What tool settings need from the store.
-public protocol ToolSettingStore: IntegrationDirectory {
-    func credentials(integrationID: String, workspaceID: String) async throws -> Data?
-    func replaceCredentials(integrationID: String, workspaceID: String, credentials: Data) async throws
-    func setSettings(_ settings: [String: JSONValue], integrationID: String, workspaceID: String) async throws
-    func requestSync(integrationID: String, kind: SyncRun.Kind, now: Date) async throws
-        -> (alreadyQueued: Bool, syncID: String)
-}
-
-extension Store: ToolSettingStore {}
-
 /// `GET`/`PUT /v1/integrations/{id}/{setting}` for each setting a registered tool declares
 /// (Personio: `applicant-attributes`, `career-sites`): Junction's additions for what the tool's
 /// API cannot tell. The connector reads and checks the value; a change is stored (in the
 /// settings, or in the encrypted credentials when it decides where Junction connects) and a
 /// sync is queued so the data follows.
 struct ToolSettingsController {
-    let store: any ToolSettingStore
+    let store: Store
     let connectors: ConnectorRegistry
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         let paths = Set(connectors.tools.flatMap { connectors[$0]?.descriptor.settings.map(\.path) ?? [] })
         for path in paths.sorted() {
             group.get("integrations/:integration_id/\(path)") { _, context in
-                let integration = try await store.requireIntegration(context)
+                let integration = try await store.integrations.requireIntegration(context)
                 let (connector, credentials) = try await resolve(integration, path)
                 return SuccessEnvelope(
                     try connector.readSetting(path, integration: integration, credentials: credentials))
             }
             group.put("integrations/:integration_id/\(path)") { request, context in
-                let integration = try await store.requireIntegration(context)
+                let integration = try await store.integrations.requireIntegration(context)
                 let value = try await request.decode(as: JSONValue.self, context: context)
                 return SuccessEnvelope(
                     try await Self.change(
@@ -46,20 +35,20 @@ struct ToolSettingsController {
     /// Checks and stores a new value of the setting at `path`, then queues a DELTA; the value as
     /// the answer shows it.
     static func change(
-        _ path: String, to value: JSONValue, integration: Integration, store: any ToolSettingStore,
+        _ path: String, to value: JSONValue, integration: Integration, store: Store,
         connectors: ConnectorRegistry
     ) async throws -> JSONValue {
         let (connector, credentials) = try await resolve(integration, path, store: store, connectors: connectors)
         let change = try connector.changeSetting(path, to: value, integration: integration, credentials: credentials)
         let id = integration.id.description
         if let settings = change.settings {
-            try await store.setSettings(settings, integrationID: id, workspaceID: integration.workspaceID)
+            try await store.integrations.setSettings(settings, integrationID: id, workspaceID: integration.workspaceID)
         }
         if let replaced = change.credentials {
-            try await store.replaceCredentials(
+            try await store.connectLinks.replaceCredentials(
                 integrationID: id, workspaceID: integration.workspaceID, credentials: replaced)
         }
-        _ = try await store.requestSync(integrationID: id, kind: .delta, now: Date())
+        _ = try await store.syncRuns.requestSync(integrationID: id, kind: .delta, now: Date())
         return change.value
     }
 
@@ -69,7 +58,7 @@ struct ToolSettingsController {
 
     /// The integration's connector (which must declare the setting) and its decrypted credentials.
     static func resolve(
-        _ integration: Integration, _ path: String, store: any ToolSettingStore, connectors: ConnectorRegistry
+        _ integration: Integration, _ path: String, store: Store, connectors: ConnectorRegistry
     ) async throws -> (any Connector, Data) {
         let connector = try? connectors.connector(for: integration)
         guard let connector, connector.descriptor.settings.contains(where: { $0.path == path }) else {
@@ -78,7 +67,7 @@ struct ToolSettingsController {
             )
         }
         guard
-            let credentials = try await store.credentials(
+            let credentials = try await store.integrations.credentials(
                 integrationID: integration.id.description, workspaceID: integration.workspaceID)
         else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
         return (connector, credentials)

@@ -3,24 +3,10 @@ import Hummingbird
 import JunctionModel
 import JunctionStore
 
-/// What webhook management needs from the store.
-public protocol WebhookStore: Sendable {
-    func createWebhookEndpoint(workspaceID: String, url: String, description: String?, events: [String]?, now: Date)
-        async throws -> (WebhookEndpoint, String)
-    func webhookEndpoints(workspaceID: String) async throws -> [WebhookEndpoint]
-    func webhookEndpoint(id: String, workspaceID: String) async throws -> WebhookEndpoint?
-    func deleteWebhookEndpoint(id: String, workspaceID: String) async throws -> Bool
-    func webhookDeliveries(endpointID: String, workspaceID: String, limit: Int) async throws -> [WebhookDelivery]
-    func webhookAttempts(deliveryID: String) async throws -> [WebhookAttempt]
-    func redeliver(deliveryID: String, workspaceID: String, now: Date) async throws -> WebhookDelivery?
-}
-
-extension Store: WebhookStore {}
-
 /// Junction's webhook management (Kombo configures webhooks in its dashboard): endpoints with
 /// a secret each, their delivery history with every attempt, and manual redelivery.
 struct WebhooksController {
-    let store: any WebhookStore
+    let store: Store
     /// Where deliveries may go; checked here at registration and again at every delivery.
     let outbound: OutboundRequests
 
@@ -40,7 +26,7 @@ struct WebhooksController {
                     )
                 }
             }
-            let (endpoint, secret) = try await store.createWebhookEndpoint(
+            let (endpoint, secret) = try await store.webhooks.createWebhookEndpoint(
                 workspaceID: workspaceID, url: url, description: body.description, events: body.events, now: Date())
             var json = Self.json(endpoint)
             if case .object(var fields) = json {
@@ -52,13 +38,13 @@ struct WebhooksController {
         }
         group.get("webhooks") { _, context in
             let workspaceID = try context.requireWorkspace()
-            let endpoints = try await store.webhookEndpoints(workspaceID: workspaceID)
+            let endpoints = try await store.webhooks.webhookEndpoints(workspaceID: workspaceID)
             return SuccessEnvelope(ListPage(next: nil, results: endpoints.map(Self.json)))
         }
         group.delete("webhooks/:webhook_id") { _, context in
             let workspaceID = try context.requireWorkspace()
             let id = context.parameters.get("webhook_id") ?? ""
-            guard try await store.deleteWebhookEndpoint(id: id, workspaceID: workspaceID) else {
+            guard try await store.webhooks.deleteWebhookEndpoint(id: id, workspaceID: workspaceID) else {
                 throw APIError.invalidInput("No webhook endpoint '\(id)' exists in this workspace.")
             }
             return SuccessEnvelope(JSONValue.object([:]))
@@ -66,22 +52,28 @@ struct WebhooksController {
         group.get("webhooks/:webhook_id/deliveries") { _, context in
             let workspaceID = try context.requireWorkspace()
             let id = context.parameters.get("webhook_id") ?? ""
-            guard try await store.webhookEndpoint(id: id, workspaceID: workspaceID) != nil else {
+            guard try await store.webhooks.webhookEndpoint(id: id, workspaceID: workspaceID) != nil else {
                 throw APIError.invalidInput("No webhook endpoint '\(id)' exists in this workspace.")
             }
             var results: [JSONValue] = []
-            for delivery in try await store.webhookDeliveries(endpointID: id, workspaceID: workspaceID, limit: 200) {
-                results.append(Self.json(delivery, attempts: try await store.webhookAttempts(deliveryID: delivery.id)))
+            for delivery in try await store.webhooks.webhookDeliveries(
+                endpointID: id, workspaceID: workspaceID, limit: 200)
+            {
+                results.append(
+                    Self.json(delivery, attempts: try await store.webhooks.webhookAttempts(deliveryID: delivery.id)))
             }
             return SuccessEnvelope(ListPage(next: nil, results: results))
         }
         group.post("webhooks/deliveries/:delivery_id/redeliver") { _, context in
             let workspaceID = try context.requireWorkspace()
             let id = context.parameters.get("delivery_id") ?? ""
-            guard let delivery = try await store.redeliver(deliveryID: id, workspaceID: workspaceID, now: Date()) else {
+            guard
+                let delivery = try await store.webhooks.redeliver(deliveryID: id, workspaceID: workspaceID, now: Date())
+            else {
                 throw APIError.invalidInput("No webhook delivery '\(id)' exists in this workspace.")
             }
-            return SuccessEnvelope(Self.json(delivery, attempts: try await store.webhookAttempts(deliveryID: id)))
+            return SuccessEnvelope(
+                Self.json(delivery, attempts: try await store.webhooks.webhookAttempts(deliveryID: id)))
         }
     }
 

@@ -2,12 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import JunctionModel
-
-/// Answers which workspace an API key belongs to.
-public protocol APIKeyVerifier: Sendable {
-    /// The workspace id for an active key; nil for an unknown or revoked one.
-    func authenticate(apiKey: String) async throws -> String?
-}
+import JunctionStore
 
 /// `Authorization: Bearer <key>` on every `/v1` route; a missing or wrong key is a 401
 /// `PLATFORM.AUTHENTICATION_INVALID` that says which of the two it was. Wrong keys are counted
@@ -16,7 +11,7 @@ public protocol APIKeyVerifier: Sendable {
 /// time whoever guesses. A valid key never counts.
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let verifier: any APIKeyVerifier
+    let verifier: AccessRepository
     let failures: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws

@@ -4,19 +4,12 @@ import Hummingbird
 import JunctionModel
 import JunctionStore
 
-/// Keeps the activity log the dashboard shows.
-public protocol ActivityLog: IntegrationDirectory {
-    func logActivity(_ entry: ActivityEntry) async throws
-}
-
-extension Store: ActivityLog {}
-
 /// Records every write (`POST`/`PUT` under `/v1/ats/`) and passthrough call of an integration:
 /// method, path, status, duration and, for a refusal, the error's message. Bodies are never
 /// logged: they hold candidates' personal data.
 struct ActivityLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let log: any ActivityLog
+    let log: Store
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -47,13 +40,15 @@ struct ActivityLogMiddleware: RouterMiddleware {
     ) async {
         // Only an integration of the caller's workspace gets an entry (the header is the
         // caller's word until checked).
-        guard (try? await log.integration(id: integrationID, workspaceID: workspaceID)) != nil else { return }
+        guard (try? await log.integrations.integration(id: integrationID, workspaceID: workspaceID)) != nil else {
+            return
+        }
         let elapsed = ContinuousClock.now - started
         let entry = ActivityEntry(
             integrationID: integrationID, kind: kind, method: request.method.rawValue,
             path: ErrorMiddleware.loggedPath(request.uri.path),
             status: status,
             durationMilliseconds: Int(elapsed.inMilliseconds), error: error)
-        try? await log.logActivity(entry)
+        try? await log.requestLog.logActivity(entry)
     }
 }

@@ -6,14 +6,6 @@ import JunctionStore
 import Logging
 import NIOCore
 
-/// Keeps refused requests for `log_url`.
-public protocol RequestLogStore: Sendable {
-    func logRequest(_ entry: RequestLogEntry) async throws
-    func requestLogEntry(id: String, workspaceID: String) async throws -> RequestLogEntry?
-}
-
-extension Store: RequestLogStore {}
-
 /// Turns every error into the unified error envelope, so no client ever sees a bare framework
 /// error or a stack trace.
 ///
@@ -23,7 +15,7 @@ struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let maxBodyBytes: Int
     /// Keeps refused requests of a known workspace, which `log_url` then opens in the dashboard.
-    let log: (any RequestLogStore)?
+    let log: (RequestLogRepository)?
     let publicURL: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws

@@ -5,14 +5,6 @@ import Hummingbird
 import JunctionModel
 import JunctionStore
 
-/// What dashboard sessions need from the store.
-public protocol DashboardSessionStore: Sendable {
-    func apiKey(matching plaintext: String) async throws -> APIKey?
-    func openDashboardSession(apiKey: APIKey, lifetime: TimeInterval) async throws -> String
-    func dashboardSessionWorkspace(token: String) async throws -> String?
-    func endDashboardSession(token: String) async throws
-}
-
 /// The dashboard's sign-in. A workspace API key is checked once and opens a server-side session
 /// (12 hours) whose random token is the cookie; signing out ends it, and revoking the key ends
 /// every session opened with it. The key itself never reaches the browser.
@@ -29,7 +21,7 @@ struct DashboardSession: Sendable {
     static let lifetime: TimeInterval = 12 * 3600
 
     let key: SymmetricKey
-    let store: any DashboardSessionStore
+    let store: Store
     /// Served over https: then cookies are `__Host-` and `Secure`.
     var secure = false
     /// The origin of the public URL, which a POST's `Origin` may name besides the request's host.
@@ -47,18 +39,18 @@ struct DashboardSession: Sendable {
     /// The workspace of the request's live session.
     func workspace(_ request: Request) async throws -> String? {
         guard let token = token(request), token.hasPrefix("ds_") else { return nil }
-        return try await store.dashboardSessionWorkspace(token: token)
+        return try await store.access.dashboardSessionWorkspace(token: token)
     }
 
     /// Opens a session for `apiKey`; returns the cookie to set.
     func open(apiKey: APIKey) async throws -> String {
-        let token = try await store.openDashboardSession(apiKey: apiKey, lifetime: Self.lifetime)
+        let token = try await store.access.openDashboardSession(apiKey: apiKey, lifetime: Self.lifetime)
         return cookie(cookieName, token, maxAge: Int(Self.lifetime))
     }
 
     /// Ends the request's session; returns the cookie that clears it.
     func end(_ request: Request) async throws -> String {
-        if let token = token(request) { try await store.endDashboardSession(token: token) }
+        if let token = token(request) { try await store.access.endDashboardSession(token: token) }
         return cookie(cookieName, "", maxAge: 0)
     }
 

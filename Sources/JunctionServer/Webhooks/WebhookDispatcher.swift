@@ -96,15 +96,15 @@ public struct WebhookDispatcher: Service {
     /// One pass over the due deliveries; returns how many were attempted.
     @discardableResult
     public func deliverDue(now: Date = Date()) async throws -> Int {
-        let due = try await store.dueDeliveries(now: now)
-        metrics?.setOutboxDepth(try await store.outboxDepth())
+        let due = try await store.webhooks.dueDeliveries(now: now)
+        metrics?.setOutboxDepth(try await store.webhooks.outboxDepth())
         var attempted = 0
         for item in due {
             // One delivery's trouble (its endpoint deleted mid-send, say) must not end the pass
             // for the others.
             do {
                 // The lease outlasts one attempt, so a crash mid-send retries it later.
-                guard try await store.claimDelivery(item.delivery, lease: 60, now: now) else { continue }
+                guard try await store.webhooks.claimDelivery(item.delivery, lease: 60, now: now) else { continue }
                 attempted += 1
                 try await attempt(item)
             } catch {
@@ -141,7 +141,7 @@ public struct WebhookDispatcher: Service {
         let attempts = item.delivery.attempts + 1
         let now = Date()
         let retryAt = delivered ? nil : policy.retryAt(afterAttempts: attempts, now: now)
-        try await store.recordAttempt(
+        try await store.webhooks.recordAttempt(
             item.delivery, status: status, error: failure, duration: ContinuousClock.now - started,
             delivered: delivered, retryAt: retryAt, now: now)
         let outcome = delivered ? "delivered" : (retryAt == nil ? "dead" : "retry")

@@ -31,14 +31,14 @@ struct ApplicationWriter: Sendable {
             throw Self.invalid(problems.list, tool: label)
         }
         let email = request.candidate.emailAddress
-        if try await store.applicationExists(jobID: job.id, email: email, integrationID: integrationID) {
+        if try await store.writeLedger.applicationExists(jobID: job.id, email: email, integrationID: integrationID) {
             throw APIError(
                 .applicationAlreadyExists,
                 "\(email) has already applied to job \(job.id) (\(job.name ?? job.remoteID)).")
         }
         // One writer per (email, job) across every instance: a concurrent duplicate is refused.
         let claim = "application:\(email.lowercased()):\(job.remoteID)"
-        guard try await store.takeClaim(claim, integrationID: integrationID) else {
+        guard try await store.writeLedger.takeClaim(claim, integrationID: integrationID) else {
             // The claim stays once the tool holds the application (a later step may have failed),
             // so a retry is refused instead of creating a second one; the next sync brings it.
             throw APIError(
@@ -50,7 +50,7 @@ struct ApplicationWriter: Sendable {
         do {
             let files = try await downloadAttachments(plan.files, tool: label)
             guard
-                let credentials = try await store.credentials(
+                let credentials = try await store.integrations.credentials(
                     integrationID: integrationID, workspaceID: integration.workspaceID)
             else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
             try await writer.submitApplication(plan, files: files, integration: integration, credentials: credentials)
@@ -60,16 +60,16 @@ struct ApplicationWriter: Sendable {
             // The tool holds the application now; the claim stays, a fast refusal of a repeat.
             let records = try await writer.readBackApplication(
                 plan, integration: integration, credentials: credentials)
-            try await store.saveRecords([records.application], integrationID: integrationID)
-            let candidate = try await store.withApplicationSources(
+            try await store.records.saveRecords([records.application], integrationID: integrationID)
+            let candidate = try await store.records.withApplicationSources(
                 [records.candidate], integrationID: integrationID)[0]
-            try await store.saveRecords([candidate], integrationID: integrationID)
+            try await store.records.saveRecords([candidate], integrationID: integrationID)
             // The responses are written from the stored documents, as a read would show them.
             return Created(application: records.application, candidate: candidate, warnings: plan.warnings)
         } catch {
             // Nothing was created: a corrected retry may go ahead at once. Once the tool holds
             // the application, the claim stays whatever failed after.
-            if !created { try? await store.releaseClaim(claim, integrationID: integrationID) }
+            if !created { try? await store.writeLedger.releaseClaim(claim, integrationID: integrationID) }
             throw error
         }
     }
@@ -113,7 +113,7 @@ struct ApplicationWriter: Sendable {
         let (column, value) =
             reference.hasPrefix("remote:") ? ("remote_id", String(reference.dropFirst(7))) : ("id", reference)
         guard
-            let job = try await store.records(
+            let job = try await store.records.records(
                 Job.self, integrationID: integrationID, where: column, in: [value], remoteData: false
             ).first
         else {

@@ -31,7 +31,7 @@ struct SecondConnectorTests {
         let integration = Integration(
             id: IntegrationID(tool: MemoryConnector.tool), workspaceID: server.workspaceID, setupStatus: .completed,
             endUserOrganizationName: "Memory customer")
-        try await server.runtime.store.createIntegration(
+        try await server.runtime.store.integrations.createIntegration(
             integration, credentials: try JSONEncoder().encode(Self.account))
         let id = integration.id.description
 

@@ -38,7 +38,17 @@ extension SyncedRecord {
     ) async throws {}
 }
 
+/// The synced records of one integration: saving a sync's pages, marking what was not seen,
+/// and the keyset listings the API serves.
+public struct RecordRepository: StoreRepository {
+    let store: Store
+}
+
 extension Store {
+    public var records: RecordRepository { RecordRepository(store: self) }
+}
+
+extension RecordRepository {
     /// Inserts or updates records of one integration; see `saveJobs` for the rules.
     func save<Record: SyncedRecord>(_ records: [Record], integrationID: String, now: Date, runID: String?) async throws
         -> SaveOutcome

@@ -42,7 +42,7 @@ public struct StoredDocument: Sendable {
     public var columns: [String: String]
 }
 
-extension Store {
+extension RecordRepository {
     /// One keyset page of a model's records that match `filter`, in id order: one query.
     public func list<Record: SyncedRecord>(
         _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int

@@ -27,7 +27,7 @@ extension Job: SyncedRecord {
     public var filterValues: [any Encodable & Sendable] {
         [
             name, jobCode, status, employmentType, visibility, postURL, remoteCreatedAt.map(Clock.milliseconds),
-            name.map(Store.foldCase),
+            name.map(RecordRepository.foldCase),
         ]
     }
     public var storedRemoteID: String? { remoteID }
@@ -49,7 +49,7 @@ extension Job: SyncedRecord {
     }
 }
 
-extension Store {
+extension RecordRepository {
     /// Text as `name_contains` compares it, computed here rather than by the database's `LOWER`
     /// (ASCII-only on SQLite, locale-dependent on PostgreSQL), so every backend and locale agrees:
     /// Unicode lower case, with the final sigma folded into σ.

@@ -8,7 +8,7 @@ extension ApplicationStage: SyncedRecord {
     public var storedRemoteID: String? { remoteID }
 }
 
-extension Store {
+extension RecordRepository {
     @discardableResult
     public func saveApplicationStages(
         _ stages: [ApplicationStage], integrationID: String, now: Date = Date(), runID: String? = nil

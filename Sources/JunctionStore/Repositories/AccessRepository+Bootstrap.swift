@@ -22,7 +22,7 @@ public struct BootstrapOutcome: Sendable, Equatable {
     public var key: KeyOutcome
 }
 
-extension Store {
+extension AccessRepository {
     /// Key of the PostgreSQL advisory lock that serialises first-start preparation.
     static let bootstrapLockKey: Int64 = 0x6A75_6E63_626F_6F74
 
@@ -44,24 +44,25 @@ extension Store {
                 try await connection.raw("SELECT pg_advisory_xact_lock(\(bind: Self.bootstrapLockKey))").run()
             }
             let scoped = Store(database: database, secrets: secrets, connection: connection)
-            var workspace = try await scoped.workspaces().first
+            var workspace = try await scoped.access.workspaces().first
             let createdWorkspace = workspace == nil
             if workspace == nil {
-                workspace = try await scoped.createWorkspace(name: "Default workspace")
+                workspace = try await scoped.access.createWorkspace(name: "Default workspace")
             }
             guard let workspace else { preconditionFailure("workspace was just created") }
 
             let key: BootstrapOutcome.KeyOutcome
             if let configuredKey {
-                if let existing = try await scoped.apiKey(matching: configuredKey) {
+                if let existing = try await scoped.access.apiKey(matching: configuredKey) {
                     key = existing.revokedAt == nil ? .alreadyRegistered(existing) : .revoked(existing)
                 } else {
-                    let (record, _) = try await scoped.createAPIKey(
+                    let (record, _) = try await scoped.access.createAPIKey(
                         workspaceID: workspace.id, name: "JUNCTION_API_KEY", key: configuredKey)
                     key = .registered(record)
                 }
             } else if createdWorkspace {
-                let (record, plaintext) = try await scoped.createAPIKey(workspaceID: workspace.id, name: "first key")
+                let (record, plaintext) = try await scoped.access.createAPIKey(
+                    workspaceID: workspace.id, name: "first key")
                 key = .generated(plaintext: plaintext, key: record)
             } else {
                 key = .none

@@ -2,7 +2,16 @@ import Foundation
 import JunctionModel
 import SQLKit
 
+/// Integrations and their sealed credentials, each read within its workspace.
+public struct IntegrationRepository: StoreRepository {
+    let store: Store
+}
+
 extension Store {
+    public var integrations: IntegrationRepository { IntegrationRepository(store: self) }
+}
+
+extension IntegrationRepository {
     /// Stores a new integration; `credentials` (the tool's secrets, as the connector serialises
     /// them) are sealed with the secret key, bound to the integration id.
     /// `events` (webhooks) are written in the same transaction.
@@ -24,7 +33,7 @@ extension Store {
                     \(bind: Clock.milliseconds(integration.createdAt)), \(bind: Clock.milliseconds(integration.updatedAt)))
                 """
             ).run()
-            try await Self.enqueue(events, on: connection, now: Date())
+            try await WebhookRepository.enqueue(events, on: connection, now: Date())
         }
     }
 
@@ -78,7 +87,7 @@ extension Store {
                 WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
                 """
             ).run()
-            try await Self.enqueue(events, on: connection, now: Date())
+            try await WebhookRepository.enqueue(events, on: connection, now: Date())
         }
     }
 
@@ -104,7 +113,7 @@ extension Store {
             try await connection.raw(
                 "DELETE FROM integrations WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)"
             ).run()
-            try await Self.enqueue(events, on: connection, now: Date())
+            try await WebhookRepository.enqueue(events, on: connection, now: Date())
             return true
         }
     }

@@ -2,110 +2,6 @@ import Foundation
 import JunctionModel
 import SQLKit
 
-extension Store {
-    /// Takes the claim `claim` for an integration; false when someone holds it. Claims older
-    /// than `staleAfter` (a crashed writer's) are taken over.
-    public func takeClaim(_ claim: String, integrationID: String, staleAfter: TimeInterval = 300) async throws -> Bool {
-        let now = Clock.nowMilliseconds()
-        try await sql.raw(
-            """
-            DELETE FROM write_claims WHERE integration_id = \(bind: integrationID) AND claim = \(bind: claim)
-              AND created_at < \(bind: now - Int64(staleAfter * 1000))
-            """
-        ).run()
-        do {
-            try await sql.raw(
-                """
-                INSERT INTO write_claims (integration_id, claim, created_at)
-                VALUES (\(bind: integrationID), \(bind: claim), \(bind: now))
-                """
-            ).run()
-            return true
-        } catch {
-            // A unique violation means someone holds it; anything else is a real failure.
-            let held = try await sql.raw(
-                "SELECT 1 AS one FROM write_claims WHERE integration_id = \(bind: integrationID) AND claim = \(bind: claim)"
-            ).first()
-            if held != nil { return false }
-            throw error
-        }
-    }
-
-    public func releaseClaim(_ claim: String, integrationID: String) async throws {
-        try await sql.raw(
-            "DELETE FROM write_claims WHERE integration_id = \(bind: integrationID) AND claim = \(bind: claim)"
-        ).run()
-    }
-
-    /// Whether a live application of `jobID` belongs to a candidate with `email` (any case).
-    public func applicationExists(jobID: String, email: String, integrationID: String) async throws -> Bool {
-        try await sql.raw(
-            """
-            SELECT 1 AS one FROM applications a JOIN candidates c
-              ON c.integration_id = a.integration_id AND c.id = a.candidate_id
-            WHERE a.integration_id = \(bind: integrationID) AND a.job_id = \(bind: jobID)
-              AND a.remote_deleted_at IS NULL AND c.email = \(bind: email.lowercased())
-            """
-        ).first() != nil
-    }
-
-    /// What an idempotency key says about a request.
-    public enum IdempotentStart: Sendable, Equatable {
-        /// First use: go ahead, then `finishIdempotent`.
-        case new
-        /// Done before: answer this again.
-        case replay(status: Int, body: String)
-        /// The key was used for another request.
-        case mismatch
-        /// The first request with this key is still running.
-        case inProgress
-    }
-
-    public func beginIdempotent(key: String, requestHash: String, workspaceID: String) async throws -> IdempotentStart {
-        do {
-            try await sql.raw(
-                """
-                INSERT INTO idempotency_keys (workspace_id, key, request_hash, created_at)
-                VALUES (\(bind: workspaceID), \(bind: key), \(bind: requestHash), \(bind: Clock.nowMilliseconds()))
-                """
-            ).run()
-            return .new
-        } catch {
-            guard
-                let row = try await sql.raw(
-                    """
-                    SELECT request_hash, status, response FROM idempotency_keys
-                    WHERE workspace_id = \(bind: workspaceID) AND key = \(bind: key)
-                    """
-                ).first()
-            else { throw error }
-            guard try row.decode(column: "request_hash", as: String.self) == requestHash else { return .mismatch }
-            guard let status = try row.decode(column: "status", as: Int?.self),
-                let body = try row.decode(column: "response", as: String?.self)
-            else { return .inProgress }
-            return .replay(status: status, body: body)
-        }
-    }
-
-    /// Keeps a finished request's answer; with nil, forgets the key so a retry starts afresh
-    /// (for answers a retry may change: rate limits, Personio outages).
-    public func finishIdempotent(key: String, workspaceID: String, status: Int?, body: String?) async throws {
-        if let status, let body {
-            try await sql.raw(
-                """
-                UPDATE idempotency_keys SET status = \(bind: status), response = \(bind: body)
-                WHERE workspace_id = \(bind: workspaceID) AND key = \(bind: key)
-                """
-            ).run()
-        } else {
-            try await sql.raw(
-                "DELETE FROM idempotency_keys WHERE workspace_id = \(bind: workspaceID) AND key = \(bind: key)"
-            ).run()
-        }
-    }
-}
-
-/// One write or passthrough call, as the dashboard lists it.
 public struct ActivityEntry: Sendable, Equatable {
     public var id: String
     public var integrationID: String
@@ -134,7 +30,16 @@ public struct ActivityEntry: Sendable, Equatable {
     }
 }
 
+/// The activity log of writes and passthrough, and the log of refused requests.
+public struct RequestLogRepository: StoreRepository {
+    let store: Store
+}
+
 extension Store {
+    public var requestLog: RequestLogRepository { RequestLogRepository(store: self) }
+}
+
+extension RequestLogRepository {
     /// Entries older than this are dropped as new ones arrive.
     public static let activityRetention: TimeInterval = 30 * 86_400
 
@@ -206,7 +111,7 @@ public struct RequestLogEntry: Sendable, Equatable {
     }
 }
 
-extension Store {
+extension RequestLogRepository {
     public func logRequest(_ entry: RequestLogEntry) async throws {
         try await sql.raw(
             """

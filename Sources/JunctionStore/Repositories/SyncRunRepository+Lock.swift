@@ -13,7 +13,7 @@ public protocol SyncLock: Sendable {
     ) async throws -> Result?
 }
 
-extension Store {
+extension SyncRunRepository {
     /// The lock that fits the database: a PostgreSQL advisory lock shared by every instance, or
     /// an in-process lock for SQLite, which one process serves.
     public func makeSyncLock() -> any SyncLock {
@@ -216,15 +216,15 @@ actor LocalSyncLock: SyncLock {
     }
 }
 
-extension Store {
+extension SyncRunRepository {
     /// Every integration the scheduler should consider: active ones of every workspace. The
     /// one query not scoped to a workspace, because scheduling serves them all; it returns
     /// integrations to run, never their data.
     public func integrationsForScheduling() async throws -> [Integration] {
-        let workspaces = try await workspaces()
+        let workspaces = try await store.access.workspaces()
         var all: [Integration] = []
         for workspace in workspaces {
-            all += try await integrations(workspaceID: workspace.id).filter { $0.status == .active }
+            all += try await store.integrations.integrations(workspaceID: workspace.id).filter { $0.status == .active }
         }
         return all
     }

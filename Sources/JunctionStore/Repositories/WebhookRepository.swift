@@ -83,7 +83,16 @@ public struct WebhookAttempt: Sendable, Equatable {
     public var attemptedAt: Date
 }
 
+/// Webhook endpoints, the outbox of events and the deliveries the dispatcher drains.
+public struct WebhookRepository: StoreRepository {
+    let store: Store
+}
+
 extension Store {
+    public var webhooks: WebhookRepository { WebhookRepository(store: self) }
+}
+
+extension WebhookRepository {
     // MARK: - Endpoints
 
     /// Registers an endpoint and returns it with its signing secret, which is shown once (the

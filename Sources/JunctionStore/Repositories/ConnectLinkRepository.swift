@@ -60,7 +60,16 @@ public struct ConnectLink: Sendable, Equatable {
     public func isExpired(now: Date = Date()) -> Bool { now >= expiresAt }
 }
 
+/// Connect links: the hosted flow's state, pending credentials and activation tokens.
+public struct ConnectLinkRepository: StoreRepository {
+    let store: Store
+}
+
 extension Store {
+    public var connectLinks: ConnectLinkRepository { ConnectLinkRepository(store: self) }
+}
+
+extension ConnectLinkRepository {
     /// How long an activation token (what a finished flow hands back) can be exchanged.
     public static let activationTokenLifetime: TimeInterval = 24 * 3600
 
@@ -72,7 +81,7 @@ extension Store {
             """
             INSERT INTO connect_links (id, workspace_id, token_hash, kind, integration_id, tool, link_type, language,
                 end_user_email, end_user_organization_name, end_user_origin_id, created_at, expires_at)
-            VALUES (\(bind: link.id), \(bind: link.workspaceID), \(bind: Self.hashAPIKey(token)),
+            VALUES (\(bind: link.id), \(bind: link.workspaceID), \(bind: AccessRepository.hashAPIKey(token)),
                 \(bind: link.kind.rawValue), \(bind: link.integrationID), \(bind: link.tool?.rawValue),
                 \(bind: link.linkType.rawValue),
                 \(bind: link.language), \(bind: link.endUserEmail), \(bind: link.endUserOrganizationName),
@@ -85,7 +94,7 @@ extension Store {
 
     /// The link a token opens, expired or not (the page says which); nil for an unknown token.
     public func connectLink(token: String) async throws -> ConnectLink? {
-        try await sql.raw("SELECT * FROM connect_links WHERE token_hash = \(bind: Self.hashAPIKey(token))")
+        try await sql.raw("SELECT * FROM connect_links WHERE token_hash = \(bind: AccessRepository.hashAPIKey(token))")
             .first().map(Self.connectLink)
     }
 
@@ -124,7 +133,7 @@ extension Store {
                 WHERE id = \(bind: linkID)
                 """
             ).run()
-            try await Self.enqueue(events, on: connection, now: now)
+            try await WebhookRepository.enqueue(events, on: connection, now: now)
         }
     }
 
@@ -135,7 +144,7 @@ extension Store {
         try await sql.raw(
             """
             UPDATE connect_links SET completed_at = \(bind: Clock.milliseconds(now)), pending_credentials = NULL,
-                integration_id = \(bind: integrationID), activation_token_hash = \(bind: Self.hashAPIKey(token))
+                integration_id = \(bind: integrationID), activation_token_hash = \(bind: AccessRepository.hashAPIKey(token))
             WHERE id = \(bind: linkID)
             """
         ).run()
@@ -152,13 +161,13 @@ extension Store {
             let row = try await sql.raw(
                 """
                 SELECT integration_id FROM connect_links
-                WHERE activation_token_hash = \(bind: Self.hashAPIKey(activationToken))
+                WHERE activation_token_hash = \(bind: AccessRepository.hashAPIKey(activationToken))
                     AND workspace_id = \(bind: workspaceID) AND completed_at >= \(bind: oldest)
                 """
             ).first(),
             let id = try row.decode(column: "integration_id", as: String?.self)
         else { return nil }
-        return try await integration(id: id, workspaceID: workspaceID)
+        return try await store.integrations.integration(id: id, workspaceID: workspaceID)
     }
 
     /// The latest links of a workspace, for the dashboard (failed flows among them).

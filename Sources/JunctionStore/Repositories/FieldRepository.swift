@@ -57,7 +57,16 @@ public struct FieldProjection: Sendable, Equatable {
     }
 }
 
+/// The fields discovered in `remote_data`, custom fields and their mappings.
+public struct FieldRepository: StoreRepository {
+    let store: Store
+}
+
 extension Store {
+    public var fields: FieldRepository { FieldRepository(store: self) }
+}
+
+extension FieldRepository {
     /// The models the explorer covers, with the table each is read from.
     public static let fieldModels: [(model: String, table: String)] = [
         ("ats_jobs", "jobs"), ("ats_candidates", "candidates"), ("ats_applications", "applications"),

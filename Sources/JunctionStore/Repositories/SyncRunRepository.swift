@@ -73,7 +73,16 @@ public struct SyncRun: Sendable, Equatable {
     }
 }
 
+/// Sync runs, requested syncs and what the scheduler needs to pick the next run.
+public struct SyncRunRepository: StoreRepository {
+    let store: Store
+}
+
 extension Store {
+    public var syncRuns: SyncRunRepository { SyncRunRepository(store: self) }
+}
+
+extension SyncRunRepository {
     /// Starts a run; a waiting `force-sync` request of the same kind is consumed, and its
     /// promised `sync_id` becomes the run's id.
     public func startSyncRun(integrationID: String, kind: SyncRun.Kind, now: Date = Date()) async throws -> SyncRun {
@@ -106,7 +115,7 @@ extension Store {
                 WHERE id = \(bind: run.id) AND integration_id = \(bind: run.integrationID)
                 """
             ).run()
-            try await Self.enqueue(events, on: connection, now: now)
+            try await WebhookRepository.enqueue(events, on: connection, now: now)
         }
     }
 

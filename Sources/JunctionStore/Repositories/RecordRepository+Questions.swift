@@ -44,7 +44,7 @@ extension JobQuestionLink: ChildRecord {
     public static let parentColumn = "job_id"
 }
 
-extension Store {
+extension RecordRepository {
     /// Marks the live children of `parentIDs` that run `runID` did not save as deleted; returns
     /// how many. Each parent's child list is complete whenever the parent is read, so this holds
     /// for a DELTA too: a job read without a question no longer asks it.

@@ -2,7 +2,7 @@ import Foundation
 import JunctionModel
 import SQLKit
 
-extension Store {
+extension AccessRepository {
     public func createWorkspace(name: String) async throws -> Workspace {
         let workspace = Workspace(id: Identifier.random(), name: name, createdAt: Clock.date(Clock.nowMilliseconds()))
         try await sql.raw(

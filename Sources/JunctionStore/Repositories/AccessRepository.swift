@@ -3,7 +3,16 @@ import Foundation
 import JunctionModel
 import SQLKit
 
+/// Workspaces, their API keys (stored hashed) and dashboard sessions.
+public struct AccessRepository: StoreRepository {
+    let store: Store
+}
+
 extension Store {
+    public var access: AccessRepository { AccessRepository(store: self) }
+}
+
+extension AccessRepository {
     /// Keys are long random strings, so one SHA-256 is the right hash: there is nothing for a slow
     /// password hash to protect against, and authentication stays one indexed lookup.
     public static func hashAPIKey(_ key: String) -> String {

@@ -58,7 +58,7 @@ extension Application: SyncedRecord {
     public var storedRemoteID: String? { remoteID }
 }
 
-extension Store {
+extension RecordRepository {
     /// Saves records of any synced model; see `saveJobs` for the rules.
     @discardableResult
     public func saveRecords<Record: SyncedRecord>(

@@ -2,7 +2,7 @@ import Foundation
 import JunctionModel
 import SQLKit
 
-extension Store {
+extension AccessRepository {
     /// Opens a dashboard session for an active key; returns the token for the cookie (only its
     /// hash is stored). Sessions past their expiry are removed on the way.
     public func openDashboardSession(apiKey: APIKey, lifetime: TimeInterval) async throws -> String {
