@@ -78,12 +78,7 @@ public struct Integration: Sendable, Equatable {
         self.settings = settings
         // The store keeps milliseconds; holding the same precision here keeps a stored and a
         // reloaded integration equal.
-        self.createdAt = Self.millisecondPrecision(createdAt)
-        self.updatedAt = Self.millisecondPrecision(updatedAt)
-    }
-
-    /// Rounded to the nearest millisecond, as the store's integer timestamps keep it.
-    static func millisecondPrecision(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+        self.createdAt = createdAt.atMillisecondPrecision
+        self.updatedAt = updatedAt.atMillisecondPrecision
     }
 }

@@ -17,19 +17,22 @@ extension AccessRepository {
     /// All workspaces, oldest first.
     public func workspaces() async throws -> [Workspace] {
         try await sql.raw("SELECT id, name, created_at FROM workspaces ORDER BY created_at, id").all().map(
-            Self.workspace)
+            WorkspaceRow.decode)
     }
 
     public func workspace(id: String) async throws -> Workspace? {
         try await sql.raw("SELECT id, name, created_at FROM workspaces WHERE id = \(bind: id)").first().map(
-            Self.workspace)
+            WorkspaceRow.decode)
     }
 
-    private static func workspace(_ row: any SQLRow) throws -> Workspace {
-        Workspace(
-            id: try row.decode(column: "id", as: String.self),
-            name: try row.decode(column: "name", as: String.self),
-            createdAt: Clock.date(try row.decode(column: "created_at", as: Int64.self))
-        )
-    }
+}
+
+/// A `workspaces` row.
+private struct WorkspaceRow: StoredRow {
+    static let table = "workspaces"
+    var id: String
+    var name: String
+    var createdAt: Int64
+
+    func value() -> Workspace { Workspace(id: id, name: name, createdAt: Date(unixMilliseconds: createdAt)) }
 }

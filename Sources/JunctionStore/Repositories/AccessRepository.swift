@@ -57,14 +57,14 @@ extension AccessRepository {
     /// The stored listing for a plaintext key, revoked or not.
     public func apiKey(matching plaintext: String) async throws -> APIKey? {
         try await sql.raw("SELECT * FROM api_keys WHERE key_hash = \(bind: Self.hashAPIKey(plaintext))").first()
-            .map(Self.apiKey)
+            .map(APIKeyRow.decode)
     }
 
     /// Keys of one workspace, or of all when `workspaceID` is nil; oldest first.
     public func apiKeys(workspaceID: String? = nil) async throws -> [APIKey] {
         let query = sql.select().column("*").from("api_keys")
         if let workspaceID { query.where("workspace_id", .equal, workspaceID) }
-        return try await query.orderBy("created_at").orderBy("id").all().map(Self.apiKey)
+        return try await query.orderBy("created_at").orderBy("id").all().map(APIKeyRow.decode)
     }
 
     /// Revokes the key whose id is `id`, and ends every dashboard session opened with it; returns
@@ -74,17 +74,24 @@ extension AccessRepository {
             "UPDATE api_keys SET revoked_at = \(bind: Clock.nowMilliseconds()) WHERE id = \(bind: id) AND revoked_at IS NULL"
         ).run()
         try await sql.raw("DELETE FROM dashboard_sessions WHERE api_key_id = \(bind: id)").run()
-        return try await sql.raw("SELECT * FROM api_keys WHERE id = \(bind: id)").first().map(Self.apiKey)
+        return try await sql.raw("SELECT * FROM api_keys WHERE id = \(bind: id)").first().map(APIKeyRow.decode)
     }
 
-    private static func apiKey(_ row: any SQLRow) throws -> APIKey {
+}
+
+/// An `api_keys` row; the key itself is stored only as its hash, which this never reads.
+private struct APIKeyRow: StoredRow {
+    static let table = "api_keys"
+    var id: String
+    var workspaceID: String
+    var name: String
+    var keyPrefix: String
+    var createdAt: Int64
+    var revokedAt: Int64?
+
+    func value() -> APIKey {
         APIKey(
-            id: try row.decode(column: "id", as: String.self),
-            workspaceID: try row.decode(column: "workspace_id", as: String.self),
-            name: try row.decode(column: "name", as: String.self),
-            prefix: try row.decode(column: "key_prefix", as: String.self),
-            createdAt: Clock.date(try row.decode(column: "created_at", as: Int64.self)),
-            revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Clock.date)
-        )
+            id: id, workspaceID: workspaceID, name: name, prefix: keyPrefix,
+            createdAt: Date(unixMilliseconds: createdAt), revokedAt: revokedAt.map(Date.init(unixMilliseconds:)))
     }
 }

@@ -2,64 +2,6 @@ import Foundation
 import JunctionModel
 import SQLKit
 
-/// A link to the hosted connect page: what it is for, who it is for, and how far its flow got.
-public struct ConnectLink: Sendable, Equatable {
-    /// `create` connects a new integration, `relink` replaces an integration's credentials,
-    /// `setup` reopens only the setup steps (the source channel) of an integration.
-    public enum Kind: String, Sendable, CaseIterable {
-        case create, relink, setup
-    }
-
-    public enum LinkType: String, Sendable, CaseIterable {
-        case embedded = "EMBEDDED"
-        case magicLink = "MAGIC_LINK"
-
-        /// EMBEDDED links are valid for one hour, MAGIC_LINK links for one year (reference §5).
-        public var lifetime: TimeInterval { self == .embedded ? 3600 : 365 * 86_400 }
-    }
-
-    public var id: String
-    public var workspaceID: String
-    public var kind: Kind
-    public var integrationID: String?
-    public var linkType: LinkType
-    /// The tool a new integration is made for; nil on links made before links named one.
-    public var tool: Tool?
-    public var language: String
-    public var endUserEmail: String?
-    public var endUserOrganizationName: String
-    public var endUserOriginID: String?
-    /// The last scope test's result, as the connect page shows it.
-    public var scopeTest: JSONValue?
-    public var hasPendingCredentials: Bool
-    public var failure: String?
-    public var completedAt: Date?
-    public var createdAt: Date
-    public var expiresAt: Date
-
-    public init(
-        workspaceID: String, kind: Kind, integrationID: String? = nil, tool: Tool? = nil, linkType: LinkType,
-        language: String, endUserEmail: String?, endUserOrganizationName: String, endUserOriginID: String?,
-        now: Date = Date()
-    ) {
-        self.tool = tool
-        self.id = Identifier.random()
-        self.workspaceID = workspaceID
-        self.kind = kind
-        self.integrationID = integrationID
-        self.linkType = linkType
-        self.language = language
-        self.endUserEmail = endUserEmail
-        self.endUserOrganizationName = endUserOrganizationName
-        self.endUserOriginID = endUserOriginID
-        self.hasPendingCredentials = false
-        self.createdAt = Clock.date(Clock.milliseconds(now))
-        self.expiresAt = Clock.date(Clock.milliseconds(now.addingTimeInterval(linkType.lifetime)))
-    }
-
-    public func isExpired(now: Date = Date()) -> Bool { now >= expiresAt }
-}
-
 /// Connect links: the hosted flow's state, pending credentials and activation tokens.
 public struct ConnectLinkRepository: StoreRepository {
     let store: Store
@@ -95,7 +37,7 @@ extension ConnectLinkRepository {
     /// The link a token opens, expired or not (the page says which); nil for an unknown token.
     public func connectLink(token: String) async throws -> ConnectLink? {
         try await sql.raw("SELECT * FROM connect_links WHERE token_hash = \(bind: AccessRepository.hashAPIKey(token))")
-            .first().map(Self.connectLink)
+            .first().map(ConnectLinkRow.decode)
     }
 
     /// Keeps the credentials a flow tested (sealed, bound to the link) and the test's result,
@@ -177,7 +119,7 @@ extension ConnectLinkRepository {
             SELECT * FROM connect_links WHERE workspace_id = \(bind: workspaceID)
             ORDER BY created_at DESC, id DESC LIMIT \(bind: limit)
             """
-        ).all().map(Self.connectLink)
+        ).all().map(ConnectLinkRow.decode)
     }
 
     /// Replaces an integration's credentials (relink): same id, same data, new secrets.
@@ -195,28 +137,41 @@ extension ConnectLinkRepository {
         String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }
 
-    private static func connectLink(_ row: any SQLRow) throws -> ConnectLink {
-        let kindText = try row.decode(column: "kind", as: String.self)
-        let typeText = try row.decode(column: "link_type", as: String.self)
-        guard let kind = ConnectLink.Kind(rawValue: kindText), let type = ConnectLink.LinkType(rawValue: typeText)
-        else { throw StoreError.corruptRow(table: "connect_links", detail: "kind '\(kindText)' / '\(typeText)'") }
+}
+
+/// A `connect_links` row; pending credentials are only reported as present.
+private struct ConnectLinkRow: StoredRow {
+    static let table = "connect_links"
+    var id: String
+    var workspaceID: String
+    var kind: ConnectLink.Kind
+    var integrationID: String?
+    var tool: String?
+    var linkType: ConnectLink.LinkType
+    var language: String
+    var endUserEmail: String?
+    var endUserOrganizationName: String
+    var endUserOriginID: String?
+    var scopeTest: String?
+    var pendingCredentials: String?
+    var failure: String?
+    var completedAt: Int64?
+    var createdAt: Int64
+    var expiresAt: Int64
+
+    func value() throws -> ConnectLink {
         var link = ConnectLink(
-            workspaceID: try row.decode(column: "workspace_id", as: String.self), kind: kind,
-            integrationID: try row.decode(column: "integration_id", as: String?.self),
-            tool: try row.decode(column: "tool", as: String?.self).flatMap(Tool.init(rawValue:)), linkType: type,
-            language: try row.decode(column: "language", as: String.self),
-            endUserEmail: try row.decode(column: "end_user_email", as: String?.self),
-            endUserOrganizationName: try row.decode(column: "end_user_organization_name", as: String.self),
-            endUserOriginID: try row.decode(column: "end_user_origin_id", as: String?.self))
-        link.id = try row.decode(column: "id", as: String.self)
-        link.scopeTest = try row.decode(column: "scope_test", as: String?.self).map {
-            try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8))
-        }
-        link.hasPendingCredentials = try row.decode(column: "pending_credentials", as: String?.self) != nil
-        link.failure = try row.decode(column: "failure", as: String?.self)
-        link.completedAt = try row.decode(column: "completed_at", as: Int64?.self).map(Clock.date)
-        link.createdAt = Clock.date(try row.decode(column: "created_at", as: Int64.self))
-        link.expiresAt = Clock.date(try row.decode(column: "expires_at", as: Int64.self))
+            workspaceID: workspaceID, kind: kind, integrationID: integrationID,
+            tool: tool.flatMap(Tool.init(rawValue:)), linkType: linkType, language: language,
+            endUserEmail: endUserEmail, endUserOrganizationName: endUserOrganizationName,
+            endUserOriginID: endUserOriginID)
+        link.id = id
+        link.scopeTest = try scopeTest.map { try json($0, as: JSONValue.self) }
+        link.hasPendingCredentials = pendingCredentials != nil
+        link.failure = failure
+        link.completedAt = completedAt.map(Date.init(unixMilliseconds:))
+        link.createdAt = Date(unixMilliseconds: createdAt)
+        link.expiresAt = Date(unixMilliseconds: expiresAt)
         return link
     }
 }

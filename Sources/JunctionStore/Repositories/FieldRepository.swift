@@ -2,47 +2,6 @@ import Foundation
 import JunctionModel
 import SQLKit
 
-/// A field path found in an integration's synced remote payloads (`remote_data`), with what
-/// the explorer shows about it.
-public struct IntegrationField: Sendable, Equatable {
-    public var id: String
-    /// `ats_jobs`, `ats_candidates` or `ats_applications`.
-    public var model: String
-    /// A path into `remote_data`: `job.category.name`, `application.channel.name`; `[]` marks a
-    /// list (`job.hiring_team[].role.name`).
-    public var key: String
-    /// `DEFAULT` for Personio's fixed fields, `CUSTOM` for account-defined ones.
-    public var type: String
-    public var label: String?
-    /// JSON types seen: `string`, `number`, `boolean`, `array`, `object`.
-    public var valueTypes: [String]
-    /// Up to five distinct values seen, as JSON text, each cut to 80 characters.
-    public var samples: [String]
-    /// Records of the model in which the path had a non-null value, of `recordCount` scanned.
-    public var setCount: Int
-    public var recordCount: Int
-    public var passthroughEnabled: Bool
-}
-
-/// A workspace-defined key that records of one model carry in `custom_fields`.
-public struct CustomField: Sendable, Equatable {
-    public var id: String
-    public var workspaceID: String
-    public var model: String
-    public var key: String
-    public var label: String?
-    public var description: String?
-
-    public init(id: String, workspaceID: String, model: String, key: String, label: String?, description: String?) {
-        self.id = id
-        self.workspaceID = workspaceID
-        self.model = model
-        self.key = key
-        self.label = label
-        self.description = description
-    }
-}
-
 /// What a read of one model adds to each record: the passthrough-enabled fields (for
 /// `integration_fields`) and the workspace's custom fields with the path each is mapped to.
 public struct FieldProjection: Sendable, Equatable {
@@ -143,7 +102,7 @@ extension FieldRepository {
             ORDER BY model || \(bind: "\u{1F}") || key LIMIT \(bind: limit + 1)
             """
         ).all()
-        let fields = try rows.prefix(limit).map(Self.integrationField)
+        let fields = try rows.prefix(limit).map(IntegrationFieldRow.decode)
         let next = rows.count > limit ? fields.last.map { $0.model + "\u{1F}" + $0.key } : nil
         return (fields, next)
     }
@@ -151,7 +110,7 @@ extension FieldRepository {
     public func integrationField(id: String, integrationID: String) async throws -> IntegrationField? {
         try await sql.raw(
             "SELECT * FROM integration_fields WHERE integration_id = \(bind: integrationID) AND id = \(bind: id)"
-        ).first().map(Self.integrationField)
+        ).first().map(IntegrationFieldRow.decode)
     }
 
     public func setPassthrough(_ enabled: Bool, fieldID: String, integrationID: String) async throws {
@@ -181,13 +140,13 @@ extension FieldRepository {
     public func customFields(workspaceID: String) async throws -> [CustomField] {
         try await sql.raw(
             "SELECT * FROM custom_fields WHERE workspace_id = \(bind: workspaceID) ORDER BY model, key"
-        ).all().map(Self.customField)
+        ).all().map(CustomFieldRow.decode)
     }
 
     public func customField(id: String, workspaceID: String) async throws -> CustomField? {
         try await sql.raw(
             "SELECT * FROM custom_fields WHERE workspace_id = \(bind: workspaceID) AND id = \(bind: id)"
-        ).first().map(Self.customField)
+        ).first().map(CustomFieldRow.decode)
     }
 
     /// Removes a custom field and its mappings in every integration of the workspace.
@@ -222,7 +181,7 @@ extension FieldRepository {
         ).all()
         var mappings: [String: IntegrationField] = [:]
         for row in rows {
-            mappings[try row.decode(column: "custom_field_id", as: String.self)] = try Self.integrationField(row)
+            mappings[try row.decode(column: "custom_field_id", as: String.self)] = try IntegrationFieldRow.decode(row)
         }
         return mappings
     }
@@ -257,7 +216,7 @@ extension FieldRepository {
                 AND model = \(bind: model) AND passthrough_enabled = 1
             ORDER BY key
             """
-        ).all().map(Self.integrationField)
+        ).all().map(IntegrationFieldRow.decode)
         let custom = try await sql.raw(
             """
             SELECT c.key AS custom_key, f.key AS field_key FROM custom_fields c
@@ -275,31 +234,6 @@ extension FieldRepository {
         return FieldProjection(passthrough: passthrough, custom: custom)
     }
 
-    private static func integrationField(_ row: any SQLRow) throws -> IntegrationField {
-        IntegrationField(
-            id: try row.decode(column: "id", as: String.self),
-            model: try row.decode(column: "model", as: String.self),
-            key: try row.decode(column: "key", as: String.self),
-            type: try row.decode(column: "type", as: String.self),
-            label: try row.decode(column: "label", as: String?.self),
-            valueTypes: try JSONDecoder().decode(
-                [String].self, from: Data(try row.decode(column: "value_types", as: String.self).utf8)),
-            samples: try JSONDecoder().decode(
-                [String].self, from: Data(try row.decode(column: "samples", as: String.self).utf8)),
-            setCount: Int(try row.decode(column: "set_count", as: Int64.self)),
-            recordCount: Int(try row.decode(column: "record_count", as: Int64.self)),
-            passthroughEnabled: try row.decode(column: "passthrough_enabled", as: Int64.self) != 0)
-    }
-
-    private static func customField(_ row: any SQLRow) throws -> CustomField {
-        CustomField(
-            id: try row.decode(column: "id", as: String.self),
-            workspaceID: try row.decode(column: "workspace_id", as: String.self),
-            model: try row.decode(column: "model", as: String.self),
-            key: try row.decode(column: "key", as: String.self),
-            label: try row.decode(column: "label", as: String?.self),
-            description: try row.decode(column: "description", as: String?.self))
-    }
 }
 
 /// Statistics of one path over the scanned records.
@@ -402,5 +336,42 @@ public enum FieldPaths {
         key.replacingOccurrences(of: "[]", with: "").split(separator: ".").suffix(2)
             .map { $0.replacingOccurrences(of: "_", with: " ") }.map { $0.prefix(1).uppercased() + $0.dropFirst() }
             .joined(separator: " › ")
+    }
+}
+
+/// An `integration_fields` row.
+private struct IntegrationFieldRow: StoredRow {
+    static let table = "integration_fields"
+    var id: String
+    var model: String
+    var key: String
+    var type: String
+    var label: String?
+    var valueTypes: String
+    var samples: String
+    var setCount: Int64
+    var recordCount: Int64
+    var passthroughEnabled: Int64
+
+    func value() throws -> IntegrationField {
+        IntegrationField(
+            id: id, model: model, key: key, type: type, label: label,
+            valueTypes: try json(valueTypes, as: [String].self), samples: try json(samples, as: [String].self),
+            setCount: Int(setCount), recordCount: Int(recordCount), passthroughEnabled: passthroughEnabled != 0)
+    }
+}
+
+/// A `custom_fields` row.
+private struct CustomFieldRow: StoredRow {
+    static let table = "custom_fields"
+    var id: String
+    var workspaceID: String
+    var model: String
+    var key: String
+    var label: String?
+    var description: String?
+
+    func value() -> CustomField {
+        CustomField(id: id, workspaceID: workspaceID, model: model, key: key, label: label, description: description)
     }
 }

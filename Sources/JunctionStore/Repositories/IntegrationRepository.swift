@@ -42,13 +42,13 @@ extension IntegrationRepository {
     public func integration(id: String, workspaceID: String) async throws -> Integration? {
         try await sql.raw(
             "SELECT * FROM integrations WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)"
-        ).first().map(Self.integration)
+        ).first().map(IntegrationRow.decode)
     }
 
     public func integrations(workspaceID: String) async throws -> [Integration] {
         try await sql.raw(
             "SELECT * FROM integrations WHERE workspace_id = \(bind: workspaceID) ORDER BY created_at, id"
-        ).all().map(Self.integration)
+        ).all().map(IntegrationRow.decode)
     }
 
     /// The decrypted credentials of an integration of `workspaceID`.
@@ -124,28 +124,30 @@ extension IntegrationRepository {
         return encoder
     }()
 
-    private static func integration(_ row: any SQLRow) throws -> Integration {
-        let idText = try row.decode(column: "id", as: String.self)
-        guard let id = IntegrationID(idText) else {
-            throw StoreError.corruptRow(table: "integrations", detail: "id '\(idText)' is not an integration id")
+}
+
+/// An `integrations` row (its sealed credentials are read on their own).
+private struct IntegrationRow: StoredRow {
+    static let table = "integrations"
+    var id: String
+    var workspaceID: String
+    var status: IntegrationStatus
+    var setupStatus: SetupStatus
+    var endUserOrganizationName: String
+    var endUserEmail: String?
+    var endUserOriginID: String?
+    var settings: String
+    var createdAt: Int64
+    var updatedAt: Int64
+
+    func value() throws -> Integration {
+        guard let integrationID = IntegrationID(id) else {
+            throw StoreError.corruptRow(table: Self.table, detail: "id '\(id)' is not an integration id")
         }
-        let statusText = try row.decode(column: "status", as: String.self)
-        let setupText = try row.decode(column: "setup_status", as: String.self)
-        guard let status = IntegrationStatus(rawValue: statusText), let setup = SetupStatus(rawValue: setupText) else {
-            throw StoreError.corruptRow(table: "integrations", detail: "status '\(statusText)' / '\(setupText)'")
-        }
-        let settingsText = try row.decode(column: "settings", as: String.self)
         return Integration(
-            id: id,
-            workspaceID: try row.decode(column: "workspace_id", as: String.self),
-            status: status,
-            setupStatus: setup,
-            endUserOrganizationName: try row.decode(column: "end_user_organization_name", as: String.self),
-            endUserEmail: try row.decode(column: "end_user_email", as: String?.self),
-            endUserOriginID: try row.decode(column: "end_user_origin_id", as: String?.self),
-            settings: try JSONDecoder().decode([String: JSONValue].self, from: Data(settingsText.utf8)),
-            createdAt: Clock.date(try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Clock.date(try row.decode(column: "updated_at", as: Int64.self))
-        )
+            id: integrationID, workspaceID: workspaceID, status: status, setupStatus: setupStatus,
+            endUserOrganizationName: endUserOrganizationName, endUserEmail: endUserEmail,
+            endUserOriginID: endUserOriginID, settings: try json(settings, as: [String: JSONValue].self),
+            createdAt: Date(unixMilliseconds: createdAt), updatedAt: Date(unixMilliseconds: updatedAt))
     }
 }

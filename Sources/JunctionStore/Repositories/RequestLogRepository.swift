@@ -2,34 +2,6 @@ import Foundation
 import JunctionModel
 import SQLKit
 
-public struct ActivityEntry: Sendable, Equatable {
-    public var id: String
-    public var integrationID: String
-    /// `write` or `passthrough`.
-    public var kind: String
-    public var method: String
-    public var path: String
-    public var status: Int
-    public var durationMilliseconds: Int
-    public var error: String?
-    public var createdAt: Date
-
-    public init(
-        integrationID: String, kind: String, method: String, path: String, status: Int, durationMilliseconds: Int,
-        error: String?, createdAt: Date = Date()
-    ) {
-        self.id = Identifier.random()
-        self.integrationID = integrationID
-        self.kind = kind
-        self.method = method
-        self.path = path
-        self.status = status
-        self.durationMilliseconds = durationMilliseconds
-        self.error = error
-        self.createdAt = Clock.date(Clock.milliseconds(createdAt))
-    }
-}
-
 /// The activity log of writes and passthrough, and the log of refused requests.
 public struct RequestLogRepository: StoreRepository {
     let store: Store
@@ -67,47 +39,7 @@ extension RequestLogRepository {
             SELECT * FROM activity_log WHERE integration_id = \(bind: integrationID)
             ORDER BY created_at DESC, id DESC LIMIT \(bind: limit)
             """
-        ).all().map { row in
-            var entry = ActivityEntry(
-                integrationID: try row.decode(column: "integration_id", as: String.self),
-                kind: try row.decode(column: "kind", as: String.self),
-                method: try row.decode(column: "method", as: String.self),
-                path: try row.decode(column: "path", as: String.self),
-                status: Int(try row.decode(column: "status", as: Int64.self)),
-                durationMilliseconds: Int(try row.decode(column: "duration_ms", as: Int64.self)),
-                error: try row.decode(column: "error", as: String?.self),
-                createdAt: Clock.date(try row.decode(column: "created_at", as: Int64.self)))
-            entry.id = try row.decode(column: "id", as: String.self)
-            return entry
-        }
-    }
-}
-
-/// One refused or failed API request, as `log_url` shows it.
-public struct RequestLogEntry: Sendable, Equatable {
-    public var id: String
-    public var workspaceID: String
-    public var integrationID: String?
-    public var method: String
-    public var path: String
-    public var status: Int
-    public var errorCode: String?
-    public var errorMessage: String
-    public var createdAt: Date
-
-    public init(
-        id: String, workspaceID: String, integrationID: String?, method: String, path: String, status: Int,
-        errorCode: String?, errorMessage: String, createdAt: Date = Date()
-    ) {
-        self.id = id
-        self.workspaceID = workspaceID
-        self.integrationID = integrationID
-        self.method = method
-        self.path = path
-        self.status = status
-        self.errorCode = errorCode
-        self.errorMessage = errorMessage
-        self.createdAt = Clock.date(Clock.milliseconds(createdAt))
+        ).all().map(ActivityRow.decode)
     }
 }
 
@@ -132,17 +64,49 @@ extension RequestLogRepository {
     public func requestLogEntry(id: String, workspaceID: String) async throws -> RequestLogEntry? {
         try await sql.raw(
             "SELECT * FROM request_log WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)"
-        ).first().map { row in
-            RequestLogEntry(
-                id: try row.decode(column: "id", as: String.self),
-                workspaceID: try row.decode(column: "workspace_id", as: String.self),
-                integrationID: try row.decode(column: "integration_id", as: String?.self),
-                method: try row.decode(column: "method", as: String.self),
-                path: try row.decode(column: "path", as: String.self),
-                status: Int(try row.decode(column: "status", as: Int64.self)),
-                errorCode: try row.decode(column: "error_code", as: String?.self),
-                errorMessage: try row.decode(column: "error_message", as: String.self),
-                createdAt: Clock.date(try row.decode(column: "created_at", as: Int64.self)))
-        }
+        ).first().map(RequestLogRow.decode)
+    }
+}
+
+/// An `activity_log` row.
+private struct ActivityRow: StoredRow {
+    static let table = "activity_log"
+    var id: String
+    var integrationID: String
+    var kind: String
+    var method: String
+    var path: String
+    var status: Int64
+    var durationMs: Int64
+    var error: String?
+    var createdAt: Int64
+
+    func value() -> ActivityEntry {
+        var entry = ActivityEntry(
+            integrationID: integrationID, kind: kind, method: method, path: path, status: Int(status),
+            durationMilliseconds: Int(durationMs), error: error, createdAt: Date(unixMilliseconds: createdAt))
+        entry.id = id
+        return entry
+    }
+}
+
+/// A `request_log` row.
+private struct RequestLogRow: StoredRow {
+    static let table = "request_log"
+    var id: String
+    var workspaceID: String
+    var integrationID: String?
+    var method: String
+    var path: String
+    var status: Int64
+    var errorCode: String?
+    var errorMessage: String
+    var createdAt: Int64
+
+    func value() -> RequestLogEntry {
+        RequestLogEntry(
+            id: id, workspaceID: workspaceID, integrationID: integrationID, method: method, path: path,
+            status: Int(status), errorCode: errorCode, errorMessage: errorMessage,
+            createdAt: Date(unixMilliseconds: createdAt))
     }
 }

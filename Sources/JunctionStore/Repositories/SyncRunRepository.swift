@@ -2,77 +2,6 @@ import Foundation
 import JunctionModel
 import SQLKit
 
-/// One FULL or DELTA pass of an integration's remote data into the store.
-public struct SyncRun: Sendable, Equatable {
-    public enum Kind: String, Sendable, Codable {
-        case full = "FULL"
-        case delta = "DELTA"
-    }
-    public enum Status: String, Sendable, Codable {
-        case running = "RUNNING"
-        case succeeded = "SUCCEEDED"
-        case failed = "FAILED"
-        /// Stopped between pages because the integration was disabled.
-        case cancelled = "CANCELLED"
-    }
-
-    /// Counts per model, and the requests the run made.
-    public struct Stats: Codable, Sendable, Equatable {
-        public var added: [String: Int] = [:]
-        public var updated: [String: Int] = [:]
-        public var unchanged: [String: Int] = [:]
-        public var deleted: [String: Int] = [:]
-        public var requests = 0
-        /// What the run could not read or understand and went on without (a career feed that
-        /// was unavailable, say): the run still succeeded, but not everything is as fresh.
-        public var warnings: [String] = []
-        /// Models the credentials were not allowed to read in this run (`jobs`, `applications`,
-        /// …): skipped, nothing of them deleted; the integration details mark them unavailable.
-        public var unavailable: [String] = []
-
-        public init() {}
-
-        enum CodingKeys: String, CodingKey {
-            case added, updated, unchanged, deleted, requests, warnings, unavailable
-        }
-
-        // Runs recorded before `warnings` existed have none.
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            added = try container.decodeIfPresent([String: Int].self, forKey: .added) ?? [:]
-            updated = try container.decodeIfPresent([String: Int].self, forKey: .updated) ?? [:]
-            unchanged = try container.decodeIfPresent([String: Int].self, forKey: .unchanged) ?? [:]
-            deleted = try container.decodeIfPresent([String: Int].self, forKey: .deleted) ?? [:]
-            requests = try container.decodeIfPresent(Int.self, forKey: .requests) ?? 0
-            warnings = try container.decodeIfPresent([String].self, forKey: .warnings) ?? []
-            unavailable = try container.decodeIfPresent([String].self, forKey: .unavailable) ?? []
-        }
-    }
-
-    public var id: String
-    public var integrationID: String
-    public var kind: Kind
-    public var status: Status
-    public var startedAt: Date
-    public var finishedAt: Date?
-    public var stats: Stats
-    public var error: String?
-
-    public init(
-        id: String, integrationID: String, kind: Kind, status: Status, startedAt: Date, finishedAt: Date?, stats: Stats,
-        error: String?
-    ) {
-        self.id = id
-        self.integrationID = integrationID
-        self.kind = kind
-        self.status = status
-        self.startedAt = startedAt
-        self.finishedAt = finishedAt
-        self.stats = stats
-        self.error = error
-    }
-}
-
 /// Sync runs, requested syncs and what the scheduler needs to pick the next run.
 public struct SyncRunRepository: StoreRepository {
     let store: Store
@@ -196,7 +125,7 @@ extension SyncRunRepository {
             SELECT * FROM sync_runs WHERE integration_id = \(bind: integrationID)
             ORDER BY started_at DESC, id DESC LIMIT \(bind: limit)
             """
-        ).all().map(Self.syncRun)
+        ).all().map(SyncRunRow.decode)
     }
 
     /// The integration's most recent successful run, FULL or DELTA.
@@ -206,29 +135,32 @@ extension SyncRunRepository {
             SELECT * FROM sync_runs WHERE integration_id = \(bind: integrationID) AND status = \(bind: SyncRun.Status.succeeded.rawValue)
             ORDER BY started_at DESC, id DESC LIMIT 1
             """
-        ).first().map(Self.syncRun)
-    }
-
-    private static func syncRun(_ row: any SQLRow) throws -> SyncRun {
-        let kindText = try row.decode(column: "type", as: String.self)
-        let statusText = try row.decode(column: "status", as: String.self)
-        guard let kind = SyncRun.Kind(rawValue: kindText), let status = SyncRun.Status(rawValue: statusText) else {
-            throw StoreError.corruptRow(table: "sync_runs", detail: "type '\(kindText)', status '\(statusText)'")
-        }
-        return SyncRun(
-            id: try row.decode(column: "id", as: String.self),
-            integrationID: try row.decode(column: "integration_id", as: String.self),
-            kind: kind, status: status,
-            startedAt: Clock.date(try row.decode(column: "started_at", as: Int64.self)),
-            finishedAt: try row.decode(column: "finished_at", as: Int64?.self).map(Clock.date),
-            stats: try JSONDecoder().decode(
-                SyncRun.Stats.self, from: Data(try row.decode(column: "stats", as: String.self).utf8)),
-            error: try row.decode(column: "error", as: String?.self))
+        ).first().map(SyncRunRow.decode)
     }
 
     private static func statsText(_ stats: SyncRun.Stats) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(stats), as: UTF8.self)
+    }
+}
+
+/// A `sync_runs` row; the run's kind is the `type` column.
+private struct SyncRunRow: StoredRow {
+    static let table = "sync_runs"
+    var id: String
+    var integrationID: String
+    var type: SyncRun.Kind
+    var status: SyncRun.Status
+    var startedAt: Int64
+    var finishedAt: Int64?
+    var stats: String
+    var error: String?
+
+    func value() throws -> SyncRun {
+        SyncRun(
+            id: id, integrationID: integrationID, kind: type, status: status,
+            startedAt: Date(unixMilliseconds: startedAt), finishedAt: finishedAt.map(Date.init(unixMilliseconds:)),
+            stats: try json(stats, as: SyncRun.Stats.self), error: error)
     }
 }

@@ -2,85 +2,12 @@ import Foundation
 import JunctionModel
 import SQLKit
 
-/// One event for the workspace's webhook endpoints: `{id, type, data}` on the wire
-/// (`docs/unified-api.md`, "Webhooks").
-public struct WebhookEvent: Sendable, Equatable {
-    public var id: String
-    public var workspaceID: String
-    /// Deliveries of one integration's events go out in order; nil orders with other
-    /// integration-less events of the workspace.
-    public var integrationID: String?
-    public var type: String
-    public var data: JSONValue
-
-    public init(type: String, workspaceID: String, integrationID: String?, data: JSONValue) {
-        self.id = Identifier.random()
-        self.workspaceID = workspaceID
-        self.integrationID = integrationID
-        self.type = type
-        self.data = data
-    }
-
-    /// The exact bytes delivered (and signed): stored once, so every retry sends the same body.
-    public func body() throws -> Data {
-        try UnifiedJSON.makeEncoder().encode(
-            JSONValue.object(["id": .string(id), "type": .string(type), "data": data]))
-    }
-
-    public static let types = [
-        "data-changed", "sync-finished", "integration-created", "integration-state-changed", "integration-deleted",
-        "connection-flow-failed",
-    ]
-}
-
-/// A URL of the workspace that receives webhooks.
-public struct WebhookEndpoint: Sendable, Equatable {
-    public var id: String
-    public var workspaceID: String
-    public var url: String
-    public var description: String?
-    /// The event types it receives; nil for all.
-    public var events: [String]?
-    public var createdAt: Date
-}
-
-/// One event's delivery to one endpoint, with how it went.
-public struct WebhookDelivery: Sendable, Equatable {
-    public enum State: String, Sendable, CaseIterable {
-        case pending = "PENDING"
-        case delivered = "DELIVERED"
-        /// Every attempt failed; kept for inspection and manual redelivery.
-        case dead = "DEAD"
-    }
-
-    public var id: String
-    public var eventID: String
-    public var eventType: String
-    public var endpointID: String
-    public var integrationID: String?
-    public var state: State
-    public var attempts: Int
-    public var nextAttemptAt: Date
-    public var lastStatus: Int?
-    public var lastError: String?
-    public var deliveredAt: Date?
-    public var createdAt: Date
-}
-
 /// A delivery ready to send: where, what, and the secret to sign it with.
 public struct DueDelivery: Sendable {
     public var delivery: WebhookDelivery
     public var url: String
     public var secret: String
     public var body: Data
-}
-
-public struct WebhookAttempt: Sendable, Equatable {
-    public var attempt: Int
-    public var status: Int?
-    public var error: String?
-    public var durationMilliseconds: Int
-    public var attemptedAt: Date
 }
 
 /// Webhook endpoints, the outbox of events and the deliveries the dispatcher drains.
@@ -119,13 +46,13 @@ extension WebhookRepository {
     public func webhookEndpoints(workspaceID: String) async throws -> [WebhookEndpoint] {
         try await sql.raw(
             "SELECT * FROM webhook_endpoints WHERE workspace_id = \(bind: workspaceID) ORDER BY created_at, id"
-        ).all().map(Self.endpoint)
+        ).all().map(WebhookEndpointRow.decode)
     }
 
     public func webhookEndpoint(id: String, workspaceID: String) async throws -> WebhookEndpoint? {
         try await sql.raw(
             "SELECT * FROM webhook_endpoints WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)"
-        ).first().map(Self.endpoint)
+        ).first().map(WebhookEndpointRow.decode)
     }
 
     /// Deletes an endpoint with its deliveries and their attempts.
@@ -210,7 +137,7 @@ extension WebhookRepository {
             let secret = try secrets.open(
                 try row.decode(column: "secret", as: String.self), context: "webhook:" + endpointID)
             return DueDelivery(
-                delivery: try Self.delivery(row), url: try row.decode(column: "url", as: String.self),
+                delivery: try WebhookDeliveryRow.decode(row), url: try row.decode(column: "url", as: String.self),
                 secret: String(decoding: secret, as: UTF8.self),
                 body: Data(try row.decode(column: "payload", as: String.self).utf8))
         }
@@ -274,20 +201,13 @@ extension WebhookRepository {
             WHERE d.endpoint_id = \(bind: endpointID) AND w.workspace_id = \(bind: workspaceID)
             ORDER BY d.seq DESC LIMIT \(bind: limit)
             """
-        ).all().map(Self.delivery)
+        ).all().map(WebhookDeliveryRow.decode)
     }
 
     public func webhookAttempts(deliveryID: String) async throws -> [WebhookAttempt] {
         try await sql.raw(
             "SELECT * FROM webhook_attempts WHERE delivery_id = \(bind: deliveryID) ORDER BY attempt"
-        ).all().map { row in
-            WebhookAttempt(
-                attempt: Int(try row.decode(column: "attempt", as: Int64.self)),
-                status: try row.decode(column: "status", as: Int64?.self).map(Int.init),
-                error: try row.decode(column: "error", as: String?.self),
-                durationMilliseconds: Int(try row.decode(column: "duration_ms", as: Int64.self)),
-                attemptedAt: Clock.date(try row.decode(column: "attempted_at", as: Int64.self)))
-        }
+        ).all().map(WebhookAttemptRow.decode)
     }
 
     /// Sends a delivery again (a dead one, or a delivered one the receiver lost): pending, due
@@ -316,7 +236,7 @@ extension WebhookRepository {
                 SELECT d.*, e.type AS event_type, e.integration_id AS event_integration FROM webhook_deliveries d
                 JOIN webhook_events e ON e.id = d.event_id WHERE d.id = \(bind: deliveryID)
                 """
-            ).first().map(Self.delivery)
+            ).first().map(WebhookDeliveryRow.decode)
         }
     }
 
@@ -328,35 +248,62 @@ extension WebhookRepository {
         return Int(try row?.decode(column: "depth", as: Int64.self) ?? 0)
     }
 
-    private static func endpoint(_ row: any SQLRow) throws -> WebhookEndpoint {
-        WebhookEndpoint(
-            id: try row.decode(column: "id", as: String.self),
-            workspaceID: try row.decode(column: "workspace_id", as: String.self),
-            url: try row.decode(column: "url", as: String.self),
-            description: try row.decode(column: "description", as: String?.self),
-            events: try row.decode(column: "events", as: String?.self).map {
-                try JSONDecoder().decode([String].self, from: Data($0.utf8))
-            },
-            createdAt: Clock.date(try row.decode(column: "created_at", as: Int64.self)))
-    }
+}
 
-    private static func delivery(_ row: any SQLRow) throws -> WebhookDelivery {
-        let stateText = try row.decode(column: "state", as: String.self)
-        guard let state = WebhookDelivery.State(rawValue: stateText) else {
-            throw StoreError.corruptRow(table: "webhook_deliveries", detail: "state '\(stateText)'")
-        }
-        return WebhookDelivery(
-            id: try row.decode(column: "id", as: String.self),
-            eventID: try row.decode(column: "event_id", as: String.self),
-            eventType: try row.decode(column: "event_type", as: String.self),
-            endpointID: try row.decode(column: "endpoint_id", as: String.self),
-            integrationID: try row.decode(column: "event_integration", as: String?.self),
-            state: state,
-            attempts: Int(try row.decode(column: "attempts", as: Int64.self)),
-            nextAttemptAt: Clock.date(try row.decode(column: "next_attempt_at", as: Int64.self)),
-            lastStatus: try row.decode(column: "last_status", as: Int64?.self).map(Int.init),
-            lastError: try row.decode(column: "last_error", as: String?.self),
-            deliveredAt: try row.decode(column: "delivered_at", as: Int64?.self).map(Clock.date),
-            createdAt: Clock.date(try row.decode(column: "created_at", as: Int64.self)))
+/// A `webhook_endpoints` row; its signing secret is read only for a delivery.
+private struct WebhookEndpointRow: StoredRow {
+    static let table = "webhook_endpoints"
+    var id: String
+    var workspaceID: String
+    var url: String
+    var description: String?
+    var events: String?
+    var createdAt: Int64
+
+    func value() throws -> WebhookEndpoint {
+        WebhookEndpoint(
+            id: id, workspaceID: workspaceID, url: url, description: description,
+            events: try events.map { try json($0, as: [String].self) }, createdAt: Date(unixMilliseconds: createdAt))
+    }
+}
+
+/// A `webhook_deliveries` row joined with its event (`event_type`, `event_integration`).
+private struct WebhookDeliveryRow: StoredRow {
+    static let table = "webhook_deliveries"
+    var id: String
+    var eventID: String
+    var eventType: String
+    var endpointID: String
+    var eventIntegration: String?
+    var state: WebhookDelivery.State
+    var attempts: Int64
+    var nextAttemptAt: Int64
+    var lastStatus: Int64?
+    var lastError: String?
+    var deliveredAt: Int64?
+    var createdAt: Int64
+
+    func value() -> WebhookDelivery {
+        WebhookDelivery(
+            id: id, eventID: eventID, eventType: eventType, endpointID: endpointID, integrationID: eventIntegration,
+            state: state, attempts: Int(attempts), nextAttemptAt: Date(unixMilliseconds: nextAttemptAt),
+            lastStatus: lastStatus.map(Int.init), lastError: lastError,
+            deliveredAt: deliveredAt.map(Date.init(unixMilliseconds:)), createdAt: Date(unixMilliseconds: createdAt))
+    }
+}
+
+/// A `webhook_attempts` row.
+private struct WebhookAttemptRow: StoredRow {
+    static let table = "webhook_attempts"
+    var attempt: Int64
+    var status: Int64?
+    var error: String?
+    var durationMs: Int64
+    var attemptedAt: Int64
+
+    func value() -> WebhookAttempt {
+        WebhookAttempt(
+            attempt: Int(attempt), status: status.map(Int.init), error: error, durationMilliseconds: Int(durationMs),
+            attemptedAt: Date(unixMilliseconds: attemptedAt))
     }
 }
