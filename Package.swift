@@ -54,11 +54,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // What every connector implements (reads for sync, the tool's descriptor) and the
-        // registry that maps tools to connectors. Knows no tool.
+        // What every connector implements (reads for sync, the tool's descriptor), the registry
+        // that maps tools to connectors, and the outbound machinery they share (request budget,
+        // retry, the address policy for URLs users supply). Knows no tool.
         .target(
             name: "JunctionConnectors",
-            dependencies: ["JunctionModel"],
+            dependencies: [
+                "JunctionModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The Personio connector: client, wire types, mapping to unified records.
@@ -75,13 +84,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The sync engine: FULL and DELTA runs of an integration into the store.
+        // The sync engine (FULL and DELTA runs of an integration into the store), the scheduler,
+        // and the webhook dispatcher that drains the store's outbox.
         .target(
             name: "JunctionSync",
             dependencies: [
                 "JunctionModel",
                 "JunctionStore",
                 "JunctionConnectors",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -210,6 +224,7 @@ let package = Package(
         .testTarget(
             name: "JunctionServerTests",
             dependencies: [
+                "JunctionSync",
                 "JunctionApp",
                 "JunctionServer",
                 "JunctionConnectors",

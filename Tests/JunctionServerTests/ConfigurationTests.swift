@@ -1,3 +1,4 @@
+import JunctionConnectors
 import JunctionServer
 import Logging
 import Testing

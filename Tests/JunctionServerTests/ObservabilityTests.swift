@@ -1,5 +1,6 @@
 import Foundation
 import JunctionServer
+import JunctionSync
 import Logging
 import Testing
 

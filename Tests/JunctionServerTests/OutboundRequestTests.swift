@@ -3,9 +3,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import JunctionConnectors
 import NIOCore
 import Testing
 
+@testable import JunctionConnectors
 @testable import JunctionServer
 
 /// What a loopback receiver was asked, path by path, with the `Host` header each request named.

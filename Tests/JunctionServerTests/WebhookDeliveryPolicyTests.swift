@@ -1,7 +1,9 @@
 import Foundation
+import JunctionConnectors
 import JunctionModel
 import JunctionServer
 import JunctionStore
+import JunctionSync
 import JunctionTestSupport
 import Testing
 

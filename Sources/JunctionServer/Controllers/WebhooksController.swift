@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JunctionConnectors
 import JunctionModel
 import JunctionStore
 

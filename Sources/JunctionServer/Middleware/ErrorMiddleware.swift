@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JunctionConnectors
 import JunctionModel
 import JunctionStore
 import Logging

@@ -1,11 +1,12 @@
 import Foundation
 import JunctionModel
 import JunctionStore
+import JunctionSync
 import Prometheus
 
 /// Every metric `/metrics` serves, in one registry owned by the composition root (not the
 /// process-wide MetricsSystem, so several servers in one test process stay apart).
-public final class JunctionMetrics: Sendable {
+public final class JunctionMetrics: WebhookObserver {
     public let registry = PrometheusCollectorRegistry()
     let outboxDepth: Gauge
 
@@ -72,11 +73,11 @@ public final class JunctionMetrics: Sendable {
         ).record(duration)
     }
 
-    func setOutboxDepth(_ depth: Int) {
+    public func setOutboxDepth(_ depth: Int) {
         outboxDepth.set(Double(depth))
     }
 
-    func webhookDeliveries(outcome: String) {
+    public func webhookDeliveries(outcome: String) {
         registry.makeCounter(
             descriptor: .init(metricName: "junction_webhook_attempts_total", helpText: "Webhook attempts by outcome"),
             labels: [("outcome", outcome)]

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
+import JunctionConnectors
 import JunctionModel
 import JunctionStore
 import Logging
@@ -57,6 +58,12 @@ public enum WebhookSignature {
     }
 }
 
+/// What the dispatcher reports as it goes (the server's metrics).
+public protocol WebhookObserver: Sendable {
+    func setOutboxDepth(_ depth: Int)
+    func webhookDeliveries(outcome: String)
+}
+
 /// Sends the outbox: every due delivery, first in line per endpoint and integration, signed,
 /// with a timeout and a cap on what is read back; retried on the policy's schedule and
 /// dead-lettered after the last attempt. Each attempt is recorded, with a fixed sentence for a
@@ -68,10 +75,11 @@ public struct WebhookDispatcher: Service {
     let policy: WebhookPolicy
     let outbound: OutboundRequests
     let logger: Logger
-    let metrics: JunctionMetrics?
+    let metrics: (any WebhookObserver)?
 
     public init(
-        store: Store, policy: WebhookPolicy, outbound: OutboundRequests, logger: Logger, metrics: JunctionMetrics? = nil
+        store: Store, policy: WebhookPolicy, outbound: OutboundRequests, logger: Logger,
+        metrics: (any WebhookObserver)? = nil
     ) {
         self.store = store
         self.policy = policy
