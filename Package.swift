@@ -209,6 +209,18 @@ let package = Package(
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
+            name: "PersonioTests",
+            dependencies: [
+                "Personio",
+                "JunctionConnectors",
+                "JunctionModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
             name: "JunctionSyncTests",
             dependencies: [
                 "JunctionSync",

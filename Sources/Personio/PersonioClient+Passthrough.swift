@@ -70,9 +70,7 @@ extension PersonioClient {
             break
         }
         if let body = request.body { http.body = .bytes(ByteBuffer(data: body)) }
-        if api == .recruiting, method != .GET, let budget {
-            try await budget.acquireWrite()
-        }
+        if api == .recruiting, method != .GET { try await takeWrite() }
         let (status, headers, body) = try await send(
             http, idempotent: method == .GET, description: "\(request.method) passthrough",
             retryRateLimits: method == .GET)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import JunctionConnectors
 import JunctionModel
 import NIOCore
 import NIOFoundationCompat
@@ -75,15 +76,24 @@ extension PersonioClient {
         return request
     }
 
+    /// Takes one of the account's writes; when none comes within the wait, Personio's own
+    /// answer to a client past the limit (`writeLimited`, with the seconds until one is free).
+    func takeWrite() async throws(PersonioError) {
+        guard let budget else { return }
+        do {
+            try await budget.acquireWrite()
+        } catch {
+            throw .writeLimited(retryAfterSeconds: error.retryAfterSeconds)
+        }
+    }
+
     /// A write waits for the account's write allowance (bounded), then goes out once: a create
     /// is not idempotent upstream, so only a 429 (nothing was done) is worth a retry, and that
     /// is left to the caller, who knows how long its client may wait.
     private func sendWrite(_ request: HTTPClientRequest, description: String) async throws(PersonioError)
         -> (status: Int, headers: HTTPHeaders, body: Data)
     {
-        if let budget {
-            try await budget.acquireWrite()
-        }
+        try await takeWrite()
         return try await send(request, idempotent: false, description: description, retryRateLimits: false)
     }
 

@@ -27,27 +27,6 @@ public struct PersonioObserver: Sendable {
 /// An actor because the token and the rate-limit state are shared by every request of the
 /// account; the HTTP calls themselves run concurrently.
 public actor PersonioClient {
-    public struct RetryPolicy: Sendable {
-        public var maxAttempts: Int
-        public var baseDelay: Duration
-        public var maxDelay: Duration
-        public var requestTimeout: Duration
-        /// The longest `Retry-After` waited for; a longer one fails the request at once, since a
-        /// sync (or an API caller) should not hang for it. The next scheduled run tries again.
-        public var maxRetryAfter: Duration
-
-        public init(
-            maxAttempts: Int = 6, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30),
-            requestTimeout: Duration = .seconds(30), maxRetryAfter: Duration = .seconds(300)
-        ) {
-            self.maxAttempts = maxAttempts
-            self.baseDelay = baseDelay
-            self.maxDelay = maxDelay
-            self.requestTimeout = requestTimeout
-            self.maxRetryAfter = maxRetryAfter
-        }
-    }
-
     let credentials: PersonioCredentials
     /// The partner headers every request carries.
     let identity: PersonioIdentity
@@ -230,7 +209,7 @@ public actor PersonioClient {
                 logger.info(
                     "unreadable answer from Personio, reading again",
                     metadata: ["what": "\(what)", "attempt": "\(attempt)"])
-                try? await Task.sleep(for: backoff(attempt))
+                try? await Task.sleep(for: retry.backoff(attempt))
                 attempt += 1
             }
         }
@@ -275,20 +254,20 @@ public actor PersonioClient {
                 logger.debug(
                     "Personio request failed, retrying",
                     metadata: ["request": "\(description)", "attempt": "\(attempt)", "error": "\(error)"])
-                try? await Task.sleep(for: backoff(attempt))
+                try? await Task.sleep(for: retry.backoff(attempt))
                 continue
             }
             notePauseHint(headers)
             switch status {
             case 429 where retryRateLimits:
                 guard attempt < retry.maxAttempts else { throw .rateLimited(description) }
-                let asked = headers.first(name: "Retry-After").flatMap(Double.init).flatMap(Self.duration(seconds:))
+                let asked = headers.first(name: "Retry-After").flatMap(Double.init).flatMap(RetryPolicy.wait(seconds:))
                 if let asked, asked > retry.maxRetryAfter {
                     throw .rateLimited(
                         "\(Self.redacted(description)): Personio asks to wait \(Int(asked.inSeconds)) s, "
                             + "longer than the \(Int(retry.maxRetryAfter.inSeconds)) s a request waits")
                 }
-                let wait = asked ?? backoff(attempt)
+                let wait = asked ?? retry.backoff(attempt)
                 logger.info(
                     "Personio rate limit, waiting",
                     metadata: ["request": "\(Self.redacted(description))", "wait": "\(wait)"])
@@ -298,7 +277,7 @@ public actor PersonioClient {
                 guard attempt < retry.maxAttempts else { throw .unavailable("\(description): HTTP \(status)") }
                 logger.info(
                     "Personio server error, retrying", metadata: ["request": "\(description)", "status": "\(status)"])
-                try? await Task.sleep(for: backoff(attempt))
+                try? await Task.sleep(for: retry.backoff(attempt))
             default:
                 return (status, headers, body)
             }
@@ -333,27 +312,13 @@ public actor PersonioClient {
         return description[..<mark] + "?" + query.joined(separator: "&")
     }
 
-    /// Full jitter: a random wait up to base × 2^(attempt-1), capped.
-    private func backoff(_ attempt: Int) -> Duration {
-        let cap = min(retry.baseDelay * (1 << min(attempt - 1, 16)), retry.maxDelay)
-        let milliseconds = Int(cap.inMilliseconds)
-        return .milliseconds(Int.random(in: max(1, milliseconds / 2)...max(1, milliseconds)))
-    }
-
     /// When Personio says the bucket is empty, the next request waits for one token.
     private func notePauseHint(_ headers: HTTPHeaders) {
         guard let remaining = headers.first(name: "x-ratelimit-remaining").flatMap(Int.init), remaining <= 0,
             let rate = headers.first(name: "x-ratelimit-replenish-rate").flatMap(Double.init), rate > 0,
-            let pause = Self.duration(seconds: 1 / rate)
+            let pause = RetryPolicy.wait(seconds: 1 / rate)
         else { return }
         pausedUntil = ContinuousClock.now + pause + .milliseconds(1)
-    }
-
-    /// A wait a header asked for, as a `Duration`: nil for NaN or infinity, clamped to between
-    /// zero and a year. `Int(_:)` of such header values would trap, and headers are remote input.
-    static func duration(seconds: Double) -> Duration? {
-        guard seconds.isFinite else { return nil }
-        return .milliseconds(Int64(min(max(seconds, 0), 86_400 * 365) * 1000))
     }
 
     // MARK: - Helpers

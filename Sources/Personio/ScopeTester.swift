@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import JunctionConnectors
 import JunctionModel
 import Logging
 

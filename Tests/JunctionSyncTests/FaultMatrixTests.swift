@@ -44,7 +44,7 @@ struct FaultMatrixTests {
         /// that silently omits records: nothing tells a first sync they exist (the next run adds
         /// them, and no run deletes them: that is checked on a complete store).
         var completeOnFirstRun = true
-        var retry = PersonioClient.RetryPolicy(
+        var retry = RetryPolicy(
             maxAttempts: 3, baseDelay: .milliseconds(5), requestTimeout: .seconds(5), maxRetryAfter: .seconds(60))
 
         var testDescription: String { name }

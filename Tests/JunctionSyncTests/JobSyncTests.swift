@@ -50,7 +50,7 @@ struct JobSyncTests {
         var integrationID: String { seeded.integration.id.description }
 
         func run(
-            delta: Bool = false, retry: PersonioClient.RetryPolicy = .init(maxAttempts: 3, baseDelay: .milliseconds(5))
+            delta: Bool = false, retry: RetryPolicy = .init(maxAttempts: 3, baseDelay: .milliseconds(5))
         ) async throws -> SyncRun {
             try await run(try await connector(retry: retry), delta: delta)
         }
@@ -58,7 +58,7 @@ struct JobSyncTests {
         /// The connector a run uses: pages of 10, so a listing of 25 jobs takes three pages and
         /// can fail in the middle.
         func connector(
-            retry: PersonioClient.RetryPolicy = .init(maxAttempts: 3, baseDelay: .milliseconds(5)),
+            retry: RetryPolicy = .init(maxAttempts: 3, baseDelay: .milliseconds(5)),
             clientSecret: String = "papi-sandbox-secret", identity: PersonioIdentity = .init(),
             stageHistoryReads: Int = PersonioConnector.defaultStageHistoryReads,
             stageHistoryBacklog: Int = PersonioConnector.defaultStageHistoryBacklog

@@ -1,18 +1,15 @@
-import AsyncHTTPClient
 import JunctionModel
-import Logging
 
-/// How much one Personio account may be asked at once: at most `maxConcurrent` requests in
-/// flight, and on average `requestsPerSecond` with bursts of up to `burst`.
-///
-/// [?] Personio publishes no limits for its recruiting endpoints; `/v2/persons` was measured at
-/// about 30 requests/s ([C3] §4.1). The defaults stay well below that, and the client still
-/// honours `x-ratelimit-*` and 429 on top.
+/// How much one account of a tool may be asked at once: at most `maxConcurrent` requests in
+/// flight, on average `requestsPerSecond` with bursts of up to `burst`, and at most
+/// `writesPerWindow` writes per `writeWindow`. The defaults are Personio's (see
+/// `docs/personio-mapping.md`: no published read limit, about 30 requests/s measured on one
+/// endpoint, so 10/s; 20 writes per 60 s per company, confirmed); a connector with other limits
+/// passes its own.
 public struct RequestLimits: Sendable, Equatable {
     public var maxConcurrent: Int
     public var requestsPerSecond: Double
     public var burst: Int
-    /// [C] Recruiting API v1 writes: 20 per 60 s per company (§2.1).
     public var writesPerWindow: Int
     public var writeWindow: Duration
     /// How long a write may wait for the write allowance before it is refused with a retry time.
@@ -31,6 +28,12 @@ public struct RequestLimits: Sendable, Equatable {
         self.writeWindow = writeWindow
         self.maxWriteWait = maxWriteWait
     }
+}
+
+/// A write refused because the account's write allowance stays spent for longer than a write
+/// may wait; a connector answers it in its own vocabulary with the retry time.
+public struct WriteLimitReached: Error, Sendable, Equatable {
+    public var retryAfterSeconds: Int
 }
 
 /// One account's request allowance, shared by everything that talks to the account (syncs,
@@ -77,13 +80,13 @@ public actor RequestBudget {
     }
 
     /// Takes one of the account's writes: at once, after a wait up to `maxWriteWait`, or not at
-    /// all (`PersonioError.writeLimited` with the seconds until one is free).
+    /// all (`WriteLimitReached` with the seconds until one is free).
     ///
-    /// [C] "20 requests in 60 seconds per company. After reaching this limit, you will need to
-    /// wait 60 seconds": the wait counts from the write that reached the limit, not from the
-    /// window's first write. So once `writesPerWindow` writes fall within one window, the next
-    /// waits a whole window from the last of them (which also keeps within a fixed or sliding window).
-    public func acquireWrite() async throws(PersonioError) {
+    /// The wait counts from the write that reached the limit, not from the window's first write
+    /// (Personio's wording: "after reaching this limit, you will need to wait 60 seconds"). So
+    /// once `writesPerWindow` writes fall within one window, the next waits a whole window from
+    /// the last of them, which also keeps within a fixed or a sliding window.
+    public func acquireWrite() async throws(WriteLimitReached) {
         while true {
             let now = ContinuousClock.now
             if let until = writesBlockedUntil {
@@ -93,7 +96,7 @@ public actor RequestBudget {
                 } else {
                     guard until - now <= limits.maxWriteWait else {
                         let seconds = (until - now).components.seconds + 1
-                        throw .writeLimited(retryAfterSeconds: Int(seconds))
+                        throw WriteLimitReached(retryAfterSeconds: Int(seconds))
                     }
                     try? await Task.sleep(until: until, clock: .continuous)
                     continue
@@ -109,53 +112,5 @@ public actor RequestBudget {
     public func release() {
         inFlight -= 1
         if !waiting.isEmpty { waiting.removeFirst().resume() }
-    }
-}
-
-/// The Personio clients of a process, one per integration, so the token cache, the rate-limit
-/// state and the request budget are shared by every caller of the same account. Built once by
-/// the composition root.
-public actor PersonioAccounts {
-    let http: HTTPClient
-    let logger: Logger
-    let limits: RequestLimits
-    let retry: PersonioClient.RetryPolicy
-    private var clients: [String: PersonioClient] = [:]
-    private var budgets: [String: RequestBudget] = [:]
-
-    let observer: PersonioObserver?
-    let identity: PersonioIdentity
-
-    public init(
-        http: HTTPClient, logger: Logger, limits: RequestLimits = RequestLimits(),
-        retry: PersonioClient.RetryPolicy = PersonioClient.RetryPolicy(), observer: PersonioObserver? = nil,
-        identity: PersonioIdentity = .init()
-    ) {
-        self.identity = identity
-        self.http = http
-        self.logger = logger
-        self.limits = limits
-        self.retry = retry
-        self.observer = observer
-    }
-
-    /// Drops what is cached for an integration (its client and credentials), as when it is deleted.
-    public func forget(integrationID: String) {
-        clients[integrationID] = nil
-        budgets[integrationID] = nil
-    }
-
-    /// The integration's client; a new one (same budget) when its credentials changed.
-    public func client(integrationID: String, credentials: PersonioCredentials) -> PersonioClient {
-        if let existing = clients[integrationID], existing.credentials == credentials { return existing }
-        let budget = budgets[integrationID] ?? RequestBudget(limits: limits)
-        budgets[integrationID] = budget
-        var logger = logger
-        logger[metadataKey: "integration"] = "\(integrationID)"
-        let client = PersonioClient(
-            credentials: credentials, http: http, logger: logger, retry: retry, budget: budget, observer: observer,
-            identity: identity)
-        clients[integrationID] = client
-        return client
     }
 }

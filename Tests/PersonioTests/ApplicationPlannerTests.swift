@@ -1,4 +1,5 @@
 import Foundation
+import JunctionConnectors
 import JunctionModel
 import Testing
 
@@ -68,6 +69,6 @@ struct HeaderDurationTests {
             (-5, .zero), (1.5, .milliseconds(1500)), (0, .zero),
         ])
     func duration(seconds: Double, expected: Duration?) {
-        #expect(PersonioClient.duration(seconds: seconds) == expected)
+        #expect(RetryPolicy.wait(seconds: seconds) == expected)
     }
 }

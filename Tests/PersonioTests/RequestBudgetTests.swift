@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import JunctionConnectors
 import Logging
 import Personio
 import Testing
@@ -129,15 +130,15 @@ struct RequestBudgetTests {
 
         try await budget.acquireWrite()
         try await budget.acquireWrite()
-        var refusal: PersonioError?
+        var refusal: WriteLimitReached?
         do {
             try await budget.acquireWrite()
         } catch {
             refusal = error
         }
 
-        guard case .writeLimited(let seconds)? = refusal else {
-            Issue.record("the third write in a window of two must be refused, got \(String(describing: refusal))")
+        guard let seconds = refusal?.retryAfterSeconds else {
+            Issue.record("the third write in a window of two must be refused")
             return
         }
         #expect((59...61).contains(seconds))
