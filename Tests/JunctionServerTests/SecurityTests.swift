@@ -148,7 +148,10 @@ struct SecurityTests {
             let answer = try await browser.signIn(client, key: TestServer.apiKey)
             let cookie = try #require(
                 answer.headers[values: .setCookie].first { $0.hasPrefix("__Host-junction_session=") })
-            #expect(cookie.contains("Path=/;") && cookie.contains("Secure") && cookie.contains("HttpOnly"))
+            let attributes = Set(
+                cookie.split(separator: ";").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) })
+            #expect(attributes.isSuperset(of: ["Path=/", "Secure", "HttpOnly", "SameSite=Strict"]))
+            #expect(!attributes.contains { $0.lowercased().hasPrefix("domain") })
             #expect(try await browser.overview(client) != nil)
 
             // A page on another port of the same host adds a cookie of the same name.

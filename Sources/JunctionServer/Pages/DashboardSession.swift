@@ -104,10 +104,13 @@ struct DashboardSession: Sendable {
         return (host + port).lowercased() != (request.head.authority ?? "").lowercased()
     }
 
+    /// The `Set-Cookie` value, built by Hummingbird's `Cookie` (names and values are ours:
+    /// fixed names, hex tokens).
     private func cookie(_ name: String, _ value: String, maxAge: Int) -> String {
-        let path = secure ? "/" : "/dashboard"
-        return "\(name)=\(value); Path=\(path); HttpOnly; SameSite=Strict; Max-Age=\(maxAge)"
-            + (secure ? "; Secure" : "")
+        Cookie(
+            name: name, value: value, maxAge: maxAge, path: secure ? "/" : "/dashboard", secure: secure,
+            httpOnly: true, sameSite: .strict
+        ).description
     }
 
     private func signature(_ payload: String) -> String {
@@ -115,7 +118,8 @@ struct DashboardSession: Sendable {
         return Data(mac).prefix(20).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Every value of cookie `name` in the request.
+    /// Every value of cookie `name` in the request. Hummingbird's `request.cookies` answers the
+    /// first only, and a second cookie of the same name is how a sibling page would toss one in.
     static func cookies(_ request: Request, _ name: String) -> [String] {
         var values: [String] = []
         for header in request.headers[values: .cookie] {

@@ -29,23 +29,20 @@ enum HTML {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    /// Reads an `application/x-www-form-urlencoded` body (what a plain HTML form posts).
+    /// Reads an `application/x-www-form-urlencoded` body (what a plain HTML form posts) with
+    /// Hummingbird's form decoder; a body that is not a flat form (a key twice, a nested key) is
+    /// a 400 that says so.
     static func form(_ request: Request, limit: Int = 64 * 1024) async throws -> [String: String] {
         let buffer = try await request.body.collect(upTo: limit)
-        return parseForm(String(buffer: buffer))
+        return try parseForm(String(buffer: buffer))
     }
 
-    static func parseForm(_ text: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ part: Substring) -> String {
-                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
-            }
-            let key = decode(parts[0])
-            if fields[key] == nil { fields[key] = parts.count > 1 ? decode(parts[1]) : "" }
+    static func parseForm(_ text: String) throws -> [String: String] {
+        do {
+            return try URLEncodedFormDecoder().decode([String: String].self, from: text)
+        } catch {
+            throw HTTPError(.badRequest, message: "The form could not be read: each field once, no nested names.")
         }
-        return fields
     }
 
     static let stylesheet = """
