@@ -4,41 +4,43 @@ import JunctionServer
 import Logging
 
 /// Options every subcommand that opens the store shares. Each flag overrides its environment
-/// variable, which overrides the default.
+/// variable, which overrides the default; what each means, and how its text is read, is the
+/// setting's (`JunctionConfiguration.settings`).
 struct StoreOptions: ParsableArguments {
-    @Option(
-        name: .customLong("data-dir"),
-        help: "Folder for the SQLite file and the secret key file. Env JUNCTION_DATA_DIR. Default: .junction")
-    var dataDirectory: String?
-
-    @Option(help: "postgres://… or sqlite://PATH. Env JUNCTION_DATABASE_URL. Default: <data-dir>/junction.sqlite")
-    var databaseURL: String?
-
-    @Option(
-        help:
-            "File holding the 32-byte secret key that encrypts credentials; created on first start. Env JUNCTION_SECRET_KEY_FILE (or the key itself in JUNCTION_SECRET_KEY). Default: <data-dir>/secret.key"
-    )
-    var secretKeyFile: String?
-
-    @Option(help: "trace, debug, info, notice, warning, error or critical. Env JUNCTION_LOG_LEVEL. Default: info")
-    var logLevel: String?
-
-    @Option(help: "text or json (one object per line). Env JUNCTION_LOG_FORMAT. Default: text")
-    var logFormat: String?
+    @Option(name: .customLong("data-dir"), help: .setting("data-dir")) var dataDirectory: String?
+    @Option(name: .customLong("database-url"), help: .setting("database-url")) var databaseURL: String?
+    @Option(name: .customLong("secret-key-file"), help: .setting("secret-key-file")) var secretKeyFile: String?
+    @Option(name: .customLong("log-level"), help: .setting("log-level")) var logLevel: String?
+    @Option(name: .customLong("log-format"), help: .setting("log-format")) var logFormat: String?
 
     func configuration() throws -> JunctionConfiguration {
+        var configuration: JunctionConfiguration
         do {
-            var configuration = try JunctionConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
-            if let dataDirectory { configuration.dataDirectory = dataDirectory }
-            if let databaseURL { configuration.databaseURL = databaseURL }
-            if let secretKeyFile { configuration.secretKeyFile = secretKeyFile }
-            if let logLevel {
-                configuration.logLevel = try JunctionConfiguration.parseLogLevel(logLevel, source: "--log-level")
+            configuration = try JunctionConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        try configuration.apply([
+            ("data-dir", dataDirectory), ("database-url", databaseURL), ("secret-key-file", secretKeyFile),
+            ("log-level", logLevel), ("log-format", logFormat),
+        ])
+        return configuration
+    }
+}
+
+extension ArgumentHelp {
+    /// The help of a setting's flag, from the settings table.
+    static func setting(_ flag: String) -> ArgumentHelp { ArgumentHelp(JunctionConfiguration.setting(flag: flag).help) }
+}
+
+extension JunctionConfiguration {
+    /// Sets each flag that was given (`nil` = not given), read as its variable would be; a bad
+    /// value is a usage error naming the flag.
+    mutating func apply(_ flags: [(flag: String, text: String?)]) throws {
+        do {
+            for (flag, text) in flags {
+                if let text { try apply(flag: flag, text) }
             }
-            if let logFormat {
-                configuration.logJSON = try JunctionConfiguration.parseLogFormat(logFormat, source: "--log-format")
-            }
-            return configuration
         } catch {
             throw ValidationError(error.description)
         }
@@ -60,28 +62,15 @@ func bootstrapLogging(level: Logger.Level, json: Bool = false) -> Logger {
 
 /// Limits on the requests sent to each Personio account (serve and sync).
 struct PersonioOptions: ParsableArguments {
-    @Option(
-        help:
-            "Average requests per second to one Personio account, all callers together. Env JUNCTION_PERSONIO_REQUESTS_PER_SECOND. Default: 10"
-    )
+    @Option(name: .customLong("personio-requests-per-second"), help: .setting("personio-requests-per-second"))
     var personioRequestsPerSecond: String?
-
-    @Option(
-        help: "Requests in flight to one Personio account at once. Env JUNCTION_PERSONIO_MAX_CONCURRENT. Default: 4")
+    @Option(name: .customLong("personio-max-concurrent"), help: .setting("personio-max-concurrent"))
     var personioMaxConcurrent: String?
 
     func apply(to configuration: inout JunctionConfiguration) throws {
-        do {
-            if let personioRequestsPerSecond {
-                configuration.personioRequestsPerSecond = try JunctionConfiguration.parseRate(
-                    personioRequestsPerSecond, source: "--personio-requests-per-second")
-            }
-            if let personioMaxConcurrent {
-                configuration.personioMaxConcurrent = try JunctionConfiguration.parseConcurrency(
-                    personioMaxConcurrent, source: "--personio-max-concurrent")
-            }
-        } catch {
-            throw ValidationError(error.description)
-        }
+        try configuration.apply([
+            ("personio-requests-per-second", personioRequestsPerSecond),
+            ("personio-max-concurrent", personioMaxConcurrent),
+        ])
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import JunctionConnectors
 import JunctionServer
 import Logging
@@ -42,6 +43,52 @@ struct ConfigurationTests {
         #expect(!configuration.autoMigrate)
         #expect(!configuration.demo)
         #expect(configuration.demoSandboxPort == 9500)
+    }
+
+    @Test("the README's settings table and the settings table name the same variables and flags")
+    func readmeMatchesSettings() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        let header = try #require(lines.firstIndex(of: "| setting | flag | environment | default |"))
+        let rows = lines[(header + 2)...].prefix { $0.hasPrefix("|") }
+        let known = Set(JunctionConfiguration.settings.flatMap(\.environment))
+
+        for setting in JunctionConfiguration.settings {
+            let row = rows.first { $0.contains("`\(setting.environment[0])`") }
+            #expect(row != nil, "README has no row for \(setting.environment[0])")
+            if let row, let flag = setting.flag {
+                #expect(row.contains("`--\(flag)`"), "README's row for \(setting.environment[0]) lacks --\(flag)")
+            }
+            if let row, setting.flag == nil {
+                #expect(row.split(separator: "|")[1].contains("–"), "README gives \(setting.environment[0]) a flag")
+            }
+        }
+        let named = rows.flatMap { row in
+            row.split(separator: "`").filter { $0.hasPrefix("JUNCTION_") || $0 == "PORT" }.map(String.init)
+        }
+        #expect(!named.isEmpty)
+        for name in named { #expect(known.contains(name), "README names \(name), which no setting reads") }
+    }
+
+    @Test("a flag reads its text as its variable does, and its error names the flag")
+    func flagsReadLikeVariables() throws {
+        var fromFlags = JunctionConfiguration()
+        try fromFlags.apply(flag: "port", "9099")
+        try fromFlags.apply(flag: "demo", "false")
+        try fromFlags.apply(flag: "sync-delta-seconds", "60")
+        let fromEnvironment = try JunctionConfiguration.fromEnvironment([
+            "JUNCTION_PORT": "9099", "JUNCTION_DEMO": "false", "JUNCTION_SYNC_DELTA_SECONDS": "60",
+        ])
+
+        #expect(fromFlags == fromEnvironment)
+        #expect(fromFlags.port == 9099 && !fromFlags.demo && fromFlags.syncDeltaSeconds == 60)
+        let error = try #require(throws: ConfigurationError.self) {
+            var configuration = JunctionConfiguration()
+            try configuration.apply(flag: "port", "70000")
+        }
+        #expect(error.message.hasPrefix("--port must be a port number"))
     }
 
     @Test("JUNCTION_PORT wins over PORT")

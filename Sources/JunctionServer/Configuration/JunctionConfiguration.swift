@@ -3,8 +3,9 @@ import JunctionConnectors
 import JunctionStore
 import Logging
 
-/// Every setting of a Junction process. Each has a default, an environment variable, and (except
-/// the two secrets) a command-line flag; the README lists them all.
+/// Every setting of a Junction process, with its default. How each is set (its environment
+/// variable, its flag, its help text) is declared once, in `JunctionConfiguration.settings`;
+/// the README's table lists the same, and a test holds the two together.
 public struct JunctionConfiguration: Sendable, Equatable {
     public var host = "127.0.0.1"
     public var port = 8080
@@ -112,154 +113,6 @@ public struct JunctionConfiguration: Sendable, Equatable {
 
     public var resolvedSecretKeyFile: String {
         secretKeyFile ?? (dataDirectory as NSString).appendingPathComponent("secret.key")
-    }
-
-    /// The settings' environment variables, with what each sets; the CLI's help shows these.
-    public static let environmentVariables: [(name: String, meaning: String)] = [
-        ("JUNCTION_HOST", "address to listen on"),
-        ("PORT / JUNCTION_PORT", "port to listen on"),
-        ("JUNCTION_DATA_DIR", "folder for the SQLite file and the secret key file"),
-        ("JUNCTION_DATABASE_URL", "postgres://… or sqlite://PATH"),
-        ("JUNCTION_SECRET_KEY", "32-byte key (base64 or hex) that encrypts credentials"),
-        ("JUNCTION_SECRET_KEY_FILE", "file holding that key, created on first start"),
-        ("JUNCTION_API_KEY", "API key to register on start"),
-        ("JUNCTION_LOG_LEVEL", "trace, debug, info, notice, warning, error, critical"),
-        ("JUNCTION_LOG_FORMAT", "text or json"),
-        ("JUNCTION_MAX_BODY_BYTES", "largest accepted request body"),
-        ("JUNCTION_AUTO_MIGRATE", "true or false: apply migrations on start"),
-        ("JUNCTION_DEMO", "true or false: demo integration backed by an in-process Personio sandbox"),
-        ("JUNCTION_DEMO_SANDBOX_PORT", "port of the demo's Personio sandbox"),
-        ("JUNCTION_DEMO_JOBS", "jobs in a new demo's sandbox"),
-        ("JUNCTION_DEMO_CANDIDATES", "candidates in a new demo's sandbox"),
-        ("JUNCTION_SCHEDULER", "true or false: run syncs on a schedule"),
-        ("JUNCTION_SYNC_DELTA_SECONDS", "seconds between DELTA syncs of an integration"),
-        ("JUNCTION_SYNC_FULL_SECONDS", "seconds between FULL syncs of an integration"),
-        ("JUNCTION_PERSONIO_REQUESTS_PER_SECOND", "average requests per second to one Personio account"),
-        ("JUNCTION_PERSONIO_MAX_CONCURRENT", "requests in flight to one Personio account at once"),
-        ("JUNCTION_PERSONIO_WRITES_PER_MINUTE", "application writes per minute to one Personio account (Personio: 20)"),
-        (
-            "JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS",
-            "true, false or address blocks (10.0.0.0/8,…): private data_url hosts"
-        ),
-        (
-            "JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS",
-            "true, false or address blocks (10.0.0.0/8,…): private webhook receivers"
-        ),
-        ("JUNCTION_METRICS", "open, key or off: who may read /metrics"),
-        (
-            "JUNCTION_RATE_LIMIT_AUTH_FAILURES",
-            "failed API-key checks per minute per client address and key prefix (0 = off)"
-        ),
-        ("JUNCTION_RATE_LIMIT_SIGN_IN_FAILURES", "failed dashboard sign-ins per minute per client address (0 = off)"),
-        ("JUNCTION_RATE_LIMIT_CONNECT_TESTS", "credential tests per hour per connect link (0 = off)"),
-        ("JUNCTION_REQUEST_HEAD_TIMEOUT", "seconds to send a request's head"),
-        ("JUNCTION_REQUEST_BODY_TIMEOUT", "seconds to send a request's body"),
-        ("JUNCTION_IDLE_TIMEOUT", "seconds a kept-alive connection may wait for its next request"),
-        ("JUNCTION_MAX_CONNECTIONS", "connections served at once"),
-        ("JUNCTION_CONNECT_EMBED_ORIGINS", "origins that may frame EMBEDDED connect links (space-separated)"),
-        ("JUNCTION_PERSONIO_PARTNER_ID", "X-Personio-Partner-ID sent with every request to Personio"),
-        ("JUNCTION_PERSONIO_APP_ID", "X-Personio-App-ID sent with every request to Personio (default JUNCTION)"),
-        ("JUNCTION_PUBLIC_URL", "address this server is reached at, for connect links"),
-        ("JUNCTION_CONNECT_PERSONIO_BASE_URL", "Personio address for connect flows (a sandbox or proxy)"),
-        ("JUNCTION_WEBHOOK_RETRY_SCALE", "factor on the webhook retry schedule (1 = about 24 hours)"),
-        ("JUNCTION_WEBHOOK_MAX_ATTEMPTS", "attempts before a webhook delivery is dead-lettered"),
-    ]
-
-    /// Reads the settings' environment variables over the defaults. Invalid values are errors
-    /// that name the variable, never silently replaced by a default.
-    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError)
-        -> JunctionConfiguration
-    {
-        var configuration = JunctionConfiguration()
-        func value(_ name: String) -> String? {
-            environment[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-        }
-        /// Sets `setting` from variable `name` when it is present, parsed by `parse` (which gets
-        /// the text and the variable's name for its error).
-        func read<Value>(
-            _ setting: WritableKeyPath<JunctionConfiguration, Value>, _ name: String,
-            _ parse: (String, String) throws(ConfigurationError) -> Value
-        ) throws(ConfigurationError) {
-            if let text = value(name) { configuration[keyPath: setting] = try parse(text, name) }
-        }
-        func count(minimum: Int) -> (String, String) throws(ConfigurationError) -> Int {
-            { text, name throws(ConfigurationError) in try parseCount(text, source: name, minimum: minimum) }
-        }
-        let text: (String, String) throws(ConfigurationError) -> String = { text, _ in text }
-        let optionalText: (String, String) throws(ConfigurationError) -> String? = { text, _ in text }
-
-        try read(\.host, "JUNCTION_HOST", text)
-        if let port = value("JUNCTION_PORT") ?? value("PORT") {
-            configuration.port = try parsePort(
-                port, source: environment["JUNCTION_PORT"] != nil ? "JUNCTION_PORT" : "PORT")
-        }
-        try read(\.dataDirectory, "JUNCTION_DATA_DIR", text)
-        try read(\.databaseURL, "JUNCTION_DATABASE_URL", optionalText)
-        try read(\.secretKey, "JUNCTION_SECRET_KEY", optionalText)
-        try read(\.secretKeyFile, "JUNCTION_SECRET_KEY_FILE", optionalText)
-        try read(\.apiKey, "JUNCTION_API_KEY", optionalText)
-        try read(\.logLevel, "JUNCTION_LOG_LEVEL") { text, name throws(ConfigurationError) in
-            try parseLogLevel(text, source: name)
-        }
-        try read(\.logJSON, "JUNCTION_LOG_FORMAT") { text, name throws(ConfigurationError) in
-            try parseLogFormat(text, source: name)
-        }
-        try read(\.maxBodyBytes, "JUNCTION_MAX_BODY_BYTES") { text, name throws(ConfigurationError) in
-            try parseByteCount(text, source: name)
-        }
-        try read(\.autoMigrate, "JUNCTION_AUTO_MIGRATE", parseBool)
-        try read(\.demo, "JUNCTION_DEMO", parseBool)
-        try read(\.demoSandboxPort, "JUNCTION_DEMO_SANDBOX_PORT") { text, name throws(ConfigurationError) in
-            try parsePort(text, source: name)
-        }
-        try read(\.demoJobs, "JUNCTION_DEMO_JOBS") { text, name throws(ConfigurationError) in
-            try parseCount(text, source: name, minimum: 1)
-        }
-        try read(\.demoCandidates, "JUNCTION_DEMO_CANDIDATES") { text, name throws(ConfigurationError) in
-            try parseCount(text, source: name, minimum: 0)
-        }
-        try read(\.scheduler, "JUNCTION_SCHEDULER", parseBool)
-        try read(\.syncDeltaSeconds, "JUNCTION_SYNC_DELTA_SECONDS", parseInterval)
-        try read(\.syncFullSeconds, "JUNCTION_SYNC_FULL_SECONDS", parseInterval)
-        try read(\.publicURL, "JUNCTION_PUBLIC_URL") { text, name throws(ConfigurationError) in
-            try parseHTTPURL(text, source: name)
-        }
-        try read(\.connectPersonioBaseURL, "JUNCTION_CONNECT_PERSONIO_BASE_URL") {
-            text, name throws(ConfigurationError) in try parseHTTPURL(text, source: name)
-        }
-        try read(\.webhookRetryScale, "JUNCTION_WEBHOOK_RETRY_SCALE") { text, name throws(ConfigurationError) in
-            guard let factor = Double(text), factor > 0, factor <= 100 else {
-                throw ConfigurationError("\(name) must be a number above 0 and at most 100, not '\(text)'")
-            }
-            return factor
-        }
-        try read(\.webhookMaxAttempts, "JUNCTION_WEBHOOK_MAX_ATTEMPTS", count(minimum: 1))
-        try read(\.attachmentsPrivateAccess, "JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS", parseAccess)
-        try read(\.webhooksPrivateAccess, "JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS", parseAccess)
-        try read(\.metricsAccess, "JUNCTION_METRICS") { text, name throws(ConfigurationError) in
-            guard let access = MetricsAccess(rawValue: text.lowercased()) else {
-                throw ConfigurationError("\(name) must be open, key or off, not '\(text)'")
-            }
-            return access
-        }
-        try read(\.authFailuresPerMinute, "JUNCTION_RATE_LIMIT_AUTH_FAILURES", count(minimum: 0))
-        try read(\.signInFailuresPerMinute, "JUNCTION_RATE_LIMIT_SIGN_IN_FAILURES", count(minimum: 0))
-        try read(\.connectTestsPerHour, "JUNCTION_RATE_LIMIT_CONNECT_TESTS", count(minimum: 0))
-        try read(\.requestHeadTimeoutSeconds, "JUNCTION_REQUEST_HEAD_TIMEOUT", parseTimeout)
-        try read(\.requestBodyTimeoutSeconds, "JUNCTION_REQUEST_BODY_TIMEOUT", parseTimeout)
-        try read(\.idleTimeoutSeconds, "JUNCTION_IDLE_TIMEOUT", parseTimeout)
-        try read(\.maxConnections, "JUNCTION_MAX_CONNECTIONS", count(minimum: 1))
-        try read(\.connectEmbedOrigins, "JUNCTION_CONNECT_EMBED_ORIGINS", parseOrigins)
-        try read(\.personioPartnerID, "JUNCTION_PERSONIO_PARTNER_ID") { text, name throws(ConfigurationError) in
-            try parseHeaderValue(text, source: name)
-        }
-        try read(\.personioAppID, "JUNCTION_PERSONIO_APP_ID") { text, name throws(ConfigurationError) in
-            try parseHeaderValue(text, source: name)
-        }
-        try read(\.personioRequestsPerSecond, "JUNCTION_PERSONIO_REQUESTS_PER_SECOND", parseRate)
-        try read(\.personioMaxConcurrent, "JUNCTION_PERSONIO_MAX_CONCURRENT", parseConcurrency)
-        try read(\.personioWritesPerMinute, "JUNCTION_PERSONIO_WRITES_PER_MINUTE", count(minimum: 1))
-        return configuration
     }
 
     public static func parseCount(_ text: String, source: String, minimum: Int) throws(ConfigurationError) -> Int {

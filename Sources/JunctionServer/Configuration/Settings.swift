@@ -1,0 +1,277 @@
+import Foundation
+
+/// One setting of a Junction process, declared once: its environment variable (and an alias),
+/// its command-line flag when it has one (secrets have none: a flag would show in `ps`), what it
+/// means and its default (the flag's help and the README's row say the same), and how its text
+/// is read. `JunctionConfiguration.fromEnvironment` and the command-line flags both read
+/// through it, so a value means the same and fails the same way from either.
+public struct Setting: Sendable {
+    public typealias Apply =
+        @Sendable (inout JunctionConfiguration, _ text: String, _ source: String) throws(ConfigurationError) -> Void
+
+    /// The variable first, then an alias it also answers to (`PORT`).
+    public let environment: [String]
+    /// The long flag without dashes; a Boolean setting also has `--no-<flag>`.
+    public let flag: String?
+    public let meaning: String
+    public let defaultText: String
+    let apply: Apply
+
+    init(
+        _ environment: String, alias: String? = nil, flag: String? = nil, _ meaning: String,
+        default defaultText: String,
+        _ apply: @escaping Apply
+    ) {
+        self.environment = [environment] + (alias.map { [$0] } ?? [])
+        self.flag = flag
+        self.meaning = meaning
+        self.defaultText = defaultText
+        self.apply = apply
+    }
+
+    /// The flag's help line: what it means, its variable and its default.
+    public var help: String {
+        "\(meaning). Env \(environment.joined(separator: " or ")). Default: \(defaultText)"
+    }
+}
+
+extension JunctionConfiguration {
+    /// Every setting, in the README's order.
+    public static let settings: [Setting] = [
+        Setting("JUNCTION_HOST", flag: "host", "Address to listen on", default: "127.0.0.1") { configuration, text, _ in
+            configuration.host = text
+        },
+        Setting("JUNCTION_PORT", alias: "PORT", flag: "port", "Port to listen on", default: "8080") {
+            (configuration, text, source) throws(ConfigurationError) in
+            configuration.port = try parsePort(text, source: source)
+        },
+        Setting(
+            "JUNCTION_DATA_DIR", flag: "data-dir", "Folder for the SQLite file and the secret key file",
+            default: ".junction"
+        ) { configuration, text, _ in configuration.dataDirectory = text },
+        Setting(
+            "JUNCTION_DATABASE_URL", flag: "database-url", "postgres://… or sqlite://PATH",
+            default: "<data-dir>/junction.sqlite"
+        ) { configuration, text, _ in configuration.databaseURL = text },
+        Setting(
+            "JUNCTION_SECRET_KEY", "The 32-byte key (base64 or hex) that encrypts stored credentials",
+            default: "read from the key file"
+        ) { configuration, text, _ in configuration.secretKey = text },
+        Setting(
+            "JUNCTION_SECRET_KEY_FILE", flag: "secret-key-file",
+            "File holding the secret key; created with mode 0600 on first start", default: "<data-dir>/secret.key"
+        ) { configuration, text, _ in configuration.secretKeyFile = text },
+        Setting(
+            "JUNCTION_API_KEY", "API key to register on start (at least 20 characters)",
+            default: "none: an empty database gets a generated key, printed once"
+        ) { configuration, text, _ in configuration.apiKey = text },
+        Setting(
+            "JUNCTION_LOG_LEVEL", flag: "log-level", "trace, debug, info, notice, warning, error or critical",
+            default: "info"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.logLevel = try parseLogLevel(text, source: source)
+        },
+        Setting("JUNCTION_LOG_FORMAT", flag: "log-format", "text or json (one object per line)", default: "text") {
+            (configuration, text, source) throws(ConfigurationError) in
+            configuration.logJSON = try parseLogFormat(text, source: source)
+        },
+        Setting(
+            "JUNCTION_MAX_BODY_BYTES", flag: "max-body-bytes", "Largest accepted request body in bytes",
+            default: "33554432 (32 MiB)"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.maxBodyBytes = try parseByteCount(text, source: source)
+        },
+        Setting(
+            "JUNCTION_AUTO_MIGRATE", flag: "auto-migrate", "Apply pending database migrations on start", default: "on"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.autoMigrate = try parseBool(text, source: source)
+        },
+        Setting(
+            "JUNCTION_DEMO", flag: "demo",
+            "On an empty database, connect a demo integration to an in-process Personio sandbox", default: "on"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.demo = try parseBool(text, source: source)
+        },
+        Setting(
+            "JUNCTION_DEMO_SANDBOX_PORT", flag: "demo-sandbox-port", "Port of the demo's Personio sandbox on 127.0.0.1",
+            default: "9091"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.demoSandboxPort = try parsePort(text, source: source)
+        },
+        Setting("JUNCTION_DEMO_JOBS", flag: "demo-jobs", "Jobs in a new demo's sandbox", default: "40") {
+            (configuration, text, source) throws(ConfigurationError) in
+            configuration.demoJobs = try parseCount(text, source: source, minimum: 1)
+        },
+        Setting(
+            "JUNCTION_DEMO_CANDIDATES", flag: "demo-candidates", "Candidates in a new demo's sandbox", default: "400"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.demoCandidates = try parseCount(text, source: source, minimum: 0)
+        },
+        Setting("JUNCTION_SCHEDULER", flag: "scheduler", "Run syncs on a schedule", default: "on") {
+            (configuration, text, source) throws(ConfigurationError) in
+            configuration.scheduler = try parseBool(text, source: source)
+        },
+        Setting(
+            "JUNCTION_SYNC_DELTA_SECONDS", flag: "sync-delta-seconds", "Seconds between DELTA syncs of an integration",
+            default: "300"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.syncDeltaSeconds = try parseInterval(text, source: source)
+        },
+        Setting(
+            "JUNCTION_SYNC_FULL_SECONDS", flag: "sync-full-seconds", "Seconds between FULL syncs of an integration",
+            default: "21600 (6 hours)"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.syncFullSeconds = try parseInterval(text, source: source)
+        },
+        Setting(
+            "JUNCTION_PERSONIO_REQUESTS_PER_SECOND", flag: "personio-requests-per-second",
+            "Average requests per second to one Personio account, syncs, writes and passthrough together",
+            default: "10"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.personioRequestsPerSecond = try parseRate(text, source: source)
+        },
+        Setting(
+            "JUNCTION_PERSONIO_MAX_CONCURRENT", flag: "personio-max-concurrent",
+            "Requests in flight to one Personio account at once", default: "4"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.personioMaxConcurrent = try parseConcurrency(text, source: source)
+        },
+        Setting(
+            "JUNCTION_PERSONIO_WRITES_PER_MINUTE",
+            "Application writes per minute to one Personio account (Personio allows 20; raise only against a sandbox)",
+            default: "20"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.personioWritesPerMinute = try parseCount(text, source: source, minimum: 1)
+        },
+        Setting(
+            "JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS",
+            "Let attachments' data_url point to private addresses: true, false or address blocks (10.0.0.0/8,…)",
+            default: "off"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.attachmentsPrivateAccess = try parseAccess(text, source: source)
+        },
+        Setting(
+            "JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS",
+            "Let webhook receivers have private addresses: true, false or address blocks", default: "off"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.webhooksPrivateAccess = try parseAccess(text, source: source)
+        },
+        Setting("JUNCTION_METRICS", "Who may read /metrics: open, key or off", default: "key") {
+            (configuration, text, source) throws(ConfigurationError) in
+            guard let access = MetricsAccess(rawValue: text.lowercased()) else {
+                throw ConfigurationError("\(source) must be open, key or off, not '\(text)'")
+            }
+            configuration.metricsAccess = access
+        },
+        Setting(
+            "JUNCTION_RATE_LIMIT_AUTH_FAILURES",
+            "Wrong API keys per minute per client address and key prefix before 429 (0 = no limit)", default: "30"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.authFailuresPerMinute = try parseCount(text, source: source, minimum: 0)
+        },
+        Setting(
+            "JUNCTION_RATE_LIMIT_SIGN_IN_FAILURES",
+            "Failed dashboard sign-ins per minute per client address (0 = no limit)", default: "10"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.signInFailuresPerMinute = try parseCount(text, source: source, minimum: 0)
+        },
+        Setting(
+            "JUNCTION_RATE_LIMIT_CONNECT_TESTS", "Credential tests per hour on one connect link (0 = no limit)",
+            default: "20"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.connectTestsPerHour = try parseCount(text, source: source, minimum: 0)
+        },
+        Setting("JUNCTION_REQUEST_HEAD_TIMEOUT", "Seconds a client has to send a request's head", default: "10") {
+            (configuration, text, source) throws(ConfigurationError) in
+            configuration.requestHeadTimeoutSeconds = try parseTimeout(text, source: source)
+        },
+        Setting("JUNCTION_REQUEST_BODY_TIMEOUT", "Seconds a client has to send a request's body", default: "60") {
+            (configuration, text, source) throws(ConfigurationError) in
+            configuration.requestBodyTimeoutSeconds = try parseTimeout(text, source: source)
+        },
+        Setting(
+            "JUNCTION_IDLE_TIMEOUT", "Seconds a kept-alive connection may wait for its next request", default: "60"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.idleTimeoutSeconds = try parseTimeout(text, source: source)
+        },
+        Setting("JUNCTION_MAX_CONNECTIONS", "Connections served at once", default: "2000") {
+            (configuration, text, source) throws(ConfigurationError) in
+            configuration.maxConnections = try parseCount(text, source: source, minimum: 1)
+        },
+        Setting(
+            "JUNCTION_CONNECT_EMBED_ORIGINS",
+            "Origins of the apps that frame EMBEDDED connect links and receive the activation token (space-separated)",
+            default: "any"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.connectEmbedOrigins = try parseOrigins(text, source: source)
+        },
+        Setting(
+            "JUNCTION_PERSONIO_PARTNER_ID", "X-Personio-Partner-ID sent with every request to Personio",
+            default: "none"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.personioPartnerID = try parseHeaderValue(text, source: source)
+        },
+        Setting(
+            "JUNCTION_PERSONIO_APP_ID", "X-Personio-App-ID sent with every request to Personio", default: "JUNCTION"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.personioAppID = try parseHeaderValue(text, source: source)
+        },
+        Setting(
+            "JUNCTION_PUBLIC_URL", flag: "public-url", "Address this server is reached at, for connect links",
+            default: "http://<host>:<port>"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.publicURL = try parseHTTPURL(text, source: source)
+        },
+        Setting(
+            "JUNCTION_CONNECT_PERSONIO_BASE_URL", flag: "connect-personio-base-url",
+            "Personio address connect flows use instead of Personio's hosts (a sandbox or proxy)",
+            default: "Personio's hosts"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.connectPersonioBaseURL = try parseHTTPURL(text, source: source)
+        },
+        Setting(
+            "JUNCTION_WEBHOOK_RETRY_SCALE", "Factor on the webhook retry schedule (1 = about 24 hours)", default: "1"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            guard let factor = Double(text), factor > 0, factor <= 100 else {
+                throw ConfigurationError("\(source) must be a number above 0 and at most 100, not '\(text)'")
+            }
+            configuration.webhookRetryScale = factor
+        },
+        Setting(
+            "JUNCTION_WEBHOOK_MAX_ATTEMPTS", "Attempts before a webhook delivery is dead-lettered", default: "12"
+        ) { (configuration, text, source) throws(ConfigurationError) in
+            configuration.webhookMaxAttempts = try parseCount(text, source: source, minimum: 1)
+        },
+    ]
+
+    /// The setting of a flag; a flag the table does not have is a programming error.
+    public static func setting(flag: String) -> Setting {
+        guard let setting = settings.first(where: { $0.flag == flag }) else {
+            preconditionFailure("no setting has the flag --\(flag)")
+        }
+        return setting
+    }
+
+    /// Sets the setting of `--flag` from its text, read as its variable would be.
+    public mutating func apply(flag: String, _ text: String) throws(ConfigurationError) {
+        try Self.setting(flag: flag).apply(&self, text, "--" + flag)
+    }
+
+    /// Reads the settings' environment variables over the defaults. Invalid values are errors
+    /// that name the variable, never silently replaced by a default; an empty value counts as unset.
+    public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError)
+        -> JunctionConfiguration
+    {
+        var configuration = JunctionConfiguration()
+        for setting in settings {
+            for name in setting.environment {
+                guard let text = environment[name], !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    continue
+                }
+                try setting.apply(&configuration, text, name)
+                break
+            }
+        }
+        return configuration
+    }
+}
