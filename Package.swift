@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.32.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.14.0"),
+        // multipart/form-data bodies: Personio's document upload, passthrough, the sandbox's reader.
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
     ],
     targets: [
         .target(
@@ -63,6 +65,7 @@ let package = Package(
                 "JunctionModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -105,6 +108,7 @@ let package = Package(
         .target(
             name: "PersonioSandbox",
             dependencies: [
+                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -211,6 +215,8 @@ let package = Package(
         .testTarget(
             name: "PersonioTests",
             dependencies: [
+                "PersonioSandbox",
+                .product(name: "NIOCore", package: "swift-nio"),
                 "Personio",
                 "JunctionConnectors",
                 "JunctionModel",

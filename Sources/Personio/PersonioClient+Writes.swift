@@ -34,16 +34,9 @@ extension PersonioClient {
         -> UploadedDocument
     {
         var request = try v1Request("/v1/recruiting/applications/documents")
-        let boundary = "junction-" + UUID().uuidString
-        request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
-        var body = ByteBuffer()
-        let safeName = filename.replacingOccurrences(of: "\"", with: "'").replacingOccurrences(of: "\r\n", with: " ")
-        body.writeString(
-            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(safeName)\"\r\n"
-                + "Content-Type: \(contentType)\r\n\r\n")
-        body.writeBytes(data)
-        body.writeString("\r\n--\(boundary)--\r\n")
-        request.body = .bytes(body)
+        let form = FormData([("file", .file(filename: filename, contentType: contentType, bytes: data))]).encoded()
+        request.headers.add(name: "Content-Type", value: form.contentType)
+        request.body = .bytes(form.body)
         let (status, _, response) = try await sendWrite(
             request, description: "POST /v1/recruiting/applications/documents")
         guard status == 200 || status == 201 else { throw Self.writeError(status, response, "document upload") }

@@ -1,6 +1,8 @@
 import Foundation
+import MultipartKit
+import NIOCore
 
-/// A minimal `multipart/form-data` reader (RFC 7578), enough for Personio's one-file upload.
+/// The sandbox's `multipart/form-data` reader (RFC 7578), enough for Personio's one-file upload.
 enum Multipart {
     struct Part: Sendable {
         var name: String?
@@ -21,40 +23,58 @@ enum Multipart {
         return nil
     }
 
-    /// Splits `body` into its parts; nil when it is not well-formed.
+    /// Splits `body` into its parts with MultipartKit's parser; nil when it is not well-formed
+    /// (no closing boundary, or bytes the grammar does not allow).
     static func parse(_ body: Data, boundary: String) -> [Part]? {
-        let delimiter = Data("--\(boundary)".utf8)
-        let headerEnd = Data("\r\n\r\n".utf8)
+        guard !boundary.isEmpty else { return nil }
+        let parser = MultipartParser(boundary: boundary)
         var parts: [Part] = []
-        guard var cursor = body.range(of: delimiter)?.upperBound else { return nil }
-        while true {
-            // After a delimiter: "--" ends the body, CRLF starts a part.
-            if body[cursor...].starts(with: Data("--".utf8)) { return parts }
-            guard body[cursor...].starts(with: Data("\r\n".utf8)) else { return nil }
-            cursor += 2
-            guard let headersRange = body.range(of: headerEnd, in: cursor..<body.endIndex) else { return nil }
-            let headers = String(decoding: body[cursor..<headersRange.lowerBound], as: UTF8.self)
-            guard let next = body.range(of: Data("\r\n".utf8) + delimiter, in: headersRange.upperBound..<body.endIndex)
-            else {
-                return nil
+        var current = Part(body: Data())
+        var complete = false
+        parser.onHeader = { name, value in
+            switch name.lowercased() {
+            case "content-disposition":
+                current.name = parameter("name", in: value)
+                current.filename = parameter("filename", in: value)
+            case "content-type":
+                current.contentType = value.trimmingCharacters(in: .whitespaces)
+            default:
+                break
             }
-            var part = Part(body: body.subdata(in: headersRange.upperBound..<next.lowerBound))
-            for line in headers.components(separatedBy: "\r\n") {
-                let lower = line.lowercased()
-                if lower.hasPrefix("content-disposition:") {
-                    part.name = parameter("name", in: line)
-                    part.filename = parameter("filename", in: line)
-                } else if lower.hasPrefix("content-type:") {
-                    part.contentType = line.dropFirst("content-type:".count).trimmingCharacters(in: .whitespaces)
-                }
-            }
-            parts.append(part)
-            cursor = next.upperBound
         }
+        parser.onBody = { chunk in current.body.append(contentsOf: chunk.readableBytesView) }
+        parser.onPartComplete = {
+            parts.append(current)
+            current = Part(body: Data())
+            complete = true
+        }
+        do {
+            try parser.execute(ByteBuffer(bytes: body))
+        } catch {
+            return nil
+        }
+        // A body cut before its closing delimiter leaves the last part open.
+        guard complete, body.range(of: Data("--\(boundary)--".utf8)) != nil else { return nil }
+        return parts
     }
 
-    private static func parameter(_ name: String, in line: String) -> String? {
-        for piece in line.split(separator: ";").dropFirst() {
+    /// A parameter of a header value (`form-data; name="file"; filename="cv.pdf"`): a `;`
+    /// inside quotes belongs to the value.
+    private static func parameter(_ name: String, in value: String) -> String? {
+        var pieces: [String] = []
+        var piece = ""
+        var quoted = false
+        for character in value {
+            if character == "\"" { quoted.toggle() }
+            if character == ";" && !quoted {
+                pieces.append(piece)
+                piece = ""
+            } else {
+                piece.append(character)
+            }
+        }
+        pieces.append(piece)
+        for piece in pieces.dropFirst() {
             let pair = piece.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             if pair.count == 2, pair[0].lowercased() == name {
                 return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))

@@ -203,17 +203,14 @@ struct PassthroughController {
         guard case .array(let parts) = value else {
             throw APIError.invalidInput("'multipart_form_data' must be a list of {name, value}.")
         }
-        let boundary = "junction-" + UUID().uuidString
-        var body = Data()
+        var form = FormData()
         for (index, part) in parts.enumerated() {
             guard case .object(let fields) = part, case .string(let name)? = fields["name"] else {
                 throw APIError.invalidInput("'multipart_form_data[\(index)].name' is required.")
             }
-            let safeName = name.replacingOccurrences(of: "\"", with: "'")
             switch fields["value"] {
             case .string(let text)?:
-                body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(safeName)\"\r\n\r\n".utf8))
-                body.append(Data(text.utf8))
+                form.fields.append((name, .text(text)))
             case .object(let file)?:
                 guard case .string(let filename)? = file["name"] else {
                     throw APIError.invalidInput("'multipart_form_data[\(index)].value.name' is required.")
@@ -235,19 +232,13 @@ struct PassthroughController {
                 }
                 var contentType = "application/octet-stream"
                 if case .string(let given)? = file["content_type"] { contentType = given }
-                let safeFile = filename.replacingOccurrences(of: "\"", with: "'")
-                body.append(
-                    Data(
-                        ("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(safeName)\"; filename=\"\(safeFile)\"\r\n"
-                            + "Content-Type: \(contentType)\r\n\r\n").utf8))
-                body.append(bytes)
+                form.fields.append((name, .file(filename: filename, contentType: contentType, bytes: bytes)))
             default:
                 throw APIError.invalidInput("'multipart_form_data[\(index)].value' must be a string or a file.")
             }
-            body.append(Data("\r\n".utf8))
         }
-        body.append(Data("--\(boundary)--\r\n".utf8))
-        return (body, "multipart/form-data; boundary=\(boundary)")
+        let (body, contentType) = form.encoded()
+        return (Data(buffer: body), contentType)
     }
 
     /// JSON as JSON, text as text, anything else (or when asked) as base64.
