@@ -108,7 +108,6 @@ let package = Package(
         .target(
             name: "PersonioSandbox",
             dependencies: [
-                .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,98 +3,93 @@ import JunctionTestSupport
 import SQLKit
 import Testing
 
-@Suite("API keys and first start")
+@Suite("API keys and first start", .freshDatabases)
 struct APIKeyTests {
     @Test("a key is stored as its SHA-256 hash, never in clear", arguments: Backend.allCases)
     func storesHashOnly(backend: Backend) async throws {
-        try await withFreshDatabase(backend) { database in
-            let store = Store(database: database, secrets: randomSecretBox())
-            let workspace = try await store.access.createWorkspace(name: "w")
+        let database = try await FreshDatabases.open(backend)
+        let store = Store(database: database, secrets: randomSecretBox())
+        let workspace = try await store.access.createWorkspace(name: "w")
 
-            _ = try await store.access.createAPIKey(
-                workspaceID: workspace.id, name: "ci", key: "jk_known_vector_key_0001")
+        _ = try await store.access.createAPIKey(
+            workspaceID: workspace.id, name: "ci", key: "jk_known_vector_key_0001")
 
-            let rows = try await database.sql.raw("SELECT * FROM api_keys").all()
-            #expect(rows.count == 1)
-            // Computed independently: sha256(b"jk_known_vector_key_0001") in Python's hashlib.
-            #expect(
-                try rows[0].decode(column: "key_hash", as: String.self)
-                    == "7a12204207c035f88a152d68b8d5f9c99de5c48b9ef0d4820ff5388aee631ce2")
-            for column in rows[0].allColumns {
-                let text = try? rows[0].decode(column: column, as: String.self)
-                #expect(text != "jk_known_vector_key_0001", "column \(column) holds the key in clear")
-            }
+        let rows = try await database.sql.raw("SELECT * FROM api_keys").all()
+        #expect(rows.count == 1)
+        // Computed independently: sha256(b"jk_known_vector_key_0001") in Python's hashlib.
+        #expect(
+            try rows[0].decode(column: "key_hash", as: String.self)
+                == "7a12204207c035f88a152d68b8d5f9c99de5c48b9ef0d4820ff5388aee631ce2")
+        for column in rows[0].allColumns {
+            let text = try? rows[0].decode(column: column, as: String.self)
+            #expect(text != "jk_known_vector_key_0001", "column \(column) holds the key in clear")
         }
     }
 
     @Test("a key authenticates its workspace until it is revoked", arguments: Backend.allCases)
     func authenticateAndRevoke(backend: Backend) async throws {
-        try await withFreshDatabase(backend) { database in
-            let store = Store(database: database, secrets: randomSecretBox())
-            let workspace = try await store.access.createWorkspace(name: "w")
-            let (key, plaintext) = try await store.access.createAPIKey(workspaceID: workspace.id, name: "app")
+        let database = try await FreshDatabases.open(backend)
+        let store = Store(database: database, secrets: randomSecretBox())
+        let workspace = try await store.access.createWorkspace(name: "w")
+        let (key, plaintext) = try await store.access.createAPIKey(workspaceID: workspace.id, name: "app")
 
-            let before = try await store.access.authenticate(apiKey: plaintext)
-            let wrong = try await store.access.authenticate(apiKey: plaintext + "x")
-            let revoked = try await store.access.revokeAPIKey(id: key.id)
-            let after = try await store.access.authenticate(apiKey: plaintext)
+        let before = try await store.access.authenticate(apiKey: plaintext)
+        let wrong = try await store.access.authenticate(apiKey: plaintext + "x")
+        let revoked = try await store.access.revokeAPIKey(id: key.id)
+        let after = try await store.access.authenticate(apiKey: plaintext)
 
-            #expect(before == workspace.id)
-            #expect(wrong == nil)
-            #expect(revoked?.revokedAt != nil)
-            #expect(after == nil)
-            #expect(try await store.access.revokeAPIKey(id: "no-such-key") == nil)
-        }
+        #expect(before == workspace.id)
+        #expect(wrong == nil)
+        #expect(revoked?.revokedAt != nil)
+        #expect(after == nil)
+        #expect(try await store.access.revokeAPIKey(id: "no-such-key") == nil)
     }
 
     @Test("short or spaced keys are refused", arguments: ["short", "has a space in it 123456"])
     func refusesWeakKeys(key: String) async throws {
-        try await withFreshDatabase(.sqlite) { database in
-            let store = Store(database: database, secrets: randomSecretBox())
-            let workspace = try await store.access.createWorkspace(name: "w")
-            await #expect(throws: StoreError.self) {
-                try await store.access.createAPIKey(workspaceID: workspace.id, name: "x", key: key)
-            }
+        let database = try await FreshDatabases.open(.sqlite)
+        let store = Store(database: database, secrets: randomSecretBox())
+        let workspace = try await store.access.createWorkspace(name: "w")
+        await #expect(throws: StoreError.self) {
+            try await store.access.createAPIKey(workspaceID: workspace.id, name: "x", key: key)
         }
     }
 
     @Test("first start creates one workspace and one key; later starts create nothing", arguments: Backend.allCases)
     func bootstrapOnce(backend: Backend) async throws {
-        try await withFreshDatabase(backend) { database in
-            let store = Store(database: database, secrets: randomSecretBox())
+        let database = try await FreshDatabases.open(backend)
+        let store = Store(database: database, secrets: randomSecretBox())
 
-            let first = try await store.access.bootstrap(configuredKey: nil)
-            let second = try await store.access.bootstrap(configuredKey: nil)
+        let first = try await store.access.bootstrap(configuredKey: nil)
+        let second = try await store.access.bootstrap(configuredKey: nil)
 
-            #expect(first.createdWorkspace)
-            guard case .generated(let plaintext, _) = first.key else {
-                Issue.record("expected a generated key, got \(first.key)")
-                return
-            }
-            #expect(try await store.access.authenticate(apiKey: plaintext) == first.workspace.id)
-            #expect(!second.createdWorkspace)
-            #expect(second.key == .none)
-            #expect(try await store.access.workspaces().count == 1)
-            #expect(try await store.access.apiKeys().count == 1)
+        #expect(first.createdWorkspace)
+        guard case .generated(let plaintext, _) = first.key else {
+            Issue.record("expected a generated key, got \(first.key)")
+            return
         }
+        #expect(try await store.access.authenticate(apiKey: plaintext) == first.workspace.id)
+        #expect(!second.createdWorkspace)
+        #expect(second.key == .none)
+        #expect(try await store.access.workspaces().count == 1)
+        #expect(try await store.access.apiKeys().count == 1)
     }
 
     @Test("JUNCTION_API_KEY is registered once and authenticates", arguments: Backend.allCases)
     func bootstrapConfiguredKey(backend: Backend) async throws {
-        try await withFreshDatabase(backend) { database in
-            let store = Store(database: database, secrets: randomSecretBox())
-            let configured = "jk_configured_by_script_0001"
+        let database = try await FreshDatabases.open(backend)
+        let store = Store(database: database, secrets: randomSecretBox())
+        let configured = "jk_configured_by_script_0001"
 
-            let first = try await store.access.bootstrap(configuredKey: configured)
-            let second = try await store.access.bootstrap(configuredKey: configured)
+        let first = try await store.access.bootstrap(configuredKey: configured)
+        let second = try await store.access.bootstrap(configuredKey: configured)
 
-            guard case .registered = first.key, case .alreadyRegistered = second.key else {
-                Issue.record("expected registered then alreadyRegistered, got \(first.key), \(second.key)")
-                return
-            }
-            #expect(try await store.access.authenticate(apiKey: configured) == first.workspace.id)
-            #expect(try await store.access.apiKeys().count == 1)
+        guard case .registered = first.key, case .alreadyRegistered = second.key else {
+            Issue.record("expected registered then alreadyRegistered, got \(first.key), \(second.key)")
+            return
         }
+        #expect(try await store.access.authenticate(apiKey: configured) == first.workspace.id)
+        #expect(try await store.access.apiKeys().count == 1)
     }
 
     @Test("instances starting together on one empty database create one default workspace", arguments: Backend.allCases)

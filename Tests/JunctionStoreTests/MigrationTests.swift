@@ -2,22 +2,21 @@ import JunctionStore
 import JunctionTestSupport
 import Testing
 
-@Suite("Migrations")
+@Suite("Migrations", .freshDatabases)
 struct MigrationTests {
     @Test(
         "an empty database is migrated to the newest version, and a second run applies nothing",
         arguments: Backend.allCases)
     func migratesIdempotently(backend: Backend) async throws {
-        try await withFreshDatabase(backend, migrated: false) { database in
-            let migrator = Migrator(database: database, logger: quietLogger)
+        let database = try await FreshDatabases.open(backend, migrated: false)
+        let migrator = Migrator(database: database, logger: quietLogger)
 
-            let first = try await migrator.migrate()
-            let second = try await migrator.migrate()
+        let first = try await migrator.migrate()
+        let second = try await migrator.migrate()
 
-            #expect(first == Array(1...Migrator.all.count))
-            #expect(second == [])
-            #expect(try await migrator.appliedVersions() == Array(1...Migrator.all.count))
-        }
+        #expect(first == Array(1...Migrator.all.count))
+        #expect(second == [])
+        #expect(try await migrator.appliedVersions() == Array(1...Migrator.all.count))
     }
 
     @Test(
@@ -41,14 +40,13 @@ struct MigrationTests {
 
     @Test("a database migrated by a newer build is refused, not silently used", arguments: Backend.allCases)
     func refusesNewerSchema(backend: Backend) async throws {
-        try await withFreshDatabase(backend) { database in
-            try await database.sql.raw(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'Future', 0)"
-            ).run()
+        let database = try await FreshDatabases.open(backend)
+        try await database.sql.raw(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'Future', 0)"
+        ).run()
 
-            await #expect(throws: StoreError.newerSchema(applied: 999, known: Migrator.all.count)) {
-                try await Migrator(database: database, logger: quietLogger).migrate()
-            }
+        await #expect(throws: StoreError.newerSchema(applied: 999, known: Migrator.all.count)) {
+            try await Migrator(database: database, logger: quietLogger).migrate()
         }
     }
 }

@@ -9,7 +9,7 @@ import Testing
 
 /// Career sites on `.de` and `.com`, and legal entities with a site of their own: a job is
 /// published when any site lists it, and its post URL is that site's.
-@Suite("Several career sites, on .de and .com")
+@Suite("Several career sites, on .de and .com", .freshDatabases)
 struct CareerSiteTests {
     typealias Object = [String: Any]
 

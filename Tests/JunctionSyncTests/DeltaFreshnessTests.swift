@@ -11,7 +11,7 @@ import Testing
 /// What a DELTA must catch although Personio does not mark the jobs updated, and what
 /// `updated_after` must return when only embedded data changed (issue 17, found by an
 /// independent field-by-field check).
-@Suite("DELTA freshness and updated_after")
+@Suite("DELTA freshness and updated_after", .freshDatabases)
 struct DeltaFreshnessTests {
     typealias Object = [String: Any]
     static let json: HTTPFields = [.contentType: "application/json"]

@@ -16,7 +16,7 @@ import Testing
 /// checks the store against the sandbox's ground truth (read over its admin API). RELIABILITY.md
 /// lists the cases and what each checks; process and database faults are in the compatibility
 /// suite (`test_process_faults.py`), where a real `junction serve` can be killed.
-@Suite("Fault matrix: FULL syncs under injected Personio faults")
+@Suite("Fault matrix: FULL syncs under injected Personio faults", .freshDatabases)
 struct FaultMatrixTests {
     /// 25 jobs, 30 candidates and their applications, in pages of 10: every listing has several
     /// pages, so a fault can hit one in the middle.

@@ -13,7 +13,7 @@ import Testing
 /// A career site that does not serve its feed (switched off or not in the plan, an unknown
 /// subdomain's redirect, an HTML page) must not stop a sync: candidates and applications still
 /// arrive, no job is deleted, each job keeps its last published state, and the run says why.
-@Suite("Syncs go on without the career feed")
+@Suite("Syncs go on without the career feed", .freshDatabases)
 struct FeedOutageTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var backend: Backend

@@ -11,7 +11,7 @@ import Testing
 /// A FULL sync of the sandbox at its default size, compared with the sandbox's ground truth
 /// model by model, field by field. Expected values are computed here from the ground truth and
 /// the rules in `docs/personio-mapping.md`, never read back from the mapper under test.
-@Suite("FULL sync at the sandbox's default size matches its ground truth")
+@Suite("FULL sync at the sandbox's default size matches its ground truth", .freshDatabases)
 struct GroundTruthTests {
     typealias Object = [String: Any]
 

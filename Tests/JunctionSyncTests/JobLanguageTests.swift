@@ -9,7 +9,7 @@ import Testing
 /// Personio keeps job texts per language, and the feed leaves out the description of a job not
 /// written in the language asked for. Jobs written only in German, only in English, in two or
 /// in three languages must all get a description, and a posting per language.
-@Suite("Job texts in every language")
+@Suite("Job texts in every language", .freshDatabases)
 struct JobLanguageTests {
     typealias Object = [String: Any]
 

@@ -13,7 +13,7 @@ import Testing
 
 /// FULL syncs of jobs from a sandbox on a real port into a real store, checked against the
 /// sandbox's ground truth (read over its admin API, not through the connector under test).
-@Suite("FULL sync of jobs against the sandbox")
+@Suite("FULL sync of jobs against the sandbox", .freshDatabases)
 struct JobSyncTests {
     /// Runs `body` with a sandbox on a free loopback port and a fresh, seeded store.
     /// Small: 25 jobs in three pages of 10, 10 candidates.
@@ -35,11 +35,10 @@ struct JobSyncTests {
             configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            try await withFreshDatabase(backend) { database in
-                let seeded = try await SeededStore.make(database)
-                let fixture = SyncFixture(seeded: seeded, baseURL: "http://127.0.0.1:\(port)")
-                try await body(client, fixture)
-            }
+            let database = try await FreshDatabases.open(backend)
+            let seeded = try await SeededStore.make(database)
+            let fixture = SyncFixture(seeded: seeded, baseURL: "http://127.0.0.1:\(port)")
+            try await body(client, fixture)
         }
     }
 
@@ -225,7 +224,7 @@ struct JobSyncTests {
     }
 }
 
-@Suite("FULL sync of application stages")
+@Suite("FULL sync of application stages", .freshDatabases)
 struct StageSyncTests {
     @Test(
         "the system stages and every category stage are stored, with the ids jobs point to", arguments: Backend.allCases
@@ -318,7 +317,7 @@ extension StageSyncTests {
     }
 }
 
-@Suite("FULL sync of candidates and applications")
+@Suite("FULL sync of candidates and applications", .freshDatabases)
 struct PeopleSyncTests {
     static func truth(_ sandbox: any TestClientProtocol) async throws -> (
         candidates: [[String: Any]], applications: [[String: Any]]
@@ -447,7 +446,7 @@ struct PeopleSyncTests {
     }
 }
 
-@Suite("FULL sync of users and hiring teams")
+@Suite("FULL sync of users and hiring teams", .freshDatabases)
 struct UserSyncTests {
     static func persons(_ sandbox: any TestClientProtocol) async throws -> [String: [String: Any]] {
         try await sandbox.execute(uri: "/_sandbox/ground-truth?models=persons,jobs", method: .get) { response in
@@ -526,7 +525,7 @@ struct UserSyncTests {
     }
 }
 
-@Suite("DELTA sync")
+@Suite("DELTA sync", .freshDatabases)
 struct DeltaSyncTests {
     @Test(
         "a DELTA reads only what changed upstream, cannot see deletions, and a FULL then does",

@@ -6,7 +6,7 @@ import NIOCore
 import Personio
 import Testing
 
-@Suite("Personio's partner headers")
+@Suite("Personio's partner headers", .freshDatabases)
 struct PartnerHeaderTests {
     @Test("every request of a sync, token calls and the career feed included, carries the configured partner headers")
     func everyRequest() async throws {

@@ -11,7 +11,7 @@ import Testing
 /// Personio answers a missing right with 401 on some endpoints. With a token it has just issued,
 /// that is a missing permission, not refused credentials: the model is skipped and reported, the
 /// rest syncs, nothing is deleted, and the integration stays ACTIVE.
-@Suite("Missing permissions")
+@Suite("Missing permissions", .freshDatabases)
 struct PermissionTests {
     typealias Object = [String: Any]
 

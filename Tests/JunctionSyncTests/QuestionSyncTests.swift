@@ -11,7 +11,7 @@ import Testing
 /// Screening questions (Personio's applicant attributes) and the per-job stage and question
 /// links, checked against the sandbox's catalog and categories and the rules written in
 /// `docs/personio-mapping.md`.
-@Suite("Screening questions and job links")
+@Suite("Screening questions and job links", .freshDatabases)
 struct QuestionSyncTests {
     /// [C] Personio's documented system attributes, in the order the mapping documents, and
     /// the application message last.

@@ -12,7 +12,7 @@ import Testing
 /// `rejected_at` is when an application moved to rejected or withdrawn, read from its stage
 /// history, not its last update: Personio's `updated_at` moves whenever anything touches the
 /// application afterwards, its automatic GDPR anonymization included (issue 17, item 6).
-@Suite("Rejection times from stage histories")
+@Suite("Rejection times from stage histories", .freshDatabases)
 struct RejectionTimeTests {
     typealias Object = [String: Any]
 

@@ -5,7 +5,7 @@ import JunctionSync
 import JunctionTestSupport
 import Testing
 
-@Suite("Sync policy")
+@Suite("Sync policy", .freshDatabases)
 struct SyncPolicyTests {
     static let policy = SyncPolicy(
         deltaInterval: .seconds(300), fullInterval: .seconds(3600), failureBackoff: .seconds(30))
@@ -48,7 +48,7 @@ struct SyncPolicyTests {
     }
 }
 
-@Suite("Sync lock")
+@Suite("Sync lock", .freshDatabases)
 struct SyncLockTests {
     @Test("a second holder is refused while the first runs, and gets the lock afterwards", arguments: Backend.allCases)
     func exclusive(backend: Backend) async throws {
@@ -132,7 +132,7 @@ extension SyncLockTests {
     }
 }
 
-@Suite("Scheduler against the sandbox")
+@Suite("Scheduler against the sandbox", .freshDatabases)
 struct SchedulerTests {
     @Test("a fresh integration gets a FULL at once; right after, nothing is due", arguments: Backend.allCases)
     func runsDue(backend: Backend) async throws {

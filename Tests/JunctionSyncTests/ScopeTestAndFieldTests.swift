@@ -13,7 +13,7 @@ import Testing
 /// The connect flow's scope test against the sandbox's credentials (one client with every
 /// scope, one with persons only), and the field explorer's discovery against the sandbox's
 /// ground truth.
-@Suite("Scope tests and field discovery")
+@Suite("Scope tests and field discovery", .freshDatabases)
 struct ScopeTestAndFieldTests {
     static let sandbox = SandboxConfiguration()
 

@@ -9,7 +9,7 @@ import Testing
 
 /// Timestamps and optional fields in every shape a real account may send: times must come out as
 /// the ground truth has them, and a field no reader expects must not fail the run.
-@Suite("Wire shapes of real accounts")
+@Suite("Wire shapes of real accounts", .freshDatabases)
 struct ShapeTests {
     typealias Object = [String: Any]
 

@@ -11,7 +11,7 @@ import Testing
 /// Personio does not publish how v2 spells stage kinds and types. Whichever way a real account
 /// spells them, outcomes and current stages must come out as the sandbox's ground truth says
 /// (read in its canonical form), and a value the connector cannot place must be a warning.
-@Suite("Stage vocabularies")
+@Suite("Stage vocabularies", .freshDatabases)
 struct StageVocabularyTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var backend: Backend

@@ -13,7 +13,7 @@ import Testing
 /// afterwards lose nothing, delete nothing falsely, get outcomes right, and give every published
 /// job a description wherever some language has one. Each switch's own effect has its own test;
 /// this one guards the whole against any position.
-@Suite("Sync matrix over the sandbox's switches")
+@Suite("Sync matrix over the sandbox's switches", .freshDatabases)
 struct SwitchMatrixTests {
     typealias Object = [String: Any]
 

@@ -45,22 +45,6 @@ public func freshDatabaseLocation(_ backend: Backend) async throws -> DatabaseLo
     }
 }
 
-/// Opens a fresh database for `backend`, migrated unless told otherwise, runs `body`, closes it.
-public func withFreshDatabase<Result>(
-    _ backend: Backend, migrated: Bool = true, _ body: (Database) async throws -> Result
-) async throws -> Result {
-    let database = try await Database.open(try await freshDatabaseLocation(backend), logger: quietLogger)
-    do {
-        if migrated { try await Migrator(database: database, logger: quietLogger).migrate() }
-        let result = try await body(database)
-        try await database.close()
-        return result
-    } catch {
-        try? await database.close()
-        throw error
-    }
-}
-
 public enum TestSetupError: Error { case postgresUnavailable }
 
 /// Opens `count` separate pools on one location, as separate processes would have, runs `body`,
@@ -78,4 +62,59 @@ public func withSeparatePools<Result>(
         for database in databases { try? await database.close() }
         throw error
     }
+}
+
+/// Fresh databases for each test case, as a Swift Testing trait: mark the suite
+/// `@Suite(.freshDatabases)` and a test asks `try await FreshDatabases.open(backend)` for as many
+/// as it needs; every database a test case opened is closed when it ends, passed or thrown. The
+/// backend stays the test's argument (`arguments: Backend.allCases`), since a trait cannot see
+/// a test case's arguments.
+public struct FreshDatabases: SuiteTrait, TestTrait, TestScoping {
+    /// The databases one test case opened.
+    actor Opened {
+        var databases: [Database] = []
+        func add(_ database: Database) { databases.append(database) }
+        func closeAll() async {
+            for database in databases { try? await database.close() }
+            databases = []
+        }
+    }
+
+    @TaskLocal static var opened: Opened?
+
+    public var isRecursive: Bool { true }
+
+    /// Once per test case; the suite itself needs no scope.
+    public func scopeProvider(for test: Test, testCase: Test.Case?) -> FreshDatabases? {
+        testCase == nil ? nil : self
+    }
+
+    public func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        let opened = Opened()
+        do {
+            try await Self.$opened.withValue(opened) { try await function() }
+        } catch {
+            await opened.closeAll()
+            throw error
+        }
+        await opened.closeAll()
+    }
+
+    /// A fresh database for `backend`, migrated unless told otherwise, closed with the test case.
+    public static func open(_ backend: Backend, migrated: Bool = true) async throws -> Database {
+        guard let opened else {
+            preconditionFailure("FreshDatabases.open needs the suite or test to have the .freshDatabases trait")
+        }
+        let database = try await Database.open(try await freshDatabaseLocation(backend), logger: quietLogger)
+        await opened.add(database)
+        if migrated { try await Migrator(database: database, logger: quietLogger).migrate() }
+        return database
+    }
+}
+
+extension Trait where Self == FreshDatabases {
+    /// Fresh databases for each test case, closed when it ends.
+    public static var freshDatabases: Self { FreshDatabases() }
 }
