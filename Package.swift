@@ -241,6 +241,10 @@ let package = Package(
         .testTarget(
             name: "JunctionServerTests",
             dependencies: [
+                "Personio",
+                "PersonioSandbox",
+                "JunctionStore",
+                "JunctionModel",
                 "JunctionSync",
                 "JunctionApp",
                 "JunctionServer",
