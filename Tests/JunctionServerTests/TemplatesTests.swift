@@ -69,4 +69,15 @@ struct TemplatesTests {
         #expect(!html.contains("<script>alert"))
         #expect(!html.contains("\" onload=\""))
     }
+
+    @Test("one layout: connect pages in the link's language, the dashboard in English, wide where it holds tables")
+    func layout() throws {
+        let german = Templates.render(["language": "de", "title": "Verbinden", "message": "m"], "notice")
+        let signIn = Templates.render(["title": "Junction dashboard", "signInToken": "t"], "dashboard-sign-in")
+        let overview = Templates.render(["title": "Junction dashboard", "formToken": "t"], "dashboard-overview")
+
+        #expect(german.contains("<html lang=\"de\">") && german.contains("<main class=\"narrow\">"))
+        #expect(signIn.contains("<html lang=\"en\">") && signIn.contains("<main class=\"narrow\">"))
+        #expect(overview.contains("<html lang=\"en\">") && overview.contains("<main class=\"wide\">"))
+    }
 }

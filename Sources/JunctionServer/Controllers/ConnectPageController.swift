@@ -104,14 +104,22 @@ struct ConnectPageController {
     private func notice(_ title: String, _ message: String, _ text: ConnectPageText, _ status: HTTPResponse.Status)
         -> Response
     {
+        let page = noticePage(title, message, text, status)
+        return HTML.response(page.html, status: page.status, frameAncestors: frameAncestors)
+    }
+
+    /// A page that only tells something (unknown, expired or finished link).
+    private func noticePage(
+        _ title: String, _ message: String, _ text: ConnectPageText, _ status: HTTPResponse.Status
+    ) -> Page {
         struct Notice {
             var language: String
             var title: String
             var message: String
         }
-        return HTML.response(
-            Templates.render(Notice(language: text.language, title: title, message: message), "notice"),
-            status: status, frameAncestors: frameAncestors)
+        return Page(
+            html: Templates.render(Notice(language: text.language, title: title, message: message), "notice"),
+            status: status)
     }
 
     /// What every connect page's header shows: the title, a switch to the other language (back
@@ -257,18 +265,42 @@ struct ConnectPageController {
             }
             pending = data
         }
-        // The setup step checked first, so a bad value changes nothing.
-        var probe: [String: JSONValue] = [:]
-        if let error = flow.connect.applySetup(form, to: &probe, language: flow.language) {
+        // The integration a relink or setup link changes; a create link starts from nothing.
+        var existing: Integration?
+        if link.kind != .create {
+            guard let id = link.integrationID,
+                let integration = try await store.integrations.integration(id: id, workspaceID: link.workspaceID)
+            else {
+                return noticePage(flow.text.unknownTitle, flow.text.unknownText, flow.text, .gone)
+            }
+            existing = integration
+        }
+        // The setup step is applied once, to a copy: a bad value changes nothing.
+        var settings = existing?.settings ?? [:]
+        if let error = flow.connect.applySetup(form, to: &settings, language: flow.language) {
             return try await setupPage(flow, error: error)
         }
+        if link.kind != .setup, let record = link.scopeTest { flow.connect.keep(testRecord: record, in: &settings) }
         let integrationID: String
-        switch link.kind {
-        case .create:
+        if var integration = existing {
+            integrationID = integration.id.description
+            integration.settings = settings
+            try await store.integrations.setSettings(
+                settings, integrationID: integrationID, workspaceID: link.workspaceID)
+            if link.kind == .relink, let data = pending {
+                try await store.integrations.replaceCredentials(
+                    integrationID: integrationID, workspaceID: link.workspaceID, credentials: data)
+                if integration.status == .invalid {
+                    integration.status = .active
+                    try await store.integrations.setStatus(
+                        .active, integrationID: integrationID, workspaceID: link.workspaceID,
+                        events: [WebhookPayloads.stateChanged(integration)])
+                }
+                await connectors[flow.tool]?.forget(integrationID: integrationID)
+                _ = try await store.syncRuns.requestSync(integrationID: integrationID, kind: .delta, now: Date())
+            }
+        } else {
             guard let data = pending else { return credentialsPage(flow, error: nil) }
-            var settings: [String: JSONValue] = [:]
-            _ = flow.connect.applySetup(form, to: &settings, language: flow.language)
-            if let record = link.scopeTest { flow.connect.keep(testRecord: record, in: &settings) }
             let integration = Integration(
                 id: IntegrationID(tool: flow.tool), workspaceID: link.workspaceID, setupStatus: .finalSyncPending,
                 endUserOrganizationName: link.endUserOrganizationName, endUserEmail: link.endUserEmail,
@@ -277,35 +309,6 @@ struct ConnectPageController {
                 integration, credentials: data, events: [WebhookPayloads.integrationCreated(integration)])
             integrationID = integration.id.description
             _ = try await store.syncRuns.requestSync(integrationID: integrationID, kind: .full, now: Date())
-        case .relink, .setup:
-            guard let id = link.integrationID,
-                var integration = try await store.integrations.integration(id: id, workspaceID: link.workspaceID)
-            else {
-                return Page(
-                    html: Templates.render(
-                        ["language": flow.language, "title": flow.text.unknownTitle, "message": flow.text.unknownText],
-                        "notice"), status: .gone)
-            }
-            integrationID = id
-            _ = flow.connect.applySetup(form, to: &integration.settings, language: flow.language)
-            if link.kind == .relink, let record = link.scopeTest {
-                flow.connect.keep(testRecord: record, in: &integration.settings)
-            }
-            try await store.integrations.setSettings(
-                integration.settings, integrationID: id, workspaceID: link.workspaceID)
-            if link.kind == .relink, let data = pending {
-                try await store.connectLinks.replaceCredentials(
-                    integrationID: id, workspaceID: link.workspaceID, credentials: data)
-                if integration.status == .invalid {
-                    var changed = integration
-                    changed.status = .active
-                    try await store.integrations.setStatus(
-                        .active, integrationID: id, workspaceID: link.workspaceID,
-                        events: [WebhookPayloads.stateChanged(changed)])
-                }
-                await connectors[flow.tool]?.forget(integrationID: id)
-                _ = try await store.syncRuns.requestSync(integrationID: id, kind: .delta, now: Date())
-            }
         }
         let activation = try await store.connectLinks.completeConnectLink(
             linkID: link.id, integrationID: integrationID, now: Date())

@@ -91,7 +91,6 @@ struct DashboardController {
                     workspaceID: workspaceID, url: url, description: nil, events: nil, now: Date())
                 struct Context {
                     var title, formToken, url, secret: String
-                    var narrow = true
                 }
                 return HTML.response(
                     Templates.render(
@@ -245,7 +244,7 @@ struct DashboardController {
 
     private func notFound() -> Response {
         HTML.response(
-            Templates.render(["title": "Not found", "narrow": true], "dashboard-not-found"), status: .notFound)
+            Templates.render(["title": "Not found"], "dashboard-not-found"), status: .notFound)
     }
 
     // MARK: - Pages
@@ -255,7 +254,6 @@ struct DashboardController {
     ) -> Response {
         struct Context {
             var title = "Junction dashboard"
-            var narrow = true
             var error: String?
             var signInToken: String
         }
@@ -460,11 +458,16 @@ struct DashboardController {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var settings: [Explorer.Setting] = []
-        for setting in connectors[integration.id.tool]?.descriptor.settings ?? [] {
-            let value = try? await ToolSettingsController.resolve(
-                integration, setting.path, store: store, connectors: connectors)
-            let current = value.flatMap { connector, credentials in
-                try? connector.readSetting(setting.path, integration: integration, credentials: credentials)
+        // The credentials are opened once for all of the tool's settings.
+        let connector = try? connectors.connector(for: integration)
+        let credentials =
+            connector == nil
+            ? nil
+            : try? await store.integrations.credentials(
+                integrationID: integration.id.description, workspaceID: integration.workspaceID)
+        for setting in connector?.descriptor.settings ?? [] {
+            let current = credentials.flatMap { credentials in
+                try? connector?.readSetting(setting.path, integration: integration, credentials: credentials)
             }
             let text = String(decoding: (try? encoder.encode(current ?? .array([]))) ?? Data("[]".utf8), as: UTF8.self)
             settings.append(

@@ -45,7 +45,7 @@ struct ToolSettingsController {
             try await store.integrations.setSettings(settings, integrationID: id, workspaceID: integration.workspaceID)
         }
         if let replaced = change.credentials {
-            try await store.connectLinks.replaceCredentials(
+            try await store.integrations.replaceCredentials(
                 integrationID: id, workspaceID: integration.workspaceID, credentials: replaced)
         }
         _ = try await store.syncRuns.requestSync(integrationID: id, kind: .delta, now: Date())

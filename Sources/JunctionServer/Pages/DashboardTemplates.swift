@@ -1,22 +1,7 @@
-/// The dashboard's pages (operator UI, English). One template per page; the shared navigation
-/// is a partial. Every value is escaped by `{{…}}`.
+/// The dashboard's pages (operator UI, English) in the connect pages' layout, wide where they
+/// hold tables. One template per page; the shared navigation is a partial. Every value is escaped by `{{…}}`.
 extension Templates {
     static let dashboardSources: [String: String] = [
-        "dashboard-layout": """
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="referrer" content="no-referrer">
-        <title>{{title}}</title>
-        <link rel="stylesheet" href="/assets/junction.css">
-        </head>
-        <body><main class="{{#narrow}}narrow{{/narrow}}{{^narrow}}wide{{/narrow}}">
-        {{$body}}{{/body}}
-        </main></body>
-        </html>
-        """,
         "dashboard-nav": """
         <nav><a href="/dashboard">Integrations</a><a href="/dashboard#custom-fields">Custom fields</a>
         <form method="post" action="/dashboard/sign-out" class="inline"><input type="hidden" name="form_token" value="{{formToken}}"><button class="secondary small" id="sign-out">Sign out</button></form></nav>
@@ -25,7 +10,7 @@ extension Templates {
         {{#error}}<p class="box error" id="form-error">{{error}}</p>{{/error}}
         """,
         "dashboard-sign-in": """
-        {{<dashboard-layout}}{{$body}}
+        {{<layout}}{{$language}}en{{/language}}{{$body}}
         <h1>Junction dashboard</h1><p class="muted">Sign in with an API key of your workspace.</p>
         {{> dashboard-error}}
         <form method="post" action="/dashboard/sign-in">
@@ -34,15 +19,15 @@ extension Templates {
         <input id="api_key" name="api_key" type="password" autocomplete="off" required>
         <button type="submit" id="sign-in">Sign in</button>
         </form>
-        {{/body}}{{/dashboard-layout}}
+        {{/body}}{{/layout}}
         """,
         "dashboard-not-found": """
-        {{<dashboard-layout}}{{$body}}
+        {{<layout}}{{$language}}en{{/language}}{{$body}}
         <h1>Integration not found</h1><p><a href="/dashboard">Back to the dashboard</a></p>
-        {{/body}}{{/dashboard-layout}}
+        {{/body}}{{/layout}}
         """,
         "dashboard-overview": """
-        {{<dashboard-layout}}{{$body}}
+        {{<layout}}{{$language}}en{{/language}}{{$width}}wide{{/width}}{{$body}}
         {{> dashboard-nav}}<h1>Integrations</h1>
         {{> dashboard-error}}
         <table id="integrations"><tr><th>Integration</th><th>Organisation</th><th>Status</th><th>Setup</th>
@@ -79,10 +64,10 @@ extension Templates {
         <label for="cf-key">Key</label><input id="cf-key" name="key" type="text" required>
         <label for="cf-label">Label</label><input id="cf-label" name="label" type="text">
         <button type="submit" id="add-custom-field">Add custom field</button></form>
-        {{/body}}{{/dashboard-layout}}
+        {{/body}}{{/layout}}
         """,
         "dashboard-integration": """
-        {{<dashboard-layout}}{{$body}}
+        {{<layout}}{{$language}}en{{/language}}{{$width}}wide{{/width}}{{$body}}
         {{> dashboard-nav}}<h1>{{title}}</h1>
         <p class="muted"><code>{{id}}</code> · <span class="pill" id="status">{{status}}</span>
         · setup {{setup}}</p>
@@ -133,10 +118,10 @@ extension Templates {
         <textarea name="value" id="{{path}}" rows="8">{{value}}</textarea>
         <button type="submit">Save {{lowercasedTitle}}</button></form>
         {{/settings}}
-        {{/body}}{{/dashboard-layout}}
+        {{/body}}{{/layout}}
         """,
         "dashboard-webhook": """
-        {{<dashboard-layout}}{{$body}}
+        {{<layout}}{{$language}}en{{/language}}{{$width}}wide{{/width}}{{$body}}
         {{> dashboard-nav}}<h1>Webhook deliveries</h1><p><code>{{url}}</code></p>
         <table id="deliveries"><tr><th>Created</th><th>Event</th><th>Integration</th><th>State</th><th>Attempts</th><th></th></tr>
         {{#deliveries}}
@@ -147,10 +132,10 @@ extension Templates {
         <button type="submit" class="secondary small">Redeliver</button></form></td></tr>
         {{/deliveries}}
         </table>
-        {{/body}}{{/dashboard-layout}}
+        {{/body}}{{/layout}}
         """,
         "dashboard-log-entry": """
-        {{<dashboard-layout}}{{$body}}
+        {{<layout}}{{$language}}en{{/language}}{{$width}}wide{{/width}}{{$body}}
         {{> dashboard-nav}}<h1>Request {{id}}</h1>
         <table id="log-entry">
         <tr><th>When</th><td>{{when}}</td></tr>
@@ -160,16 +145,16 @@ extension Templates {
         <tr><th>Error</th><td><code>{{code}}</code></td></tr>
         <tr><th>Message</th><td id="log-message">{{message}}</td></tr>
         </table>
-        {{/body}}{{/dashboard-layout}}
+        {{/body}}{{/layout}}
         """,
         "dashboard-webhook-added": """
-        {{<dashboard-layout}}{{$body}}
+        {{<layout}}{{$language}}en{{/language}}{{$body}}
         {{> dashboard-nav}}<h1>Webhook endpoint added</h1>
         <p><code>{{url}}</code></p>
         <p>Its signing secret, shown only now (verify <code>X-Kombo-Signature</code> with it):</p>
         <p><code id="webhook-secret">{{secret}}</code></p>
         <p><a href="/dashboard#webhooks">Back to the dashboard</a></p>
-        {{/body}}{{/dashboard-layout}}
+        {{/body}}{{/layout}}
         """,
     ]
 }

@@ -24,7 +24,7 @@ enum Templates {
     static let sources: [String: String] = [
         "layout": """
         <!doctype html>
-        <html lang="{{language}}">
+        <html lang="{{$language}}{{language}}{{/language}}">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -32,7 +32,7 @@ enum Templates {
         <title>{{title}}</title>
         <link rel="stylesheet" href="/assets/junction.css">
         </head>
-        <body><main class="narrow">
+        <body><main class="{{$width}}narrow{{/width}}">
         {{$body}}{{/body}}
         </main></body>
         </html>

@@ -122,17 +122,6 @@ extension ConnectLinkRepository {
         ).all().map(ConnectLinkRow.decode)
     }
 
-    /// Replaces an integration's credentials (relink): same id, same data, new secrets.
-    public func replaceCredentials(integrationID: String, workspaceID: String, credentials: Data) async throws {
-        let sealed = try secrets.seal(credentials, context: integrationID)
-        try await sql.raw(
-            """
-            UPDATE integrations SET credentials = \(bind: sealed), updated_at = \(bind: Clock.nowMilliseconds())
-            WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
-            """
-        ).run()
-    }
-
     private static func text(_ value: JSONValue) throws -> String {
         String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
     }

@@ -61,6 +61,17 @@ extension IntegrationRepository {
         return try secrets.open(try row.decode(column: "credentials", as: String.self), context: integrationID)
     }
 
+    /// Replaces an integration's credentials (relink): same id, same data, new secrets.
+    public func replaceCredentials(integrationID: String, workspaceID: String, credentials: Data) async throws {
+        let sealed = try secrets.seal(credentials, context: integrationID)
+        try await sql.raw(
+            """
+            UPDATE integrations SET credentials = \(bind: sealed), updated_at = \(bind: Clock.nowMilliseconds())
+            WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
+            """
+        ).run()
+    }
+
     public func setSetupStatus(
         _ status: SetupStatus, integrationID: String, workspaceID: String, events: [WebhookEvent] = []
     ) async throws {
