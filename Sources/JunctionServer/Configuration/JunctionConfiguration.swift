@@ -44,7 +44,7 @@ public struct JunctionConfiguration: Sendable, Equatable {
     /// Requests in flight to one Personio account at once.
     public var personioMaxConcurrent = 4
     /// Writes (application creations) per minute to one Personio account: Personio's documented
-    /// company limit of its v1 recruiting API is 20 ([C] `reference/personio-api.md`). Raise it
+    /// company limit of its v1 recruiting API is 20 (confirmed; `docs/personio-mapping.md`). Raise it
     /// only against a sandbox or a proxy that allows more.
     public var personioWritesPerMinute = 20
     /// Which private addresses attachments' `data_url` may point to (tests, local setups). None

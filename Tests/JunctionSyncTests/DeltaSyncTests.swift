@@ -1,0 +1,108 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import JunctionConnectors
+import JunctionModel
+import JunctionStore
+import JunctionSync
+import JunctionTestSupport
+import Personio
+import PersonioSandbox
+import Testing
+
+@Suite("DELTA sync", .freshDatabases)
+struct DeltaSyncTests {
+    @Test(
+        "a DELTA reads only what changed upstream, cannot see deletions, and a FULL then does",
+        arguments: Backend.allCases)
+    func delta(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend) { sandbox, sync in
+            let first = try await sync.run(delta: true)
+            let truth = try await PeopleSyncTests.truth(sandbox)
+            let before = try await sync.jobs()
+            let jobID = try #require(before.keys.sorted().first)
+            let unpublished = try #require(before.values.filter { $0.status == "OPEN" && $0.remoteID != jobID }.first)
+            // A new application of a candidate not otherwise touched, to a job it has not applied to.
+            let candidateIDs = truth.candidates.compactMap { $0["id"] as? Int }
+            let newApplicant = try #require(candidateIDs.dropFirst().first { $0 != candidateIDs.last })
+            let appliedTo = Set(
+                truth.applications.filter { $0["candidate_id"] as? Int == newApplicant }.compactMap {
+                    $0["job_id"] as? Int
+                })
+            let newJob = try #require(before.keys.compactMap(Int.init).sorted().first { !appliedTo.contains($0) })
+            let candidate = try #require(truth.candidates.first { ($0["application_ids"] as? [Int])?.isEmpty == false })
+            let candidateID = try #require(candidate["id"] as? Int)
+            let applicationID = try #require((candidate["application_ids"] as? [Int])?.first)
+            let doomed = try #require(truth.candidates.last { ($0["id"] as? Int) != candidateID }?["id"] as? Int)
+            let json: HTTPFields = [.contentType: "application/json"]
+            try await sandbox.execute(
+                uri: "/_sandbox/jobs/\(jobID)", method: .patch, headers: json,
+                body: ByteBuffer(string: #"{"name":"Delta job"}"#)
+            ) { #expect($0.status == .ok) }
+            try await sandbox.execute(
+                uri: "/_sandbox/candidates/\(candidateID)", method: .patch, headers: json,
+                body: ByteBuffer(string: #"{"last_name":"Delta"}"#)
+            ) { #expect($0.status == .ok) }
+            try await sandbox.execute(
+                uri: "/_sandbox/applications/\(applicationID)/stage", method: .post, headers: json,
+                body: ByteBuffer(string: #"{"type":"system","id":"offer"}"#)
+            ) { #expect($0.status == .ok) }
+            try await sandbox.execute(uri: "/_sandbox/candidates/\(doomed)", method: .delete) {
+                #expect($0.status == .ok)
+            }
+            try await sandbox.execute(uri: "/_sandbox/jobs/\(unpublished.remoteID)/unpublish", method: .post) {
+                #expect($0.status == .ok)
+            }
+            try await sandbox.execute(
+                uri: "/_sandbox/applications", method: .post, headers: json,
+                body: ByteBuffer(string: #"{"candidate_id":\#(newApplicant),"job_id":\#(newJob)}"#)
+            ) { #expect($0.status == .created) }
+
+            let delta = try await sync.run(delta: true)
+            let afterDelta = try await sync.jobs()
+            let quiet = try await sync.run(delta: true)
+            let store = sync.seeded.store
+            let candidates = try await store.records.records(
+                Candidate.self, integrationID: sync.integrationID, limit: 10_000, includeDeleted: true
+            ).items
+            let full = try await sync.run()
+            let applications = try await store.records.records(
+                Application.self, integrationID: sync.integrationID, limit: 10_000
+            ).items
+
+            #expect(first.kind == .full, "without an earlier success a DELTA runs FULL")
+            #expect(delta.kind == .delta)
+            #expect(delta.status == .succeeded, "\(delta.error ?? "")")
+            #expect(delta.stats.updated["jobs"] == 2, "the renamed and the unpublished job")
+            #expect(delta.stats.added["applications"] == 1)
+            #expect(
+                delta.stats.updated["candidates"] ?? 0 >= 1,
+                "the renamed candidate (the new applicant's update counts too if Personio bumps it)")
+            #expect(delta.stats.updated["applications"] == 1)
+            #expect(afterDelta[unpublished.remoteID]?.status == "CLOSED")
+            #expect(afterDelta[unpublished.remoteID]!.changedAt > unpublished.changedAt)
+            #expect(afterDelta[unpublished.remoteID]?.remoteDeletedAt == nil, "unpublished is closed, not deleted")
+            for (remoteID, job) in before where remoteID != jobID && remoteID != unpublished.remoteID {
+                #expect(afterDelta[remoteID]?.changedAt == job.changedAt, "job \(remoteID) must not change")
+            }
+            #expect(delta.stats.deleted["candidates"] == nil, "a DELTA cannot see deletions")
+            #expect(
+                (delta.stats.unchanged["candidates"] ?? 0) < truth.candidates.count / 2,
+                "a DELTA reads only recent changes")
+            #expect(try await sync.jobs()[jobID]?.name == "Delta job")
+            #expect(candidates.first { $0.remoteID == String(candidateID) }?.lastName == "Delta")
+            let moved = applications.first { $0.remoteID == String(applicationID) }
+            #expect(
+                moved?.currentStageID
+                    == Identifier.record(
+                        integrationID: sync.integrationID, model: "application_stages", remoteID: "offer"))
+            #expect(quiet.stats.updated.values.allSatisfy { $0 == 0 })
+            #expect(quiet.stats.added.values.allSatisfy { $0 == 0 })
+            #expect(
+                candidates.first { $0.remoteID == String(doomed) }?.remoteDeletedAt == nil,
+                "still live after the DELTAs")
+            #expect(full.stats.deleted["candidates"] == 1)
+        }
+    }
+}
