@@ -46,22 +46,25 @@ struct DashboardController {
             }
             return Self.redirect("/dashboard", cookie: try await session.open(apiKey: apiKey))
         }
-        router.post("dashboard/sign-out") { request, _ in
+        // Everything else needs a session: the middleware sends a request without one to the
+        // sign-in page and gives the handlers the session's workspace.
+        let signedIn = router.group("dashboard").add(middleware: DashboardSignInMiddleware(session: session))
+        signedIn.post("sign-out") { request, context in
             let form = try await HTML.form(request)
             guard session.checkForm(request, form)
             else { return Self.redirect("/dashboard") }
             return Self.redirect("/dashboard", cookie: try await session.end(request))
         }
-        router.get("dashboard/integrations/:integration_id") { request, context in
-            guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
+        signedIn.get("integrations/:integration_id") { request, context in
+            let workspaceID = try context.requireWorkspace()
             let id = context.parameters.get("integration_id") ?? ""
             guard let integration = try await store.integrations.integration(id: id, workspaceID: workspaceID) else {
                 return notFound()
             }
             return try await integrationPage(request, integration, error: nil)
         }
-        router.get("dashboard/logs/:log_id") { request, context in
-            guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
+        signedIn.get("logs/:log_id") { request, context in
+            let workspaceID = try context.requireWorkspace()
             let id = context.parameters.get("log_id") ?? ""
             guard let entry = try await store.requestLog.requestLogEntry(id: id, workspaceID: workspaceID) else {
                 return notFound()
@@ -77,8 +80,8 @@ struct DashboardController {
                         integration: entry.integrationID ?? "–", status: String(entry.status),
                         code: entry.errorCode ?? "", message: entry.errorMessage), "dashboard-log-entry"))
         }
-        router.post("dashboard/webhooks") { request, context in
-            guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
+        signedIn.post("webhooks") { request, context in
+            let workspaceID = try context.requireWorkspace()
             let form = try await HTML.form(request)
             guard session.checkForm(request, form)
             else {
@@ -101,15 +104,15 @@ struct DashboardController {
                 return try await overview(request, workspaceID: workspaceID, error: error.message)
             }
         }
-        router.get("dashboard/webhooks/:webhook_id") { request, context in
-            guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
+        signedIn.get("webhooks/:webhook_id") { request, context in
+            let workspaceID = try context.requireWorkspace()
             let id = context.parameters.get("webhook_id") ?? ""
             guard let endpoint = try await store.webhooks.webhookEndpoint(id: id, workspaceID: workspaceID) else {
                 return notFound()
             }
             return try await webhookPage(request, endpoint)
         }
-        router.post("dashboard/webhooks/:webhook_id/deliveries/:delivery_id/redeliver") { request, context in
+        signedIn.post("webhooks/:webhook_id/deliveries/:delivery_id/redeliver") { request, context in
             try await change(request, context) { workspaceID, _ in
                 let id = context.parameters.get("webhook_id") ?? ""
                 guard
@@ -120,7 +123,7 @@ struct DashboardController {
                 return "/dashboard/webhooks/\(Self.pathEscape(id))"
             }
         }
-        router.post("dashboard/custom-fields") { request, context in
+        signedIn.post("custom-fields") { request, context in
             try await change(request, context) { workspaceID, form in
                 let field = try FieldsController.validate(
                     .init(
@@ -132,14 +135,14 @@ struct DashboardController {
                 return "/dashboard"
             }
         }
-        router.post("dashboard/integrations/:integration_id/sync") { request, context in
+        signedIn.post("integrations/:integration_id/sync") { request, context in
             try await integrationChange(request, context) { integration, form in
                 let kind: SyncRun.Kind = form["type"] == "DELTA" ? .delta : .full
                 _ = try await store.syncRuns.requestSync(
                     integrationID: integration.id.description, kind: kind, now: Date())
             }
         }
-        router.post("dashboard/integrations/:integration_id/fields/:field_id") { request, context in
+        signedIn.post("integrations/:integration_id/fields/:field_id") { request, context in
             try await integrationChange(request, context) { integration, form in
                 let fieldID = context.parameters.get("field_id") ?? ""
                 guard
@@ -150,7 +153,7 @@ struct DashboardController {
                     form["passthrough"] == "1", fieldID: fieldID, integrationID: integration.id.description)
             }
         }
-        router.post("dashboard/integrations/:integration_id/custom-fields/:custom_field_id") { request, context in
+        signedIn.post("integrations/:integration_id/custom-fields/:custom_field_id") { request, context in
             try await integrationChange(request, context) { integration, form in
                 let customID = context.parameters.get("custom_field_id") ?? ""
                 guard
@@ -172,7 +175,7 @@ struct DashboardController {
         // Each setting a registered tool declares (Personio: applicant attributes, career sites).
         let settingPaths = Set(connectors.tools.flatMap { connectors[$0]?.descriptor.settings.map(\.path) ?? [] })
         for path in settingPaths.sorted() {
-            router.post("dashboard/integrations/:integration_id/\(path)") { request, context in
+            signedIn.post("integrations/:integration_id/\(path)") { request, context in
                 try await integrationChange(request, context) { integration, form in
                     let text = form["value"] ?? ""
                     guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
@@ -193,7 +196,7 @@ struct DashboardController {
         _ request: Request, _ context: AppRequestContext,
         _ body: (String, [String: String]) async throws -> String
     ) async throws -> Response {
-        guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
+        let workspaceID = try context.requireWorkspace()
         let form = try await HTML.form(request)
         guard session.checkForm(request, form)
         else {
@@ -209,7 +212,7 @@ struct DashboardController {
     private func integrationChange(
         _ request: Request, _ context: AppRequestContext, _ body: (Integration, [String: String]) async throws -> Void
     ) async throws -> Response {
-        guard let workspaceID = try await session.workspace(request) else { return Self.redirect("/dashboard") }
+        let workspaceID = try context.requireWorkspace()
         let id = context.parameters.get("integration_id") ?? ""
         guard let integration = try await store.integrations.integration(id: id, workspaceID: workspaceID) else {
             return notFound()
