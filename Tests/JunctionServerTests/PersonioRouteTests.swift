@@ -17,6 +17,7 @@ struct PersonioRouteTests {
     /// A sandbox on a free port, a server in process with a Personio integration connected to it
     /// and synced once.
     static func withConnectedServer(
+        synced: Bool = true,
         _ body:
             @escaping @Sendable (
                 _ api: any TestClientProtocol, _ sandbox: any TestClientProtocol, _ integrationID: String
@@ -41,12 +42,14 @@ struct PersonioRouteTests {
                 careerSubdomain: configuration.careerSubdomain, apiBaseURL: base, careerSiteBaseURL: base)
             let server = try await TestServer.start()
             let integration = Integration(
-                id: IntegrationID(tool: .personio), workspaceID: server.workspaceID, setupStatus: .completed,
-                endUserOrganizationName: "Route test customer")
+                id: IntegrationID(tool: .personio), workspaceID: server.workspaceID,
+                setupStatus: synced ? .completed : .finalSyncPending, endUserOrganizationName: "Route test customer")
             try await server.runtime.store.integrations.createIntegration(
                 integration, credentials: try JSONEncoder().encode(credentials))
-            let run = try await server.runtime.syncs(logger: quietLogger).runFull(integration)
-            #expect(run.status == .succeeded, "\(run.error ?? "")")
+            if synced {
+                let run = try await server.runtime.syncs(logger: quietLogger).runFull(integration)
+                #expect(run.status == .succeeded, "\(run.error ?? "")")
+            }
             try await server.test { api in try await body(api, sandbox, integration.id.description) }
         }
     }
@@ -208,6 +211,31 @@ struct PersonioRouteTests {
                 let saved = try JSONDecoder().decode(PersonioCredentials.self, from: sealed)
                 #expect(saved.clientID == "papi-sandbox-client" && saved.apiBaseURL == base)
             }
+        }
+    }
+
+    @Test("passthrough works before the first sync, and a query in the path joins the params")
+    func passthroughBeforeFirstSync() async throws {
+        try await Self.withConnectedServer(synced: false) { api, sandbox, integrationID in
+            let headers = Self.headers(integrationID)
+            let truthJobs = try Self.object(try await Self.truth(sandbox, "jobs"))["jobs"] as? [[String: Any]] ?? []
+
+            let jobs = try await api.execute(uri: "/v1/ats/jobs", method: .get, headers: headers)
+            let answer = try await api.execute(
+                uri: "/v1/passthrough/personio/recruitingV2", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"method":"GET","path":"/jobs?limit=2","params":{"x":"a b"}}"#))
+            let escape = try await api.execute(
+                uri: "/v1/passthrough/personio/recruitingV2", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"method":"GET","path":"/../v1/auth?limit=2"}"#))
+
+            #expect(try jobs.envelopeError().code == "INTEGRATION.SETUP_SYNC_PENDING")
+            #expect(answer.status == .ok, "\(String(buffer: answer.body))")
+            let data = try #require(try answer.json()["data"] as? [String: Any])
+            #expect((data["url"] as? String)?.hasSuffix("/v2/recruiting/jobs?limit=2&x=a%20b") == true)
+            let listed = try #require((data["data"] as? [String: Any])?["_data"] as? [[String: Any]])
+            #expect(listed.count == min(2, truthJobs.count))
+            #expect(escape.status == .badRequest)
+            #expect(try escape.envelopeError().message.contains("'path'"))
         }
     }
 }

@@ -70,8 +70,8 @@ def test_recruiting_v1_write_goes_through(mutable_junction):
 
 ESCAPES = [
     "https://evil.example/x", "//evil.example/x", "/../v2/persons", "/jobs/../../v1/auth", "/%2e%2e/v1/auth",
-    "/%2E%2E%2Fv1", "/jobs%2f..", "/jobs\\..\\x", "/jobs?limit=1", "/jobs#x", "/@evil.example", "/jobs%00",
-    "jobs", "/jobs /x", "/./jobs",
+    "/%2E%2E%2Fv1", "/jobs%2f..", "/jobs\\..\\x", "/jobs?limit=1#x", "/jobs#x", "/@evil.example", "/jobs%00",
+    "jobs", "/jobs /x", "/./jobs", "//evil.example/x?limit=1", "/../v2/persons?limit=1",
 ]
 
 
@@ -100,3 +100,14 @@ def test_unknown_api_and_tool_are_refused(junction):
         with pytest.raises(KomboGeneralError) as raised:
             general.send_passthrough_request(tool=tool, api=api, method="GET", path="/x")
         assert raised.value.data.error.code == "PLATFORM.INPUT_INVALID"
+
+
+def test_a_query_in_the_path_joins_the_params(junction):
+    general = _general(junction)
+
+    answer = general.send_passthrough_request(tool="personio", api="recruitingV2", method="GET", path="/jobs?limit=2",
+                                              params={"x": "1"})
+
+    assert answer.data.status == 200
+    assert answer.data.url.endswith("/v2/recruiting/jobs?limit=2&x=1")
+    assert len(answer.data.data["_data"]) == 2

@@ -36,7 +36,9 @@ struct PassthroughController {
                 let names = descriptor.passthroughAPIs.joined(separator: ", ")
                 throw APIError.invalidInput("Unknown \(descriptor.label) API '\(apiName)'; use one of \(names).")
             }
-            let integration = try await gate.readableIntegration(request, context: context)
+            // Passthrough needs credentials, not synced data: it works from the moment the
+            // integration exists, during its first sync too.
+            let integration = try await gate.enabledIntegration(request, context: context)
             let buffer = try await request.body.collect(upTo: maxBodyBytes)
             let body: JSONValue
             do {
@@ -109,11 +111,14 @@ struct PassthroughController {
         guard case .string(let methodName)? = fields["method"],
             ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(methodName)
         else { throw APIError.invalidInput("'method' must be GET, POST, PUT, PATCH or DELETE.") }
-        guard case .string(let path)? = fields["path"] else {
+        guard case .string(let given)? = fields["path"] else {
             throw APIError.invalidInput("'path' is required: the path below the API's base, like /company/employees.")
         }
+        // A query written into the path joins `params` (as Kombo takes it); the path itself is
+        // checked as strictly as ever.
+        let (path, pathQuery) = try splitQuery(given)
         try checkPath(path)
-        var query: [(String, String)] = []
+        var query: [(String, String)] = pathQuery
         switch fields["params"] {
         case .object(let params)?:
             for (name, value) in params.sorted(by: { $0.key < $1.key }) {
@@ -171,6 +176,31 @@ struct PassthroughController {
         )
     }
 
+    /// `path` without its query, and the query's pairs, percent-decoded; a fragment or a query
+    /// that does not decode is refused.
+    static func splitQuery(_ path: String) throws -> (String, [(String, String)]) {
+        guard let mark = path.firstIndex(of: "?") else { return (path, []) }
+        let text = String(path[path.index(after: mark)...])
+        guard !text.contains("#"), !text.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F })
+        else {
+            throw APIError.invalidInput(
+                "'path' has a query with a fragment, spaces or control characters; put the parameters in 'params'.")
+        }
+        var pairs: [(String, String)] = []
+        for piece in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = piece.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String? {
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            }
+            guard let name = decode(parts[0]), !name.isEmpty, let value = parts.count > 1 ? decode(parts[1]) : ""
+            else {
+                throw APIError.invalidInput("'path' has a query that is not percent-encoded correctly: '\(piece)'.")
+            }
+            pairs.append((name, value))
+        }
+        return (String(path[..<mark]), pairs)
+    }
+
     /// A path below the API's base and nothing else: it starts with `/`, and holds no scheme,
     /// authority, `..` segment, backslash, query, fragment, control character or percent-encoded
     /// separator that a server might decode into one of those.
@@ -183,7 +213,7 @@ struct PassthroughController {
         if path.contains("://") { throw refuse("must not be an absolute URL") }
         if path.contains("\\") { throw refuse("must not contain a backslash") }
         if path.contains("?") || path.contains("#") {
-            throw refuse("must not carry a query or fragment (use 'params')")
+            throw refuse("must not carry a fragment")
         }
         if path.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) {
             throw refuse("must not contain spaces or control characters")
