@@ -42,14 +42,25 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable {
         /// `/check-api-key`, `/integrations/*`, `/connect/*`, `/force-sync`, `/passthrough/*`, and
         /// anything outside a documented family (unknown routes).
         case general
-        /// `/ats/*`.
+        /// `/ats/*`, and `/assessment/*`, whose errors the SDK parses with its ATS error class.
         case ats
+        /// `/hris/*` (and `/lms/*`, which SDK 1.4.0 has no class for): platform, integration and
+        /// remote codes, no ATS ones.
+        case hris
+
+        /// The family of a request path.
+        public static func of(path: String) -> Family {
+            if path.hasPrefix("/v1/ats/") || path.hasPrefix("/v1/assessment/") { return .ats }
+            if path.hasPrefix("/v1/hris/") || path.hasPrefix("/v1/lms/") { return .hris }
+            return .general
+        }
     }
 
     /// Whether the SDK's error class for `family` accepts this code.
     public func isAllowed(in family: Family) -> Bool {
         switch family {
         case .ats: true
+        case .hris: !rawValue.hasPrefix("ATS.")
         case .general: rawValue.hasPrefix("PLATFORM.")
         }
     }

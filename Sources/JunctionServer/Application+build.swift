@@ -143,6 +143,7 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
     .add(middleware: ActivityLogMiddleware(log: runtime.store))
     .add(middleware: QueryGuardMiddleware())
     GeneralController().addRoutes(to: api)
+    OtherCategoriesController().addRoutes(to: api)
     IntegrationsController(store: runtime.store, connectors: runtime.connectors).addRoutes(to: api)
     ConnectController(store: runtime.store, publicURL: configuration.resolvedPublicURL, connectors: runtime.connectors)
         .addRoutes(to: api)

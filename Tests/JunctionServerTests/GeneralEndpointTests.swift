@@ -117,4 +117,25 @@ struct GeneralEndpointTests {
             }
         }
     }
+
+    @Test(
+        "HRIS, assessment and LMS routes answer a defined error in Kombo's envelope, after the key check",
+        arguments: [
+            ("/v1/hris/employees", HTTPRequest.Method.get), ("/v1/hris/employees/e1", .patch),
+            ("/v1/assessment/orders/open", .get), ("/v1/assessment/orders/o1/result", .put),
+            ("/v1/lms/courses", .get),
+        ])
+    func otherCategories(path: String, method: HTTPRequest.Method) async throws {
+        let server = try await TestServer.start()
+        try await server.test { client in
+            let answer = try await client.execute(uri: path, method: method, headers: bearer())
+            let anonymous = try await client.execute(uri: path, method: method)
+
+            #expect(answer.status == .forbidden, "\(String(buffer: answer.body))")
+            let error = try answer.envelopeError()
+            #expect(error.code == "INTEGRATION.MODEL_NOT_AVAILABLE")
+            #expect(error.message.hasPrefix("\(method) \(path) is an "))
+            #expect(anonymous.status == .unauthorized)
+        }
+    }
 }

@@ -57,3 +57,20 @@ def test_unknown_integration_raises_integration_not_found(junction):
 
     assert raised.value.status_code == 404
     assert raised.value.data.error.code == "PLATFORM.INTEGRATION_NOT_FOUND"
+
+
+def test_hris_and_assessment_calls_answer_a_typed_model_not_available(junction):
+    sdk = Kombo(api_key=junction.api_key, server_url=junction.base_url + "/v1",
+                integration_id=junction.demo_integration_id)
+
+    with pytest.raises(errors.KomboHrisError) as hris:
+        sdk.hris.get_employees()
+    with pytest.raises(errors.KomboAtsError) as packages:
+        sdk.assessment.get_packages()
+    with pytest.raises(errors.KomboAtsError) as orders:
+        sdk.assessment.get_assessment_orders()
+
+    for raised, path in ((hris, "/v1/hris/employees"), (packages, "/v1/assessment/packages"),
+                         (orders, "/v1/assessment/orders")):
+        assert raised.value.data.error.code == "INTEGRATION.MODEL_NOT_AVAILABLE"
+        assert f"GET {path} is an" in raised.value.data.error.message

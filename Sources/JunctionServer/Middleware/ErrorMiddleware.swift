@@ -26,7 +26,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let apiError = translate(error, request: request, context: context)
-            let family: ErrorCode.Family = request.uri.path.hasPrefix("/v1/ats/") ? .ats : .general
+            let family = ErrorCode.Family.of(path: request.uri.path)
             let logURL = await record(apiError, request: request, context: context)
             let envelope = ErrorEnvelope(apiError, family: family, logURL: logURL)
             let data = try UnifiedJSON.makeEncoder().encode(envelope)
