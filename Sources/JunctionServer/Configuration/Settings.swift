@@ -29,6 +29,20 @@ public struct Setting: Sendable {
         self.apply = apply
     }
 
+    /// A setting read by `parse` (given the text and the variable's or flag's name for its
+    /// error) into the configuration's `setting`.
+    init<Value>(
+        _ environment: String, alias: String? = nil, flag: String? = nil, _ meaning: String,
+        default defaultText: String,
+        _ setting: any WritableKeyPath<JunctionConfiguration, Value> & Sendable,
+        _ parse: @escaping @Sendable (_ text: String, _ source: String) throws(ConfigurationError) -> Value
+    ) {
+        self.init(environment, alias: alias, flag: flag, meaning, default: defaultText) {
+            (configuration, text, source) throws(ConfigurationError) in
+            configuration[keyPath: setting] = try parse(text, source)
+        }
+    }
+
     /// The flag's help line: what it means, its variable and its default.
     public var help: String {
         "\(meaning). Env \(environment.joined(separator: " or ")). Default: \(defaultText)"
@@ -41,10 +55,7 @@ extension JunctionConfiguration {
         Setting("JUNCTION_HOST", flag: "host", "Address to listen on", default: "127.0.0.1") { configuration, text, _ in
             configuration.host = text
         },
-        Setting("JUNCTION_PORT", alias: "PORT", flag: "port", "Port to listen on", default: "8080") {
-            (configuration, text, source) throws(ConfigurationError) in
-            configuration.port = try parsePort(text, source: source)
-        },
+        Setting("JUNCTION_PORT", alias: "PORT", flag: "port", "Port to listen on", default: "8080", \.port, parsePort),
         Setting(
             "JUNCTION_DATA_DIR", flag: "data-dir", "Folder for the SQLite file and the secret key file",
             default: ".junction"
@@ -67,95 +78,57 @@ extension JunctionConfiguration {
         ) { configuration, text, _ in configuration.apiKey = text },
         Setting(
             "JUNCTION_LOG_LEVEL", flag: "log-level", "trace, debug, info, notice, warning, error or critical",
-            default: "info"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.logLevel = try parseLogLevel(text, source: source)
-        },
-        Setting("JUNCTION_LOG_FORMAT", flag: "log-format", "text or json (one object per line)", default: "text") {
-            (configuration, text, source) throws(ConfigurationError) in
-            configuration.logJSON = try parseLogFormat(text, source: source)
-        },
+            default: "info", \.logLevel, parseLogLevel),
+        Setting(
+            "JUNCTION_LOG_FORMAT", flag: "log-format", "text or json (one object per line)", default: "text", \.logJSON,
+            parseLogFormat),
         Setting(
             "JUNCTION_MAX_BODY_BYTES", flag: "max-body-bytes", "Largest accepted request body in bytes",
-            default: "33554432 (32 MiB)"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.maxBodyBytes = try parseByteCount(text, source: source)
-        },
+            default: "33554432 (32 MiB)", \.maxBodyBytes, parseByteCount),
         Setting(
-            "JUNCTION_AUTO_MIGRATE", flag: "auto-migrate", "Apply pending database migrations on start", default: "on"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.autoMigrate = try parseBool(text, source: source)
-        },
+            "JUNCTION_AUTO_MIGRATE", flag: "auto-migrate", "Apply pending database migrations on start", default: "on",
+            \.autoMigrate, parseBool),
         Setting(
             "JUNCTION_DEMO", flag: "demo",
-            "On an empty database, connect a demo integration to an in-process Personio sandbox", default: "on"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.demo = try parseBool(text, source: source)
-        },
+            "On an empty database, connect a demo integration to an in-process Personio sandbox", default: "on", \.demo,
+            parseBool),
         Setting(
             "JUNCTION_DEMO_SANDBOX_PORT", flag: "demo-sandbox-port", "Port of the demo's Personio sandbox on 127.0.0.1",
-            default: "9091"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.demoSandboxPort = try parsePort(text, source: source)
-        },
-        Setting("JUNCTION_DEMO_JOBS", flag: "demo-jobs", "Jobs in a new demo's sandbox", default: "40") {
-            (configuration, text, source) throws(ConfigurationError) in
-            configuration.demoJobs = try parseCount(text, source: source, minimum: 1)
-        },
+            default: "9091", \.demoSandboxPort, parsePort),
         Setting(
-            "JUNCTION_DEMO_CANDIDATES", flag: "demo-candidates", "Candidates in a new demo's sandbox", default: "400"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.demoCandidates = try parseCount(text, source: source, minimum: 0)
-        },
-        Setting("JUNCTION_SCHEDULER", flag: "scheduler", "Run syncs on a schedule", default: "on") {
-            (configuration, text, source) throws(ConfigurationError) in
-            configuration.scheduler = try parseBool(text, source: source)
-        },
+            "JUNCTION_DEMO_JOBS", flag: "demo-jobs", "Jobs in a new demo's sandbox", default: "40", \.demoJobs,
+            count(minimum: 1)),
+        Setting(
+            "JUNCTION_DEMO_CANDIDATES", flag: "demo-candidates", "Candidates in a new demo's sandbox", default: "400",
+            \.demoCandidates, count(minimum: 0)),
+        Setting(
+            "JUNCTION_SCHEDULER", flag: "scheduler", "Run syncs on a schedule", default: "on", \.scheduler, parseBool),
         Setting(
             "JUNCTION_SYNC_DELTA_SECONDS", flag: "sync-delta-seconds", "Seconds between DELTA syncs of an integration",
-            default: "300"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.syncDeltaSeconds = try parseInterval(text, source: source)
-        },
+            default: "300", \.syncDeltaSeconds, parseInterval),
         Setting(
             "JUNCTION_SYNC_FULL_SECONDS", flag: "sync-full-seconds", "Seconds between FULL syncs of an integration",
-            default: "21600 (6 hours)"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.syncFullSeconds = try parseInterval(text, source: source)
-        },
+            default: "21600 (6 hours)", \.syncFullSeconds, parseInterval),
         Setting(
             "JUNCTION_PERSONIO_REQUESTS_PER_SECOND", flag: "personio-requests-per-second",
             "Average requests per second to one Personio account, syncs, writes and passthrough together",
-            default: "10"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.personioRequestsPerSecond = try parseRate(text, source: source)
-        },
+            default: "10", \.personioRequestsPerSecond, parseRate),
         Setting(
             "JUNCTION_PERSONIO_MAX_CONCURRENT", flag: "personio-max-concurrent",
-            "Requests in flight to one Personio account at once", default: "4"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.personioMaxConcurrent = try parseConcurrency(text, source: source)
-        },
+            "Requests in flight to one Personio account at once", default: "4", \.personioMaxConcurrent,
+            parseConcurrency),
         Setting(
             "JUNCTION_PERSONIO_WRITES_PER_MINUTE",
             "Application writes per minute to one Personio account (Personio allows 20; raise only against a sandbox)",
-            default: "20"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.personioWritesPerMinute = try parseCount(text, source: source, minimum: 1)
-        },
+            default: "20", \.personioWritesPerMinute, count(minimum: 1)),
         Setting(
             "JUNCTION_ATTACHMENTS_ALLOW_PRIVATE_URLS",
             "Let attachments' data_url point to private addresses: true, false or address blocks (10.0.0.0/8,…)",
-            default: "off"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.attachmentsPrivateAccess = try parseAccess(text, source: source)
-        },
+            default: "off", \.attachmentsPrivateAccess, parseAccess),
         Setting(
             "JUNCTION_WEBHOOKS_ALLOW_PRIVATE_URLS",
-            "Let webhook receivers have private addresses: true, false or address blocks", default: "off"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.webhooksPrivateAccess = try parseAccess(text, source: source)
-        },
+            "Let webhook receivers have private addresses: true, false or address blocks", default: "off",
+            \.webhooksPrivateAccess, parseAccess),
         Setting("JUNCTION_METRICS", "Who may read /metrics: open, key or off", default: "key") {
             (configuration, text, source) throws(ConfigurationError) in
             guard let access = MetricsAccess(rawValue: text.lowercased()) else {
@@ -165,70 +138,44 @@ extension JunctionConfiguration {
         },
         Setting(
             "JUNCTION_RATE_LIMIT_AUTH_FAILURES",
-            "Wrong API keys per minute per client address and key prefix before 429 (0 = no limit)", default: "30"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.authFailuresPerMinute = try parseCount(text, source: source, minimum: 0)
-        },
+            "Wrong API keys per minute per client address and key prefix before 429 (0 = no limit)", default: "30",
+            \.authFailuresPerMinute, count(minimum: 0)),
         Setting(
             "JUNCTION_RATE_LIMIT_SIGN_IN_FAILURES",
-            "Failed dashboard sign-ins per minute per client address (0 = no limit)", default: "10"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.signInFailuresPerMinute = try parseCount(text, source: source, minimum: 0)
-        },
+            "Failed dashboard sign-ins per minute per client address (0 = no limit)", default: "10",
+            \.signInFailuresPerMinute, count(minimum: 0)),
         Setting(
             "JUNCTION_RATE_LIMIT_CONNECT_TESTS", "Credential tests per hour on one connect link (0 = no limit)",
-            default: "20"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.connectTestsPerHour = try parseCount(text, source: source, minimum: 0)
-        },
-        Setting("JUNCTION_REQUEST_HEAD_TIMEOUT", "Seconds a client has to send a request's head", default: "10") {
-            (configuration, text, source) throws(ConfigurationError) in
-            configuration.requestHeadTimeoutSeconds = try parseTimeout(text, source: source)
-        },
-        Setting("JUNCTION_REQUEST_BODY_TIMEOUT", "Seconds a client has to send a request's body", default: "60") {
-            (configuration, text, source) throws(ConfigurationError) in
-            configuration.requestBodyTimeoutSeconds = try parseTimeout(text, source: source)
-        },
+            default: "20", \.connectTestsPerHour, count(minimum: 0)),
         Setting(
-            "JUNCTION_IDLE_TIMEOUT", "Seconds a kept-alive connection may wait for its next request", default: "60"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.idleTimeoutSeconds = try parseTimeout(text, source: source)
-        },
-        Setting("JUNCTION_MAX_CONNECTIONS", "Connections served at once", default: "2000") {
-            (configuration, text, source) throws(ConfigurationError) in
-            configuration.maxConnections = try parseCount(text, source: source, minimum: 1)
-        },
+            "JUNCTION_REQUEST_HEAD_TIMEOUT", "Seconds a client has to send a request's head", default: "10",
+            \.requestHeadTimeoutSeconds, parseTimeout),
+        Setting(
+            "JUNCTION_REQUEST_BODY_TIMEOUT", "Seconds a client has to send a request's body", default: "60",
+            \.requestBodyTimeoutSeconds, parseTimeout),
+        Setting(
+            "JUNCTION_IDLE_TIMEOUT", "Seconds a kept-alive connection may wait for its next request", default: "60",
+            \.idleTimeoutSeconds, parseTimeout),
+        Setting(
+            "JUNCTION_MAX_CONNECTIONS", "Connections served at once", default: "2000", \.maxConnections,
+            count(minimum: 1)),
         Setting(
             "JUNCTION_CONNECT_EMBED_ORIGINS",
             "Origins of the apps that frame EMBEDDED connect links and receive the activation token (space-separated)",
-            default: "any"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.connectEmbedOrigins = try parseOrigins(text, source: source)
-        },
+            default: "any", \.connectEmbedOrigins, parseOrigins),
         Setting(
             "JUNCTION_PERSONIO_PARTNER_ID", "X-Personio-Partner-ID sent with every request to Personio",
-            default: "none"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.personioPartnerID = try parseHeaderValue(text, source: source)
-        },
+            default: "none", \.personioPartnerID, parseHeaderValue),
         Setting(
-            "JUNCTION_PERSONIO_APP_ID", "X-Personio-App-ID sent with every request to Personio", default: "JUNCTION"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.personioAppID = try parseHeaderValue(text, source: source)
-        },
+            "JUNCTION_PERSONIO_APP_ID", "X-Personio-App-ID sent with every request to Personio", default: "JUNCTION",
+            \.personioAppID, parseHeaderValue),
         Setting(
             "JUNCTION_PUBLIC_URL", flag: "public-url", "Address this server is reached at, for connect links",
-            default: "http://<host>:<port>"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.publicURL = try parseHTTPURL(text, source: source)
-        },
+            default: "http://<host>:<port>", \.publicURL, parseHTTPURL),
         Setting(
             "JUNCTION_CONNECT_PERSONIO_BASE_URL", flag: "connect-personio-base-url",
             "Personio address connect flows use instead of Personio's hosts (a sandbox or proxy)",
-            default: "Personio's hosts"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.connectPersonioBaseURL = try parseHTTPURL(text, source: source)
-        },
+            default: "Personio's hosts", \.connectPersonioBaseURL, parseHTTPURL),
         Setting(
             "JUNCTION_WEBHOOK_RETRY_SCALE", "Factor on the webhook retry schedule (1 = about 24 hours)", default: "1"
         ) { (configuration, text, source) throws(ConfigurationError) in
@@ -238,11 +185,14 @@ extension JunctionConfiguration {
             configuration.webhookRetryScale = factor
         },
         Setting(
-            "JUNCTION_WEBHOOK_MAX_ATTEMPTS", "Attempts before a webhook delivery is dead-lettered", default: "12"
-        ) { (configuration, text, source) throws(ConfigurationError) in
-            configuration.webhookMaxAttempts = try parseCount(text, source: source, minimum: 1)
-        },
+            "JUNCTION_WEBHOOK_MAX_ATTEMPTS", "Attempts before a webhook delivery is dead-lettered", default: "12",
+            \.webhookMaxAttempts, count(minimum: 1)),
     ]
+
+    /// A whole number from `minimum` up (`parseCount`).
+    static func count(minimum: Int) -> @Sendable (String, String) throws(ConfigurationError) -> Int {
+        { text, source throws(ConfigurationError) in try parseCount(text, source: source, minimum: minimum) }
+    }
 
     /// The setting of a flag; a flag the table does not have is a programming error.
     public static func setting(flag: String) -> Setting {
