@@ -51,6 +51,10 @@ public protocol ApplicationWriting: Sendable {
     /// naming its field) what the tool would refuse or silently change. Sends nothing.
     func planApplication(_ request: ApplicationCreate, job: Job, integration: Integration) throws -> WritePlan
 
+    /// A job the store does not hold, read from the tool: a caller who does not sync jobs names
+    /// it `remote:<id>`. Nil when the tool has no such job. Failures are `APIError`s.
+    func job(remoteID: String, integration: Integration, credentials: Data) async throws -> Job?
+
     /// Sends `plan`, with each file's bytes in `files` (in the plan's order). Once this returns,
     /// the tool holds the application. Failures are `APIError`s.
     func submitApplication(_ plan: WritePlan, files: [Data], integration: Integration, credentials: Data)

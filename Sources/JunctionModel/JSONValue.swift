@@ -371,3 +371,17 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONValue {
+    /// The kind of value, as error messages name it ("a string", "a list").
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .number: "number"
+        case .string: "string"
+        case .array: "list"
+        case .object: "object"
+        }
+    }
+}

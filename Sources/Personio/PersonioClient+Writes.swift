@@ -136,12 +136,23 @@ extension PersonioClient {
 
     /// One candidate; a bare object or one wrapped in `_data` ([?] §4, a sandbox switch).
     public func candidate(id: String) async throws(PersonioError) -> Captured<V2Candidate> {
-        let data = try await getV2("/v2/recruiting/candidates/\(id)")
-        if let bare = try? JSONValue.decodeParsed(Captured<V2Candidate>.self, from: data) { return bare }
-        if let wrapped = try? JSONValue.decodeParsed(SingleResource<V2Candidate>.self, from: data) {
+        try await single(V2Candidate.self, "/v2/recruiting/candidates/\(id)", what: "candidate \(id)")
+    }
+
+    /// One job ([C] §4.8: 404 for an unknown id), bare or wrapped like a candidate.
+    public func job(id: String) async throws(PersonioError) -> Captured<V2Job> {
+        try await single(V2Job.self, "/v2/recruiting/jobs/\(id)", what: "job \(id)")
+    }
+
+    private func single<Item: Decodable & Sendable>(_ type: Item.Type, _ path: String, what: String)
+        async throws(PersonioError) -> Captured<Item>
+    {
+        let data = try await getV2(path)
+        if let bare = try? JSONValue.decodeParsed(Captured<Item>.self, from: data) { return bare }
+        if let wrapped = try? JSONValue.decodeParsed(SingleResource<Item>.self, from: data) {
             return wrapped.data
         }
-        throw .malformedResponse("candidate \(id) is unreadable")
+        throw .malformedResponse("\(what) is unreadable")
     }
 }
 

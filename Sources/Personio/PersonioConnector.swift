@@ -116,6 +116,31 @@ public struct PersonioConnector: Sendable {
         }
     }
 
+    /// One job by its Personio id, for a write naming a job no sync has brought yet
+    /// (`remote:<id>`): its pipeline and screening questions as a sync maps them, without the
+    /// career feed's texts or the hiring team (a write needs neither; the next sync adds them).
+    /// Nil when Personio has no such job.
+    public func job(remoteID: String) async throws -> Job? {
+        // Personio's ids are numbers; anything else cannot be in a path and is not Personio's.
+        guard !remoteID.isEmpty, remoteID.count <= 20, remoteID.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            return nil
+        }
+        let result: Result<Captured<V2Job>, PersonioError>
+        do { result = .success(try await client.job(id: remoteID)) } catch { result = .failure(error) }
+        let captured: Captured<V2Job>
+        switch result {
+        case .success(let found): captured = found
+        case .failure(.notFound): return nil
+        case .failure(let error): throw error
+        }
+        let mapper = JobMapper(
+            integrationID: integrationID, careerSiteBaseURL: credentials.resolvedCareerSiteBaseURL,
+            categories: try await categoriesIfAllowed().map(\.value))
+        var job = mapper.map(captured, position: nil)
+        job.screeningQuestions = questionMapper.questions(forJobRemoteID: remoteID, from: questionMapper.questions())
+        return job
+    }
+
     /// Languages Personio's feed serves [C], in the order a job's description prefers them.
     static let feedLanguages = ["en", "de", "fr", "es", "nl", "it", "pt"]
 

@@ -21,21 +21,56 @@ struct PersonioWriter: ApplicationWriting {
         return try planner.plan(request)
     }
 
+    func job(remoteID: String, integration: Integration, credentials: Data) async throws -> Job? {
+        let decoded = try JSONDecoder().decode(PersonioCredentials.self, from: credentials)
+        let client = await accounts.client(integrationID: integration.id.description, credentials: decoded)
+        let connector: PersonioConnector
+        do {
+            connector = PersonioConnector(
+                integrationID: integration.id.description, client: client, credentials: decoded,
+                applicantAttributes: try ApplicantAttribute.catalog(settings: integration.settings))
+        } catch {
+            throw APIError(.unknownError, "The integration's settings are invalid: \(error)")
+        }
+        do {
+            return try await connector.job(remoteID: remoteID)
+        } catch let error as PersonioError {
+            throw error.unified
+        }
+    }
+
     func submitApplication(_ plan: WritePlan, files: [Data], integration: Integration, credentials: Data)
         async throws
     {
         let client = try await client(integration, credentials)
         var plan = plan
         var uploaded: [JSONValue] = []
-        for (file, data) in zip(plan.files, files) {
+        // Every name is checked before the first upload: nothing is sent for a request refused.
+        var names: [String] = []
+        var problems: [ApplicationCreate.Problem] = []
+        for (index, (file, data)) in zip(plan.files, files).enumerated() {
+            let attachment = file.attachment
+            if let name = ApplicationPlanner.fileName(attachment.name, contentType: attachment.contentType, data: data)
+            {
+                names.append(name)
+            } else {
+                problems.append(.init("attachments[\(index)].name", ApplicationPlanner.extensionProblem(attachment)))
+            }
+        }
+        guard problems.isEmpty else {
+            throw APIError(
+                .inputInvalid,
+                "\(problems.count == 1 ? "1 field is" : "\(problems.count) fields are") invalid; nothing was sent to "
+                    + "Personio. " + problems.map(\.description).joined(separator: "; "))
+        }
+        for ((file, data), name) in zip(zip(plan.files, files), names) {
             let document = try await unified {
                 try await client.uploadDocument(
-                    data, filename: file.attachment.name,
-                    contentType: file.attachment.contentType ?? "application/octet-stream")
+                    data, filename: name, contentType: file.attachment.contentType ?? "application/octet-stream")
             }
             uploaded.append(
                 .object([
-                    "uuid": .string(document.uuid), "original_filename": .string(file.attachment.name),
+                    "uuid": .string(document.uuid), "original_filename": .string(name),
                     "category": .string(file.category),
                 ]))
         }

@@ -110,7 +110,7 @@ struct JobsEndpointTests {
         "bad paging input is a 400 that names the parameter",
         arguments: [
             ("page_size=0", "page_size"), ("page_size=251", "page_size"), ("page_size=ten", "page_size"),
-            ("include_deleted=yes", "include_deleted"), ("cursor=garbage", "cursor"), ("colour=blue", "colour"),
+            ("include_deleted=yes", "include_deleted"), ("cursor=garbage", "cursor"),
         ])
     func badPaging(query: String, parameter: String) async throws {
         let (server, integration, _) = try await Self.serverWithIntegration(jobCount: 1)
@@ -121,6 +121,26 @@ struct JobsEndpointTests {
                 let error = try response.envelopeError()
                 #expect(error.code == "PLATFORM.INPUT_INVALID")
                 #expect(error.message.contains("'\(parameter)'"))
+            }
+        }
+    }
+
+    @Test("a parameter the endpoint does not know is ignored and named in a Warning header")
+    func unknownParameter() async throws {
+        let (server, integration, _) = try await Self.serverWithIntegration(jobCount: 3)
+        try await server.test { client in
+            try await client.execute(
+                uri: "/v1/ats/jobs?colour=blue&page_size=2&shade=dark", method: .get, headers: Self.headers(integration)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(
+                    response.headers[values: .warning] == [
+                        "299 junction \"Query parameter 'colour' is not known to this endpoint and was ignored.\"",
+                        "299 junction \"Query parameter 'shade' is not known to this endpoint and was ignored.\"",
+                    ])
+                let data = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                let results = (data?["data"] as? [String: Any])?["results"] as? [Any]
+                #expect(results?.count == 2)
             }
         }
     }

@@ -111,3 +111,20 @@ def test_a_query_in_the_path_joins_the_params(junction):
     assert answer.data.status == 200
     assert answer.data.url.endswith("/v2/recruiting/jobs?limit=2&x=1")
     assert len(answer.data.data["_data"]) == 2
+
+
+def test_a_field_a_later_sdk_may_add_is_ignored_with_a_warning(junction):
+    _sdk(junction)
+    request = urllib.request.Request(
+        junction.base_url + "/v1/passthrough/personio/recruitingV2", method="POST",
+        data=json.dumps({"method": "GET", "path": "/jobs", "params": {"limit": "1"},
+                         "retry_policy": {"max_attempts": 3}}).encode(),
+        headers={"Authorization": f"Bearer {junction.api_key}", "Content-Type": "application/json",
+                 "X-Integration-Id": junction.demo_integration_id})
+
+    with urllib.request.urlopen(request) as response:
+        body = json.load(response)
+
+    assert body["data"]["status"] == 200 and len(body["data"]["data"]["_data"]) == 1
+    assert [w["message"] for w in body["warnings"]] == [
+        "'retry_policy' is not a field of a passthrough request Junction knows; it was ignored."]

@@ -4,6 +4,7 @@ sandbox's admin API, never through Junction)."""
 import datetime
 import json
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -227,3 +228,25 @@ def test_integration_coverage_tells_the_truth(junction):
             assert raised.value.data.error.code == "INTEGRATION.MODEL_NOT_AVAILABLE", model.id
         checked += 1
     assert checked == len(operations)
+
+
+def test_a_query_parameter_a_later_sdk_may_add_is_ignored_and_named_in_a_warning_header(junction):
+    sdk = _sdk(junction)
+    every = {j.id for j in _all(sdk.ats.get_jobs)}
+    request = urllib.request.Request(
+        junction.base_url + "/v1/ats/jobs?page_size=250&include_archived_stages=true&statuses=OPEN,CLOSED,DRAFT,ARCHIVED",
+        headers={"Authorization": f"Bearer {junction.api_key}", "X-Integration-Id": junction.demo_integration_id})
+
+    with urllib.request.urlopen(request) as response:
+        body = json.load(response)
+        warnings = response.headers.get_all("Warning")
+
+    assert {j["id"] for j in body["data"]["results"]} == every
+    assert warnings == [
+        '299 junction "Query parameter \'include_archived_stages\' is not known to this endpoint and was ignored."']
+    # A malformed value of a known parameter is still refused, naming it.
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(
+            junction.base_url + "/v1/ats/jobs?page_size=many",
+            headers={"Authorization": f"Bearer {junction.api_key}", "X-Integration-Id": junction.demo_integration_id}))
+    assert refused.value.code == 400 and "page_size" in json.load(refused.value)["error"]["message"]

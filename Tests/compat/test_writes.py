@@ -19,19 +19,22 @@ from support import open_job as _open_job, post as _post
 
 COVER_LETTER = b"%PDF-1.4\n% cover letter served over HTTP\n" + bytes(range(256)) * 40
 CV = b"%PDF-1.4\n% the CV, sent inline\n" + bytes(range(255, -1, -1)) * 30
+NOTE = b"References available on request.\n"
 
 
 @pytest.fixture(scope="module")
 def file_server():
-    """Serves COVER_LETTER over plain HTTP for attachments' data_url."""
+    """Serves COVER_LETTER (and NOTE at /note) over plain HTTP for attachments' data_url."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
+            # /note: a text file whose bytes show no type; only its Content-Type does.
+            body, kind = (NOTE, "text/plain; charset=utf-8") if self.path == "/note" else (COVER_LETTER, "application/pdf")
             self.send_response(200)
-            self.send_header("Content-Type", "application/pdf")
-            self.send_header("Content-Length", str(len(COVER_LETTER)))
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(COVER_LETTER)
+            self.wfile.write(body)
 
         def log_message(self, *args):
             pass
@@ -194,8 +197,10 @@ INVALID = [
     ({"candidate": {"first_name": "X", "last_name": "X", "email_address": "x@example.org"}, "stage_id": "nope"},
      ["stage_id"]),
     ({"candidate": {"first_name": "X", "last_name": "X", "email_address": "x@example.org"},
-      "screening_question_answers": [{"question_id": "nope", "answer": "x"}]},
-     ["screening_question_answers[0].question_id"]),
+      "stage_id": "remote:999999"}, ["stage_id"]),
+    ({"candidate": {"first_name": "X", "last_name": "X", "email_address": "x@example.org"},
+      "attachments": [{"name": "cv", "type": "CV", "content_type": "application/octet-stream", "data": "TVo="}]},
+     ["attachments[0].name"]),
     # Every bad field at once: shape and job-level problems together.
     ({"candidate": {"first_name": "", "last_name": "X", "email_address": "x"}, "stage_id": "nope"},
      ["candidate.first_name", "candidate.email_address", "stage_id"]),
@@ -220,10 +225,10 @@ def test_typed_answers_are_checked_against_their_question(junction):
     sdk = _sdk(junction)
     job = _open_job(sdk)
     base = {"candidate": {"first_name": "X", "last_name": "X", "email_address": "typed@example.org"}}
+    # Malformed values of the right kind; a value of the wrong kind is skipped instead (below).
     cases = [
         (_question(job, "custom_attribute_2").id, "next spring"),  # DATE
         (_question(job, "custom_attribute_3").id, "not-an-option"),  # SINGLE_SELECT
-        (_question(job, "custom_attribute_1").id, 42),  # TEXT
     ]
     for question_id, answer in cases:
         status, body = _post(junction, f"/ats/jobs/{job.id}/applications",
@@ -283,3 +288,93 @@ def test_personio_write_limit_answers_429_with_retry_after(mutable_junction):
     assert body["error"]["code"] == "REMOTE.RATE_LIMIT_EXCEEDED"
     assert 1 <= int(refused.value.headers["Retry-After"]) <= 61
     assert len(_truth(junction, "applications")["applications"]) == before + 20
+
+
+def test_remote_job_and_stage_ids_and_system_stage_names(mutable_junction):
+    """Kombo: a job by `remote:` id works without syncing jobs; Personio takes only remote or
+    predefined stages. A job created in Personio after the last sync takes an application at
+    once, into a custom stage named by its Personio id; another goes to a system stage by name."""
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    assert _sandbox(junction, "POST", "jobs", {"name": "Created after the sync"}) == 201
+    new_job = max(j["id"] for j in _truth(junction, "jobs")["jobs"])
+    category = _truth(junction, "categories")["categories"][0]
+    custom = category["stages"][1]
+    assert not any(j.remote_id == str(new_job) for j in _all(sdk.ats.get_jobs)), "the job must be unsynced"
+
+    created = sdk.ats.create_application(
+        job_id=f"remote:{new_job}", stage_id=f"remote:{custom['id']}",
+        candidate={"first_name": "Remy", "last_name": "Remote", "email_address": "remy@example.org"})
+    job = _open_job(sdk)
+    by_name = sdk.ats.create_candidate(
+        candidate={"first_name": "Olga", "last_name": "Offer", "email_address": "olga@example.org"},
+        application={"job_id": job.id, "stage_id": "Offer"})
+
+    [remy] = _applications_of(junction, "remy@example.org")
+    assert remy["job_id"] == new_job
+    assert remy["transitions"][-1]["stage"]["id"] == custom["id"]
+    assert created.data.remote_id == str(remy["id"])
+    assert created.data.job_id is not None and created.data.current_stage.remote_id == str(custom["id"])
+    [olga] = _applications_of(junction, "olga@example.org")
+    assert olga["transitions"][-1]["stage"]["kind"] == "offer"
+    assert by_name.data.applications[0].current_stage.name == "Offer"
+    # The next sync brings the job under the id the create already answered with.
+    junction.sync(full=True)
+    assert created.data.job_id in {j.id for j in _all(sdk.ats.get_jobs) if j.remote_id == str(new_job)}
+
+
+def test_an_unknown_job_remote_id_is_a_404_that_names_it(junction):
+    sdk = _sdk(junction)
+    with pytest.raises(KomboAtsError) as raised:
+        sdk.ats.create_application(
+            job_id="remote:987654321",
+            candidate={"first_name": "N", "last_name": "N", "email_address": "nobody@example.org"})
+    assert raised.value.data.error.code == "PLATFORM.INPUT_INVALID"
+    assert "remote:987654321" in raised.value.data.error.message
+
+
+def test_unknown_questions_fields_and_wrong_kinds_are_warnings_not_refusals(mutable_junction, file_server):
+    """Kombo reports a warning for a question the job lacks and does not submit unsupported
+    answers; fields a later SDK may add are ignored with a warning. Names without an extension get
+    the one their media type shows: the given `content_type`, else the download's."""
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    job = _open_job(sdk)
+    foreign = "a-question-of-another-job"
+    text_question = _question(job, "custom_attribute_1")
+    body = {
+        "candidate": {"first_name": "Lena", "last_name": "Lenient", "email_address": "lena@example.org",
+                      "pronouns": "she/her"},
+        "screening_question_answers": [
+            {"question_id": foreign, "answer": "x"},
+            {"question_id": text_question.id, "answer": 42},
+            {"question_id": _question(job, "custom_attribute_2").id, "answer": "2027-05-01"},
+        ],
+        "attachments": [
+            {"name": "Lena Resume", "type": "CV", "content_type": "application/pdf",
+             "data": base64.b64encode(CV).decode()},
+            {"name": "references", "type": "OTHER", "data_url": file_server + "/note"},
+        ],
+        "referral_code": "future-field",
+    }
+
+    status, answer = _post(junction, f"/ats/jobs/{job.id}/applications", body)
+
+    assert status == 200, answer
+    messages = [w["message"] for w in answer["warnings"]]
+    assert any(m.startswith("screening_question_answers[0]") and foreign in m for m in messages), messages
+    assert any(m.startswith("screening_question_answers[1].answer is a number") for m in messages), messages
+    assert any(m.startswith("referral_code is not a field") for m in messages), messages
+    assert any(m.startswith("candidate.pronouns is not a field") for m in messages), messages
+    [application] = _applications_of(junction, "lena@example.org")
+    assert "custom_attribute_1" not in application["attributes"]
+    assert application["attributes"]["custom_attribute_2"] == "2027-05-01"
+    files = {f["category"]: f for f in application["files"]}
+    assert files["cv"]["original_filename"] == "Lena Resume.pdf"
+    assert files["other"]["original_filename"] == "references.txt"
+    assert files["other"]["sha256"] == hashlib.sha256(NOTE).hexdigest()
+    # The same through the SDK's own model, which parses the warnings.
+    created = sdk.ats.create_application(
+        job_id=job.id, candidate={"first_name": "Sam", "last_name": "Sdk", "email_address": "sam@example.org"},
+        screening_question_answers=[{"question_id": foreign, "answer": "x"}])
+    assert [w.message for w in created.warnings][0].startswith("screening_question_answers[0]")

@@ -52,6 +52,9 @@ public struct ApplicationCreate: Sendable, Equatable {
     public var remoteApplicationFields: [String: JSONValue] = [:]
     /// Top-level fields given that no ATS field may hold (`sourced_by`, `gdpr_consent`).
     public var extraFields: [String] = []
+    /// Fields this server does not know (a later Kombo version's, most likely), by path: ignored
+    /// with a warning, so a newer SDK keeps working.
+    public var unknownFields: [String] = []
 
     /// One bad field: its path in the body (`candidate.email_address`, `attachments[1].data`).
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
@@ -139,9 +142,7 @@ public struct ApplicationCreate: Sendable, Equatable {
             "candidate", "application", "stage_id", "attachments", "screening_question_answers", "source",
             "sourced_by", "gdpr_consent", "remote_fields",
         ]
-        for key in root.keys.sorted() where !known.contains(key) {
-            reader.fail(key, "is not a field of this endpoint")
-        }
+        create.unknownFields = reader.unknown + root.keys.sorted().filter { !known.contains($0) }
         if candidate == nil && !reader.problems.contains(where: { $0.path.hasPrefix("candidate") }) {
             reader.fail("candidate", "is required")
         }
@@ -152,6 +153,8 @@ public struct ApplicationCreate: Sendable, Equatable {
     /// Collects problems while reading.
     struct Reader {
         var problems: [Problem] = []
+        /// Paths of fields not known below the top level.
+        var unknown: [String] = []
 
         mutating func fail(_ path: String, _ message: String) {
             problems.append(Problem(path, message))
@@ -260,9 +263,7 @@ public struct ApplicationCreate: Sendable, Equatable {
                 "availability_date", "salary_expectations", "additional_email_addresses", "additional_phone_numbers",
                 "social_links",
             ]
-            for key in fields.keys.sorted() where !known.contains(key) {
-                fail("candidate.\(key)", "is not a field of the candidate")
-            }
+            unknown += fields.keys.sorted().filter { !known.contains($0) }.map { "candidate.\($0)" }
             if candidate.company != nil { candidate.extraFields.append("candidate.company") }
             if candidate.title != nil { candidate.extraFields.append("candidate.title") }
             return candidate

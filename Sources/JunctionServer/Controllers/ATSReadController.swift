@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import JunctionModel
 import JunctionStore
@@ -55,9 +56,11 @@ struct ATSReadController {
                 if !found.isEmpty { projection = found }
             }
             let next = page.nextAfter.map { cursors.encode(after: $0, fingerprint: fingerprint) }
-            return Response.json(
+            var response = Response.json(
                 try ListResponseWriter.write(
                     page.items, next: next, overrides: overrides, projection: projection))
+            for warning in query.warningHeaders { response.headers.append(HTTPField(name: .warning, value: warning)) }
+            return response
         }
     }
 

@@ -222,4 +222,5 @@ struct ATSWriteController {
 extension HTTPField.Name {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+    static let warning = HTTPField.Name("Warning")!
 }

@@ -6,8 +6,9 @@ import JunctionStore
 /// The query of a `GET /ats/<model>` list, parsed and checked into a store filter.
 ///
 /// Every parameter is validated, and an error names it. A parameter the endpoint does not know
-/// is refused rather than dropped: a filter this server silently ignored would look like one
-/// that matched.
+/// is ignored with a `Warning` header naming it (a newer SDK may send parameters this server
+/// does not know yet); a known filter this integration cannot answer matches nothing unless
+/// `ignore_unsupported_filters=true`, as Kombo documents.
 struct ListQuery: Sendable {
     static let defaultPageSize = 100
     static let maximumPageSize = 250
@@ -18,6 +19,18 @@ struct ListQuery: Sendable {
     var filter = RecordFilter()
     /// Every parameter but the cursor, for binding cursors to their query.
     var fingerprintParameters: [(String, String)] = []
+    /// Parameters this endpoint does not know, in the order given; they change nothing.
+    var unknownParameters: [String] = []
+
+    /// `Warning` header values (RFC 9110's code 299, "miscellaneous persistent warning") for
+    /// the ignored parameters.
+    var warningHeaders: [String] {
+        unknownParameters.map { name in
+            let printable = name.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\" }
+            return "299 junction \"Query parameter '\(String(String.UnicodeScalarView(printable)))' is not known "
+                + "to this endpoint and was ignored.\""
+        }
+    }
 
     init(_ request: Request, filters: [String: FilterParameter] = [:]) throws {
         var modelFilters: [(FilterParameter, String, String)] = []
@@ -47,9 +60,10 @@ struct ListQuery: Sendable {
                 filter.conditions.append(.oneOf(column: "remote_id", values: try Self.list(value, name: name)))
             default:
                 guard let parameter = filters[name] else {
-                    let known = (Self.common + filters.keys.sorted()).joined(separator: ", ")
-                    throw APIError.invalidInput(
-                        "Query parameter '\(name)' is not supported on this endpoint. Supported: \(known).")
+                    // A parameter a later Kombo version may add: a newer SDK keeps working. Said in
+                    // a `Warning` header (list answers have no `warnings`), never silently.
+                    unknownParameters.append(name)
+                    continue
                 }
                 modelFilters.append((parameter, name, value))
             }

@@ -70,7 +70,10 @@ struct PassthroughController {
                     "integration": "\(integration.id)", "api": "\(apiName)",
                     "method": "\(forward.method)", "path": "\(forward.path)", "status": "\(answer.status)",
                 ])
-            var warnings: [SuccessEnvelope<JSONValue>.Warning] = []
+            // A field a later Kombo version may add is ignored, and said so.
+            var warnings: [SuccessEnvelope<JSONValue>.Warning] = Self.unknownFields(of: body).map {
+                .init(message: "'\($0)' is not a field of a passthrough request Junction knows; it was ignored.")
+            }
             let data = Self.data(answer, base64: base64, warnings: &warnings)
             var headers: [String: JSONValue] = [:]
             for (name, value) in answer.headers {
@@ -99,15 +102,18 @@ struct PassthroughController {
         "proxy-authorization", "upgrade", "te",
     ]
 
+    static let knownFields: Set<String> = [
+        "method", "path", "headers", "params", "data", "response_as_base64", "multipart_form_data", "api_options",
+    ]
+
+    static func unknownFields(of body: JSONValue) -> [String] {
+        guard case .object(let fields) = body else { return [] }
+        return fields.keys.sorted().filter { !knownFields.contains($0) }
+    }
+
     /// The body checked and turned into a forwardable request; every refusal names the field.
     static func request(_ body: JSONValue, api: String) throws -> (PassthroughRequest, base64: Bool) {
         guard case .object(let fields) = body else { throw APIError.invalidInput("The body must be a JSON object.") }
-        let known: Set<String> = [
-            "method", "path", "headers", "params", "data", "response_as_base64", "multipart_form_data", "api_options",
-        ]
-        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
-            throw APIError.invalidInput("'\(unknown)' is not a field of a passthrough request.")
-        }
         guard case .string(let methodName)? = fields["method"],
             ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(methodName)
         else { throw APIError.invalidInput("'method' must be GET, POST, PUT, PATCH or DELETE.") }
@@ -246,6 +252,7 @@ struct PassthroughController {
                     throw APIError.invalidInput("'multipart_form_data[\(index)].value.name' is required.")
                 }
                 let bytes: Data
+                var contentType = "application/octet-stream"
                 if case .string(let encoded)? = file["data"] {
                     guard let decoded = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
                         throw APIError.invalidInput("'multipart_form_data[\(index)].value.data' must be base64.")
@@ -253,14 +260,15 @@ struct PassthroughController {
                     bytes = decoded
                 } else if case .string(let url)? = file["data_url"] {
                     switch await fetcher.fetch(url) {
-                    case .success(let data): bytes = data
+                    case .success(let download):
+                        bytes = download.data
+                        if let given = download.contentType { contentType = given }
                     case .failure(let error):
                         throw APIError.invalidInput("'multipart_form_data[\(index)].value.data_url': \(error.message)")
                     }
                 } else {
                     throw APIError.invalidInput("'multipart_form_data[\(index)].value' needs 'data' or 'data_url'.")
                 }
-                var contentType = "application/octet-stream"
                 if case .string(let given)? = file["content_type"] { contentType = given }
                 form.fields.append((name, .file(filename: filename, contentType: contentType, bytes: bytes)))
             default:

@@ -23,8 +23,8 @@ struct ApplicationWriter: Sendable {
     func create(_ request: ApplicationCreate, jobReference: String, integration: Integration) async throws -> Created {
         let integrationID = integration.id.description
         let (writer, label) = try writer(for: integration)
-        let job = try await findJob(jobReference, integrationID: integrationID)
-        let plan: WritePlan
+        let job = try await findJob(jobReference, integration: integration)
+        var plan: WritePlan
         do {
             plan = try writer.planApplication(request, job: job, integration: integration)
         } catch let problems as ApplicationCreate.Problems {
@@ -48,7 +48,12 @@ struct ApplicationWriter: Sendable {
         }
         var created = false
         do {
-            let files = try await downloadAttachments(plan.files, tool: label)
+            let downloads = try await downloadAttachments(plan.files, tool: label)
+            // A download's media type stands in for a `content_type` the caller left out.
+            for (index, download) in downloads.enumerated() where plan.files[index].attachment.contentType == nil {
+                plan.files[index].attachment.contentType = download.contentType
+            }
+            let files = downloads.map(\.data)
             guard
                 let credentials = try await store.integrations.credentials(
                     integrationID: integrationID, workspaceID: integration.workspaceID)
@@ -65,7 +70,10 @@ struct ApplicationWriter: Sendable {
                 [records.candidate], integrationID: integrationID)[0]
             try await store.records.saveRecords([candidate], integrationID: integrationID)
             // The responses are written from the stored documents, as a read would show them.
-            return Created(application: records.application, candidate: candidate, warnings: plan.warnings)
+            let ignored = request.unknownFields.map {
+                "\($0) is not a field Junction knows for this endpoint; it was ignored."
+            }
+            return Created(application: records.application, candidate: candidate, warnings: ignored + plan.warnings)
         } catch {
             // Nothing was created: a corrected retry may go ahead at once. Once the tool holds
             // the application, the claim stays whatever failed after.
@@ -94,7 +102,7 @@ struct ApplicationWriter: Sendable {
         -> [ApplicationCreate.Problem]
     {
         guard let (writer, _) = try? writer(for: integration),
-            let job = try? await findJob(jobReference, integrationID: integration.id.description)
+            let job = try? await findJob(jobReference, integration: integration)
         else { return [] }
         do {
             _ = try writer.planApplication(request, job: job, integration: integration)
@@ -108,41 +116,49 @@ struct ApplicationWriter: Sendable {
 
     // MARK: - Steps
 
-    /// A job by Junction id or `remote:<Personio id>`.
-    func findJob(_ reference: String, integrationID: String) async throws -> Job {
-        let (column, value) =
-            reference.hasPrefix("remote:") ? ("remote_id", String(reference.dropFirst(7))) : ("id", reference)
-        guard
-            let job = try await store.records.records(
-                Job.self, integrationID: integrationID, where: column, in: [value], remoteData: false
-            ).first
-        else {
-            throw APIError(
-                .inputInvalid,
-                "No job '\(reference)' in this integration: pass a job id from GET /v1/ats/jobs, or remote:<Personio id>.",
-                status: 404)
+    /// A job by Junction id or `remote:<remote id>`. A remote id the store does not hold is looked
+    /// up in the tool: Kombo takes remote job ids from callers who do not sync jobs, so a job
+    /// created in the tool minutes ago takes applications before the next sync brings it.
+    func findJob(_ reference: String, integration: Integration) async throws -> Job {
+        let integrationID = integration.id.description
+        let remoteID = reference.hasPrefix("remote:") ? String(reference.dropFirst(7)) : nil
+        if let job = try await store.records.records(
+            Job.self, integrationID: integrationID, where: remoteID == nil ? "id" : "remote_id",
+            in: [remoteID ?? reference], remoteData: false
+        ).first {
+            return job
         }
-        return job
+        if let remoteID, !remoteID.isEmpty, let (writer, _) = try? writer(for: integration),
+            let credentials = try await store.integrations.credentials(
+                integrationID: integrationID, workspaceID: integration.workspaceID),
+            let job = try await writer.job(remoteID: remoteID, integration: integration, credentials: credentials)
+        {
+            return job
+        }
+        throw APIError(
+            .inputInvalid,
+            "No job '\(reference)' in this integration: pass a job id from GET /v1/ats/jobs, or remote:<\(label(of: integration)) job id>.",
+            status: 404)
     }
 
-    func downloadAttachments(_ files: [WritePlan.File], tool: String) async throws -> [Data] {
-        var result: [Data] = []
+    func downloadAttachments(_ files: [WritePlan.File], tool: String) async throws -> [DownloadedFile] {
+        var result: [DownloadedFile] = []
         var problems: [ApplicationCreate.Problem] = []
         var total = 0
         for (index, file) in files.enumerated() {
             if let data = file.attachment.data {
-                result.append(data)
+                result.append(DownloadedFile(data: data, contentType: file.attachment.contentType))
                 total += data.count
                 continue
             }
             guard let url = file.attachment.dataURL else { continue }
             switch await fetcher.fetch(url) {
-            case .success(let data):
-                result.append(data)
-                total += data.count
+            case .success(let download):
+                result.append(download)
+                total += download.data.count
             case .failure(let error):
                 problems.append(.init("attachments[\(index)].data_url", error.message))
-                result.append(Data())
+                result.append(DownloadedFile(data: Data(), contentType: nil))
             }
         }
         if total > ApplicationCreate.maxTotalAttachmentBytes {

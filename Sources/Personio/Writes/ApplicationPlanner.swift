@@ -104,11 +104,10 @@ public struct ApplicationPlanner: Sendable {
         for (index, answer) in create.answers.enumerated() {
             let path = "screening_question_answers[\(index)]"
             guard let question = questions[answer.questionID], let remoteID = question.remoteID else {
-                problems.append(
-                    .init(
-                        "\(path).question_id",
-                        "'\(answer.questionID)' is not a screening question of job \(job.id); its questions are "
-                            + job.screeningQuestions.map(\.id).joined(separator: ", ")))
+                // Kombo's documented behaviour: an unknown question is reported, not fatal.
+                warnings.append(
+                    "\(path): '\(answer.questionID)' is not a screening question of job \(job.id), so the answer was "
+                        + "not sent; its questions are " + job.screeningQuestions.map(\.id).joined(separator: ", "))
                 continue
             }
             guard answered.insert(question.id).inserted else {
@@ -123,6 +122,11 @@ public struct ApplicationPlanner: Sendable {
                     attributes.removeAll { $0.0 == remoteID }
                     attributes.append((remoteID, value))
                 }
+            case .failure(let mismatch) where mismatch.unsendable:
+                // Kombo: "unsupported [answer types] will not be submitted". A required question
+                // left unanswered this way is still refused below.
+                answered.remove(question.id)
+                warnings.append("\(path).answer \(mismatch.message), so it was not sent")
             case .failure(let mismatch):
                 problems.append(.init("\(path).answer", mismatch.message))
             }
@@ -147,11 +151,15 @@ public struct ApplicationPlanner: Sendable {
             if let phase = phase(for: stageID) {
                 body["phase"] = phase
             } else {
-                let valid = StageMapper.systemStages.map { self.stageID($0.remoteID) } + job.stages.map(\.id)
+                let valid =
+                    StageMapper.systemStages.map { "\(self.stageID($0.remoteID)) (\($0.name))" }
+                    + job.stages.filter { Int($0.remoteID ?? "") != nil }.map { "\($0.id) (\($0.name ?? ""))" }
                 problems.append(
                     .init(
                         create.jobID == nil ? "stage_id" : "application.stage_id",
-                        "'\(stageID)' is not a stage of job \(job.id); valid stage ids: \(valid.joined(separator: ", "))"
+                        "'\(stageID)' is not a stage of job \(job.id); pass a stage id, remote:<Personio stage id> or "
+                            + "a system stage name (" + StageMapper.systemStages.map(\.remoteID).joined(separator: ", ")
+                            + "); the job's stages: \(valid.joined(separator: ", "))"
                     ))
             }
         }
@@ -164,13 +172,12 @@ public struct ApplicationPlanner: Sendable {
         // Attachments.
         var files: [ApplicationPlan.File] = []
         for (index, attachment) in create.attachments.enumerated() {
-            let fileExtension = (attachment.name as NSString).pathExtension.lowercased()
-            guard Self.extensions.contains(fileExtension) else {
-                problems.append(
-                    .init(
-                        "attachments[\(index)].name",
-                        "'\(attachment.name)' needs one of the extensions Personio takes: "
-                            + Self.extensions.sorted().joined(separator: ", ")))
+            var attachment = attachment
+            if let name = Self.fileName(attachment.name, contentType: attachment.contentType, data: attachment.data) {
+                attachment.name = name
+            } else if !(attachment.dataURL != nil && attachment.contentType == nil) {
+                // (A download without a given type is named once its own media type is known.)
+                problems.append(.init("attachments[\(index)].name", Self.extensionProblem(attachment)))
                 continue
             }
             if let data = attachment.data, data.count > Self.maxFileBytes {
@@ -187,14 +194,22 @@ public struct ApplicationPlanner: Sendable {
             body: body, files: files, warnings: warnings, email: candidate.emailAddress, jobRemoteID: job.remoteID)
     }
 
-    /// Personio's `phase` for a Junction stage id, or nil when the stage cannot be set.
-    func phase(for stageID: String) -> JSONValue? {
-        if let system = StageMapper.systemStages.first(where: { self.stageID($0.remoteID) == stageID }) {
+    /// Personio's `phase` for a stage, or nil when the stage cannot be set. A stage is named by
+    /// its Junction id, by `remote:<Personio id>` (Kombo's remote ids: a system stage's
+    /// `unassigned`…, a custom stage's number), or by a system stage's name (Kombo's connector
+    /// page: "only remote or predefined stages are supported").
+    func phase(for reference: String) -> JSONValue? {
+        let remote = reference.hasPrefix("remote:") ? String(reference.dropFirst(7)) : nil
+        let folded = reference.lowercased()
+        if let system = StageMapper.systemStages.first(where: {
+            self.stageID($0.remoteID) == reference || remote == $0.remoteID || folded == $0.remoteID
+                || folded == $0.name.lowercased()
+        }) {
             return .object(["type": .string("system"), "id": .string(system.remoteID)])
         }
         // [C] An unknown custom phase silently becomes `unassigned`; only the job's own are sent.
-        if let stage = job.stages.first(where: { $0.id == stageID }), let remote = stage.remoteID,
-            let number = Int(remote)
+        if let stage = job.stages.first(where: { $0.id == reference || (remote != nil && $0.remoteID == remote) }),
+            let remoteID = stage.remoteID, let number = Int(remoteID)
         {
             return .object(["type": .string("custom"), "id": .number(Double(number))])
         }
@@ -220,6 +235,26 @@ public struct ApplicationPlanner: Sendable {
 
     var fallbackText: String {
         defaultChannelID.map { "the integration's channel \($0) is used." } ?? "no channel was set."
+    }
+
+    /// The name Personio gets for a document: its own when its extension is one Personio takes
+    /// (§2.2), else with the extension its media type or, failing that, its first bytes show;
+    /// nil when neither tells one Personio takes. Kombo asks for names with an extension but
+    /// does not require them; Personio refuses a document without one.
+    public static func fileName(_ name: String, contentType: String?, data: Data?) -> String? {
+        if extensions.contains((name as NSString).pathExtension.lowercased()) { return name }
+        let derived = FileTypes.fileExtension(forContentType: contentType) ?? data.flatMap(FileTypes.fileExtension)
+        guard let derived, extensions.contains(derived) else { return nil }
+        let trimmed = name.trimmingCharacters(in: CharacterSet(charactersIn: ". ").union(.whitespaces))
+        return "\(trimmed.isEmpty ? "attachment" : trimmed).\(derived)"
+    }
+
+    /// Why an attachment's name cannot be sent.
+    static func extensionProblem(_ attachment: ApplicationCreate.Attachment) -> String {
+        "'\(attachment.name)' has no extension Personio takes, and "
+            + (attachment.contentType.map { "its content type '\($0)' names none either" }
+                ?? "its content does not show its type")
+            + "; Personio takes " + extensions.sorted().joined(separator: ", ")
     }
 
     /// A number as Personio's text: whole numbers without a fraction. `Int64(exactly:)`, not
@@ -256,15 +291,23 @@ public struct ApplicationPlanner: Sendable {
         case (.boolean?, .bool(let flag)):
             return .success(flag ? "true" : "false")
         case (let format?, _):
-            return .failure(.init("does not fit the question's format \(format.type)"))
+            return .failure(
+                .init(
+                    "is a \(answer.typeName), which the question's format \(format.type) cannot take", unsendable: true)
+            )
         case (nil, _):
-            return .failure(.init("cannot be written: the question has no known format"))
+            return .failure(.init("cannot be written: the question has no known format", unsendable: true))
         }
     }
 
-    /// Why an answer does not fit its question.
+    /// Why an answer does not fit its question. `unsendable`: of a kind the question cannot take
+    /// at all (skipped with a warning); otherwise a malformed value of the right kind (refused).
     struct AnswerMismatch: Error {
         var message: String
-        init(_ message: String) { self.message = message }
+        var unsendable = false
+        init(_ message: String, unsendable: Bool = false) {
+            self.message = message
+            self.unsendable = unsendable
+        }
     }
 }
