@@ -8,6 +8,10 @@ public protocol ConnectFlow: Sendable {
     /// The guide and form in `language` (an unknown language gets English).
     func guide(language: String) -> ConnectGuide
 
+    /// The connection guide as a page of its own (a tool's `connection_guide_url`): everything
+    /// an administrator prepares before opening a connect link, in `language`.
+    func connectionGuide(language: String) -> ConnectGuide
+
     /// Reads what was entered and tests it against the tool.
     func test(_ form: [String: String], language: String) async -> CredentialTestOutcome
 

@@ -133,7 +133,6 @@ public struct ToolDescriptor: Sendable {
     public var label: String
     public var logoURL: String
     public var iconURL: String
-    public var connectionGuideURL: String?
     public var coverage: Coverage
     public var features: [Feature]
     /// The tool's own APIs `POST /v1/passthrough/{tool}/{api}` reaches, by the names Kombo uses.
@@ -145,7 +144,7 @@ public struct ToolDescriptor: Sendable {
 
     public init(
         tool: Tool, category: String, label: String, logoURL: String, iconURL: String,
-        connectionGuideURL: String? = nil, coverage: Coverage, features: [Feature] = [], passthroughAPIs: [String] = [],
+        coverage: Coverage, features: [Feature] = [], passthroughAPIs: [String] = [],
         unavailableActions: [WriteAction: String] = [:], settings: [ToolSetting] = []
     ) {
         self.settings = settings
@@ -156,7 +155,6 @@ public struct ToolDescriptor: Sendable {
         self.label = label
         self.logoURL = logoURL
         self.iconURL = iconURL
-        self.connectionGuideURL = connectionGuideURL
         self.coverage = coverage
         self.features = features
     }

@@ -144,7 +144,10 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
     .add(middleware: QueryGuardMiddleware())
     GeneralController().addRoutes(to: api)
     OtherCategoriesController().addRoutes(to: api)
-    IntegrationsController(store: runtime.store, connectors: runtime.connectors).addRoutes(to: api)
+    IntegrationsController(
+        store: runtime.store, connectors: runtime.connectors, publicURL: configuration.resolvedPublicURL
+    ).addRoutes(to: api)
+    GuideController(connectors: runtime.connectors).addRoutes(to: router)
     ConnectController(store: runtime.store, publicURL: configuration.resolvedPublicURL, connectors: runtime.connectors)
         .addRoutes(to: api)
     ConnectPageController(

@@ -93,7 +93,7 @@ public struct PersonioTool: Connector {
         tool: .personio, category: "ats", label: "Personio", logoURL: "https://www.personio.com/favicon.ico",
         iconURL: "https://www.personio.com/favicon.ico",
         coverage: .init(readModels: readModels, writeActions: writeActions),
-        features: [.init(id: "passthrough", label: "Passthrough API")],
+        features: features,
         passthroughAPIs: PassthroughAPI.allCases.map(\.rawValue),
         unavailableActions: [
             .moveApplicationStage: "Personio's API cannot move an application to another stage.",
@@ -110,6 +110,24 @@ public struct PersonioTool: Connector {
             .importTrackedApplication:
                 "Personio's API cannot link an application created elsewhere; create it through Junction instead.",
         ], settings: settings)
+
+    /// What Junction does for Personio beyond models and actions, as Kombo's connector page lists
+    /// its features; each is a part of this build a test covers.
+    public static let features: [ToolDescriptor.Feature] = [
+        // `source` on creates and the connect page's channel step (`recruiting_channel_id`).
+        .init(id: "source_writing", label: "Source Writing"),
+        // A candidate's `source` from its latest application's channel.
+        .init(id: "candidate_source_tracking", label: "Candidate Source Tracking"),
+        // The connect page's credential test, one check per right (`ScopeTester`).
+        .init(id: "scope_testing", label: "Scope Testing"),
+        // `/v1/integrations/{id}/integration-fields`, custom fields and the dashboard's explorer.
+        .init(id: "custom_field_explorer", label: "Custom Field Explorer"),
+        // `/guides/personio`, the tool's `connection_guide_url`.
+        .init(id: "connection_guide", label: "Connection Guide"),
+        .init(id: "passthrough", label: "API Passthrough"),
+        // `integration_tool: "sandbox"` connects to the Personio sandbox this server runs.
+        .init(id: "sandbox", label: "Sandbox Environment"),
+    ]
 
     static let jobFields = [
         "id", "remote_id", "name", "description", "category", "department", "post_url", "experience_level",

@@ -134,7 +134,7 @@ struct JobsEndpointTests {
             ) { response in
                 #expect(response.status == .ok)
                 #expect(
-                    response.headers[values: .warning] == [
+                    response.headers[values: HTTPField.Name("Warning")!] == [
                         "299 junction \"Query parameter 'colour' is not known to this endpoint and was ignored.\"",
                         "299 junction \"Query parameter 'shade' is not known to this endpoint and was ignored.\"",
                     ])

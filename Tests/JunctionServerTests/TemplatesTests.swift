@@ -9,13 +9,14 @@ import Testing
 struct TemplatesTests {
     static let hostile = "<script>alert('x')</script>\" onload=\"x"
 
-    static let pages = ["connect-credentials", "connect-results", "connect-setup", "connect-done", "notice"]
+    static let pages = ["connect-credentials", "connect-results", "connect-setup", "connect-done", "guide", "notice"]
 
     @Test("each page renders a whole document with every value escaped", arguments: pages)
     func renders(_ name: String) throws {
         let field: [String: Any] = ["name": "client_id", "label": Self.hostile, "type": "text", "value": Self.hostile]
         let context: [String: Any] = [
-            "language": "en", "title": Self.hostile, "switchHref": "/connect/t?lang=de", "switchLabel": "Deutsch",
+            "language": "en", "title": Self.hostile,
+            "languages": [["code": "de", "name": "Deutsch", "href": "/connect/t?lang=de"]],
             "organization": Self.hostile, "intro": Self.hostile, "formTitle": "Form", "action": "/connect/t/test",
             "testButton": "Test", "error": Self.hostile, "message": Self.hostile, "summary": Self.hostile,
             "sections": [["title": Self.hostile, "items": [Self.hostile], "numbered": true]],

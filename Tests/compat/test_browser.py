@@ -147,7 +147,7 @@ def test_connect_page_from_create_link_to_a_synced_integration(server, browser):
     assert len(jobs) == len(truth)
 
 
-def test_connect_page_speaks_german(server, browser):
+def test_connect_page_speaks_the_languages_of_personios_markets(server, browser):
     sdk = Kombo(api_key=server.api_key, server_url=server.base_url + "/v1")
     link = sdk.connect.create_connection_link(
         end_user_email="hr@customer.example", end_user_organization_name="Sprach GmbH",
@@ -155,11 +155,18 @@ def test_connect_page_speaks_german(server, browser):
 
     browser.get(link)
     german = browser.find_element(By.TAG_NAME, "h1").text
-    _go(browser, browser.find_element(By.ID, "switch-language"))
-    english = browser.find_element(By.TAG_NAME, "h1").text
+    offered = [a.get_attribute("lang") for a in browser.find_elements(By.CSS_SELECTOR, "#languages a")]
+    titles = {}
+    for code in offered:
+        _go(browser, browser.find_element(By.ID, f"lang-{code}"))
+        titles[code] = browser.find_element(By.TAG_NAME, "h1").text
+        assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == code
 
     assert german == "Personio verbinden"
-    assert english == "Connect your Personio account"
+    assert sorted(offered) == ["en", "es", "fr", "it", "nl"]
+    assert titles["en"] == "Connect your Personio account"
+    # Each language its own words, not English.
+    assert len(set(titles.values()) | {german}) == 6
 
 
 def test_dashboard_shows_runs_and_changes_the_explorer(server, browser):

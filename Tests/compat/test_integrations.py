@@ -1,5 +1,6 @@
 """The official Kombo SDK reads integration details."""
 import json
+import urllib.error
 import urllib.request
 
 import pytest
@@ -93,3 +94,31 @@ def test_tools_list_personio_with_the_coverage_integrations_report(junction):
     assert coverage == {model.id: model.coverage_status for model in details.read_models}
     writes = {action.id: action.coverage_status for action in tools[0].coverage.write_actions}
     assert writes["ats_create_application"] == "SUPPORTED" and writes["ats_reject_application"] == "UNSUPPORTED"
+
+
+def test_tools_list_personios_features_and_a_connection_guide_served_here(junction):
+    general = Kombo(api_key=junction.api_key, server_url=junction.base_url + "/v1").general
+
+    [personio] = general.get_tools(category="ats").data.tools
+
+    features = {feature.id: feature.coverage_status for feature in personio.coverage.features}
+    assert features == {feature: "SUPPORTED" for feature in [
+        "source_writing", "candidate_source_tracking", "scope_testing", "custom_field_explorer", "connection_guide",
+        "passthrough", "sandbox"]}
+    assert personio.connection_guide_url == junction.base_url + "/guides/personio"
+    pages = {}
+    for language in ["en", "de", "fr", "es", "it", "nl"]:
+        with urllib.request.urlopen(f"{personio.connection_guide_url}?lang={language}") as response:
+            assert response.status == 200 and response.headers["Content-Type"].startswith("text/html")
+            pages[language] = response.read().decode()
+    # The guide covers prerequisites, creating credentials, the XML feed and the source channel,
+    # each in its own language.
+    assert all(f'<html lang="{code}">' in page for code, page in pages.items())
+    assert "Before you start" in pages["en"] and "Create the credentials" in pages["en"]
+    assert "XML feed" in pages["en"] and "Source of new applicants" in pages["en"]
+    assert "Voraussetzungen" in pages["de"] and "Zugangsdaten anlegen" in pages["de"]
+    assert "XML-Feed" in pages["de"] and "Quelle neuer Bewerbungen" in pages["de"]
+    assert len({page.split("<h1>")[1].split("</h1>")[0] for page in pages.values()}) == 6
+    with pytest.raises(urllib.error.HTTPError) as unknown:
+        urllib.request.urlopen(junction.base_url + "/guides/workday")
+    assert unknown.value.code == 404

@@ -14,7 +14,7 @@ struct ConnectController {
     /// The tools whose integrations a connect link can make.
     let connectors: ConnectorRegistry
 
-    static let languages = ["en", "de", "fr", "it", "es"]
+    static let languages = ["en", "de", "fr", "it", "es", "nl"]
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("connect/create-link") { request, context in
@@ -124,8 +124,7 @@ struct ConnectController {
         return type
     }
 
-    /// The page speaks English and German; the other languages Kombo accepts are taken and shown
-    /// in English.
+    /// The languages the connect page speaks: Kombo's five and Dutch (Personio's markets).
     static func language(_ text: String?) throws -> String {
         guard let text else { return "en" }
         guard languages.contains(text) else {

@@ -122,22 +122,34 @@ struct ConnectPageController {
             status: status)
     }
 
-    /// What every connect page's header shows: the title, a switch to the other language (back
+    /// What every connect page's header shows: the title, a switch to each other language (back
     /// to this step, or to the form for the test's results, which are a POST answer) and whom
     /// the flow is for.
     struct Header {
         var language: String
         var title: String
-        var switchHref: String
-        var switchLabel: String
+        var languages: [LanguageLink]
         var organization: String
+    }
+
+    /// A link to the same page in another language.
+    struct LanguageLink {
+        var code: String
+        var name: String
+        var href: String
+    }
+
+    static func languageLinks(_ here: String, current: String) -> [LanguageLink] {
+        ConnectPageText.all.filter { $0.language != current }.map {
+            LanguageLink(code: $0.language, name: $0.name, href: "\(here)?lang=\($0.language)")
+        }
     }
 
     private func header(_ flow: Flow, title: String, step: String? = nil) -> Header {
         let here = "/connect/\(flow.token)" + (step.map { "/" + $0 } ?? "")
         return Header(
-            language: flow.language, title: title, switchHref: "\(here)?lang=\(flow.text.other.code)",
-            switchLabel: flow.text.other.name, organization: flow.link.endUserOrganizationName)
+            language: flow.language, title: title, languages: Self.languageLinks(here, current: flow.language),
+            organization: flow.link.endUserOrganizationName)
     }
 
     private func action(_ flow: Flow, _ step: String) -> String {
@@ -148,7 +160,9 @@ struct ConnectPageController {
 
     private func credentialsPage(_ flow: Flow, error: String?, status: HTTPResponse.Status? = nil) -> Page {
         struct Context {
-            var language, title, switchHref, switchLabel, organization, intro, formTitle, action, testButton: String
+            var language, title: String
+            var languages: [LanguageLink]
+            var organization, intro, formTitle, action, testButton: String
             var sections: [ConnectGuide.Section]
             var fields: [FormField]
             var error: String?
@@ -156,8 +170,8 @@ struct ConnectPageController {
         let guide = flow.connect.guide(language: flow.language)
         let header = header(flow, title: guide.title)
         let context = Context(
-            language: header.language, title: header.title, switchHref: header.switchHref,
-            switchLabel: header.switchLabel, organization: header.organization,
+            language: header.language, title: header.title, languages: header.languages,
+            organization: header.organization,
             intro: flow.link.kind == .relink ? guide.relinkIntro : guide.intro, formTitle: guide.formTitle,
             action: action(flow, "test"), testButton: guide.testButton, sections: guide.sections, fields: guide.fields,
             error: error)
@@ -198,7 +212,9 @@ struct ConnectPageController {
 
     private func resultsPage(_ flow: Flow, _ report: CredentialReport) -> Page {
         struct Context {
-            var language, title, switchHref, switchLabel, organization, summary, howToFix, retry, retryHref: String
+            var language, title: String
+            var languages: [LanguageLink]
+            var organization, summary, howToFix, retry, retryHref: String
             var checks: [CheckLine]
             var footnote: String?
             var continueHref: String?
@@ -207,8 +223,8 @@ struct ConnectPageController {
         let text = flow.text
         let header = header(flow, title: text.resultsTitle)
         let context = Context(
-            language: header.language, title: header.title, switchHref: header.switchHref,
-            switchLabel: header.switchLabel, organization: header.organization, summary: report.summary,
+            language: header.language, title: header.title, languages: header.languages,
+            organization: header.organization, summary: report.summary,
             howToFix: text.howToFix, retry: text.retry, retryHref: "/connect/\(flow.token)?lang=\(flow.language)",
             checks: report.checks, footnote: report.footnote,
             continueHref: report.canConnect ? action(flow, "source") : nil,
@@ -223,7 +239,9 @@ struct ConnectPageController {
             var name, label: String
         }
         struct Context {
-            var language, title, switchHref, switchLabel, organization, intro, action, finishButton: String
+            var language, title: String
+            var languages: [LanguageLink]
+            var organization, intro, action, finishButton: String
             var setupIntro: String?
             var points: [String]
             var fields: [FormField]
@@ -242,8 +260,8 @@ struct ConnectPageController {
         }
         let header = header(flow, title: step.title, step: link.kind == .setup ? nil : "source")
         let context = Context(
-            language: header.language, title: header.title, switchHref: header.switchHref,
-            switchLabel: header.switchLabel, organization: header.organization, intro: step.intro,
+            language: header.language, title: header.title, languages: header.languages,
+            organization: header.organization, intro: step.intro,
             action: action(flow, "finish"), finishButton: flow.text.finishButton,
             setupIntro: link.kind == .setup ? step.setupIntro : nil, points: step.points, fields: step.fields,
             skip: step.skip.map { Skip(name: $0.name, label: $0.label) }, error: error)

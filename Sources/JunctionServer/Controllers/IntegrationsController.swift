@@ -10,6 +10,8 @@ struct IntegrationsController {
     let store: Store
     /// The tools this process serves: their descriptors and coverage.
     let connectors: ConnectorRegistry
+    /// The server's public address, for each tool's `connection_guide_url`.
+    let publicURL: String
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("integrations") { _, context in
@@ -33,7 +35,15 @@ struct IntegrationsController {
                 throw APIError.invalidInput("Category '\(category)' is not one of hris, ats, assessment, lms.")
             }
             return SuccessEnvelope(
-                JSONValue.object(["tools": .array(connectors.descriptors(category: category).map(Self.tool))]))
+                JSONValue.object([
+                    "tools": .array(
+                        connectors.descriptors(category: category).map {
+                            Self.tool(
+                                $0,
+                                guideURL: GuideController.url(
+                                    of: $0.tool, connectors: connectors, publicURL: publicURL))
+                        })
+                ]))
         }
         group.put("integrations/:integration_id/enabled") { request, context in
             let integration = try await store.integrations.requireIntegration(context)
@@ -59,7 +69,7 @@ struct IntegrationsController {
     }
 
     /// A tool as `GET /tools/{category}` lists it, with the coverage this build has.
-    static func tool(_ descriptor: ToolDescriptor) -> JSONValue {
+    static func tool(_ descriptor: ToolDescriptor, guideURL: String?) -> JSONValue {
         func models(_ list: [ToolDescriptor.Model]) -> JSONValue {
             .array(
                 list.map { model in
@@ -81,7 +91,7 @@ struct IntegrationsController {
             ]),
             "paid_api_details_markdown": .null, "fast_track_details_markdown": .null,
             "partner_only_details_markdown": .null,
-            "connection_guide_url": descriptor.connectionGuideURL.map(JSONValue.string) ?? .null,
+            "connection_guide_url": guideURL.map(JSONValue.string) ?? .null,
             "coverage": .object([
                 "read_models": models(descriptor.coverage.readModels),
                 "write_actions": models(descriptor.coverage.writeActions),

@@ -65,7 +65,7 @@ enum HTML {
         .fix{margin:4px 0 0;color:var(--ink)}.box{border:1px solid var(--line);border-radius:8px;padding:12px 14px;background:#fafbfe}
         .error{border-color:#f4c7c3;background:#fff5f4}table{border-collapse:collapse;width:100%;font-size:14px}
         th,td{text-align:left;border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
-        nav a{margin-right:14px}.lang{float:right;font-size:13px}.pill{font-size:12px;padding:1px 8px;border-radius:10px;background:#eef1f7}
+        nav a{margin-right:14px}.lang{float:right;font-size:13px}.langs{float:right;font-size:13px}.langs a{margin:0 0 0 10px}.pill{font-size:12px;padding:1px 8px;border-radius:10px;background:#eef1f7}
         form.inline{display:inline}button.small{margin:0;padding:3px 10px}button.tight{margin-top:6px}
         """
 

@@ -38,7 +38,7 @@ enum Templates {
         </html>
         """,
         "connect-header": """
-        <a class="lang" id="switch-language" href="{{switchHref}}">{{switchLabel}}</a>
+        <nav class="langs" id="languages">{{#languages}}<a id="lang-{{code}}" lang="{{code}}" hreflang="{{code}}" href="{{href}}">{{name}}</a>{{/languages}}</nav>
         <h1>{{title}}</h1>
         <p class="muted">{{organization}}</p>
         """,
@@ -104,6 +104,17 @@ enum Templates {
         <p class="muted">{{tokenLabel}}</p>
         <p id="activation" data-targets="{{targets}}"><code id="activation-token">{{activation}}</code></p>
         <script src="/assets/connect-done.js"></script>
+        {{/body}}{{/layout}}
+        """,
+        "guide": """
+        {{<layout}}{{$body}}
+        {{> connect-header}}
+        <p>{{intro}}</p>
+        {{#sections}}
+        <h2>{{title}}</h2>
+        {{#numbered}}<ol class="steps">{{#items}}<li>{{.}}</li>{{/items}}</ol>{{/numbered}}
+        {{^numbered}}<ul>{{#items}}<li>{{.}}</li>{{/items}}</ul>{{/numbered}}
+        {{/sections}}
         {{/body}}{{/layout}}
         """,
         "notice": """

@@ -33,6 +33,24 @@ struct PersonioConnectFlow: ConnectFlow {
             testButton: text.testButton)
     }
 
+    /// The guide on its own page: prerequisites, creating the credentials, the XML feed and the
+    /// source channel, with what the connection test checks.
+    func connectionGuide(language: String) -> ConnectGuide {
+        let text = PersonioConnectText.forLanguage(language)
+        var guide = guide(language: language)
+        let checks = ScopeCheck.ID.allCases.compactMap { id in
+            text.checks[id].map { "\($0.title): \($0.enables)" }
+        }
+        guide.sections += [
+            .init(title: text.feedTitle, items: text.feedSteps, numbered: false),
+            .init(
+                title: text.sourceTitle, items: [text.sourceIntro] + text.sourceAddChannel + [text.sourceViewing],
+                numbered: false),
+            .init(title: text.checksTitle, items: checks, numbered: false),
+        ]
+        return guide
+    }
+
     func test(_ form: [String: String], language: String) async -> CredentialTestOutcome {
         let text = PersonioConnectText.forLanguage(language)
         func value(_ name: String) -> String? {

@@ -1,5 +1,8 @@
-/// Personio's connection guide in English and German: the credential form, the checks of the
-/// credential test with a fix for each, and the source step. Where a Personio menu path is given,
+/// Personio's connection guide in the languages of Personio's markets (English, German, French,
+/// Spanish, Italian, Dutch): the credential form, the checks of the credential test with a fix
+/// for each, the XML feed and the source step. The menu paths outside English and German are
+/// our translations of Personio's English menus ([I]: not checked against Personio's own labels
+/// in those languages; `docs/decisions.md`). Where a Personio menu path is given,
 /// `docs/personio-mapping.md` and `docs/personio-sandbox.md`§3 is the source ([C] unless noted in
 /// `docs/decisions.md`).
 struct PersonioConnectText: Sendable {
@@ -49,9 +52,18 @@ struct PersonioConnectText: Sendable {
     var status: [ScopeCheck.Status: String]
     var relinkIntro: String
     var setupIntro: String
+    /// The connection guide page's section on the career page's XML feed.
+    var feedTitle: String
+    var feedSteps: [String]
+    /// The connection guide page's list of what the connection test checks.
+    var checksTitle: String
 
+    static let all = [english, german, french, spanish, italian, dutch]
+
+    /// The text in `code`'s language; English for any other.
     static func forLanguage(_ code: String?) -> PersonioConnectText {
-        code?.lowercased() == "de" ? german : english
+        let wanted = code?.lowercased()
+        return all.first { $0.language == wanted } ?? english
     }
 
     static let recruitingFix =
@@ -153,7 +165,14 @@ struct PersonioConnectText: Sendable {
         status: [.passed: "Works", .failed: "Missing", .skipped: "Not tested"],
         relinkIntro:
             "Enter new credentials for this connection. The data already read stays; only the credentials change.",
-        setupIntro: "Choose how applicants sent from the app are recorded in Personio."
+        setupIntro: "Choose how applicants sent from the app are recorded in Personio.",
+        feedTitle: "The career page's XML feed",
+        feedSteps: [
+            "Personio's API gives a job's name, category and pipeline, but not its description, offices, employment type or salary: these come from the XML feed of your career page.",
+            "Switch it on at Settings > Recruiting > Career page > Activations > “Enable XML feed”. The Essential plan has no feed; jobs then sync without their texts.",
+            "Enter each career site as its subdomain: acme for acme.jobs.personio.de, acme.jobs.personio.com for a .com site. Legal entities with their own career site are listed one after the other.",
+        ],
+        checksTitle: "What the connection test checks"
     )
 
     static let german = PersonioConnectText(
@@ -251,6 +270,453 @@ struct PersonioConnectText: Sendable {
         status: [.passed: "Funktioniert", .failed: "Fehlt", .skipped: "Nicht getestet"],
         relinkIntro:
             "Geben Sie neue Zugangsdaten für diese Verbindung ein. Die bereits gelesenen Daten bleiben erhalten.",
-        setupIntro: "Legen Sie fest, wie Bewerbungen aus der App in Personio gespeichert werden."
+        setupIntro: "Legen Sie fest, wie Bewerbungen aus der App in Personio gespeichert werden.",
+        feedTitle: "Der XML-Feed der Karriereseite",
+        feedSteps: [
+            "Die Personio-API liefert Name, Kategorie und Phasen einer Stelle, aber weder Beschreibung noch Standorte, Beschäftigungsart oder Gehalt: Diese kommen aus dem XML-Feed Ihrer Karriereseite.",
+            "Aktivieren Sie ihn unter Einstellungen > Recruiting > Karriereseite > Aktivierungen > „XML-Feed aktivieren“. Der Essential-Tarif hat keinen Feed; Stellen kommen dann ohne Texte.",
+            "Geben Sie jede Karriereseite als Subdomain an: acme für acme.jobs.personio.de, acme.jobs.personio.com für eine .com-Seite. Gesellschaften mit eigener Karriereseite werden nacheinander aufgeführt.",
+        ],
+        checksTitle: "Was der Verbindungstest prüft"
+    )
+}
+
+extension PersonioConnectText {
+    static let recruitingFixFR =
+        "Dans Personio, ouvrez Paramètres > Intégrations > Identifiants API, modifiez ces identifiants et accordez l'accès en lecture au recrutement (scope personio:recruiting:read). Enregistrez, puis testez à nouveau : Personio invalide les anciens jetons quand les droits changent."
+    static let recruitingFixES =
+        "En Personio, abra Configuración > Integraciones > Credenciales de API, edite estas credenciales y conceda acceso de lectura a Recruiting (scope personio:recruiting:read). Guarde y vuelva a probar: Personio invalida los tokens anteriores cuando cambian los permisos."
+    static let recruitingFixIT =
+        "In Personio apri Impostazioni > Integrazioni > Credenziali API, modifica queste credenziali e concedi l'accesso in lettura a Recruiting (scope personio:recruiting:read). Salva e ripeti il test: Personio invalida i token precedenti quando cambiano i permessi."
+    static let recruitingFixNL =
+        "Open in Personio Instellingen > Integraties > API-gegevens, bewerk deze gegevens en geef leestoegang tot Recruiting (scope personio:recruiting:read). Sla op en test opnieuw: Personio trekt de oude tokens in zodra de rechten veranderen."
+
+    static let french = PersonioConnectText(
+        language: "fr",
+        title: "Connecter votre compte Personio",
+        intro:
+            "Cette page connecte vos données de recrutement Personio. L'application lit vos offres, candidats et candidatures, et peut envoyer de nouveaux candidats à Personio. Comptez une dizaine de minutes ; rien n'est modifié dans Personio pendant le test.",
+        prerequisitesTitle: "Avant de commencer",
+        prerequisites: [
+            "Un abonnement Personio qui inclut le recrutement.",
+            "Des droits d'administration dans Personio, pour créer des identifiants API.",
+            "Le flux XML de votre page carrière activé : Paramètres > Recrutement > Page carrière > Activations > « Activer le flux XML » (absent de l'offre Essential).",
+        ],
+        credentialsTitle: "Créer les identifiants",
+        credentialSteps: [
+            "Dans Personio, ouvrez Paramètres > Intégrations > Identifiants API et créez de nouveaux identifiants (dans les comptes récents : Marketplace > Intégrations connectées > « Créer une intégration personnalisée »).",
+            "Nommez-les d'après l'application que vous connectez et accordez l'accès en lecture au recrutement et aux personnes (prénom, nom et e-mail suffisent).",
+            "Copiez l'ID client et le secret client. Personio n'affiche le secret qu'une seule fois.",
+            "Sur la même page, copiez la « clé API Recruiting » et l'ID de votre entreprise. Ils permettent à l'application d'envoyer des candidats à Personio.",
+            "Le sous-domaine de votre site carrière est la partie avant .jobs.personio.de dans l'adresse de votre page carrière.",
+        ],
+        formTitle: "Saisir les identifiants",
+        clientID: "ID client",
+        clientSecret: "Secret client",
+        secretHint: "Conservé chiffré ; il ne sera plus jamais affiché.",
+        recruitingKey: "Clé API Recruiting",
+        recruitingKeyHint: "Facultative, mais sans elle aucun candidat ne peut être envoyé à Personio.",
+        companyID: "ID de l'entreprise",
+        subdomain: "Sites carrière",
+        subdomainHint:
+            "Pour https://acme.jobs.personio.de saisissez acme ; pour un site en .com, acme.jobs.personio.com. Entités juridiques avec leur propre site carrière : indiquez chacun, séparés par des virgules. Facultatif : sans cela, les offres n'ont pas de description.",
+        testButton: "Tester la connexion",
+        resultsAllPassed: "Tout fonctionne. Continuez pour choisir comment la source des candidats est enregistrée.",
+        resultsSomeFailed:
+            "La connexion fonctionne, mais certains droits manquent. Corrigez-les dans Personio et testez à nouveau, ou continuez avec ce qui fonctionne.",
+        resultsTokenFailed: "Personio a refusé ces identifiants ; rien d'autre n'a pu être testé.",
+        grantedScopes: "Droits accordés à ces identifiants",
+        sourceTitle: "Source des nouveaux candidats",
+        sourceIntro:
+            "Les candidats envoyés depuis l'application sont enregistrés dans Personio avec un canal de recrutement, pour que votre équipe sache d'où ils viennent. Choisissez le canal à utiliser.",
+        sourceAddChannel: [
+            "Pour ajouter un canal : Paramètres > Recrutement > Canaux, puis ajoutez-en un au nom de l'application.",
+            "Son ID est le nombre à la fin de l'adresse quand vous ouvrez le canal.",
+        ],
+        sourceViewing:
+            "Pour voir la source d'un candidat dans Personio, ouvrez sa candidature : le canal figure dans les détails de la candidature.",
+        channelID: "ID du canal",
+        channelName: "Nom du canal",
+        noChannel: "Ne pas enregistrer de canal",
+        missingField: { "Saisissez le champ « \($0) »." },
+        invalidSubdomain:
+            "Indiquez chaque site carrière par son sous-domaine (acme) ou son adresse sur jobs.personio.de ou jobs.personio.com (acme.jobs.personio.com) : lettres, chiffres et traits d'union uniquement.",
+        invalidCompanyID: "L'ID de l'entreprise est un nombre.",
+        invalidChannel: "L'ID du canal est un nombre ; saisissez aussi son nom.",
+        checks: [
+            .token: .init(
+                title: "Identifiants API", enables: "Tout : l'application se connecte à Personio avec eux.",
+                missing: "Personio a refusé l'ID client ou le secret.",
+                fix:
+                    "Ouvrez Paramètres > Intégrations > Identifiants API dans Personio, comparez l'ID client et créez un nouveau secret en cas de doute. Collez-les sans espaces."
+            ),
+            .recruitingJobs: .init(
+                title: "Lire les offres", enables: "Les offres, leurs étapes et leurs équipes de recrutement.",
+                missing:
+                    "Ces identifiants ne peuvent pas lire les données de recrutement, ou le recrutement ne fait pas partie de l'abonnement.",
+                fix: recruitingFixFR),
+            .recruitingCandidates: .init(
+                title: "Lire les candidats", enables: "Les candidats.",
+                missing: "Ces identifiants ne peuvent pas lire les candidats.", fix: recruitingFixFR),
+            .recruitingApplications: .init(
+                title: "Lire les candidatures", enables: "Les candidatures et leurs étapes.",
+                missing: "Ces identifiants ne peuvent pas lire les candidatures.", fix: recruitingFixFR),
+            .recruitingCategories: .init(
+                title: "Lire les catégories de recrutement", enables: "Les étapes du processus de chaque offre.",
+                missing: "Ces identifiants ne peuvent pas lire les catégories de recrutement.", fix: recruitingFixFR),
+            .careerFeed: .init(
+                title: "Flux XML de la page carrière",
+                enables: "Les descriptions des offres, les types de contrat, les lieux et les salaires.",
+                missing: "Le flux XML de la page carrière n'a pas pu être lu.",
+                fix:
+                    "Activez-le dans Paramètres > Recrutement > Page carrière > Activations > « Activer le flux XML » (l'offre Essential n'a pas de flux : les offres sont alors synchronisées sans textes), et vérifiez le sous-domaine (acme pour acme.jobs.personio.de). Sans le flux, tout le reste est synchronisé."
+            ),
+            .recruitingAPIKey: .init(
+                title: "Clé API Recruiting", enables: "L'envoi de nouveaux candidats et de leurs documents à Personio.",
+                missing: "Personio a refusé la clé API Recruiting ou l'ID de l'entreprise.",
+                fix:
+                    "Copiez à nouveau la « clé API Recruiting » et l'ID de l'entreprise depuis Paramètres > Intégrations > Identifiants API (comptes plus anciens : Paramètres > API > Données d'accès)."
+            ),
+            .persons: .init(
+                title: "Lire les personnes", enables: "Les noms des membres des équipes de recrutement.",
+                missing:
+                    "Ces identifiants ne peuvent pas lire les employés : les équipes de recrutement apparaissent sans noms.",
+                fix:
+                    "Accordez aux mêmes identifiants l'accès en lecture aux personnes (scope personio:persons:read), avec prénom, nom et e-mail."
+            ),
+        ],
+        status: [.passed: "Fonctionne", .failed: "Manquant", .skipped: "Non testé"],
+        relinkIntro:
+            "Saisissez de nouveaux identifiants pour cette connexion. Les données déjà lues sont conservées ; seuls les identifiants changent.",
+        setupIntro: "Choisissez comment les candidats envoyés depuis l'application sont enregistrés dans Personio.",
+        feedTitle: "Le flux XML de la page carrière",
+        feedSteps: [
+            "L'API de Personio donne le nom, la catégorie et les étapes d'une offre, mais ni sa description, ni ses lieux, ni son type de contrat, ni son salaire : ils viennent du flux XML de votre page carrière.",
+            "Activez-le dans Paramètres > Recrutement > Page carrière > Activations > « Activer le flux XML ». L'offre Essential n'a pas de flux ; les offres sont alors synchronisées sans leurs textes.",
+            "Indiquez chaque site carrière par son sous-domaine : acme pour acme.jobs.personio.de, acme.jobs.personio.com pour un site en .com. Les entités juridiques qui ont leur propre site carrière sont indiquées les unes après les autres.",
+        ],
+        checksTitle: "Ce que vérifie le test de connexion"
+    )
+
+    static let spanish = PersonioConnectText(
+        language: "es",
+        title: "Conecte su cuenta de Personio",
+        intro:
+            "Esta página conecta sus datos de selección de Personio. La aplicación lee sus ofertas, candidatos y candidaturas, y puede enviar nuevos candidatos a Personio. Lleva unos diez minutos; durante la prueba no se modifica nada en Personio.",
+        prerequisitesTitle: "Antes de empezar",
+        prerequisites: [
+            "Un plan de Personio que incluya Recruiting.",
+            "Permisos de administración en Personio, para crear credenciales de API.",
+            "El feed XML de su página de empleo activado: Configuración > Recruiting > Página de empleo > Activaciones > «Activar feed XML» (no incluido en el plan Essential).",
+        ],
+        credentialsTitle: "Crear las credenciales",
+        credentialSteps: [
+            "En Personio, abra Configuración > Integraciones > Credenciales de API y cree unas credenciales nuevas (en cuentas recientes: Marketplace > Integraciones conectadas > «Crear integración personalizada»).",
+            "Póngales el nombre de la aplicación que conecta y conceda acceso de lectura a Recruiting y a Personas (basta con nombre, apellido y correo electrónico).",
+            "Copie el ID de cliente y el secreto de cliente. Personio muestra el secreto una sola vez.",
+            "En la misma página, copie la «clave de API de Recruiting» y el ID de su empresa. Con ellos la aplicación puede enviar candidatos a Personio.",
+            "El subdominio de su página de empleo es la parte anterior a .jobs.personio.de en su dirección.",
+        ],
+        formTitle: "Introduzca las credenciales",
+        clientID: "ID de cliente",
+        clientSecret: "Secreto de cliente",
+        secretHint: "Se guarda cifrado y no se vuelve a mostrar.",
+        recruitingKey: "Clave de API de Recruiting",
+        recruitingKeyHint: "Opcional, pero sin ella no se pueden enviar candidatos a Personio.",
+        companyID: "ID de la empresa",
+        subdomain: "Páginas de empleo",
+        subdomainHint:
+            "Para https://acme.jobs.personio.de introduzca acme; para una página .com, acme.jobs.personio.com. Sociedades con su propia página de empleo: indique cada una, separadas por comas. Opcional: sin ella las ofertas no tienen descripción.",
+        testButton: "Probar la conexión",
+        resultsAllPassed: "Todo funciona. Continúe para elegir cómo se registra el origen de los candidatos.",
+        resultsSomeFailed:
+            "La conexión funciona, pero faltan algunos permisos. Corríjalos en Personio y vuelva a probar, o continúe con lo que funciona.",
+        resultsTokenFailed: "Personio ha rechazado estas credenciales, así que no se ha podido probar nada más.",
+        grantedScopes: "Permisos concedidos a estas credenciales",
+        sourceTitle: "Origen de los nuevos candidatos",
+        sourceIntro:
+            "Los candidatos enviados desde la aplicación se registran en Personio con un canal de selección, para que su equipo vea de dónde vienen. Elija el canal.",
+        sourceAddChannel: [
+            "Para añadir un canal: Configuración > Recruiting > Canales, y añada uno con el nombre de la aplicación.",
+            "Su ID es el número al final de la dirección cuando abre el canal.",
+        ],
+        sourceViewing:
+            "Para ver el origen de un candidato en Personio, abra su candidatura: el canal aparece en los detalles de la candidatura.",
+        channelID: "ID del canal",
+        channelName: "Nombre del canal",
+        noChannel: "No registrar ningún canal",
+        missingField: { "Introduzca el campo «\($0)»." },
+        invalidSubdomain:
+            "Indique cada página de empleo con su subdominio (acme) o su dirección en jobs.personio.de o jobs.personio.com (acme.jobs.personio.com): solo letras, cifras y guiones.",
+        invalidCompanyID: "El ID de la empresa es un número.",
+        invalidChannel: "El ID del canal es un número; introduzca también su nombre.",
+        checks: [
+            .token: .init(
+                title: "Credenciales de API", enables: "Todo: la aplicación accede a Personio con ellas.",
+                missing: "Personio ha rechazado el ID de cliente o el secreto.",
+                fix:
+                    "Abra Configuración > Integraciones > Credenciales de API en Personio, compare el ID de cliente y, en caso de duda, cree un secreto nuevo. Péguelos sin espacios."
+            ),
+            .recruitingJobs: .init(
+                title: "Leer ofertas", enables: "Las ofertas, sus fases y sus equipos de selección.",
+                missing:
+                    "Estas credenciales no pueden leer datos de selección, o Recruiting no forma parte del plan.",
+                fix: recruitingFixES),
+            .recruitingCandidates: .init(
+                title: "Leer candidatos", enables: "Los candidatos.",
+                missing: "Estas credenciales no pueden leer candidatos.", fix: recruitingFixES),
+            .recruitingApplications: .init(
+                title: "Leer candidaturas", enables: "Las candidaturas y sus fases.",
+                missing: "Estas credenciales no pueden leer candidaturas.", fix: recruitingFixES),
+            .recruitingCategories: .init(
+                title: "Leer categorías de selección", enables: "Las fases del proceso de cada oferta.",
+                missing: "Estas credenciales no pueden leer categorías de selección.", fix: recruitingFixES),
+            .careerFeed: .init(
+                title: "Feed XML de la página de empleo",
+                enables: "Las descripciones de las ofertas, los tipos de contrato, las oficinas y los salarios.",
+                missing: "No se ha podido leer el feed XML de la página de empleo.",
+                fix:
+                    "Actívelo en Configuración > Recruiting > Página de empleo > Activaciones > «Activar feed XML» (el plan Essential no tiene feed: las ofertas se sincronizan entonces sin textos) y compruebe el subdominio (acme para acme.jobs.personio.de). Sin el feed, todo lo demás se sincroniza igualmente."
+            ),
+            .recruitingAPIKey: .init(
+                title: "Clave de API de Recruiting", enables: "Enviar nuevos candidatos y sus documentos a Personio.",
+                missing: "Personio ha rechazado la clave de API de Recruiting o el ID de la empresa.",
+                fix:
+                    "Copie de nuevo la «clave de API de Recruiting» y el ID de la empresa desde Configuración > Integraciones > Credenciales de API (cuentas antiguas: Configuración > API > Datos de acceso)."
+            ),
+            .persons: .init(
+                title: "Leer personas", enables: "Los nombres de los miembros de los equipos de selección.",
+                missing:
+                    "Estas credenciales no pueden leer empleados, así que los equipos de selección aparecen sin nombres.",
+                fix:
+                    "Conceda a las mismas credenciales acceso de lectura a Personas (scope personio:persons:read), con nombre, apellido y correo electrónico."
+            ),
+        ],
+        status: [.passed: "Funciona", .failed: "Falta", .skipped: "Sin probar"],
+        relinkIntro:
+            "Introduzca credenciales nuevas para esta conexión. Los datos ya leídos se conservan; solo cambian las credenciales.",
+        setupIntro: "Elija cómo se registran en Personio los candidatos enviados desde la aplicación.",
+        feedTitle: "El feed XML de la página de empleo",
+        feedSteps: [
+            "La API de Personio ofrece el nombre, la categoría y las fases de una oferta, pero no su descripción, oficinas, tipo de contrato ni salario: estos vienen del feed XML de su página de empleo.",
+            "Actívelo en Configuración > Recruiting > Página de empleo > Activaciones > «Activar feed XML». El plan Essential no tiene feed; las ofertas se sincronizan entonces sin sus textos.",
+            "Indique cada página de empleo con su subdominio: acme para acme.jobs.personio.de, acme.jobs.personio.com para una página .com. Las sociedades con su propia página de empleo se indican una tras otra.",
+        ],
+        checksTitle: "Qué comprueba la prueba de conexión"
+    )
+
+    static let italian = PersonioConnectText(
+        language: "it",
+        title: "Collega il tuo account Personio",
+        intro:
+            "Questa pagina collega i tuoi dati di recruiting di Personio. L'app legge posizioni, candidati e candidature e può inviare nuovi candidati a Personio. Servono circa dieci minuti; durante il test in Personio non cambia nulla.",
+        prerequisitesTitle: "Prima di iniziare",
+        prerequisites: [
+            "Un piano Personio che includa Recruiting.",
+            "Diritti di amministrazione in Personio, per creare credenziali API.",
+            "Il feed XML della tua pagina carriere attivato: Impostazioni > Recruiting > Pagina carriere > Attivazioni > «Attiva feed XML» (non incluso nel piano Essential).",
+        ],
+        credentialsTitle: "Crea le credenziali",
+        credentialSteps: [
+            "In Personio apri Impostazioni > Integrazioni > Credenziali API e crea nuove credenziali (negli account più recenti: Marketplace > Integrazioni collegate > «Crea integrazione personalizzata»).",
+            "Dai loro il nome dell'app che stai collegando e concedi l'accesso in lettura a Recruiting e alle Persone (bastano nome, cognome ed e-mail).",
+            "Copia l'ID client e il secret client. Personio mostra il secret una sola volta.",
+            "Nella stessa pagina copia la «chiave API Recruiting» e l'ID della tua azienda. Permettono all'app di inviare candidati a Personio.",
+            "Il sottodominio della tua pagina carriere è la parte prima di .jobs.personio.de nel suo indirizzo.",
+        ],
+        formTitle: "Inserisci le credenziali",
+        clientID: "ID client",
+        clientSecret: "Secret client",
+        secretHint: "Conservato cifrato; non verrà più mostrato.",
+        recruitingKey: "Chiave API Recruiting",
+        recruitingKeyHint: "Facoltativa, ma senza di essa non è possibile inviare candidati a Personio.",
+        companyID: "ID azienda",
+        subdomain: "Pagine carriere",
+        subdomainHint:
+            "Per https://acme.jobs.personio.de inserisci acme; per un sito .com acme.jobs.personio.com. Società con una propria pagina carriere: indicale tutte, separate da virgole. Facoltativo: senza, le posizioni non hanno descrizione.",
+        testButton: "Verifica la connessione",
+        resultsAllPassed: "Tutto funziona. Continua per scegliere come registrare la provenienza dei candidati.",
+        resultsSomeFailed:
+            "La connessione funziona, ma mancano alcuni permessi. Correggili in Personio e ripeti il test, oppure continua con ciò che funziona.",
+        resultsTokenFailed: "Personio ha rifiutato queste credenziali, quindi non è stato possibile verificare altro.",
+        grantedScopes: "Permessi concessi a queste credenziali",
+        sourceTitle: "Provenienza dei nuovi candidati",
+        sourceIntro:
+            "I candidati inviati dall'app vengono registrati in Personio con un canale di recruiting, così il tuo team vede da dove arrivano. Scegli il canale da usare.",
+        sourceAddChannel: [
+            "Per aggiungere un canale: Impostazioni > Recruiting > Canali, poi aggiungine uno con il nome dell'app.",
+            "Il suo ID è il numero alla fine dell'indirizzo quando apri il canale.",
+        ],
+        sourceViewing:
+            "Per vedere la provenienza di un candidato in Personio, apri la sua candidatura: il canale compare nei dettagli della candidatura.",
+        channelID: "ID canale",
+        channelName: "Nome del canale",
+        noChannel: "Non registrare alcun canale",
+        missingField: { "Inserisci il campo «\($0)»." },
+        invalidSubdomain:
+            "Indica ogni pagina carriere con il suo sottodominio (acme) o il suo indirizzo su jobs.personio.de o jobs.personio.com (acme.jobs.personio.com): solo lettere, cifre e trattini.",
+        invalidCompanyID: "L'ID azienda è un numero.",
+        invalidChannel: "L'ID del canale è un numero; inserisci anche il nome.",
+        checks: [
+            .token: .init(
+                title: "Credenziali API", enables: "Tutto: l'app accede a Personio con queste credenziali.",
+                missing: "Personio ha rifiutato l'ID client o il secret.",
+                fix:
+                    "Apri Impostazioni > Integrazioni > Credenziali API in Personio, confronta l'ID client e, nel dubbio, crea un nuovo secret. Incollali senza spazi."
+            ),
+            .recruitingJobs: .init(
+                title: "Leggere le posizioni", enables: "Le posizioni, le loro fasi e i team di selezione.",
+                missing:
+                    "Queste credenziali non possono leggere i dati di recruiting, oppure Recruiting non è incluso nel piano.",
+                fix: recruitingFixIT),
+            .recruitingCandidates: .init(
+                title: "Leggere i candidati", enables: "I candidati.",
+                missing: "Queste credenziali non possono leggere i candidati.", fix: recruitingFixIT),
+            .recruitingApplications: .init(
+                title: "Leggere le candidature", enables: "Le candidature e le loro fasi.",
+                missing: "Queste credenziali non possono leggere le candidature.", fix: recruitingFixIT),
+            .recruitingCategories: .init(
+                title: "Leggere le categorie di recruiting", enables: "Le fasi del processo di ogni posizione.",
+                missing: "Queste credenziali non possono leggere le categorie di recruiting.", fix: recruitingFixIT),
+            .careerFeed: .init(
+                title: "Feed XML della pagina carriere",
+                enables: "Descrizioni delle posizioni, tipi di contratto, sedi e retribuzioni.",
+                missing: "Non è stato possibile leggere il feed XML della pagina carriere.",
+                fix:
+                    "Attivalo in Impostazioni > Recruiting > Pagina carriere > Attivazioni > «Attiva feed XML» (il piano Essential non ha un feed: le posizioni vengono allora sincronizzate senza testi) e controlla il sottodominio (acme per acme.jobs.personio.de). Senza il feed tutto il resto viene comunque sincronizzato."
+            ),
+            .recruitingAPIKey: .init(
+                title: "Chiave API Recruiting", enables: "L'invio di nuovi candidati e dei loro documenti a Personio.",
+                missing: "Personio ha rifiutato la chiave API Recruiting o l'ID azienda.",
+                fix:
+                    "Copia di nuovo la «chiave API Recruiting» e l'ID azienda da Impostazioni > Integrazioni > Credenziali API (account meno recenti: Impostazioni > API > Dati di accesso)."
+            ),
+            .persons: .init(
+                title: "Leggere le persone", enables: "I nomi dei membri dei team di selezione.",
+                missing:
+                    "Queste credenziali non possono leggere i dipendenti, quindi i team di selezione appaiono senza nomi.",
+                fix:
+                    "Concedi alle stesse credenziali l'accesso in lettura alle Persone (scope personio:persons:read), con nome, cognome ed e-mail."
+            ),
+        ],
+        status: [.passed: "Funziona", .failed: "Manca", .skipped: "Non verificato"],
+        relinkIntro:
+            "Inserisci nuove credenziali per questo collegamento. I dati già letti restano; cambiano solo le credenziali.",
+        setupIntro: "Scegli come registrare in Personio i candidati inviati dall'app.",
+        feedTitle: "Il feed XML della pagina carriere",
+        feedSteps: [
+            "L'API di Personio fornisce nome, categoria e fasi di una posizione, ma non descrizione, sedi, tipo di contratto o retribuzione: questi arrivano dal feed XML della tua pagina carriere.",
+            "Attivalo in Impostazioni > Recruiting > Pagina carriere > Attivazioni > «Attiva feed XML». Il piano Essential non ha un feed; le posizioni vengono allora sincronizzate senza testi.",
+            "Indica ogni pagina carriere con il suo sottodominio: acme per acme.jobs.personio.de, acme.jobs.personio.com per un sito .com. Le società con una propria pagina carriere si indicano una dopo l'altra.",
+        ],
+        checksTitle: "Cosa verifica il test di connessione"
+    )
+
+    static let dutch = PersonioConnectText(
+        language: "nl",
+        title: "Koppel uw Personio-account",
+        intro:
+            "Deze pagina koppelt uw recruitmentgegevens uit Personio. De app leest uw vacatures, kandidaten en sollicitaties en kan nieuwe sollicitanten naar Personio sturen. Het duurt ongeveer tien minuten; tijdens het testen verandert er niets in Personio.",
+        prerequisitesTitle: "Voordat u begint",
+        prerequisites: [
+            "Een Personio-abonnement met Recruiting.",
+            "Beheerdersrechten in Personio, om API-gegevens aan te maken.",
+            "De XML-feed van uw carrièrepagina ingeschakeld: Instellingen > Recruiting > Carrièrepagina > Activeringen > ‘XML-feed inschakelen’ (niet in het Essential-abonnement).",
+        ],
+        credentialsTitle: "De gegevens aanmaken",
+        credentialSteps: [
+            "Open in Personio Instellingen > Integraties > API-gegevens en maak nieuwe gegevens aan (in nieuwere accounts: Marketplace > Gekoppelde integraties > ‘Eigen integratie maken’).",
+            "Geef ze de naam van de app die u koppelt en geef leestoegang tot Recruiting en tot Personen (voornaam, achternaam en e-mail zijn genoeg).",
+            "Kopieer de client-ID en het client-secret. Personio toont het secret maar één keer.",
+            "Kopieer op dezelfde pagina de ‘Recruiting API-sleutel’ en uw bedrijfs-ID. Daarmee kan de app sollicitanten naar Personio sturen.",
+            "Het subdomein van uw carrièrepagina is het deel vóór .jobs.personio.de in het adres ervan.",
+        ],
+        formTitle: "Gegevens invoeren",
+        clientID: "Client-ID",
+        clientSecret: "Client-secret",
+        secretHint: "Versleuteld opgeslagen; wordt nooit meer getoond.",
+        recruitingKey: "Recruiting API-sleutel",
+        recruitingKeyHint:
+            "Optioneel, maar zonder deze sleutel kunnen geen sollicitanten naar Personio worden gestuurd.",
+        companyID: "Bedrijfs-ID",
+        subdomain: "Carrièresites",
+        subdomainHint:
+            "Voor https://acme.jobs.personio.de vult u acme in; voor een .com-site acme.jobs.personio.com. Entiteiten met een eigen carrièresite: vermeld ze allemaal, gescheiden door komma's. Optioneel: zonder hebben vacatures geen omschrijving.",
+        testButton: "Verbinding testen",
+        resultsAllPassed: "Alles werkt. Ga verder om te kiezen hoe de herkomst van sollicitanten wordt vastgelegd.",
+        resultsSomeFailed:
+            "De verbinding werkt, maar er ontbreken rechten. Los dat op in Personio en test opnieuw, of ga verder met wat werkt.",
+        resultsTokenFailed: "Personio heeft deze gegevens geweigerd, dus verder kon niets worden getest.",
+        grantedScopes: "Rechten van deze gegevens",
+        sourceTitle: "Herkomst van nieuwe sollicitanten",
+        sourceIntro:
+            "Sollicitanten die de app stuurt, worden in Personio vastgelegd met een recruitmentkanaal, zodat uw team ziet waar ze vandaan komen. Kies het kanaal.",
+        sourceAddChannel: [
+            "Een kanaal toevoegen: Instellingen > Recruiting > Kanalen, en voeg er een toe met de naam van de app.",
+            "De ID is het getal aan het eind van het adres als u het kanaal opent.",
+        ],
+        sourceViewing:
+            "De herkomst van een kandidaat ziet u in Personio in de sollicitatie: het kanaal staat bij de details van de sollicitatie.",
+        channelID: "Kanaal-ID",
+        channelName: "Kanaalnaam",
+        noChannel: "Geen kanaal vastleggen",
+        missingField: { "Vul het veld ‘\($0)’ in." },
+        invalidSubdomain:
+            "Vermeld elke carrièresite met het subdomein (acme) of het adres op jobs.personio.de of jobs.personio.com (acme.jobs.personio.com): alleen letters, cijfers en koppeltekens.",
+        invalidCompanyID: "De bedrijfs-ID is een getal.",
+        invalidChannel: "De kanaal-ID is een getal; vul ook de naam in.",
+        checks: [
+            .token: .init(
+                title: "API-gegevens", enables: "Alles: de app meldt zich hiermee aan bij Personio.",
+                missing: "Personio heeft de client-ID of het secret geweigerd.",
+                fix:
+                    "Open Instellingen > Integraties > API-gegevens in Personio, vergelijk de client-ID en maak bij twijfel een nieuw secret aan. Plak beide zonder spaties."
+            ),
+            .recruitingJobs: .init(
+                title: "Vacatures lezen", enables: "Vacatures, hun fasen en hun selectieteams.",
+                missing:
+                    "Deze gegevens mogen geen recruitmentgegevens lezen, of Recruiting zit niet in het abonnement.",
+                fix: recruitingFixNL),
+            .recruitingCandidates: .init(
+                title: "Kandidaten lezen", enables: "Kandidaten.",
+                missing: "Deze gegevens mogen geen kandidaten lezen.", fix: recruitingFixNL),
+            .recruitingApplications: .init(
+                title: "Sollicitaties lezen", enables: "Sollicitaties en hun fasen.",
+                missing: "Deze gegevens mogen geen sollicitaties lezen.", fix: recruitingFixNL),
+            .recruitingCategories: .init(
+                title: "Recruitmentcategorieën lezen", enables: "De fasen van elke vacature.",
+                missing: "Deze gegevens mogen geen recruitmentcategorieën lezen.", fix: recruitingFixNL),
+            .careerFeed: .init(
+                title: "XML-feed van de carrièrepagina",
+                enables: "Vacatureteksten, dienstverbanden, vestigingen en salarissen.",
+                missing: "De XML-feed van de carrièrepagina kon niet worden gelezen.",
+                fix:
+                    "Schakel hem in via Instellingen > Recruiting > Carrièrepagina > Activeringen > ‘XML-feed inschakelen’ (het Essential-abonnement heeft geen feed: vacatures komen dan zonder teksten binnen) en controleer het subdomein (acme voor acme.jobs.personio.de). Zonder feed wordt al het andere wel gesynchroniseerd."
+            ),
+            .recruitingAPIKey: .init(
+                title: "Recruiting API-sleutel",
+                enables: "Nieuwe sollicitanten en hun documenten naar Personio sturen.",
+                missing: "Personio heeft de Recruiting API-sleutel of de bedrijfs-ID geweigerd.",
+                fix:
+                    "Kopieer de ‘Recruiting API-sleutel’ en de bedrijfs-ID opnieuw via Instellingen > Integraties > API-gegevens (oudere accounts: Instellingen > API > Toegangsgegevens)."
+            ),
+            .persons: .init(
+                title: "Personen lezen", enables: "Namen van de leden van selectieteams.",
+                missing: "Deze gegevens mogen geen medewerkers lezen, dus selectieteams verschijnen zonder namen.",
+                fix:
+                    "Geef dezelfde gegevens leestoegang tot Personen (scope personio:persons:read), met voornaam, achternaam en e-mail."
+            ),
+        ],
+        status: [.passed: "Werkt", .failed: "Ontbreekt", .skipped: "Niet getest"],
+        relinkIntro:
+            "Voer nieuwe gegevens in voor deze koppeling. De al gelezen gegevens blijven; alleen de gegevens veranderen.",
+        setupIntro: "Kies hoe sollicitanten uit de app in Personio worden vastgelegd.",
+        feedTitle: "De XML-feed van de carrièrepagina",
+        feedSteps: [
+            "De API van Personio geeft naam, categorie en fasen van een vacature, maar geen omschrijving, vestigingen, dienstverband of salaris: die komen uit de XML-feed van uw carrièrepagina.",
+            "Schakel hem in via Instellingen > Recruiting > Carrièrepagina > Activeringen > ‘XML-feed inschakelen’. Het Essential-abonnement heeft geen feed; vacatures komen dan zonder teksten binnen.",
+            "Vermeld elke carrièresite met het subdomein: acme voor acme.jobs.personio.de, acme.jobs.personio.com voor een .com-site. Entiteiten met een eigen carrièresite worden na elkaar vermeld.",
+        ],
+        checksTitle: "Wat de verbindingstest controleert"
     )
 }
