@@ -129,3 +129,33 @@ def test_applicant_attributes_are_a_setting_the_questions_follow(mutable_junctio
     assert bad_status == 400 and bad["error"]["code"] == "PLATFORM.INPUT_INVALID"
     assert saved_status == 200 and saved["data"] == attributes[:-1]
     assert removed not in asked_after and asked_after == asked_before - {removed}
+
+
+def test_screening_questions_describe_themselves_and_required_follows_the_settings(mutable_junction):
+    """`description`: the catalog entry's help text where one is configured (Personio's API cannot
+    read it), what Personio's API says a system attribute holds, or a choice's option labels;
+    `required`: the entry's `required`, on every job that asks the question."""
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    _, current = _call(junction, "GET", "applicant-attributes")
+    attributes = current["data"]
+    text = next(a for a in attributes if a["type"] == "TEXT")
+    choice = next(a for a in attributes if a["type"] == "OPTION")
+    changed = [dict(a, description="In weeks, as in your contract.", required=True) if a["id"] == text["id"] else a
+               for a in attributes] + [{"id": "phone", "required": True, "description": "Mobile preferred."}]
+
+    status, _ = _call(junction, "PUT", "applicant-attributes", changed)
+    junction.sync()
+
+    assert status == 200
+    jobs = _all(sdk.ats.get_jobs, page_size=250)
+    questions = {q.remote_id: q for job in jobs for q in job.screening_questions}
+    assert questions[text["id"]].description == "In weeks, as in your contract."
+    assert questions["phone"].description == "Mobile preferred."
+    assert questions[choice["id"]].description == "One of: " + ", ".join(o["label"] for o in choice["options"]) + "."
+    assert questions["birthday"].description == "The applicant's date of birth."
+    for job in jobs:
+        asked = {q.remote_id: q for q in job.screening_questions}
+        assert asked[text["id"]].required is True and asked["phone"].required is True
+        assert asked["birthday"].required is False
+        assert asked[text["id"]].description == "In weeks, as in your contract."

@@ -22,6 +22,10 @@ public struct ApplicantAttribute: Codable, Sendable, Equatable {
     public var required: Bool?
     /// Remote ids of the jobs whose form asks this; nil means every job.
     public var jobIDs: [String]?
+    /// The help text the application form shows with it, as its settings page words it [?]:
+    /// Personio's API cannot read it, so it is copied like the label. The question's
+    /// `description`; for a system attribute it replaces Junction's own.
+    public var description: String?
 
     public struct Option: Codable, Sendable, Equatable {
         public var id: String
@@ -34,14 +38,15 @@ public struct ApplicantAttribute: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, label, type, options, required
+        case id, label, type, options, required, description
         case jobIDs = "job_ids"
     }
 
     public init(
         id: String, label: String?, type: String?, options: [Option]? = nil, required: Bool? = nil,
-        jobIDs: [String]? = nil
+        jobIDs: [String]? = nil, description: String? = nil
     ) {
+        self.description = description
         self.id = id
         self.label = label
         self.type = type
@@ -94,6 +99,17 @@ public struct QuestionMapper: Sendable {
         ("phone", "Phone"), ("location", "Location"), ("birthday", "Date of birth"), ("gender", "Gender"),
         ("available_from", "Available from"), ("salary_expectations", "Salary expectations"),
     ]
+    /// What Personio's application API says each system attribute holds ([C] its limits and
+    /// values), as the questions' `description`; a catalog entry's own description replaces it.
+    static let systemDescriptions: [String: String] = [
+        "phone": "The applicant's phone number, at most 255 characters.",
+        "location": "Where the applicant lives, at most 255 characters.",
+        "birthday": "The applicant's date of birth.",
+        "gender": "Male, female, diverse or not specified.",
+        "available_from": "The first day the applicant can start.",
+        "salary_expectations": "The applicant's salary expectations as free text, at most 255 characters.",
+        "message": "The applicant's message to the hiring team.",
+    ]
     static let messageID = "message"
     /// [C] v1 accepts `male, female, diverse, undefined`.
     static let genders: [(id: String, name: String)] = [
@@ -102,19 +118,33 @@ public struct QuestionMapper: Sendable {
 
     /// Every question of the account: system attributes, then the custom catalog, then the message.
     public func questions() -> [ScreeningQuestion] {
+        let entries = Dictionary(catalog.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        func described(_ question: ScreeningQuestion) -> ScreeningQuestion {
+            var question = question
+            let remoteID = question.remoteID ?? ""
+            question.description = entries[remoteID]?.description ?? Self.systemDescriptions[remoteID]
+            return question
+        }
         var questions = Self.systemAttributes.map { system in
-            question(remoteID: system.id, title: system.title, format: Self.systemFormat(system.id), source: "system")
+            described(
+                question(
+                    remoteID: system.id, title: system.title, format: Self.systemFormat(system.id), source: "system"))
         }
         for attribute in catalog where !Self.isSystem(attribute.id) {
-            questions.append(
-                question(
-                    remoteID: attribute.id, title: attribute.label ?? attribute.id, format: format(of: attribute),
-                    source: "custom", raw: attribute))
+            var custom = question(
+                remoteID: attribute.id, title: attribute.label ?? attribute.id, format: format(of: attribute),
+                source: "custom", raw: attribute)
+            // Without help text of its own, a choice says what it offers (its options' labels).
+            let options = (attribute.options ?? []).map(\.label)
+            custom.description =
+                attribute.description ?? (options.isEmpty ? nil : "One of: \(options.joined(separator: ", ")).")
+            questions.append(custom)
         }
         questions.append(
-            question(
-                remoteID: Self.messageID, title: "Message", format: .text(displayType: "MULTI_LINE", maxLength: nil),
-                source: "system"))
+            described(
+                question(
+                    remoteID: Self.messageID, title: "Message",
+                    format: .text(displayType: "MULTI_LINE", maxLength: nil), source: "system")))
         return questions
     }
 
