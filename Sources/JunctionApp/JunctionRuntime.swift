@@ -99,9 +99,19 @@ public struct JunctionRuntime: Sendable {
             let tester = ScopeTester(
                 http: PersonioClient.sharedHTTPClient, logger: Logger(label: "junction.connect"),
                 identity: configuration.personioIdentity)
+            // Links for Kombo's `sandbox` tool connect to the demo's sandbox, when it runs.
+            let sandbox = demo.map { _ in
+                (
+                    url: "http://127.0.0.1:\(configuration.demoSandboxPort)",
+                    credentials: Demo.credentials(port: configuration.demoSandboxPort)
+                )
+            }
             let connectors = ConnectorRegistry(
-                [PersonioTool(accounts: personio, tester: tester, connectBaseURL: configuration.connectPersonioBaseURL)]
-                    + extraConnectors)
+                [
+                    PersonioTool(
+                        accounts: personio, tester: tester, connectBaseURL: configuration.connectPersonioBaseURL,
+                        sandbox: sandbox)
+                ] + extraConnectors)
             return JunctionRuntime(
                 configuration: configuration, database: database, store: store, bootstrap: bootstrap,
                 demoIntegration: demo, personio: personio, connectors: connectors, metrics: metrics)

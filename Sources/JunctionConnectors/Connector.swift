@@ -38,6 +38,14 @@ public protocol Connector: Sendable {
     /// another way.
     var connectFlow: (any ConnectFlow)? { get }
 
+    /// Where this server runs a sandbox of the tool (Kombo's `sandbox` tool: the whole connect
+    /// flow without an account), or nil when it runs none.
+    var sandboxURL: String? { get }
+
+    /// The connect flow against the sandbox at `url`: its credentials filled in, and reaching
+    /// `url` instead of the tool's own hosts. Nil when the tool has no sandbox flow.
+    func sandboxConnectFlow(url: String) -> (any ConnectFlow)?
+
     /// The value of the setting at `path` (one of `descriptor.settings`) for `integration`.
     func readSetting(_ path: String, integration: Integration, credentials: Data) throws -> JSONValue
 
@@ -91,6 +99,8 @@ extension Connector {
     }
     public var writer: (any ApplicationWriting)? { nil }
     public var connectFlow: (any ConnectFlow)? { nil }
+    public var sandboxURL: String? { nil }
+    public func sandboxConnectFlow(url: String) -> (any ConnectFlow)? { nil }
     public func readSetting(_ path: String, integration: Integration, credentials: Data) throws -> JSONValue {
         throw APIError.invalidInput("\(descriptor.label) integrations have no setting '\(path)'.")
     }

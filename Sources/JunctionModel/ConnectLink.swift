@@ -23,6 +23,9 @@ public struct ConnectLink: Sendable, Equatable {
     public var linkType: LinkType
     /// The tool a new integration is made for; nil on links made before links named one.
     public var tool: Tool?
+    /// For a link made for Kombo's `sandbox` tool: the sandbox of `tool` this server runs, which
+    /// the flow connects to instead of the tool itself.
+    public var sandboxURL: String?
     public var language: String
     public var endUserEmail: String?
     public var endUserOrganizationName: String

@@ -10,14 +10,34 @@ public struct PersonioTool: Connector {
     let tester: ScopeTester
     /// Where connect flows reach Personio instead of its own hosts (an operator's sandbox or proxy).
     let connectBaseURL: String?
+    /// The Personio sandbox this server runs, with its credentials, for links made for Kombo's
+    /// `sandbox` tool; nil when it runs none.
+    let sandbox: (url: String, credentials: PersonioCredentials)?
 
-    public init(accounts: PersonioAccounts, tester: ScopeTester, connectBaseURL: String? = nil) {
+    public init(
+        accounts: PersonioAccounts, tester: ScopeTester, connectBaseURL: String? = nil,
+        sandbox: (url: String, credentials: PersonioCredentials)? = nil
+    ) {
         self.accounts = accounts
         self.tester = tester
         self.connectBaseURL = connectBaseURL
+        self.sandbox = sandbox
     }
 
     public var connectFlow: (any ConnectFlow)? { PersonioConnectFlow(tester: tester, baseURL: connectBaseURL) }
+
+    public var sandboxURL: String? { sandbox?.url }
+
+    public func sandboxConnectFlow(url: String) -> (any ConnectFlow)? {
+        guard let sandbox, sandbox.url == url else { return nil }
+        let credentials = sandbox.credentials
+        let form = [
+            "client_id": credentials.clientID, "client_secret": credentials.clientSecret,
+            "recruiting_api_key": credentials.recruitingAPIKey, "company_id": credentials.companyID,
+            "career_subdomain": credentials.careerSubdomain,
+        ].compactMapValues { $0 }
+        return PersonioConnectFlow(tester: tester, baseURL: url, prefill: form)
+    }
 
     public var descriptor: ToolDescriptor { Self.descriptor }
 

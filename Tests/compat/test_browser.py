@@ -252,3 +252,49 @@ def test_error_log_url_opens_the_entry_and_webhooks_are_added_in_the_dashboard(s
     assert secret.startswith("whsec_")
     assert [endpoint["url"] for endpoint in endpoints] == ["http://127.0.0.1:9/hooks"]
     assert all("secret" not in endpoint for endpoint in endpoints)
+
+
+def test_a_link_for_kombos_sandbox_tool_connects_the_sandbox_this_server_runs(server, browser):
+    """Kombo's `sandbox` tool: the whole connect flow without a Personio account. The page says
+    what it connects to and has the sandbox's credentials filled in; the integration it makes
+    syncs the sandbox's data."""
+    sdk = Kombo(api_key=server.api_key, server_url=server.base_url + "/v1")
+    link = sdk.connect.create_connection_link(
+        end_user_email="trial@customer.example", end_user_organization_name="Sandbox Trial GmbH",
+        integration_category="ATS", integration_tool="sandbox").data.link
+
+    browser.get(link)
+    _screenshot(browser, "connect-sandbox")
+    assert "Personio sandbox this server runs" in browser.find_element(By.TAG_NAME, "main").text
+    assert browser.find_element(By.NAME, "client_id").get_attribute("value") == GOOD["client_id"]
+    _go(browser, browser.find_element(By.ID, "test"))
+    assert set(_checks(browser).values()) == {"passed"}
+    _go(browser, browser.find_element(By.ID, "continue"))
+    _go(browser, browser.find_element(By.ID, "finish"))
+    token = browser.find_element(By.ID, "activation-token").text
+
+    connected = sdk.connect.get_integration_by_token(token=token).data
+    assert connected.end_user_organization_name == "Sandbox Trial GmbH" and connected.tool == "personio"
+    _wait_for_first_sync(server, connected.id)
+    with urllib.request.urlopen(f"{server.sandbox_url}/_sandbox/ground-truth?models=jobs") as response:
+        truth = json.load(response)["jobs"]
+    jobs = Kombo(api_key=server.api_key, server_url=server.base_url + "/v1",
+                 integration_id=connected.id).ats.get_jobs(page_size=250).result.data.results
+    assert sorted(j.remote_id for j in jobs) == sorted(str(j["id"]) for j in truth)
+
+
+def test_a_sandbox_link_needs_a_server_that_runs_a_sandbox():
+    without_demo = _start("sqlite", JUNCTION_DEMO="false")
+    try:
+        request = urllib.request.Request(
+            without_demo.base_url + "/v1/connect/create-link", method="POST",
+            data=json.dumps({"end_user_email": "a@b.example", "end_user_organization_name": "A",
+                             "integration_category": "ATS", "integration_tool": "sandbox"}).encode(),
+            headers={"Authorization": f"Bearer {without_demo.api_key}", "Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request)
+        body = json.load(refused.value)
+        assert refused.value.code == 400 and body["error"]["code"] == "PLATFORM.INPUT_INVALID"
+        assert "runs no sandbox" in body["error"]["message"]
+    finally:
+        without_demo.stop()

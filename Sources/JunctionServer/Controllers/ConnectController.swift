@@ -31,11 +31,12 @@ struct ConnectController {
                     "Field 'integration_category' is '\(category)', but Junction connects ATS integrations only: "
                         + "send \"ATS\" (the SDK sends \"HRIS\" unless told otherwise).")
             }
-            let link = ConnectLink(
-                workspaceID: workspaceID, kind: .create, tool: try tool(body.integrationTool),
-                linkType: try Self.linkType(body.linkType),
+            let (tool, sandboxURL) = try target(body.integrationTool)
+            var link = ConnectLink(
+                workspaceID: workspaceID, kind: .create, tool: tool, linkType: try Self.linkType(body.linkType),
                 language: try Self.language(body.language), endUserEmail: email,
                 endUserOrganizationName: organization, endUserOriginID: body.endUserOriginID)
+            link.sandboxURL = sandboxURL
             return SuccessEnvelope(LinkData(link: try await url(for: link)))
         }
         group.get("connect/integration-by-token/:token") { _, context in
@@ -84,6 +85,20 @@ struct ConnectController {
                 endUserOriginID: integration.endUserOriginID)
             return SuccessEnvelope(LinkData(link: try await url(for: link)))
         }
+    }
+
+    /// What a new link connects: Kombo's `sandbox` tool is the sandbox this server runs (of the
+    /// tool it emulates, with that tool's flow); any other name is a tool as `tool(_:)` finds it.
+    func target(_ named: String?) throws -> (Tool, sandboxURL: String?) {
+        guard named == "sandbox" else { return (try tool(named), nil) }
+        guard let tool = connectors.tools.first(where: { connectors[$0]?.sandboxURL != nil }),
+            let url = connectors[tool]?.sandboxURL
+        else {
+            throw APIError.invalidInput(
+                "Field 'integration_tool' is 'sandbox', but this server runs no sandbox: it runs one with the demo "
+                    + "(JUNCTION_DEMO=true, the default).")
+        }
+        return (tool, url)
     }
 
     /// The tool a new link connects: the one named, which must have a connect page here, or

@@ -95,7 +95,10 @@ struct ConnectPageController {
         let tool =
             link.tool ?? link.integrationID.flatMap { IntegrationID($0)?.tool }
             ?? connectors.tools.first { connectors[$0]?.connectFlow != nil }
-        guard let tool, let connector = connectors[tool], let connect = connector.connectFlow else { return nil }
+        guard let tool, let connector = connectors[tool] else { return nil }
+        // A link made for the sandbox goes only to the sandbox it was made for.
+        let flow = link.sandboxURL.map { connector.sandboxConnectFlow(url: $0) } ?? connector.connectFlow
+        guard let connect = flow else { return nil }
         return (tool, connector, connect)
     }
 

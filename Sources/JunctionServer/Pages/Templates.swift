@@ -56,7 +56,7 @@ enum Templates {
         <form method="post" action="{{action}}">
         {{#fields}}
         <label for="{{name}}">{{label}}{{#hint}}<p class="hint">{{hint}}</p>{{/hint}}</label>
-        <input id="{{name}}" name="{{name}}" type="{{type}}" autocomplete="off" spellcheck="false"{{#required}} required{{/required}}>
+        <input id="{{name}}" name="{{name}}" type="{{type}}" autocomplete="off" spellcheck="false"{{#value}} value="{{value}}"{{/value}}{{#required}} required{{/required}}>
         {{/fields}}
         <button type="submit" id="test">{{testButton}}</button>
         </form>

@@ -36,6 +36,7 @@ public struct Migrator: Sendable {
         .createConnectAndFields, .createWebhooks, .createRequestLog, .createDashboardSessions,
         .addJobsNameFolded,
         .addConnectLinksTool,
+        .addConnectLinksSandboxURL,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

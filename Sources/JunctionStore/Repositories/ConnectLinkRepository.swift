@@ -21,11 +21,11 @@ extension ConnectLinkRepository {
         let token = "cl_" + Identifier.random() + Identifier.random()
         try await sql.raw(
             """
-            INSERT INTO connect_links (id, workspace_id, token_hash, kind, integration_id, tool, link_type, language,
-                end_user_email, end_user_organization_name, end_user_origin_id, created_at, expires_at)
+            INSERT INTO connect_links (id, workspace_id, token_hash, kind, integration_id, tool, sandbox_url, link_type,
+                language, end_user_email, end_user_organization_name, end_user_origin_id, created_at, expires_at)
             VALUES (\(bind: link.id), \(bind: link.workspaceID), \(bind: AccessRepository.hashAPIKey(token)),
                 \(bind: link.kind.rawValue), \(bind: link.integrationID), \(bind: link.tool?.rawValue),
-                \(bind: link.linkType.rawValue),
+                \(bind: link.sandboxURL), \(bind: link.linkType.rawValue),
                 \(bind: link.language), \(bind: link.endUserEmail), \(bind: link.endUserOrganizationName),
                 \(bind: link.endUserOriginID), \(bind: Clock.milliseconds(link.createdAt)),
                 \(bind: Clock.milliseconds(link.expiresAt)))
@@ -136,6 +136,7 @@ private struct ConnectLinkRow: StoredRow {
     var kind: ConnectLink.Kind
     var integrationID: String?
     var tool: String?
+    var sandboxURL: String?
     var linkType: ConnectLink.LinkType
     var language: String
     var endUserEmail: String?
@@ -155,6 +156,7 @@ private struct ConnectLinkRow: StoredRow {
             endUserEmail: endUserEmail, endUserOrganizationName: endUserOrganizationName,
             endUserOriginID: endUserOriginID)
         link.id = id
+        link.sandboxURL = sandboxURL
         link.scopeTest = try scopeTest.map { try json($0, as: JSONValue.self) }
         link.hasPendingCredentials = pendingCredentials != nil
         link.failure = failure

@@ -9,11 +9,14 @@ struct PersonioConnectFlow: ConnectFlow {
     let tester: ScopeTester
     /// Where connect flows reach Personio instead of its own hosts (an operator's sandbox or proxy).
     let baseURL: String?
+    /// For a link to this server's sandbox: the sandbox's credentials, by form field, filled in.
+    var prefill: [String: String]? = nil
 
     func guide(language: String) -> ConnectGuide {
         let text = PersonioConnectText.forLanguage(language)
         return ConnectGuide(
-            language: text.language, title: text.title, intro: text.intro, relinkIntro: text.relinkIntro,
+            language: text.language, title: text.title, intro: prefill == nil ? text.intro : text.sandboxIntro,
+            relinkIntro: text.relinkIntro,
             sections: [
                 .init(title: text.prerequisitesTitle, items: text.prerequisites, numbered: false),
                 .init(title: text.credentialsTitle, items: text.credentialSteps, numbered: true),
@@ -30,7 +33,8 @@ struct PersonioConnectFlow: ConnectFlow {
                 FormField(name: "company_id", label: text.companyID),
                 FormField(name: "career_subdomain", label: text.subdomain, hint: text.subdomainHint),
             ],
-            testButton: text.testButton)
+            testButton: text.testButton
+        ).filled(with: prefill)
     }
 
     /// The guide on its own page: prerequisites, creating the credentials, the XML feed and the
@@ -157,5 +161,17 @@ struct PersonioConnectFlow: ConnectFlow {
 
     func keep(testRecord: JSONValue, in settings: inout [String: JSONValue]) {
         settings[PersonioTool.scopeTestSettingsKey] = testRecord
+    }
+}
+
+extension ConnectGuide {
+    /// The guide with `values` in its form's fields (a sandbox's credentials).
+    func filled(with values: [String: String]?) -> ConnectGuide {
+        guard let values else { return self }
+        var guide = self
+        for index in guide.fields.indices {
+            if let value = values[guide.fields[index].name] { guide.fields[index].value = value }
+        }
+        return guide
     }
 }

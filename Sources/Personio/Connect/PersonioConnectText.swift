@@ -57,6 +57,8 @@ struct PersonioConnectText: Sendable {
     var feedSteps: [String]
     /// The connection guide page's list of what the connection test checks.
     var checksTitle: String
+    /// The intro of a link to this server's Personio sandbox (Kombo's `sandbox` tool).
+    var sandboxIntro: String
 
     static let all = [english, german, french, spanish, italian, dutch]
 
@@ -172,7 +174,9 @@ struct PersonioConnectText: Sendable {
             "Switch it on at Settings > Recruiting > Career page > Activations > “Enable XML feed”. The Essential plan has no feed; jobs then sync without their texts.",
             "Enter each career site as its subdomain: acme for acme.jobs.personio.de, acme.jobs.personio.com for a .com site. Legal entities with their own career site are listed one after the other.",
         ],
-        checksTitle: "What the connection test checks"
+        checksTitle: "What the connection test checks",
+        sandboxIntro:
+            "This link connects to the Personio sandbox this server runs, not to a real Personio account: its credentials are filled in below. Test them, then continue as you would with a real account."
     )
 
     static let german = PersonioConnectText(
@@ -277,7 +281,9 @@ struct PersonioConnectText: Sendable {
             "Aktivieren Sie ihn unter Einstellungen > Recruiting > Karriereseite > Aktivierungen > „XML-Feed aktivieren“. Der Essential-Tarif hat keinen Feed; Stellen kommen dann ohne Texte.",
             "Geben Sie jede Karriereseite als Subdomain an: acme für acme.jobs.personio.de, acme.jobs.personio.com für eine .com-Seite. Gesellschaften mit eigener Karriereseite werden nacheinander aufgeführt.",
         ],
-        checksTitle: "Was der Verbindungstest prüft"
+        checksTitle: "Was der Verbindungstest prüft",
+        sandboxIntro:
+            "Dieser Link verbindet mit der Personio-Sandbox, die dieser Server betreibt, nicht mit einem echten Personio-Konto: Die Zugangsdaten sind unten bereits eingetragen. Testen Sie sie und fahren Sie fort wie mit einem echten Konto."
     )
 }
 
@@ -395,7 +401,9 @@ extension PersonioConnectText {
             "Activez-le dans Paramètres > Recrutement > Page carrière > Activations > « Activer le flux XML ». L'offre Essential n'a pas de flux ; les offres sont alors synchronisées sans leurs textes.",
             "Indiquez chaque site carrière par son sous-domaine : acme pour acme.jobs.personio.de, acme.jobs.personio.com pour un site en .com. Les entités juridiques qui ont leur propre site carrière sont indiquées les unes après les autres.",
         ],
-        checksTitle: "Ce que vérifie le test de connexion"
+        checksTitle: "Ce que vérifie le test de connexion",
+        sandboxIntro:
+            "Ce lien se connecte à la sandbox Personio de ce serveur, et non à un vrai compte Personio : ses identifiants sont déjà saisis ci-dessous. Testez-les, puis continuez comme avec un vrai compte."
     )
 
     static let spanish = PersonioConnectText(
@@ -502,7 +510,9 @@ extension PersonioConnectText {
             "Actívelo en Configuración > Recruiting > Página de empleo > Activaciones > «Activar feed XML». El plan Essential no tiene feed; las ofertas se sincronizan entonces sin sus textos.",
             "Indique cada página de empleo con su subdominio: acme para acme.jobs.personio.de, acme.jobs.personio.com para una página .com. Las sociedades con su propia página de empleo se indican una tras otra.",
         ],
-        checksTitle: "Qué comprueba la prueba de conexión"
+        checksTitle: "Qué comprueba la prueba de conexión",
+        sandboxIntro:
+            "Este enlace se conecta a la sandbox de Personio que ejecuta este servidor, no a una cuenta real de Personio: sus credenciales ya están rellenadas abajo. Pruébelas y continúe como con una cuenta real."
     )
 
     static let italian = PersonioConnectText(
@@ -609,7 +619,9 @@ extension PersonioConnectText {
             "Attivalo in Impostazioni > Recruiting > Pagina carriere > Attivazioni > «Attiva feed XML». Il piano Essential non ha un feed; le posizioni vengono allora sincronizzate senza testi.",
             "Indica ogni pagina carriere con il suo sottodominio: acme per acme.jobs.personio.de, acme.jobs.personio.com per un sito .com. Le società con una propria pagina carriere si indicano una dopo l'altra.",
         ],
-        checksTitle: "Cosa verifica il test di connessione"
+        checksTitle: "Cosa verifica il test di connessione",
+        sandboxIntro:
+            "Questo link si collega alla sandbox Personio di questo server, non a un vero account Personio: le credenziali sono già inserite qui sotto. Verificale e continua come con un account reale."
     )
 
     static let dutch = PersonioConnectText(
@@ -717,6 +729,8 @@ extension PersonioConnectText {
             "Schakel hem in via Instellingen > Recruiting > Carrièrepagina > Activeringen > ‘XML-feed inschakelen’. Het Essential-abonnement heeft geen feed; vacatures komen dan zonder teksten binnen.",
             "Vermeld elke carrièresite met het subdomein: acme voor acme.jobs.personio.de, acme.jobs.personio.com voor een .com-site. Entiteiten met een eigen carrièresite worden na elkaar vermeld.",
         ],
-        checksTitle: "Wat de verbindingstest controleert"
+        checksTitle: "Wat de verbindingstest controleert",
+        sandboxIntro:
+            "Deze link koppelt met de Personio-sandbox die deze server draait, niet met een echt Personio-account: de gegevens zijn hieronder al ingevuld. Test ze en ga verder zoals met een echt account."
     )
 }
