@@ -9,7 +9,7 @@ import pytest
 from kombo import Kombo
 from kombo.errors import KomboGeneralError
 
-from support import demo_sdk as _sdk, truth as _truth
+from support import connect, demo_sdk as _sdk, kombo, raw_get, sandbox_request, truth as _truth
 
 
 def _general(junction):
@@ -128,3 +128,26 @@ def test_a_field_a_later_sdk_may_add_is_ignored_with_a_warning(junction):
     assert body["data"]["status"] == 200 and len(body["data"]["data"]["_data"]) == 1
     assert [w["message"] for w in body["warnings"]] == [
         "'retry_policy' is not a field of a passthrough request Junction knows; it was ignored."]
+
+
+def test_passthrough_answers_during_an_integrations_first_sync(mutable_junction):
+    """Passthrough needs credentials, not synced data: it answers while the first sync still runs
+    (slowed down here), when the unified reads still say the sync is pending."""
+    server = mutable_junction
+    _sdk(server)
+    sandbox_request(server, "PUT", "/_sandbox/faults",
+                    {"rules": [{"path": "/v2/recruiting/candidates", "fault": "latency", "milliseconds": 4000}]})
+    try:
+        _, token = connect(server)
+        integration_id = kombo(server).connect.get_integration_by_token(token=token).data.id
+
+        answer = kombo(server, integration_id).general.send_passthrough_request(
+            tool="personio", api="recruitingV2", method="GET", path="/jobs?limit=1")
+        read_status, read = raw_get(server, "/v1/ats/jobs?page_size=1", integration_id)
+        details = kombo(server).general.get_integration_details(integration_id=integration_id).data
+    finally:
+        sandbox_request(server, "DELETE", "/_sandbox/faults")
+
+    assert answer.data.status == 200 and len(answer.data.data["_data"]) == 1
+    assert read["error"]["code"] == "INTEGRATION.SETUP_SYNC_PENDING", (read_status, read)
+    assert details.setup_status != "COMPLETED"
