@@ -49,6 +49,71 @@ enum OpenAPIDocument {
              }
             }
            },
+           "Shape062efdc9dc": {
+            "type": "object",
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "key": {
+              "type": "string"
+             },
+             "model": {
+              "type": "string"
+             },
+             "type": {
+              "type": "string",
+              "enum": [
+               "DEFAULT",
+               "CUSTOM"
+              ]
+             },
+             "label": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "is_passthrough_enabled": {
+              "type": "boolean"
+             },
+             "is_writable": {
+              "type": "boolean",
+              "const": false
+             },
+             "value_types": {
+              "type": "array",
+              "items": {
+               "type": "string"
+              },
+              "description": "Junction only: the JSON types the field's values had."
+             },
+             "samples": {
+              "type": "array",
+              "items": {
+               "type": "string"
+              },
+              "description": "Junction only: up to five values seen, as JSON text."
+             },
+             "set_count": {
+              "type": "integer",
+              "description": "Junction only: records in which the field has a value."
+             },
+             "record_count": {
+              "type": "integer",
+              "description": "Junction only: records of the model read."
+             }
+            },
+            "required": [
+             "id",
+             "key",
+             "model",
+             "type",
+             "label",
+             "is_passthrough_enabled",
+             "is_writable"
+            ]
+           },
            "Shape08f52a4a53": {
             "type": "object",
             "required": [
@@ -588,6 +653,84 @@ enum OpenAPIDocument {
              "question"
             ]
            },
+           "Shape40905164cb": {
+            "type": "object",
+            "required": [
+             "id"
+            ],
+            "properties": {
+             "id": {
+              "type": "string",
+              "description": "custom_attribute_<n>, or a system attribute (phone, gender, \u2026)"
+             },
+             "label": {
+              "type": [
+               "string",
+               "null"
+              ]
+             },
+             "type": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "description": "TEXT, DATE, OPTION; also MULTILINE, NUMBER, CHECKBOX, LINK"
+             },
+             "options": {
+              "anyOf": [
+               {
+                "type": "array",
+                "items": {
+                 "type": "object",
+                 "required": [
+                  "id",
+                  "label"
+                 ],
+                 "properties": {
+                  "id": {
+                   "type": "string"
+                  },
+                  "label": {
+                   "type": "string"
+                  }
+                 }
+                }
+               },
+               {
+                "type": "null"
+               }
+              ]
+             },
+             "required": {
+              "type": [
+               "boolean",
+               "null"
+              ],
+              "x-junction-when": "the catalog entry sets it"
+             },
+             "job_ids": {
+              "anyOf": [
+               {
+                "type": "array",
+                "items": {
+                 "type": "string"
+                }
+               },
+               {
+                "type": "null"
+               }
+              ],
+              "x-junction-when": "the catalog entry sets it"
+             },
+             "description": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "x-junction-when": "the catalog entry sets it"
+             }
+            }
+           },
            "Shape41c7078414": {
             "type": "object",
             "properties": {
@@ -920,6 +1063,24 @@ enum OpenAPIDocument {
              "current_stage",
              "job"
             ]
+           },
+           "Shape6df4fdcd38": {
+            "type": "object",
+            "required": [
+             "status",
+             "data"
+            ],
+            "properties": {
+             "status": {
+              "const": "success"
+             },
+             "data": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shape40905164cb"
+              }
+             }
+            }
            },
            "Shape7e69bcd11a": {
             "type": "object",
@@ -1571,48 +1732,25 @@ enum OpenAPIDocument {
              "question"
             ]
            },
-           "Shapeb9442363ef": {
+           "Shapeb665949450": {
             "type": "object",
             "properties": {
-             "id": {
-              "type": "string"
+             "application": {
+              "type": "object",
+              "additionalProperties": true,
+              "description": "Personio's v2 application object (GET /v2/recruiting/applications), exactly as Personio sent it."
              },
-             "key": {
-              "type": "string"
-             },
-             "model": {
-              "type": "string"
-             },
-             "type": {
-              "type": "string",
-              "enum": [
-               "DEFAULT",
-               "CUSTOM"
-              ]
-             },
-             "label": {
-              "type": [
-               "string",
-               "null"
-              ]
-             },
-             "is_passthrough_enabled": {
-              "type": "boolean"
-             },
-             "is_writable": {
-              "type": "boolean",
-              "const": false
+             "stage_transitions": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "additionalProperties": true,
+               "description": "Personio's stage transition (GET \u2026/applications/{id}/stage-transitions), exactly as Personio sent it."
+              },
+              "description": "The application's stage history, read to date a rejection or withdrawal.",
+              "x-junction-when": "a later run dated the application's rejection or withdrawal from its history"
              }
-            },
-            "required": [
-             "id",
-             "key",
-             "model",
-             "type",
-             "label",
-             "is_passthrough_enabled",
-             "is_writable"
-            ]
+            }
            },
            "Shapebb5f05fec2": {
             "type": "object",
@@ -2287,223 +2425,6 @@ enum OpenAPIDocument {
              "answer"
             ]
            },
-           "Shapefdc548956c": {
-            "type": "object",
-            "properties": {
-             "id": {
-              "type": "string"
-             },
-             "remote_id": {
-              "type": "string"
-             },
-             "first_name": {
-              "type": [
-               "string",
-               "null"
-              ]
-             },
-             "last_name": {
-              "type": [
-               "string",
-               "null"
-              ]
-             },
-             "company": {
-              "type": [
-               "string",
-               "null"
-              ]
-             },
-             "title": {
-              "type": [
-               "string",
-               "null"
-              ]
-             },
-             "confidential": {
-              "type": [
-               "boolean",
-               "null"
-              ]
-             },
-             "source": {
-              "type": [
-               "string",
-               "null"
-              ]
-             },
-             "custom_fields": {
-              "type": [
-               "object",
-               "null"
-              ]
-             },
-             "remote_url": {
-              "type": [
-               "string",
-               "null"
-              ]
-             },
-             "remote_created_at": {
-              "type": [
-               "string",
-               "null"
-              ],
-              "format": "date-time"
-             },
-             "remote_updated_at": {
-              "type": [
-               "string",
-               "null"
-              ],
-              "format": "date-time"
-             },
-             "changed_at": {
-              "type": "string",
-              "format": "date-time"
-             },
-             "remote_deleted_at": {
-              "type": [
-               "string",
-               "null"
-              ],
-              "format": "date-time"
-             },
-             "applications": {
-              "type": "array",
-              "items": {
-               "$ref": "#/components/schemas/Shape6dc0cd9ec7"
-              }
-             },
-             "tags": {
-              "type": "array",
-              "items": {
-               "type": "object",
-               "properties": {
-                "id": {
-                 "type": "string"
-                },
-                "name": {
-                 "type": [
-                  "string",
-                  "null"
-                 ]
-                },
-                "remote_id": {
-                 "type": [
-                  "string",
-                  "null"
-                 ]
-                }
-               },
-               "required": [
-                "id",
-                "name",
-                "remote_id"
-               ]
-              }
-             },
-             "phone_numbers": {
-              "type": [
-               "array",
-               "null"
-              ],
-              "items": {
-               "type": "object",
-               "properties": {
-                "phone_number": {
-                 "type": "string"
-                },
-                "type": {
-                 "type": [
-                  "string",
-                  "null"
-                 ]
-                }
-               },
-               "required": [
-                "phone_number"
-               ]
-              }
-             },
-             "email_addresses": {
-              "type": [
-               "array",
-               "null"
-              ],
-              "items": {
-               "type": "object",
-               "properties": {
-                "type": {
-                 "type": [
-                  "string",
-                  "null"
-                 ]
-                },
-                "email_address": {
-                 "type": [
-                  "string",
-                  "null"
-                 ]
-                }
-               },
-               "required": [
-                "type"
-               ]
-              }
-             },
-             "social_media": {
-              "type": [
-               "array",
-               "null"
-              ],
-              "items": {
-               "type": "object",
-               "properties": {
-                "link": {
-                 "type": [
-                  "string",
-                  "null"
-                 ]
-                },
-                "type": {
-                 "type": [
-                  "string",
-                  "null"
-                 ]
-                },
-                "username": {
-                 "type": [
-                  "string",
-                  "null"
-                 ]
-                }
-               }
-              }
-             },
-             "location": {
-              "$ref": "#/components/schemas/Shaped42b6c5f83"
-             }
-            },
-            "required": [
-             "id",
-             "remote_id",
-             "first_name",
-             "last_name",
-             "company",
-             "title",
-             "confidential",
-             "source",
-             "custom_fields",
-             "remote_url",
-             "remote_created_at",
-             "remote_updated_at",
-             "changed_at",
-             "remote_deleted_at",
-             "applications",
-             "tags"
-            ]
-           },
            "Shapeff59818c00": {
             "type": "object",
             "required": [
@@ -2696,6 +2617,73 @@ enum OpenAPIDocument {
                          "null"
                         ],
                         "format": "date-time"
+                       },
+                       "remote_data": {
+                        "anyOf": [
+                         {
+                          "type": "object",
+                          "properties": {
+                           "system_stage": {
+                            "type": "string",
+                            "description": "The system stage's kind (unassigned, rejected, \u2026)."
+                           },
+                           "category": {
+                            "type": "object",
+                            "required": [
+                             "id",
+                             "name"
+                            ],
+                            "description": "The recruiting category holding the stage.",
+                            "properties": {
+                             "id": {
+                              "type": "string"
+                             },
+                             "name": {
+                              "type": [
+                               "string",
+                               "null"
+                              ]
+                             }
+                            }
+                           },
+                           "application_stage": {
+                            "type": "object",
+                            "description": "The stage as an application showed it.",
+                            "properties": {
+                             "id": {
+                              "type": [
+                               "string",
+                               "null"
+                              ]
+                             },
+                             "name": {
+                              "type": [
+                               "string",
+                               "null"
+                              ]
+                             },
+                             "kind": {
+                              "type": [
+                               "string",
+                               "null"
+                              ]
+                             },
+                             "type": {
+                              "type": [
+                               "string",
+                               "null"
+                              ]
+                             }
+                            },
+                            "x-junction-when": "the credentials may not read recruiting categories, so stages come from applications"
+                           }
+                          }
+                         },
+                         {
+                          "type": "null"
+                         }
+                        ],
+                        "description": "The tool's own data this record was read from (Personio's objects as read)."
                        }
                       },
                       "required": [
@@ -2705,7 +2693,8 @@ enum OpenAPIDocument {
                        "status",
                        "custom_fields",
                        "changed_at",
-                       "remote_deleted_at"
+                       "remote_deleted_at",
+                       "remote_data"
                       ]
                      }
                     }
@@ -3365,6 +3354,53 @@ enum OpenAPIDocument {
                           }
                          ]
                         }
+                       },
+                       "remote_data": {
+                        "anyOf": [
+                         {
+                          "$ref": "#/components/schemas/Shapeb665949450"
+                         },
+                         {
+                          "type": "null"
+                         }
+                        ],
+                        "description": "The tool's own data this record was read from (Personio's objects as read)."
+                       },
+                       "integration_fields": {
+                        "type": "array",
+                        "description": "The integration's passthrough fields (enabled through PATCH \u2026/integration-fields/{id}), each with this record's value.",
+                        "items": {
+                         "type": "object",
+                         "required": [
+                          "id",
+                          "key",
+                          "type",
+                          "value",
+                          "label"
+                         ],
+                         "properties": {
+                          "id": {
+                           "type": "string"
+                          },
+                          "key": {
+                           "type": "string",
+                           "description": "The field's path in remote_data."
+                          },
+                          "type": {
+                           "enum": [
+                            "DEFAULT",
+                            "CUSTOM"
+                           ]
+                          },
+                          "value": {},
+                          "label": {
+                           "type": [
+                            "string",
+                            "null"
+                           ]
+                          }
+                         }
+                        }
                        }
                       },
                       "required": [
@@ -3386,7 +3422,9 @@ enum OpenAPIDocument {
                        "current_stage",
                        "job",
                        "interviews",
-                       "offers"
+                       "offers",
+                       "remote_data",
+                       "integration_fields"
                       ]
                      }
                     }
@@ -3980,7 +4018,277 @@ enum OpenAPIDocument {
                     "results": {
                      "type": "array",
                      "items": {
-                      "$ref": "#/components/schemas/Shapefdc548956c"
+                      "type": "object",
+                      "properties": {
+                       "id": {
+                        "type": "string"
+                       },
+                       "remote_id": {
+                        "type": "string"
+                       },
+                       "first_name": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "last_name": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "company": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "title": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "confidential": {
+                        "type": [
+                         "boolean",
+                         "null"
+                        ]
+                       },
+                       "source": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "custom_fields": {
+                        "type": [
+                         "object",
+                         "null"
+                        ]
+                       },
+                       "remote_url": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "remote_created_at": {
+                        "type": [
+                         "string",
+                         "null"
+                        ],
+                        "format": "date-time"
+                       },
+                       "remote_updated_at": {
+                        "type": [
+                         "string",
+                         "null"
+                        ],
+                        "format": "date-time"
+                       },
+                       "changed_at": {
+                        "type": "string",
+                        "format": "date-time"
+                       },
+                       "remote_deleted_at": {
+                        "type": [
+                         "string",
+                         "null"
+                        ],
+                        "format": "date-time"
+                       },
+                       "applications": {
+                        "type": "array",
+                        "items": {
+                         "$ref": "#/components/schemas/Shape6dc0cd9ec7"
+                        }
+                       },
+                       "tags": {
+                        "type": "array",
+                        "items": {
+                         "type": "object",
+                         "properties": {
+                          "id": {
+                           "type": "string"
+                          },
+                          "name": {
+                           "type": [
+                            "string",
+                            "null"
+                           ]
+                          },
+                          "remote_id": {
+                           "type": [
+                            "string",
+                            "null"
+                           ]
+                          }
+                         },
+                         "required": [
+                          "id",
+                          "name",
+                          "remote_id"
+                         ]
+                        }
+                       },
+                       "phone_numbers": {
+                        "type": [
+                         "array",
+                         "null"
+                        ],
+                        "items": {
+                         "type": "object",
+                         "properties": {
+                          "phone_number": {
+                           "type": "string"
+                          },
+                          "type": {
+                           "type": [
+                            "string",
+                            "null"
+                           ]
+                          }
+                         },
+                         "required": [
+                          "phone_number"
+                         ]
+                        }
+                       },
+                       "email_addresses": {
+                        "type": [
+                         "array",
+                         "null"
+                        ],
+                        "items": {
+                         "type": "object",
+                         "properties": {
+                          "type": {
+                           "type": [
+                            "string",
+                            "null"
+                           ]
+                          },
+                          "email_address": {
+                           "type": [
+                            "string",
+                            "null"
+                           ]
+                          }
+                         },
+                         "required": [
+                          "type"
+                         ]
+                        }
+                       },
+                       "social_media": {
+                        "type": [
+                         "array",
+                         "null"
+                        ],
+                        "items": {
+                         "type": "object",
+                         "properties": {
+                          "link": {
+                           "type": [
+                            "string",
+                            "null"
+                           ]
+                          },
+                          "type": {
+                           "type": [
+                            "string",
+                            "null"
+                           ]
+                          },
+                          "username": {
+                           "type": [
+                            "string",
+                            "null"
+                           ]
+                          }
+                         }
+                        }
+                       },
+                       "location": {
+                        "$ref": "#/components/schemas/Shaped42b6c5f83"
+                       },
+                       "remote_data": {
+                        "anyOf": [
+                         {
+                          "type": "object",
+                          "properties": {
+                           "candidate": {
+                            "type": "object",
+                            "additionalProperties": true,
+                            "description": "Personio's v2 candidate object (GET /v2/recruiting/candidates), exactly as Personio sent it."
+                           }
+                          }
+                         },
+                         {
+                          "type": "null"
+                         }
+                        ],
+                        "description": "The tool's own data this record was read from (Personio's objects as read)."
+                       },
+                       "integration_fields": {
+                        "type": "array",
+                        "description": "The integration's passthrough fields (enabled through PATCH \u2026/integration-fields/{id}), each with this record's value.",
+                        "items": {
+                         "type": "object",
+                         "required": [
+                          "id",
+                          "key",
+                          "type",
+                          "value",
+                          "label"
+                         ],
+                         "properties": {
+                          "id": {
+                           "type": "string"
+                          },
+                          "key": {
+                           "type": "string",
+                           "description": "The field's path in remote_data."
+                          },
+                          "type": {
+                           "enum": [
+                            "DEFAULT",
+                            "CUSTOM"
+                           ]
+                          },
+                          "value": {},
+                          "label": {
+                           "type": [
+                            "string",
+                            "null"
+                           ]
+                          }
+                         }
+                        }
+                       }
+                      },
+                      "required": [
+                       "id",
+                       "remote_id",
+                       "first_name",
+                       "last_name",
+                       "company",
+                       "title",
+                       "confidential",
+                       "source",
+                       "custom_fields",
+                       "remote_url",
+                       "remote_created_at",
+                       "remote_updated_at",
+                       "changed_at",
+                       "remote_deleted_at",
+                       "applications",
+                       "tags",
+                       "remote_data",
+                       "integration_fields"
+                      ]
                      }
                     }
                    }
@@ -4042,7 +4350,275 @@ enum OpenAPIDocument {
                    "const": "success"
                   },
                   "data": {
-                   "$ref": "#/components/schemas/Shapefdc548956c"
+                   "type": "object",
+                   "properties": {
+                    "id": {
+                     "type": "string"
+                    },
+                    "remote_id": {
+                     "type": "string"
+                    },
+                    "first_name": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "last_name": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "company": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "title": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "confidential": {
+                     "type": [
+                      "boolean",
+                      "null"
+                     ]
+                    },
+                    "source": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "custom_fields": {
+                     "type": [
+                      "object",
+                      "null"
+                     ]
+                    },
+                    "remote_url": {
+                     "type": [
+                      "string",
+                      "null"
+                     ]
+                    },
+                    "remote_created_at": {
+                     "type": [
+                      "string",
+                      "null"
+                     ],
+                     "format": "date-time"
+                    },
+                    "remote_updated_at": {
+                     "type": [
+                      "string",
+                      "null"
+                     ],
+                     "format": "date-time"
+                    },
+                    "changed_at": {
+                     "type": "string",
+                     "format": "date-time"
+                    },
+                    "remote_deleted_at": {
+                     "type": [
+                      "string",
+                      "null"
+                     ],
+                     "format": "date-time"
+                    },
+                    "applications": {
+                     "type": "array",
+                     "items": {
+                      "$ref": "#/components/schemas/Shape6dc0cd9ec7"
+                     }
+                    },
+                    "tags": {
+                     "type": "array",
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "id": {
+                        "type": "string"
+                       },
+                       "name": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "remote_id": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      },
+                      "required": [
+                       "id",
+                       "name",
+                       "remote_id"
+                      ]
+                     }
+                    },
+                    "phone_numbers": {
+                     "type": [
+                      "array",
+                      "null"
+                     ],
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "phone_number": {
+                        "type": "string"
+                       },
+                       "type": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      },
+                      "required": [
+                       "phone_number"
+                      ]
+                     }
+                    },
+                    "email_addresses": {
+                     "type": [
+                      "array",
+                      "null"
+                     ],
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "type": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "email_address": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      },
+                      "required": [
+                       "type"
+                      ]
+                     }
+                    },
+                    "social_media": {
+                     "type": [
+                      "array",
+                      "null"
+                     ],
+                     "items": {
+                      "type": "object",
+                      "properties": {
+                       "link": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "type": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       },
+                       "username": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      }
+                     }
+                    },
+                    "location": {
+                     "$ref": "#/components/schemas/Shaped42b6c5f83"
+                    },
+                    "remote_data": {
+                     "anyOf": [
+                      {
+                       "type": "object",
+                       "properties": {
+                        "candidate": {
+                         "type": "object",
+                         "additionalProperties": true,
+                         "description": "Personio's v2 candidate object (GET /v2/recruiting/candidates), exactly as Personio sent it."
+                        }
+                       }
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ],
+                     "description": "The tool's own data this record was read from (Personio's objects as read)."
+                    },
+                    "integration_fields": {
+                     "type": "array",
+                     "description": "The integration's passthrough fields (enabled through PATCH \u2026/integration-fields/{id}), each with this record's value.",
+                     "items": {
+                      "type": "object",
+                      "required": [
+                       "id",
+                       "key",
+                       "type",
+                       "value",
+                       "label"
+                      ],
+                      "properties": {
+                       "id": {
+                        "type": "string"
+                       },
+                       "key": {
+                        "type": "string",
+                        "description": "The field's path in remote_data."
+                       },
+                       "type": {
+                        "enum": [
+                         "DEFAULT",
+                         "CUSTOM"
+                        ]
+                       },
+                       "value": {},
+                       "label": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      }
+                     }
+                    }
+                   },
+                   "required": [
+                    "id",
+                    "remote_id",
+                    "first_name",
+                    "last_name",
+                    "company",
+                    "title",
+                    "confidential",
+                    "source",
+                    "custom_fields",
+                    "remote_url",
+                    "remote_created_at",
+                    "remote_updated_at",
+                    "changed_at",
+                    "remote_deleted_at",
+                    "applications",
+                    "tags"
+                   ]
                   },
                   "warnings": {
                    "type": "array",
@@ -5548,6 +6124,74 @@ enum OpenAPIDocument {
                        },
                        "location": {
                         "$ref": "#/components/schemas/Shaped42b6c5f83"
+                       },
+                       "remote_data": {
+                        "anyOf": [
+                         {
+                          "type": "object",
+                          "properties": {
+                           "job": {
+                            "type": "object",
+                            "additionalProperties": true,
+                            "description": "Personio's v2 job object (GET /v2/recruiting/jobs), exactly as Personio sent it."
+                           },
+                           "career_site_position": {
+                            "type": "object",
+                            "additionalProperties": true,
+                            "description": "Personio's career-site XML feed <position> of the job's best language, exactly as Personio sent it."
+                           },
+                           "career_site_translations": {
+                            "type": "object",
+                            "description": "The feed's <position> in each further language the job is written in.",
+                            "additionalProperties": {
+                             "type": "object",
+                             "additionalProperties": true,
+                             "description": "Personio's career-site XML feed <position>, exactly as Personio sent it."
+                            }
+                           }
+                          }
+                         },
+                         {
+                          "type": "null"
+                         }
+                        ],
+                        "description": "The tool's own data this record was read from (Personio's objects as read)."
+                       },
+                       "integration_fields": {
+                        "type": "array",
+                        "description": "The integration's passthrough fields (enabled through PATCH \u2026/integration-fields/{id}), each with this record's value.",
+                        "items": {
+                         "type": "object",
+                         "required": [
+                          "id",
+                          "key",
+                          "type",
+                          "value",
+                          "label"
+                         ],
+                         "properties": {
+                          "id": {
+                           "type": "string"
+                          },
+                          "key": {
+                           "type": "string",
+                           "description": "The field's path in remote_data."
+                          },
+                          "type": {
+                           "enum": [
+                            "DEFAULT",
+                            "CUSTOM"
+                           ]
+                          },
+                          "value": {},
+                          "label": {
+                           "type": [
+                            "string",
+                            "null"
+                           ]
+                          }
+                         }
+                        }
                        }
                       },
                       "required": [
@@ -5578,7 +6222,9 @@ enum OpenAPIDocument {
                        "stages",
                        "screening_questions",
                        "job_postings",
-                       "hiring_team"
+                       "hiring_team",
+                       "remote_data",
+                       "integration_fields"
                       ]
                      }
                     }
@@ -5998,6 +6644,60 @@ enum OpenAPIDocument {
                       },
                       "location": {
                        "$ref": "#/components/schemas/Shaped42b6c5f83"
+                      },
+                      "remote_data": {
+                       "anyOf": [
+                        {
+                         "type": "object",
+                         "properties": {
+                          "candidate": {
+                           "type": "object",
+                           "additionalProperties": true,
+                           "description": "Personio's v2 candidate object (GET /v2/recruiting/candidates), exactly as Personio sent it."
+                          }
+                         }
+                        },
+                        {
+                         "type": "null"
+                        }
+                       ],
+                       "description": "The tool's own data this record was read from (Personio's objects as read)."
+                      },
+                      "integration_fields": {
+                       "type": "array",
+                       "description": "The integration's passthrough fields (enabled through PATCH \u2026/integration-fields/{id}), each with this record's value.",
+                       "items": {
+                        "type": "object",
+                        "required": [
+                         "id",
+                         "key",
+                         "type",
+                         "value",
+                         "label"
+                        ],
+                        "properties": {
+                         "id": {
+                          "type": "string"
+                         },
+                         "key": {
+                          "type": "string",
+                          "description": "The field's path in remote_data."
+                         },
+                         "type": {
+                          "enum": [
+                           "DEFAULT",
+                           "CUSTOM"
+                          ]
+                         },
+                         "value": {},
+                         "label": {
+                          "type": [
+                           "string",
+                           "null"
+                          ]
+                         }
+                        }
+                       }
                       }
                      },
                      "required": [
@@ -6047,6 +6747,53 @@ enum OpenAPIDocument {
                         "$ref": "#/components/schemas/Shape620f30e742"
                        }
                       ]
+                     }
+                    },
+                    "remote_data": {
+                     "anyOf": [
+                      {
+                       "$ref": "#/components/schemas/Shapeb665949450"
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ],
+                     "description": "The tool's own data this record was read from (Personio's objects as read)."
+                    },
+                    "integration_fields": {
+                     "type": "array",
+                     "description": "The integration's passthrough fields (enabled through PATCH \u2026/integration-fields/{id}), each with this record's value.",
+                     "items": {
+                      "type": "object",
+                      "required": [
+                       "id",
+                       "key",
+                       "type",
+                       "value",
+                       "label"
+                      ],
+                      "properties": {
+                       "id": {
+                        "type": "string"
+                       },
+                       "key": {
+                        "type": "string",
+                        "description": "The field's path in remote_data."
+                       },
+                       "type": {
+                        "enum": [
+                         "DEFAULT",
+                         "CUSTOM"
+                        ]
+                       },
+                       "value": {},
+                       "label": {
+                        "type": [
+                         "string",
+                         "null"
+                        ]
+                       }
+                      }
                      }
                     }
                    },
@@ -7228,6 +7975,24 @@ enum OpenAPIDocument {
                          "string",
                          "null"
                         ]
+                       },
+                       "remote_data": {
+                        "anyOf": [
+                         {
+                          "type": "object",
+                          "properties": {
+                           "person": {
+                            "type": "object",
+                            "additionalProperties": true,
+                            "description": "Personio's v2 person object (GET /v2/persons), exactly as Personio sent it."
+                           }
+                          }
+                         },
+                         {
+                          "type": "null"
+                         }
+                        ],
+                        "description": "The tool's own data this record was read from (Personio's objects as read)."
                        }
                       },
                       "required": [
@@ -7238,7 +8003,8 @@ enum OpenAPIDocument {
                        "status",
                        "changed_at",
                        "remote_deleted_at",
-                       "system_roles"
+                       "system_roles",
+                       "remote_data"
                       ]
                      }
                     }
@@ -7346,17 +8112,12 @@ enum OpenAPIDocument {
                    "properties": {
                     "link": {
                      "type": "string"
-                    },
-                    "static_ips": {
-                     "type": "array",
-                     "items": {
-                      "type": "string"
-                     }
                     }
                    },
                    "required": [
                     "link"
-                   ]
+                   ],
+                   "description": "Kombo's static_ips is never sent: Junction connects from its operator's own addresses."
                   }
                  }
                 }
@@ -7626,7 +8387,8 @@ enum OpenAPIDocument {
                      "de",
                      "fr",
                      "it",
-                     "es"
+                     "es",
+                     "nl"
                     ]
                    },
                    {
@@ -8177,25 +8939,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "data"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "success"
-                  },
-                  "data": {
-                   "type": "array",
-                   "items": {
-                    "type": "object",
-                    "required": [
-                     "id"
-                    ]
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shape6df4fdcd38"
                 }
                }
               }
@@ -8232,10 +8976,7 @@ enum OpenAPIDocument {
                "schema": {
                 "type": "array",
                 "items": {
-                 "type": "object",
-                 "required": [
-                  "id"
-                 ]
+                 "$ref": "#/components/schemas/Shape40905164cb"
                 }
                }
               }
@@ -8247,25 +8988,7 @@ enum OpenAPIDocument {
               "content": {
                "application/json": {
                 "schema": {
-                 "type": "object",
-                 "required": [
-                  "status",
-                  "data"
-                 ],
-                 "properties": {
-                  "status": {
-                   "const": "success"
-                  },
-                  "data": {
-                   "type": "array",
-                   "items": {
-                    "type": "object",
-                    "required": [
-                     "id"
-                    ]
-                   }
-                  }
-                 }
+                 "$ref": "#/components/schemas/Shape6df4fdcd38"
                 }
                }
               }
@@ -8676,7 +9399,7 @@ enum OpenAPIDocument {
                     "results": {
                      "type": "array",
                      "items": {
-                      "$ref": "#/components/schemas/Shapeb9442363ef"
+                      "$ref": "#/components/schemas/Shape062efdc9dc"
                      }
                     }
                    }
@@ -8746,7 +9469,7 @@ enum OpenAPIDocument {
                    "const": "success"
                   },
                   "data": {
-                   "$ref": "#/components/schemas/Shapeb9442363ef"
+                   "$ref": "#/components/schemas/Shape062efdc9dc"
                   }
                  }
                 }
@@ -8858,7 +9581,8 @@ enum OpenAPIDocument {
                      "de",
                      "fr",
                      "it",
-                     "es"
+                     "es",
+                     "nl"
                     ]
                    },
                    {
@@ -8975,7 +9699,8 @@ enum OpenAPIDocument {
                      "de",
                      "fr",
                      "it",
-                     "es"
+                     "es",
+                     "nl"
                     ]
                    },
                    {
@@ -9084,7 +9809,30 @@ enum OpenAPIDocument {
                       ]
                      }
                     },
-                    "data": {}
+                    "data": {
+                     "description": "The tool's answer body: its JSON as sent, or its text (base64 when binary).",
+                     "anyOf": [
+                      {
+                       "type": "object",
+                       "additionalProperties": true
+                      },
+                      {
+                       "type": "array"
+                      },
+                      {
+                       "type": "string"
+                      },
+                      {
+                       "type": "number"
+                      },
+                      {
+                       "type": "boolean"
+                      },
+                      {
+                       "type": "null"
+                      }
+                     ]
+                    }
                    },
                    "required": [
                     "url",

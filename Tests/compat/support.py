@@ -200,3 +200,80 @@ def post(junction, path, body, key=None):
 
 def open_job(sdk):
     return next(j for j in all_pages(sdk.ats.get_jobs, statuses=["OPEN"]) if len(j.stages) >= 2)
+
+
+class SchemaWalk:
+    """Walks live JSON answers beside the OpenAPI schemas that describe them, in both directions:
+    keys on the wire no schema names (`undocumented`), objects whose contents no schema
+    describes (`free`), and documented keys that never appeared in any answer (`never_seen`,
+    except those whose schema says in `x-junction-when` which accounts or runs send them)."""
+
+    def __init__(self, document):
+        self.document = document
+        self.undocumented = set()
+        self.free = set()
+        self._documented = {}
+        self._seen = {}
+
+    def _resolve(self, schema):
+        while isinstance(schema, dict) and "$ref" in schema:
+            schema = self.document["components"]["schemas"][schema["$ref"].split("/")[-1]]
+        return schema
+
+    def _variants(self, schema):
+        schema = self._resolve(schema)
+        for union in ("oneOf", "anyOf"):
+            if union in schema:
+                return [variant for option in schema[union] for variant in self._variants(option)]
+        return [schema]
+
+    @staticmethod
+    def _fits(schema, value):
+        if "const" in schema:
+            return value == schema["const"]
+        kinds = schema.get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds] if kinds else []
+        if not kinds:
+            return "enum" not in schema or value in schema["enum"]
+        python = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+        for kind in kinds:
+            if kind in ("integer", "number"):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    return True
+            elif isinstance(value, python[kind]):
+                return True
+        return False
+
+    def walk(self, schema, value, where):
+        fitting = [s for s in self._variants(schema) if self._fits(s, value)]
+        if not fitting:
+            return  # jsonschema validation reports a value of the wrong shape
+        if isinstance(value, dict):
+            fitting.sort(key=lambda s: -len(set(value) & set(s.get("properties", {}))))
+        schema = fitting[0]
+        if isinstance(value, dict):
+            properties, extra = schema.get("properties"), schema.get("additionalProperties")
+            if properties is None and extra is None:
+                if value:
+                    self.free.add(where)
+                return
+            if properties is not None:
+                optional = {name for name, item in properties.items()
+                            if "x-junction-when" in self._resolve(item) or "x-junction-when" in item}
+                self._documented[id(schema)] = (where, set(properties) - optional)
+                self._seen.setdefault(id(schema), set()).update(value)
+            for key, item in value.items():
+                if properties is not None and key in properties:
+                    self.walk(properties[key], item, f"{where}.{key}")
+                elif isinstance(extra, dict):
+                    self.walk(extra, item, f"{where}.*")
+                elif extra is not True:
+                    self.undocumented.add(f"{where}.{key}")
+        elif isinstance(value, list) and "items" in schema:
+            for item in value:
+                self.walk(schema["items"], item, f"{where}[]")
+
+    @property
+    def never_seen(self):
+        return {f"{where}.{name}" for key, (where, names) in self._documented.items()
+                for name in names - self._seen.get(key, set())}

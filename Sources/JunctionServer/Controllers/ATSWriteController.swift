@@ -179,7 +179,7 @@ struct ATSWriteController {
             JunctionModel.Application.self, integrationID: integrationID, where: "id", in: [created.application.id],
             includeDeleted: true, columns: NestedComposer.applicationColumns)
         var context = try await NestedContext.load(stored, integrationID: integrationID, reader: reader)
-        // The full candidate, as stored (its own `applications` are not composed here).
+        // The full candidate, as stored, without its own `applications` (Kombo's answer has none).
         let candidates = try await reader.documents(
             Candidate.self, integrationID: integrationID, where: "id", in: [created.candidate.id],
             includeDeleted: true, columns: [])
@@ -187,7 +187,7 @@ struct ATSWriteController {
             throw APIError(.unknownError, "The created application \(created.application.id) is not in the store.")
         }
         let overrides = [
-            (key: "candidate", value: try Self.render(candidate, overrides: [])),
+            (key: "candidate", value: try Self.render(candidate, overrides: [], omitting: ["applications"])),
             (key: "current_stage", value: context.stage(of: document, full: false)),
             (key: "job", value: context.job(of: document)),
         ]
