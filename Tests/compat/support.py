@@ -277,3 +277,56 @@ class SchemaWalk:
     def never_seen(self):
         return {f"{where}.{name}" for key, (where, names) in self._documented.items()
                 for name in names - self._seen.get(key, set())}
+
+
+def minimal_arguments(method):
+    """The required keyword arguments of an SDK method, each the simplest value its type allows
+    (the SDK validates them before sending), so every operation of a group can be called."""
+    import collections.abc
+    import datetime
+    import inspect
+    import typing
+
+    import typing_extensions
+
+    def value(annotation):
+        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+        if annotation is str or annotation is typing.Any:
+            return "x"
+        if annotation is bool:
+            return True
+        if annotation in (int, float):
+            return annotation(1)
+        if annotation is datetime.datetime:
+            return datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+        if annotation is datetime.date:
+            return datetime.date(2026, 1, 1)
+        if origin is typing.Literal:
+            return args[0]
+        if getattr(origin, "__name__", "") in ("Nullable", "OptionalNullable"):
+            return None  # the SDK's own aliases for "may be null"
+        if origin is typing.Annotated:
+            return value(args[0])
+        if origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
+            return value(next(a for a in args if a is not type(None)))
+        if origin in (list, collections.abc.Iterable, collections.abc.Sequence):
+            return []
+        if origin in (dict, collections.abc.Mapping):
+            return {}
+        if typing_extensions.is_typeddict(annotation):
+            hints = typing_extensions.get_type_hints(annotation)
+            return {k: value(v) for k, v in hints.items() if k in annotation.__required_keys__}
+        if hasattr(annotation, "model_fields"):
+            return {k: value(f.annotation) for k, f in annotation.model_fields.items() if f.is_required()}
+        raise AssertionError(f"no simple value for {annotation}")
+
+    hints = typing.get_type_hints(method)
+    return {name: value(hints[name]) for name, parameter in inspect.signature(method).parameters.items()
+            if parameter.default is inspect.Parameter.empty}
+
+
+def sdk_operations(group):
+    """The synchronous operations of an SDK group (`sdk.hris`), by name."""
+    import inspect
+    return {name: method for name, method in inspect.getmembers(group, inspect.ismethod)
+            if not name.startswith("_") and not name.endswith("_async") and name != "do_request"}

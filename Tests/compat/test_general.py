@@ -5,6 +5,8 @@ import urllib.request
 import pytest
 from kombo import Kombo, errors
 
+from support import minimal_arguments, sdk_operations
+
 
 def test_check_api_key_returns_the_workspace_id(junction):
     # The expected id comes from a raw HTTP call, not from the SDK under test.
@@ -74,3 +76,21 @@ def test_hris_and_assessment_calls_answer_a_typed_model_not_available(junction):
                          (orders, "/v1/assessment/orders")):
         assert raised.value.data.error.code == "INTEGRATION.MODEL_NOT_AVAILABLE"
         assert f"GET {path} is an" in raised.value.data.error.message
+
+
+def test_every_hris_and_assessment_operation_of_the_sdk_answers_model_not_available(junction):
+    """Each of the SDK's HRIS and assessment operations (called with the simplest arguments the SDK
+    accepts) raises the SDK's typed error for its class, with INTEGRATION.MODEL_NOT_AVAILABLE:
+    Junction connects ATS integrations only."""
+    sdk = Kombo(api_key=junction.api_key, server_url=junction.base_url + "/v1",
+                integration_id=junction.demo_integration_id)
+    called = {}
+    for group, error in (("hris", errors.KomboHrisError), ("assessment", errors.KomboAtsError)):
+        for name, operation in sdk_operations(getattr(sdk, group)).items():
+            with pytest.raises(error) as raised:
+                operation(**minimal_arguments(operation))
+            called[f"{group}.{name}"] = raised.value.data.error.code
+
+    assert len([name for name in called if name.startswith("hris.")]) >= 20
+    assert len([name for name in called if name.startswith("assessment.")]) >= 4
+    assert set(called.values()) == {"INTEGRATION.MODEL_NOT_AVAILABLE"}, called
