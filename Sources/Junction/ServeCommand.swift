@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("sync-delta-seconds"), help: .setting("sync-delta-seconds"))
     var syncDeltaSeconds: String?
     @Option(name: .customLong("sync-full-seconds"), help: .setting("sync-full-seconds")) var syncFullSeconds: String?
+    @Option(name: .customLong("sync-workers"), help: .setting("sync-workers")) var syncWorkers: String?
+    @Option(name: .customLong("sync-run-timeout-seconds"), help: .setting("sync-run-timeout-seconds"))
+    var syncRunTimeoutSeconds: String?
     @Option(name: .customLong("public-url"), help: .setting("public-url")) var publicURL: String?
     @Option(name: .customLong("connect-personio-base-url"), help: .setting("connect-personio-base-url"))
     var connectPersonioBaseURL: String?
@@ -36,7 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
             ("auto-migrate", autoMigrate.map { "\($0)" }), ("demo", demo.map { "\($0)" }),
             ("demo-sandbox-port", demoSandboxPort), ("demo-jobs", demoJobs), ("demo-candidates", demoCandidates),
             ("scheduler", scheduler.map { "\($0)" }), ("sync-delta-seconds", syncDeltaSeconds),
-            ("sync-full-seconds", syncFullSeconds), ("public-url", publicURL),
+            ("sync-full-seconds", syncFullSeconds), ("sync-workers", syncWorkers),
+            ("sync-run-timeout-seconds", syncRunTimeoutSeconds), ("public-url", publicURL),
             ("connect-personio-base-url", connectPersonioBaseURL),
         ])
 

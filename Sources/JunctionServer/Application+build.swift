@@ -84,6 +84,9 @@ public func buildApplication(_ runtime: ServerDependencies, services: [any Servi
                 policy: SyncPolicy(
                     deltaInterval: .seconds(runtime.configuration.syncDeltaSeconds),
                     fullInterval: .seconds(runtime.configuration.syncFullSeconds)),
+                pool: .init(
+                    workers: runtime.configuration.syncWorkers,
+                    runTimeout: .seconds(runtime.configuration.syncRunTimeoutSeconds)),
                 logger: logger
             ) { integration, kind in
                 kind == .full ? try await syncs.runFull(integration) : try await syncs.runDelta(integration)

@@ -39,6 +39,31 @@ public struct SyncPolicy: Sendable, Equatable {
         return failures.isEmpty ? nil : .delta
     }
 
+    /// When `integrationID` is next due after its runs (newest first), of which kind and why:
+    /// what `due` answers at that moment. The queue stores it when a run ends.
+    public func next(integrationID: String, runs: [SyncRun], now: Date) -> SyncSchedule {
+        let failures = runs.prefix { $0.status == .failed }
+        let spread = Self.spread(integrationID)
+        let lastFull = runs.first { $0.kind == .full && $0.status == .succeeded }
+        if let lastFailure = failures.first {
+            let exponent = min(failures.count - 1, 16)
+            let wait = min(seconds(failureBackoff) * Double(1 << exponent), seconds(deltaInterval))
+            return SyncSchedule(
+                integrationID: integrationID,
+                dueAt: (lastFailure.finishedAt ?? lastFailure.startedAt).addingTimeInterval(wait),
+                kind: lastFull == nil ? .full : .delta, reason: .backoff, failures: failures.count)
+        }
+        guard let lastFull else {
+            return SyncSchedule(integrationID: integrationID, dueAt: now, kind: .full, reason: .full)
+        }
+        let lastSuccess = runs.first { $0.status == .succeeded } ?? lastFull
+        let fullAt = lastFull.startedAt.addingTimeInterval(seconds(fullInterval) * (1 + spread))
+        let deltaAt = lastSuccess.startedAt.addingTimeInterval(seconds(deltaInterval) * (1 + spread))
+        return fullAt <= deltaAt
+            ? SyncSchedule(integrationID: integrationID, dueAt: fullAt, kind: .full, reason: .full)
+            : SyncSchedule(integrationID: integrationID, dueAt: deltaAt, kind: .delta, reason: .delta)
+    }
+
     /// A stable fraction in [0, 0.1) per integration.
     static func spread(_ integrationID: String) -> Double {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -51,40 +76,206 @@ public struct SyncPolicy: Sendable, Equatable {
     }
 }
 
-/// Runs due syncs for every active integration, one run per integration at a time across all
-/// instances sharing the database (through `SyncLock`).
+/// A pool of sync workers fed by the sync queue (`sync_schedule`). Each tick asks the database
+/// for due integrations in one query, leases as many as the pool has free workers (FULLs at most
+/// `fullWorkers` at once, so a long FULL never holds the DELTAs of others), and runs each in a
+/// task of its own: one integration's failure, hang or slowness is recorded against it and
+/// delays no other. Instances sharing a database split the queue by leases (taken with
+/// `FOR UPDATE SKIP LOCKED` on PostgreSQL, renewed while a run goes on, expiring when the
+/// instance dies); the sync lock still makes sure one integration never runs twice at once.
 public struct SyncScheduler: Service {
     public typealias Runner = @Sendable (Integration, SyncRun.Kind) async throws -> SyncRun
+
+    /// How many runs one instance holds at once, and how many of them may be FULLs.
+    public struct Pool: Sendable, Equatable {
+        public var workers: Int
+        public var fullWorkers: Int
+        /// A run still going after this is cancelled and recorded as failed.
+        public var runTimeout: Duration
+        /// How long a lease holds without renewal: after an instance dies, its integrations go
+        /// back to the queue after at most this (plus a tick).
+        public var lease: Duration
+
+        public init(
+            workers: Int = 4, fullWorkers: Int? = nil, runTimeout: Duration = .seconds(3600),
+            lease: Duration = .seconds(60)
+        ) {
+            self.workers = max(1, workers)
+            self.fullWorkers = min(self.workers, max(1, fullWorkers ?? (self.workers + 1) / 2))
+            self.runTimeout = runTimeout
+            self.lease = lease
+        }
+    }
 
     let store: Store
     let lock: any SyncLock
     let policy: SyncPolicy
+    let pool: Pool
     let tick: Duration
     let runner: Runner
     let logger: Logger
+    /// This instance's name on its leases.
+    let owner: String
 
     public init(
-        store: Store, lock: any SyncLock, policy: SyncPolicy, tick: Duration = .seconds(5), logger: Logger,
-        runner: @escaping Runner
+        store: Store, lock: any SyncLock, policy: SyncPolicy, pool: Pool = Pool(), tick: Duration = .seconds(5),
+        owner: String = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):"
+            + Identifier.random(),
+        logger: Logger, runner: @escaping Runner
     ) {
         self.store = store
         self.lock = lock
         self.policy = policy
+        self.pool = pool
         self.tick = tick
+        self.owner = owner
         self.logger = logger
         self.runner = runner
     }
 
     public func run() async throws {
+        let running = Running()
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    _ = try await runDue()
-                } catch {
-                    logger.error("sync scheduling failed", metadata: ["error": "\(error)"])
+            await withDiscardingTaskGroup { group in
+                while !Task.isCancelled {
+                    do {
+                        for (schedule, integration) in try await claim(running: running, now: Date()) {
+                            await running.add(schedule.integrationID, kind: schedule.kind)
+                            group.addTask {
+                                _ = await execute(schedule, integration: integration)
+                                await running.remove(schedule.integrationID)
+                            }
+                        }
+                    } catch {
+                        logger.error("sync scheduling failed", metadata: ["error": "\(error)"])
+                    }
+                    try? await Task.sleep(for: tick)
                 }
-                try? await Task.sleep(for: tick)
             }
+        }
+    }
+
+    /// The runs this instance has going, by integration.
+    actor Running {
+        private(set) var kinds: [String: SyncRun.Kind] = [:]
+        func add(_ id: String, kind: SyncRun.Kind) { kinds[id] = kind }
+        func remove(_ id: String) { kinds[id] = nil }
+        var fulls: Int { kinds.values.filter { $0 == .full }.count }
+    }
+
+    /// One tick's bookkeeping and claim: runs left RUNNING by dead processes failed, new
+    /// integrations queued, this instance's leases renewed, and as many due integrations leased
+    /// as there are free workers.
+    func claim(running: Running, now: Date) async throws -> [(SyncSchedule, Integration)] {
+        try await reclaimAbandonedRuns(now: now)
+        try await store.syncSchedule.scheduleUnscheduled(now: now)
+        let until = now.addingTimeInterval(pool.lease.inSeconds)
+        let held = await running.kinds
+        try await store.syncSchedule.renewLeases(owner: owner, integrationIDs: Array(held.keys), until: until)
+        let fulls = await running.fulls
+        var claimed = try await store.syncSchedule.claimDue(
+            owner: owner, now: now, until: until, limit: pool.workers - held.count,
+            fullAllowed: fulls < pool.fullWorkers)
+        // More FULLs than the FULL share has room for go back to the queue, still due.
+        var fullRoom = pool.fullWorkers - fulls
+        var returned: [String] = []
+        claimed.removeAll { schedule in
+            guard schedule.kind == .full else { return false }
+            if fullRoom > 0 {
+                fullRoom -= 1
+                return false
+            }
+            returned.append(schedule.integrationID)
+            return true
+        }
+        try await store.syncSchedule.unlease(owner: owner, integrationIDs: returned)
+        let integrations = Dictionary(
+            try await store.integrations.scheduledIntegrations(ids: claimed.map(\.integrationID)).map {
+                ($0.id.description, $0)
+            }, uniquingKeysWith: { first, _ in first })
+        return claimed.compactMap { schedule in integrations[schedule.integrationID].map { (schedule, $0) } }
+    }
+
+    /// Runs one leased integration: a forced run first (FULL before DELTA), else what the policy
+    /// says is due, inside the sync lock and the time limit; whatever happens is recorded against
+    /// this integration, and it goes back to the queue due at its next time.
+    func execute(_ schedule: SyncSchedule, integration: Integration) async -> SyncRun? {
+        let id = integration.id.description
+        var finished: SyncRun?
+        do {
+            let runs = try await store.syncRuns.syncRuns(integrationID: id, limit: 20)
+            let requested = try await store.syncRuns.requestedSyncs(integrationID: id)
+            let forced: SyncRun.Kind? = requested.contains(.full) ? .full : requested.first
+            if let kind = forced ?? policy.due(integrationID: id, runs: runs, now: Date()) {
+                finished = await runGuarded(integration, kind: kind)
+            }
+            let after = try await store.syncRuns.syncRuns(integrationID: id, limit: 20)
+            try await store.syncSchedule.release(
+                integrationID: id, owner: owner, next: policy.next(integrationID: id, runs: after, now: Date()),
+                confirmedAt: finished?.status == .succeeded ? finished?.startedAt : nil)
+        } catch {
+            // The lease expires and the integration is claimed again; nothing else waits on it.
+            logger.error("sync bookkeeping failed", metadata: ["integration": "\(id)", "error": "\(error)"])
+        }
+        return finished
+    }
+
+    /// The run in the sync lock and the time limit. A runner that fails without recording a run
+    /// (credentials that cannot be read, a store error before the run began) gets a failed run
+    /// recorded for it, so it backs off and shows in the API, the dashboard and the metrics.
+    func runGuarded(_ integration: Integration, kind: SyncRun.Kind) async -> SyncRun? {
+        let id = integration.id.description
+        let started = Date()
+        let runner = runner
+        let limit = pool.runTimeout
+        do {
+            guard
+                let run = try await lock.withLock(
+                    integrationID: id, { try await Self.within(limit) { try await runner(integration, kind) } })
+            else {
+                logger.debug("sync already running elsewhere", metadata: ["integration": "\(id)"])
+                return nil
+            }
+            return run
+        } catch {
+            let reason =
+                error is TimedOut
+                ? "timed out: still running after \(Int(limit.inSeconds)) s, so it was stopped"
+                : "failed before it could run: \(StoreError.describe(error))"
+            logger.warning("sync failed", metadata: ["integration": "\(id)", "error": "\(reason)"])
+            do {
+                let recent = try await store.syncRuns.syncRuns(integrationID: id, limit: 1).first
+                if let recent, recent.startedAt >= started.atMillisecondPrecision {
+                    try await store.syncRuns.failRun(id: recent.id, integrationID: id, reason: reason)
+                    return try await store.syncRuns.syncRuns(integrationID: id, limit: 1).first
+                }
+                var run = try await store.syncRuns.startSyncRun(integrationID: id, kind: kind, now: started)
+                run.status = .failed
+                run.error = reason
+                try await store.syncRuns.finishSyncRun(run)
+                return run
+            } catch {
+                logger.error("could not record a failed sync", metadata: ["integration": "\(id)"])
+                return nil
+            }
+        }
+    }
+
+    struct TimedOut: Error {}
+
+    /// `body`'s value, or `TimedOut` when it is still going after `limit` (it is cancelled).
+    static func within<Value: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Value)
+        async throws -> Value
+    {
+        try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw TimedOut() }
+            return value
         }
     }
 
@@ -118,26 +309,25 @@ public struct SyncScheduler: Service {
         return reclaimed
     }
 
-    /// Starts every due run (one at a time) and returns what ran, for tests and logs.
+    /// Runs everything due now, the pool's size at a time, and waits for it: what a tick starts,
+    /// to the end (for tests, and `junction sync --due`). Returns the runs, in the order they
+    /// finished.
     @discardableResult
     public func runDue(now: Date = Date()) async throws -> [SyncRun] {
-        try await reclaimAbandonedRuns(now: now)
+        let running = Running()
         var finished: [SyncRun] = []
-        for integration in try await store.syncRuns.integrationsForScheduling() {
-            let id = integration.id.description
-            let runs = try await store.syncRuns.syncRuns(integrationID: id, limit: 20)
-            // A forced run (`POST /force-sync`) goes first, FULL before DELTA, unless one runs.
-            let requested = try await store.syncRuns.requestedSyncs(integrationID: id)
-            let forced: SyncRun.Kind? =
-                runs.first?.status == .running ? nil : requested.contains(.full) ? .full : requested.first
-            guard let kind = forced ?? policy.due(integrationID: id, runs: runs, now: now) else { continue }
-            let runner = runner
-            if let run = try await lock.withLock(integrationID: id, { try await runner(integration, kind) }) {
-                finished.append(run)
-            } else {
-                logger.debug("sync already running elsewhere", metadata: ["integration": "\(id)"])
+        while true {
+            let claimed = try await claim(running: running, now: now)
+            if claimed.isEmpty { return finished }
+            let batch = await withTaskGroup(of: SyncRun?.self) { group in
+                for (schedule, integration) in claimed {
+                    group.addTask { await execute(schedule, integration: integration) }
+                }
+                var runs: [SyncRun] = []
+                for await run in group { if let run { runs.append(run) } }
+                return runs
             }
+            finished += batch
         }
-        return finished
     }
 }

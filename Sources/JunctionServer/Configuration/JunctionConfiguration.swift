@@ -39,6 +39,10 @@ public struct JunctionConfiguration: Sendable, Equatable {
     public var syncDeltaSeconds = 300
     /// Seconds between FULL syncs of an integration.
     public var syncFullSeconds = 21_600
+    /// Sync runs one instance holds at once (at most half of them FULLs, rounded up).
+    public var syncWorkers = 4
+    /// Seconds after which a sync run still going is stopped and recorded as failed.
+    public var syncRunTimeoutSeconds = 3600
     /// Average requests per second to one Personio account, syncs, writes and passthrough together.
     public var personioRequestsPerSecond: Double = 10
     /// Requests in flight to one Personio account at once.

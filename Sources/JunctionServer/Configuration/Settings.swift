@@ -110,6 +110,14 @@ extension JunctionConfiguration {
             "JUNCTION_SYNC_FULL_SECONDS", flag: "sync-full-seconds", "Seconds between FULL syncs of an integration",
             default: "21600 (6 hours)", \.syncFullSeconds, parseInterval),
         Setting(
+            "JUNCTION_SYNC_WORKERS", flag: "sync-workers",
+            "Sync runs one instance holds at once (at most half of them FULLs, rounded up)",
+            default: "4", \.syncWorkers, count(minimum: 1)),
+        Setting(
+            "JUNCTION_SYNC_RUN_TIMEOUT_SECONDS", flag: "sync-run-timeout-seconds",
+            "Seconds after which a sync run still going is stopped and recorded as failed",
+            default: "3600 (1 hour)", \.syncRunTimeoutSeconds, parseInterval),
+        Setting(
             "JUNCTION_PERSONIO_REQUESTS_PER_SECOND", flag: "personio-requests-per-second",
             "Average requests per second to one Personio account, syncs, writes and passthrough together",
             default: "10", \.personioRequestsPerSecond, parseRate),

@@ -37,6 +37,7 @@ public struct Migrator: Sendable {
         .addJobsNameFolded,
         .addConnectLinksTool,
         .addConnectLinksSandboxURL,
+        .createSyncSchedule,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

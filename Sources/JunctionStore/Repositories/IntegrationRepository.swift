@@ -45,6 +45,14 @@ extension IntegrationRepository {
         ).first().map(IntegrationRow.decode)
     }
 
+    /// The integrations the scheduler leased from the queue, by id. Not scoped to a workspace:
+    /// scheduling serves every workspace, and the ids come from the queue, never from a client.
+    public func scheduledIntegrations(ids: [String]) async throws -> [Integration] {
+        guard !ids.isEmpty else { return [] }
+        return try await sql.raw("SELECT * FROM integrations WHERE id IN (\(binds: ids))").all()
+            .map(IntegrationRow.decode)
+    }
+
     public func integrations(workspaceID: String) async throws -> [Integration] {
         try await sql.raw(
             "SELECT * FROM integrations WHERE workspace_id = \(bind: workspaceID) ORDER BY created_at, id"

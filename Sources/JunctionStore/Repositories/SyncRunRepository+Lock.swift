@@ -215,17 +215,3 @@ actor LocalSyncLock: SyncLock {
         return lock
     }
 }
-
-extension SyncRunRepository {
-    /// Every integration the scheduler should consider: active ones of every workspace. The
-    /// one query not scoped to a workspace, because scheduling serves them all; it returns
-    /// integrations to run, never their data.
-    public func integrationsForScheduling() async throws -> [Integration] {
-        let workspaces = try await store.access.workspaces()
-        var all: [Integration] = []
-        for workspace in workspaces {
-            all += try await store.integrations.integrations(workspaceID: workspace.id).filter { $0.status == .active }
-        }
-        return all
-    }
-}

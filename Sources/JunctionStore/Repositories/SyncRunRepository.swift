@@ -48,6 +48,18 @@ extension SyncRunRepository {
         }
     }
 
+    /// Marks one run FAILED with `reason`, whatever it recorded (a run the scheduler stopped at
+    /// its time limit records its own cancellation first).
+    public func failRun(id: String, integrationID: String, reason: String, now: Date = Date()) async throws {
+        try await sql.raw(
+            """
+            UPDATE sync_runs SET status = \(bind: SyncRun.Status.failed.rawValue), error = \(bind: reason),
+                finished_at = COALESCE(finished_at, \(bind: Clock.milliseconds(now)))
+            WHERE id = \(bind: id) AND integration_id = \(bind: integrationID)
+            """
+        ).run()
+    }
+
     /// Integrations with a run still marked RUNNING: live runs, or runs whose process died
     /// (SIGKILL, a lost database session). The caller tells them apart with the sync lock. Not
     /// scoped to a workspace: the scheduler serves every workspace, and this returns ids only.

@@ -1,0 +1,146 @@
+import Foundation
+import JunctionModel
+import SQLKit
+
+/// The sync queue (`sync_schedule`): which integrations are due, leased to the instance that
+/// runs them. Every instance sharing the database takes due work from it with one query per
+/// tick, whatever the number of integrations, and a lease held by an instance that died expires.
+public struct SyncScheduleRepository: StoreRepository {
+    let store: Store
+}
+
+extension Store {
+    public var syncSchedule: SyncScheduleRepository { SyncScheduleRepository(store: self) }
+}
+
+extension SyncScheduleRepository {
+    /// Puts every integration without a place in the queue into it, due now: a FULL unless it
+    /// has had a successful FULL. One statement; new integrations are found by the primary key.
+    @discardableResult
+    public func scheduleUnscheduled(now: Date = Date()) async throws -> Int {
+        try await sql.raw(
+            """
+            INSERT INTO sync_schedule (integration_id, due_at, due_kind, due_reason, failures)
+            SELECT i.id, \(bind: Clock.milliseconds(now)),
+                CASE WHEN EXISTS (
+                    SELECT 1 FROM sync_runs r WHERE r.integration_id = i.id
+                        AND r.type = \(bind: SyncRun.Kind.full.rawValue)
+                        AND r.status = \(bind: SyncRun.Status.succeeded.rawValue)
+                ) THEN \(bind: SyncRun.Kind.delta.rawValue) ELSE \(bind: SyncRun.Kind.full.rawValue) END,
+                \(bind: SyncSchedule.Reason.new.rawValue), 0
+            FROM integrations i
+            WHERE NOT EXISTS (SELECT 1 FROM sync_schedule s WHERE s.integration_id = i.id)
+            ON CONFLICT (integration_id) DO NOTHING
+            RETURNING integration_id
+            """
+        ).all().count
+    }
+
+    /// Leases up to `limit` due integrations to `owner` until `until`, most overdue first, with
+    /// `force-sync` requests ahead of everything: one statement. Active integrations only, none
+    /// another instance holds (on PostgreSQL, rows another instance is claiming this instant are
+    /// skipped, `FOR UPDATE SKIP LOCKED`). `fullAllowed` false leaves integrations due for a
+    /// FULL in the queue, for a pool whose FULL share is taken.
+    public func claimDue(owner: String, now: Date = Date(), until: Date, limit: Int, fullAllowed: Bool = true)
+        async throws -> [SyncSchedule]
+    {
+        guard limit > 0 else { return [] }
+        let nowMS = Clock.milliseconds(now)
+        let skipLocked: SQLQueryString = database.kind == .postgres ? "FOR UPDATE OF s SKIP LOCKED" : ""
+        let kinds: SQLQueryString =
+            fullAllowed
+            ? ""
+            : "AND s.due_kind <> \(bind: SyncRun.Kind.full.rawValue) AND NOT EXISTS (SELECT 1 FROM sync_requests f WHERE f.integration_id = s.integration_id AND f.type = \(bind: SyncRun.Kind.full.rawValue))"
+        return try await sql.raw(
+            """
+            UPDATE sync_schedule SET lease_owner = \(bind: owner), lease_until = \(bind: Clock.milliseconds(until))
+            WHERE integration_id IN (
+                SELECT s.integration_id FROM sync_schedule s JOIN integrations i ON i.id = s.integration_id
+                WHERE i.status = \(bind: IntegrationStatus.active.rawValue)
+                    AND (s.lease_until IS NULL OR s.lease_until < \(bind: nowMS))
+                    AND (s.due_at <= \(bind: nowMS)
+                        OR EXISTS (SELECT 1 FROM sync_requests r WHERE r.integration_id = s.integration_id))
+                    \(kinds)
+                ORDER BY CASE WHEN EXISTS (SELECT 1 FROM sync_requests r WHERE r.integration_id = s.integration_id)
+                    THEN 0 ELSE 1 END, s.due_at, s.integration_id
+                LIMIT \(bind: limit)
+                \(skipLocked)
+            )
+            RETURNING *
+            """
+        ).all().map(SyncScheduleRow.decode).sorted { ($0.dueAt, $0.integrationID) < ($1.dueAt, $1.integrationID) }
+    }
+
+    /// Extends `owner`'s leases on `integrationIDs` (runs still going) to `until`.
+    public func renewLeases(owner: String, integrationIDs: [String], until: Date) async throws {
+        guard !integrationIDs.isEmpty else { return }
+        try await sql.raw(
+            """
+            UPDATE sync_schedule SET lease_until = \(bind: Clock.milliseconds(until))
+            WHERE lease_owner = \(bind: owner) AND integration_id IN (\(binds: integrationIDs))
+            """
+        ).run()
+    }
+
+    /// Gives leased integrations back without running them, still due.
+    public func unlease(owner: String, integrationIDs: [String]) async throws {
+        guard !integrationIDs.isEmpty else { return }
+        try await sql.raw(
+            """
+            UPDATE sync_schedule SET lease_owner = NULL, lease_until = NULL
+            WHERE lease_owner = \(bind: owner) AND integration_id IN (\(binds: integrationIDs))
+            """
+        ).run()
+    }
+
+    /// Gives an integration back to the queue after its run: due next at `next.dueAt` (at once
+    /// when a `force-sync` request arrived meanwhile), with the run's failure count and, after a
+    /// successful run, the moment its data was confirmed. Only the lease's owner releases it.
+    public func release(
+        integrationID: String, owner: String, next: SyncSchedule, confirmedAt: Date?, now: Date = Date()
+    ) async throws {
+        try await sql.raw(
+            """
+            UPDATE sync_schedule SET
+                due_at = CASE WHEN EXISTS (SELECT 1 FROM sync_requests r WHERE r.integration_id = \(bind: integrationID))
+                    THEN \(bind: Clock.milliseconds(now)) ELSE \(bind: Clock.milliseconds(next.dueAt)) END,
+                due_kind = \(bind: next.kind.rawValue), due_reason = \(bind: next.reason.rawValue),
+                failures = \(bind: next.failures), confirmed_at = COALESCE(\(bind: confirmedAt.map(Clock.milliseconds)), confirmed_at),
+                lease_owner = NULL, lease_until = NULL
+            WHERE integration_id = \(bind: integrationID) AND lease_owner = \(bind: owner)
+            """
+        ).run()
+    }
+
+    /// An integration's place in the queue; nil before the scheduler first saw it.
+    public func schedule(integrationID: String) async throws -> SyncSchedule? {
+        try await sql.raw("SELECT * FROM sync_schedule WHERE integration_id = \(bind: integrationID)").first()
+            .map(SyncScheduleRow.decode)
+    }
+
+    /// Every integration's place in the queue, for the freshness metrics (ids and times only).
+    public func schedules() async throws -> [SyncSchedule] {
+        try await sql.raw("SELECT * FROM sync_schedule ORDER BY integration_id").all().map(SyncScheduleRow.decode)
+    }
+}
+
+/// A `sync_schedule` row.
+private struct SyncScheduleRow: StoredRow {
+    static let table = "sync_schedule"
+    var integrationID: String
+    var dueAt: Int64
+    var dueKind: SyncRun.Kind
+    var dueReason: String
+    var failures: Int64
+    var leaseOwner: String?
+    var leaseUntil: Int64?
+    var confirmedAt: Int64?
+
+    func value() throws -> SyncSchedule {
+        SyncSchedule(
+            integrationID: integrationID, dueAt: Date(unixMilliseconds: dueAt), kind: dueKind,
+            reason: SyncSchedule.Reason(rawValue: dueReason) ?? .delta, failures: Int(failures),
+            leaseOwner: leaseOwner, leaseUntil: leaseUntil.map(Date.init(unixMilliseconds:)),
+            confirmedAt: confirmedAt.map(Date.init(unixMilliseconds:)))
+    }
+}

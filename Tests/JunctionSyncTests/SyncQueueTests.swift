@@ -1,0 +1,239 @@
+import Foundation
+import JunctionModel
+import JunctionStore
+import JunctionSync
+import JunctionTestSupport
+import Testing
+
+/// The scheduler as a work queue (issue 20): due work leased from the database, a bounded pool
+/// with a FULL share, failures kept to their integration, and several schedulers sharing one
+/// database. Runs are recorded in the real store by a runner that stands in for a connector
+/// (what a sync reads is covered elsewhere; here only when and where runs happen matters).
+@Suite("Sync queue", .freshDatabases)
+struct SyncQueueTests {
+    /// Integrations `count` more in the seeded workspace, ACTIVE.
+    static func integrations(_ count: Int, in seeded: SeededStore) async throws -> [Integration] {
+        var made: [Integration] = []
+        for index in 0..<count {
+            let integration = Integration(
+                id: IntegrationID(tool: .personio), workspaceID: seeded.workspace.id, setupStatus: .completed,
+                endUserOrganizationName: "Customer \(index)")
+            try await seeded.store.integrations.createIntegration(integration, credentials: Data("{}".utf8))
+            made.append(integration)
+        }
+        return made
+    }
+
+    /// What the runner saw: which integration ran when, on which scheduler, and overlaps.
+    actor Ledger {
+        struct Entry: Sendable {
+            var integrationID: String
+            var owner: String
+            var kind: SyncRun.Kind
+            var started: Date
+            var ended: Date
+        }
+        private(set) var entries: [Entry] = []
+        private var active: Set<String> = []
+        private(set) var overlaps: [String] = []
+
+        func begin(_ id: String) {
+            if !active.insert(id).inserted { overlaps.append(id) }
+        }
+        func end(_ entry: Entry) {
+            active.remove(entry.integrationID)
+            entries.append(entry)
+        }
+    }
+
+    /// A runner that records a run in the store as the engine does, taking `duration(kind, id)`.
+    static func runner(
+        _ store: Store, owner: String, ledger: Ledger,
+        duration: @escaping @Sendable (SyncRun.Kind, String) -> Duration = { _, _ in .milliseconds(50) }
+    ) -> SyncScheduler.Runner {
+        { integration, kind in
+            let id = integration.id.description
+            await ledger.begin(id)
+            var run = try await store.syncRuns.startSyncRun(integrationID: id, kind: kind)
+            try await Task.sleep(for: duration(kind, id))
+            run.status = .succeeded
+            try await store.syncRuns.finishSyncRun(run)
+            await ledger.end(
+                .init(integrationID: id, owner: owner, kind: kind, started: run.startedAt, ended: Date()))
+            return run
+        }
+    }
+
+    @Test(
+        "every due integration runs once, and goes back to the queue due at its next time", arguments: Backend.allCases)
+    func dueOnce(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let fleet = try await Self.integrations(7, in: seeded) + [seeded.integration]
+        let ledger = Ledger()
+        let scheduler = SyncScheduler(
+            store: seeded.store, lock: seeded.store.syncRuns.makeSyncLock(), policy: SyncPolicy(),
+            pool: .init(workers: 3), owner: "a", logger: quietLogger,
+            runner: Self.runner(seeded.store, owner: "a", ledger: ledger))
+
+        let first = try await scheduler.runDue()
+        let second = try await scheduler.runDue()
+        let schedules = try await seeded.store.syncSchedule.schedules()
+
+        #expect(Set(first.map(\.integrationID)) == Set(fleet.map { $0.id.description }))
+        #expect(first.count == fleet.count && first.allSatisfy { $0.kind == .full && $0.status == .succeeded })
+        #expect(second.isEmpty)
+        #expect(await ledger.overlaps.isEmpty)
+        for schedule in schedules {
+            let run = first.first { $0.integrationID == schedule.integrationID }
+            #expect(schedule.leaseOwner == nil)
+            #expect(schedule.confirmedAt == run?.startedAt)
+            // Next: a DELTA 300 s (plus up to 10% spread) after the FULL began.
+            let wait = schedule.dueAt.timeIntervalSince(run?.startedAt ?? .distantPast)
+            #expect(schedule.kind == .delta && schedule.reason == .delta && (300..<330).contains(wait))
+        }
+    }
+
+    @Test("a long FULL holds no other integration's DELTA: FULLs have their own share", arguments: Backend.allCases)
+    func fullShare(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let made = try await Self.integrations(2, in: seeded)
+        let (slow, quick) = (made[0], made[1])
+        let store = seeded.store
+        // `quick` had its FULL; `slow` has none. The seeded integration is disabled, out of the way.
+        try await store.integrations.setStatus(
+            .inactive, integrationID: seeded.integration.id.description, workspaceID: seeded.workspace.id)
+        var done = try await store.syncRuns.startSyncRun(
+            integrationID: quick.id.description, kind: .full, now: Date().addingTimeInterval(-400))
+        done.status = .succeeded
+        try await store.syncRuns.finishSyncRun(done, now: Date().addingTimeInterval(-399))
+        let ledger = Ledger()
+        let scheduler = SyncScheduler(
+            store: store, lock: store.syncRuns.makeSyncLock(), policy: SyncPolicy(),
+            pool: .init(workers: 2, fullWorkers: 1), tick: .milliseconds(50), owner: "a", logger: quietLogger,
+            runner: Self.runner(store, owner: "a", ledger: ledger) { kind, _ in
+                kind == .full ? .seconds(3) : .milliseconds(20)
+            })
+
+        let service = Task { try await scheduler.run() }
+        try await Self.waitUntil { await ledger.entries.contains { $0.kind == .delta } }
+        let deltaDone = Date()
+        service.cancel()
+
+        let entries = await ledger.entries
+        #expect(entries.map(\.integrationID) == [quick.id.description], "the DELTA finished while the FULL ran")
+        #expect(entries.first?.kind == .delta)
+        #expect(entries.first?.started.timeIntervalSince(deltaDone) ?? -99 > -2.5)
+        _ = slow
+    }
+
+    @Test(
+        "a throwing, hanging or failing integration is recorded against itself; the others run",
+        arguments: Backend.allCases)
+    func isolation(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let made = try await Self.integrations(3, in: seeded)
+        let (throwing, hanging, fine) = (made[0], made[1], made[2])
+        let store = seeded.store
+        try await store.integrations.setStatus(
+            .inactive, integrationID: seeded.integration.id.description, workspaceID: seeded.workspace.id)
+        struct Unreadable: Error, CustomStringConvertible {
+            var description: String { "credentials cannot be decrypted" }
+        }
+        let ledger = Ledger()
+        let normal = Self.runner(store, owner: "a", ledger: ledger) { _, id in
+            id == hanging.id.description ? .seconds(600) : .milliseconds(20)
+        }
+        let scheduler = SyncScheduler(
+            store: store, lock: store.syncRuns.makeSyncLock(), policy: SyncPolicy(),
+            pool: .init(workers: 3, runTimeout: .milliseconds(700)), owner: "a", logger: quietLogger
+        ) { integration, kind in
+            // Throws before any run is recorded, as undecryptable credentials do.
+            if integration.id == throwing.id { throw Unreadable() }
+            return try await normal(integration, kind)
+        }
+
+        let runs = try await scheduler.runDue()
+        let byID = Dictionary(runs.map { ($0.integrationID, $0) }, uniquingKeysWith: { first, _ in first })
+        let schedules = Dictionary(
+            try await store.syncSchedule.schedules().map { ($0.integrationID, $0) },
+            uniquingKeysWith: { first, _ in first })
+
+        #expect(byID[fine.id.description]?.status == .succeeded)
+        #expect(byID[throwing.id.description]?.status == .failed)
+        #expect(byID[throwing.id.description]?.error == "failed before it could run: credentials cannot be decrypted")
+        #expect(byID[hanging.id.description]?.status == .failed)
+        #expect(byID[hanging.id.description]?.error?.hasPrefix("timed out") == true)
+        for failed in [throwing, hanging] {
+            let schedule = schedules[failed.id.description]
+            #expect(schedule?.reason == .backoff && schedule?.failures == 1)
+            #expect(schedule?.confirmedAt == nil)
+        }
+        #expect(schedules[fine.id.description]?.confirmedAt != nil)
+    }
+
+    @Test(
+        "two schedulers on one database split the work and never run one integration twice at once",
+        arguments: Backend.allCases)
+    func twoSchedulers(backend: Backend) async throws {
+        let location = try await freshDatabaseLocation(backend)
+        try await withSeparatePools(2, on: location) { databases in
+            try await Migrator(database: databases[0], logger: quietLogger).migrate()
+            let first = try await SeededStore.make(databases[0])
+            let fleet = try await Self.integrations(11, in: first) + [first.integration]
+            let ledger = Ledger()
+            let stores = [first.store, Store(database: databases[1], secrets: randomSecretBox())]
+            let schedulers = zip(["a", "b"], stores).map { owner, store in
+                SyncScheduler(
+                    store: store, lock: store.syncRuns.makeSyncLock(), policy: SyncPolicy(),
+                    pool: .init(workers: 2), tick: .milliseconds(50), owner: owner, logger: quietLogger,
+                    runner: Self.runner(store, owner: owner, ledger: ledger) { _, _ in .milliseconds(300) })
+            }
+
+            let services = schedulers.map { scheduler in Task { try await scheduler.run() } }
+            try await Self.waitUntil(seconds: 60) { await ledger.entries.count >= fleet.count }
+            for service in services { service.cancel() }
+
+            let entries = await ledger.entries
+            #expect(Set(entries.map(\.integrationID)) == Set(fleet.map { $0.id.description }))
+            #expect(entries.count == fleet.count, "each ran once")
+            #expect(await ledger.overlaps.isEmpty)
+            let byOwner = Dictionary(grouping: entries, by: \.owner).mapValues(\.count)
+            #expect((byOwner["a"] ?? 0) >= 3 && (byOwner["b"] ?? 0) >= 3, "both did a share: \(byOwner)")
+        }
+    }
+
+    @Test(
+        "an instance that died holding leases: its integrations are claimed once the leases expire",
+        arguments: Backend.allCases)
+    func takeover(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let store = seeded.store
+        let now = Date()
+        try await store.syncSchedule.scheduleUnscheduled(now: now)
+        // The dead instance leased everything for 60 s and never came back.
+        let held = try await store.syncSchedule.claimDue(
+            owner: "dead", now: now, until: now.addingTimeInterval(60), limit: 10)
+        let ledger = Ledger()
+        let survivor = SyncScheduler(
+            store: store, lock: store.syncRuns.makeSyncLock(), policy: SyncPolicy(), owner: "survivor",
+            logger: quietLogger, runner: Self.runner(store, owner: "survivor", ledger: ledger))
+
+        let whileHeld = try await survivor.runDue(now: now.addingTimeInterval(30))
+        let afterExpiry = try await survivor.runDue(now: now.addingTimeInterval(61))
+
+        #expect(held.map(\.integrationID) == [seeded.integration.id.description])
+        #expect(whileHeld.isEmpty)
+        #expect(afterExpiry.map(\.integrationID) == [seeded.integration.id.description])
+        #expect(
+            try await store.syncSchedule.schedule(integrationID: seeded.integration.id.description)?.leaseOwner == nil)
+    }
+
+    static func waitUntil(seconds: Double = 20, _ condition: @Sendable () async -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("condition not met within \(seconds) s")
+    }
+}
