@@ -119,10 +119,37 @@ public struct IntegrationDetails: Encodable, Sendable, Equatable {
     /// Junction's addition: what the latest finished sync went on without (a career feed that
     /// could not be read, say), so a client can tell its customer why data is incomplete.
     public var syncWarnings: [String] = []
+    /// Junction's addition: when the integration's data was last confirmed current (the start of
+    /// its last successful run); null before its first.
+    @Nullable public var dataConfirmedAt: Date?
+    /// Junction's addition: its place in the sync queue; null before the scheduler first saw it.
+    @Nullable public var nextSync: NextSync?
+
+    /// When the next run is due, of which kind, why, and the failed runs before it.
+    public struct NextSync: Codable, Sendable, Equatable {
+        public var dueAt: Date
+        public var kind: String
+        public var reason: String
+        public var failures: Int
+
+        public init(dueAt: Date, kind: String, reason: String, failures: Int) {
+            self.dueAt = dueAt
+            self.kind = kind
+            self.reason = reason
+            self.failures = failures
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kind, reason, failures
+            case dueAt = "due_at"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, tool, category, status, beta
         case syncWarnings = "sync_warnings"
+        case dataConfirmedAt = "data_confirmed_at"
+        case nextSync = "next_sync"
         case setupStatus = "setup_status"
         case endUser = "end_user"
         case scopeConfig = "scope_config"

@@ -120,12 +120,12 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
     case .off:
         break
     case .open:
-        router.get("metrics") { _, _ in MetricsEndpoint.response(runtime.metrics) }
+        router.get("metrics") { _, _ in try await MetricsEndpoint.response(runtime.metrics, store: runtime.store) }
     case .key:
         router.group("metrics").add(
             middleware: APIKeyMiddleware(verifier: runtime.store.access, failures: authFailures)
         )
-        .get { _, _ in MetricsEndpoint.response(runtime.metrics) }
+        .get { _, _ in try await MetricsEndpoint.response(runtime.metrics, store: runtime.store) }
     }
 
     let outboundWebhooks = OutboundRequests(access: configuration.webhooksPrivateAccess)
@@ -193,11 +193,12 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
 
 /// `/metrics` in Prometheus' text format.
 enum MetricsEndpoint {
-    static func response(_ metrics: JunctionMetrics) -> Response {
-        Response(
+    static func response(_ metrics: JunctionMetrics, store: Store) async throws -> Response {
+        let freshness = FreshnessMetrics.render(try await store.syncSchedule.confirmations(), now: Date())
+        return Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+            body: .init(byteBuffer: ByteBuffer(string: metrics.render() + freshness)))
     }
 }
 

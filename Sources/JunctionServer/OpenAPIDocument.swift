@@ -305,159 +305,6 @@ enum OpenAPIDocument {
              }
             }
            },
-           "Shape1b86293930": {
-            "type": "object",
-            "properties": {
-             "id": {
-              "type": "string"
-             },
-             "tool": {
-              "type": "object",
-              "properties": {
-               "id": {
-                "type": "string"
-               },
-               "label": {
-                "type": "string"
-               },
-               "internal_label": {
-                "type": [
-                 "string",
-                 "null"
-                ]
-               },
-               "logo_url": {
-                "type": "string"
-               },
-               "icon_url": {
-                "type": "string"
-               }
-              },
-              "required": [
-               "id",
-               "label",
-               "internal_label",
-               "logo_url",
-               "icon_url"
-              ]
-             },
-             "category": {
-              "type": "string",
-              "enum": [
-               "HRIS",
-               "ATS",
-               "ASSESSMENT",
-               "LMS"
-              ]
-             },
-             "status": {
-              "type": "string",
-              "enum": [
-               "ACTIVE",
-               "INVALID",
-               "INACTIVE"
-              ]
-             },
-             "setup_status": {
-              "type": "string",
-              "enum": [
-               "INCOMPLETE",
-               "FINAL_SYNC_PENDING",
-               "COMPLETED"
-              ]
-             },
-             "end_user": {
-              "type": "object",
-              "properties": {
-               "organization_name": {
-                "type": "string"
-               },
-               "creator_email": {
-                "type": [
-                 "string",
-                 "null"
-                ]
-               },
-               "origin_id": {
-                "type": [
-                 "string",
-                 "null"
-                ]
-               }
-              },
-              "required": [
-               "organization_name",
-               "creator_email",
-               "origin_id"
-              ]
-             },
-             "scope_config": {
-              "type": "object",
-              "properties": {
-               "id": {
-                "type": "string"
-               },
-               "name": {
-                "type": [
-                 "string",
-                 "null"
-                ]
-               }
-              },
-              "required": [
-               "id",
-               "name"
-              ]
-             },
-             "data_expired_at": {
-              "type": [
-               "string",
-               "null"
-              ],
-              "format": "date-time"
-             },
-             "created_at": {
-              "type": "string",
-              "format": "date-time"
-             },
-             "beta": {
-              "type": "boolean"
-             },
-             "read_models": {
-              "type": "array",
-              "items": {
-               "$ref": "#/components/schemas/Shape8fd04dd0e2"
-              }
-             },
-             "write_actions": {
-              "type": "array",
-              "items": {
-               "$ref": "#/components/schemas/Shapea86b0cab98"
-              }
-             },
-             "sync_warnings": {
-              "type": "array",
-              "items": {
-               "type": "string"
-              },
-              "description": "Junction only: what the latest finished sync went on without (a career feed that could not be read, say)."
-             }
-            },
-            "required": [
-             "id",
-             "tool",
-             "category",
-             "status",
-             "setup_status",
-             "end_user",
-             "scope_config",
-             "data_expired_at",
-             "created_at",
-             "beta",
-             "read_models",
-             "write_actions"
-            ]
-           },
            "Shape1df9058923": {
             "type": "object",
             "required": [
@@ -596,6 +443,40 @@ enum OpenAPIDocument {
               "items": {
                "$ref": "#/components/schemas/Shape499170c77f"
               }
+             }
+            }
+           },
+           "Shape32758abce3": {
+            "type": "object",
+            "required": [
+             "due_at",
+             "kind",
+             "reason",
+             "failures"
+            ],
+            "properties": {
+             "due_at": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "kind": {
+              "enum": [
+               "FULL",
+               "DELTA"
+              ]
+             },
+             "reason": {
+              "enum": [
+               "new",
+               "forced",
+               "full",
+               "delta",
+               "backoff"
+              ]
+             },
+             "failures": {
+              "type": "integer",
+              "description": "Failed runs in a row before it."
              }
             }
            },
@@ -908,6 +789,178 @@ enum OpenAPIDocument {
             "required": [
              "answer",
              "question"
+            ]
+           },
+           "Shape6372553b93": {
+            "type": "object",
+            "properties": {
+             "id": {
+              "type": "string"
+             },
+             "tool": {
+              "type": "object",
+              "properties": {
+               "id": {
+                "type": "string"
+               },
+               "label": {
+                "type": "string"
+               },
+               "internal_label": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "logo_url": {
+                "type": "string"
+               },
+               "icon_url": {
+                "type": "string"
+               }
+              },
+              "required": [
+               "id",
+               "label",
+               "internal_label",
+               "logo_url",
+               "icon_url"
+              ]
+             },
+             "category": {
+              "type": "string",
+              "enum": [
+               "HRIS",
+               "ATS",
+               "ASSESSMENT",
+               "LMS"
+              ]
+             },
+             "status": {
+              "type": "string",
+              "enum": [
+               "ACTIVE",
+               "INVALID",
+               "INACTIVE"
+              ]
+             },
+             "setup_status": {
+              "type": "string",
+              "enum": [
+               "INCOMPLETE",
+               "FINAL_SYNC_PENDING",
+               "COMPLETED"
+              ]
+             },
+             "end_user": {
+              "type": "object",
+              "properties": {
+               "organization_name": {
+                "type": "string"
+               },
+               "creator_email": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               },
+               "origin_id": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               }
+              },
+              "required": [
+               "organization_name",
+               "creator_email",
+               "origin_id"
+              ]
+             },
+             "scope_config": {
+              "type": "object",
+              "properties": {
+               "id": {
+                "type": "string"
+               },
+               "name": {
+                "type": [
+                 "string",
+                 "null"
+                ]
+               }
+              },
+              "required": [
+               "id",
+               "name"
+              ]
+             },
+             "data_expired_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time"
+             },
+             "created_at": {
+              "type": "string",
+              "format": "date-time"
+             },
+             "beta": {
+              "type": "boolean"
+             },
+             "read_models": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shape8fd04dd0e2"
+              }
+             },
+             "write_actions": {
+              "type": "array",
+              "items": {
+               "$ref": "#/components/schemas/Shapea86b0cab98"
+              }
+             },
+             "sync_warnings": {
+              "type": "array",
+              "items": {
+               "type": "string"
+              },
+              "description": "Junction only: what the latest finished sync went on without (a career feed that could not be read, say)."
+             },
+             "data_confirmed_at": {
+              "type": [
+               "string",
+               "null"
+              ],
+              "format": "date-time",
+              "description": "Junction only: when the integration's data was last confirmed current (the start of its last successful sync); null before its first."
+             },
+             "next_sync": {
+              "anyOf": [
+               {
+                "$ref": "#/components/schemas/Shape32758abce3"
+               },
+               {
+                "type": "null"
+               }
+              ],
+              "description": "Junction only: the integration's place in the sync queue; null before the scheduler saw it."
+             }
+            },
+            "required": [
+             "id",
+             "tool",
+             "category",
+             "status",
+             "setup_status",
+             "end_user",
+             "scope_config",
+             "data_expired_at",
+             "created_at",
+             "beta",
+             "read_models",
+             "write_actions"
             ]
            },
            "Shape6b9e60130b": {
@@ -8796,7 +8849,7 @@ enum OpenAPIDocument {
                     "results": {
                      "type": "array",
                      "items": {
-                      "$ref": "#/components/schemas/Shape1b86293930"
+                      "$ref": "#/components/schemas/Shape6372553b93"
                      }
                     }
                    }
@@ -8859,7 +8912,7 @@ enum OpenAPIDocument {
                    "const": "success"
                   },
                   "data": {
-                   "$ref": "#/components/schemas/Shape1b86293930"
+                   "$ref": "#/components/schemas/Shape6372553b93"
                   }
                  }
                 }

@@ -58,6 +58,8 @@ func withReceiver(_ body: @escaping @Sendable (Int, Recorder) async throws -> Vo
     }
     router.post("{path}") { request, _ -> Response in
         await recorder.record(request.uri.path, host: request.head.authority ?? "")
+        // A receiver that takes its time, as a hanging one does until the sender's timeout.
+        if request.uri.path == "/slow" { try await Task.sleep(for: .seconds(3)) }
         return Response(status: .noContent)
     }
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

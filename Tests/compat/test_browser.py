@@ -183,6 +183,7 @@ def test_dashboard_shows_runs_and_changes_the_explorer(server, browser):
     _screenshot(browser, "dashboard")
     row = browser.find_element(By.CSS_SELECTOR, f'#integrations tr[data-integration="{integration_id}"]')
     assert "ACTIVE" in row.text and "COMPLETED" in row.text
+    assert row.find_element(By.CSS_SELECTOR, "td.fresh").text.endswith(" ago"), "the data's age is shown"
 
     # A custom field defined here, then mapped on the integration's page.
     _fill(browser, {"key": "browser_category"})

@@ -1,6 +1,7 @@
 """`GET /metrics` moves as expected across a sync and a failed request: the expected changes
 come from what the test did to the sandbox (a new job, injected Personio failures) and to
 the API (one refused request), not from Junction's own counts."""
+import datetime
 import json
 import re
 import time
@@ -83,3 +84,39 @@ def test_metrics_need_an_api_key_by_default(junction):
     assert status == 401
     assert json.loads(body)["error"]["code"] == "PLATFORM.AUTHENTICATION_INVALID"
     assert _scrape(junction)  # with the key it serves the text format
+
+
+def test_freshness_is_reported_per_integration_and_across_the_fleet(mutable_junction):
+    """The data lag is measured from the start of the last successful run, read here straight from
+    the database: the metric, the fleet's buckets and `GET /v1/integrations/{id}` agree with it."""
+    server = mutable_junction
+    _wait_for_first_sync(server, server.demo_integration_id)
+    integration = server.demo_integration_id
+
+    def settled():
+        status, body = _http(f"{server.base_url}/v1/integrations/{integration}", api_key=server.api_key)
+        data = json.loads(body)["data"]
+        return data["data_confirmed_at"] and data["next_sync"] and data["next_sync"]["reason"] != "new"
+
+    deadline = time.monotonic() + 60
+    while not settled():
+        assert time.monotonic() < deadline, "the first run never went back to the queue"
+        time.sleep(0.2)
+    started = int(server.query(
+        f"SELECT MAX(started_at) FROM sync_runs WHERE integration_id = '{integration}' AND status = 'SUCCEEDED'")[0][0])
+
+    scraped_at = time.time()
+    values = _scrape(server)
+    status, body = _http(f"{server.base_url}/v1/integrations/{integration}", api_key=server.api_key)
+    details = json.loads(body)["data"]
+
+    lag = _value(values, "junction_integration_data_lag_seconds", integration=integration)
+    assert abs(lag - (scraped_at - started / 1000)) < 5, (lag, scraped_at, started)
+    assert _value(values, "junction_fleet_integrations_fresh_within", le="+Inf") == 1
+    assert _value(values, "junction_fleet_integrations_fresh_within", le="600") == (1 if lag <= 600 else 0)
+    assert status == 200
+    confirmed = datetime.datetime.fromisoformat(details["data_confirmed_at"].replace("Z", "+00:00"))
+    assert int(confirmed.timestamp() * 1000) == started
+    assert details["next_sync"]["kind"] in ("FULL", "DELTA") and details["next_sync"]["failures"] == 0
+    due = datetime.datetime.fromisoformat(details["next_sync"]["due_at"].replace("Z", "+00:00")).timestamp()
+    assert started / 1000 + 300 <= due < started / 1000 + 331, "the next DELTA, 300 s plus at most 10% after the run began"

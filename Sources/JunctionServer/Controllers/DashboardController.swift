@@ -271,7 +271,7 @@ struct DashboardController {
 
     private func overview(_ request: Request, workspaceID: String, error: String?) async throws -> Response {
         struct Row {
-            var id, href, organization, status, setup, lastSync, counts: String
+            var id, href, organization, status, setup, lastSync, counts, fresh, nextSync: String
             var notes: [String]
         }
         struct Link {
@@ -297,12 +297,18 @@ struct DashboardController {
         for integration in try await store.integrations.integrations(workspaceID: workspaceID) {
             let id = integration.id.description
             let last = try await store.syncRuns.syncRuns(integrationID: id, limit: 1).first
+            let schedule = try await store.syncSchedule.schedule(integrationID: id)
+            let confirmed = try await store.syncSchedule.confirmedAt(integrationID: id)
             rows.append(
                 Row(
                     id: id, href: "/dashboard/integrations/\(Self.pathEscape(id))",
                     organization: integration.endUserOrganizationName, status: integration.status.rawValue,
                     setup: integration.setupStatus.rawValue, lastSync: last.map(Self.runSummary) ?? "never",
-                    counts: last.map(Self.counts) ?? "", notes: last.map(Self.notes) ?? []))
+                    counts: last.map(Self.counts) ?? "",
+                    fresh: confirmed.map { Self.age(since: $0) } ?? "never",
+                    nextSync: schedule.map { "\($0.kind.rawValue) (\($0.reason.rawValue)) \(Self.time($0.dueAt))" }
+                        ?? "",
+                    notes: last.map(Self.notes) ?? []))
         }
         let links = try await store.connectLinks.connectLinks(workspaceID: workspaceID, limit: 20).map { link in
             Link(
@@ -487,6 +493,16 @@ struct DashboardController {
         let formatter = ISO8601DateFormatter()
         return formatter.string(from: date).replacingOccurrences(of: "T", with: " ").replacingOccurrences(
             of: "Z", with: " UTC")
+    }
+
+    /// "42 s ago", "7 min ago", "3 h ago": how old the integration's confirmed data is.
+    static func age(since date: Date, now: Date = Date()) -> String {
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        switch seconds {
+        case ..<120: return "\(seconds) s ago"
+        case ..<7200: return "\(seconds / 60) min ago"
+        default: return "\(seconds / 3600) h ago"
+        }
     }
 
     static func duration(_ run: SyncRun) -> String {

@@ -19,7 +19,9 @@ struct IntegrationsController {
             var results: [IntegrationDetails] = []
             for integration in try await store.integrations.integrations(workspaceID: workspaceID) {
                 results.append(
-                    Self.details(integration, connectors: connectors, lastRun: try await lastRun(of: integration)))
+                    Self.details(
+                        integration, connectors: connectors, lastRun: try await lastRun(of: integration),
+                        queue: try await queue(of: integration)))
             }
             return SuccessEnvelope(ListPage(next: nil, results: results))
         }
@@ -27,7 +29,9 @@ struct IntegrationsController {
         group.get("integrations/:integration_id") { _, context in
             let integration = try await store.integrations.requireIntegration(context)
             return SuccessEnvelope(
-                Self.details(integration, connectors: connectors, lastRun: try await lastRun(of: integration)))
+                Self.details(
+                    integration, connectors: connectors, lastRun: try await lastRun(of: integration),
+                    queue: try await queue(of: integration)))
         }
         group.get("tools/:category") { _, context in
             let category = context.parameters.get("category") ?? ""
@@ -110,6 +114,16 @@ struct IntegrationsController {
         var value: Bool
     }
 
+    /// The integration's place in the sync queue, and when its data was last confirmed current
+    /// (kept by the queue; before the queue first ran it, the start of its last successful run).
+    func queue(of integration: Integration) async throws -> (schedule: SyncSchedule?, confirmedAt: Date?) {
+        let id = integration.id.description
+        return (
+            try await store.syncSchedule.schedule(integrationID: id),
+            try await store.syncSchedule.confirmedAt(integrationID: id)
+        )
+    }
+
     /// The integration's latest finished sync run.
     func lastRun(of integration: Integration) async throws -> SyncRun? {
         try await store.syncRuns.syncRuns(integrationID: integration.id.description, limit: 3)
@@ -122,9 +136,10 @@ struct IntegrationsController {
         "application_stages": "ats_application_stages", "users": "ats_users",
     ]
 
-    static func details(_ integration: Integration, connectors: ConnectorRegistry, lastRun: SyncRun? = nil)
-        -> IntegrationDetails
-    {
+    static func details(
+        _ integration: Integration, connectors: ConnectorRegistry, lastRun: SyncRun? = nil,
+        queue: (schedule: SyncSchedule?, confirmedAt: Date?) = (nil, nil)
+    ) -> IntegrationDetails {
         let connector = connectors[integration.id.tool]
         let descriptor = connector?.descriptor
         let coverage = connector?.coverage(of: integration)
@@ -143,6 +158,10 @@ struct IntegrationsController {
             readModels: coverage?.readModels ?? [],
             writeActions: coverage?.writeActions ?? [])
         details.syncWarnings = lastRun?.stats.warnings ?? []
+        details.dataConfirmedAt = queue.confirmedAt
+        details.nextSync = queue.schedule.map {
+            .init(dueAt: $0.dueAt, kind: $0.kind.rawValue, reason: $0.reason.rawValue, failures: $0.failures)
+        }
         // What the latest run could not read for lack of a permission is not available either.
         let unreadable = Set((lastRun?.stats.unavailable ?? []).compactMap { readModelIDs[$0] })
         for index in details.readModels.indices where unreadable.contains(details.readModels[index].id) {

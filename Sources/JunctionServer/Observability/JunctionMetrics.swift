@@ -87,3 +87,39 @@ public final class JunctionMetrics: WebhookObserver {
     /// The exposition text.
     public func render() -> String { registry.emitToString() }
 }
+
+/// How fresh the fleet's data is, computed from the queue at each scrape: per integration the
+/// seconds since its data was last confirmed current, and across the fleet how many integrations
+/// are within each bound (gauges, since the set is a snapshot, not a stream of observations).
+enum FreshnessMetrics {
+    static let bounds: [Double] = [60, 120, 300, 600, 1800, 3600, 6 * 3600, 24 * 3600]
+
+    static func render(_ confirmations: [(integrationID: String, confirmedAt: Date?)], now: Date) -> String {
+        let lags = confirmations.map { entry in
+            (entry.integrationID, entry.confirmedAt.map { max(0, now.timeIntervalSince($0)) } ?? .infinity)
+        }
+        var text = """
+            # HELP junction_integration_data_lag_seconds Seconds since the integration's data was last confirmed current (the start of its last successful sync); +Inf before its first.
+            # TYPE junction_integration_data_lag_seconds gauge
+
+            """
+        for (id, lag) in lags {
+            text += "junction_integration_data_lag_seconds{integration=\"\(id)\"} \(value(lag))\n"
+        }
+        text += """
+            # HELP junction_fleet_integrations_fresh_within Active integrations whose data was confirmed current at most `le` seconds ago.
+            # TYPE junction_fleet_integrations_fresh_within gauge
+
+            """
+        for bound in bounds {
+            text +=
+                "junction_fleet_integrations_fresh_within{le=\"\(Int(bound))\"} \(lags.filter { $0.1 <= bound }.count)\n"
+        }
+        text += "junction_fleet_integrations_fresh_within{le=\"+Inf\"} \(lags.count)\n"
+        return text
+    }
+
+    static func value(_ seconds: Double) -> String {
+        seconds.isFinite ? String(format: "%.3f", seconds) : "+Inf"
+    }
+}

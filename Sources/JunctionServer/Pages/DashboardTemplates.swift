@@ -31,12 +31,12 @@ extension Templates {
         {{> dashboard-nav}}<h1>Integrations</h1>
         {{> dashboard-error}}
         <table id="integrations"><tr><th>Integration</th><th>Organisation</th><th>Status</th><th>Setup</th>
-        <th>Last sync</th><th>Records</th><th>Error or warning</th></tr>
+        <th>Last sync</th><th>Data confirmed</th><th>Next sync</th><th>Records</th><th>Error or warning</th></tr>
         {{#integrations}}
         <tr data-integration="{{id}}"><td><a href="{{href}}">{{id}}</a></td>
         <td>{{organization}}</td>
         <td><span class="pill">{{status}}</span></td><td>{{setup}}</td>
-        <td>{{lastSync}}</td><td>{{counts}}</td>
+        <td>{{lastSync}}</td><td class="fresh">{{fresh}}</td><td>{{nextSync}}</td><td>{{counts}}</td>
         <td>{{#notes}}<span class="note">{{.}}</span> {{/notes}}</td></tr>
         {{/integrations}}
         </table><h2>Connect flows</h2><table id="connect-flows"><tr><th>Created</th><th>Kind</th><th>Organisation</th><th>State</th></tr>

@@ -20,14 +20,16 @@ extension SyncScheduleRepository {
     public func scheduleUnscheduled(now: Date = Date()) async throws -> Int {
         try await sql.raw(
             """
-            INSERT INTO sync_schedule (integration_id, due_at, due_kind, due_reason, failures)
+            INSERT INTO sync_schedule (integration_id, due_at, due_kind, due_reason, failures, confirmed_at)
             SELECT i.id, \(bind: Clock.milliseconds(now)),
                 CASE WHEN EXISTS (
                     SELECT 1 FROM sync_runs r WHERE r.integration_id = i.id
                         AND r.type = \(bind: SyncRun.Kind.full.rawValue)
                         AND r.status = \(bind: SyncRun.Status.succeeded.rawValue)
                 ) THEN \(bind: SyncRun.Kind.delta.rawValue) ELSE \(bind: SyncRun.Kind.full.rawValue) END,
-                \(bind: SyncSchedule.Reason.new.rawValue), 0
+                \(bind: SyncSchedule.Reason.new.rawValue), 0,
+                (SELECT MAX(r.started_at) FROM sync_runs r WHERE r.integration_id = i.id
+                    AND r.status = \(bind: SyncRun.Status.succeeded.rawValue))
             FROM integrations i
             WHERE NOT EXISTS (SELECT 1 FROM sync_schedule s WHERE s.integration_id = i.id)
             ON CONFLICT (integration_id) DO NOTHING
@@ -118,7 +120,40 @@ extension SyncScheduleRepository {
             .map(SyncScheduleRow.decode)
     }
 
-    /// Every integration's place in the queue, for the freshness metrics (ids and times only).
+    /// When the integration's data was last confirmed current: kept by the queue, and before the
+    /// queue first saw the integration, the start of its last successful run. Nil before any.
+    public func confirmedAt(integrationID: String) async throws -> Date? {
+        try await sql.raw(
+            """
+            SELECT COALESCE(
+                (SELECT confirmed_at FROM sync_schedule WHERE integration_id = \(bind: integrationID)),
+                (SELECT MAX(started_at) FROM sync_runs WHERE integration_id = \(bind: integrationID)
+                    AND status = \(bind: SyncRun.Status.succeeded.rawValue))) AS confirmed_at
+            """
+        ).first().flatMap { try $0.decode(column: "confirmed_at", as: Int64?.self) }.map(Date.init(unixMilliseconds:))
+    }
+
+    /// Each ACTIVE integration with the moment its data was last confirmed current (nil before
+    /// its first successful run), for the freshness metrics: one query, ids and times only.
+    public func confirmations() async throws -> [(integrationID: String, confirmedAt: Date?)] {
+        try await sql.raw(
+            """
+            SELECT i.id AS integration_id, COALESCE(s.confirmed_at, (
+                SELECT MAX(r.started_at) FROM sync_runs r WHERE r.integration_id = i.id
+                    AND r.status = \(bind: SyncRun.Status.succeeded.rawValue))) AS confirmed_at
+            FROM integrations i LEFT JOIN sync_schedule s ON s.integration_id = i.id
+            WHERE i.status = \(bind: IntegrationStatus.active.rawValue)
+            ORDER BY i.id
+            """
+        ).all().map { row in
+            (
+                try row.decode(column: "integration_id", as: String.self),
+                try row.decode(column: "confirmed_at", as: Int64?.self).map(Date.init(unixMilliseconds:))
+            )
+        }
+    }
+
+    /// Every integration's place in the queue (ids and times only).
     public func schedules() async throws -> [SyncSchedule] {
         try await sql.raw("SELECT * FROM sync_schedule ORDER BY integration_id").all().map(SyncScheduleRow.decode)
     }

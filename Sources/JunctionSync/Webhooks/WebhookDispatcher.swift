@@ -89,25 +89,69 @@ public struct WebhookDispatcher: Service {
     }
 
     public func run() async throws {
+        let busy = BusyEndpoints()
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await deliverDue()
-                } catch {
-                    logger.error("webhook dispatch failed", metadata: ["error": "\(error)"])
+            // Each endpoint's deliveries go out in a task of their own: a slow or hanging receiver
+            // holds only its own queue, never another endpoint's or workspace's.
+            await withDiscardingTaskGroup { group in
+                while !Task.isCancelled {
+                    do {
+                        let now = Date()
+                        let due = try await store.webhooks.dueDeliveries(now: now)
+                        metrics?.setOutboxDepth(try await store.webhooks.outboxDepth())
+                        for (endpoint, items) in Self.byEndpoint(due) where await busy.take(endpoint) {
+                            group.addTask {
+                                await deliver(items, now: now)
+                                await busy.release(endpoint)
+                            }
+                        }
+                    } catch {
+                        logger.error("webhook dispatch failed", metadata: ["error": "\(error)"])
+                    }
+                    try? await Task.sleep(for: policy.tick)
                 }
-                try? await Task.sleep(for: policy.tick)
             }
         }
     }
 
-    /// One pass over the due deliveries; returns how many were attempted.
+    /// Endpoints with deliveries going out now.
+    actor BusyEndpoints {
+        private var endpoints: Set<String> = []
+        func take(_ endpoint: String) -> Bool { endpoints.insert(endpoint).inserted }
+        func release(_ endpoint: String) { endpoints.remove(endpoint) }
+    }
+
+    /// Due deliveries by endpoint, each endpoint's in the outbox's order (first in line per
+    /// integration), endpoints in the order their first delivery is due.
+    static func byEndpoint(_ due: [DueDelivery]) -> [(String, [DueDelivery])] {
+        var order: [String] = []
+        var groups: [String: [DueDelivery]] = [:]
+        for item in due {
+            let endpoint = item.delivery.endpointID
+            if groups[endpoint] == nil { order.append(endpoint) }
+            groups[endpoint, default: []].append(item)
+        }
+        return order.map { ($0, groups[$0] ?? []) }
+    }
+
+    /// One pass over the due deliveries, endpoints at the same time and each endpoint's in
+    /// order; returns how many were attempted once all are done.
     @discardableResult
     public func deliverDue(now: Date = Date()) async throws -> Int {
         let due = try await store.webhooks.dueDeliveries(now: now)
         metrics?.setOutboxDepth(try await store.webhooks.outboxDepth())
+        return await withTaskGroup(of: Int.self) { group in
+            for (_, items) in Self.byEndpoint(due) {
+                group.addTask { await deliver(items, now: now) }
+            }
+            return await group.reduce(0, +)
+        }
+    }
+
+    /// One endpoint's due deliveries, one after another; returns how many were attempted.
+    private func deliver(_ items: [DueDelivery], now: Date) async -> Int {
         var attempted = 0
-        for item in due {
+        for item in items {
             // One delivery's trouble (its endpoint deleted mid-send, say) must not end the pass
             // for the others.
             do {
