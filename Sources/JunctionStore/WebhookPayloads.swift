@@ -59,6 +59,20 @@ public enum WebhookPayloads {
         "job_screening_questions": "ats_join_jobs_screening_questions",
     ]
 
+    /// `data-changed` for the sync's tables in `tables` (nil when none is a synced model's).
+    static func dataChanged(integrationID: IntegrationID, workspaceID: String, tables: Set<String>) -> WebhookEvent? {
+        let names = tables.compactMap { modelNames[$0] }.sorted()
+        guard !names.isEmpty else { return nil }
+        return WebhookEvent(
+            type: "data-changed", workspaceID: workspaceID, integrationID: integrationID.description,
+            data: .object([
+                "integration_id": .string(integrationID.description),
+                "integration_tool": .string(integrationID.tool.rawValue),
+                "integration_category": .string("ATS"),
+                "changed_models": .array(names.map { .object(["name": .string($0)]) }),
+            ]))
+    }
+
     /// `data-changed` (when the run added, changed or deleted records) and `sync-finished`, in
     /// that order.
     public static func finishedRun(_ run: SyncRun, integration: Integration, logBaseURL: String, at: Date = Date())
@@ -67,18 +81,10 @@ public enum WebhookPayloads {
         var events: [WebhookEvent] = []
         let changed = Set(
             [run.stats.added, run.stats.updated, run.stats.deleted].flatMap { $0.filter { $0.value > 0 }.keys })
-        let names = changed.compactMap { modelNames[$0] }.sorted()
-        if !names.isEmpty {
-            events.append(
-                WebhookEvent(
-                    type: "data-changed", workspaceID: integration.workspaceID,
-                    integrationID: integration.id.description,
-                    data: .object([
-                        "integration_id": .string(integration.id.description),
-                        "integration_tool": .string(integration.id.tool.rawValue),
-                        "integration_category": .string("ATS"),
-                        "changed_models": .array(names.map { .object(["name": .string($0)]) }),
-                    ])))
+        if let dataChanged = dataChanged(
+            integrationID: integration.id, workspaceID: integration.workspaceID, tables: changed)
+        {
+            events.append(dataChanged)
         }
         let state: String =
             switch run.status {

@@ -228,6 +228,36 @@ struct SyncQueueTests {
             try await store.syncSchedule.schedule(integrationID: seeded.integration.id.description)?.leaseOwner == nil)
     }
 
+    @Test(
+        "what a run whose process died wrote is announced when the run is failed: data-changed for its models",
+        arguments: Backend.allCases)
+    func interruptedRunAnnounced(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let store = seeded.store
+        let id = seeded.integration.id.description
+        _ = try await store.webhooks.createWebhookEndpoint(
+            workspaceID: seeded.workspace.id, url: "http://127.0.0.1:9/hook", description: nil, events: nil)
+        // A run that wrote jobs, then its process was killed: a RUNNING row, nobody holding its lock.
+        let dead = try await store.syncRuns.startSyncRun(
+            integrationID: id, kind: .full, now: Date().addingTimeInterval(-5))
+        try await store.records.saveRecords(sampleJobs(3, integrationID: seeded.integration.id), integrationID: id)
+        let scheduler = SyncScheduler(
+            store: store, lock: store.syncRuns.makeSyncLock(), policy: SyncPolicy(), logger: quietLogger
+        ) { _, _ in throw CancellationError() }
+
+        let reclaimed = try await scheduler.reclaimAbandonedRuns()
+        let due = try await store.webhooks.dueDeliveries(now: Date().addingTimeInterval(1))
+        let payloads = try due.map { try JSONSerialization.jsonObject(with: $0.body) as? [String: Any] ?? [:] }
+
+        #expect(reclaimed == [id])
+        #expect(try await store.syncRuns.syncRuns(integrationID: id).first { $0.id == dead.id }?.status == .failed)
+        let changed = payloads.filter { $0["type"] as? String == "data-changed" }
+        #expect(changed.count == 1)
+        let models = ((changed.first?["data"] as? [String: Any])?["changed_models"] as? [[String: Any]])?
+            .compactMap { $0["name"] as? String }
+        #expect(models == ["ats_jobs"])
+    }
+
     static func waitUntil(seconds: Double = 20, _ condition: @Sendable () async -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {

@@ -74,16 +74,41 @@ extension SyncRunRepository {
 
     /// Marks an integration's RUNNING runs FAILED with `reason`. Only for a caller that holds the
     /// integration's sync lock, which proves no live run owns them. Returns how many there were.
+    ///
+    /// What such a run wrote before its process died is in the store, and is announced now: a
+    /// `data-changed` for every model with records written since the earliest of those runs
+    /// began, in the same transaction (a run announces its changes only when it ends).
     @discardableResult
     public func failAbandonedRuns(integrationID: String, reason: String, now: Date = Date()) async throws -> Int {
-        try await sql.raw(
-            """
-            UPDATE sync_runs SET status = \(bind: SyncRun.Status.failed.rawValue),
-                finished_at = \(bind: Clock.milliseconds(now)), error = \(bind: reason)
-            WHERE integration_id = \(bind: integrationID) AND status = \(bind: SyncRun.Status.running.rawValue)
-            RETURNING id
-            """
-        ).all().count
+        try await database.transaction { connection in
+            let started = try await connection.raw(
+                """
+                UPDATE sync_runs SET status = \(bind: SyncRun.Status.failed.rawValue),
+                    finished_at = \(bind: Clock.milliseconds(now)), error = \(bind: reason)
+                WHERE integration_id = \(bind: integrationID) AND status = \(bind: SyncRun.Status.running.rawValue)
+                RETURNING started_at
+                """
+            ).all().map { try $0.decode(column: "started_at", as: Int64.self) }
+            guard let earliest = started.min(), let id = IntegrationID(integrationID),
+                let workspace = try await connection.raw(
+                    "SELECT workspace_id FROM integrations WHERE id = \(bind: integrationID)"
+                ).first().map({ try $0.decode(column: "workspace_id", as: String.self) })
+            else { return started.count }
+            var written: Set<String> = []
+            for table in WebhookPayloads.modelNames.keys.sorted() {
+                let row = try await connection.raw(
+                    """
+                    SELECT 1 AS found FROM \(ident: table)
+                    WHERE integration_id = \(bind: integrationID) AND updated_at >= \(bind: earliest) LIMIT 1
+                    """
+                ).first()
+                if row != nil { written.insert(table) }
+            }
+            if let event = WebhookPayloads.dataChanged(integrationID: id, workspaceID: workspace, tables: written) {
+                try await WebhookRepository.enqueue([event], on: connection, now: now)
+            }
+            return started.count
+        }
     }
 
     /// `POST /force-sync`: queues a run of `kind` unless one of that kind already waits or runs
