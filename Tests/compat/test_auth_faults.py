@@ -3,6 +3,7 @@ integration INVALID through the real scheduler, and a relink through the hosted 
 with the new credentials, brings it back: ACTIVE, synced, nothing lost."""
 import pytest
 from kombo import Kombo
+from kombo.errors import KomboGeneralError
 
 from conftest import _start
 from support import GOOD, http_request as _http
@@ -25,6 +26,9 @@ def test_refused_credentials_turn_invalid_and_a_relink_recovers(backend):
         failed = _wait(lambda: next((r for r in _runs(server) if r[0] == refused and r[1] != "RUNNING"), None),
                        "the run with refused credentials")
         invalid = sdk.general.get_integration_details(integration_id=integration_id).data.status
+        # A forced sync of an INVALID integration could never run: refused, saying what helps.
+        with pytest.raises(KomboGeneralError) as forced:
+            sdk.general.trigger_sync(type_="DELTA")
         outage_free = {r[0] for r in _runs(server)}
 
         link = sdk.general.create_reconnection_link(integration_id=integration_id).data.link
@@ -41,6 +45,8 @@ def test_refused_credentials_turn_invalid_and_a_relink_recovers(backend):
 
         assert failed[1] == "FAILED" and "refused the credentials" in failed[2], failed
         assert invalid == "INVALID"
+        assert forced.value.status_code == 409 and forced.value.data.error.code == "PLATFORM.INPUT_INVALID"
+        assert "relink" in forced.value.data.error.message.lower()
         assert active == "ACTIVE"
         assert recovered[1] == "SUCCEEDED", recovered
         _check_store_matches_sandbox(server)

@@ -52,14 +52,9 @@ struct IntegrationsController {
         group.put("integrations/:integration_id/enabled") { request, context in
             let integration = try await store.integrations.requireIntegration(context)
             let body = try await request.decode(as: EnabledBody.self, context: context)
-            // An INVALID integration stays INVALID when enabled: only new credentials fix it.
-            let status: IntegrationStatus =
-                body.value ? (integration.status == .invalid ? .invalid : .active) : .inactive
-            var changed = integration
-            changed.status = status
-            try await store.integrations.setStatus(
-                status, integrationID: integration.id.description, workspaceID: integration.workspaceID,
-                events: status == integration.status ? [] : [WebhookPayloads.stateChanged(changed)])
+            _ = try await store.integrations.setEnabled(
+                body.value, integrationID: integration.id.description, workspaceID: integration.workspaceID
+            ) { changed in WebhookPayloads.stateChanged(changed) }
             return SuccessEnvelope(JSONValue.object([:]))
         }
         group.delete("integrations/:integration_id") { _, context in

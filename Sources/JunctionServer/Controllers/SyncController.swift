@@ -12,6 +12,15 @@ struct SyncController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("force-sync") { request, context in
             let integration = try await gate.enabledIntegration(request, context: context)
+            // An INVALID integration's runs cannot start (its credentials were refused): a queued
+            // request would never run and never report.
+            guard integration.status != .invalid else {
+                throw APIError(
+                    .inputInvalid,
+                    "Integration '\(integration.id)' is INVALID: \(integration.id.tool.rawValue) refused its credentials, "
+                        + "so no sync can run. Relink it (POST /v1/integrations/\(integration.id)/relink) with new "
+                        + "credentials; its first sync starts then.", status: 409)
+            }
             let body = try await request.decode(as: ForceSyncBody.self, context: context)
             let kind: SyncRun.Kind
             switch body.type {

@@ -95,6 +95,39 @@ extension IntegrationRepository {
             column: "status", status.rawValue, integrationID: integrationID, workspaceID: workspaceID, events: events)
     }
 
+    /// `PUT …/enabled`: ACTIVE (an INVALID integration stays INVALID: only new credentials fix
+    /// it) or INACTIVE, decided from the status read under the row's lock, with `event` of the
+    /// changed integration enqueued only when the status changed. Two requests at once thus
+    /// leave the status and the last event in agreement. Nil for an unknown integration.
+    public func setEnabled(
+        _ enabled: Bool, integrationID: String, workspaceID: String,
+        event: @escaping @Sendable (Integration) -> WebhookEvent
+    ) async throws -> Integration? {
+        try await database.transaction { connection in
+            let lock: SQLQueryString = connection.dialect.name == "postgresql" ? "FOR UPDATE" : ""
+            guard
+                var integration = try await connection.raw(
+                    """
+                    SELECT * FROM integrations WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
+                    \(lock)
+                    """
+                ).first().map(IntegrationRow.decode)
+            else { return nil }
+            let status: IntegrationStatus =
+                enabled ? (integration.status == .invalid ? .invalid : .active) : .inactive
+            guard status != integration.status else { return integration }
+            integration.status = status
+            try await connection.raw(
+                """
+                UPDATE integrations SET status = \(bind: status.rawValue), updated_at = \(bind: Clock.nowMilliseconds())
+                WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
+                """
+            ).run()
+            try await WebhookRepository.enqueue([event(integration)], on: connection, now: Date())
+            return integration
+        }
+    }
+
     /// Sets `status` or `setup_status`, with the webhook events of the change.
     private func setState(
         column: String, _ value: String, integrationID: String, workspaceID: String, events: [WebhookEvent]

@@ -75,7 +75,18 @@ extension WebhookRepository {
     static func enqueue(_ events: [WebhookEvent], on connection: any SQLDatabase, now: Date) async throws {
         guard !events.isEmpty else { return }
         let millis = Clock.milliseconds(now)
+        let isPostgres = connection.dialect.name == "postgresql"
         for (index, event) in events.enumerated() {
+            // An integration deleted meanwhile (during its sync, say) announces nothing more after
+            // its `integration-deleted`. On PostgreSQL the row is held until this transaction ends,
+            // so a delete waits and its event comes after these.
+            if let integrationID = event.integrationID, event.type != "integration-deleted" {
+                let lock: SQLQueryString = isPostgres ? "FOR SHARE" : ""
+                let exists = try await connection.raw(
+                    "SELECT id FROM integrations WHERE id = \(bind: integrationID) \(lock)"
+                ).first()
+                if exists == nil { continue }
+            }
             // Order: time, then position within one change (data-changed before sync-finished).
             let seq = millis * 1000 + Int64(index)
             try await connection.raw(
