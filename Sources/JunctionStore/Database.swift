@@ -151,13 +151,20 @@ public final class Database: Sendable {
             try await connection.raw(SQLQueryString(begin)).run()
             do {
                 let result = try await body(connection)
-                try await connection.raw("COMMIT").run()
+                try await Self.uncancelled { try await connection.raw("COMMIT").run() }
                 return result
             } catch {
-                try? await connection.raw("ROLLBACK").run()
+                // A cancelled caller (a sync stopped at its time limit) still ends the transaction:
+                // otherwise the pooled connection would go back still inside it.
+                try? await Self.uncancelled { try await connection.raw("ROLLBACK").run() }
                 throw error
             }
         }
+    }
+
+    /// Runs `work` in a task of its own, which the caller's cancellation does not reach.
+    static func uncancelled(_ work: @escaping @Sendable () async throws -> Void) async throws {
+        try await Task { try await work() }.value
     }
 
     /// Answers whether the database takes queries (for `/healthz`).

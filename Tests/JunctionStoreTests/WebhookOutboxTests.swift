@@ -7,6 +7,14 @@ import Testing
 
 @Suite("Webhook outbox", .freshDatabases)
 struct WebhookOutboxTests {
+    /// A second integration in the seeded workspace (events are kept only for integrations that exist).
+    static func another(_ seeded: SeededStore) async throws -> String {
+        let integration = Integration(
+            id: IntegrationID(tool: .personio), workspaceID: seeded.workspace.id, endUserOrganizationName: "Other")
+        try await seeded.store.integrations.createIntegration(integration, credentials: Data("{}".utf8))
+        return integration.id.description
+    }
+
     static func event(_ seeded: SeededStore, integration: String?, _ n: Int) -> WebhookEvent {
         WebhookEvent(
             type: "integration-state-changed", workspaceID: seeded.workspace.id, integrationID: integration,
@@ -23,9 +31,10 @@ struct WebhookOutboxTests {
         let (endpoint, secret) = try await store.webhooks.createWebhookEndpoint(
             workspaceID: seeded.workspace.id, url: "http://receiver.example/hooks", description: nil, events: nil)
         let now = Date()
-        let a1 = Self.event(seeded, integration: "personio:a", 1)
-        let a2 = Self.event(seeded, integration: "personio:a", 2)
-        let b1 = Self.event(seeded, integration: "personio:b", 1)
+        let (a, b) = (seeded.integration.id.description, try await Self.another(seeded))
+        let a1 = Self.event(seeded, integration: a, 1)
+        let a2 = Self.event(seeded, integration: a, 2)
+        let b1 = Self.event(seeded, integration: b, 1)
         try await store.webhooks.enqueue([a1, b1], now: now)
         try await store.webhooks.enqueue([a2], now: now.addingTimeInterval(0.01))
 
@@ -88,7 +97,7 @@ struct WebhookOutboxTests {
             events: ["integration-deleted"])
 
         try await seeded.store.webhooks.enqueue([
-            Self.event(seeded, integration: "personio:a", 1),
+            Self.event(seeded, integration: seeded.integration.id.description, 1),
             WebhookPayloads.integrationDeleted(seeded.integration),
         ])
 

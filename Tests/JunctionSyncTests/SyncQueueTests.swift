@@ -145,7 +145,7 @@ struct SyncQueueTests {
         }
         let scheduler = SyncScheduler(
             store: store, lock: store.syncRuns.makeSyncLock(), policy: SyncPolicy(),
-            pool: .init(workers: 3, runTimeout: .milliseconds(700)), owner: "a", logger: quietLogger
+            pool: .init(workers: 3, runTimeout: .seconds(3)), owner: "a", logger: quietLogger
         ) { integration, kind in
             // Throws before any run is recorded, as undecryptable credentials do.
             if integration.id == throwing.id { throw Unreadable() }
