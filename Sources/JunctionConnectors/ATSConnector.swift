@@ -28,7 +28,8 @@ public protocol ATSConnector: Sendable {
     func screeningQuestions() async throws -> [ScreeningQuestion]
     /// Every tag of the account (a small, complete list).
     func tags() async throws -> [Tag]
-    /// Requests sent to the remote so far.
+    /// Requests sent to the account so far (its client may outlive one run: the engine counts a
+    /// run's requests as the difference).
     func requestCount() async -> Int
     /// What the run so far went on without (an enrichment source that could not be read): the
     /// sync run's warnings.

@@ -92,6 +92,9 @@ public struct SyncEngine: Sendable {
         progress: (@Sendable (Progress) -> Void)?
     ) async throws -> SyncRun {
         let integrationID = integration.id.description
+        // The connector's client is the account's, shared by every run, write and passthrough:
+        // a run counts what was sent while it ran.
+        let requestsBefore = await connector.requestCount()
         var run = try await store.syncRuns.startSyncRun(integrationID: integrationID, kind: kind)
         let complete = updatedAfter == nil
         let runID = run.id
@@ -213,7 +216,7 @@ public struct SyncEngine: Sendable {
                     metadata: ["error": "\(StoreError.describe(error))"])
             }
         }
-        run.stats.requests = await connector.requestCount()
+        run.stats.requests = await connector.requestCount() - requestsBefore
         run.stats.warnings += await connector.warnings()
         for warning in run.stats.warnings {
             logger.notice("sync went on without a source", metadata: ["warning": "\(warning)"])

@@ -167,10 +167,13 @@ public struct SyncScheduler: Service {
     /// integrations queued, this instance's leases renewed, and as many due integrations leased
     /// as there are free workers.
     func claim(running: Running, now: Date) async throws -> [(SyncSchedule, Integration)] {
-        try await reclaimAbandonedRuns(now: now)
+        let held = await running.kinds
+        // This instance's own runs are alive whatever their lock says: after a database restart a
+        // run's lock is gone until its guard takes it again, and must not be taken for a dead one.
+        try await Self.reclaimAbandonedRuns(
+            store: store, lock: lock, logger: logger, now: now, excluding: Set(held.keys))
         try await store.syncSchedule.scheduleUnscheduled(now: now)
         let until = now.addingTimeInterval(pool.lease.inSeconds)
-        let held = await running.kinds
         try await store.syncSchedule.renewLeases(owner: owner, integrationIDs: Array(held.keys), until: until)
         let fulls = await running.fulls
         var claimed = try await store.syncSchedule.claimDue(
@@ -291,10 +294,10 @@ public struct SyncScheduler: Service {
     /// `reclaimAbandonedRuns()` for a caller without a scheduler (the server, before it answers).
     @discardableResult
     public static func reclaimAbandonedRuns(
-        store: Store, lock: any SyncLock, logger: Logger, now: Date = Date()
+        store: Store, lock: any SyncLock, logger: Logger, now: Date = Date(), excluding: Set<String> = []
     ) async throws -> [String] {
         var reclaimed: [String] = []
-        for id in try await store.syncRuns.integrationsWithRunningSyncs() {
+        for id in try await store.syncRuns.integrationsWithRunningSyncs() where !excluding.contains(id) {
             let count = try await lock.withLock(integrationID: id) {
                 try await store.syncRuns.failAbandonedRuns(
                     integrationID: id,
