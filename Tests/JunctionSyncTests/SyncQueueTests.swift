@@ -181,7 +181,10 @@ struct SyncQueueTests {
             let first = try await SeededStore.make(databases[0])
             let fleet = try await Self.integrations(11, in: first) + [first.integration]
             let ledger = Ledger()
-            let stores = [first.store, Store(database: databases[1], secrets: randomSecretBox())]
+            // Instances sharing PostgreSQL each have a pool of their own. SQLite is served by one
+            // process: its two schedulers share the process's one database (and its writer).
+            let second = backend == .postgres ? databases[1] : databases[0]
+            let stores = [first.store, Store(database: second, secrets: randomSecretBox())]
             let schedulers = zip(["a", "b"], stores).map { owner, store in
                 SyncScheduler(
                     store: store, lock: store.syncRuns.makeSyncLock(), policy: SyncPolicy(),
@@ -190,7 +193,7 @@ struct SyncQueueTests {
             }
 
             let services = schedulers.map { scheduler in Task { try await scheduler.run() } }
-            try await Self.waitUntil(seconds: 60) { await ledger.entries.count >= fleet.count }
+            try await Self.waitUntil(seconds: 120) { await ledger.entries.count >= fleet.count }
             for service in services { service.cancel() }
 
             let entries = await ledger.entries
