@@ -57,12 +57,7 @@ struct PersonioWriter: ApplicationWriting {
                 problems.append(.init("attachments[\(index)].name", ApplicationPlanner.extensionProblem(attachment)))
             }
         }
-        guard problems.isEmpty else {
-            throw APIError(
-                .inputInvalid,
-                "\(problems.count == 1 ? "1 field is" : "\(problems.count) fields are") invalid; nothing was sent to "
-                    + "Personio. " + problems.map(\.description).joined(separator: "; "))
-        }
+        guard problems.isEmpty else { throw ApplicationCreate.Problems(list: problems).apiError(tool: "Personio") }
         for ((file, data), name) in zip(zip(plan.files, files), names) {
             let document = try await unified {
                 try await client.uploadDocument(

@@ -80,6 +80,14 @@ public struct ApplicationCreate: Sendable, Equatable {
             self.list = list
             self.partial = partial
         }
+
+        /// The 400 a caller gets: every problem, and that nothing reached `tool`.
+        public func apiError(tool: String) -> APIError {
+            let count = list.count == 1 ? "1 field is" : "\(list.count) fields are"
+            return APIError(
+                .inputInvalid,
+                "\(count) invalid; nothing was sent to \(tool). " + list.map(\.description).joined(separator: "; "))
+        }
     }
 
     /// Parses `body`; `legacy` is the `POST /ats/candidates` shape (`application.job_id`).

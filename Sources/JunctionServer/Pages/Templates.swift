@@ -42,15 +42,18 @@ enum Templates {
         <h1>{{title}}</h1>
         <p class="muted">{{organization}}</p>
         """,
-        "connect-credentials": """
-        {{<layout}}{{$body}}
-        {{> connect-header}}
-        <p>{{intro}}</p>
+        "guide-sections": """
         {{#sections}}
         <h2>{{title}}</h2>
         {{#numbered}}<ol class="steps">{{#items}}<li>{{.}}</li>{{/items}}</ol>{{/numbered}}
         {{^numbered}}<ul>{{#items}}<li>{{.}}</li>{{/items}}</ul>{{/numbered}}
         {{/sections}}
+        """,
+        "connect-credentials": """
+        {{<layout}}{{$body}}
+        {{> connect-header}}
+        <p>{{intro}}</p>
+        {{> guide-sections}}
         <h2>{{formTitle}}</h2>
         {{#error}}<p class="box error" id="form-error">{{error}}</p>{{/error}}
         <form method="post" action="{{action}}">
@@ -110,11 +113,7 @@ enum Templates {
         {{<layout}}{{$body}}
         {{> connect-header}}
         <p>{{intro}}</p>
-        {{#sections}}
-        <h2>{{title}}</h2>
-        {{#numbered}}<ol class="steps">{{#items}}<li>{{.}}</li>{{/items}}</ol>{{/numbered}}
-        {{^numbered}}<ul>{{#items}}<li>{{.}}</li>{{/items}}</ul>{{/numbered}}
-        {{/sections}}
+        {{> guide-sections}}
         {{/body}}{{/layout}}
         """,
         "notice": """

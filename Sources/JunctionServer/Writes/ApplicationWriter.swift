@@ -174,9 +174,6 @@ struct ApplicationWriter: Sendable {
     // MARK: - Errors
 
     static func invalid(_ problems: [ApplicationCreate.Problem], tool: String) -> APIError {
-        let count = problems.count == 1 ? "1 field is" : "\(problems.count) fields are"
-        return APIError(
-            .inputInvalid,
-            "\(count) invalid; nothing was sent to \(tool). " + problems.map(\.description).joined(separator: "; "))
+        ApplicationCreate.Problems(list: problems).apiError(tool: tool)
     }
 }
