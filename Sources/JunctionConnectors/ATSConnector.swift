@@ -24,6 +24,13 @@ public protocol ATSConnector: Sendable {
     /// those applications by id (a date already read from the history is kept while the stage
     /// stays). Never fails the run: what cannot be dated keeps the listing's value.
     func datingRejections(_ applications: [Application], stored: [String: Application]) async -> [Application]
+    /// Of the `stored` applications of `candidates` (just re-read by a DELTA), those whose remote
+    /// record embeds a copy of its candidate that `candidates` makes stale, as the remote's
+    /// listing would now show them (the engine dates their rejections as for a listing).
+    /// A DELTA saves them in the same run: a candidate's edit moves only the candidate upstream,
+    /// so without this the next FULL, reading every application with the new copy, would
+    /// announce the one edit a second time. Default: none (the remote embeds no copies).
+    func applicationsEmbedding(_ candidates: [Candidate], stored: [Application]) -> [Application]
     /// Every screening question (a small, complete list).
     func screeningQuestions() async throws -> [ScreeningQuestion]
     /// Every tag of the account (a small, complete list).
@@ -53,6 +60,7 @@ extension ATSConnector {
     public func warnings() async -> [String] { [] }
     public func keepsStoredPublication() async -> Bool { false }
     public func isPermissionFailure(_ error: any Error) -> Bool { false }
+    public func applicationsEmbedding(_ candidates: [Candidate], stored: [Application]) -> [Application] { [] }
     public func datingRejections(_ applications: [Application], stored: [String: Application]) async
         -> [Application]
     { applications }

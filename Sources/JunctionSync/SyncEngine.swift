@@ -74,6 +74,31 @@ public struct SyncEngine: Sendable {
         }
     }
 
+    /// What a DELTA re-read of candidates and applications.
+    actor Reread {
+        private(set) var candidates: [Candidate] = []
+        private(set) var applicationIDs: Set<String> = []
+        func add(candidates more: [Candidate]) { candidates += more }
+        func add(applications more: [Application]) { applicationIDs.formUnion(more.map(\.id)) }
+    }
+
+    /// The stored applications of the candidates a DELTA re-read, with the connector's refreshed
+    /// copies of those candidates, where a copy changed; applications the DELTA re-read itself
+    /// are current already (and may be newer than the candidate's listing).
+    static func embedding(
+        _ reread: Reread, store: Store, integrationID: String, connector: some ATSConnector
+    ) async throws -> [Application] {
+        let candidates = await reread.candidates
+        guard !candidates.isEmpty else { return [] }
+        let skipped = await reread.applicationIDs
+        let stored = try await store.records.records(
+            Application.self, integrationID: integrationID, where: "candidate_id", in: candidates.map(\.id)
+        ).filter { !skipped.contains($0.id) }
+        return try await datingRejections(
+            connector.applicationsEmbedding(candidates, stored: stored), store: store, integrationID: integrationID,
+            connector: connector)
+    }
+
     /// `applications` with their rejections dated by the connector, which is given the stored
     /// versions of the declined ones (one query per page, none when the page declines nothing).
     static func datingRejections(
@@ -97,6 +122,7 @@ public struct SyncEngine: Sendable {
         let requestsBefore = await connector.requestCount()
         var run = try await store.syncRuns.startSyncRun(integrationID: integrationID, kind: kind)
         let complete = updatedAfter == nil
+        let reread = Reread()
         let runID = run.id
         var logger = logger
         logger[metadataKey: "integration"] = "\(integrationID)"
@@ -152,6 +178,7 @@ public struct SyncEngine: Sendable {
                         // A candidate's source is its latest application's; keep it across re-reads.
                         try await save(
                             try await store.records.withApplicationSources(candidates, integrationID: integrationID))
+                        if !complete { await reread.add(candidates: candidates) }
                     }
                 }
                 let knownStages = references.stageIDs
@@ -174,6 +201,13 @@ public struct SyncEngine: Sendable {
                                 applications, store: store, integrationID: integrationID, connector: connector))
                         _ = try await store.records.refreshCandidateSources(
                             candidateIDs: applications.compactMap(\.candidateID), integrationID: integrationID)
+                        if !complete { await reread.add(applications: applications) }
+                    }
+                    // A DELTA's candidates, copied into applications it did not re-read.
+                    if !complete {
+                        let refreshed = try await Self.embedding(
+                            reread, store: store, integrationID: integrationID, connector: connector)
+                        if !refreshed.isEmpty { try await save(refreshed) }
                     }
                 }
                 run.stats.record(await knownStages.outcome, model: "application_stages")

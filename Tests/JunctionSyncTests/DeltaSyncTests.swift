@@ -79,7 +79,9 @@ struct DeltaSyncTests {
             #expect(
                 delta.stats.updated["candidates"] ?? 0 >= 1,
                 "the renamed candidate (the new applicant's update counts too if Personio bumps it)")
-            #expect(delta.stats.updated["applications"] == 1)
+            #expect(
+                delta.stats.updated["applications"] == (candidate["application_ids"] as? [Int])?.count,
+                "the moved application, and the renamed candidate's others: each embeds the candidate's name")
             #expect(afterDelta[unpublished.remoteID]?.status == "CLOSED")
             #expect(afterDelta[unpublished.remoteID]!.changedAt > unpublished.changedAt)
             #expect(afterDelta[unpublished.remoteID]?.remoteDeletedAt == nil, "unpublished is closed, not deleted")
@@ -103,6 +105,58 @@ struct DeltaSyncTests {
                 candidates.first { $0.remoteID == String(doomed) }?.remoteDeletedAt == nil,
                 "still live after the DELTAs")
             #expect(full.stats.deleted["candidates"] == 1)
+        }
+    }
+
+    @Test(
+        "a candidate's edit is announced once: the DELTA refreshes the copies its applications embed, the next FULL finds nothing new",
+        arguments: Backend.allCases)
+    func embeddedCopies(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend) { sandbox, sync in
+            // Rejections are dated from stage histories over the first runs: FULLs until one
+            // changes nothing, so what follows starts from a converged mirror.
+            var settled = false
+            for _ in 0..<5 where !settled {
+                let run = try await sync.run()
+                settled =
+                    WebhookPayloads.finishedRun(
+                        run, integration: sync.seeded.integration, logBaseURL: "http://localhost"
+                    ).count == 1
+            }
+            try #require(settled)
+            let truth = try await PeopleSyncTests.truth(sandbox)
+            let candidate = try #require(truth.candidates.first { ($0["application_ids"] as? [Int] ?? []).count >= 2 })
+            let candidateID = try #require(candidate["id"] as? Int)
+            let applicationIDs = Set((candidate["application_ids"] as? [Int] ?? []).map(String.init))
+            try await sandbox.execute(
+                uri: "/_sandbox/candidates/\(candidateID)", method: .patch,
+                headers: [.contentType: "application/json"], body: ByteBuffer(string: #"{"last_name":"Renamed"}"#)
+            ) { #expect($0.status == .ok) }
+
+            let delta = try await sync.run(delta: true)
+            let applications = try await sync.seeded.store.records.records(
+                Application.self, integrationID: sync.integrationID, limit: 10_000
+            ).items.filter { applicationIDs.contains($0.remoteID ?? "") }
+            let full = try await sync.run()
+
+            #expect(delta.kind == .delta && delta.status == .succeeded, "\(delta.error ?? "")")
+            #expect(delta.stats.updated["candidates"] == 1)
+            #expect(delta.stats.updated["applications"] == applicationIDs.count)
+            #expect(applications.count == applicationIDs.count)
+            for application in applications {
+                guard case .object(let item)? = application.remoteData?["application"],
+                    case .object(let copy)? = item["candidate"]
+                else {
+                    Issue.record("application \(application.remoteID ?? "") has no embedded candidate")
+                    continue
+                }
+                #expect(copy["last_name"] == .string("Renamed"))
+                #expect(copy["id"] == .string(String(candidateID)))
+            }
+            #expect(full.status == .succeeded, "\(full.error ?? "")")
+            let events = WebhookPayloads.finishedRun(
+                full, integration: sync.seeded.integration, logBaseURL: "http://localhost")
+            #expect(events.map(\.type) == ["sync-finished"], "no data-changed: \(full.stats)")
         }
     }
 }
