@@ -69,17 +69,23 @@ public struct WebhookDelivery: Sendable, Equatable {
     public var endpointID: String
     public var integrationID: String?
     public var state: State
+    /// Every attempt the delivery has had, across redeliveries (the attempt log's last number).
     public var attempts: Int
+    /// `attempts` when the current round of retries began (a redelivery starts one).
+    public var roundStart: Int
     public var nextAttemptAt: Date
     public var lastStatus: Int?
     public var lastError: String?
     public var deliveredAt: Date?
     public var createdAt: Date
 
+    /// Attempts in the current round, which the retry schedule counts.
+    public var attemptsThisRound: Int { attempts - roundStart }
+
     public init(
         id: String, eventID: String, eventType: String, endpointID: String, integrationID: String? = nil, state: State,
-        attempts: Int, nextAttemptAt: Date, lastStatus: Int? = nil, lastError: String? = nil, deliveredAt: Date? = nil,
-        createdAt: Date
+        attempts: Int, roundStart: Int = 0, nextAttemptAt: Date, lastStatus: Int? = nil, lastError: String? = nil,
+        deliveredAt: Date? = nil, createdAt: Date
     ) {
         self.id = id
         self.eventID = eventID
@@ -88,6 +94,7 @@ public struct WebhookDelivery: Sendable, Equatable {
         self.integrationID = integrationID
         self.state = state
         self.attempts = attempts
+        self.roundStart = roundStart
         self.nextAttemptAt = nextAttemptAt
         self.lastStatus = lastStatus
         self.lastError = lastError

@@ -160,8 +160,9 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
         logger: Logger(label: "junction.connect")
     ).addRoutes(to: router)
 
-    WebhooksController(store: runtime.store, outbound: outboundWebhooks).addRoutes(to: api)
-    FieldsController(store: runtime.store, cursors: PageCursor(key: runtime.store.cursorSigningKey)).addRoutes(to: api)
+    let cursors = PageCursor(key: runtime.store.cursorSigningKey)
+    WebhooksController(store: runtime.store, outbound: outboundWebhooks, cursors: cursors).addRoutes(to: api)
+    FieldsController(store: runtime.store, cursors: cursors).addRoutes(to: api)
     ToolSettingsController(store: runtime.store, connectors: runtime.connectors).addRoutes(to: api)
     let gate = IntegrationGate(directory: runtime.store.integrations)
     SyncController(gate: gate, store: runtime.store).addRoutes(to: api)

@@ -10425,12 +10425,31 @@ enum OpenAPIDocument {
           "/webhooks/{webhook_id}/deliveries": {
            "get": {
             "operationId": "GetWebhooksWebhookIdDeliveries",
-            "summary": "GET /webhooks/{webhook_id}/deliveries (Junction only): newest first, with every attempt",
+            "summary": "GET /webhooks/{webhook_id}/deliveries (Junction only): newest first, with every attempt, paged with page_size (1-250, default 100) and cursor",
             "parameters": [
              {
               "name": "webhook_id",
               "in": "path",
               "required": true,
+              "schema": {
+               "type": "string"
+              }
+             },
+             {
+              "name": "page_size",
+              "in": "query",
+              "required": false,
+              "schema": {
+               "type": "integer",
+               "minimum": 1,
+               "maximum": 250,
+               "default": 100
+              }
+             },
+             {
+              "name": "cursor",
+              "in": "query",
+              "required": false,
               "schema": {
                "type": "string"
               }

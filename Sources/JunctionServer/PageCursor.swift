@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Hummingbird
 import JunctionModel
 
 /// The opaque `cursor` of list endpoints: a keyset position, bound to the query that produced it
@@ -37,6 +38,36 @@ struct PageCursor: Sendable {
         let canonical = ([model, integrationID] + parameters.sorted { $0 < $1 }.map { "\($0)=\($1)" })
             .joined(separator: "\u{1F}")
         return base64URL(Data(SHA256.hash(data: Data(canonical.utf8)).prefix(12)))
+    }
+
+    /// A simple listing's `page_size` (100 unless given, at most `maximum`) and the position
+    /// after which its page starts, from `cursor`; errors name the bad parameter.
+    func page(_ request: Request, maximum: Int, model: String, scope: String) throws(APIError) -> (
+        size: Int, after: String?
+    ) {
+        var size = 100
+        if let text = request.uri.queryParameters.get("page_size") {
+            guard let value = Int(text), (1...maximum).contains(value) else {
+                throw APIError.invalidInput(
+                    "Query parameter 'page_size' must be a whole number from 1 to \(maximum), not '\(text)'.")
+            }
+            size = value
+        }
+        let print = Self.fingerprint(model: model, integrationID: scope, parameters: [("page_size", String(size))])
+        let after = try request.uri.queryParameters.get("cursor").map { cursor throws(APIError) in
+            try decode(cursor, fingerprint: print)
+        }
+        return (size, after)
+    }
+
+    /// The `next` cursor of a simple listing paged by `page(_:maximum:model:scope:)`.
+    func next(after: String?, size: Int, model: String, scope: String) -> String? {
+        after.map {
+            encode(
+                after: $0,
+                fingerprint: Self.fingerprint(
+                    model: model, integrationID: scope, parameters: [("page_size", String(size))]))
+        }
     }
 
     private func signature(_ payload: Data) -> Data {

@@ -13,9 +13,15 @@ import Testing
 /// What a loopback receiver was asked, path by path, with the `Host` header each request named.
 actor Recorder {
     private(set) var hits: [String: [String]] = [:]
+    /// Bodies POSTed, in arrival order, per path.
+    private(set) var bodies: [String: [Data]] = [:]
+    /// Whether `/flaky` answers 500 (until a test says otherwise).
+    private(set) var failing = true
 
     func record(_ path: String, host: String) { hits[path, default: []].append(host) }
+    func record(_ path: String, body: Data) { bodies[path, default: []].append(body) }
     func count(_ path: String) -> Int { hits[path]?.count ?? 0 }
+    func setFailing(_ value: Bool) { failing = value }
 }
 
 /// A resolver that answers from a script, one answer per call, and counts the calls: what a
@@ -57,9 +63,20 @@ func withReceiver(_ body: @escaping @Sendable (Int, Recorder) async throws -> Vo
         }
     }
     router.post("{path}") { request, _ -> Response in
-        await recorder.record(request.uri.path, host: request.head.authority ?? "")
-        // A receiver that takes its time, as a hanging one does until the sender's timeout.
-        if request.uri.path == "/slow" { try await Task.sleep(for: .seconds(3)) }
+        let path = request.uri.path
+        await recorder.record(path, host: request.head.authority ?? "")
+        await recorder.record(path, body: Data(buffer: try await request.body.collect(upTo: 1 << 20)))
+        switch path {
+        case "/slow":
+            // A receiver that takes its time, as a hanging one does until the sender's timeout.
+            try await Task.sleep(for: .seconds(3))
+        case "/fail":
+            return Response(status: .internalServerError)
+        case "/flaky":
+            if await recorder.failing { return Response(status: .internalServerError) }
+        default:
+            break
+        }
         return Response(status: .noContent)
     }
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))

@@ -37,7 +37,7 @@ struct WebhookDeliveryPolicyTests {
             let delivery = try #require(
                 try await store.webhooks.webhookDeliveries(
                     endpointID: endpoint.id, workspaceID: seeded.workspace.id
-                ).first)
+                ).deliveries.first)
             let attempt = try #require(try await store.webhooks.webhookAttempts(deliveryID: delivery.id).first)
             #expect(attempt.status == nil)
             #expect(attempt.error?.contains("does not send requests to private networks") == true)

@@ -62,7 +62,8 @@ struct WebhookOutboxTests {
         #expect(log.map(\.attempt) == [1, 2])
         #expect(log.map(\.status) == [500, nil])
         let deliveries = try await store.webhooks.webhookDeliveries(
-            endpointID: endpoint.id, workspaceID: seeded.workspace.id)
+            endpointID: endpoint.id, workspaceID: seeded.workspace.id
+        ).deliveries
         #expect(deliveries.first { $0.eventID == a1.id }?.state == .dead)
         #expect(try await store.webhooks.outboxDepth() == 2)
     }

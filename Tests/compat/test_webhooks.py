@@ -218,3 +218,13 @@ def test_a_receiver_that_never_succeeds_ends_dead_lettered_and_can_be_redelivere
     events = receiver.wait_for(lambda got: len(got) == 1)
     receiver.close()
     assert events[0]["id"] == dead["event_id"] and events[0]["type"] == "integration-state-changed"
+    # The redelivery's attempt is numbered after the three before it, in time order.
+    for _ in range(100):
+        status, text = _http(deliveries_url, api_key=server.api_key)
+        again = next(d for d in json.loads(text)["data"]["results"] if d["id"] == dead["id"])
+        if again["state"] == "DELIVERED":
+            break
+        time.sleep(0.1)
+    assert again["state"] == "DELIVERED" and again["attempts"] == 4
+    assert [a["attempt"] for a in again["attempt_log"]] == [1, 2, 3, 4]
+    assert [a["attempted_at"] for a in again["attempt_log"]] == sorted(a["attempted_at"] for a in again["attempt_log"])

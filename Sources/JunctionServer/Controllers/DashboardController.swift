@@ -391,8 +391,8 @@ struct DashboardController {
         }
         var deliveries: [Delivery] = []
         for delivery in try await store.webhooks.webhookDeliveries(
-            endpointID: endpoint.id, workspaceID: endpoint.workspaceID, limit: 100)
-        {
+            endpointID: endpoint.id, workspaceID: endpoint.workspaceID, limit: 100
+        ).deliveries {
             let attempts = try await store.webhooks.webhookAttempts(deliveryID: delivery.id).map { attempt in
                 "#\(attempt.attempt) \(Self.time(attempt.attemptedAt)): \(attempt.status.map(String.init) ?? "–") \(attempt.error ?? "") (\(attempt.durationMilliseconds) ms)"
             }

@@ -16,13 +16,11 @@ struct FieldsController {
         group.get("integrations/:integration_id/integration-fields") { request, context in
             let integration = try await store.integrations.requireIntegration(context)
             let id = integration.id.description
-            let (size, after) = try page(request, maximum: 2000, fingerprint: "integration-fields", integrationID: id)
+            let (size, after) = try cursors.page(request, maximum: 2000, model: "integration-fields", scope: id)
             let page = try await store.fields.integrationFields(integrationID: id, after: after, limit: size)
-            let fingerprint = PageCursor.fingerprint(
-                model: "integration-fields", integrationID: id, parameters: [("page_size", String(size))])
             return SuccessEnvelope(
                 ListPage(
-                    next: page.nextAfter.map { cursors.encode(after: $0, fingerprint: fingerprint) },
+                    next: cursors.next(after: page.nextAfter, size: size, model: "integration-fields", scope: id),
                     results: page.fields.map(Self.json)))
         }
         group.patch("integrations/:integration_id/integration-fields/:field_id") { request, context in
@@ -40,15 +38,13 @@ struct FieldsController {
         group.get("integrations/:integration_id/custom-fields") { request, context in
             let integration = try await store.integrations.requireIntegration(context)
             let id = integration.id.description
-            let (size, after) = try page(request, maximum: 250, fingerprint: "custom-fields", integrationID: id)
+            let (size, after) = try cursors.page(request, maximum: 250, model: "custom-fields", scope: id)
             let all = try await store.fields.customFields(workspaceID: integration.workspaceID)
             let mappings = try await store.fields.customFieldMappings(integrationID: id)
             let rest = all.filter { after == nil || $0.id > after! }.sorted { $0.id < $1.id }
             let pageItems = Array(rest.prefix(size))
-            let fingerprint = PageCursor.fingerprint(
-                model: "custom-fields", integrationID: id, parameters: [("page_size", String(size))])
-            let next =
-                rest.count > size ? pageItems.last.map { cursors.encode(after: $0.id, fingerprint: fingerprint) } : nil
+            let next = cursors.next(
+                after: rest.count > size ? pageItems.last?.id : nil, size: size, model: "custom-fields", scope: id)
             return SuccessEnvelope(ListPage(next: next, results: pageItems.map { Self.json($0, mappings[$0.id]) }))
         }
         group.put("integrations/:integration_id/custom-fields/:custom_field_id") { request, context in
@@ -124,25 +120,6 @@ struct FieldsController {
         return CustomField(
             id: Identifier.random(), workspaceID: workspaceID, model: model, key: key, label: body.label,
             description: body.description)
-    }
-
-    private func page(_ request: Request, maximum: Int, fingerprint: String, integrationID: String) throws -> (
-        Int, String?
-    ) {
-        var size = 100
-        if let text = request.uri.queryParameters.get("page_size") {
-            guard let value = Int(text), (1...maximum).contains(value) else {
-                throw APIError.invalidInput(
-                    "Query parameter 'page_size' must be a whole number from 1 to \(maximum), not '\(text)'.")
-            }
-            size = value
-        }
-        let print = PageCursor.fingerprint(
-            model: fingerprint, integrationID: integrationID, parameters: [("page_size", String(size))])
-        let after = try request.uri.queryParameters.get("cursor").map { cursor throws(APIError) in
-            try cursors.decode(cursor, fingerprint: print)
-        }
-        return (size, after)
     }
 
     private func findField(_ context: AppRequestContext, _ integration: Integration) async throws -> IntegrationField {

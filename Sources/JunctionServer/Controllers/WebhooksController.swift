@@ -10,6 +10,7 @@ struct WebhooksController {
     let store: Store
     /// Where deliveries may go; checked here at registration and again at every delivery.
     let outbound: OutboundRequests
+    let cursors: PageCursor
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("webhooks") { request, context in
@@ -50,20 +51,26 @@ struct WebhooksController {
             }
             return SuccessEnvelope(JSONValue.object([:]))
         }
-        group.get("webhooks/:webhook_id/deliveries") { _, context in
+        group.get("webhooks/:webhook_id/deliveries") { request, context in
             let workspaceID = try context.requireWorkspace()
             let id = context.parameters.get("webhook_id") ?? ""
             guard try await store.webhooks.webhookEndpoint(id: id, workspaceID: workspaceID) != nil else {
                 throw APIError.invalidInput("No webhook endpoint '\(id)' exists in this workspace.")
             }
+            // Newest first, every delivery reachable by paging (a dead letter of last month too).
+            let (size, after) = try cursors.page(request, maximum: 250, model: "webhook-deliveries", scope: id)
+            let page = try await store.webhooks.webhookDeliveries(
+                endpointID: id, workspaceID: workspaceID, after: after, limit: size)
             var results: [JSONValue] = []
-            for delivery in try await store.webhooks.webhookDeliveries(
-                endpointID: id, workspaceID: workspaceID, limit: 200)
-            {
+            for delivery in page.deliveries {
                 results.append(
                     Self.json(delivery, attempts: try await store.webhooks.webhookAttempts(deliveryID: delivery.id)))
             }
-            return SuccessEnvelope(ListPage(next: nil, results: results))
+            return SuccessEnvelope(
+                ListPage(
+                    next: cursors.next(
+                        after: page.nextAfter, size: size, model: "webhook-deliveries", scope: id),
+                    results: results))
         }
         group.post("webhooks/deliveries/:delivery_id/redeliver") { _, context in
             let workspaceID = try context.requireWorkspace()

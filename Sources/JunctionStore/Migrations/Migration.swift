@@ -38,6 +38,7 @@ public struct Migrator: Sendable {
         .addConnectLinksTool,
         .addConnectLinksSandboxURL,
         .createSyncSchedule,
+        .addWebhookDeliveriesRoundStart,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

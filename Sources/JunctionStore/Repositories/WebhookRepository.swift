@@ -171,16 +171,26 @@ extension WebhookRepository {
     }
 
     /// What one attempt did, and what happens next: delivered, another attempt at `retryAt`,
-    /// or (no `retryAt`) dead-lettered.
+    /// or (no `retryAt`) dead-lettered. Returns false, recording nothing, when the delivery is
+    /// gone (its endpoint was deleted while the attempt was under way).
+    @discardableResult
     public func recordAttempt(
         _ delivery: WebhookDelivery, status: Int?, error: String?, duration: Duration, delivered: Bool,
         retryAt: Date?, now: Date = Date()
-    ) async throws {
+    ) async throws -> Bool {
         let attempt = delivery.attempts + 1
         let millis = Clock.milliseconds(now)
         let state: WebhookDelivery.State = delivered ? .delivered : (retryAt == nil ? .dead : .pending)
         let durationMs = duration.inMilliseconds
-        try await database.transaction { connection in
+        return try await database.transaction { connection in
+            // The row is locked first (PostgreSQL), so an endpoint deleted from now on waits for
+            // this transaction, and one deleted before is seen here instead of failing the insert.
+            let lock: SQLQueryString = connection.dialect.name == "postgresql" ? "FOR UPDATE" : ""
+            guard
+                try await connection.raw(
+                    "SELECT id FROM webhook_deliveries WHERE id = \(bind: delivery.id) \(lock)"
+                ).first() != nil
+            else { return false }
             try await connection.raw(
                 """
                 INSERT INTO webhook_attempts (id, delivery_id, attempt, status, error, duration_ms, attempted_at)
@@ -197,32 +207,50 @@ extension WebhookRepository {
                 WHERE id = \(bind: delivery.id)
                 """
             ).run()
+            return true
         }
     }
 
-    /// An endpoint's deliveries, newest first.
-    public func webhookDeliveries(endpointID: String, workspaceID: String, limit: Int = 100) async throws
-        -> [WebhookDelivery]
+    /// One page of an endpoint's deliveries, newest first: those after `after` (a position
+    /// this method returned) in that order, and the position the next page starts after, if
+    /// there is one. Positions are `seq:id`, as two deliveries can share an outbox `seq`.
+    public func webhookDeliveries(endpointID: String, workspaceID: String, after: String? = nil, limit: Int = 100)
+        async throws -> (deliveries: [WebhookDelivery], nextAfter: String?)
     {
-        try await sql.raw(
+        var seq = Int64.max
+        var id = ""
+        if let after, case let parts = after.split(separator: ":", maxSplits: 1), parts.count == 2,
+            let number = Int64(parts[0])
+        {
+            (seq, id) = (number, String(parts[1]))
+        }
+        let rows = try await sql.raw(
             """
             SELECT d.*, e.type AS event_type, e.integration_id AS event_integration FROM webhook_deliveries d
             JOIN webhook_events e ON e.id = d.event_id
             JOIN webhook_endpoints w ON w.id = d.endpoint_id
             WHERE d.endpoint_id = \(bind: endpointID) AND w.workspace_id = \(bind: workspaceID)
-            ORDER BY d.seq DESC LIMIT \(bind: limit)
+                AND (d.seq < \(bind: seq) OR (d.seq = \(bind: seq) AND d.id < \(bind: id)))
+            ORDER BY d.seq DESC, d.id DESC LIMIT \(bind: limit + 1)
             """
-        ).all().map(WebhookDeliveryRow.decode)
+        ).all()
+        let page = rows.prefix(limit)
+        var next: String?
+        if rows.count > limit, let last = page.last {
+            next = "\(try last.decode(column: "seq", as: Int64.self)):\(try last.decode(column: "id", as: String.self))"
+        }
+        return (try page.map(WebhookDeliveryRow.decode), next)
     }
 
     public func webhookAttempts(deliveryID: String) async throws -> [WebhookAttempt] {
         try await sql.raw(
-            "SELECT * FROM webhook_attempts WHERE delivery_id = \(bind: deliveryID) ORDER BY attempt"
+            "SELECT * FROM webhook_attempts WHERE delivery_id = \(bind: deliveryID) ORDER BY attempt, attempted_at"
         ).all().map(WebhookAttemptRow.decode)
     }
 
     /// Sends a delivery again (a dead one, or a delivered one the receiver lost): pending, due
-    /// now, with a fresh allowance of attempts. Its earlier attempts stay in the log.
+    /// now, with a fresh round of retries. Its earlier attempts stay in the log and the next one
+    /// is numbered after them.
     public func redeliver(deliveryID: String, workspaceID: String, now: Date = Date()) async throws
         -> WebhookDelivery?
     {
@@ -237,7 +265,7 @@ extension WebhookRepository {
             else { return nil }
             try await connection.raw(
                 """
-                UPDATE webhook_deliveries SET state = \(bind: WebhookDelivery.State.pending.rawValue), attempts = 0,
+                UPDATE webhook_deliveries SET state = \(bind: WebhookDelivery.State.pending.rawValue), round_start = attempts,
                     next_attempt_at = \(bind: Clock.milliseconds(now)), delivered_at = NULL
                 WHERE id = \(bind: deliveryID)
                 """
@@ -288,6 +316,7 @@ private struct WebhookDeliveryRow: StoredRow {
     var eventIntegration: String?
     var state: WebhookDelivery.State
     var attempts: Int64
+    var roundStart: Int64
     var nextAttemptAt: Int64
     var lastStatus: Int64?
     var lastError: String?
@@ -297,7 +326,8 @@ private struct WebhookDeliveryRow: StoredRow {
     func value() -> WebhookDelivery {
         WebhookDelivery(
             id: id, eventID: eventID, eventType: eventType, endpointID: endpointID, integrationID: eventIntegration,
-            state: state, attempts: Int(attempts), nextAttemptAt: Date(unixMilliseconds: nextAttemptAt),
+            state: state, attempts: Int(attempts), roundStart: Int(roundStart),
+            nextAttemptAt: Date(unixMilliseconds: nextAttemptAt),
             lastStatus: lastStatus.map(Int.init), lastError: lastError,
             deliveredAt: deliveredAt.map(Date.init(unixMilliseconds:)), createdAt: Date(unixMilliseconds: createdAt))
     }

@@ -192,10 +192,16 @@ public struct WebhookDispatcher: Service {
         let delivered = failure == nil
         let attempts = item.delivery.attempts + 1
         let now = Date()
-        let retryAt = delivered ? nil : policy.retryAt(afterAttempts: attempts, now: now)
-        try await store.webhooks.recordAttempt(
-            item.delivery, status: status, error: failure, duration: ContinuousClock.now - started,
-            delivered: delivered, retryAt: retryAt, now: now)
+        let retryAt = delivered ? nil : policy.retryAt(afterAttempts: item.delivery.attemptsThisRound + 1, now: now)
+        guard
+            try await store.webhooks.recordAttempt(
+                item.delivery, status: status, error: failure, duration: ContinuousClock.now - started,
+                delivered: delivered, retryAt: retryAt, now: now)
+        else {
+            // The endpoint was deleted while this attempt was under way: nothing is left to record.
+            logger.debug("webhook endpoint deleted during an attempt", metadata: ["delivery": "\(item.delivery.id)"])
+            return
+        }
         let outcome = delivered ? "delivered" : (retryAt == nil ? "dead" : "retry")
         metrics?.webhookDeliveries(outcome: outcome)
         var metadata: Logger.Metadata = [
