@@ -137,8 +137,14 @@ public struct SyncScheduler: Service {
         let running = Running()
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
+                // Integrations an older build made, once; new ones are queued as they are created.
+                var queued = false
                 while !Task.isCancelled {
                     do {
+                        if !queued {
+                            try await store.syncSchedule.scheduleUnscheduled()
+                            queued = true
+                        }
                         for (schedule, integration) in try await claim(running: running, now: Date()) {
                             await running.add(schedule.integrationID, kind: schedule.kind)
                             group.addTask {
@@ -163,8 +169,8 @@ public struct SyncScheduler: Service {
         var fulls: Int { kinds.values.filter { $0 == .full }.count }
     }
 
-    /// One tick's bookkeeping and claim: runs left RUNNING by dead processes failed, new
-    /// integrations queued, this instance's leases renewed, and as many due integrations leased
+    /// One tick's bookkeeping and claim: runs left RUNNING by dead processes failed, this
+    /// instance's leases renewed, and as many due integrations leased
     /// as there are free workers.
     func claim(running: Running, now: Date) async throws -> [(SyncSchedule, Integration)] {
         let held = await running.kinds
@@ -172,7 +178,6 @@ public struct SyncScheduler: Service {
         // run's lock is gone until its guard takes it again, and must not be taken for a dead one.
         try await Self.reclaimAbandonedRuns(
             store: store, lock: lock, logger: logger, now: now, excluding: Set(held.keys))
-        try await store.syncSchedule.scheduleUnscheduled(now: now)
         let until = now.addingTimeInterval(pool.lease.inSeconds)
         try await store.syncSchedule.renewLeases(owner: owner, integrationIDs: Array(held.keys), until: until)
         let fulls = await running.fulls
@@ -319,6 +324,7 @@ public struct SyncScheduler: Service {
     public func runDue(now: Date = Date()) async throws -> [SyncRun] {
         let running = Running()
         var finished: [SyncRun] = []
+        try await store.syncSchedule.scheduleUnscheduled(now: now)
         while true {
             let claimed = try await claim(running: running, now: now)
             if claimed.isEmpty { return finished }

@@ -145,7 +145,7 @@ struct SyncQueueTests {
         }
         let scheduler = SyncScheduler(
             store: store, lock: store.syncRuns.makeSyncLock(), policy: SyncPolicy(),
-            pool: .init(workers: 3, runTimeout: .seconds(3)), owner: "a", logger: quietLogger
+            pool: .init(workers: 3, runTimeout: .seconds(8)), owner: "a", logger: quietLogger
         ) { integration, kind in
             // Throws before any run is recorded, as undecryptable credentials do.
             if integration.id == throwing.id { throw Unreadable() }
@@ -158,7 +158,8 @@ struct SyncQueueTests {
             try await store.syncSchedule.schedules().map { ($0.integrationID, $0) },
             uniquingKeysWith: { first, _ in first })
 
-        #expect(byID[fine.id.description]?.status == .succeeded)
+        #expect(
+            byID[fine.id.description]?.status == .succeeded, "\(byID[fine.id.description]?.error ?? "no run")")
         #expect(byID[throwing.id.description]?.status == .failed)
         #expect(byID[throwing.id.description]?.error == "failed before it could run: credentials cannot be decrypted")
         #expect(byID[hanging.id.description]?.status == .failed)

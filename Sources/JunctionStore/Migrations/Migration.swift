@@ -39,6 +39,7 @@ public struct Migrator: Sendable {
         .addConnectLinksSandboxURL,
         .createSyncSchedule,
         .addWebhookDeliveriesRoundStart,
+        .addSyncScheduleActive,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

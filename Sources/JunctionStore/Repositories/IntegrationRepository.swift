@@ -33,6 +33,8 @@ extension IntegrationRepository {
                     \(bind: Clock.milliseconds(integration.createdAt)), \(bind: Clock.milliseconds(integration.updatedAt)))
                 """
             ).run()
+            try await SyncScheduleRepository.place(
+                integrationID: id, active: integration.status == .active, now: Date(), on: connection)
             try await WebhookRepository.enqueue(events, on: connection, now: Date())
         }
     }
@@ -123,6 +125,7 @@ extension IntegrationRepository {
                 WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
                 """
             ).run()
+            try await SyncScheduleRepository.setActive(status == .active, integrationID: integrationID, on: connection)
             try await WebhookRepository.enqueue([event(integration)], on: connection, now: Date())
             return integration
         }
@@ -139,6 +142,10 @@ extension IntegrationRepository {
                 WHERE id = \(bind: integrationID) AND workspace_id = \(bind: workspaceID)
                 """
             ).run()
+            if column == "status" {
+                try await SyncScheduleRepository.setActive(
+                    value == IntegrationStatus.active.rawValue, integrationID: integrationID, on: connection)
+            }
             try await WebhookRepository.enqueue(events, on: connection, now: Date())
         }
     }

@@ -44,6 +44,18 @@ extension SyncRunRepository {
                 WHERE id = \(bind: run.id) AND integration_id = \(bind: run.integrationID)
                 """
             ).run()
+            if run.kind == .full, run.status == .succeeded {
+                // A FULL run outside the queue (`junction sync`) answers the queue's first FULL;
+                // the queue's own runs set the next kind when they give the integration back.
+                try await connection.raw(
+                    """
+                    UPDATE sync_schedule SET due_kind = \(bind: SyncRun.Kind.delta.rawValue)
+                    WHERE integration_id = \(bind: run.integrationID) AND lease_owner IS NULL
+                        AND due_kind = \(bind: SyncRun.Kind.full.rawValue)
+                        AND due_reason = \(bind: SyncSchedule.Reason.new.rawValue)
+                    """
+                ).run()
+            }
             try await WebhookRepository.enqueue(events, on: connection, now: now)
         }
     }
@@ -126,14 +138,19 @@ extension SyncRunRepository {
             return (true, try running.decode(column: "id", as: String.self))
         }
         let candidate = Identifier.random()
-        // Two instances asking at once: one insert wins, both answer with the winner's id.
-        try await sql.raw(
-            """
-            INSERT INTO sync_requests (integration_id, type, sync_id, requested_at)
-            VALUES (\(bind: integrationID), \(bind: kind.rawValue), \(bind: candidate), \(bind: Clock.milliseconds(now)))
-            ON CONFLICT (integration_id, type) DO NOTHING
-            """
-        ).run()
+        // Two instances asking at once: one insert wins, both answer with the winner's id. The
+        // queue's row moves with the request, so the scheduler finds it among the due.
+        try await database.transaction { connection in
+            try await connection.raw(
+                """
+                INSERT INTO sync_requests (integration_id, type, sync_id, requested_at)
+                VALUES (\(bind: integrationID), \(bind: kind.rawValue), \(bind: candidate), \(bind: Clock.milliseconds(now)))
+                ON CONFLICT (integration_id, type) DO NOTHING
+                """
+            ).run()
+            try await SyncScheduleRepository.bringForward(
+                integrationID: integrationID, kind: kind, now: now, on: connection)
+        }
         let row = try await sql.raw(
             """
             SELECT sync_id FROM sync_requests WHERE integration_id = \(bind: integrationID) AND type = \(bind: kind.rawValue)
