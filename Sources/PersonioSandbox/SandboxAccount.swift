@@ -66,7 +66,7 @@ actor SandboxAccount {
         let scopes = requestedScopes ?? client.scopes
         if let missing = scopes.first(where: { !client.scopes.contains($0) }) { throw .invalidScope(missing) }
         var generator = SystemRandomNumberGenerator()
-        let token = "sbx_" + (0..<4).map { _ in String(generator.next(), radix: 36) }.joined()
+        let token = configuration.tokenPrefix + (0..<4).map { _ in String(generator.next(), radix: 36) }.joined()
         tokens[token] = IssuedToken(
             clientID: clientID, scopes: scopes, expiresAt: now.addingTimeInterval(Double(configuration.tokenLifetime)))
         return (token, scopes, configuration.tokenLifetime)

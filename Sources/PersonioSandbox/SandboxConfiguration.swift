@@ -30,6 +30,9 @@ public struct SandboxConfiguration: Sendable {
     public var recruitingAPIKey = "sandbox-recruiting-api-key"
     /// Seconds a v2 access token lives ([I]: 86,400).
     public var tokenLifetime = 86_400
+    /// How this account's access tokens begin: a sandbox serving many accounts (`SandboxFleet`)
+    /// tells them apart by it, as Personio's one API host does by the token.
+    public var tokenPrefix = "sbx_"
 
     // MARK: Switches for uncertain behaviour
     /// [?] A single v2 resource as a bare object (default) or wrapped in `_data`.
