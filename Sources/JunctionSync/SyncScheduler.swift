@@ -139,23 +139,30 @@ public struct SyncScheduler: Service {
             await withDiscardingTaskGroup { group in
                 // Integrations an older build made, once; new ones are queued as they are created.
                 var queued = false
+                var lastClaim: ContinuousClock.Instant?
                 while !Task.isCancelled {
-                    do {
-                        if !queued {
-                            try await store.syncSchedule.scheduleUnscheduled()
-                            queued = true
-                        }
-                        for (schedule, integration) in try await claim(running: running, now: Date()) {
-                            await running.add(schedule.integrationID, kind: schedule.kind)
-                            group.addTask {
-                                _ = await execute(schedule, integration: integration)
-                                await running.remove(schedule.integrationID)
+                    // A claim every tick, and as soon as a worker is free again: a fleet of short
+                    // runs would otherwise get at most `workers` runs per tick.
+                    let freed = await running.takeFreed()
+                    if freed || lastClaim.map({ ContinuousClock.now - $0 >= tick }) ?? true {
+                        lastClaim = ContinuousClock.now
+                        do {
+                            if !queued {
+                                try await store.syncSchedule.scheduleUnscheduled()
+                                queued = true
                             }
+                            for (schedule, integration) in try await claim(running: running, now: Date()) {
+                                await running.add(schedule.integrationID, kind: schedule.kind)
+                                group.addTask {
+                                    _ = await execute(schedule, integration: integration)
+                                    await running.remove(schedule.integrationID)
+                                }
+                            }
+                        } catch {
+                            logger.error("sync scheduling failed", metadata: ["error": "\(error)"])
                         }
-                    } catch {
-                        logger.error("sync scheduling failed", metadata: ["error": "\(error)"])
                     }
-                    try? await Task.sleep(for: tick)
+                    try? await Task.sleep(for: min(tick, .milliseconds(100)))
                 }
             }
         }
@@ -164,8 +171,17 @@ public struct SyncScheduler: Service {
     /// The runs this instance has going, by integration.
     actor Running {
         private(set) var kinds: [String: SyncRun.Kind] = [:]
+        private var freed = false
         func add(_ id: String, kind: SyncRun.Kind) { kinds[id] = kind }
-        func remove(_ id: String) { kinds[id] = nil }
+        func remove(_ id: String) {
+            kinds[id] = nil
+            freed = true
+        }
+        /// Whether a run ended since the last call.
+        func takeFreed() -> Bool {
+            defer { freed = false }
+            return freed
+        }
         var fulls: Int { kinds.values.filter { $0 == .full }.count }
     }
 

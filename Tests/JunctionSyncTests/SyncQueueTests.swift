@@ -127,6 +127,28 @@ struct SyncQueueTests {
     }
 
     @Test(
+        "a worker that comes free takes the next due integration at once, not at the next tick",
+        arguments: Backend.allCases)
+    func freedWorker(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let fleet = try await Self.integrations(5, in: seeded) + [seeded.integration]
+        let ledger = Ledger()
+        // One worker and a 60 s tick: claiming only at ticks, six runs would take five minutes.
+        let scheduler = SyncScheduler(
+            store: seeded.store, lock: seeded.store.syncRuns.makeSyncLock(), policy: SyncPolicy(),
+            pool: .init(workers: 1), tick: .seconds(60), owner: "a", logger: quietLogger,
+            runner: Self.runner(seeded.store, owner: "a", ledger: ledger) { _, _ in .milliseconds(20) })
+
+        let service = Task { try await scheduler.run() }
+        try await Self.waitUntil(seconds: 30) { await ledger.entries.count == fleet.count }
+        service.cancel()
+
+        let entries = await ledger.entries
+        #expect(Set(entries.map(\.integrationID)) == Set(fleet.map { $0.id.description }))
+        #expect(await ledger.overlaps.isEmpty)
+    }
+
+    @Test(
         "a throwing, hanging or failing integration is recorded against itself; the others run",
         arguments: Backend.allCases)
     func isolation(backend: Backend) async throws {
