@@ -68,6 +68,39 @@ struct WebhookOutboxTests {
         #expect(try await store.webhooks.outboxDepth() == 2)
     }
 
+    @Test(
+        "one endpoint's backlog never fills the batch: at most ten per endpoint, none for one still sending",
+        arguments: Backend.allCases)
+    func backlogFairness(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let store = seeded.store
+        let workspace = seeded.workspace.id
+        let (stuck, _) = try await store.webhooks.createWebhookEndpoint(
+            workspaceID: workspace, url: "https://stuck.example.com", description: nil,
+            events: ["integration-state-changed"])
+        let (healthy, _) = try await store.webhooks.createWebhookEndpoint(
+            workspaceID: workspace, url: "https://healthy.example.com", description: nil, events: ["sync-finished"])
+        var integrations: [String] = []
+        for _ in 0..<60 { integrations.append(try await Self.another(seeded)) }
+        // The stuck endpoint's 60 deliveries (each first in line for its integration) are older
+        // than all of the healthy one's.
+        try await store.webhooks.enqueue(
+            integrations.map {
+                WebhookEvent(type: "integration-state-changed", workspaceID: workspace, integrationID: $0, data: .null)
+            }, now: Date().addingTimeInterval(-60))
+        try await store.webhooks.enqueue(
+            integrations.map {
+                WebhookEvent(type: "sync-finished", workspaceID: workspace, integrationID: $0, data: .null)
+            }, now: Date().addingTimeInterval(-30))
+
+        let batch = try await store.webhooks.dueDeliveries(limit: 50)
+        let whileSending = try await store.webhooks.dueDeliveries(limit: 50, excluding: [stuck.id])
+
+        #expect(batch.filter { $0.delivery.endpointID == stuck.id }.count == 10)
+        #expect(batch.filter { $0.delivery.endpointID == healthy.id }.count == 10)
+        #expect(whileSending.count == 10 && whileSending.allSatisfy { $0.delivery.endpointID == healthy.id })
+    }
+
     @Test("an event exists exactly when its change does: a failed change leaves no event", arguments: Backend.allCases)
     func transactional(backend: Backend) async throws {
         let database = try await FreshDatabases.open(backend)

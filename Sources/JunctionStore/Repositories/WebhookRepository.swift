@@ -126,21 +126,31 @@ extension WebhookRepository {
     }
 
     /// Deliveries whose time has come and that are first in line: no earlier pending delivery
-    /// of the same integration waits for the same endpoint (in order per integration).
-    public func dueDeliveries(now: Date = Date(), limit: Int = 50) async throws -> [DueDelivery] {
+    /// of the same integration waits for the same endpoint (in order per integration). At most
+    /// `perEndpoint` per endpoint, and none for the endpoints in `excluding` (those still
+    /// sending), so one receiver's backlog never fills the batch another's would need.
+    public func dueDeliveries(
+        now: Date = Date(), limit: Int = 50, perEndpoint: Int = 10, excluding: Set<String> = []
+    ) async throws -> [DueDelivery] {
         let millis = Clock.milliseconds(now)
+        let busy: SQLQueryString = excluding.isEmpty ? "" : "AND d.endpoint_id NOT IN (\(binds: Array(excluding)))"
         let rows = try await sql.raw(
             """
-            SELECT d.*, e.type AS event_type, e.integration_id AS event_integration, e.payload, w.url, w.secret
-            FROM webhook_deliveries d
-            JOIN webhook_events e ON e.id = d.event_id
-            JOIN webhook_endpoints w ON w.id = d.endpoint_id
-            WHERE d.state = \(bind: WebhookDelivery.State.pending.rawValue) AND d.next_attempt_at <= \(bind: millis)
-                AND NOT EXISTS (
-                    SELECT 1 FROM webhook_deliveries p
-                    WHERE p.endpoint_id = d.endpoint_id AND p.integration_key = d.integration_key
-                        AND p.state = \(bind: WebhookDelivery.State.pending.rawValue) AND p.seq < d.seq)
-            ORDER BY d.seq LIMIT \(bind: limit)
+            SELECT * FROM (
+                SELECT d.*, e.type AS event_type, e.integration_id AS event_integration, e.payload, w.url, w.secret,
+                    ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.seq) AS place
+                FROM webhook_deliveries d
+                JOIN webhook_events e ON e.id = d.event_id
+                JOIN webhook_endpoints w ON w.id = d.endpoint_id
+                WHERE d.state = \(bind: WebhookDelivery.State.pending.rawValue) AND d.next_attempt_at <= \(bind: millis)
+                    \(busy)
+                    AND NOT EXISTS (
+                        SELECT 1 FROM webhook_deliveries p
+                        WHERE p.endpoint_id = d.endpoint_id AND p.integration_key = d.integration_key
+                            AND p.state = \(bind: WebhookDelivery.State.pending.rawValue) AND p.seq < d.seq)
+            ) due
+            WHERE place <= \(bind: perEndpoint)
+            ORDER BY seq LIMIT \(bind: limit)
             """
         ).all()
         return try rows.map { row in

@@ -97,7 +97,7 @@ public struct WebhookDispatcher: Service {
                 while !Task.isCancelled {
                     do {
                         let now = Date()
-                        let due = try await store.webhooks.dueDeliveries(now: now)
+                        let due = try await store.webhooks.dueDeliveries(now: now, excluding: await busy.endpoints)
                         metrics?.setOutboxDepth(try await store.webhooks.outboxDepth())
                         for (endpoint, items) in Self.byEndpoint(due) where await busy.take(endpoint) {
                             group.addTask {
@@ -116,7 +116,7 @@ public struct WebhookDispatcher: Service {
 
     /// Endpoints with deliveries going out now.
     actor BusyEndpoints {
-        private var endpoints: Set<String> = []
+        private(set) var endpoints: Set<String> = []
         func take(_ endpoint: String) -> Bool { endpoints.insert(endpoint).inserted }
         func release(_ endpoint: String) { endpoints.remove(endpoint) }
     }
