@@ -58,7 +58,13 @@ public struct JunctionRuntime: Sendable {
                 try SecretBox.loadOrCreate(keyFile: configuration.resolvedSecretKeyFile)
             }
         logger.info("opening database", metadata: ["database": "\(location)"])
-        let database = try await Database.open(location, logger: logger)
+        // Each running sync holds a session for its lock (PostgreSQL) for the whole run, and a
+        // request waits for a connection of one event loop's pool: every loop's pool has room for
+        // all of them and four more, or a fleet's runs starve the API and metrics (30 s waits,
+        // then 500s, measured by the fleet benchmark with 4 per loop).
+        var perLoop = 4
+        if case .postgres = location { perLoop += max(0, configuration.syncWorkers) }
+        let database = try await Database.open(location, logger: logger, maxConnectionsPerEventLoop: perLoop)
         do {
             let migrator = Migrator(database: database, logger: logger)
             if configuration.autoMigrate {
