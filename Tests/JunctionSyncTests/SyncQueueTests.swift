@@ -133,14 +133,16 @@ struct SyncQueueTests {
         let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
         let fleet = try await Self.integrations(5, in: seeded) + [seeded.integration]
         let ledger = Ledger()
-        // One worker and a 60 s tick: claiming only at ticks, six runs would take five minutes.
+        // One worker and a ten-minute tick: claiming only at ticks, six runs would take an hour;
+        // claiming when the worker comes free, they take as long as the machine needs for six
+        // short runs (well under a second alone, longer beside a parallel suite).
         let scheduler = SyncScheduler(
             store: seeded.store, lock: seeded.store.syncRuns.makeSyncLock(), policy: SyncPolicy(),
-            pool: .init(workers: 1), tick: .seconds(60), owner: "a", logger: quietLogger,
+            pool: .init(workers: 1), tick: .seconds(600), owner: "a", logger: quietLogger,
             runner: Self.runner(seeded.store, owner: "a", ledger: ledger) { _, _ in .milliseconds(20) })
 
         let service = Task { try await scheduler.run() }
-        try await Self.waitUntil(seconds: 30) { await ledger.entries.count == fleet.count }
+        try await Self.waitUntil(seconds: 300) { await ledger.entries.count == fleet.count }
         service.cancel()
 
         let entries = await ledger.entries
