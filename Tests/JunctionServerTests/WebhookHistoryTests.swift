@@ -24,6 +24,13 @@ struct WebhookHistoryTests {
             data: .object(["updated_at": .string(UnifiedDate.format(at))]))
     }
 
+    /// An endpoint of the seeded workspace at `path` of the loopback receiver, for every event.
+    static func endpoint(_ seeded: SeededStore, port: Int, _ path: String) async throws -> WebhookEndpoint {
+        try await seeded.store.webhooks.createWebhookEndpoint(
+            workspaceID: seeded.workspace.id, url: "http://127.0.0.1:\(port)\(path)", description: nil, events: nil
+        ).0
+    }
+
     static func delivery(_ store: Store, endpoint: String, workspace: String, event: String) async throws
         -> WebhookDelivery
     {
@@ -40,8 +47,7 @@ struct WebhookHistoryTests {
             let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
             let store = seeded.store
             let workspace = seeded.workspace.id
-            let (endpoint, _) = try await store.webhooks.createWebhookEndpoint(
-                workspaceID: workspace, url: "http://127.0.0.1:\(port)/fail", description: nil, events: nil)
+            let endpoint = try await Self.endpoint(seeded, port: port, "/fail")
             let event = Self.event(seeded)
             try await store.webhooks.enqueue([event], now: Date().addingTimeInterval(-1))
             // Two attempts per round, the second due at once.
@@ -129,10 +135,8 @@ struct WebhookHistoryTests {
             let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
             let store = seeded.store
             let workspace = seeded.workspace.id
-            let (slow, _) = try await store.webhooks.createWebhookEndpoint(
-                workspaceID: workspace, url: "http://127.0.0.1:\(port)/slow", description: nil, events: nil)
-            let (fast, _) = try await store.webhooks.createWebhookEndpoint(
-                workspaceID: workspace, url: "http://127.0.0.1:\(port)/hook", description: nil, events: nil)
+            let slow = try await Self.endpoint(seeded, port: port, "/slow")
+            let fast = try await Self.endpoint(seeded, port: port, "/hook")
             let first = Self.event(seeded)
             let second = Self.event(seeded, "sync-finished")
             try await store.webhooks.enqueue([first], now: Date().addingTimeInterval(-2))
@@ -172,8 +176,7 @@ struct WebhookHistoryTests {
             let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
             let store = seeded.store
             let workspace = seeded.workspace.id
-            let (endpoint, _) = try await store.webhooks.createWebhookEndpoint(
-                workspaceID: workspace, url: "http://127.0.0.1:\(port)/flaky", description: nil, events: nil)
+            let endpoint = try await Self.endpoint(seeded, port: port, "/flaky")
             let older = Self.event(seeded, at: Date(timeIntervalSince1970: 1_800_000_000))
             let newer = Self.event(seeded, at: Date(timeIntervalSince1970: 1_800_000_060))
             let dispatcher = WebhookDispatcher(
