@@ -17,11 +17,14 @@ actor Recorder {
     private(set) var bodies: [String: [Data]] = [:]
     /// Whether `/flaky` answers 500 (until a test says otherwise).
     private(set) var failing = true
+    /// Whether `/held` let go because `/fast` was reached while it held (not by its own bound).
+    private(set) var heldReleasedByFast = false
 
     func record(_ path: String, host: String) { hits[path, default: []].append(host) }
     func record(_ path: String, body: Data) { bodies[path, default: []].append(body) }
     func count(_ path: String) -> Int { hits[path]?.count ?? 0 }
     func setFailing(_ value: Bool) { failing = value }
+    func releasedByFast() { heldReleasedByFast = true }
 }
 
 /// A resolver that answers from a script, one answer per call, and counts the calls: what a
@@ -70,6 +73,17 @@ func withReceiver(_ body: @escaping @Sendable (Int, Recorder) async throws -> Vo
         case "/slow":
             // A receiver that takes its time, as a hanging one does until the sender's timeout.
             try await Task.sleep(for: .seconds(3))
+        case "/held":
+            // Holds its answer until `/fast` is reached (at most 60 s): whether `/fast` came
+            // while it held is an order, which a loaded machine cannot stretch into a failure.
+            let started = ContinuousClock.now
+            while ContinuousClock.now - started < .seconds(60) {
+                if await recorder.count("/fast") > 0 {
+                    await recorder.releasedByFast()
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
         case "/fail":
             return Response(status: .internalServerError)
         case "/flaky":
