@@ -134,6 +134,24 @@ struct ScopeTestAndFieldTests {
             let again = try await sync.seeded.store.fields.integrationFields(
                 integrationID: sync.integrationID, after: nil, limit: 5000)
             #expect(again.fields.map(\.id) == page.fields.map(\.id))
+            // People's values are masked (issue 21): an email keeps its first letter and domain,
+            // a name its first letter; none is a whole value of the sandbox's candidates.
+            let people = try #require(
+                try await DeltaFreshnessTests.truth(sandbox, "candidates")["candidates"] as? [[String: Any]])
+            let whole = Set(
+                people.flatMap { person in
+                    ["email", "first_name", "last_name", "phone"].compactMap { person[$0] as? String }
+                }
+                .map { "\"\($0)\"" })
+            let personal = page.fields.filter { $0.model != "ats_jobs" }
+            let emails = personal.filter { $0.key.hasSuffix(".email") && !$0.samples.isEmpty }
+            let names = personal.filter {
+                $0.key.hasSuffix("name") && $0.key.contains("candidate") && !$0.samples.isEmpty
+            }
+            #expect(!emails.isEmpty && !names.isEmpty, "\(personal.map(\.key))")
+            #expect(personal.allSatisfy { whole.isDisjoint(with: $0.samples) })
+            #expect(emails.allSatisfy { $0.samples.allSatisfy { $0.wholeMatch(of: /"[^"]…@[^"@]+"/) != nil } })
+            #expect(names.allSatisfy { $0.samples.allSatisfy { $0.wholeMatch(of: /"[^"]…"/) != nil } })
         }
     }
 

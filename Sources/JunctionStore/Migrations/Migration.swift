@@ -40,6 +40,7 @@ public struct Migrator: Sendable {
         .createSyncSchedule,
         .addWebhookDeliveriesRoundStart,
         .addSyncScheduleActive,
+        .maskPersonalFieldSamples,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

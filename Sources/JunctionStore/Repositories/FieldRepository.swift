@@ -58,7 +58,8 @@ extension FieldRepository {
                 var seen: [String: [JSONValue]] = [:]
                 FieldPaths.collect(.object(remote), prefix: "", into: &seen, depth: 0)
                 for (key, values) in seen {
-                    stats[key, default: FieldStats()].add(values)
+                    stats[key, default: FieldStats()].add(
+                        values, masked: FieldPaths.isPersonal(model: model, path: key))
                 }
             }
             let millis = Clock.milliseconds(now)
@@ -248,14 +249,17 @@ struct FieldStats {
     var types = Set<String>()
     var samples: [String] = []
 
-    mutating func add(_ values: [JSONValue]) {
+    /// `masked`: the path may hold personal data, so samples keep only a value's shape
+    /// (`FieldPaths.mask`).
+    mutating func add(_ values: [JSONValue], masked: Bool = false) {
         let present = values.filter { $0 != .null }
         guard !present.isEmpty else { return }
         setCount += 1
         for value in present {
             types.insert(FieldPaths.typeName(value))
             guard samples.count < 5 else { continue }
-            var text = (try? String(decoding: Self.encoder.encode(value), as: UTF8.self)) ?? ""
+            let sample = masked ? FieldPaths.mask(value) : value
+            var text = (try? String(decoding: Self.encoder.encode(sample), as: UTF8.self)) ?? ""
             if text.count > 80 { text = String(text.prefix(79)) + "…" }
             if !samples.contains(text) { samples.append(text) }
         }
@@ -265,6 +269,41 @@ struct FieldStats {
 /// Paths into remote payloads: how they are found and how a value is read back by one.
 public enum FieldPaths {
     static let maxDepth = 8
+
+    /// Objects of a candidate's or application's payload that describe the account, not the
+    /// person (the job applied to, its stage, the channel), and names of leaves that never
+    /// hold personal values.
+    static let accountObjects: Set<String> = ["job", "current_stage", "channel", "category", "department", "office"]
+    static let neutralLeaves: Set<String> = ["id", "kind", "type", "timezone", "is_anonymized"]
+
+    /// Whether the explorer may show `path`'s values as they are: jobs' payloads describe the
+    /// account; candidates' and applications' describe people, except the parts named above.
+    /// Anything else (names, emails, phones, answers, custom attributes, dates such as a
+    /// birthday) is masked (`docs/personal-data.md`).
+    static func isPersonal(model: String, path: String) -> Bool {
+        guard model == "ats_candidates" || model == "ats_applications" else { return false }
+        let segments = path.split(separator: ".").map { $0.hasSuffix("[]") ? String($0.dropLast(2)) : String($0) }
+        if let leaf = segments.last, neutralLeaves.contains(leaf) { return false }
+        return !segments.dropLast().contains(where: accountObjects.contains)
+    }
+
+    /// A value's shape without its content: an email keeps its first character and its domain
+    /// (`j…@example.net`), other text its first character (`A…`), a number becomes `0`; true and
+    /// false stay (they say little about a person on their own).
+    static func mask(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text):
+            guard let first = text.first else { return value }
+            if let at = text.lastIndex(of: "@"), at > text.startIndex {
+                return .string("\(first)…\(text[at...])")
+            }
+            return .string("\(first)…")
+        case .number: return .number(0)
+        case .array(let items): return .array(items.map(mask))
+        case .object(let members): return .object(members.mapValues(mask))
+        case .null, .bool: return value
+        }
+    }
 
     /// Every leaf path of `value` with the values found there (several under a list).
     static func collect(_ value: JSONValue, prefix: String, into seen: inout [String: [JSONValue]], depth: Int) {
