@@ -74,6 +74,10 @@ public func buildApplication(_ runtime: ServerDependencies, services: [any Servi
                 runtime.configuration.webhookRetryScale, maxAttempts: runtime.configuration.webhookMaxAttempts),
             outbound: OutboundRequests(access: configuration.webhooksPrivateAccess),
             logger: webhookLogger, metrics: runtime.metrics))
+    var retentionLogger = logger
+    retentionLogger[metadataKey: "component"] = "retention"
+    app.addServices(
+        RetentionService(store: runtime.store, policy: runtime.configuration.retention, logger: retentionLogger))
     if runtime.configuration.scheduler {
         // The scheduler also runs the demo's first sync: an integration without a successful
         // run is due for a FULL at once, and the client's retries cover the sandbox's start.
@@ -163,6 +167,7 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
     let cursors = PageCursor(key: runtime.store.cursorSigningKey)
     WebhooksController(store: runtime.store, outbound: outboundWebhooks, cursors: cursors).addRoutes(to: api)
     FieldsController(store: runtime.store, cursors: cursors).addRoutes(to: api)
+    PersonalDataController(store: runtime.store).addRoutes(to: api)
     ToolSettingsController(store: runtime.store, connectors: runtime.connectors).addRoutes(to: api)
     let gate = IntegrationGate(directory: runtime.store.integrations)
     SyncController(gate: gate, store: runtime.store).addRoutes(to: api)

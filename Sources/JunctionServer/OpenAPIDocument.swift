@@ -10008,6 +10008,97 @@ enum OpenAPIDocument {
             }
            }
           },
+          "/personal-data/erasures": {
+           "post": {
+            "operationId": "PostPersonalDataErasures",
+            "summary": "POST /personal-data/erasures (Junction only): erases everything the workspace holds about the person with this email address and reports where; Personio is not touched",
+            "parameters": [],
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "type": "object",
+                "required": [
+                 "email"
+                ],
+                "properties": {
+                 "email": {
+                  "type": "string"
+                 }
+                }
+               }
+              }
+             }
+            },
+            "responses": {
+             "200": {
+              "description": "Success.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "type": "object",
+                 "required": [
+                  "status",
+                  "data"
+                 ],
+                 "properties": {
+                  "status": {
+                   "const": "success"
+                  },
+                  "data": {
+                   "type": "object",
+                   "required": [
+                    "email",
+                    "erased",
+                    "held_upstream",
+                    "remaining"
+                   ],
+                   "properties": {
+                    "email": {
+                     "type": "string"
+                    },
+                    "erased": {
+                     "type": "object",
+                     "additionalProperties": {
+                      "type": "integer"
+                     }
+                    },
+                    "held_upstream": {
+                     "type": "object",
+                     "additionalProperties": {
+                      "type": "array",
+                      "items": {
+                       "type": "string"
+                      }
+                     }
+                    },
+                    "remaining": {
+                     "type": "array",
+                     "items": {
+                      "type": "string"
+                     }
+                    }
+                   }
+                  }
+                 }
+                }
+               }
+              }
+             },
+             "default": {
+              "description": "An error in the unified envelope.",
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Shapeff59818c00"
+                }
+               }
+              }
+             }
+            }
+           }
+          },
           "/tools/{category}": {
            "get": {
             "operationId": "GetToolsCategory",

@@ -40,3 +40,16 @@ public func sampleJobs(_ count: Int, integrationID: IntegrationID, remotePrefix:
         return job
     }
 }
+
+extension SeededStore {
+    /// Another Personio integration in the same workspace (or in `workspace`), on the same store.
+    public func anotherIntegration(in workspace: Workspace? = nil) async throws -> SeededStore {
+        let workspace = workspace ?? self.workspace
+        let integration = Integration(
+            id: IntegrationID(tool: .personio), workspaceID: workspace.id, setupStatus: .completed,
+            endUserOrganizationName: "Customer GmbH")
+        try await store.integrations.createIntegration(
+            integration, credentials: Data(#"{"client_secret":"s3cr3t-value"}"#.utf8))
+        return SeededStore(store: store, workspace: workspace, integration: integration)
+    }
+}

@@ -91,6 +91,8 @@ public struct JunctionConfiguration: Sendable, Equatable {
     /// factor, and the attempts before a delivery is dead-lettered.
     public var webhookRetryScale: Double = 1
     public var webhookMaxAttempts = 12
+    /// How long personal data outlives its use (`docs/personal-data.md`), in days each.
+    public var retention = RetentionPolicy()
 
     public init() {}
 

@@ -1,4 +1,5 @@
 import Foundation
+import JunctionStore
 
 /// One setting of a Junction process, declared once: its environment variable (and an alias),
 /// its command-line flag when it has one (secrets have none: a flag would show in `ps`), what it
@@ -195,7 +196,33 @@ extension JunctionConfiguration {
         Setting(
             "JUNCTION_WEBHOOK_MAX_ATTEMPTS", "Attempts before a webhook delivery is dead-lettered", default: "12",
             \.webhookMaxAttempts, count(minimum: 1)),
+        Setting(
+            "JUNCTION_RETENTION_DELETED_RECORDS_DAYS",
+            "Days a record deleted in Personio keeps its data before it becomes a tombstone (0 = at once)",
+            default: "14", \.retention.deletedRecords, days),
+        Setting(
+            "JUNCTION_RETENTION_LOGS_DAYS", "Days activity and request logs and webhook attempt errors are kept",
+            default: "30", \.retention.logs, days),
+        Setting(
+            "JUNCTION_RETENTION_WEBHOOK_EVENTS_DAYS",
+            "Days a webhook event is kept once none of its deliveries is pending",
+            default: "30", \.retention.webhookEvents, days),
+        Setting(
+            "JUNCTION_RETENTION_IDEMPOTENCY_DAYS", "Days an Idempotency-Key's answer is kept for retries", default: "1",
+            \.retention.idempotentAnswers, days),
+        Setting(
+            "JUNCTION_RETENTION_CONNECT_LINKS_DAYS", "Days an expired connect link is kept", default: "30",
+            \.retention.connectLinks, days),
     ]
+
+    /// Whole days from 0 to 3650, as seconds.
+    static let days: @Sendable (String, String) throws(ConfigurationError) -> TimeInterval = {
+        text, source throws(ConfigurationError) in
+        guard let days = Int(text), (0...3650).contains(days) else {
+            throw ConfigurationError("\(source) must be a whole number of days from 0 to 3650, not '\(text)'")
+        }
+        return TimeInterval(days) * 86_400
+    }
 
     /// A whole number from `minimum` up (`parseCount`).
     static func count(minimum: Int) -> @Sendable (String, String) throws(ConfigurationError) -> Int {

@@ -91,6 +91,13 @@ extension RecordRepository {
                     continue
                 }
                 var changedAt = nowMilliseconds
+                if let existing = existing[record.id],
+                    try existing.decode(column: "content_hash", as: String.self) == PersonalDataRepository.erasedHash
+                {
+                    // Erased on request (`junction erase`): Personio still has it; it stays erased here.
+                    outcome.unchanged += 1
+                    continue
+                }
                 if let existing = existing[record.id] {
                     let hashes = current[record.id]
                     let ownSame = hashes?.own == ownHash

@@ -1,0 +1,404 @@
+import Foundation
+import JunctionModel
+import SQLKit
+
+/// How long data about people outlives its use; `docs/personal-data.md` lists what each
+/// period covers. Zero means at once.
+public struct RetentionPolicy: Sendable, Equatable {
+    /// A record deleted upstream keeps its content this long (Kombo's 14 days), then becomes a
+    /// tombstone: ids, timestamps and `remote_deleted_at`, every other field null.
+    public var deletedRecords: TimeInterval = 14 * 86_400
+    /// The activity log, the refused-request log and the attempt errors of webhook deliveries.
+    public var logs: TimeInterval = 30 * 86_400
+    /// Webhook events whose every delivery has ended (delivered or dead), with their history.
+    public var webhookEvents: TimeInterval = 30 * 86_400
+    /// Answers kept for `Idempotency-Key` retries (a created candidate's answer holds their data).
+    public var idempotentAnswers: TimeInterval = 86_400
+    /// Connect links that expired (they name the end user's email).
+    public var connectLinks: TimeInterval = 30 * 86_400
+
+    public init() {}
+}
+
+/// What one retention pass removed.
+public struct RetentionReport: Sendable, Equatable {
+    /// Records made tombstones, per table.
+    public var tombstoned: [String: Int] = [:]
+    public var logEntries = 0
+    public var webhookEvents = 0
+    public var idempotentAnswers = 0
+    public var connectLinks = 0
+
+    public var total: Int {
+        tombstoned.values.reduce(0, +) + logEntries + webhookEvents + idempotentAnswers + connectLinks
+    }
+}
+
+/// What an erasure found and removed, per place (`table.column` → rows).
+public struct ErasureReport: Sendable, Equatable, Codable {
+    public var email: String
+    /// Rows erased or deleted, per place.
+    public var erased: [String: Int] = [:]
+    /// Upstream records now erased here, per integration: Personio still holds them, and
+    /// Junction will not copy them again.
+    public var heldUpstream: [String: [String]] = [:]
+    /// Places where the address was still found after the erasure (empty when it worked).
+    public var remaining: [String] = []
+
+    public var total: Int { erased.values.reduce(0, +) }
+
+    enum CodingKeys: String, CodingKey {
+        case email, erased, remaining
+        case heldUpstream = "held_upstream"
+    }
+}
+
+/// Personal data's lifecycle in the store: retention passes and erasure on request.
+public struct PersonalDataRepository: StoreRepository {
+    let store: Store
+}
+
+extension Store {
+    public var personalData: PersonalDataRepository { PersonalDataRepository(store: self) }
+}
+
+extension PersonalDataRepository {
+    /// The synced tables, with the columns a tombstone clears (the others are ids and times).
+    static let syncedTables: [(table: String, cleared: [String])] = [
+        ("jobs", ["name", "name_folded", "job_code", "status", "employment_type", "visibility", "post_url"]),
+        ("application_stages", ["name"]), ("candidates", ["email", "first_name", "last_name"]),
+        ("applications", ["outcome", "source"]), ("users", ["email"]), ("screening_questions", []),
+        ("job_stages", []), ("job_screening_questions", []), ("tags", ["name"]),
+    ]
+
+    /// `content_hash` of a tombstone left by retention: a record seen again upstream is saved
+    /// over it like any deleted record that comes back.
+    public static let tombstoneHash = "v2:tombstone"
+    /// `content_hash` of a record erased on request: syncs never write it again.
+    public static let erasedHash = "v2:erased"
+
+    /// A stored document as a tombstone: `id`, keys ending in `_id` or `_at` as they were, lists
+    /// empty (the SDK's models require them), everything else, `remote_data` included, null.
+    public static func tombstone(of document: String) throws -> String {
+        guard case .object(let members) = try JSONValue.parse(Array(document.utf8)) else {
+            throw StoreError.configuration("a stored record is not a JSON object")
+        }
+        var kept: [String: JSONValue] = [:]
+        for (key, value) in members {
+            if key == "id" || key.hasSuffix("_id") || key.hasSuffix("_at") {
+                kept[key] = value
+            } else if case .array = value {
+                kept[key] = .array([])
+            } else {
+                kept[key] = .null
+            }
+        }
+        return String(decoding: try JSONValue.object(kept).encodedBytes(), as: UTF8.self)
+    }
+
+    /// One retention pass over every integration: records deleted upstream longer ago than the
+    /// policy says become tombstones (`updated_at` moves, so clients reading `updated_after`
+    /// erase their copies too), and logs, finished webhook events, idempotent answers and
+    /// expired connect links past their periods are deleted.
+    public func applyRetention(_ policy: RetentionPolicy, now: Date = Date()) async throws -> RetentionReport {
+        var report = RetentionReport()
+        let nowMilliseconds = Clock.milliseconds(now)
+        func cutoff(_ period: TimeInterval) -> Int64 { Clock.milliseconds(now.addingTimeInterval(-period)) }
+        let integrations = try await sql.raw("SELECT id FROM integrations ORDER BY id").all()
+            .map { try $0.decode(column: "id", as: String.self) }
+        for integrationID in integrations {
+            for (table, cleared) in Self.syncedTables {
+                let count = try await tombstone(
+                    table: table, cleared: cleared, integrationID: integrationID,
+                    condition:
+                        "remote_deleted_at IS NOT NULL AND remote_deleted_at <= \(cutoff(policy.deletedRecords))",
+                    hash: Self.tombstoneHash, now: nowMilliseconds)
+                if count > 0 { report.tombstoned[table, default: 0] += count }
+            }
+        }
+        let logs = cutoff(policy.logs)
+        report.logEntries += try await deleteCounting("DELETE FROM activity_log WHERE created_at < \(logs)")
+        report.logEntries += try await deleteCounting("DELETE FROM request_log WHERE created_at < \(logs)")
+        try await sql.raw(
+            "UPDATE webhook_attempts SET error = NULL WHERE error IS NOT NULL AND attempted_at < \(bind: logs)"
+        ).run()
+        // An event goes once none of its deliveries can still be sent or redelivered soon.
+        report.webhookEvents = try await deleteCounting(
+            """
+            DELETE FROM webhook_events WHERE created_at < \(cutoff(policy.webhookEvents))
+              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id
+                AND d.state = 'PENDING')
+            """)
+        report.idempotentAnswers = try await deleteCounting(
+            "DELETE FROM idempotency_keys WHERE created_at < \(cutoff(policy.idempotentAnswers))")
+        report.connectLinks = try await deleteCounting(
+            "DELETE FROM connect_links WHERE expires_at < \(cutoff(policy.connectLinks))")
+        return report
+    }
+
+    /// Turns an integration's records matching `condition` (trusted SQL, no client text) into
+    /// tombstones marked `hash`; returns how many.
+    func tombstone(
+        table: String, cleared: [String], integrationID: String, condition: String, hash: String, now: Int64,
+        deleting: Bool = false
+    ) async throws -> Int {
+        try await database.transaction { connection in
+            let rows = try await connection.raw(
+                """
+                SELECT id, record, remote_deleted_at FROM \(unsafeRaw: table)
+                WHERE integration_id = \(bind: integrationID) AND content_hash <> \(bind: hash)
+                  AND content_hash <> \(bind: Self.erasedHash) AND (\(unsafeRaw: condition))
+                """
+            ).all()
+            for row in rows {
+                let id = try row.decode(column: "id", as: String.self)
+                let document = try Self.tombstone(of: try row.decode(column: "record", as: String.self))
+                let deletedAt = try row.decode(column: "remote_deleted_at", as: Int64?.self) ?? now
+                var update = connection.update(table).set("record", to: document).set("content_hash", to: hash)
+                    .set("nested_hash", to: hash).set("updated_at", to: now).set("remote_deleted_at", to: deletedAt)
+                for column in cleared { update = update.set(column, to: SQLLiteral.null) }
+                try await update.where("integration_id", .equal, integrationID).where("id", .equal, id).run()
+            }
+            return rows.count
+        }
+    }
+
+    /// Runs a `DELETE` and returns how many rows it removed.
+    private func deleteCounting(_ statement: String) async throws -> Int {
+        try await database.transaction { connection in
+            let rows = try await connection.raw(SQLQueryString(statement + " RETURNING 1 AS one")).all()
+            return rows.count
+        }
+    }
+}
+
+extension PersonalDataRepository {
+    /// Erases everything the store holds about the person with `email` (any case) in
+    /// `workspaceID`, or in every workspace when nil: their candidates and those candidates'
+    /// applications become tombstones that syncs never fill again, users with the address too;
+    /// the address leaves integrations and connect links; log entries, webhook events,
+    /// idempotent answers and field samples that mention it are deleted or emptied. Personio is
+    /// never touched. Finally every text column of every table is searched for the address, and
+    /// what still holds it is reported as `remaining`.
+    public func erase(email: String, workspaceID: String?, now: Date = Date()) async throws -> ErasureReport {
+        let address = email.trimmingCharacters(in: .whitespaces).lowercased()
+        guard address.contains("@"), address.count >= 3 else {
+            throw StoreError.configuration("email must be an email address, not '\(email)'")
+        }
+        var report = ErasureReport(email: address)
+        let pattern = "%" + RecordRepository.escapeLike(address) + "%"
+        let like = SQLQueryString("LIKE \(bind: pattern) ESCAPE '\\'")
+        let nowMilliseconds = Clock.milliseconds(now)
+        let scope = workspaceID.map { SQLQueryString("workspace_id = \(bind: $0)") } ?? SQLQueryString("1 = 1")
+        let integrations = try await sql.raw("SELECT id FROM integrations WHERE \(scope) ORDER BY id").all()
+            .map { try $0.decode(column: "id", as: String.self) }
+        for integrationID in integrations {
+            let candidates = try await sql.raw(
+                """
+                SELECT id, remote_id FROM candidates WHERE integration_id = \(bind: integrationID)
+                  AND (LOWER(email) = \(bind: address) OR LOWER(record) \(like))
+                """
+            ).all()
+            let candidateIDs = try candidates.map { try $0.decode(column: "id", as: String.self) }
+            var held = try candidates.compactMap { try $0.decode(column: "remote_id", as: String?.self) }
+                .map { "candidate \($0)" }
+            let quotedIDs = candidateIDs.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }
+            let ofCandidates = quotedIDs.isEmpty ? "" : " OR candidate_id IN (\(quotedIDs.joined(separator: ", ")))"
+            let applications = try await sql.raw(
+                """
+                SELECT remote_id FROM applications WHERE integration_id = \(bind: integrationID)
+                  AND (LOWER(record) \(like)\(unsafeRaw: ofCandidates))
+                """
+            ).all()
+            held += try applications.compactMap { try $0.decode(column: "remote_id", as: String?.self) }
+                .map { "application \($0)" }
+            let escaped = address.replacingOccurrences(of: "'", with: "''")
+            let likeText = "LIKE '%" + RecordRepository.escapeLike(escaped) + "%' ESCAPE '\\'"
+            for (table, condition) in [
+                ("candidates", "LOWER(email) = '\(escaped)' OR LOWER(record) \(likeText)"),
+                ("applications", "LOWER(record) \(likeText)\(ofCandidates)"),
+                ("users", "LOWER(email) = '\(escaped)' OR LOWER(record) \(likeText)"),
+            ] {
+                let cleared = Self.syncedTables.first { $0.table == table }?.cleared ?? []
+                let count = try await tombstone(
+                    table: table, cleared: cleared, integrationID: integrationID, condition: condition,
+                    hash: Self.erasedHash, now: nowMilliseconds)
+                if count > 0 { report.erased["\(table).record", default: 0] += count }
+            }
+            if !held.isEmpty { report.heldUpstream[integrationID] = held }
+            let samples = try await updateCounting(
+                """
+                UPDATE integration_fields SET samples = '[]' WHERE integration_id = \(bind: integrationID)
+                  AND LOWER(samples) \(like)
+                """)
+            if samples > 0 { report.erased["integration_fields.samples", default: 0] += samples }
+            let activity = try await updateCounting(
+                """
+                DELETE FROM activity_log WHERE integration_id = \(bind: integrationID)
+                  AND (LOWER(path) \(like) OR LOWER(error) \(like))
+                """)
+            if activity > 0 { report.erased["activity_log", default: 0] += activity }
+            let runs = try await updateCounting(
+                """
+                UPDATE sync_runs SET error = NULL WHERE integration_id = \(bind: integrationID) AND LOWER(error) \(like)
+                """)
+            if runs > 0 { report.erased["sync_runs.error", default: 0] += runs }
+        }
+        let workspaceScoped: [(place: String, statement: SQLQueryString)] = [
+            (
+                "integrations.end_user_email",
+                "UPDATE integrations SET end_user_email = NULL WHERE \(scope) AND LOWER(end_user_email) = \(bind: address)"
+            ),
+            (
+                "connect_links.end_user_email",
+                "UPDATE connect_links SET end_user_email = NULL WHERE \(scope) AND LOWER(end_user_email) = \(bind: address)"
+            ),
+            ("webhook_events", "DELETE FROM webhook_events WHERE \(scope) AND LOWER(payload) \(like)"),
+            ("idempotency_keys", "DELETE FROM idempotency_keys WHERE \(scope) AND LOWER(response) \(like)"),
+            (
+                "request_log",
+                "DELETE FROM request_log WHERE \(scope) AND (LOWER(path) \(like) OR LOWER(error_message) \(like))"
+            ),
+            (
+                "webhook_attempts.error",
+                """
+                UPDATE webhook_attempts SET error = NULL WHERE LOWER(error) \(like) AND delivery_id IN (
+                  SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                  WHERE e.\(scope))
+                """
+            ),
+        ]
+        for (place, statement) in workspaceScoped {
+            let count = try await updateCounting(statement)
+            if count > 0 { report.erased[place, default: 0] += count }
+        }
+        report.remaining = try await places(containing: address, workspaceID: workspaceID)
+        return report
+    }
+
+    /// Runs an `UPDATE` or `DELETE` and returns how many rows it touched.
+    private func updateCounting(_ statement: SQLQueryString) async throws -> Int {
+        var returning = statement
+        returning.appendLiteral(" RETURNING 1 AS one")
+        let counted = returning
+        return try await database.transaction { connection in try await connection.raw(counted).all().count }
+    }
+
+    /// Every `table.column` of text whose value holds `text` (any case), within `workspaceID`'s
+    /// integrations where the table belongs to integrations or workspaces: the schema is read
+    /// from the database, so a column added later is searched too.
+    public func places(containing text: String, workspaceID: String?) async throws -> [String] {
+        let needle = text.lowercased()
+        let pattern = "%" + RecordRepository.escapeLike(needle) + "%"
+        var found: [String] = []
+        for (table, columns) in try await textColumns() {
+            let names = Set(try await columnNames(of: table))
+            var scope = "1 = 1"
+            if let workspaceID {
+                let quoted = "'" + workspaceID.replacingOccurrences(of: "'", with: "''") + "'"
+                if names.contains("workspace_id") {
+                    scope = "workspace_id = \(quoted)"
+                } else if names.contains("integration_id") {
+                    scope = "integration_id IN (SELECT id FROM integrations WHERE workspace_id = \(quoted))"
+                }
+            }
+            for column in columns {
+                let hit = try await sql.raw(
+                    """
+                    SELECT 1 AS one FROM \(unsafeRaw: table) WHERE (\(unsafeRaw: scope))
+                      AND LOWER(\(unsafeRaw: column)) LIKE \(bind: pattern) ESCAPE '\\' LIMIT 1
+                    """
+                ).first()
+                if hit != nil { found.append("\(table).\(column)") }
+            }
+        }
+        return found
+    }
+
+    /// Every table of the schema with its text columns, in name order.
+    public func textColumns() async throws -> [(table: String, columns: [String])] {
+        try await schema().map { ($0.table, $0.columns.filter { $0.type == "text" }.map(\.name)) }
+            .filter { !$0.columns.isEmpty }
+    }
+
+    /// Every table of the schema (but the migrations' own) with its columns and their types
+    /// (`text`, `integer` or `other`), read from the database itself.
+    public func schema() async throws -> [(table: String, columns: [(name: String, type: String)])] {
+        let tables: [String]
+        switch database.kind {
+        case .sqlite:
+            tables = try await sql.raw(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            ).all().map { try $0.decode(column: "name", as: String.self) }
+        case .postgres:
+            tables = try await sql.raw(
+                """
+                SELECT table_name AS name FROM information_schema.tables
+                WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name
+                """
+            ).all().map { try $0.decode(column: "name", as: String.self) }
+        }
+        var result: [(table: String, columns: [(name: String, type: String)])] = []
+        for table in tables where table != "schema_migrations" {
+            result.append((table, try await columns(of: table)))
+        }
+        return result
+    }
+
+    private func columnNames(of table: String) async throws -> [String] {
+        try await columns(of: table).map(\.name)
+    }
+
+    private func columns(of table: String) async throws -> [(name: String, type: String)] {
+        func kind(_ declared: String) -> String {
+            let type = declared.lowercased()
+            if type.contains("text") || type.contains("char") { return "text" }
+            if type.contains("int") { return "integer" }
+            return "other"
+        }
+        switch database.kind {
+        case .sqlite:
+            return try await sql.raw("SELECT name, type FROM pragma_table_info(\(bind: table)) ORDER BY cid").all()
+                .map {
+                    (
+                        try $0.decode(column: "name", as: String.self),
+                        kind(try $0.decode(column: "type", as: String.self))
+                    )
+                }
+        case .postgres:
+            return try await sql.raw(
+                """
+                SELECT column_name AS name, data_type AS type FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = \(bind: table) ORDER BY ordinal_position
+                """
+            ).all()
+                .map {
+                    (
+                        try $0.decode(column: "name", as: String.self),
+                        kind(try $0.decode(column: "type", as: String.self))
+                    )
+                }
+        }
+    }
+}
+
+extension ErasureReport {
+    /// The report as a person reads it.
+    public var lines: [String] {
+        var lines = ["Erased what Junction held about \(email):"]
+        if erased.isEmpty { lines.append("  nothing was found") }
+        for place in erased.keys.sorted() { lines.append("  \(place): \(erased[place]!)") }
+        for integration in heldUpstream.keys.sorted() {
+            let records = heldUpstream[integration]!
+            lines.append(
+                "Personio still holds, for integration \(integration) (erased here, never copied again): "
+                    + records.joined(separator: ", "))
+        }
+        if remaining.isEmpty {
+            lines.append("Checked: no text column of any table holds the address any more.")
+        } else {
+            lines.append("STILL FOUND in: " + remaining.joined(separator: ", "))
+        }
+        return lines
+    }
+}
