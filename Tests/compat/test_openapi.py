@@ -206,6 +206,7 @@ def test_live_answers_and_the_document_name_the_same_keys(mutable_junction):
         ("/force-sync", "post", "/force-sync", {"type": "DELTA"}),
         ("/webhooks/deliveries/{delivery_id}/redeliver", "post",
          f"/webhooks/deliveries/{deliveries[0]['id'] if deliveries else 'none'}/redeliver", None),
+        ("/personal-data/erasures", "post", "/personal-data/erasures", {"email": "round.trip@example.org"}),
         ("/webhooks/{webhook_id}", "delete", f"/webhooks/{webhook_id}", None),
     ]
     # Actions Personio lacks answer their documented 403.

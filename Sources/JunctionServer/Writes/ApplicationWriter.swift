@@ -37,7 +37,7 @@ struct ApplicationWriter: Sendable {
                 "\(email) has already applied to job \(job.id) (\(job.name ?? job.remoteID)).")
         }
         // One writer per (email, job) across every instance: a concurrent duplicate is refused.
-        let claim = "application:\(email.lowercased()):\(job.remoteID)"
+        let claim = WriteLedgerRepository.applicationClaim(email: email, jobRemoteID: job.remoteID)
         guard try await store.writeLedger.takeClaim(claim, integrationID: integrationID) else {
             // The claim stays once the tool holds the application (a later step may have failed),
             // so a retry is refused instead of creating a second one; the next sync brings it.

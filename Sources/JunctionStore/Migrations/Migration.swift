@@ -41,6 +41,7 @@ public struct Migrator: Sendable {
         .addWebhookDeliveriesRoundStart,
         .addSyncScheduleActive,
         .maskPersonalFieldSamples,
+        .hashWriteClaims,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

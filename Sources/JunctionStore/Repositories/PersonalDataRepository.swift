@@ -12,7 +12,8 @@ public struct RetentionPolicy: Sendable, Equatable {
     public var logs: TimeInterval = 30 * 86_400
     /// Webhook events whose every delivery has ended (delivered or dead), with their history.
     public var webhookEvents: TimeInterval = 30 * 86_400
-    /// Answers kept for `Idempotency-Key` retries (a created candidate's answer holds their data).
+    /// Answers kept for `Idempotency-Key` retries (a created candidate's answer holds their
+    /// data), and write claims.
     public var idempotentAnswers: TimeInterval = 86_400
     /// Connect links that expired (they name the end user's email).
     public var connectLinks: TimeInterval = 30 * 86_400
@@ -27,10 +28,11 @@ public struct RetentionReport: Sendable, Equatable {
     public var logEntries = 0
     public var webhookEvents = 0
     public var idempotentAnswers = 0
+    public var writeClaims = 0
     public var connectLinks = 0
 
     public var total: Int {
-        tombstoned.values.reduce(0, +) + logEntries + webhookEvents + idempotentAnswers + connectLinks
+        tombstoned.values.reduce(0, +) + logEntries + webhookEvents + idempotentAnswers + writeClaims + connectLinks
     }
 }
 
@@ -131,6 +133,10 @@ extension PersonalDataRepository {
             """)
         report.idempotentAnswers = try await deleteCounting(
             "DELETE FROM idempotency_keys WHERE created_at < \(cutoff(policy.idempotentAnswers))")
+        // A claim guards one write while it runs (stale after five minutes); the store's own
+        // duplicate check covers a created application from then on.
+        report.writeClaims = try await deleteCounting(
+            "DELETE FROM write_claims WHERE created_at < \(cutoff(policy.idempotentAnswers))")
         report.connectLinks = try await deleteCounting(
             "DELETE FROM connect_links WHERE expires_at < \(cutoff(policy.connectLinks))")
         return report
@@ -190,6 +196,8 @@ extension PersonalDataRepository {
         let like = SQLQueryString("LIKE \(bind: pattern) ESCAPE '\\'")
         let nowMilliseconds = Clock.milliseconds(now)
         let scope = workspaceID.map { SQLQueryString("workspace_id = \(bind: $0)") } ?? SQLQueryString("1 = 1")
+        let endpointScope =
+            workspaceID.map { SQLQueryString("e.workspace_id = \(bind: $0)") } ?? SQLQueryString("1 = 1")
         let integrations = try await sql.raw("SELECT id FROM integrations WHERE \(scope) ORDER BY id").all()
             .map { try $0.decode(column: "id", as: String.self) }
         for integrationID in integrations {
@@ -264,7 +272,7 @@ extension PersonalDataRepository {
                 """
                 UPDATE webhook_attempts SET error = NULL WHERE LOWER(error) \(like) AND delivery_id IN (
                   SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                  WHERE e.\(scope))
+                  WHERE \(endpointScope))
                 """
             ),
         ]

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import JunctionModel
 import SQLKit
@@ -12,6 +13,13 @@ extension Store {
 }
 
 extension WriteLedgerRepository {
+    /// The claim of one application write: a SHA-256 of the address and the job, so the claim
+    /// table, kept as a duplicate guard, never holds an email address (issue 21).
+    public static func applicationClaim(email: String, jobRemoteID: String) -> String {
+        let digest = SHA256.hash(data: Data((email.lowercased() + "\u{1F}" + jobRemoteID).utf8))
+        return "application:" + digest.map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Takes the claim `claim` for an integration; false when someone holds it. Claims older
     /// than `staleAfter` (a crashed writer's) are taken over.
     public func takeClaim(_ claim: String, integrationID: String, staleAfter: TimeInterval = 300) async throws -> Bool {
