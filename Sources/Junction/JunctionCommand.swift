@@ -9,7 +9,7 @@ struct JunctionCommand: AsyncParsableCommand {
         abstract: "Self-hosted unified ATS API with a Personio connector, wire-compatible with Kombo.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, KeysCommand.self, WorkspacesCommand.self, SandboxCommand.self,
-            SyncCommand.self, EraseCommand.self,
+            SyncCommand.self, EraseCommand.self, SecretsCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

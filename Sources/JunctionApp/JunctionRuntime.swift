@@ -53,7 +53,7 @@ public struct JunctionRuntime: Sendable {
         let location = try configuration.databaseLocation
         let secrets =
             if let secretKey = configuration.secretKey {
-                try SecretBox(encodedKey: secretKey)
+                try SecretBox(encodedKey: secretKey, previous: configuration.secretKeysPrevious)
             } else {
                 try SecretBox.loadOrCreate(keyFile: configuration.resolvedSecretKeyFile)
             }

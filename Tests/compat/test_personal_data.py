@@ -4,7 +4,7 @@ import os
 import subprocess
 import urllib.request
 
-from support import demo_sdk, truth
+from support import demo_sdk, force_sync, runs, truth, wait
 
 PERSON = {"first_name": "Ottilie", "last_name": "Quastenflosser", "email": "ottilie.quastenflosser@erase.example"}
 
@@ -61,3 +61,42 @@ def test_erase_removes_a_person_reports_it_and_the_sdk_reads_the_tombstones(muta
     # The application still names its candidate, now a tombstone too.
     nested = applications[0].candidate
     assert nested.remote_id == str(candidate) and nested.first_name is None and nested.email_addresses == []
+
+
+def _secrets(server, *args):
+    result = subprocess.run([server.binary, "secrets", *args], env=server.env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def _synced_after(server, sync_id):
+    def finished():
+        rows = [row for row in runs(server) if row[0] == sync_id]
+        return rows and rows[0][1] in ("SUCCEEDED", "FAILED") and rows[0]
+    return wait(finished, f"run {sync_id}")
+
+
+def test_a_key_rotation_while_the_server_runs_fails_no_sync(mutable_junction):
+    server = mutable_junction
+    sdk = demo_sdk(server)
+    key_file = os.path.join(server.data_dir, "secret.key")
+    with open(key_file) as handle:
+        original = handle.read().split()
+
+    rotated = _secrets(server, "rotate")
+    with open(key_file) as handle:
+        during = handle.read().split()
+    first = _synced_after(server, wait(lambda: force_sync(server)["sync_id"], "a run queued"))
+    retired = _secrets(server, "retire")
+    with open(key_file) as handle:
+        after = handle.read().split()
+    second = _synced_after(server, wait(lambda: force_sync(server)["sync_id"], "a run queued"))
+
+    assert len(original) == 1 and len(during) == 2 and during[1] == original[0]
+    assert "integrations.credentials: 1 re-encrypted, 0 already current" in rotated
+    assert first[1] == "SUCCEEDED", first
+    assert "integrations.credentials: 0 re-encrypted, 1 already current" in retired
+    assert after == [during[0]]
+    assert second[1] == "SUCCEEDED", second
+    assert sdk.ats.get_jobs(page_size=1).result.data.results

@@ -15,6 +15,8 @@ public struct JunctionConfiguration: Sendable, Equatable {
     public var databaseURL: String?
     /// The 32-byte secret key, base64 or hex. Environment only: a flag would show in `ps`.
     public var secretKey: String?
+    /// Keys of a rotation that still open stored secrets (with `secretKey`).
+    public var secretKeysPrevious: [String] = []
     /// Where the secret key is kept when `secretKey` is not set; nil means `<dataDirectory>/secret.key`.
     public var secretKeyFile: String?
     /// A key to register on start (environment only, like every secret).

@@ -70,6 +70,13 @@ extension JunctionConfiguration {
             default: "read from the key file"
         ) { configuration, text, _ in configuration.secretKey = text },
         Setting(
+            "JUNCTION_SECRET_KEYS_PREVIOUS",
+            "Earlier secret keys that still open stored credentials during a rotation (space-separated)",
+            default: "none"
+        ) { configuration, text, _ in
+            configuration.secretKeysPrevious = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        },
+        Setting(
             "JUNCTION_SECRET_KEY_FILE", flag: "secret-key-file",
             "File holding the secret key; created with mode 0600 on first start", default: "<data-dir>/secret.key"
         ) { configuration, text, _ in configuration.secretKeyFile = text },
