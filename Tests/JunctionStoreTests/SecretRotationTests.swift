@@ -47,8 +47,9 @@ struct SecretRotationTests {
         // The serving instance: its box follows the key file.
         let seeded = try await SeededStore.make(database, secrets: try SecretBox.loadOrCreate(keyFile: path))
         let store = seeded.store
-        var integrations = [seeded.integration.id.description]
-        for _ in 0..<7 { integrations.append(try await seeded.anotherIntegration().integration.id.description) }
+        var made = [seeded.integration.id.description]
+        for _ in 0..<7 { made.append(try await seeded.anotherIntegration().integration.id.description) }
+        let integrations = made
         let workspace = seeded.workspace.id
         for id in integrations {
             try await store.integrations.replaceCredentials(
@@ -61,6 +62,7 @@ struct SecretRotationTests {
         // Load: every integration's credentials read over and over (as each sync does), and
         // relinks writing new ones; each read must give the last value written.
         let stop = ManagedAtomicFlag()
+        let counter = ReadCounter()
         let load = Task { () -> (reads: Int, failures: [String], last: [String: String]) in
             var reads = 0
             var failures: [String] = []
@@ -78,6 +80,7 @@ struct SecretRotationTests {
                     do {
                         let data = try await store.integrations.credentials(integrationID: id, workspaceID: workspace)
                         reads += 1
+                        counter.add()
                         let expected = last[id] ?? "secret-\(id)-0"
                         if data != Data(expected.utf8) { failures.append("\(id): wrong value") }
                     } catch {
@@ -90,23 +93,33 @@ struct SecretRotationTests {
         }
 
         // The operator's process: `rotate`, then `retire`, each with its own box from the file.
-        try await Task.sleep(for: .milliseconds(300))
+        // Each phase lasts until the load has read through it (and at least 2.5 s, beyond the
+        // boxes' 2 s look at the file), however slow the machine.
+        func phase() async throws -> Int {
+            let start = counter.value
+            let began = ContinuousClock.now
+            while counter.value < start + 2 * integrations.count || ContinuousClock.now - began < .milliseconds(2500) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return counter.value - start
+        }
+        var phases = [try await phase()]
         let newLine = SecretBox.generateEncodedKey()
         try SecretBox.writeKeyFile([newLine, oldLine], to: path)
-        try await Task.sleep(for: .milliseconds(2500))
+        phases.append(try await phase())
         let rotating = Store(database: database, secrets: try SecretBox.loadOrCreate(keyFile: path))
         let rotated = try await rotating.secretsAtRest.resealAll()
-        try await Task.sleep(for: .milliseconds(2500))
+        phases.append(try await phase())
         let retiring = Store(database: database, secrets: try SecretBox.loadOrCreate(keyFile: path))
         let retired = try await retiring.secretsAtRest.resealAll()
         try SecretBox.writeKeyFile([newLine], to: path)
-        try await Task.sleep(for: .milliseconds(2500))
+        phases.append(try await phase())
         stop.set()
-        let (reads, failures, last) = try await load.value
+        let (_, failures, last) = try await load.value
         let onlyNew = Store(database: database, secrets: try SecretBox(encodedKey: newLine))
         let final = try await onlyNew.secretsAtRest.resealAll()
 
-        #expect(reads > 100, "the load ran throughout: \(reads) reads")
+        #expect(phases.allSatisfy { $0 >= 2 * integrations.count }, "reads per phase: \(phases)")
         #expect(failures.isEmpty, "\(failures.prefix(5))")
         #expect(rotated.unreadable.isEmpty && retired.unreadable.isEmpty)
         #expect(
@@ -121,6 +134,14 @@ struct SecretRotationTests {
             #expect(data == Data((last[id] ?? "secret-\(id)-0").utf8))
         }
     }
+}
+
+/// Reads counted across tasks.
+final class ReadCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func add() { lock.withLock { count += 1 } }
 }
 
 /// A flag one task sets and another polls.

@@ -41,6 +41,19 @@ struct RequestBudgetTests {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"data":[]}"#)))
         }
+        router.get("/v2/held") { _, _ -> Response in
+            // Held until five have been in flight at once (at most 10 s): whether a client sends that
+            // many together is then an order, which a loaded machine cannot turn into a failure.
+            await inFlight.enter()
+            let started = ContinuousClock.now
+            while await inFlight.peak < 5, ContinuousClock.now - started < .seconds(10) {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            await inFlight.leave()
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"data":[]}"#)))
+        }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             try await body("http://127.0.0.1:\(try #require(client.port))", inFlight)
@@ -51,10 +64,10 @@ struct RequestBudgetTests {
         PersonioCredentials(clientID: "c", clientSecret: secret, apiBaseURL: baseURL)
     }
 
-    static func burst(_ client: PersonioClient, requests: Int) async throws {
+    static func burst(_ client: PersonioClient, requests: Int, path: String = "/v2/slow") async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<requests {
-                group.addTask { _ = try await client.getV2("/v2/slow") }
+                group.addTask { _ = try await client.getV2(path) }
             }
             try await group.waitForAll()
         }
@@ -76,7 +89,7 @@ struct RequestBudgetTests {
             let unlimited = PersonioClient(
                 credentials: Self.credentials(baseURL), http: HTTPClient.shared, logger: Logger(label: "test"))
             _ = try await unlimited.getV2("/v2/slow")
-            try await Self.burst(unlimited, requests: 12)
+            try await Self.burst(unlimited, requests: 12, path: "/v2/held")
             let free = await inFlight.peak
 
             #expect(limited <= 3)
