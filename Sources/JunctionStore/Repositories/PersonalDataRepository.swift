@@ -113,7 +113,7 @@ extension PersonalDataRepository {
                 let count = try await tombstone(
                     table: table, cleared: cleared, integrationID: integrationID,
                     condition:
-                        "remote_deleted_at IS NOT NULL AND remote_deleted_at <= \(cutoff(policy.deletedRecords))",
+                        "remote_deleted_at IS NOT NULL AND remote_deleted_at <= \(bind: cutoff(policy.deletedRecords))",
                     hash: Self.tombstoneHash, now: nowMilliseconds)
                 if count > 0 { report.tombstoned[table, default: 0] += count }
             }
@@ -142,10 +142,10 @@ extension PersonalDataRepository {
         return report
     }
 
-    /// Turns an integration's records matching `condition` (trusted SQL, no client text) into
-    /// tombstones marked `hash`; returns how many.
+    /// Turns an integration's records matching `condition` into tombstones marked `hash`;
+    /// returns how many.
     func tombstone(
-        table: String, cleared: [String], integrationID: String, condition: String, hash: String, now: Int64,
+        table: String, cleared: [String], integrationID: String, condition: SQLQueryString, hash: String, now: Int64,
         deleting: Bool = false
     ) async throws -> Int {
         try await database.transaction { connection in
@@ -153,7 +153,7 @@ extension PersonalDataRepository {
                 """
                 SELECT id, record, remote_deleted_at FROM \(unsafeRaw: table)
                 WHERE integration_id = \(bind: integrationID) AND content_hash <> \(bind: hash)
-                  AND content_hash <> \(bind: Self.erasedHash) AND (\(unsafeRaw: condition))
+                  AND content_hash <> \(bind: Self.erasedHash) AND (\(condition))
                 """
             ).all()
             for row in rows {
@@ -210,22 +210,20 @@ extension PersonalDataRepository {
             let candidateIDs = try candidates.map { try $0.decode(column: "id", as: String.self) }
             var held = try candidates.compactMap { try $0.decode(column: "remote_id", as: String?.self) }
                 .map { "candidate \($0)" }
-            let quotedIDs = candidateIDs.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }
-            let ofCandidates = quotedIDs.isEmpty ? "" : " OR candidate_id IN (\(quotedIDs.joined(separator: ", ")))"
+            let ofCandidates: SQLQueryString =
+                candidateIDs.isEmpty ? "" : " OR candidate_id IN \(SQLBind.group(candidateIDs))"
             let applications = try await sql.raw(
                 """
                 SELECT remote_id FROM applications WHERE integration_id = \(bind: integrationID)
-                  AND (LOWER(record) \(like)\(unsafeRaw: ofCandidates))
+                  AND (LOWER(record) \(like)\(ofCandidates))
                 """
             ).all()
             held += try applications.compactMap { try $0.decode(column: "remote_id", as: String?.self) }
                 .map { "application \($0)" }
-            let escaped = address.replacingOccurrences(of: "'", with: "''")
-            let likeText = "LIKE '%" + RecordRepository.escapeLike(escaped) + "%' ESCAPE '\\'"
-            for (table, condition) in [
-                ("candidates", "LOWER(email) = '\(escaped)' OR LOWER(record) \(likeText)"),
-                ("applications", "LOWER(record) \(likeText)\(ofCandidates)"),
-                ("users", "LOWER(email) = '\(escaped)' OR LOWER(record) \(likeText)"),
+            let byAddress: SQLQueryString = "LOWER(email) = \(bind: address) OR LOWER(record) \(like)"
+            for (table, condition): (String, SQLQueryString) in [
+                ("candidates", byAddress), ("applications", "LOWER(record) \(like)\(ofCandidates)"),
+                ("users", byAddress),
             ] {
                 let cleared = Self.syncedTables.first { $0.table == table }?.cleared ?? []
                 let count = try await tombstone(
@@ -301,19 +299,18 @@ extension PersonalDataRepository {
         var found: [String] = []
         for (table, columns) in try await textColumns() {
             let names = Set(try await columnNames(of: table))
-            var scope = "1 = 1"
+            var scope: SQLQueryString = "1 = 1"
             if let workspaceID {
-                let quoted = "'" + workspaceID.replacingOccurrences(of: "'", with: "''") + "'"
                 if names.contains("workspace_id") {
-                    scope = "workspace_id = \(quoted)"
+                    scope = "workspace_id = \(bind: workspaceID)"
                 } else if names.contains("integration_id") {
-                    scope = "integration_id IN (SELECT id FROM integrations WHERE workspace_id = \(quoted))"
+                    scope = "integration_id IN (SELECT id FROM integrations WHERE workspace_id = \(bind: workspaceID))"
                 }
             }
             for column in columns {
                 let hit = try await sql.raw(
                     """
-                    SELECT 1 AS one FROM \(unsafeRaw: table) WHERE (\(unsafeRaw: scope))
+                    SELECT 1 AS one FROM \(unsafeRaw: table) WHERE (\(scope))
                       AND LOWER(\(unsafeRaw: column)) LIKE \(bind: pattern) ESCAPE '\\' LIMIT 1
                     """
                 ).first()
