@@ -76,9 +76,11 @@ struct FaultMatrixTests {
             outcome: .fails("unavailable after retries")),
         Case(
             name: "a request that never answers (client timeout)",
-            rules: #"[{"path":"/v2/recruiting/candidates","fault":"timeout","seconds":3,"count":1,"after":1}]"#,
+            // The held request outlasts the client's timeout many times over; the timeout itself
+            // leaves the retried requests room on a loaded CI machine (500 ms did not).
+            rules: #"[{"path":"/v2/recruiting/candidates","fault":"timeout","seconds":8,"count":1,"after":1}]"#,
             outcome: .succeeds,
-            retry: .init(maxAttempts: 3, baseDelay: .milliseconds(5), requestTimeout: .milliseconds(500))),
+            retry: .init(maxAttempts: 3, baseDelay: .milliseconds(5), requestTimeout: .seconds(3))),
         Case(
             name: "gateway timeouts to the end",
             rules: #"[{"path":"/v2/recruiting/jobs","fault":"timeout","seconds":0.05,"after":1}]"#,
