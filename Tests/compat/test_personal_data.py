@@ -1,10 +1,23 @@
-"""Issue 21: `junction erase` as an operator runs it, and the erased records as Kombo's SDK reads them."""
+"""Issue 21: `junction erase` and `junction secrets` as an operator runs them, and the erased records as
+Kombo's SDK reads them. On SQLite only: what differs between the backends (the erasure's and the
+rotation's SQL) is tested on both by the Swift suites (`PersonalDataTests`, `SecretRotationTests`);
+these check the commands, their output and a running server beside them."""
 import json
 import os
 import subprocess
 import urllib.request
 
+import pytest
+
+from conftest import _start
 from support import demo_sdk, force_sync, runs, truth, wait
+
+
+@pytest.fixture
+def sqlite_junction():
+    server = _start("sqlite")
+    yield server
+    server.stop()
 
 PERSON = {"first_name": "Ottilie", "last_name": "Quastenflosser", "email": "ottilie.quastenflosser@erase.example"}
 
@@ -22,8 +35,8 @@ def _erase(server, *args):
     return subprocess.run([server.binary, "erase", *args], env=server.env, capture_output=True, text=True, timeout=120)
 
 
-def test_erase_removes_a_person_reports_it_and_the_sdk_reads_the_tombstones(mutable_junction):
-    server = mutable_junction
+def test_erase_removes_a_person_reports_it_and_the_sdk_reads_the_tombstones(sqlite_junction):
+    server = sqlite_junction
     sdk = demo_sdk(server)
     candidate = _sandbox_post(server, "candidates", PERSON)
     job = truth(server, "jobs")["jobs"][0]["id"]
@@ -77,8 +90,8 @@ def _synced_after(server, sync_id):
     return wait(finished, f"run {sync_id}")
 
 
-def test_a_key_rotation_while_the_server_runs_fails_no_sync(mutable_junction):
-    server = mutable_junction
+def test_a_key_rotation_while_the_server_runs_fails_no_sync(sqlite_junction):
+    server = sqlite_junction
     sdk = demo_sdk(server)
     key_file = os.path.join(server.data_dir, "secret.key")
     with open(key_file) as handle:
