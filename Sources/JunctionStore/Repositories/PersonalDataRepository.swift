@@ -47,8 +47,6 @@ public struct ErasureReport: Sendable, Equatable, Codable {
     /// Places where the address was still found after the erasure (empty when it worked).
     public var remaining: [String] = []
 
-    public var total: Int { erased.values.reduce(0, +) }
-
     enum CodingKeys: String, CodingKey {
         case email, erased, remaining
         case heldUpstream = "held_upstream"
@@ -65,13 +63,17 @@ extension Store {
 }
 
 extension PersonalDataRepository {
-    /// The synced tables, with the columns a tombstone clears (the others are ids and times).
-    static let syncedTables: [(table: String, cleared: [String])] = [
-        ("jobs", ["name", "name_folded", "job_code", "status", "employment_type", "visibility", "post_url"]),
-        ("application_stages", ["name"]), ("candidates", ["email", "first_name", "last_name"]),
-        ("applications", ["outcome", "source"]), ("users", ["email"]), ("screening_questions", []),
-        ("job_stages", []), ("job_screening_questions", []), ("tags", ["name"]),
+    /// The synced models, whose records retention turns into tombstones.
+    static let syncedModels: [any SyncedRecord.Type] = [
+        Job.self, ApplicationStage.self, Candidate.self, Application.self, User.self, ScreeningQuestion.self,
+        JobStageLink.self, JobQuestionLink.self, Tag.self,
     ]
+
+    /// What a tombstone keeps of a record, in its document and in its table's columns: the id,
+    /// links to other records (`*_id`) and times (`*_at`).
+    static func keeps(_ name: String) -> Bool {
+        name == "id" || name.hasSuffix("_id") || name.hasSuffix("_at")
+    }
 
     /// `content_hash` of a tombstone left by retention: a record seen again upstream is saved
     /// over it like any deleted record that comes back.
@@ -87,7 +89,7 @@ extension PersonalDataRepository {
         }
         var kept: [String: JSONValue] = [:]
         for (key, value) in members {
-            if key == "id" || key.hasSuffix("_id") || key.hasSuffix("_at") {
+            if keeps(key) {
                 kept[key] = value
             } else if case .array = value {
                 kept[key] = .array([])
@@ -109,55 +111,59 @@ extension PersonalDataRepository {
         let integrations = try await sql.raw("SELECT id FROM integrations ORDER BY id").all()
             .map { try $0.decode(column: "id", as: String.self) }
         for integrationID in integrations {
-            for (table, cleared) in Self.syncedTables {
+            for model in Self.syncedModels {
                 let count = try await tombstone(
-                    table: table, cleared: cleared, integrationID: integrationID,
+                    model, integrationID: integrationID,
                     condition:
                         "remote_deleted_at IS NOT NULL AND remote_deleted_at <= \(bind: cutoff(policy.deletedRecords))",
-                    hash: Self.tombstoneHash, now: nowMilliseconds)
-                if count > 0 { report.tombstoned[table, default: 0] += count }
+                    hash: Self.tombstoneHash, now: nowMilliseconds
+                ).count
+                if count > 0 { report.tombstoned[model.table, default: 0] += count }
             }
         }
         let logs = cutoff(policy.logs)
-        report.logEntries += try await deleteCounting("DELETE FROM activity_log WHERE created_at < \(logs)")
-        report.logEntries += try await deleteCounting("DELETE FROM request_log WHERE created_at < \(logs)")
+        report.logEntries += try await counting("DELETE FROM activity_log WHERE created_at < \(bind: logs)")
+        report.logEntries += try await counting("DELETE FROM request_log WHERE created_at < \(bind: logs)")
         try await sql.raw(
             "UPDATE webhook_attempts SET error = NULL WHERE error IS NOT NULL AND attempted_at < \(bind: logs)"
         ).run()
         // An event goes once none of its deliveries can still be sent or redelivered soon.
-        report.webhookEvents = try await deleteCounting(
+        report.webhookEvents = try await counting(
             """
-            DELETE FROM webhook_events WHERE created_at < \(cutoff(policy.webhookEvents))
+            DELETE FROM webhook_events WHERE created_at < \(bind: cutoff(policy.webhookEvents))
               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id
                 AND d.state = 'PENDING')
             """)
-        report.idempotentAnswers = try await deleteCounting(
-            "DELETE FROM idempotency_keys WHERE created_at < \(cutoff(policy.idempotentAnswers))")
+        report.idempotentAnswers = try await counting(
+            "DELETE FROM idempotency_keys WHERE created_at < \(bind: cutoff(policy.idempotentAnswers))")
         // A claim guards one write while it runs (stale after five minutes); the store's own
         // duplicate check covers a created application from then on.
-        report.writeClaims = try await deleteCounting(
-            "DELETE FROM write_claims WHERE created_at < \(cutoff(policy.idempotentAnswers))")
-        report.connectLinks = try await deleteCounting(
-            "DELETE FROM connect_links WHERE expires_at < \(cutoff(policy.connectLinks))")
+        report.writeClaims = try await counting(
+            "DELETE FROM write_claims WHERE created_at < \(bind: cutoff(policy.idempotentAnswers))")
+        report.connectLinks = try await counting(
+            "DELETE FROM connect_links WHERE expires_at < \(bind: cutoff(policy.connectLinks))")
         return report
     }
 
-    /// Turns an integration's records matching `condition` into tombstones marked `hash`;
-    /// returns how many.
+    /// Turns an integration's records of `model` matching `condition` into tombstones marked
+    /// `hash`, emptying the columns that copy their fields; returns the records' ids.
     func tombstone(
-        table: String, cleared: [String], integrationID: String, condition: SQLQueryString, hash: String, now: Int64,
-        deleting: Bool = false
-    ) async throws -> Int {
-        try await database.transaction { connection in
+        _ model: any SyncedRecord.Type, integrationID: String, condition: SQLQueryString, hash: String, now: Int64
+    ) async throws -> [(id: String, remoteID: String?)] {
+        let table = model.table
+        let cleared = model.filterColumns.filter { !Self.keeps($0) }
+        return try await database.transaction { connection in
             let rows = try await connection.raw(
                 """
-                SELECT id, record, remote_deleted_at FROM \(unsafeRaw: table)
+                SELECT id, remote_id, record, remote_deleted_at FROM \(unsafeRaw: table)
                 WHERE integration_id = \(bind: integrationID) AND content_hash <> \(bind: hash)
                   AND content_hash <> \(bind: Self.erasedHash) AND (\(condition))
                 """
             ).all()
+            var tombstoned: [(id: String, remoteID: String?)] = []
             for row in rows {
                 let id = try row.decode(column: "id", as: String.self)
+                tombstoned.append((id, try row.decode(column: "remote_id", as: String?.self)))
                 let document = try Self.tombstone(of: try row.decode(column: "record", as: String.self))
                 let deletedAt = try row.decode(column: "remote_deleted_at", as: Int64?.self) ?? now
                 var update = connection.update(table).set("record", to: document).set("content_hash", to: hash)
@@ -165,16 +171,16 @@ extension PersonalDataRepository {
                 for column in cleared { update = update.set(column, to: SQLLiteral.null) }
                 try await update.where("integration_id", .equal, integrationID).where("id", .equal, id).run()
             }
-            return rows.count
+            return tombstoned
         }
     }
 
-    /// Runs a `DELETE` and returns how many rows it removed.
-    private func deleteCounting(_ statement: String) async throws -> Int {
-        try await database.transaction { connection in
-            let rows = try await connection.raw(SQLQueryString(statement + " RETURNING 1 AS one")).all()
-            return rows.count
-        }
+    /// Runs an `UPDATE` or `DELETE` and returns how many rows it touched.
+    private func counting(_ statement: SQLQueryString) async throws -> Int {
+        var returning = statement
+        returning.appendLiteral(" RETURNING 1 AS one")
+        let counted = returning
+        return try await database.transaction { connection in try await connection.raw(counted).all().count }
     }
 }
 
@@ -201,50 +207,39 @@ extension PersonalDataRepository {
         let integrations = try await sql.raw("SELECT id FROM integrations WHERE \(scope) ORDER BY id").all()
             .map { try $0.decode(column: "id", as: String.self) }
         for integrationID in integrations {
-            let candidates = try await sql.raw(
-                """
-                SELECT id, remote_id FROM candidates WHERE integration_id = \(bind: integrationID)
-                  AND (LOWER(email) = \(bind: address) OR LOWER(record) \(like))
-                """
-            ).all()
-            let candidateIDs = try candidates.map { try $0.decode(column: "id", as: String.self) }
-            var held = try candidates.compactMap { try $0.decode(column: "remote_id", as: String?.self) }
-                .map { "candidate \($0)" }
-            let ofCandidates: SQLQueryString =
-                candidateIDs.isEmpty ? "" : " OR candidate_id IN \(SQLBind.group(candidateIDs))"
-            let applications = try await sql.raw(
-                """
-                SELECT remote_id FROM applications WHERE integration_id = \(bind: integrationID)
-                  AND (LOWER(record) \(like)\(ofCandidates))
-                """
-            ).all()
-            held += try applications.compactMap { try $0.decode(column: "remote_id", as: String?.self) }
-                .map { "application \($0)" }
-            let byAddress: SQLQueryString = "LOWER(email) = \(bind: address) OR LOWER(record) \(like)"
-            for (table, condition): (String, SQLQueryString) in [
-                ("candidates", byAddress), ("applications", "LOWER(record) \(like)\(ofCandidates)"),
-                ("users", byAddress),
-            ] {
-                let cleared = Self.syncedTables.first { $0.table == table }?.cleared ?? []
-                let count = try await tombstone(
-                    table: table, cleared: cleared, integrationID: integrationID, condition: condition,
-                    hash: Self.erasedHash, now: nowMilliseconds)
-                if count > 0 { report.erased["\(table).record", default: 0] += count }
+            func erase(_ model: any SyncedRecord.Type, where condition: SQLQueryString) async throws
+                -> [(id: String, remoteID: String?)]
+            {
+                let erased = try await tombstone(
+                    model, integrationID: integrationID, condition: condition, hash: Self.erasedHash,
+                    now: nowMilliseconds)
+                if !erased.isEmpty { report.erased["\(model.table).record", default: 0] += erased.count }
+                return erased
             }
+            let byAddress: SQLQueryString = "LOWER(email) = \(bind: address) OR LOWER(record) \(like)"
+            let candidates = try await erase(Candidate.self, where: byAddress)
+            let ofCandidates: SQLQueryString =
+                candidates.isEmpty ? "" : " OR candidate_id IN \(SQLBind.group(candidates.map(\.id)))"
+            let applications = try await erase(Application.self, where: "LOWER(record) \(like)\(ofCandidates)")
+            _ = try await erase(User.self, where: byAddress)
+            // What Personio still holds: the erased candidates and applications, by Personio id.
+            let held =
+                candidates.compactMap(\.remoteID).map { "candidate \($0)" }
+                + applications.compactMap(\.remoteID).map { "application \($0)" }
             if !held.isEmpty { report.heldUpstream[integrationID] = held }
-            let samples = try await updateCounting(
+            let samples = try await counting(
                 """
                 UPDATE integration_fields SET samples = '[]' WHERE integration_id = \(bind: integrationID)
                   AND LOWER(samples) \(like)
                 """)
             if samples > 0 { report.erased["integration_fields.samples", default: 0] += samples }
-            let activity = try await updateCounting(
+            let activity = try await counting(
                 """
                 DELETE FROM activity_log WHERE integration_id = \(bind: integrationID)
                   AND (LOWER(path) \(like) OR LOWER(error) \(like))
                 """)
             if activity > 0 { report.erased["activity_log", default: 0] += activity }
-            let runs = try await updateCounting(
+            let runs = try await counting(
                 """
                 UPDATE sync_runs SET error = NULL WHERE integration_id = \(bind: integrationID) AND LOWER(error) \(like)
                 """)
@@ -275,19 +270,11 @@ extension PersonalDataRepository {
             ),
         ]
         for (place, statement) in workspaceScoped {
-            let count = try await updateCounting(statement)
+            let count = try await counting(statement)
             if count > 0 { report.erased[place, default: 0] += count }
         }
         report.remaining = try await places(containing: address, workspaceID: workspaceID)
         return report
-    }
-
-    /// Runs an `UPDATE` or `DELETE` and returns how many rows it touched.
-    private func updateCounting(_ statement: SQLQueryString) async throws -> Int {
-        var returning = statement
-        returning.appendLiteral(" RETURNING 1 AS one")
-        let counted = returning
-        return try await database.transaction { connection in try await connection.raw(counted).all().count }
     }
 
     /// Every `table.column` of text whose value holds `text` (any case), within `workspaceID`'s
@@ -297,8 +284,8 @@ extension PersonalDataRepository {
         let needle = text.lowercased()
         let pattern = "%" + RecordRepository.escapeLike(needle) + "%"
         var found: [String] = []
-        for (table, columns) in try await textColumns() {
-            let names = Set(try await columnNames(of: table))
+        for (table, columns) in try await schema() {
+            let names = Set(columns.map(\.name))
             var scope: SQLQueryString = "1 = 1"
             if let workspaceID {
                 if names.contains("workspace_id") {
@@ -307,23 +294,17 @@ extension PersonalDataRepository {
                     scope = "integration_id IN (SELECT id FROM integrations WHERE workspace_id = \(bind: workspaceID))"
                 }
             }
-            for column in columns {
+            for column in columns where column.type == "text" {
                 let hit = try await sql.raw(
                     """
                     SELECT 1 AS one FROM \(unsafeRaw: table) WHERE (\(scope))
-                      AND LOWER(\(unsafeRaw: column)) LIKE \(bind: pattern) ESCAPE '\\' LIMIT 1
+                      AND LOWER(\(unsafeRaw: column.name)) LIKE \(bind: pattern) ESCAPE '\\' LIMIT 1
                     """
                 ).first()
-                if hit != nil { found.append("\(table).\(column)") }
+                if hit != nil { found.append("\(table).\(column.name)") }
             }
         }
         return found
-    }
-
-    /// Every table of the schema with its text columns, in name order.
-    public func textColumns() async throws -> [(table: String, columns: [String])] {
-        try await schema().map { ($0.table, $0.columns.filter { $0.type == "text" }.map(\.name)) }
-            .filter { !$0.columns.isEmpty }
     }
 
     /// Every table of the schema (but the migrations' own) with its columns and their types
@@ -348,10 +329,6 @@ extension PersonalDataRepository {
             result.append((table, try await columns(of: table)))
         }
         return result
-    }
-
-    private func columnNames(of table: String) async throws -> [String] {
-        try await columns(of: table).map(\.name)
     }
 
     private func columns(of table: String) async throws -> [(name: String, type: String)] {
