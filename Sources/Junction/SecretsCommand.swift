@@ -37,24 +37,19 @@ struct SecretsCommand: AsyncParsableCommand {
                 }
             } else {
                 let path = configuration.resolvedSecretKeyFile
-                guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                guard let keys = SecretBox.encodedKeys(inFile: path) else {
                     throw ValidationError("There is no secret key file at \(path); nothing to rotate.")
                 }
-                let keys = contents.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
                 try SecretBox.writeKeyFile([SecretBox.generateEncodedKey()] + keys, to: path)
                 print("Wrote a new sealing key to \(path); the \(keys.count) earlier key(s) stay in it and still open.")
                 print("Waiting 3 s for running instances to take up the new key…")
                 try await Task.sleep(for: .seconds(3))
             }
-            try await withRuntime(store) { runtime in
-                let report = try await runtime.store.secretsAtRest.resealAll()
-                for line in report.lines { print(line) }
-                guard report.unreadable.isEmpty else { throw ExitCode(2) }
-                print(
-                    configuration.secretKey == nil
-                        ? "Next: `junction secrets retire` removes the earlier keys from the file."
-                        : "Next: remove JUNCTION_SECRET_KEYS_PREVIOUS from every instance.")
-            }
+            guard try await resealAll(store) else { throw ExitCode(2) }
+            print(
+                configuration.secretKey == nil
+                    ? "Next: `junction secrets retire` removes the earlier keys from the file."
+                    : "Next: remove JUNCTION_SECRET_KEYS_PREVIOUS from every instance.")
         }
     }
 
@@ -71,25 +66,32 @@ struct SecretsCommand: AsyncParsableCommand {
                 )
             }
             let path = configuration.resolvedSecretKeyFile
-            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+            guard let keys = SecretBox.encodedKeys(inFile: path) else {
                 throw ValidationError("There is no secret key file at \(path).")
             }
-            let keys = contents.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
             guard keys.count > 1 else {
                 print("The key file holds one key; nothing to retire.")
                 return
             }
-            try await withRuntime(store) { runtime in
-                let report = try await runtime.store.secretsAtRest.resealAll()
-                for line in report.lines { print(line) }
-                guard report.unreadable.isEmpty else {
-                    print("Kept the earlier keys: some secrets open with none of them.")
-                    throw ExitCode(2)
-                }
+            guard try await resealAll(store) else {
+                print("Kept the earlier keys: some secrets open with none of them.")
+                throw ExitCode(2)
             }
             try SecretBox.writeKeyFile([keys[0]], to: path)
             print(
                 "Removed \(keys.count - 1) earlier key(s) from \(path); every stored secret is under the current key.")
         }
     }
+}
+
+/// Re-encrypts every stored secret under the sealing key and prints the report; false when a
+/// secret opens with no key of the ring.
+private func resealAll(_ options: StoreOptions) async throws -> Bool {
+    var readable = false
+    try await withRuntime(options) { runtime in
+        let report = try await runtime.store.secretsAtRest.resealAll()
+        for line in report.lines { print(line) }
+        readable = report.unreadable.isEmpty
+    }
+    return readable
 }

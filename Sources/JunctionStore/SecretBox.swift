@@ -51,13 +51,21 @@ public struct SecretBox: Sendable {
                 + "make one with: openssl rand -base64 32")
     }
 
-    /// The keys of a key file: one per line, the sealing key first.
+    /// The encoded keys of a key file's text: one per line, the sealing key first.
+    static func lines(_ contents: String) -> [String] {
+        contents.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+    }
+
+    /// The encoded keys of the key file at `path`, the sealing key first; nil when it cannot be read.
+    public static func encodedKeys(inFile path: String) -> [String]? {
+        (try? String(contentsOfFile: path, encoding: .utf8)).map(lines)
+    }
+
+    /// The keys of a key file's text.
     static func parseFile(_ contents: String) throws(StoreError) -> [SymmetricKey] {
         var keys: [SymmetricKey] = []
-        for line in contents.split(whereSeparator: \.isNewline) where !line.trimmingCharacters(in: .whitespaces).isEmpty
-        {
-            keys.append(try parse(String(line)))
-        }
+        for line in lines(contents) { keys.append(try parse(line)) }
         guard !keys.isEmpty else { throw .configuration("the secret key file holds no key") }
         return keys
     }

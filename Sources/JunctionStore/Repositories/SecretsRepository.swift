@@ -10,8 +10,6 @@ public struct ResealReport: Sendable, Equatable {
     public var current: [String: Int] = [:]
     /// Values no key of the ring opens, as `table.column id`.
     public var unreadable: [String] = []
-
-    public var total: Int { resealed.values.reduce(0, +) + current.values.reduce(0, +) + unreadable.count }
 }
 
 /// The sealed values of the store, for a key rotation (issue 21).
