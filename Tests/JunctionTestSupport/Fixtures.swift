@@ -17,6 +17,11 @@ public struct SeededStore: Sendable {
     public static func make(_ database: Database, secrets: SecretBox = randomSecretBox()) async throws -> SeededStore {
         let store = Store(database: database, secrets: secrets)
         let workspace = try await store.access.createWorkspace(name: "Acme Jobs")
+        return try await integration(in: workspace, store: store)
+    }
+
+    /// A new completed Personio integration of `workspace` in `store`.
+    static func integration(in workspace: Workspace, store: Store) async throws -> SeededStore {
         let integration = Integration(
             id: IntegrationID(tool: .personio), workspaceID: workspace.id, setupStatus: .completed,
             endUserOrganizationName: "Customer GmbH")
@@ -44,12 +49,6 @@ public func sampleJobs(_ count: Int, integrationID: IntegrationID, remotePrefix:
 extension SeededStore {
     /// Another Personio integration in the same workspace (or in `workspace`), on the same store.
     public func anotherIntegration(in workspace: Workspace? = nil) async throws -> SeededStore {
-        let workspace = workspace ?? self.workspace
-        let integration = Integration(
-            id: IntegrationID(tool: .personio), workspaceID: workspace.id, setupStatus: .completed,
-            endUserOrganizationName: "Customer GmbH")
-        try await store.integrations.createIntegration(
-            integration, credentials: Data(#"{"client_secret":"s3cr3t-value"}"#.utf8))
-        return SeededStore(store: store, workspace: workspace, integration: integration)
+        try await Self.integration(in: workspace ?? self.workspace, store: store)
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import JunctionModel
 import SQLKit
@@ -16,8 +15,7 @@ extension WriteLedgerRepository {
     /// The claim of one application write: a SHA-256 of the address and the job, so the claim
     /// table, kept as a duplicate guard, never holds an email address (issue 21).
     public static func applicationClaim(email: String, jobRemoteID: String) -> String {
-        let digest = SHA256.hash(data: Data((email.lowercased() + "\u{1F}" + jobRemoteID).utf8))
-        return "application:" + digest.map { String(format: "%02x", $0) }.joined()
+        "application:" + AccessRepository.hashAPIKey(email.lowercased() + "\u{1F}" + jobRemoteID)
     }
 
     /// Takes the claim `claim` for an integration; false when someone holds it. Claims older
