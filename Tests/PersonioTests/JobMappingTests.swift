@@ -71,4 +71,26 @@ struct JobMappingTests {
         #expect(position.descriptions.map(\.name) == ["Your tasks", "Your profile"])
         #expect(position.salary?.min == 50000 && position.salary?.currencyCode == "EUR")
     }
+
+    // The feed parser trims element texts itself (NSString's trimming was a quarter of a quiet
+    // DELTA); Foundation's own trimming is the expectation, for every white-space scalar it knows.
+    @Test("feed texts are trimmed exactly as Foundation trims white space and newlines")
+    func feedTrimming() {
+        let spaces = (0...0x3000).compactMap(Unicode.Scalar.init).filter {
+            CharacterSet.whitespacesAndNewlines.contains($0)
+        }
+        #expect(spaces.count > 20)  // tab, newlines, the Zs spaces, U+0085, U+2028, U+2029, …
+        var samples = ["", "x", "Berlin", " Berlin", "Berlin ", "\n\t  Ber lin \r\n", "   ", "ü", " ü ", "a\u{00A0}"]
+        for space in spaces {
+            let s = String(space)
+            samples += [s, s + "Köln" + s, "Köln" + s, s + "Köln", "Kö" + s + "ln", s + s]
+        }
+        samples += ["\u{200B}x\u{200B}", " \u{200B} ", "\u{FEFF}x"]
+
+        for sample in samples {
+            #expect(
+                CareerFeedParser.Delegate.trimmed(sample) == sample.trimmingCharacters(in: .whitespacesAndNewlines),
+                "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
 }

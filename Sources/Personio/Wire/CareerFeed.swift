@@ -84,9 +84,10 @@ enum CareerFeedParser {
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             path.removeLast()
-            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = Self.trimmed(text)
             text = ""
-            guard var position = current else { return }
+            // Taken out of `current` while it changes, so its members are not copied per element.
+            guard var position = current.take() else { return }
             let parent = path.last
             if name != "position", let open = rawStack.popLast() {
                 let raw = Self.raw(open.name, children: open.children, text: value)
@@ -132,6 +133,19 @@ enum CareerFeedParser {
             default: break
             }
             current = position
+        }
+
+        /// `text` without leading and trailing white space and newlines (Foundation's set, which
+        /// on this platform holds U+200B too), looking only at the scalars at its ends instead of
+        /// bridging through `NSString`: that was a quarter of a quiet DELTA's CPU at 1,000 jobs.
+        /// Untouched text is returned as it is.
+        static func trimmed(_ text: String) -> String {
+            let scalars = text.unicodeScalars
+            let space = CharacterSet.whitespacesAndNewlines
+            guard let first = scalars.firstIndex(where: { !space.contains($0) }) else { return "" }
+            let last = scalars.lastIndex(where: { !space.contains($0) })!
+            if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
+            return String(scalars[first...last])
         }
 
         /// An element as JSON: its text when it has no child elements; the list of its children
