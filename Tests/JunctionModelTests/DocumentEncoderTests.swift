@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+@testable import JunctionModel
+
+/// `DocumentEncoder` must write exactly what Foundation's `JSONEncoder` with the unified
+/// conventions writes: stored documents, their content hashes and every response depend on
+/// those bytes. Foundation's output is the expectation throughout.
+@Suite("DocumentEncoder writes Foundation's bytes")
+struct DocumentEncoderTests {
+    struct Inner: Codable, Equatable {
+        var name: String
+        var tags: [String]
+    }
+
+    struct Everything: Encodable {
+        var text = #"quote " backslash \ slash / tab \t newline \n bell \u{07} NUL-free ünïcødé 👍"#
+        var empty = ""
+        var int = -42
+        var bigInt = Int64.max
+        var unsigned = UInt64.max
+        var small: Int8 = -8
+        var bool = true
+        var integral = 50_000.0
+        var negativeIntegral = -3.0
+        var fraction = 1234.5678
+        var tiny = 1e-7
+        var huge = 1e21
+        var negativeZero = -0.0
+        var float: Float = 0.1
+        var date = Date(timeIntervalSince1970: 1_700_000_000.123)
+        var absent: String? = nil
+        var present: String? = "here"
+        var nullable = Nullable<String>(wrappedValue: nil)
+        var nullableValue = Nullable<Double>(wrappedValue: 12)
+        var url = URL(string: "https://example.com/a/b?c=d")!
+        var data = Data([0, 1, 2, 250])
+        var decimal = Decimal(string: "12.34")!
+        var stringKeys = ["b": 2, "a": 1, "ä": 3, "Z": 0, "aa": 4]
+        var intKeys = [10: "ten", 2: "two"]
+        var nested = [Inner(name: "x", tags: []), Inner(name: "y/z", tags: ["1", "2"])]
+        var json: JSONValue = .object([
+            "b": .array([.number(1), .number(1.5), .null, .bool(false)]), "a": .string("s/t"),
+            "nested": .object(["z": .number(-0.25), "y": .object([:])]),
+        ])
+        var emptyList: [Int] = []
+        var emptyMap: [String: Int] = [:]
+    }
+
+    static func foundation<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try UnifiedJSON.makeEncoder().encode(value), as: UTF8.self)
+    }
+
+    static func fast<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try DocumentEncoder.encode(value), as: UTF8.self)
+    }
+
+    @Test("every kind of value the encoders meet")
+    func everything() throws {
+        let value = Everything()
+
+        let expected = try Self.foundation(value)
+
+        #expect(try Self.fast(value) == expected)
+        #expect(expected.contains(#""json":{"a":"s/t""#))  // the comparison sees nested JSON
+    }
+
+    /// Encodes a key twice, a nested container and a super encoder: the corners of `Encoder`.
+    struct Corners: Encodable {
+        enum Keys: String, CodingKey { case twice, nested, list, parent, z, a }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode("first", forKey: .twice)
+            try container.encode(2, forKey: .z)
+            try container.encode("second", forKey: .twice)
+            var nested = container.nestedContainer(keyedBy: Keys.self, forKey: .nested)
+            try nested.encodeNil(forKey: .a)
+            var list = container.nestedUnkeyedContainer(forKey: .list)
+            try list.encode(1)
+            var inner = list.nestedContainer(keyedBy: Keys.self)
+            try inner.encode(true, forKey: .a)
+            try list.encode("x")
+            let parent = container.superEncoder(forKey: .parent)
+            var single = parent.singleValueContainer()
+            try single.encode([3, 2, 1])
+        }
+    }
+
+    @Test("a repeated key, nested containers and a super encoder")
+    func corners() throws {
+        #expect(try Self.fast(Corners()) == (try Self.foundation(Corners())))
+    }
+
+    @Test("top-level values: scalars, lists, dates, nothing encoded")
+    func topLevel() throws {
+        #expect(try Self.fast("a/b") == (try Self.foundation("a/b")))
+        #expect(try Self.fast(7) == (try Self.foundation(7)))
+        #expect(try Self.fast([1.5, 2]) == (try Self.foundation([1.5, 2])))
+        #expect(try Self.fast(Date(timeIntervalSince1970: 0)) == (try Self.foundation(Date(timeIntervalSince1970: 0))))
+        #expect(try Self.fast(JSONValue.null) == (try Self.foundation(JSONValue.null)))
+
+        struct Nothing: Encodable { func encode(to encoder: any Encoder) throws {} }
+        #expect(throws: EncodingError.self) { try DocumentEncoder.encode(Nothing()) }
+        #expect(throws: EncodingError.self) { try UnifiedJSON.makeEncoder().encode(Nothing()) }
+        #expect(throws: EncodingError.self) { try DocumentEncoder.encode(Double.nan) }
+    }
+}
