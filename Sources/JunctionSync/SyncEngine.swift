@@ -12,7 +12,8 @@ import Logging
 /// run is recorded with its counts and outcome.
 ///
 /// Order: stages, screening questions and users (what the others refer to), jobs with their
-/// stage and question links, candidates, applications; then stage deletions.
+/// stage and question links, applications and candidates (in that order in a FULL, the other
+/// way round in a DELTA); then stage deletions.
 public struct SyncEngine: Sendable {
     let store: Store
     let logger: Logger
@@ -169,46 +170,64 @@ public struct SyncEngine: Sendable {
                 run.stats.record(await links.questions.total, model: "job_screening_questions")
                 run.stats.deleted["job_stages", default: 0] += await links.stages.deleted
                 run.stats.deleted["job_screening_questions", default: 0] += await links.questions.deleted
-                try await mirror(
-                    Candidate.self, "candidates", runID: runID, integrationID: integrationID, connector: connector,
-                    stats: &run.stats,
-                    progress: progress, started: started, complete: complete
-                ) { save in
-                    try await connector.forEachCandidatePage(updatedAfter: updatedAfter) { candidates in
-                        // A candidate's source is its latest application's; keep it across re-reads.
-                        try await save(
-                            try await store.records.withApplicationSources(candidates, integrationID: integrationID))
-                        if !complete { await reread.add(candidates: candidates) }
+                let knownStages = references.stageIDs
+                func mirrorCandidates() async throws {
+                    try await mirror(
+                        Candidate.self, "candidates", runID: runID, integrationID: integrationID, connector: connector,
+                        stats: &run.stats,
+                        progress: progress, started: started, complete: complete
+                    ) { save in
+                        try await connector.forEachCandidatePage(updatedAfter: updatedAfter) { candidates in
+                            // A candidate's source is its latest application's; keep it across re-reads.
+                            try await save(
+                                try await store.records.withApplicationSources(candidates, integrationID: integrationID)
+                            )
+                            if !complete { await reread.add(candidates: candidates) }
+                        }
                     }
                 }
-                let knownStages = references.stageIDs
-                try await mirror(
-                    Application.self, "applications", runID: runID, integrationID: integrationID, connector: connector,
-                    stats: &run.stats,
-                    progress: progress, started: started, complete: complete
-                ) { save in
-                    try await connector.forEachApplicationPage(updatedAfter: updatedAfter) {
-                        [store] applications, stages in
-                        // Stages seen only on applications (gone from their category) are stages too.
-                        let unknown = await knownStages.unknown(stages)
-                        if !unknown.isEmpty {
-                            let outcome = try await store.records.saveRecords(
-                                unknown, integrationID: integrationID, runID: runID)
-                            await knownStages.add(unknown, outcome: outcome)
+                func mirrorApplications() async throws {
+                    try await mirror(
+                        Application.self, "applications", runID: runID, integrationID: integrationID,
+                        connector: connector,
+                        stats: &run.stats,
+                        progress: progress, started: started, complete: complete
+                    ) { save in
+                        try await connector.forEachApplicationPage(updatedAfter: updatedAfter) {
+                            [store] applications, stages in
+                            // Stages seen only on applications (gone from their category) are stages too.
+                            let unknown = await knownStages.unknown(stages)
+                            if !unknown.isEmpty {
+                                let outcome = try await store.records.saveRecords(
+                                    unknown, integrationID: integrationID, runID: runID)
+                                await knownStages.add(unknown, outcome: outcome)
+                            }
+                            try await save(
+                                try await Self.datingRejections(
+                                    applications, store: store, integrationID: integrationID, connector: connector))
+                            _ = try await store.records.refreshCandidateSources(
+                                candidateIDs: applications.compactMap(\.candidateID), integrationID: integrationID)
+                            if !complete { await reread.add(applications: applications) }
                         }
-                        try await save(
-                            try await Self.datingRejections(
-                                applications, store: store, integrationID: integrationID, connector: connector))
-                        _ = try await store.records.refreshCandidateSources(
-                            candidateIDs: applications.compactMap(\.candidateID), integrationID: integrationID)
-                        if !complete { await reread.add(applications: applications) }
+                        // A DELTA's candidates, copied into applications it did not re-read.
+                        if !complete {
+                            let refreshed = try await Self.embedding(
+                                reread, store: store, integrationID: integrationID, connector: connector)
+                            if !refreshed.isEmpty { try await save(refreshed) }
+                        }
                     }
-                    // A DELTA's candidates, copied into applications it did not re-read.
-                    if !complete {
-                        let refreshed = try await Self.embedding(
-                            reread, store: store, integrationID: integrationID, connector: connector)
-                        if !refreshed.isEmpty { try await save(refreshed) }
-                    }
+                }
+                // A FULL reads applications first, so that each candidate is saved once, with the
+                // source of its latest application already known (candidates first saved every
+                // candidate with an application twice: a tenth of the run). A DELTA keeps
+                // candidates first: it copies the candidates it re-read into the stored
+                // applications it did not (`embedding`), after the applications' pages.
+                if complete {
+                    try await mirrorApplications()
+                    try await mirrorCandidates()
+                } else {
+                    try await mirrorCandidates()
+                    try await mirrorApplications()
                 }
                 run.stats.record(await knownStages.outcome, model: "application_stages")
                 // Stage deletions wait for the applications: a stage they still show is not gone.
