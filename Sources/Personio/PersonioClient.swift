@@ -142,34 +142,51 @@ public actor PersonioClient {
     }
 
     /// Reads every page of a v2 listing, handing each to `body` as it arrives, so memory holds
-    /// one page whatever the account's size. Stops on a missing `next` or an empty page.
+    /// two pages at most whatever the account's size. Stops on a missing `next` or an empty page.
     /// Returns the number of pages read.
+    ///
+    /// The next page is requested while `body` stores the current one: a listing is one request
+    /// at a time either way (the next page's address is in the current page), but Personio's
+    /// answer time and the store's work overlap instead of adding up. When `body` throws, the
+    /// request under way is cancelled.
     @discardableResult
     public func forEachPage<Item: Decodable & Sendable>(
         of type: Item.Type, path: String, limit: Int = 200, problems: ReadProblems? = nil,
         _ body: @Sendable ([Captured<Item>]) async throws -> Void
     ) async throws -> Int {
-        var next: String? = path + (path.contains("?") ? "&" : "?") + "limit=\(limit)"
-        var pages = 0
-        while let current = next {
-            let page = try await readable("page \(pages + 1) of \(path)") { () async throws(PersonioError) in
-                let data = try await getV2(current)
-                do {
-                    return try JSONValue.decodeParsed(V2Page<Item>.self, from: data) {
-                        let decoder = JSONDecoder()
-                        if let problems { decoder.userInfo[ReadProblems.key] = problems }
-                        return decoder
-                    }
-                } catch {
-                    throw PersonioError.malformedResponse("\(error)")
-                }
+        let first = path + (path.contains("?") ? "&" : "?") + "limit=\(limit)"
+        var page = try await self.page(Item.self, first, number: 1, path: path, problems: problems)
+        var pages = 1
+        while !page.data.isEmpty {
+            guard let next = page.meta?.links?.next?.href else {
+                try await body(page.data)
+                break
             }
-            pages += 1
-            if page.data.isEmpty { break }
+            let number = pages + 1
+            async let following = self.page(Item.self, next, number: number, path: path, problems: problems)
             try await body(page.data)
-            next = page.meta?.links?.next?.href
+            page = try await following
+            pages = number
         }
         return pages
+    }
+
+    /// One page of a listing, read again while its answer cannot be parsed.
+    private func page<Item: Decodable & Sendable>(
+        _ type: Item.Type, _ url: String, number: Int, path: String, problems: ReadProblems?
+    ) async throws -> V2Page<Item> {
+        try await readable("page \(number) of \(path)") { () async throws(PersonioError) in
+            let data = try await getV2(url)
+            do {
+                return try JSONValue.decodeParsed(V2Page<Item>.self, from: data) {
+                    let decoder = JSONDecoder()
+                    if let problems { decoder.userInfo[ReadProblems.key] = problems }
+                    return decoder
+                }
+            } catch {
+                throw PersonioError.malformedResponse("\(error)")
+            }
+        }
     }
 
     // MARK: - Career site
