@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import Testing
 
 @testable import JunctionModel
@@ -23,6 +25,44 @@ struct IdentifierTests {
     func base58Vectors() {
         #expect(Identifier.base58(Array("Hello World!".utf8)) == "2NEpo7TZRRrLZSi2U")
         #expect(Identifier.base58([0, 0, 0x28, 0x7F, 0xB4, 0xCD]) == "11233QC4")
+    }
+
+    /// Base 58 digit by digit, the textbook way (and this module's before issue 22): the
+    /// expectation for the faster division by 58⁵. Record ids are stored, so no id may change.
+    static func textbookBase58(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
+        var digits: [Int] = [0]
+        for byte in bytes {
+            var carry = Int(byte)
+            for index in digits.indices {
+                carry += digits[index] << 8
+                digits[index] = carry % 58
+                carry /= 58
+            }
+            while carry > 0 {
+                digits.append(carry % 58)
+                carry /= 58
+            }
+        }
+        return String(repeating: "1", count: bytes.prefix { $0 == 0 }.count)
+            + String(digits.reversed().map { alphabet[$0] })
+    }
+
+    @Test("base58 gives the textbook digits for every length, leading zeros and random bytes")
+    func base58Reference() {
+        var generator = SystemRandomNumberGenerator()
+        var inputs: [[UInt8]] = [[], [0], [0, 0], [255], [0, 255], [0, 0, 0, 1], [UInt8](repeating: 255, count: 32)]
+        for length in 1...40 {
+            for _ in 0..<25 { inputs.append((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
+            inputs.append([0] + (1..<length).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        }
+        for input in inputs {
+            #expect(Identifier.base58(input) == Self.textbookBase58(input), "\(input)")
+        }
+        // A known stored id keeps its value.
+        #expect(
+            Identifier.record(integrationID: "personio:AAAAAAAAAAAAAAAAAAAAAAAA", model: "jobs", remoteID: "1")
+                == String(Self.textbookBase58(Array(SHA256.hash(data: Data("personio:AAAAAAAAAAAAAAAAAAAAAAAA\u{1F}jobs\u{1F}1".utf8)))).prefix(24)))
     }
 
     @Test("random ids are well formed and distinct")
