@@ -61,10 +61,12 @@ extension RecordRepository {
             let hashes = try Self.hashes(ofDocument: document, nestedKeys: Record.nestedKeys)
             return (record, hashes.own, hashes.nested, String(decoding: document, as: UTF8.self))
         }
+        // A run's saves mark what it saw in the same statement; a save outside a run (a write)
+        // leaves `last_seen_run` as it is.
         let columns =
             ["integration_id", "id", "remote_id"] + Record.filterColumns + [
                 "changed_at", "updated_at", "remote_deleted_at", "content_hash", "nested_hash", "record",
-            ]
+            ] + (runID == nil ? [] : ["last_seen_run"])
         guard !prepared.isEmpty else { return SaveOutcome() }
         return try await database.transaction { connection in
             var outcome = SaveOutcome()
@@ -84,6 +86,8 @@ extension RecordRepository {
                 stored, table: table, integrationID: integrationID, nestedKeys: Record.nestedKeys, on: connection)
             var rows: [[any Encodable & Sendable]] = []
             var seen = Set<String>()
+            // Records stored already and unchanged: only their `last_seen_run` moves.
+            var unchangedIDs: [String] = []
             for (record, ownHash, nestedHash, document) in prepared {
                 // A page that repeats a record: the repeat changes nothing.
                 guard seen.insert(record.id).inserted else {
@@ -94,8 +98,10 @@ extension RecordRepository {
                 if let existing = existing[record.id],
                     try existing.decode(column: "content_hash", as: String.self) == PersonalDataRepository.erasedHash
                 {
-                    // Erased on request (`junction erase`): Personio still has it; it stays erased here.
+                    // Erased on request (`junction erase`): Personio still has it; it stays erased here
+                    // (and was seen: it is not deleted upstream).
                     outcome.unchanged += 1
+                    unchangedIDs.append(record.id)
                     continue
                 }
                 if let existing = existing[record.id] {
@@ -105,6 +111,7 @@ extension RecordRepository {
                     let wasDeleted = try existing.decode(column: "remote_deleted_at", as: Int64?.self) != nil
                     if ownSame && nestedSame && !wasDeleted {
                         outcome.unchanged += 1
+                        unchangedIDs.append(record.id)
                         continue
                     }
                     if ownSame && !wasDeleted {
@@ -118,10 +125,12 @@ extension RecordRepository {
                     outcome.inserted += 1
                 }
                 touched.append(record.id)
-                rows.append(
+                var row: [any Encodable & Sendable] =
                     [integrationID, record.id, record.storedRemoteID] + record.filterValues + [
                         changedAt, nowMilliseconds, Int64?.none, ownHash, nestedHash, document,
-                    ])
+                    ]
+                if let runID { row.append(runID) }
+                rows.append(row)
             }
             if !rows.isEmpty {
                 let insert = connection.insert(into: table).columns(columns)
@@ -137,9 +146,9 @@ extension RecordRepository {
                 try await Record.propagateChanges(
                     ids: touched, integrationID: integrationID, now: nowMilliseconds, on: connection)
             }
-            if let runID, !prepared.isEmpty {
+            if let runID, !unchangedIDs.isEmpty {
                 try await connection.update(table).set("last_seen_run", to: runID)
-                    .where("integration_id", .equal, integrationID).where("id", .in, prepared.map(\.0.id))
+                    .where("integration_id", .equal, integrationID).where("id", .in, unchangedIDs)
                     .run()
             }
             return outcome
