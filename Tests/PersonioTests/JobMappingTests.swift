@@ -93,4 +93,19 @@ struct JobMappingTests {
                 "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
+
+    // Stage kinds and types are normalised on every application; the fast path must give what
+    // Foundation's trimming and replacing gave.
+    @Test("stage values are normalised as Foundation's trimming and replacing would")
+    func stageValueNormalisation() {
+        let samples = [
+            "custom", "system", "offer", "Offer", " hired ", "Hired-Stage", "in review", "IN_REVIEW", "\tRejected\t",
+            "with\u{00A0}nbsp", "  ", "", "Ünïcode kind", "a-b c_d", "e\u{0301} -x", " \u{2003}wide\u{2003} ", "x\n",
+        ]
+        for sample in samples {
+            let expected = sample.trimmingCharacters(in: .whitespaces).lowercased()
+                .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+            #expect(CandidateMapper.normalized(sample) == expected, "\(sample.unicodeScalars.map(\.value))")
+        }
+    }
 }
