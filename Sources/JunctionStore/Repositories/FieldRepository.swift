@@ -51,9 +51,11 @@ extension FieldRepository {
             ).all()
             var stats: [String: FieldStats] = [:]
             for row in rows {
-                let text = try row.decode(column: "record", as: String.self)
-                guard case .object(let record) = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)),
-                    case .object(let remote)? = record["remote_data"]
+                // Only `remote_data` is parsed, by the direct parser (decoding each whole document
+                // through `JSONDecoder` was a tenth of a FULL of 10,000 candidates).
+                let text = Array(try row.decode(column: "record", as: String.self).utf8)
+                guard let bytes = try JSONObjectMembers(text).value("remote_data"),
+                    case .object(let remote) = try JSONValue.parse(Array(bytes))
                 else { continue }
                 var seen: [String: [JSONValue]] = [:]
                 FieldPaths.collect(.object(remote), prefix: "", into: &seen, depth: 0)
