@@ -138,4 +138,30 @@ struct RetentionTests {
                     "job_id": .string("j1"), "confidential": .null,
                 ]))
     }
+
+    @Test("a longer log period keeps old entries while new ones are written", arguments: Backend.allCases)
+    func longerLogPeriod(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let store = seeded.store
+        let integration = seeded.integration.id.description
+        let now = Date()
+        func entry(age days: Double) -> ActivityEntry {
+            ActivityEntry(
+                integrationID: integration, kind: "write", method: "POST", path: "/v1/ats/candidates", status: 200,
+                durationMilliseconds: 5, error: nil, createdAt: now.addingTimeInterval(-days * Self.day))
+        }
+        try await store.requestLog.logActivity(entry(age: 45))
+
+        // A new entry, then a pass with a 60-day period: the 45-day-old entry stays.
+        try await store.requestLog.logActivity(entry(age: 0))
+        var sixtyDays = RetentionPolicy()
+        sixtyDays.logs = 60 * Self.day
+        let kept = try await store.personalData.applyRetention(sixtyDays, now: now)
+
+        #expect(kept.logEntries == 0)
+        #expect(try await Self.count("activity_log", store) == 2)
+        // The default 30 days removes it.
+        #expect(try await store.personalData.applyRetention(RetentionPolicy(), now: now).logEntries == 1)
+        #expect(try await Self.count("activity_log", store) == 1)
+    }
 }

@@ -12,9 +12,6 @@ extension Store {
 }
 
 extension RequestLogRepository {
-    /// Entries older than this are dropped as new ones arrive.
-    public static let activityRetention: TimeInterval = 30 * 86_400
-
     public func logActivity(_ entry: ActivityEntry) async throws {
         try await sql.raw(
             """
@@ -24,12 +21,8 @@ extension RequestLogRepository {
                 \(bind: Clock.milliseconds(entry.createdAt)))
             """
         ).run()
-        let oldest = Clock.milliseconds(entry.createdAt.addingTimeInterval(-Self.activityRetention))
-        try await sql.raw(
-            """
-            DELETE FROM activity_log WHERE integration_id = \(bind: entry.integrationID) AND created_at < \(bind: oldest)
-            """
-        ).run()
+        // Old entries go in the retention pass, after its configurable period (issue 21); a
+        // delete here with each write cost a round trip and ignored a longer period.
     }
 
     /// An integration's latest entries, newest first.
@@ -54,10 +47,7 @@ extension RequestLogRepository {
                 \(bind: Clock.milliseconds(entry.createdAt)))
             """
         ).run()
-        let oldest = Clock.milliseconds(entry.createdAt.addingTimeInterval(-Self.activityRetention))
-        try await sql.raw(
-            "DELETE FROM request_log WHERE workspace_id = \(bind: entry.workspaceID) AND created_at < \(bind: oldest)"
-        ).run()
+        // Old entries go in the retention pass, as for the activity log.
     }
 
     /// An entry of `workspaceID`; another workspace's is not found.
