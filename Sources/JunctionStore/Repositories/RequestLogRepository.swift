@@ -12,15 +12,26 @@ extension Store {
 }
 
 extension RequestLogRepository {
-    public func logActivity(_ entry: ActivityEntry) async throws {
-        try await sql.raw(
+    /// Writes `entry`; with `workspaceID`, only when the integration is that workspace's (the
+    /// request's header is the caller's word until checked), in the same statement.
+    public func logActivity(_ entry: ActivityEntry, workspaceID: String? = nil) async throws {
+        let values: SQLQueryString = """
+            \(bind: entry.id), \(bind: entry.integrationID), \(bind: entry.kind), \(bind: entry.method),
+            \(bind: entry.path), \(bind: entry.status), \(bind: entry.durationMilliseconds), \(bind: entry.error),
+            \(bind: Clock.milliseconds(entry.createdAt))
             """
-            INSERT INTO activity_log (id, integration_id, kind, method, path, status, duration_ms, error, created_at)
-            VALUES (\(bind: entry.id), \(bind: entry.integrationID), \(bind: entry.kind), \(bind: entry.method),
-                \(bind: entry.path), \(bind: entry.status), \(bind: entry.durationMilliseconds), \(bind: entry.error),
-                \(bind: Clock.milliseconds(entry.createdAt)))
-            """
-        ).run()
+        let columns = "id, integration_id, kind, method, path, status, duration_ms, error, created_at"
+        if let workspaceID {
+            try await sql.raw(
+                """
+                INSERT INTO activity_log (\(unsafeRaw: columns)) SELECT \(values)
+                WHERE EXISTS (SELECT 1 FROM integrations WHERE id = \(bind: entry.integrationID)
+                    AND workspace_id = \(bind: workspaceID))
+                """
+            ).run()
+        } else {
+            try await sql.raw("INSERT INTO activity_log (\(unsafeRaw: columns)) VALUES (\(values))").run()
+        }
         // Old entries go in the retention pass, after its configurable period (issue 21); a
         // delete here with each write cost a round trip and ignored a longer period.
     }

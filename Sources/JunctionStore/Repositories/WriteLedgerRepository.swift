@@ -22,28 +22,20 @@ extension WriteLedgerRepository {
     /// than `staleAfter` (a crashed writer's) are taken over.
     public func takeClaim(_ claim: String, integrationID: String, staleAfter: TimeInterval = 300) async throws -> Bool {
         let now = Clock.nowMilliseconds()
-        try await sql.raw(
+        // One statement (a write's round trips are its cost on PostgreSQL): a new claim is
+        // inserted, a stale one taken over, a held one left alone, and only the first two
+        // return a row. The row lock of the conflict makes concurrent takers wait and then see
+        // the winner's fresh claim.
+        let taken = try await sql.raw(
             """
-            DELETE FROM write_claims WHERE integration_id = \(bind: integrationID) AND claim = \(bind: claim)
-              AND created_at < \(bind: now - Int64(staleAfter * 1000))
+            INSERT INTO write_claims (integration_id, claim, created_at)
+            VALUES (\(bind: integrationID), \(bind: claim), \(bind: now))
+            ON CONFLICT (integration_id, claim) DO UPDATE SET created_at = excluded.created_at
+            WHERE write_claims.created_at < \(bind: now - Int64(staleAfter * 1000))
+            RETURNING created_at
             """
-        ).run()
-        do {
-            try await sql.raw(
-                """
-                INSERT INTO write_claims (integration_id, claim, created_at)
-                VALUES (\(bind: integrationID), \(bind: claim), \(bind: now))
-                """
-            ).run()
-            return true
-        } catch {
-            // A unique violation means someone holds it; anything else is a real failure.
-            let held = try await sql.raw(
-                "SELECT 1 AS one FROM write_claims WHERE integration_id = \(bind: integrationID) AND claim = \(bind: claim)"
-            ).first()
-            if held != nil { return false }
-            throw error
-        }
+        ).first()
+        return taken != nil
     }
 
     public func releaseClaim(_ claim: String, integrationID: String) async throws {

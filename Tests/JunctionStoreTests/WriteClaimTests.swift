@@ -1,0 +1,61 @@
+import Foundation
+import JunctionModel
+import JunctionStore
+import JunctionTestSupport
+import Testing
+
+/// A write claim keeps a second writer of the same application out while the first is under
+/// way; one statement takes it (issue 22), so these are the rules that statement must keep.
+@Suite("Write claims", .freshDatabases)
+struct WriteClaimTests {
+    @Test("a claim is taken once, refused while held, taken over when stale, free after release", arguments: Backend.allCases)
+    func rules(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let ledger = seeded.store.writeLedger
+        let integration = seeded.integration.id.description
+        let other = try await seeded.anotherIntegration().integration.id.description
+
+        #expect(try await ledger.takeClaim("c1", integrationID: integration))
+        #expect(try await ledger.takeClaim("c1", integrationID: integration) == false)
+        // Another integration's claim of the same text is its own.
+        #expect(try await ledger.takeClaim("c1", integrationID: other))
+        // Stale after 0 s: a crashed writer's claim is taken over (once more held right after).
+        try await Task.sleep(for: .milliseconds(5))
+        #expect(try await ledger.takeClaim("c1", integrationID: integration, staleAfter: 0))
+        #expect(try await ledger.takeClaim("c1", integrationID: integration) == false)
+        try await ledger.releaseClaim("c1", integrationID: integration)
+        #expect(try await ledger.takeClaim("c1", integrationID: integration))
+    }
+
+    @Test("of twenty concurrent takers exactly one gets the claim", arguments: Backend.allCases)
+    func concurrent(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let ledger = seeded.store.writeLedger
+        let integration = seeded.integration.id.description
+
+        let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<20 { group.addTask { try await ledger.takeClaim("same", integrationID: integration) } }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+
+        #expect(winners == 1)
+    }
+
+    @Test("an activity entry names only an integration of the caller's workspace", arguments: Backend.allCases)
+    func activityScope(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let store = seeded.store
+        let integration = seeded.integration.id.description
+        let stranger = try await store.access.createWorkspace(name: "Someone else")
+        func entry(_ path: String) -> ActivityEntry {
+            ActivityEntry(
+                integrationID: integration, kind: "write", method: "POST", path: path, status: 200,
+                durationMilliseconds: 1, error: nil)
+        }
+
+        try await store.requestLog.logActivity(entry("/v1/ats/mine"), workspaceID: seeded.workspace.id)
+        try await store.requestLog.logActivity(entry("/v1/ats/theirs"), workspaceID: stranger.id)
+
+        #expect(try await store.requestLog.activity(integrationID: integration).map(\.path) == ["/v1/ats/mine"])
+    }
+}
