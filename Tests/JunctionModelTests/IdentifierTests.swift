@@ -62,7 +62,10 @@ struct IdentifierTests {
         // A known stored id keeps its value.
         #expect(
             Identifier.record(integrationID: "personio:AAAAAAAAAAAAAAAAAAAAAAAA", model: "jobs", remoteID: "1")
-                == String(Self.textbookBase58(Array(SHA256.hash(data: Data("personio:AAAAAAAAAAAAAAAAAAAAAAAA\u{1F}jobs\u{1F}1".utf8)))).prefix(24)))
+                == String(
+                    Self.textbookBase58(
+                        Array(SHA256.hash(data: Data("personio:AAAAAAAAAAAAAAAAAAAAAAAA\u{1F}jobs\u{1F}1".utf8)))
+                    ).prefix(24)))
     }
 
     @Test("random ids are well formed and distinct")

@@ -8,7 +8,9 @@ import Testing
 /// way; one statement takes it (issue 22), so these are the rules that statement must keep.
 @Suite("Write claims", .freshDatabases)
 struct WriteClaimTests {
-    @Test("a claim is taken once, refused while held, taken over when stale, free after release", arguments: Backend.allCases)
+    @Test(
+        "a claim is taken once, refused while held, taken over when stale, free after release",
+        arguments: Backend.allCases)
     func rules(backend: Backend) async throws {
         let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
         let ledger = seeded.store.writeLedger

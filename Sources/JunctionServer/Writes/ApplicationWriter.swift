@@ -65,10 +65,8 @@ struct ApplicationWriter: Sendable {
             // The tool holds the application now; the claim stays, a fast refusal of a repeat.
             let records = try await writer.readBackApplication(
                 plan, integration: integration, credentials: credentials)
-            try await store.records.saveRecords([records.application], integrationID: integrationID)
-            let candidate = try await store.records.withApplicationSources(
-                [records.candidate], integrationID: integrationID)[0]
-            try await store.records.saveRecords([candidate], integrationID: integrationID)
+            let candidate = try await store.records.saveCreated(
+                application: records.application, candidate: records.candidate, integrationID: integrationID)
             // The responses are written from the stored documents, as a read would show them.
             let ignored = request.unknownFields.map {
                 "\($0) is not a field Junction knows for this endpoint; it was ignored."

@@ -78,7 +78,7 @@ extension RecordRepository {
     /// application keep theirs.
     public func withApplicationSources(_ candidates: [Candidate], integrationID: String) async throws -> [Candidate] {
         guard !candidates.isEmpty else { return candidates }
-        let sources = try await latestApplicationSources(
+        let sources = try await Self.latestApplicationSources(
             candidateIDs: candidates.map(\.id), integrationID: integrationID, on: sql)
         return candidates.map { candidate in
             var candidate = candidate
@@ -100,7 +100,7 @@ extension RecordRepository {
             .where("remote_deleted_at", .is, SQLLiteral.null)
             .all()
         guard !stored.isEmpty else { return 0 }
-        let sources = try await latestApplicationSources(candidateIDs: ids, integrationID: integrationID, on: sql)
+        let sources = try await Self.latestApplicationSources(candidateIDs: ids, integrationID: integrationID, on: sql)
         // The stored `source` is compared as text; only a candidate whose source moved is decoded
         // (decoding every candidate of each page of applications was a twentieth of a FULL).
         let changed = try stored.compactMap { row -> Candidate? in
@@ -119,7 +119,28 @@ extension RecordRepository {
         return changed.count
     }
 
-    private func latestApplicationSources(
+    /// Saves an application just created upstream and its candidate in one transaction, the
+    /// candidate with the source of its latest application (this one included); returns the
+    /// candidate as saved. One transaction instead of two and a query between them: a write's
+    /// round trips are its cost on PostgreSQL.
+    public func saveCreated(
+        application: Application, candidate: Candidate, integrationID: String, now: Date = Date()
+    ) async throws -> Candidate {
+        let preparedApplication = try Self.prepare([application])
+        return try await database.transaction { connection in
+            _ = try await Self.store(
+                preparedApplication, integrationID: integrationID, now: now, runID: nil, on: connection)
+            var candidate = candidate
+            let sources = try await Self.latestApplicationSources(
+                candidateIDs: [candidate.id], integrationID: integrationID, on: connection)
+            if let source = sources[candidate.id] { candidate.source = source }
+            _ = try await Self.store(
+                try Self.prepare([candidate]), integrationID: integrationID, now: now, runID: nil, on: connection)
+            return candidate
+        }
+    }
+
+    static func latestApplicationSources(
         candidateIDs: [String], integrationID: String, on connection: any SQLDatabase
     ) async throws -> [String: String] {
         let rows = try await connection.raw(

@@ -53,14 +53,32 @@ extension RecordRepository {
     func save<Record: SyncedRecord>(_ records: [Record], integrationID: String, now: Date, runID: String?) async throws
         -> SaveOutcome
     {
-        let table = Record.table
-        let nowMilliseconds = Clock.milliseconds(now)
-        let prepared = try records.map { record in
-            // One encode: the stored document, and the hashes taken from its members.
+        // Encoded before the transaction: SQLite's writers wait for it.
+        let prepared = try Self.prepare(records)
+        guard !prepared.isEmpty else { return SaveOutcome() }
+        return try await database.transaction { connection in
+            try await Self.store(prepared, integrationID: integrationID, now: now, runID: runID, on: connection)
+        }
+    }
+
+    /// A record with its stored document and hashes.
+    typealias Prepared<Record> = (record: Record, own: String, nested: String, document: String)
+
+    /// One encode per record: the stored document, and the hashes taken from its members.
+    static func prepare<Record: SyncedRecord>(_ records: [Record]) throws -> [Prepared<Record>] {
+        try records.map { record in
             let document = try Self.document(of: record)
             let hashes = try Self.hashes(ofDocument: document, nestedKeys: Record.nestedKeys)
             return (record, hashes.own, hashes.nested, String(decoding: document, as: UTF8.self))
         }
+    }
+
+    /// `save`'s statements, on a connection in a transaction.
+    static func store<Record: SyncedRecord>(
+        _ prepared: [Prepared<Record>], integrationID: String, now: Date, runID: String?, on connection: any SQLDatabase
+    ) async throws -> SaveOutcome {
+        let table = Record.table
+        let nowMilliseconds = Clock.milliseconds(now)
         // A run's saves mark what it saw in the same statement; a save outside a run (a write)
         // leaves `last_seen_run` as it is.
         let columns =
@@ -68,91 +86,89 @@ extension RecordRepository {
                 "changed_at", "updated_at", "remote_deleted_at", "content_hash", "nested_hash", "record",
             ] + (runID == nil ? [] : ["last_seen_run"])
         guard !prepared.isEmpty else { return SaveOutcome() }
-        return try await database.transaction { connection in
-            var outcome = SaveOutcome()
-            var touched: [String] = []
-            // One query for what is stored and one insert for what changed, per page: the
-            // statements, not the rows, cost most (issue 9's profile).
-            let stored = try await connection.select()
-                .columns("id", "content_hash", "nested_hash", "changed_at", "remote_deleted_at").from(table)
-                .where("integration_id", .equal, integrationID).where("id", .in, prepared.map(\.0.id))
-                .all()
-            var existing: [String: any SQLRow] = [:]
-            for row in stored { existing[try row.decode(column: "id", as: String.self)] = row }
-            // Hashes written before the current scheme are recomputed from the stored documents
-            // (which the current scheme hashes the same way), so changing the scheme does not
-            // count every record as changed once.
-            let current = try await Self.upgradeLegacyHashes(
-                stored, table: table, integrationID: integrationID, nestedKeys: Record.nestedKeys, on: connection)
-            var rows: [[any Encodable & Sendable]] = []
-            var seen = Set<String>()
-            // Records stored already and unchanged: only their `last_seen_run` moves.
-            var unchangedIDs: [String] = []
-            for (record, ownHash, nestedHash, document) in prepared {
-                // A page that repeats a record: the repeat changes nothing.
-                guard seen.insert(record.id).inserted else {
-                    outcome.unchanged += 1
-                    continue
-                }
-                var changedAt = nowMilliseconds
-                if let existing = existing[record.id],
-                    try existing.decode(column: "content_hash", as: String.self) == PersonalDataRepository.erasedHash
-                {
-                    // Erased on request (`junction erase`): Personio still has it; it stays erased here
-                    // (and was seen: it is not deleted upstream).
+        var outcome = SaveOutcome()
+        var touched: [String] = []
+        // One query for what is stored and one insert for what changed, per page: the
+        // statements, not the rows, cost most (issue 9's profile).
+        let stored = try await connection.select()
+            .columns("id", "content_hash", "nested_hash", "changed_at", "remote_deleted_at").from(table)
+            .where("integration_id", .equal, integrationID).where("id", .in, prepared.map(\.0.id))
+            .all()
+        var existing: [String: any SQLRow] = [:]
+        for row in stored { existing[try row.decode(column: "id", as: String.self)] = row }
+        // Hashes written before the current scheme are recomputed from the stored documents
+        // (which the current scheme hashes the same way), so changing the scheme does not
+        // count every record as changed once.
+        let current = try await Self.upgradeLegacyHashes(
+            stored, table: table, integrationID: integrationID, nestedKeys: Record.nestedKeys, on: connection)
+        var rows: [[any Encodable & Sendable]] = []
+        var seen = Set<String>()
+        // Records stored already and unchanged: only their `last_seen_run` moves.
+        var unchangedIDs: [String] = []
+        for (record, ownHash, nestedHash, document) in prepared {
+            // A page that repeats a record: the repeat changes nothing.
+            guard seen.insert(record.id).inserted else {
+                outcome.unchanged += 1
+                continue
+            }
+            var changedAt = nowMilliseconds
+            if let existing = existing[record.id],
+                try existing.decode(column: "content_hash", as: String.self) == PersonalDataRepository.erasedHash
+            {
+                // Erased on request (`junction erase`): Personio still has it; it stays erased here
+                // (and was seen: it is not deleted upstream).
+                outcome.unchanged += 1
+                unchangedIDs.append(record.id)
+                continue
+            }
+            if let existing = existing[record.id] {
+                let hashes = current[record.id]
+                let ownSame = hashes?.own == ownHash
+                let nestedSame = hashes?.nested == nestedHash
+                let wasDeleted = try existing.decode(column: "remote_deleted_at", as: Int64?.self) != nil
+                if ownSame && nestedSame && !wasDeleted {
                     outcome.unchanged += 1
                     unchangedIDs.append(record.id)
                     continue
                 }
-                if let existing = existing[record.id] {
-                    let hashes = current[record.id]
-                    let ownSame = hashes?.own == ownHash
-                    let nestedSame = hashes?.nested == nestedHash
-                    let wasDeleted = try existing.decode(column: "remote_deleted_at", as: Int64?.self) != nil
-                    if ownSame && nestedSame && !wasDeleted {
-                        outcome.unchanged += 1
-                        unchangedIDs.append(record.id)
-                        continue
-                    }
-                    if ownSame && !wasDeleted {
-                        // Only nested data changed: `updated_at` moves, `changed_at` stays.
-                        changedAt = try existing.decode(column: "changed_at", as: Int64.self)
-                        outcome.nestedChanged += 1
-                    } else {
-                        outcome.changed += 1
-                    }
+                if ownSame && !wasDeleted {
+                    // Only nested data changed: `updated_at` moves, `changed_at` stays.
+                    changedAt = try existing.decode(column: "changed_at", as: Int64.self)
+                    outcome.nestedChanged += 1
                 } else {
-                    outcome.inserted += 1
+                    outcome.changed += 1
                 }
-                touched.append(record.id)
-                var row: [any Encodable & Sendable] =
-                    [integrationID, record.id, record.storedRemoteID] + record.filterValues + [
-                        changedAt, nowMilliseconds, Int64?.none, ownHash, nestedHash, document,
-                    ]
-                if let runID { row.append(runID) }
-                rows.append(row)
+            } else {
+                outcome.inserted += 1
             }
-            if !rows.isEmpty {
-                let insert = connection.insert(into: table).columns(columns)
-                for row in rows { insert.values(row) }
-                try await insert.onConflict(with: ["integration_id", "id"]) { update in
-                    var update = update
-                    for column in columns.dropFirst(2) { update = update.set(excludedValueOf: column) }
-                    return update
-                }
-                .run()
-            }
-            if !touched.isEmpty {
-                try await Record.propagateChanges(
-                    ids: touched, integrationID: integrationID, now: nowMilliseconds, on: connection)
-            }
-            if let runID, !unchangedIDs.isEmpty {
-                try await connection.update(table).set("last_seen_run", to: runID)
-                    .where("integration_id", .equal, integrationID).where("id", .in, unchangedIDs)
-                    .run()
-            }
-            return outcome
+            touched.append(record.id)
+            var row: [any Encodable & Sendable] =
+                [integrationID, record.id, record.storedRemoteID] + record.filterValues + [
+                    changedAt, nowMilliseconds, Int64?.none, ownHash, nestedHash, document,
+                ]
+            if let runID { row.append(runID) }
+            rows.append(row)
         }
+        if !rows.isEmpty {
+            let insert = connection.insert(into: table).columns(columns)
+            for row in rows { insert.values(row) }
+            try await insert.onConflict(with: ["integration_id", "id"]) { update in
+                var update = update
+                for column in columns.dropFirst(2) { update = update.set(excludedValueOf: column) }
+                return update
+            }
+            .run()
+        }
+        if !touched.isEmpty {
+            try await Record.propagateChanges(
+                ids: touched, integrationID: integrationID, now: nowMilliseconds, on: connection)
+        }
+        if let runID, !unchangedIDs.isEmpty {
+            try await connection.update(table).set("last_seen_run", to: runID)
+                .where("integration_id", .equal, integrationID).where("id", .in, unchangedIDs)
+                .run()
+        }
+        return outcome
     }
 
     /// Marks the integration's live records that run `runID` did not see as deleted upstream;
