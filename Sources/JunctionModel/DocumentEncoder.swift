@@ -13,7 +13,7 @@ import Foundation
 /// encoders' bytes for every record of a sandbox account.
 public enum DocumentEncoder {
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let node = try DocumentSink.box(value, codingPath: [])
+        let node = try DocumentSink.box(value, parent: nil, key: nil)
         if case .unset = node {
             throw EncodingError.invalidValue(
                 value, .init(codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
@@ -134,13 +134,24 @@ final class DocumentArray {
     var items: [DocumentNode] = []
 }
 
-/// The `Encoder` one value encodes itself into.
+/// The `Encoder` one value encodes itself into. Its coding path is its parent's plus its key,
+/// put together only when asked for (errors): building it for every value was an allocation each.
 final class DocumentSink: Encoder {
-    let codingPath: [any CodingKey]
+    let parent: DocumentSink?
+    let key: (any CodingKey)?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     var result: DocumentNode = .unset
 
-    init(codingPath: [any CodingKey]) { self.codingPath = codingPath }
+    init(parent: DocumentSink?, key: (any CodingKey)?) {
+        self.parent = parent
+        self.key = key
+    }
+
+    var codingPath: [any CodingKey] {
+        var path = parent?.codingPath ?? []
+        if let key { path.append(key) }
+        return path
+    }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         let object: DocumentObject
@@ -150,7 +161,7 @@ final class DocumentSink: Encoder {
             object = DocumentObject()
             result = .object(object)
         }
-        return KeyedEncodingContainer(DocumentKeyedContainer<Key>(object: object, codingPath: codingPath))
+        return KeyedEncodingContainer(DocumentKeyedContainer<Key>(object: object, sink: self))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -161,14 +172,14 @@ final class DocumentSink: Encoder {
             array = DocumentArray()
             result = .array(array)
         }
-        return DocumentUnkeyedContainer(array: array, codingPath: codingPath)
+        return DocumentUnkeyedContainer(array: array, sink: self)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer { DocumentSingleContainer(sink: self) }
 
     /// The node of one value: standard leaves directly, the types Foundation formats itself
     /// through Foundation, anything else by letting it encode itself.
-    static func box<T: Encodable>(_ value: T, codingPath: @autoclosure () -> [any CodingKey]) throws -> DocumentNode {
+    static func box<T: Encodable>(_ value: T, parent: DocumentSink?, key: (any CodingKey)?) throws -> DocumentNode {
         if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
         if T.self == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
         if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
@@ -183,7 +194,7 @@ final class DocumentSink: Encoder {
         if T.self == URL.self || T.self == Data.self || T.self == Decimal.self || T.self == Float.self {
             return .raw([UInt8](try DocumentEncoder.foundation.encode(value)))
         }
-        let sink = DocumentSink(codingPath: codingPath())
+        let sink = DocumentSink(parent: parent, key: key)
         try value.encode(to: sink)
         return sink.result
     }
@@ -199,7 +210,9 @@ final class DocumentSink: Encoder {
 
 struct DocumentKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let object: DocumentObject
-    let codingPath: [any CodingKey]
+    /// Whose coding path this container's is.
+    let sink: DocumentSink
+    var codingPath: [any CodingKey] { sink.codingPath }
 
     mutating func encodeNil(forKey key: Key) throws { object.set(key.stringValue, .null) }
     mutating func encode(_ value: Bool, forKey key: Key) throws { object.set(key.stringValue, .bool(value)) }
@@ -222,10 +235,10 @@ struct DocumentKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         object.set(key.stringValue, .uint(UInt64(value)))
     }
     mutating func encode(_ value: Float, forKey key: Key) throws {
-        object.set(key.stringValue, try DocumentSink.box(value, codingPath: codingPath + [key]))
+        object.set(key.stringValue, try DocumentSink.box(value, parent: sink, key: key))
     }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        object.set(key.stringValue, try DocumentSink.box(value, codingPath: codingPath + [key]))
+        object.set(key.stringValue, try DocumentSink.box(value, parent: sink, key: key))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
@@ -233,28 +246,31 @@ struct DocumentKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     {
         let nested = DocumentObject()
         object.set(key.stringValue, .object(nested))
-        return KeyedEncodingContainer(DocumentKeyedContainer<NestedKey>(object: nested, codingPath: codingPath + [key]))
+        return KeyedEncodingContainer(
+            DocumentKeyedContainer<NestedKey>(object: nested, sink: DocumentSink(parent: sink, key: key)))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         let nested = DocumentArray()
         object.set(key.stringValue, .array(nested))
-        return DocumentUnkeyedContainer(array: nested, codingPath: codingPath + [key])
+        return DocumentUnkeyedContainer(array: nested, sink: DocumentSink(parent: sink, key: key))
     }
 
     mutating func superEncoder() -> any Encoder { superEncoder(named: "super") }
     mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder(named: key.stringValue) }
 
     private func superEncoder(named name: String) -> any Encoder {
-        let sink = DocumentSink(codingPath: codingPath + [DocumentIndexKey(name)])
-        object.set(name, .deferred(sink))
-        return sink
+        let superSink = DocumentSink(parent: sink, key: DocumentIndexKey(name))
+        object.set(name, .deferred(superSink))
+        return superSink
     }
 }
 
 struct DocumentUnkeyedContainer: UnkeyedEncodingContainer {
     let array: DocumentArray
-    let codingPath: [any CodingKey]
+    /// Whose coding path this container's is.
+    let sink: DocumentSink
+    var codingPath: [any CodingKey] { sink.codingPath }
     var count: Int { array.items.count }
 
     mutating func encodeNil() throws { array.items.append(.null) }
@@ -272,32 +288,32 @@ struct DocumentUnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt32) throws { array.items.append(.uint(UInt64(value))) }
     mutating func encode(_ value: UInt64) throws { array.items.append(.uint(value)) }
     mutating func encode(_ value: Float) throws {
-        array.items.append(try DocumentSink.box(value, codingPath: codingPath))
+        array.items.append(try DocumentSink.box(value, parent: sink, key: DocumentIndexKey(index: count)))
     }
     mutating func encode<T: Encodable>(_ value: T) throws {
-        array.items.append(try DocumentSink.box(value, codingPath: codingPath + [DocumentIndexKey(index: count)]))
+        array.items.append(try DocumentSink.box(value, parent: sink, key: DocumentIndexKey(index: count)))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
         -> KeyedEncodingContainer<NestedKey>
     {
         let nested = DocumentObject()
-        let path = codingPath + [DocumentIndexKey(index: count)]
+        let path = DocumentSink(parent: sink, key: DocumentIndexKey(index: count))
         array.items.append(.object(nested))
-        return KeyedEncodingContainer(DocumentKeyedContainer<NestedKey>(object: nested, codingPath: path))
+        return KeyedEncodingContainer(DocumentKeyedContainer<NestedKey>(object: nested, sink: path))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         let nested = DocumentArray()
-        let path = codingPath + [DocumentIndexKey(index: count)]
+        let path = DocumentSink(parent: sink, key: DocumentIndexKey(index: count))
         array.items.append(.array(nested))
-        return DocumentUnkeyedContainer(array: nested, codingPath: path)
+        return DocumentUnkeyedContainer(array: nested, sink: path)
     }
 
     mutating func superEncoder() -> any Encoder {
-        let sink = DocumentSink(codingPath: codingPath + [DocumentIndexKey(index: count)])
-        array.items.append(.deferred(sink))
-        return sink
+        let superSink = DocumentSink(parent: sink, key: DocumentIndexKey(index: count))
+        array.items.append(.deferred(superSink))
+        return superSink
     }
 }
 
@@ -319,23 +335,28 @@ struct DocumentSingleContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt16) throws { sink.result = .uint(UInt64(value)) }
     mutating func encode(_ value: UInt32) throws { sink.result = .uint(UInt64(value)) }
     mutating func encode(_ value: UInt64) throws { sink.result = .uint(value) }
-    mutating func encode(_ value: Float) throws { sink.result = try DocumentSink.box(value, codingPath: codingPath) }
+    mutating func encode(_ value: Float) throws {
+        sink.result = try DocumentSink.box(value, parent: sink.parent, key: sink.key)
+    }
     mutating func encode<T: Encodable>(_ value: T) throws {
-        sink.result = try DocumentSink.box(value, codingPath: sink.codingPath)
+        sink.result = try DocumentSink.box(value, parent: sink.parent, key: sink.key)
     }
 }
 
+/// An array index or a super encoder's name in a coding path; an index's text is made only
+/// when read.
 struct DocumentIndexKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(_ name: String) { stringValue = name }
+    let name: String?
+    let intValue: Int?
+    var stringValue: String { name ?? "Index \(intValue ?? 0)" }
+    init(_ name: String) {
+        self.name = name
+        intValue = nil
+    }
     init(index: Int) {
-        stringValue = "Index \(index)"
+        name = nil
         intValue = index
     }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) {
-        stringValue = "Index \(intValue)"
-        self.intValue = intValue
-    }
+    init?(stringValue: String) { self.init(stringValue) }
+    init?(intValue: Int) { self.init(index: intValue) }
 }

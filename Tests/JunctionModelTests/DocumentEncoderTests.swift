@@ -104,4 +104,25 @@ struct DocumentEncoderTests {
         #expect(throws: EncodingError.self) { try UnifiedJSON.makeEncoder().encode(Nothing()) }
         #expect(throws: EncodingError.self) { try DocumentEncoder.encode(Double.nan) }
     }
+
+    /// Writes the coding path it is encoded at: the path must be Foundation's wherever a value sits.
+    struct Where: Encodable {
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(encoder.codingPath.map(\.stringValue).joined(separator: "."))
+        }
+    }
+
+    struct Paths: Encodable {
+        var top = Where()
+        var list = [Where(), Where()]
+        var nested = ["inner": [Where()]]
+        var optional: Where? = Where()
+    }
+
+    @Test("coding paths, put together only when asked for, are Foundation's")
+    func codingPaths() throws {
+        #expect(try Self.fast(Paths()) == (try Self.foundation(Paths())))
+        #expect(try Self.fast(Paths()).contains("nested.inner.Index 0"))
+    }
 }
