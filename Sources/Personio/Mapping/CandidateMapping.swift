@@ -101,12 +101,8 @@ public struct CandidateMapper: Sendable {
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || byte == UInt8(ascii: "_")
         }
         if plain { return value }
-        let spaces = CharacterSet.whitespaces
-        let scalars = value.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !spaces.contains($0) }) else { return "" }
-        let last = scalars.lastIndex(where: { !spaces.contains($0) })!
         var result = String.UnicodeScalarView()
-        for scalar in String(scalars[first...last]).lowercased().unicodeScalars {
+        for scalar in value.trimmingScalars(in: .whitespaces).lowercased().unicodeScalars {
             result.append(scalar == " " || scalar == "-" ? "_" : scalar)
         }
         return String(result)

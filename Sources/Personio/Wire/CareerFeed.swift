@@ -136,17 +136,9 @@ enum CareerFeedParser {
         }
 
         /// `text` without leading and trailing white space and newlines (Foundation's set, which
-        /// on this platform holds U+200B too), looking only at the scalars at its ends instead of
-        /// bridging through `NSString`: that was a quarter of a quiet DELTA's CPU at 1,000 jobs.
-        /// Untouched text is returned as it is.
-        static func trimmed(_ text: String) -> String {
-            let scalars = text.unicodeScalars
-            let space = CharacterSet.whitespacesAndNewlines
-            guard let first = scalars.firstIndex(where: { !space.contains($0) }) else { return "" }
-            let last = scalars.lastIndex(where: { !space.contains($0) })!
-            if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
-            return String(scalars[first...last])
-        }
+        /// on this platform holds U+200B too), without bridging through `NSString`: that was a
+        /// quarter of a quiet DELTA's CPU at 1,000 jobs.
+        static func trimmed(_ text: String) -> String { text.trimmingScalars(in: .whitespacesAndNewlines) }
 
         /// An element as JSON: its text when it has no child elements; the list of its children
         /// for the feed's list elements; otherwise an object by child name (a repeated name
@@ -164,5 +156,18 @@ enum CareerFeedParser {
             }
             return .object(object)
         }
+    }
+}
+
+extension String {
+    /// This text without the scalars of `set` at either end, as `trimmingCharacters(in:)` gives
+    /// it, looking only at the end scalars instead of bridging through `NSString`; untouched
+    /// text is returned as it is.
+    func trimmingScalars(in set: CharacterSet) -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !set.contains($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !set.contains($0) })!
+        if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return self }
+        return String(scalars[first...last])
     }
 }
