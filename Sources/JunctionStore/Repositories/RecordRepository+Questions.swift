@@ -77,9 +77,15 @@ extension RecordRepository {
     /// remote creation, then remote id, compared as numbers); candidates without such an
     /// application keep theirs.
     public func withApplicationSources(_ candidates: [Candidate], integrationID: String) async throws -> [Candidate] {
+        try await Self.withApplicationSources(candidates, integrationID: integrationID, on: sql)
+    }
+
+    static func withApplicationSources(_ candidates: [Candidate], integrationID: String, on connection: any SQLDatabase)
+        async throws -> [Candidate]
+    {
         guard !candidates.isEmpty else { return candidates }
-        let sources = try await Self.latestApplicationSources(
-            candidateIDs: candidates.map(\.id), integrationID: integrationID, on: sql)
+        let sources = try await latestApplicationSources(
+            candidateIDs: candidates.map(\.id), integrationID: integrationID, on: connection)
         return candidates.map { candidate in
             var candidate = candidate
             if let source = sources[candidate.id] { candidate.source = source }
@@ -130,10 +136,8 @@ extension RecordRepository {
         return try await database.transaction { connection in
             _ = try await Self.store(
                 preparedApplication, integrationID: integrationID, now: now, runID: nil, on: connection)
-            var candidate = candidate
-            let sources = try await Self.latestApplicationSources(
-                candidateIDs: [candidate.id], integrationID: integrationID, on: connection)
-            if let source = sources[candidate.id] { candidate.source = source }
+            let candidate = try await Self.withApplicationSources(
+                [candidate], integrationID: integrationID, on: connection)[0]
             _ = try await Self.store(
                 try Self.prepare([candidate]), integrationID: integrationID, now: now, runID: nil, on: connection)
             return candidate
