@@ -48,8 +48,8 @@ enum DocumentNode {
         case .unset: bytes.append(contentsOf: [0x7B, 0x7D])  // a nested value that encoded nothing: {}
         case .null: bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
         case .bool(let value): bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
-        case .int(let value): Self.writeDecimal(value.magnitude, negative: value < 0, into: &bytes)
-        case .uint(let value): Self.writeDecimal(value, negative: false, into: &bytes)
+        case .int(let value): bytes.append(contentsOf: String(value).utf8)
+        case .uint(let value): bytes.append(contentsOf: String(value).utf8)
         case .string(let value): JSONValue.writeString(value, into: &bytes)
         case .raw(let value): bytes.append(contentsOf: value)
         case .object(let object): object.write(into: &bytes)
@@ -66,21 +66,6 @@ enum DocumentNode {
 
     static let trueBytes = Array("true".utf8)
     static let falseBytes = Array("false".utf8)
-
-    static func writeDecimal(_ magnitude: UInt64, negative: Bool, into bytes: inout [UInt8]) {
-        if negative { bytes.append(UInt8(ascii: "-")) }
-        guard magnitude >= 10 else {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude))
-            return
-        }
-        var digits: (UInt64, [UInt8]) = (magnitude, [])
-        digits.1.reserveCapacity(20)
-        while digits.0 > 0 {
-            digits.1.append(UInt8(ascii: "0") + UInt8(digits.0 % 10))
-            digits.0 /= 10
-        }
-        bytes.append(contentsOf: digits.1.reversed())
-    }
 }
 
 /// An object's members in the order they were encoded; sorted by key (UTF-8 bytes, as
@@ -188,7 +173,7 @@ final class DocumentSink: Encoder {
         if T.self == Date.self { return .string(UnifiedDate.format(unsafeBitCast(value, to: Date.self))) }
         if T.self == JSONValue.self {
             var bytes: [UInt8] = []
-            try (value as! JSONValue).write(into: &bytes)
+            try unsafeBitCast(value, to: JSONValue.self).write(into: &bytes)
             return .raw(bytes)
         }
         if T.self == URL.self || T.self == Data.self || T.self == Decimal.self || T.self == Float.self {
