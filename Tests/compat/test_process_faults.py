@@ -31,7 +31,11 @@ def _start_slow_sync(server, page_milliseconds=2000):
              {"rules": [{"path": "/v2/recruiting/candidates", "fault": "latency", "milliseconds": page_milliseconds}]})
     sync_id = _force_sync(server)["sync_id"]
     _wait(lambda: any(run[0] == sync_id and run[1] == "RUNNING" for run in _runs(server)), "the forced run")
-    _wait(lambda: len(_sandbox(server, "GET", "/_sandbox/faults/log")) >= 2, "the second page of candidates")
+    # The first page is stored when the run has marked candidates seen (read from the database).
+    # The second page's request is no sign of it: a listing asks for the next page while it
+    # stores the current one, so the run may still be writing then.
+    _wait(lambda: int(server.query(f"SELECT COUNT(*) FROM candidates WHERE last_seen_run = '{sync_id}'")[0][0]) > 0,
+          "the first page of candidates stored")
     return sync_id
 
 
