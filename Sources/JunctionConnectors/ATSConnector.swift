@@ -7,6 +7,13 @@ public protocol ATSConnector: Sendable {
     /// Every job upstream, as unified records, page by page.
     /// With `updatedAfter`, only those updated upstream after it (a DELTA).
     func forEachJobPage(updatedAfter: Date?, _ body: @Sendable ([Job]) async throws -> Void) async throws
+    /// A digest of everything jobs are built from besides their own remote records (pipelines,
+    /// people's names, settings, what a career site publishes), or nil when it cannot be told
+    /// cheaply. The engine skips re-reading jobs in a DELTA when it equals the last read's and
+    /// `jobsUpdated(after:)` says no job moved. Default: nil (every run reads every job).
+    func jobInputsFingerprint() async -> String?
+    /// Whether any job was updated upstream after `date` (a DELTA's window).
+    func jobsUpdated(after date: Date) async throws -> Bool
     /// Every application stage upstream (a small, complete list).
     func applicationStages() async throws -> [ApplicationStage]
     /// Every candidate upstream, page by page.
@@ -59,6 +66,8 @@ public protocol ATSConnector: Sendable {
 extension ATSConnector {
     public func warnings() async -> [String] { [] }
     public func keepsStoredPublication() async -> Bool { false }
+    public func jobInputsFingerprint() async -> String? { nil }
+    public func jobsUpdated(after date: Date) async throws -> Bool { true }
     public func isPermissionFailure(_ error: any Error) -> Bool { false }
     public func applicationsEmbedding(_ candidates: [Candidate], stored: [Application]) -> [Application] { [] }
     public func datingRejections(_ applications: [Application], stored: [String: Application]) async

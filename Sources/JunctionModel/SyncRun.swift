@@ -27,11 +27,32 @@ public struct SyncRun: Sendable, Equatable {
         /// Models the credentials were not allowed to read in this run (`jobs`, `applications`,
         /// …): skipped, nothing of them deleted; the integration details mark them unavailable.
         public var unavailable: [String] = []
+        /// The jobs' inputs at the run that last read every job (this one, or one before it that
+        /// a DELTA carried on from): nil when no complete read of jobs can vouch for them.
+        public var jobInputs: JobInputs?
 
         public init() {}
 
+        /// A connector's fingerprint of what jobs are built from, and when jobs were last read
+        /// in full with it.
+        public struct JobInputs: Codable, Sendable, Equatable {
+            public var fingerprint: String
+            public var readAt: Date
+
+            public init(fingerprint: String, readAt: Date) {
+                self.fingerprint = fingerprint
+                self.readAt = readAt
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case fingerprint
+                case readAt = "read_at"
+            }
+        }
+
         enum CodingKeys: String, CodingKey {
             case added, updated, unchanged, deleted, requests, warnings, unavailable
+            case jobInputs = "job_inputs"
         }
 
         // Runs recorded before `warnings` existed have none.
@@ -44,6 +65,7 @@ public struct SyncRun: Sendable, Equatable {
             requests = try container.decodeIfPresent(Int.self, forKey: .requests) ?? 0
             warnings = try container.decodeIfPresent([String].self, forKey: .warnings) ?? []
             unavailable = try container.decodeIfPresent([String].self, forKey: .unavailable) ?? []
+            jobInputs = try container.decodeIfPresent(JobInputs.self, forKey: .jobInputs)
         }
     }
 

@@ -19,11 +19,23 @@ public struct SyncEngine: Sendable {
     let logger: Logger
     /// The server's public address, for the `log_url` of `sync-finished` webhooks.
     let logBaseURL: String
+    /// How long a DELTA may go on from a complete read of jobs without reading them again when
+    /// the connector's fingerprint of their inputs is unchanged and no job was updated: a bound
+    /// on what a remote's change marks could miss (a career site whose `Last-Modified` does
+    /// not move on every change, a Junction upgrade that maps jobs differently).
+    let jobsRereadInterval: Duration
 
-    public init(store: Store, logger: Logger, logBaseURL: String = "") {
+    /// Jobs are read in full at least once an hour.
+    public static let defaultJobsRereadInterval = Duration.seconds(3600)
+
+    public init(
+        store: Store, logger: Logger, logBaseURL: String = "",
+        jobsRereadInterval: Duration = defaultJobsRereadInterval
+    ) {
         self.store = store
         self.logger = logger
         self.logBaseURL = logBaseURL
+        self.jobsRereadInterval = jobsRereadInterval
     }
 
     /// How far a run has come, reported after every page.
@@ -41,7 +53,7 @@ public struct SyncEngine: Sendable {
         _ integration: Integration, connector: some ATSConnector,
         progress: (@Sendable (Progress) -> Void)? = nil
     ) async throws -> SyncRun {
-        try await run(.full, integration, connector: connector, updatedAfter: nil, progress: progress)
+        try await run(.full, integration, connector: connector, updatedAfter: nil, last: nil, progress: progress)
     }
 
     /// Runs a DELTA sync: jobs, candidates and applications updated upstream since the last
@@ -58,7 +70,8 @@ public struct SyncEngine: Sendable {
             return try await runFull(integration, connector: connector, progress: progress)
         }
         let since = last.startedAt.addingTimeInterval(-Double(overlap.components.seconds))
-        return try await run(.delta, integration, connector: connector, updatedAfter: since, progress: progress)
+        return try await run(
+            .delta, integration, connector: connector, updatedAfter: since, last: last, progress: progress)
     }
 
     /// `jobs` with each stored job's published state kept (for a run whose publication source
@@ -73,6 +86,21 @@ public struct SyncEngine: Sendable {
             kept.keepPublication(from: previous)
             return kept
         }
+    }
+
+    /// The last full read of jobs a DELTA can go on from: its fingerprint equals `fingerprint`,
+    /// it is younger than `interval`, and no job was updated in the DELTA's window. Nil for a
+    /// FULL, or when jobs must be read.
+    static func unchangedJobInputs(
+        _ fingerprint: String?, last: SyncRun?, updatedAfter: Date?, interval: Duration,
+        connector: some ATSConnector
+    ) async throws -> SyncRun.Stats.JobInputs? {
+        guard let fingerprint, let updatedAfter, let previous = last?.stats.jobInputs,
+            previous.fingerprint == fingerprint,
+            Date().timeIntervalSince(previous.readAt) < interval.inSeconds
+        else { return nil }
+        // A failure to tell (a right withdrawn, an outage) reads the jobs, which reports it.
+        return (try? await connector.jobsUpdated(after: updatedAfter)) == false ? previous : nil
     }
 
     /// What a DELTA re-read of candidates and applications.
@@ -115,7 +143,7 @@ public struct SyncEngine: Sendable {
 
     private func run(
         _ kind: SyncRun.Kind, _ integration: Integration, connector: some ATSConnector, updatedAfter: Date?,
-        progress: (@Sendable (Progress) -> Void)?
+        last: SyncRun?, progress: (@Sendable (Progress) -> Void)?
     ) async throws -> SyncRun {
         let integrationID = integration.id.description
         // The connector's client is the account's, shared by every run, write and passthrough:
@@ -138,26 +166,42 @@ public struct SyncEngine: Sendable {
                 let references = try await mirrorReferences(
                     connector: connector, runID: runID, integrationID: integrationID, stats: &run.stats,
                     progress: progress, started: started)
-                // Every run reads every job (a DELTA deletes none): jobs embed what Personio does not
-                // mark them updated for — their category's stages (one removed or reordered), stage
+                // Jobs are read whole (a DELTA deletes none): they embed what Personio does not mark
+                // them updated for — their category's stages (one removed or reordered), stage
                 // names, questions, hiring-team names, and whether the career feed lists them (a
-                // job published or unpublished). Jobs are the small model: a few pages, and only
-                // jobs whose content changed are written.
-                let jobsUpdatedAfter: Date? = nil
-                let saveLinks: @Sendable ([Job]) async throws -> Void = { [store] jobs in
-                    try await Self.saveLinks(
-                        jobs, store: store, runID: runID, integrationID: integrationID, counts: links)
-                }
-                try await mirror(
-                    Job.self, "jobs", runID: runID, integrationID: integrationID, connector: connector,
-                    stats: &run.stats, progress: progress,
-                    started: started, complete: complete, afterSave: saveLinks
-                ) { [store] save in
-                    try await connector.forEachJobPage(updatedAfter: jobsUpdatedAfter) { jobs in
-                        try await save(
-                            await connector.keepsStoredPublication()
-                                ? try await Self.keepingPublication(jobs, store: store, integrationID: integrationID)
-                                : jobs)
+                // job published or unpublished). Only jobs whose content changed are written. A
+                // DELTA skips them when none of those inputs changed since the last full read and
+                // no job was updated (`jobInputs`).
+                let fingerprint = await connector.jobInputsFingerprint()
+                if let carried = try await Self.unchangedJobInputs(
+                    fingerprint, last: last, updatedAfter: updatedAfter, interval: jobsRereadInterval,
+                    connector: connector)
+                {
+                    run.stats.jobInputs = carried
+                    logger.debug("jobs and their inputs unchanged since the last full read; not read again")
+                } else {
+                    let saveLinks: @Sendable ([Job]) async throws -> Void = { [store] jobs in
+                        try await Self.saveLinks(
+                            jobs, store: store, runID: runID, integrationID: integrationID, counts: links)
+                    }
+                    try await mirror(
+                        Job.self, "jobs", runID: runID, integrationID: integrationID, connector: connector,
+                        stats: &run.stats, progress: progress,
+                        started: started, complete: complete, afterSave: saveLinks
+                    ) { [store] save in
+                        try await connector.forEachJobPage(updatedAfter: nil) { jobs in
+                            try await save(
+                                await connector.keepsStoredPublication()
+                                    ? try await Self.keepingPublication(
+                                        jobs, store: store, integrationID: integrationID)
+                                    : jobs)
+                        }
+                    }
+                    // Only a read of every job, with everything it is built from, vouches for them.
+                    if let fingerprint, !run.stats.unavailable.contains("jobs"),
+                        await !connector.keepsStoredPublication()
+                    {
+                        run.stats.jobInputs = .init(fingerprint: fingerprint, readAt: run.startedAt)
                     }
                 }
                 if complete, !run.stats.unavailable.contains("jobs") {

@@ -210,6 +210,30 @@ public actor PersonioClient {
         }
     }
 
+    /// When the career feed in `language` last changed, by its `Last-Modified` header, read with
+    /// a HEAD request (no body), and the answer's own `Date`; nil without a career site or when
+    /// either header is missing or unreadable. [I] Personio's feed sends `Last-Modified` (a
+    /// WordPress importer compares it per language before downloading); see the sandbox's
+    /// `feedLastModified` switch for what may move it.
+    public func careerFeedStamp(language: String, site: CareerSite? = nil) async throws(PersonioError) -> FeedStamp? {
+        guard let base = site.map(credentials.baseURL(of:)) ?? credentials.resolvedCareerSiteBaseURL else {
+            return nil
+        }
+        var request = HTTPClientRequest(url: base + "/xml?language=\(language)")
+        request.method = .HEAD
+        request.headers.add(name: "Accept", value: "application/xml")
+        let (status, headers, _) = try await send(
+            request, idempotent: true, description: "HEAD /xml?language=\(language)")
+        guard status == 200 else {
+            if status == 404 { throw .notFound("the career-site XML feed is not enabled") }
+            throw .unexpectedStatus(status, "career-site XML feed")
+        }
+        guard let modified = headers.first(name: "Last-Modified").flatMap(FeedStamp.parseHTTPDate),
+            let served = headers.first(name: "Date").flatMap(FeedStamp.parseHTTPDate)
+        else { return nil }
+        return FeedStamp(lastModified: modified, served: served)
+    }
+
     /// Runs `read` (one GET and its parse) again when the answer cannot be parsed: a 200 whose
     /// body a proxy replaced or a connection cut short is a transient fault like a 502. After
     /// `maxAttempts` unreadable answers it fails with `malformedResponse` naming `what`.
@@ -379,5 +403,25 @@ public struct PersonioIdentity: Sendable, Equatable {
         request.headers.replaceOrAdd(name: "X-Personio-App-ID", value: appID)
         if let partnerID { request.headers.replaceOrAdd(name: "X-Personio-Partner-ID", value: partnerID) }
         return request
+    }
+}
+
+/// A career feed's `Last-Modified` and the `Date` of the answer that carried it.
+public struct FeedStamp: Sendable, Equatable {
+    public var lastModified: Date
+    public var served: Date
+
+    /// Whether nothing can have changed in the feed during the second `lastModified` names: HTTP
+    /// dates count whole seconds, so a change later in the second the answer was served in would
+    /// leave the header as it is.
+    public var isSettled: Bool { lastModified < served }
+
+    /// An HTTP date (`Wed, 18 Nov 2026 06:56:07 GMT`, RFC 9110's preferred form).
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.date(from: text)
     }
 }

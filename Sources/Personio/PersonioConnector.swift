@@ -14,6 +14,9 @@ public struct PersonioConnector: Sendable {
     public let tagNames: [String]
     /// What this run went on without, for the sync run's warnings.
     let notes: RunNotes
+    /// The categories and persons this run read (stages, users, jobs and the jobs' inputs
+    /// fingerprint each need them; one read serves all).
+    let reads = RunReads()
 
     /// Stage histories one run may read to date rejections (one request each): enough for a busy
     /// day's rejections.
@@ -60,12 +63,21 @@ public struct PersonioConnector: Sendable {
 
     /// The account's recruiting categories (small; one request, no paging in Personio).
     public func categories() async throws -> [Captured<V2Category>] {
+        try await categoriesRead().categories
+    }
+
+    /// The categories with the bytes Personio answered, read once per run.
+    func categoriesRead() async throws -> (categories: [Captured<V2Category>], data: Data) {
+        if let read = await reads.categories { return read }
         let data = try await client.getV2("/v2/recruiting/categories")
+        let categories: [Captured<V2Category>]
         do {
-            return try JSONValue.decodeParsed(V2Page<V2Category>.self, from: data).data
+            categories = try JSONValue.decodeParsed(V2Page<V2Category>.self, from: data).data
         } catch {
             throw PersonioError.malformedResponse("categories: \(error)")
         }
+        await reads.keep(categories: (categories, data))
+        return (categories, data)
     }
 
     /// The categories, or none when the credentials may not read them: jobs then come without
@@ -226,6 +238,7 @@ public struct PersonioConnector: Sendable {
     /// answers that with 401 or 403 on `/v2/persons` ([C3] §4.1), and hiring-team names are
     /// optional, so that is no failure of the run.
     public func persons() async throws -> [Captured<V2Person>]? {
+        if let read = await reads.persons { return read.list }
         let collected = PersonList()
         do {
             // [C3] The persons endpoint pages by at most 50.
@@ -235,11 +248,15 @@ public struct PersonioConnector: Sendable {
             }
         } catch let error as PersonioError {
             switch error {
-            case .authenticationFailed, .forbidden: return nil
+            case .authenticationFailed, .forbidden:
+                await reads.keep(persons: nil)
+                return nil
             default: throw error
             }
         }
-        return await collected.items
+        let items = await collected.items
+        await reads.keep(persons: items)
+        return items
     }
 
     /// The users (hiring-team persons), or nil when the credentials cannot read persons.
@@ -322,6 +339,18 @@ extension PersonioConnector {
         let text = String(UnifiedDate.format(updatedAfter).prefix(19)) + "Z"
         return path + "?updated_at.gt=" + text
     }
+}
+
+/// What one run read once for several uses.
+actor RunReads {
+    private(set) var categories: (categories: [Captured<V2Category>], data: Data)?
+    private(set) var persons: PersonsRead?
+
+    /// The persons a run read; `list` nil when the credentials may not read persons.
+    struct PersonsRead { var list: [Captured<V2Person>]? }
+
+    func keep(categories read: (categories: [Captured<V2Category>], data: Data)) { categories = read }
+    func keep(persons list: [Captured<V2Person>]?) { persons = PersonsRead(list: list) }
 }
 
 /// Collects pages handed to a `@Sendable` callback.

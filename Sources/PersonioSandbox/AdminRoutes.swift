@@ -148,7 +148,9 @@ struct AdminRoutes {
             let languages: SandboxConfiguration.JobLanguages?
             let oauth: SandboxConfiguration.OAuthErrors?
             let limitWait: SandboxConfiguration.V1LimitWait?
+            let lastModified: SandboxConfiguration.FeedLastModified?
             do {
+                lastModified = try Self.choice(body, "feed_last_modified")
                 limitWait = try Self.choice(body, "v1_limit_wait")
                 feedMode = try Self.choice(body, "feed")
                 vocabulary = try Self.choice(body, "stage_vocabulary")
@@ -183,7 +185,8 @@ struct AdminRoutes {
                 wrapSingleResource: flag("wrap_single_resource"), emptyPageAfterLast: flag("empty_page_after_last"),
                 missingScopeStatus: scopeStatus, timestampObjects: flag("timestamp_objects"), careerSites: sites,
                 oauthErrors: oauth, anonymizationMovesUpdatedAt: flag("anonymization_moves_updated_at"),
-                v1LimitWait: limitWait, availableFromDatesOnly: flag("available_from_dates_only"))
+                v1LimitWait: limitWait, availableFromDatesOnly: flag("available_from_dates_only"),
+                feedLastModified: lastModified)
             return SandboxResponse.json(.object([]))
         }
 

@@ -74,8 +74,10 @@ struct CareerSiteRoutes {
             jobs = listed
         }
         var headers: HTTPFields = [.contentType: "text/xml; charset=UTF-8"]
-        if let newest = jobs.map(\.updatedAt).max() {
-            headers[.lastModified] = Self.httpDate(newest)
+        switch await account.configuration.feedLastModified {
+        case .lastChange: headers[.lastModified] = Self.httpDate(await account.feedChangedAt)
+        case .newestJob: if let newest = jobs.map(\.updatedAt).max() { headers[.lastModified] = Self.httpDate(newest) }
+        case .absent: break
         }
         guard includeBody else { return Response(status: .ok, headers: headers) }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<workzag-jobs>"

@@ -394,8 +394,10 @@ extension SandboxAccount {
         wrapSingleResource: Bool? = nil, emptyPageAfterLast: Bool? = nil, missingScopeStatus: Int? = nil,
         timestampObjects: Bool? = nil, careerSites: [String]? = nil,
         oauthErrors: SandboxConfiguration.OAuthErrors? = nil, anonymizationMovesUpdatedAt: Bool? = nil,
-        v1LimitWait: SandboxConfiguration.V1LimitWait? = nil, availableFromDatesOnly: Bool? = nil
+        v1LimitWait: SandboxConfiguration.V1LimitWait? = nil, availableFromDatesOnly: Bool? = nil,
+        feedLastModified: SandboxConfiguration.FeedLastModified? = nil
     ) {
+        if let feedLastModified { configuration.feedLastModified = feedLastModified }
         if let v1LimitWait {
             configuration.v1LimitWait = v1LimitWait
             v1BlockedUntil = nil

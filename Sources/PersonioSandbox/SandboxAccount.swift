@@ -4,12 +4,14 @@ import Foundation
 ///
 /// An actor: the HTTP routes and (later) the admin API change it concurrently.
 actor SandboxAccount {
-    var configuration: SandboxConfiguration
-    var categories: [SandboxCategory]
+    var configuration: SandboxConfiguration { didSet { feedChangedAt = Date() } }
+    var categories: [SandboxCategory] { didSet { feedChangedAt = Date() } }
     var channels: [SandboxChannel]
     var persons: [SandboxPerson]
     var attributes: [SandboxAttribute]
-    var jobs: OrderedCollection<SandboxJob>
+    var jobs: OrderedCollection<SandboxJob> { didSet { feedChangedAt = Date() } }
+    /// When anything the career feed shows last changed (`feedLastModified = .lastChange`).
+    var feedChangedAt: Date
     var candidates: OrderedCollection<SandboxCandidate>
     var applications: OrderedCollection<SandboxApplication>
     var candidateByEmail: [String: Int] = [:]
@@ -42,6 +44,7 @@ actor SandboxAccount {
         jobs = OrderedCollection(dataset.jobs) { OrderKey(updatedAt: $0.updatedAt, id: $0.id) }
         candidates = OrderedCollection(dataset.candidates) { OrderKey(updatedAt: $0.updatedAt, id: $0.id) }
         applications = OrderedCollection(dataset.applications) { OrderKey(updatedAt: $0.updatedAt, id: $0.id) }
+        feedChangedAt = dataset.jobs.map(\.updatedAt).max() ?? Date(timeIntervalSince1970: 0)
         for candidate in dataset.candidates {
             if let email = candidate.email { candidateByEmail[email.lowercased()] = candidate.id }
         }

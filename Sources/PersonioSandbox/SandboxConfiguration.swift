@@ -70,6 +70,20 @@ public struct SandboxConfiguration: Sendable {
     /// How the career site answers `/xml` while the feed is enabled: the feed, or one of the
     /// ways a real account's career site fails to serve it (`xmlFeedEnabled = false` is `.off`).
     public var feedMode: FeedMode = .xml
+    /// What the feed's `Last-Modified` header says: [I] Personio sends one (a WordPress importer
+    /// compares it per language before downloading the feed); what moves it is not documented.
+    public var feedLastModified: FeedLastModified = .lastChange
+
+    public enum FeedLastModified: String, Sendable, CaseIterable {
+        /// The last change of anything the feed shows: a job edited, published, unpublished,
+        /// added or removed, a category or a setting changed.
+        case lastChange = "last_change"
+        /// The newest `updated_at` of the jobs the feed lists: a job unpublished (or published)
+        /// without its `updated_at` moving leaves it where it was.
+        case newestJob = "newest_job"
+        /// No `Last-Modified` header.
+        case absent
+    }
 
     /// The object key of timestamps of applications, jobs and transitions (while
     /// `timestampObjects`): Personio's v2 APIs use several shapes [C][C3].
