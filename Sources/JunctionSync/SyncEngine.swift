@@ -24,18 +24,22 @@ public struct SyncEngine: Sendable {
     /// on what a remote's change marks could miss (a career site whose `Last-Modified` does
     /// not move on every change, a Junction upgrade that maps jobs differently).
     let jobsRereadInterval: Duration
+    /// Candidates whose stored applications a DELTA's `embedding` loads at once.
+    let embeddingChunk: Int
 
     /// Jobs are read in full at least once an hour.
     public static let defaultJobsRereadInterval = Duration.seconds(3600)
 
     public init(
         store: Store, logger: Logger, logBaseURL: String = "",
-        jobsRereadInterval: Duration = defaultJobsRereadInterval
+        jobsRereadInterval: Duration = defaultJobsRereadInterval, embeddingChunk: Int = 200
     ) {
+        precondition(embeddingChunk > 0, "a chunk holds at least one candidate")
         self.store = store
         self.logger = logger
         self.logBaseURL = logBaseURL
         self.jobsRereadInterval = jobsRereadInterval
+        self.embeddingChunk = embeddingChunk
     }
 
     /// How far a run has come, reported after every page.
@@ -112,20 +116,26 @@ public struct SyncEngine: Sendable {
     }
 
     /// The stored applications of the candidates a DELTA re-read, with the connector's refreshed
-    /// copies of those candidates, where a copy changed; applications the DELTA re-read itself
-    /// are current already (and may be newer than the candidate's listing).
+    /// copies of those candidates, where a copy changed, handed to `save` a page of candidates
+    /// at a time (holding every stored application of a busy DELTA's candidates at once took
+    /// more memory than a FULL); applications the DELTA re-read itself are current already (and
+    /// may be newer than the candidate's listing).
     static func embedding(
-        _ reread: Reread, store: Store, integrationID: String, connector: some ATSConnector
-    ) async throws -> [Application] {
+        _ reread: Reread, store: Store, integrationID: String, connector: some ATSConnector, chunkSize: Int,
+        save: ([Application]) async throws -> Void
+    ) async throws {
         let candidates = await reread.candidates
-        guard !candidates.isEmpty else { return [] }
         let skipped = await reread.applicationIDs
-        let stored = try await store.records.records(
-            Application.self, integrationID: integrationID, where: "candidate_id", in: candidates.map(\.id)
-        ).filter { !skipped.contains($0.id) }
-        return try await datingRejections(
-            connector.applicationsEmbedding(candidates, stored: stored), store: store, integrationID: integrationID,
-            connector: connector)
+        for start in stride(from: 0, to: candidates.count, by: chunkSize) {
+            let chunk = Array(candidates[start..<min(start + chunkSize, candidates.count)])
+            let stored = try await store.records.records(
+                Application.self, integrationID: integrationID, where: "candidate_id", in: chunk.map(\.id)
+            ).filter { !skipped.contains($0.id) }
+            let refreshed = try await datingRejections(
+                connector.applicationsEmbedding(chunk, stored: stored), store: store, integrationID: integrationID,
+                connector: connector)
+            if !refreshed.isEmpty { try await save(refreshed) }
+        }
     }
 
     /// `applications` with their rejections dated by the connector, which is given the stored
@@ -255,9 +265,9 @@ public struct SyncEngine: Sendable {
                         }
                         // A DELTA's candidates, copied into applications it did not re-read.
                         if !complete {
-                            let refreshed = try await Self.embedding(
-                                reread, store: store, integrationID: integrationID, connector: connector)
-                            if !refreshed.isEmpty { try await save(refreshed) }
+                            try await Self.embedding(
+                                reread, store: store, integrationID: integrationID, connector: connector,
+                                chunkSize: embeddingChunk, save: save)
                         }
                     }
                 }

@@ -159,4 +159,45 @@ struct DeltaSyncTests {
             #expect(events.map(\.type) == ["sync-finished"], "no data-changed: \(full.stats)")
         }
     }
+
+    @Test("a DELTA refreshes the embedded copies of many candidates' applications a few candidates at a time")
+    func embeddedCopiesInChunks() async throws {
+        try await JobSyncTests.withSandboxAndStore(.sqlite) { sandbox, sync in
+            _ = try await sync.run()
+            let truth = try await PeopleSyncTests.truth(sandbox)
+            let renamed = truth.candidates.filter { !($0["application_ids"] as? [Int] ?? []).isEmpty }.prefix(5)
+            try #require(renamed.count == 5)
+            var applicationIDs: Set<String> = []
+            for candidate in renamed {
+                let candidateID = try #require(candidate["id"] as? Int)
+                applicationIDs.formUnion((candidate["application_ids"] as? [Int] ?? []).map(String.init))
+                try await sandbox.execute(
+                    uri: "/_sandbox/candidates/\(candidateID)", method: .patch,
+                    headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"last_name":"Chunked"}"#)
+                ) { #expect($0.status == .ok) }
+            }
+
+            // Chunks of two: the five candidates' applications are loaded in three steps.
+            let engine = SyncEngine(store: sync.seeded.store, logger: quietLogger, embeddingChunk: 2)
+            let delta = try await engine.runDelta(try await sync.integration(), connector: try await sync.connector())
+            let applications = try await sync.seeded.store.records.records(
+                Application.self, integrationID: sync.integrationID, limit: 10_000
+            ).items.filter { applicationIDs.contains($0.remoteID ?? "") }
+
+            #expect(delta.status == .succeeded, "\(delta.error ?? "")")
+            #expect(delta.stats.updated["candidates"] == 5)
+            #expect(delta.stats.updated["applications"] == applicationIDs.count)
+            #expect(applications.count == applicationIDs.count)
+            for application in applications {
+                guard case .object(let item)? = application.remoteData?["application"],
+                    case .object(let copy)? = item["candidate"]
+                else {
+                    Issue.record("application \(application.remoteID ?? "") has no embedded candidate")
+                    continue
+                }
+                #expect(copy["last_name"] == .string("Chunked"), "application \(application.remoteID ?? "")")
+            }
+        }
+    }
 }
