@@ -24,9 +24,9 @@ struct JunctionCommand: AsyncParsableCommand {
     }
 
     /// glibc's malloc gives threads their own arenas (up to eight per core), and memory freed in
-    /// one stays there: a FULL whose pages are decoded on one thread and stored from others held
-    /// about a tenth more at its peak (106–115 MiB against 95–96 on PostgreSQL, 100,000
-    /// candidates, `scripts/bench-sync`). Two arenas; an operator's `MALLOC_ARENA_MAX` wins.
+    /// one stays there: in back-to-back runs of `scripts/bench-sync` (PostgreSQL, 100,000
+    /// candidates) a FULL peaked at 104–115 MiB with the default and 95–104 MiB with two arenas
+    /// (a spread between runs as large as the effect). Two; an operator's `MALLOC_ARENA_MAX` wins.
     static func limitMallocArenas() {
         #if canImport(Glibc)
             guard getenv("MALLOC_ARENA_MAX") == nil,

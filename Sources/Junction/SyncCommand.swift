@@ -80,6 +80,9 @@ struct SyncCommand: AsyncParsableCommand {
                     "  \(model): \(stats.added[model] ?? 0) added, \(stats.updated[model] ?? 0) updated, "
                         + "\(stats.unchanged[model] ?? 0) unchanged, \(stats.deleted[model] ?? 0) deleted")
             }
+            if stats.jobInputs != nil, stats.unchanged["jobs"] == nil {
+                print("  jobs: not read again; nothing they are built from changed since the last full read")
+            }
             print("  \(stats.requests) requests to Personio")
             for warning in stats.warnings { print("  warning: \(warning)") }
             try await runtime.database.close()

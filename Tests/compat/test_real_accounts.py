@@ -1,6 +1,7 @@
 """Ways a real customer's Personio differs from the sandbox's defaults (issue 17), flipped on a
 running demo sandbox through its admin API and checked through the official SDK."""
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -159,3 +160,29 @@ def test_screening_questions_describe_themselves_and_required_follows_the_settin
         assert asked[text["id"]].required is True and asked["phone"].required is True
         assert asked["birthday"].required is False
         assert asked[text["id"]].description == "In weeks, as in your contract."
+
+
+def test_a_quiet_delta_reads_no_job_and_still_sees_an_unpublished_one(mutable_junction):
+    """Issue 22: a DELTA skips the jobs when nothing they are built from changed (the CLI says
+    so, the SDK reads the same jobs); a job unpublished without its updated_at moving changes
+    the feed's Last-Modified, and the next DELTA closes it."""
+    junction = mutable_junction
+    sdk = _sdk(junction)
+    _sandbox(junction, "PUT", "features", {"publication_moves_updated_at": False})
+    time.sleep(1.1)  # Last-Modified counts whole seconds: Junction trusts it once its second is over
+    junction.sync(full=True)
+    before = {j.remote_id: j for j in _all(sdk.ats.get_jobs, page_size=250)}
+
+    quiet = junction.sync()
+    after_quiet = {j.remote_id: j for j in _all(sdk.ats.get_jobs, page_size=250)}
+    unpublished = next(j for j in before.values() if j.status == "OPEN")
+    _sandbox(junction, "POST", f"jobs/{unpublished.remote_id}/unpublish")
+    time.sleep(1.1)
+    changed = junction.sync()
+    after_change = {j.remote_id: j for j in _all(sdk.ats.get_jobs, page_size=250)}
+
+    assert "jobs: not read again" in quiet, quiet
+    assert after_quiet == before
+    assert "jobs: not read again" not in changed, changed
+    assert after_change[unpublished.remote_id].status == "CLOSED"
+    assert after_change[unpublished.remote_id].remote_updated_at == unpublished.remote_updated_at
