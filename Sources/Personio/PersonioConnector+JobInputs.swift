@@ -36,11 +36,10 @@ extension PersonioConnector {
             hasher.update(data: try encoder.encode(applicantAttributes))
             add(tagNames.joined(separator: "\u{1F}"))
             add(credentials.resolvedCareerSiteBaseURL ?? "no career site")
-            let sites: [CareerSite?] = credentials.sites.isEmpty ? [nil] : credentials.sites.map { $0 }
-            for site in sites {
+            // Without any career site there is no feed to stamp (jobs are built without one).
+            for site in credentials.feedSites where site != nil || credentials.resolvedCareerSiteBaseURL != nil {
                 add(site?.host ?? "")
                 for language in Self.feedLanguages {
-                    guard site != nil || credentials.resolvedCareerSiteBaseURL != nil else { break }
                     guard let stamp = try await client.careerFeedStamp(language: language, site: site),
                         stamp.isSettled
                     else { return nil }

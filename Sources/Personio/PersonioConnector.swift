@@ -165,8 +165,7 @@ public struct PersonioConnector: Sendable {
         var entries: [String: FeedEntry] = [:]
         // Each career site (the account's own and each legal entity's), in the order configured:
         // a job is published when any lists it, and its post URL is the first such site's.
-        let sites: [CareerSite?] = credentials.sites.isEmpty ? [nil] : credentials.sites.map { $0 }
-        for site in sites {
+        for site in credentials.feedSites {
             for (index, language) in Self.feedLanguages.enumerated() {
                 let read: [FeedPosition]?
                 if index == 0 {

@@ -62,6 +62,10 @@ public struct PersonioCredentials: Codable, Sendable, Equatable {
         return Self.trimmed(careerSiteBaseURL.replacingOccurrences(of: "{site}", with: site.host))
     }
 
+    /// The career sites whose feeds are read, in the order configured; `[nil]` when none is
+    /// configured (the feed at `resolvedCareerSiteBaseURL`, if any, stands for the account's own).
+    public var feedSites: [CareerSite?] { sites.isEmpty ? [nil] : sites.map { $0 } }
+
     /// The first career site's base URL; nil without a site.
     public var resolvedCareerSiteBaseURL: String? {
         if let site = sites.first { return baseURL(of: site) }

@@ -114,8 +114,7 @@ public struct ScopeTester: Sendable {
         } else {
             // One check per career site, each naming its site: which one is off, redirects (a
             // wrong subdomain, or .de for .com) or serves no feed, with the fix for each.
-            let sites: [CareerSite?] = credentials.sites.isEmpty ? [nil] : credentials.sites.map { $0 }
-            for site in sites {
+            for site in credentials.feedSites {
                 let name = site.map { "\($0.host): " } ?? ""
                 do {
                     let positions = try await client.careerFeed(language: "en", site: site) ?? []
