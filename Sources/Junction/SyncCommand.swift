@@ -50,16 +50,14 @@ struct SyncCommand: AsyncParsableCommand {
             // FULL (a DELTA's size is not known; counting 100,000 rows costs more than a quiet DELTA).
             let id = found.id.description
             let lastRun = try await runtime.store.syncRuns.lastSuccessfulSyncRun(integrationID: id)
-            let estimate = full || lastRun == nil
-            var counts: [String: Int] = [:]
-            if estimate {
-                counts["jobs"] = try await runtime.store.records.liveRecordCount(Job.self, integrationID: id)
-                counts["candidates"] = try await runtime.store.records.liveRecordCount(
-                    Candidate.self, integrationID: id)
-                counts["applications"] = try await runtime.store.records.liveRecordCount(
-                    Application.self, integrationID: id)
-            }
-            let expected = counts
+            let records = runtime.store.records
+            let expected: [String: Int] =
+                try await (full || lastRun == nil)
+                ? [
+                    "jobs": records.liveRecordCount(Job.self, integrationID: id),
+                    "candidates": records.liveRecordCount(Candidate.self, integrationID: id),
+                    "applications": records.liveRecordCount(Application.self, integrationID: id),
+                ] : [:]
             let report: @Sendable (SyncEngine.Progress) -> Void = { progress in
                 FileHandle.standardError.write(
                     Data(("\r" + Self.progressLine(progress, expected: expected[progress.model])).utf8)
