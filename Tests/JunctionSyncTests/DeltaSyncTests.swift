@@ -134,9 +134,7 @@ struct DeltaSyncTests {
             ) { #expect($0.status == .ok) }
 
             let delta = try await sync.run(delta: true)
-            let applications = try await sync.seeded.store.records.records(
-                Application.self, integrationID: sync.integrationID, limit: 10_000
-            ).items.filter { applicationIDs.contains($0.remoteID ?? "") }
+            let applications = try await Self.storedApplications(sync, remoteIDs: applicationIDs)
             let full = try await sync.run()
 
             #expect(delta.kind == .delta && delta.status == .succeeded, "\(delta.error ?? "")")
@@ -144,12 +142,7 @@ struct DeltaSyncTests {
             #expect(delta.stats.updated["applications"] == applicationIDs.count)
             #expect(applications.count == applicationIDs.count)
             for application in applications {
-                guard case .object(let item)? = application.remoteData?["application"],
-                    case .object(let copy)? = item["candidate"]
-                else {
-                    Issue.record("application \(application.remoteID ?? "") has no embedded candidate")
-                    continue
-                }
+                guard let copy = Self.embeddedCandidate(application) else { continue }
                 #expect(copy["last_name"] == .string("Renamed"))
                 #expect(copy["id"] == .string(String(candidateID)))
             }
@@ -181,23 +174,37 @@ struct DeltaSyncTests {
             // Chunks of two: the five candidates' applications are loaded in three steps.
             let engine = SyncEngine(store: sync.seeded.store, logger: quietLogger, embeddingChunk: 2)
             let delta = try await engine.runDelta(try await sync.integration(), connector: try await sync.connector())
-            let applications = try await sync.seeded.store.records.records(
-                Application.self, integrationID: sync.integrationID, limit: 10_000
-            ).items.filter { applicationIDs.contains($0.remoteID ?? "") }
+            let applications = try await Self.storedApplications(sync, remoteIDs: applicationIDs)
 
             #expect(delta.status == .succeeded, "\(delta.error ?? "")")
             #expect(delta.stats.updated["candidates"] == 5)
             #expect(delta.stats.updated["applications"] == applicationIDs.count)
             #expect(applications.count == applicationIDs.count)
             for application in applications {
-                guard case .object(let item)? = application.remoteData?["application"],
-                    case .object(let copy)? = item["candidate"]
-                else {
-                    Issue.record("application \(application.remoteID ?? "") has no embedded candidate")
-                    continue
-                }
+                guard let copy = Self.embeddedCandidate(application) else { continue }
                 #expect(copy["last_name"] == .string("Chunked"), "application \(application.remoteID ?? "")")
             }
         }
+    }
+
+    /// The stored applications with these remote ids.
+    static func storedApplications(_ sync: JobSyncTests.SyncFixture, remoteIDs: Set<String>) async throws
+        -> [JunctionModel.Application]
+    {
+        try await sync.seeded.store.records.records(
+            JunctionModel.Application.self, integrationID: sync.integrationID, limit: 10_000
+        ).items.filter { remoteIDs.contains($0.remoteID ?? "") }
+    }
+
+    /// The copy of its candidate an application's `remote_data` embeds; records an issue when
+    /// there is none.
+    static func embeddedCandidate(_ application: JunctionModel.Application) -> [String: JSONValue]? {
+        guard case .object(let item)? = application.remoteData?["application"],
+            case .object(let copy)? = item["candidate"]
+        else {
+            Issue.record("application \(application.remoteID ?? "") has no embedded candidate")
+            return nil
+        }
+        return copy
     }
 }
