@@ -27,11 +27,14 @@ struct PostgresPoolDatabase: WrappingSQLDatabase {
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
         Void
     > {
-        base.execute(sql: query, onRow)
+        guard let (sql, bindings) = PostgresStatements.prepared(query, serializedBy: base) else {
+            return base.execute(sql: query, onRow)
+        }
+        return postgres.withConnection { PostgresStatements.run(sql: sql, bindings: bindings, on: $0, onRow) }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        try await base.execute(sql: query, onRow)
+        try await execute(sql: query, onRow).get()
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -64,7 +67,8 @@ struct PostgresSession: WrappingSQLDatabase {
         // written to it after the close would be dropped. (One the server closes while it runs
         // fails with the server's error.)
         guard !connection.isClosed else { return eventLoop.makeFailedFuture(PostgresSessionClosed()) }
-        return base.execute(sql: query, onRow)
+        return PostgresStatements.run(query, serializedBy: base, on: connection, onRow)
+            ?? base.execute(sql: query, onRow)
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {

@@ -1,0 +1,101 @@
+import Foundation
+import JunctionStore
+import JunctionTestSupport
+import SQLKit
+import Testing
+
+/// PostgreSQL rows are decoded by the store's own `SQLRow` (PostgresNIO's typed decode, without
+/// PostgresKit's per-cell coding path), and statements whose binds PostgresNIO encodes bypass
+/// PostgresKit. These check each decoded type and each way around the fast path against values
+/// written out by hand.
+@Suite("PostgreSQL rows and binds")
+struct PostgresRowTests {
+    /// A bind PostgresNIO cannot encode itself: PostgresKit's `Encodable` path writes its raw value.
+    enum Colour: String, Codable, Sendable { case teal }
+
+    struct Pair: Decodable, Equatable {
+        var name: String
+        var count: Int64?
+    }
+
+    @Test("text, integers, booleans and their nulls decode to the values the statement wrote")
+    func decodesEachType() async throws {
+        let location = try await freshDatabaseLocation(.postgres)
+        try await withSeparatePools(1, on: location) { databases in
+            let sql = databases[0].sql
+
+            let row = try #require(
+                try await sql.raw(
+                    """
+                    SELECT 'zwölf é' AS text, CAST(NULL AS TEXT) AS no_text,
+                      CAST(9007199254740993 AS BIGINT) AS big, CAST(NULL AS BIGINT) AS no_big,
+                      CAST(-42 AS INTEGER) AS small, TRUE AS yes, CAST(NULL AS BOOLEAN) AS no_bool,
+                      CAST(2.5 AS DOUBLE PRECISION) AS real_number,
+                      CAST('2026-12-02 10:00:00+00' AS TIMESTAMPTZ) AS moment
+                    """
+                ).first())
+
+            #expect(try row.decode(column: "text", as: String.self) == "zwölf é")
+            #expect(try row.decode(column: "no_text", as: String?.self) == nil)
+            #expect(try row.decode(column: "big", as: Int64.self) == 9_007_199_254_740_993)
+            #expect(try row.decode(column: "big", as: Int64?.self) == 9_007_199_254_740_993)
+            #expect(try row.decode(column: "no_big", as: Int64?.self) == nil)
+            #expect(try row.decode(column: "small", as: Int.self) == -42)
+            #expect(try row.decode(column: "small", as: Int?.self) == -42)
+            #expect(try row.decode(column: "yes", as: Bool.self) == true)
+            #expect(try row.decode(column: "no_bool", as: Bool?.self) == nil)
+            // Types outside the fast path take PostgresKit's decode.
+            #expect(try row.decode(column: "real_number", as: Double.self) == 2.5)
+            #expect(try row.decode(column: "moment", as: Date.self) == Date(timeIntervalSince1970: 1_796_205_600))
+            #expect(try row.decodeNil(column: "no_text"))
+            #expect(try !row.decodeNil(column: "text"))
+            #expect(try row.decodeNil(column: "not_selected"), "a column the row lacks reads as nil")
+            #expect(row.contains(column: "big") && !row.contains(column: "not_selected"))
+            #expect(row.allColumns.first == "text" && row.allColumns.count == 9)
+            #expect(throws: (any Error).self) { try row.decode(column: "not_selected", as: String.self) }
+            #expect(throws: (any Error).self) { try row.decode(column: "no_text", as: String.self) }
+        }
+    }
+
+    @Test("binds of every kind reach the server: text, integers, nulls, and an Encodable PostgresNIO does not know")
+    func bindsEachKind() async throws {
+        let location = try await freshDatabaseLocation(.postgres)
+        try await withSeparatePools(1, on: location) { databases in
+            let sql = databases[0].sql
+            try await sql.raw("CREATE TABLE pairs (name TEXT NOT NULL, count BIGINT)").run()
+            let missing: Int64? = nil
+
+            try await sql.insert(into: "pairs").columns("name", "count").values(SQLBind("one"), SQLBind(Int64(1))).run()
+            try await sql.insert(into: "pairs").columns("name", "count").values(SQLBind("none"), SQLBind(missing)).run()
+            try await sql.insert(into: "pairs").columns("name", "count").values(
+                SQLBind(Colour.teal), SQLBind(Int64?(7))
+            )
+            .run()
+            let pairs = try await sql.select().columns("name", "count").from("pairs").orderBy("name").all(
+                decoding: Pair.self)
+
+            #expect(
+                pairs == [
+                    Pair(name: "none", count: nil), Pair(name: "one", count: 1), Pair(name: "teal", count: 7),
+                ])
+        }
+    }
+
+    @Test("a transaction's statements use the same rows and binds")
+    func insideTransaction() async throws {
+        let location = try await freshDatabaseLocation(.postgres)
+        try await withSeparatePools(1, on: location) { databases in
+            let database = databases[0]
+            try await database.sql.raw("CREATE TABLE pairs (name TEXT NOT NULL, count BIGINT)").run()
+
+            let counted = try await database.transaction { connection in
+                try await connection.insert(into: "pairs").columns("name", "count")
+                    .values(SQLBind(Colour.teal), SQLBind(Int64(3))).run()
+                return try await connection.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+                    .from("pairs").where("name", .equal, "teal").first()?.decode(column: "n", as: Int.self)
+            }
+
+            #expect(counted == 1)
+        }
+    }
+}
