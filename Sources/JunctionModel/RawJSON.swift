@@ -54,6 +54,26 @@ public struct JSONObjectMembers: Sendable {
         return try decoder.decode(Value.self, from: Data(raw))
     }
 
+    /// Copies the members named in `keys` in that order into the object `writer` has open,
+    /// writing null for any the object lacks (the SDK requires every key of the nested shapes).
+    public func copyRequiredMembers(_ keys: [String], into writer: inout JSONWriter) {
+        for key in keys {
+            writer.key(key)
+            if let value = value(key) { writer.raw(value) } else { writer.raw(Self.null) }
+        }
+    }
+
+    /// The object of just the members named in `keys`, as `copyRequiredMembers` writes them.
+    public func requiredMembersObject(_ keys: [String]) -> [UInt8] {
+        var writer = JSONWriter(reservingCapacity: 256)
+        writer.beginObject()
+        copyRequiredMembers(keys, into: &writer)
+        writer.endObject()
+        return writer.bytes
+    }
+
+    private static let null = [UInt8]("null".utf8)
+
     /// Writes every member whose key is not in `excluded` into the object `writer` has open.
     public func copyMembers(into writer: inout JSONWriter, excluding excluded: [String]) {
         let excludedKeys = excluded.map { Array($0.utf8) }

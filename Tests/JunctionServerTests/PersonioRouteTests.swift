@@ -24,6 +24,21 @@ struct PersonioRouteTests {
             )
             async throws -> Void
     ) async throws {
+        try await withConnectedServer(synced: synced) { api, sandbox, integrationID, _ in
+            try await body(api, sandbox, integrationID)
+        }
+    }
+
+    /// `withConnectedServer`, handing on the server's store too.
+    static func withConnectedServer(
+        synced: Bool = true,
+        _ body:
+            @escaping @Sendable (
+                _ api: any TestClientProtocol, _ sandbox: any TestClientProtocol, _ integrationID: String,
+                _ store: Store
+            )
+            async throws -> Void
+    ) async throws {
         let configuration = {
             var configuration = SandboxConfiguration()
             configuration.jobs = 6
@@ -50,7 +65,9 @@ struct PersonioRouteTests {
                 let run = try await server.runtime.syncs(logger: quietLogger).runFull(integration)
                 #expect(run.status == .succeeded, "\(run.error ?? "")")
             }
-            try await server.test { api in try await body(api, sandbox, integration.id.description) }
+            try await server.test { api in
+                try await body(api, sandbox, integration.id.description, server.runtime.store)
+            }
         }
     }
 

@@ -88,11 +88,8 @@ struct NestedComposer: Sendable {
     /// The columns an application's nested objects are found by.
     static let applicationColumns = ["candidate_id", "job_id", "current_stage_id"]
 
-    /// `candidates[].applications[]` members copied from the application's document.
-    static let nestedApplicationKeys = [
-        "id", "remote_id", "outcome", "rejection_reason_name", "rejected_at", "remote_url", "remote_created_at",
-        "remote_updated_at",
-    ]
+    /// `candidates[].applications[]` members copied from the application's summary or document.
+    static let nestedApplicationKeys = JunctionModel.Application.summaryKeys ?? []
 
     /// `applications[].candidate` members copied from the candidate's document.
     static let nestedCandidateKeys = [
@@ -104,7 +101,7 @@ struct NestedComposer: Sendable {
     func candidates(_ candidates: [StoredDocument], integrationID: String) async throws -> Overrides {
         let applications = try await reader.documents(
             JunctionModel.Application.self, integrationID: integrationID, where: "candidate_id",
-            in: candidates.map(\.id), includeDeleted: false, columns: Self.applicationColumns)
+            in: candidates.map(\.id), includeDeleted: false, columns: Self.applicationColumns, summaries: true)
         var context = try await NestedContext.load(applications, integrationID: integrationID, reader: reader)
         // Each candidate's `applications` array, opened here and closed below.
         var lists = Dictionary(
@@ -245,16 +242,5 @@ struct NestedContext {
         writer.endObject()
         writtenStages[cacheKey] = writer.bytes
         return writer.bytes
-    }
-}
-
-extension JSONObjectMembers {
-    /// Copies the members named in `keys` in that order, writing null for any the document lacks
-    /// (the SDK requires every key of these nested shapes).
-    fileprivate func copyRequiredMembers(_ keys: [String], into writer: inout JSONWriter) {
-        for key in keys {
-            writer.key(key)
-            writer.raw(value(key) ?? ArraySlice(NestedContext.null))
-        }
     }
 }

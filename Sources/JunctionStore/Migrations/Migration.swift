@@ -42,6 +42,7 @@ public struct Migrator: Sendable {
         .addSyncScheduleActive,
         .maskPersonalFieldSamples,
         .hashWriteClaims,
+        .addApplicationsSummary,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

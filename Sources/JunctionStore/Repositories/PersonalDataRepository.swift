@@ -151,7 +151,7 @@ extension PersonalDataRepository {
         _ model: any SyncedRecord.Type, integrationID: String, condition: SQLQueryString, hash: String, now: Int64
     ) async throws -> [(id: String, remoteID: String?)] {
         let table = model.table
-        let cleared = model.filterColumns.filter { !Self.keeps($0) }
+        let cleared = model.filterColumns.filter { !Self.keeps($0) } + (model.summaryKeys == nil ? [] : ["summary"])
         return try await database.transaction { connection in
             let rows = try await connection.raw(
                 """

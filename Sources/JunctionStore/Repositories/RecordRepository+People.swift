@@ -56,6 +56,12 @@ extension Application: SyncedRecord {
         [candidateID, jobID, currentStageID, outcome, remoteCreatedAt.map(Clock.milliseconds), source]
     }
     public var storedRemoteID: String? { remoteID }
+    /// What `candidates[].applications[]` copies from an application's document (its stage and
+    /// job come from their own tables).
+    public static let summaryKeys: [String]? = [
+        "id", "remote_id", "outcome", "rejection_reason_name", "rejected_at", "remote_url", "remote_created_at",
+        "remote_updated_at",
+    ]
 }
 
 extension RecordRepository {

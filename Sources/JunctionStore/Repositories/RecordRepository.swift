@@ -19,6 +19,9 @@ public protocol SyncedRecord: Codable, Sendable {
     /// JSON keys holding nested data: a change there moves `updated_at` but not `changed_at`
     /// (architecture rule 3).
     static var nestedKeys: Set<String> { get }
+    /// The members other records' pages embed of this model, kept as a `summary` column beside
+    /// the document so those pages read no whole document; nil for models without that column.
+    static var summaryKeys: [String]? { get }
     /// The raw upstream payload, for the models that keep one (nil and ignored elsewhere).
     var remoteData: [String: JSONValue]? { get set }
     /// Moves `updated_at` of records elsewhere that embed records of this model, after records
@@ -29,6 +32,7 @@ public protocol SyncedRecord: Codable, Sendable {
 
 extension SyncedRecord {
     public static var nestedKeys: Set<String> { [] }
+    public static var summaryKeys: [String]? { nil }
     public var remoteData: [String: JSONValue]? {
         get { nil }
         set {}
@@ -61,15 +65,19 @@ extension RecordRepository {
         }
     }
 
-    /// A record with its stored document and hashes.
-    typealias Prepared<Record> = (record: Record, own: String, nested: String, document: String)
+    /// A record with its stored document, hashes, and summary (for models that keep one).
+    typealias Prepared<Record> = (record: Record, own: String, nested: String, document: String, summary: String?)
 
-    /// One encode per record: the stored document, and the hashes taken from its members.
+    /// One encode per record: the stored document, the hashes taken from its members, and the
+    /// summary copied from them.
     static func prepare<Record: SyncedRecord>(_ records: [Record]) throws -> [Prepared<Record>] {
         try records.map { record in
             let document = try Self.document(of: record)
             let hashes = try Self.hashes(ofDocument: document, nestedKeys: Record.nestedKeys)
-            return (record, hashes.own, hashes.nested, String(decoding: document, as: UTF8.self))
+            let summary = try Record.summaryKeys.map {
+                String(decoding: try JSONObjectMembers(document).requiredMembersObject($0), as: UTF8.self)
+            }
+            return (record, hashes.own, hashes.nested, String(decoding: document, as: UTF8.self), summary)
         }
     }
 
@@ -84,7 +92,7 @@ extension RecordRepository {
         let columns =
             ["integration_id", "id", "remote_id"] + Record.filterColumns + [
                 "changed_at", "updated_at", "remote_deleted_at", "content_hash", "nested_hash", "record",
-            ] + (runID == nil ? [] : ["last_seen_run"])
+            ] + (Record.summaryKeys == nil ? [] : ["summary"]) + (runID == nil ? [] : ["last_seen_run"])
         guard !prepared.isEmpty else { return SaveOutcome() }
         var outcome = SaveOutcome()
         var touched: [String] = []
@@ -105,7 +113,7 @@ extension RecordRepository {
         var seen = Set<String>()
         // Records stored already and unchanged: only their `last_seen_run` moves.
         var unchangedIDs: [String] = []
-        for (record, ownHash, nestedHash, document) in prepared {
+        for (record, ownHash, nestedHash, document, summary) in prepared {
             // A page that repeats a record: the repeat changes nothing.
             guard seen.insert(record.id).inserted else {
                 outcome.unchanged += 1
@@ -146,6 +154,7 @@ extension RecordRepository {
                 [integrationID, record.id, record.storedRemoteID] + record.filterValues + [
                     changedAt, nowMilliseconds, Int64?.none, ownHash, nestedHash, document,
                 ]
+            if Record.summaryKeys != nil { row.append(summary) }
             if let runID { row.append(runID) }
             rows.append(row)
         }
