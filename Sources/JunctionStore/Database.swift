@@ -100,7 +100,8 @@ public final class Database: Sendable {
             let gate = SQLiteWriteGate.forFile(url.path)
             let database = NULFreeSQLDatabase(
                 base: GatedSQLiteDatabase(
-                    base: PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: .trace), gate: gate))
+                    base: DirectSQLiteDatabase(PooledSQLiteDatabase(pool: pool, logger: logger), queryLogLevel: .trace),
+                    gate: gate))
             return Database(kind: .sqlite, location: location, sql: database, writeGate: gate) {
                 try await pool.shutdownAsync()
             }

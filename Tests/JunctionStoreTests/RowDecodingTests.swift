@@ -4,12 +4,12 @@ import JunctionTestSupport
 import SQLKit
 import Testing
 
-/// PostgreSQL rows are decoded by the store's own `SQLRow` (PostgresNIO's typed decode, without
-/// PostgresKit's per-cell coding path), and statements whose binds PostgresNIO encodes bypass
-/// PostgresKit. These check each decoded type and each way around the fast path against values
-/// written out by hand.
-@Suite("PostgreSQL rows and binds")
-struct PostgresRowTests {
+/// Rows are decoded by the store's own `SQLRow`s (PostgresNIO's typed decode without PostgresKit's
+/// per-cell coding path; SQLite's cell values without SQLiteKit's `Decoder`), and PostgreSQL
+/// statements whose binds PostgresNIO encodes bypass PostgresKit. These check each decoded type
+/// and each way around the direct paths against values written out by hand, on both backends.
+@Suite("Rows and binds")
+struct RowDecodingTests {
     /// A bind PostgresNIO cannot encode itself: PostgresKit's `Encodable` path writes its raw value.
     enum Colour: String, Codable, Sendable { case teal }
 
@@ -18,22 +18,32 @@ struct PostgresRowTests {
         var count: Int64?
     }
 
-    @Test("text, integers, booleans and their nulls decode to the values the statement wrote")
-    func decodesEachType() async throws {
-        let location = try await freshDatabaseLocation(.postgres)
-        try await withSeparatePools(1, on: location) { databases in
-            let sql = databases[0].sql
+    /// One row of every kind of cell; SQLite has no boolean or timestamp type, so there a boolean
+    /// is an integer and the moment is the text PostgreSQL's timestamp stands for.
+    static func row(_ backend: Backend, _ sql: any SQLDatabase) async throws -> any SQLRow {
+        let query: SQLQueryString =
+            backend == .postgres
+            ? """
+            SELECT 'zwölf é' AS text, CAST(NULL AS TEXT) AS no_text,
+              CAST(9007199254740993 AS BIGINT) AS big, CAST(NULL AS BIGINT) AS no_big,
+              CAST(-42 AS INTEGER) AS small, TRUE AS yes, CAST(NULL AS BOOLEAN) AS no_bool,
+              CAST(2.5 AS DOUBLE PRECISION) AS real_number,
+              CAST('2026-12-02 10:00:00+00' AS TIMESTAMPTZ) AS moment
+            """
+            : """
+            SELECT 'zwölf é' AS text, NULL AS no_text, 9007199254740993 AS big, NULL AS no_big,
+              -42 AS small, 1 AS yes, NULL AS no_bool, 2.5 AS real_number, 1796205600 AS moment
+            """
+        return try #require(try await sql.raw(query).first())
+    }
 
-            let row = try #require(
-                try await sql.raw(
-                    """
-                    SELECT 'zwölf é' AS text, CAST(NULL AS TEXT) AS no_text,
-                      CAST(9007199254740993 AS BIGINT) AS big, CAST(NULL AS BIGINT) AS no_big,
-                      CAST(-42 AS INTEGER) AS small, TRUE AS yes, CAST(NULL AS BOOLEAN) AS no_bool,
-                      CAST(2.5 AS DOUBLE PRECISION) AS real_number,
-                      CAST('2026-12-02 10:00:00+00' AS TIMESTAMPTZ) AS moment
-                    """
-                ).first())
+    @Test(
+        "text, integers, booleans and their nulls decode to the values the statement wrote", arguments: Backend.allCases
+    )
+    func decodesEachType(_ backend: Backend) async throws {
+        let location = try await freshDatabaseLocation(backend)
+        try await withSeparatePools(1, on: location) { databases in
+            let row = try await Self.row(backend, databases[0].sql)
 
             #expect(try row.decode(column: "text", as: String.self) == "zwölf é")
             #expect(try row.decode(column: "no_text", as: String?.self) == nil)
@@ -47,6 +57,11 @@ struct PostgresRowTests {
             // Types outside the fast path take PostgresKit's decode.
             #expect(try row.decode(column: "real_number", as: Double.self) == 2.5)
             #expect(try row.decode(column: "moment", as: Date.self) == Date(timeIntervalSince1970: 1_796_205_600))
+            if backend == .sqlite {
+                // A cell of another kind than asked for takes SQLiteKit's conversion, as before.
+                #expect(try row.decode(column: "small", as: Double.self) == -42)
+                #expect(try row.decode(column: "big", as: String.self) == "9007199254740993")
+            }
             #expect(try row.decodeNil(column: "no_text"))
             #expect(try !row.decodeNil(column: "text"))
             #expect(try row.decodeNil(column: "not_selected"), "a column the row lacks reads as nil")
@@ -57,9 +72,11 @@ struct PostgresRowTests {
         }
     }
 
-    @Test("binds of every kind reach the server: text, integers, nulls, and an Encodable PostgresNIO does not know")
-    func bindsEachKind() async throws {
-        let location = try await freshDatabaseLocation(.postgres)
+    @Test(
+        "binds of every kind reach the database: text, integers, nulls, and an Encodable the driver does not know",
+        arguments: Backend.allCases)
+    func bindsEachKind(_ backend: Backend) async throws {
+        let location = try await freshDatabaseLocation(backend)
         try await withSeparatePools(1, on: location) { databases in
             let sql = databases[0].sql
             try await sql.raw("CREATE TABLE pairs (name TEXT NOT NULL, count BIGINT)").run()
@@ -81,9 +98,9 @@ struct PostgresRowTests {
         }
     }
 
-    @Test("a transaction's statements use the same rows and binds")
-    func insideTransaction() async throws {
-        let location = try await freshDatabaseLocation(.postgres)
+    @Test("a transaction's statements use the same rows and binds", arguments: Backend.allCases)
+    func insideTransaction(_ backend: Backend) async throws {
+        let location = try await freshDatabaseLocation(backend)
         try await withSeparatePools(1, on: location) { databases in
             let database = databases[0]
             try await database.sql.raw("CREATE TABLE pairs (name TEXT NOT NULL, count BIGINT)").run()

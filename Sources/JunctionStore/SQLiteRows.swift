@@ -1,0 +1,97 @@
+import Logging
+import NIOCore
+import SQLKit
+import SQLiteKit
+
+/// An `SQLiteDatabase` (the pool, or one connection of a session) as an `SQLDatabase` whose rows
+/// decode the store's column types without SQLiteKit's `Decoder` machinery.
+///
+/// SQLiteKit decodes every cell through `SQLiteDataDecoder`, which for an optional allocates a
+/// nested single-value decoder and goes through `Optional.init(from:)`: 9% of a candidates
+/// page's CPU (`benchmarks/analysis.md`). Here text and integers (and their optionals) are read
+/// from the cell's `SQLiteData` directly when it holds that kind of value, which is what
+/// SQLiteKit's conversions return for it; anything else takes SQLiteKit's decoder unchanged.
+/// Binds are encoded by SQLiteKit's encoder, and statements serialized by SQLiteKit's database.
+struct DirectSQLiteDatabase<SQLite: SQLiteDatabase>: WrappingSQLDatabase {
+    let sqlite: SQLite
+    /// SQLiteKit's `SQLDatabase` over the same database: its dialect, serialization and version.
+    let base: any SQLDatabase
+    private let level: Logger.Level?
+
+    init(_ sqlite: SQLite, queryLogLevel: Logger.Level?) {
+        self.sqlite = sqlite
+        self.base = sqlite.sql(queryLogLevel: queryLogLevel)
+        self.level = queryLogLevel
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
+        Void
+    > {
+        let (sql, rawBinds) = base.serialize(query)
+        let binds: [SQLiteData]
+        do {
+            let encoder = SQLiteDataEncoder()
+            binds = try rawBinds.map { try encoder.encode($0) }
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        // Logged as SQLiteKit logs it, without the binds: they carry candidates' personal data.
+        if let level { logger.log(level: level, "Executing query", metadata: ["sql": .string(sql)]) }
+        return sqlite.query(sql, binds, logger: logger) { onRow(SQLiteColumns($0)) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try await execute(sql: query, onRow).get()
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let level = level
+        return try await sqlite.withConnection { connection in
+            try await closure(DirectSQLiteDatabase<SQLiteConnection>(connection, queryLogLevel: level))
+        }
+    }
+}
+
+/// An SQLite row as an `SQLRow`, reading text and integer cells directly.
+struct SQLiteColumns: SQLRow {
+    let row: SQLiteRow
+
+    init(_ row: SQLiteRow) { self.row = row }
+
+    var allColumns: [String] { row.columns.map(\.name) }
+
+    func contains(column: String) -> Bool { row.column(column) != nil }
+
+    func decodeNil(column: String) throws -> Bool {
+        guard let data = row.column(column) else { return true }
+        return data == .null
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        guard let data = row.column(column) else { throw MissingColumn(column: column) }
+        switch data {
+        case .text(let text):
+            if D.self == String.self { return text as! D }
+            if D.self == String?.self { return String?.some(text) as! D }
+        case .integer(let integer):
+            if D.self == Int64.self { return Int64(integer) as! D }
+            if D.self == Int64?.self { return Int64?.some(Int64(integer)) as! D }
+            if D.self == Int.self { return integer as! D }
+            if D.self == Int?.self { return Int?.some(integer) as! D }
+        case .null:
+            if D.self == String?.self { return String?.none as! D }
+            if D.self == Int64?.self { return Int64?.none as! D }
+            if D.self == Int?.self { return Int?.none as! D }
+        default:
+            break
+        }
+        return try Self.decoder.decode(D.self, from: data)
+    }
+
+    private static let decoder = SQLiteDataDecoder()
+
+    struct MissingColumn: Error, CustomStringConvertible {
+        let column: String
+        var description: String { "the row has no column \(column)" }
+    }
+}
