@@ -168,6 +168,18 @@ public final class Database: Sendable {
         try await Task { try await work() }.value
     }
 
+    /// Keeps SQLite's query planner statistics current (`PRAGMA optimize`): without them the
+    /// planner guesses from index shapes alone, and a write's duplicate check walked every
+    /// application of the job instead of the candidate's few. SQLite analyzes only the tables
+    /// whose size changed about tenfold since their last analysis, within a bounded number of
+    /// rows per index, so calling this after every sync that changed something is cheap.
+    /// PostgreSQL keeps its statistics itself (autovacuum): a no-op there.
+    public func optimize() async throws {
+        guard kind == .sqlite else { return }
+        // 0x10002: analyze every table that needs it, not only those this connection used.
+        try await withWriteGate { try await self.sql.raw("PRAGMA optimize=0x10002").run() }
+    }
+
     /// Answers whether the database takes queries (for `/healthz`).
     public func ping() async throws {
         _ = try await sql.raw("SELECT 1 AS one").all()

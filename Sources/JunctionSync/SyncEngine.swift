@@ -333,6 +333,15 @@ public struct SyncEngine: Sendable {
             run, now: finished,
             events: WebhookPayloads.finishedRun(run, integration: integration, logBaseURL: logBaseURL, at: finished))
         if credentialsRefused { try await markInvalid(integration, logger: logger) }
+        if run.status == .succeeded,
+            run.stats.added.values.reduce(0, +) + run.stats.updated.values.reduce(0, +)
+                + run.stats.deleted.values.reduce(0, +) > 0
+        {
+            // The tables just grew or shrank: the planner's statistics follow (SQLite only).
+            do { try await store.database.optimize() } catch {
+                logger.notice("could not refresh the query planner's statistics", metadata: ["error": "\(error)"])
+            }
+        }
         return run
     }
 
