@@ -77,7 +77,6 @@ public struct JunctionRuntime: Sendable {
             let store = Store(database: database, secrets: secrets)
             let bootstrap = try await store.access.bootstrap(configuredKey: configuration.apiKey)
             try await store.records.backfillFoldedJobNames()
-            try await database.optimize()
             announceBootstrap(bootstrap, announce: announce, logger: logger)
             let demo =
                 configuration.demo

@@ -333,12 +333,12 @@ public struct SyncEngine: Sendable {
             run, now: finished,
             events: WebhookPayloads.finishedRun(run, integration: integration, logBaseURL: logBaseURL, at: finished))
         if credentialsRefused { try await markInvalid(integration, logger: logger) }
-        if run.status == .succeeded,
-            run.stats.added.values.reduce(0, +) + run.stats.updated.values.reduce(0, +)
-                + run.stats.deleted.values.reduce(0, +) > 0
-        {
-            // The tables just grew or shrank: the planner's statistics follow (SQLite only).
-            do { try await store.database.optimize() } catch {
+        if run.status == .succeeded, run.kind == .full {
+            // A FULL is a bulk load: PostgreSQL's planner gets statistics for what it changed now
+            // rather than at autovacuum's next round.
+            let changed = Set(run.stats.added.keys).union(run.stats.updated.keys).union(run.stats.deleted.keys)
+                .filter { (run.stats.added[$0] ?? 0) + (run.stats.updated[$0] ?? 0) + (run.stats.deleted[$0] ?? 0) > 0 }
+            do { try await store.database.analyze(bulkChanged: changed.sorted()) } catch {
                 logger.notice("could not refresh the query planner's statistics", metadata: ["error": "\(error)"])
             }
         }

@@ -47,13 +47,29 @@ extension WriteLedgerRepository {
     /// Whether a live application of `jobID` belongs to a candidate with `email` (any case).
     public func applicationExists(jobID: String, email: String, integrationID: String) async throws -> Bool {
         try await sql.raw(
-            """
-            SELECT 1 AS one FROM applications a JOIN candidates c
-              ON c.integration_id = a.integration_id AND c.id = a.candidate_id
-            WHERE a.integration_id = \(bind: integrationID) AND a.job_id = \(bind: jobID)
-              AND a.remote_deleted_at IS NULL AND c.email = \(bind: email.lowercased())
-            """
+            Self.applicationExistsQuery(
+                jobID: jobID, email: email.lowercased(), integrationID: integrationID, kind: database.kind)
         ).first() != nil
+    }
+
+    /// The duplicate check: the candidates with this email (one, usually), then only their
+    /// applications. SQLite keeps no planner statistics here; as a join of the two tables it
+    /// started from the job's applications (an index of the same shape as the email's) and looked
+    /// each one's candidate up, a walk that grew with the job's applicants. The unary `+` keeps
+    /// SQLite from using the job's index (its documented way to take a term out of index
+    /// selection), and the subquery gives it the candidates' ids to look applications up by.
+    /// PostgreSQL plans from its own statistics and has no unary `+` for text.
+    static func applicationExistsQuery(
+        jobID: String, email: String, integrationID: String, kind: Database.Kind
+    ) -> SQLQueryString {
+        let jobColumn: SQLQueryString = kind == .sqlite ? "+a.job_id" : "a.job_id"
+        return """
+            SELECT 1 AS one FROM applications a
+            WHERE a.integration_id = \(bind: integrationID) AND \(jobColumn) = \(bind: jobID)
+              AND a.remote_deleted_at IS NULL
+              AND a.candidate_id IN (
+                SELECT c.id FROM candidates c WHERE c.integration_id = \(bind: integrationID) AND c.email = \(bind: email))
+            """
     }
 
     /// What an idempotency key says about a request.
