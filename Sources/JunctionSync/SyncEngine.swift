@@ -334,11 +334,13 @@ public struct SyncEngine: Sendable {
             events: WebhookPayloads.finishedRun(run, integration: integration, logBaseURL: logBaseURL, at: finished))
         if credentialsRefused { try await markInvalid(integration, logger: logger) }
         if run.status == .succeeded, run.kind == .full {
-            // A FULL is a bulk load: PostgreSQL's planner gets statistics for what it changed now
-            // rather than at autovacuum's next round.
-            let changed = Set(run.stats.added.keys).union(run.stats.updated.keys).union(run.stats.deleted.keys)
-                .filter { (run.stats.added[$0] ?? 0) + (run.stats.updated[$0] ?? 0) + (run.stats.deleted[$0] ?? 0) > 0 }
-            do { try await store.database.analyze(bulkChanged: changed.sorted()) } catch {
+            // A FULL may be a bulk load (a first import): PostgreSQL's planner gets statistics for
+            // what it changed now rather than at autovacuum's next round.
+            var changes: [String: Int] = [:]
+            for counts in [run.stats.added, run.stats.updated, run.stats.deleted] {
+                changes.merge(counts, uniquingKeysWith: +)
+            }
+            do { try await store.database.analyze(changes: changes.filter { $0.value > 0 }) } catch {
                 logger.notice("could not refresh the query planner's statistics", metadata: ["error": "\(error)"])
             }
         }
