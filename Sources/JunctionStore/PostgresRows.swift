@@ -72,11 +72,6 @@ struct PostgresColumns: SQLRow {
         self.cells = row.makeRandomAccess()
     }
 
-    struct MissingColumn: Error, CustomStringConvertible {
-        let column: String
-        var description: String { "the row has no column \(column)" }
-    }
-
     var allColumns: [String] { cells.map(\.columnName) }
 
     func contains(column: String) -> Bool { cells.contains(column) }
@@ -100,4 +95,10 @@ struct PostgresColumns: SQLRow {
         if D.self == Bool?.self { return try cell.decode(Bool?.self) as! D }
         return try row.sql().decode(column: column, as: D.self)
     }
+}
+
+/// A row read by column name lacks that column (`PostgresColumns`, `SQLiteColumns`).
+struct MissingColumn: Error, CustomStringConvertible {
+    let column: String
+    var description: String { "the row has no column \(column)" }
 }

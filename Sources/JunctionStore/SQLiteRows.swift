@@ -89,9 +89,4 @@ struct SQLiteColumns: SQLRow {
     }
 
     private static let decoder = SQLiteDataDecoder()
-
-    struct MissingColumn: Error, CustomStringConvertible {
-        let column: String
-        var description: String { "the row has no column \(column)" }
-    }
 }

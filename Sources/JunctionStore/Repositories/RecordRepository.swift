@@ -73,9 +73,11 @@ extension RecordRepository {
     static func prepare<Record: SyncedRecord>(_ records: [Record]) throws -> [Prepared<Record>] {
         try records.map { record in
             let document = try Self.document(of: record)
-            let hashes = try Self.hashes(ofDocument: document, nestedKeys: Record.nestedKeys)
-            let summary = try Record.summaryKeys.map {
-                String(decoding: try JSONObjectMembers(document).requiredMembersObject($0), as: UTF8.self)
+            // One scan of the document's members serves the hashes and the summary.
+            let members = try JSONObjectMembers(document)
+            let hashes = Self.hashes(of: members, nestedKeys: Record.nestedKeys)
+            let summary = Record.summaryKeys.map {
+                String(decoding: members.requiredMembersObject($0), as: UTF8.self)
             }
             return (record, hashes.own, hashes.nested, String(decoding: document, as: UTF8.self), summary)
         }
@@ -248,12 +250,12 @@ extension RecordRepository {
     /// Marks hashes of the current scheme; a stored hash without it is from before.
     static let hashScheme = "v2:"
 
-    /// SHA-256 of a record's own content and of its nested data, from its encoded document
+    /// SHA-256 of a record's own content and of its nested data, from its encoded document's members
     /// (sorted keys, so the members come in one order): every member except those the store
     /// maintains itself (`changed_at`, `remote_deleted_at`), split at `nestedKeys`. Only a change
     /// of upstream content changes either hash. Each member goes in as `key NUL value NUL`.
-    static func hashes(ofDocument document: [UInt8], nestedKeys: Set<String>) throws -> (own: String, nested: String) {
-        let members = try JSONObjectMembers(document)
+    static func hashes(of members: JSONObjectMembers, nestedKeys: Set<String>) -> (own: String, nested: String) {
+        let document = members.bytes
         var own = SHA256()
         var nested = SHA256()
         let maintained: [[UInt8]] = [Array("changed_at".utf8), Array("remote_deleted_at".utf8)]
@@ -300,8 +302,8 @@ extension RecordRepository {
             .all()
         for row in documents {
             let id = try row.decode(column: "id", as: String.self)
-            let hashes = try Self.hashes(
-                ofDocument: Array(try row.decode(column: "record", as: String.self).utf8), nestedKeys: nestedKeys)
+            let hashes = Self.hashes(
+                of: try JSONObjectMembers(try row.decode(column: "record", as: String.self)), nestedKeys: nestedKeys)
             current[id] = (hashes.own, hashes.nested)
             try await connection.update(table).set("content_hash", to: hashes.own)
                 .set("nested_hash", to: hashes.nested)
