@@ -19,6 +19,8 @@ public struct ServerDependencies: Sendable {
     public var connectors: ConnectorRegistry
     /// The largest attachment a create or passthrough request may have Junction download.
     public var attachmentMaxBytes: Int
+    /// Writes the activity log after each answer; shared by the routes and the server's services.
+    public var activity: ActivityRecorder
 
     public init(
         configuration: JunctionConfiguration, database: Database, store: Store, metrics: JunctionMetrics,
@@ -30,6 +32,7 @@ public struct ServerDependencies: Sendable {
         self.metrics = metrics
         self.connectors = connectors
         self.attachmentMaxBytes = attachmentMaxBytes
+        self.activity = ActivityRecorder(log: store.requestLog, logger: Logger(label: "junction.activity"))
     }
 
     /// Runs syncs with this server's store and connectors.
@@ -64,6 +67,9 @@ public func buildApplication(_ runtime: ServerDependencies, services: [any Servi
         logger: logger
     )
     app.addServices(DatabaseService(database: runtime.database))
+    // After the database's service: services stop in reverse order, so what is queued is written
+    // before the pool closes.
+    app.addServices(runtime.activity)
     for service in services { app.addServices(service) }
     var webhookLogger = logger
     webhookLogger[metadataKey: "component"] = "webhooks"
@@ -140,14 +146,15 @@ public func buildRouter(_ runtime: ServerDependencies) -> Router<AppRequestConte
             secure: configuration.resolvedPublicURL.hasPrefix("https://"), publicOrigin: configuration.publicOrigin),
         webhooks: outboundWebhooks,
         signInFailures: RateLimiter(.init(count: configuration.signInFailuresPerMinute, window: 60)),
-        connectors: runtime.connectors
+        connectors: runtime.connectors,
+        activity: runtime.activity
     ).addRoutes(to: router)
     AssetsController().addRoutes(to: router)
 
     let api = router.group("v1").add(
         middleware: APIKeyMiddleware(verifier: runtime.store.access, failures: authFailures)
     )
-    .add(middleware: ActivityLogMiddleware(log: runtime.store))
+    .add(middleware: ActivityLogMiddleware(recorder: runtime.activity))
     .add(middleware: QueryGuardMiddleware())
     GeneralController().addRoutes(to: api)
     OtherCategoriesController().addRoutes(to: api)

@@ -17,6 +17,8 @@ struct DashboardController {
     let signInFailures: RateLimiter
     /// The tools this process serves, for their settings.
     let connectors: ConnectorRegistry
+    /// This process's activity entries not yet written: flushed before the log is shown.
+    let activity: ActivityRecorder
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("dashboard") { request, _ in
@@ -363,6 +365,7 @@ struct DashboardController {
                 duration: Self.duration(run), counts: Self.counts(run), requests: String(run.stats.requests),
                 notes: Self.notes(run))
         }
+        await self.activity.flush()
         let activity = try await store.requestLog.activity(integrationID: id, limit: 50).map { entry in
             Activity(
                 when: Self.time(entry.createdAt), kind: entry.kind, method: entry.method, path: entry.path,

@@ -7,10 +7,11 @@ import JunctionStore
 
 /// Records every write (`POST`/`PUT` under `/v1/ats/`) and passthrough call of an integration:
 /// method, path, status, duration and, for a refusal, the error's message. Bodies are never
-/// logged: they hold candidates' personal data.
+/// logged: they hold candidates' personal data. The entry is queued, and written after the
+/// answer has gone out (`ActivityRecorder`).
 struct ActivityLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let log: Store
+    let recorder: ActivityRecorder
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -24,11 +25,11 @@ struct ActivityLogMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         do {
             let response = try await next(request, context)
-            await record(kind, request, integrationID, workspaceID, response.status.code, nil, started)
+            record(kind, request, integrationID, workspaceID, response.status.code, nil, started)
             return response
         } catch {
             let apiError = error as? APIError
-            await record(
+            record(
                 kind, request, integrationID, workspaceID, apiError?.status ?? 500,
                 apiError.map { "\($0.code.rawValue): \($0.message)" } ?? "internal error", started)
             throw error
@@ -38,7 +39,7 @@ struct ActivityLogMiddleware: RouterMiddleware {
     private func record(
         _ kind: String, _ request: Request, _ integrationID: String, _ workspaceID: String, _ status: Int,
         _ error: String?, _ started: ContinuousClock.Instant
-    ) async {
+    ) {
         let elapsed = ContinuousClock.now - started
         let entry = ActivityEntry(
             integrationID: integrationID, kind: kind, method: request.method.rawValue,
@@ -47,6 +48,6 @@ struct ActivityLogMiddleware: RouterMiddleware {
             durationMilliseconds: Int(elapsed.inMilliseconds), error: error)
         // Only an integration of the caller's workspace gets an entry (the header is the
         // caller's word until checked): checked in the insert.
-        try? await log.requestLog.logActivity(entry, workspaceID: workspaceID)
+        recorder.record(entry, workspaceID: workspaceID)
     }
 }
