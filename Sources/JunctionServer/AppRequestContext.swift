@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import JunctionModel
+import JunctionStore
 import Logging
 import NIOCore
 import NIOFoundationCompat
@@ -13,6 +14,9 @@ public struct AppRequestContext: RequestContext {
     public var workspaceID: String? {
         didSet { info.workspaceID = workspaceID }
     }
+    /// The integration the request names (`X-Integration-Id`), read with the API key by
+    /// `APIKeyMiddleware` when it is the workspace's; `IntegrationGate` checks it.
+    public var integration: LoadedIntegration?
     /// Shared by every middleware's copy of this context: what the outer ones (request log,
     /// error envelope) learn from inner ones.
     public let info = RequestInfo()

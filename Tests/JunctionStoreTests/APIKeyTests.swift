@@ -1,3 +1,4 @@
+import Foundation
 import JunctionStore
 import JunctionTestSupport
 import SQLKit
@@ -43,6 +44,37 @@ struct APIKeyTests {
         #expect(revoked?.revokedAt != nil)
         #expect(after == nil)
         #expect(try await store.access.revokeAPIKey(id: "no-such-key") == nil)
+    }
+
+    @Test(
+        "a key is read with the integration a request names, only its own workspace's, and its credentials open",
+        arguments: Backend.allCases)
+    func authenticateWithIntegration(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let store = seeded.store
+        let integrationID = seeded.integration.id.description
+        let (key, plaintext) = try await store.access.createAPIKey(workspaceID: seeded.workspace.id, name: "app")
+        let stranger = try await seeded.anotherIntegration(in: try await store.access.createWorkspace(name: "them"))
+        let (_, strangerKey) = try await store.access.createAPIKey(workspaceID: stranger.workspace.id, name: "them")
+
+        let mine = try await store.access.authenticate(apiKey: plaintext, integrationID: integrationID)
+        let theirs = try await store.access.authenticate(apiKey: strangerKey, integrationID: integrationID)
+        let unknown = try await store.access.authenticate(apiKey: plaintext, integrationID: "personio:nope")
+        let wrong = try await store.access.authenticate(apiKey: plaintext + "x", integrationID: integrationID)
+        _ = try await store.access.revokeAPIKey(id: key.id)
+        let revoked = try await store.access.authenticate(apiKey: plaintext, integrationID: integrationID)
+
+        #expect(mine?.workspaceID == seeded.workspace.id)
+        #expect(mine?.integration?.integration == seeded.integration)
+        // The fixture's credentials, opened from what the same statement read.
+        let credentials = try mine?.integration.map { try store.integrations.credentials(of: $0) }
+        #expect(credentials == Data(#"{"client_secret":"s3cr3t-value"}"#.utf8))
+        // Another workspace's key authenticates, but does not see this integration.
+        #expect(theirs?.workspaceID == stranger.workspace.id)
+        #expect(theirs != nil && theirs?.integration == nil)
+        #expect(unknown?.workspaceID == seeded.workspace.id && unknown?.integration == nil)
+        #expect(wrong == nil)
+        #expect(revoked == nil)
     }
 
     @Test("short or spaced keys are refused", arguments: ["short", "has a space in it 123456"])

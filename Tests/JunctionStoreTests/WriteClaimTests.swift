@@ -2,6 +2,7 @@ import Foundation
 import JunctionModel
 import JunctionStore
 import JunctionTestSupport
+import SQLKit
 import Testing
 
 /// A write claim keeps a second writer of the same application out while the first is under
@@ -41,6 +42,45 @@ struct WriteClaimTests {
         }
 
         #expect(winners == 1)
+    }
+
+    @Test(
+        "an application claim is refused for a stored application, taken otherwise, and says which refusal",
+        arguments: Backend.allCases)
+    func applicationClaim(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let ledger = seeded.store.writeLedger
+        let integration = seeded.integration.id.description
+        var candidate = Candidate(id: "cand-1", remoteID: "c1")
+        candidate.emailAddresses = [.init(emailAddress: "Ada@Example.org")]
+        var application = JunctionModel.Application(id: "app-1", remoteID: "a1")
+        application.candidateID = candidate.id
+        application.jobID = "job-1"
+        try await seeded.store.records.saveRecords([candidate], integrationID: integration)
+        try await seeded.store.records.saveRecords([application], integrationID: integration)
+        func claim(_ email: String, _ job: String) async throws -> WriteLedgerRepository.ApplicationClaim {
+            try await ledger.claimApplication(
+                WriteLedgerRepository.applicationClaim(email: email, jobRemoteID: job), jobID: job, email: email,
+                integrationID: integration)
+        }
+
+        // The stored application, whatever the email's case: refused, and no claim left behind.
+        #expect(try await claim("ada@example.ORG", "job-1") == .alreadyApplied)
+        #expect(
+            try await ledger.takeClaim(
+                WriteLedgerRepository.applicationClaim(email: "ada@example.org", jobRemoteID: "job-1"),
+                integrationID: integration))
+        // Another job: taken once, then held.
+        #expect(try await claim("ada@example.org", "job-2") == .taken)
+        #expect(try await claim("ada@example.org", "job-2") == .held)
+        // A deleted application no longer counts.
+        try await seeded.store.database.sql.raw("UPDATE applications SET remote_deleted_at = 1 WHERE id = 'app-1'")
+            .run()
+        #expect(try await claim("Ada@example.org", "job-1") == .held)
+        try await ledger.releaseClaim(
+            WriteLedgerRepository.applicationClaim(email: "ada@example.org", jobRemoteID: "job-1"),
+            integrationID: integration)
+        #expect(try await claim("Ada@example.org", "job-1") == .taken)
     }
 
     @Test("an activity entry names only an integration of the caller's workspace", arguments: Backend.allCases)

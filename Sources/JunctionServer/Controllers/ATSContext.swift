@@ -25,22 +25,47 @@ struct IntegrationGate: Sendable {
     /// The integration of `X-Integration-Id` if it is the caller's and enabled; its first sync
     /// may still be running (what `force-sync` and passthrough need).
     func enabledIntegration(_ request: Request, context: AppRequestContext) async throws -> Integration {
+        try await enabled(request, context: context).integration
+    }
+
+    /// The credentials of the gate's integration, for the requests that call its tool.
+    func credentials(_ integration: Integration, context: AppRequestContext) async throws -> Data {
+        let id = integration.id.description
+        guard let loaded = try await load(id, workspaceID: integration.workspaceID, context: context) else {
+            throw APIError(.integrationNotFound, "Integration \(id) has no stored credentials.")
+        }
+        return try directory.credentials(of: loaded)
+    }
+
+    /// Read with the API key (`APIKeyMiddleware`), or here when the request came another way.
+    /// Another workspace's integration is nil, exactly like one that does not exist.
+    private func load(_ id: String, workspaceID: String, context: AppRequestContext) async throws
+        -> LoadedIntegration?
+    {
+        if let prefetched = context.integration, prefetched.integration.id.description == id,
+            prefetched.integration.workspaceID == workspaceID
+        {
+            return prefetched
+        }
+        return try await directory.loadedIntegration(id: id, workspaceID: workspaceID)
+    }
+
+    private func enabled(_ request: Request, context: AppRequestContext) async throws -> LoadedIntegration {
         let workspaceID = try context.requireWorkspace()
         guard let header = request.headers[.integrationID], !header.isEmpty else {
             throw APIError.invalidInput(
                 "Missing header 'X-Integration-Id': this endpoint needs the id of the integration, "
                     + "like personio:CBNMt7dSNCzBdnRTx87dev4E.")
         }
-        // Another workspace's integration answers exactly like one that does not exist.
-        guard let integration = try await directory.integration(id: header, workspaceID: workspaceID) else {
+        guard let loaded = try await load(header, workspaceID: workspaceID, context: context) else {
             throw APIError(.integrationNotFound, "No integration '\(header)' exists for this API key's workspace.")
         }
-        if integration.status == .inactive {
+        if loaded.integration.status == .inactive {
             throw APIError(
                 .integrationInactive,
                 "Integration '\(header)' is disabled. Enable it with PUT /v1/integrations/\(header)/enabled.")
         }
-        return integration
+        return loaded
     }
 
     /// `enabledIntegration`, once its first sync is done: the check of every `/v1/ats/*` request.

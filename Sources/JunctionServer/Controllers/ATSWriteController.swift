@@ -22,7 +22,9 @@ struct ATSWriteController {
             let jobID = context.parameters.get("job_id") ?? ""
             return try await idempotent(request, context: context) { body, integration in
                 let create = try await parse(body, legacy: false, jobReference: jobID, integration: integration)
-                let created = try await writer.create(create, jobReference: jobID, integration: integration)
+                let created = try await writer.create(
+                    create, jobReference: jobID, integration: integration,
+                    credentials: try await gate.credentials(integration, context: context))
                 return try await applicationResponse(created, integrationID: integration.id.description)
             }
         }
@@ -30,7 +32,8 @@ struct ATSWriteController {
             try await idempotent(request, context: context) { body, integration in
                 let create = try await parse(body, legacy: true, jobReference: nil, integration: integration)
                 let created = try await writer.create(
-                    create, jobReference: create.jobID ?? "", integration: integration)
+                    create, jobReference: create.jobID ?? "", integration: integration,
+                    credentials: try await gate.credentials(integration, context: context))
                 return try await candidateResponse(created, integrationID: integration.id.description)
             }
         }
@@ -175,17 +178,20 @@ struct ATSWriteController {
     func applicationResponse(_ created: ApplicationWriter.Created, integrationID: String) async throws
         -> (data: [UInt8], warnings: [String])
     {
-        let stored = try await reader.documents(
-            JunctionModel.Application.self, integrationID: integrationID, where: "id", in: [created.application.id],
-            includeDeleted: true, columns: NestedComposer.applicationColumns)
-        var context = try await NestedContext.load(stored, integrationID: integrationID, reader: reader)
-        // The full candidate, as stored, without its own `applications` (Kombo's answer has none).
-        let candidates = try await reader.documents(
-            Candidate.self, integrationID: integrationID, where: "id", in: [created.candidate.id],
-            includeDeleted: true, columns: [])
-        guard let document = stored.first, let candidate = candidates.first else {
+        // One statement for what five would read (as a page of applications and a candidate).
+        guard
+            let stored = try await reader.createdApplication(
+                integrationID: integrationID, applicationID: created.application.id,
+                candidateID: created.candidate.id, columns: NestedComposer.applicationColumns),
+            let candidate = stored.candidate
+        else {
             throw APIError(.unknownError, "The created application \(created.application.id) is not in the store.")
         }
+        let document = stored.application
+        var context = try NestedContext(
+            jobs: stored.job.map { [$0] } ?? [], stages: stored.stage.map { [$0] } ?? [],
+            links: stored.link.map { [$0] } ?? [])
+        // The full candidate, as stored, without its own `applications` (Kombo's answer has none).
         let overrides = [
             (key: "candidate", value: try Self.render(candidate, overrides: [], omitting: ["applications"])),
             (key: "current_stage", value: context.stage(of: document, full: false)),

@@ -183,8 +183,27 @@ struct NestedContext {
     {
         let jobIDs = applications.compactMap { $0.columns["job_id"] }
         let stageIDs = applications.compactMap { $0.columns["current_stage_id"] }
-        var context = NestedContext()
-        for job in try await reader.jobSummaries(integrationID: integrationID, ids: jobIDs) {
+        let jobs = try await reader.jobSummaries(integrationID: integrationID, ids: jobIDs)
+        let stages = try await reader.documents(
+            ApplicationStage.self, integrationID: integrationID, where: "id", in: stageIDs, includeDeleted: true,
+            columns: [])
+        // Only the links of the (job, stage) pairs on the page, by their derived ids: a page's jobs
+        // have ten times more pipeline steps than it has applications.
+        let linkIDs = applications.compactMap { application -> String? in
+            guard let jobID = application.columns["job_id"], let stageID = application.columns["current_stage_id"]
+            else { return nil }
+            return Identifier.link(jobID, stageID)
+        }
+        let links = try await reader.documents(
+            JobStageLink.self, integrationID: integrationID, where: "id", in: linkIDs, includeDeleted: false,
+            columns: ["job_id", "stage_id"])
+        return try NestedContext(jobs: jobs, stages: stages, links: links)
+    }
+
+    /// From the applications' jobs, stages (deleted ones too) and live (job, stage) links, the
+    /// links with their `job_id` and `stage_id` columns.
+    init(jobs: [NestedJob], stages: [StoredDocument], links: [StoredDocument]) throws {
+        for job in jobs {
             var writer = JSONWriter()
             writer.beginObject()
             writer.key("id")
@@ -194,29 +213,15 @@ struct NestedContext {
             writer.key("remote_id")
             writer.string(job.remoteID)
             writer.endObject()
-            context.jobs[job.id] = writer.bytes
+            self.jobs[job.id] = writer.bytes
         }
-        for stage in try await reader.documents(
-            ApplicationStage.self, integrationID: integrationID, where: "id", in: stageIDs, includeDeleted: true,
-            columns: [])
-        {
-            context.stages[stage.id] = try JSONObjectMembers(stage.document)
+        for stage in stages {
+            self.stages[stage.id] = try JSONObjectMembers(stage.document)
         }
-        // Only the links of the (job, stage) pairs on the page, by their derived ids: a page's jobs
-        // have ten times more pipeline steps than it has applications.
-        let linkIDs = applications.compactMap { application -> String? in
-            guard let jobID = application.columns["job_id"], let stageID = application.columns["current_stage_id"]
-            else { return nil }
-            return Identifier.link(jobID, stageID)
-        }
-        for link in try await reader.documents(
-            JobStageLink.self, integrationID: integrationID, where: "id", in: linkIDs, includeDeleted: false,
-            columns: ["job_id", "stage_id"])
-        {
+        for link in links {
             guard let jobID = link.columns["job_id"], let stageID = link.columns["stage_id"] else { continue }
-            context.indexes[jobID, default: [:]][stageID] = try JSONObjectMembers(link.document).value("index")
+            indexes[jobID, default: [:]][stageID] = try JSONObjectMembers(link.document).value("index")
         }
-        return context
     }
 
     func job(of application: StoredDocument) -> [UInt8] {

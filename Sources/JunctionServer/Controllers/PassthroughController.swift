@@ -59,10 +59,7 @@ struct PassthroughController {
                 forward.headers.removeAll { $0.0.lowercased() == "content-type" }
                 forward.headers.append(("Content-Type", contentType))
             }
-            guard
-                let credentials = try await store.integrations.credentials(
-                    integrationID: integration.id.description, workspaceID: integration.workspaceID)
-            else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
+            let credentials = try await gate.credentials(integration, context: context)
             let answer = try await connector.passthrough(forward, integration: integration, credentials: credentials)
             logger.info(
                 "passthrough",

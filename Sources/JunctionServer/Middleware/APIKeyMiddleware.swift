@@ -36,12 +36,15 @@ struct APIKeyMiddleware: RouterMiddleware {
             error.retryAfterSeconds = wait
             throw error
         }
-        guard let workspaceID = try await verifier.authenticate(apiKey: key) else {
+        // The integration the request names comes in the same statement as the key.
+        let named = request.headers[.integrationID].flatMap { $0.isEmpty ? nil : $0 }
+        guard let authentication = try await verifier.authenticate(apiKey: key, integrationID: named) else {
             buckets.forEach(failures.record)
             throw APIError(.authenticationInvalid, "The API key is not valid: it is unknown or was revoked.")
         }
         var context = context
-        context.workspaceID = workspaceID
+        context.workspaceID = authentication.workspaceID
+        context.integration = authentication.integration
         return try await next(request, context)
     }
 }

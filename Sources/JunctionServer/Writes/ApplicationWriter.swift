@@ -20,10 +20,12 @@ struct ApplicationWriter: Sendable {
         var warnings: [String]
     }
 
-    func create(_ request: ApplicationCreate, jobReference: String, integration: Integration) async throws -> Created {
+    func create(
+        _ request: ApplicationCreate, jobReference: String, integration: Integration, credentials: Data
+    ) async throws -> Created {
         let integrationID = integration.id.description
         let (writer, label) = try writer(for: integration)
-        let job = try await findJob(jobReference, integration: integration)
+        let job = try await findJob(jobReference, integration: integration, credentials: credentials)
         var plan: WritePlan
         do {
             plan = try writer.planApplication(request, job: job, integration: integration)
@@ -31,14 +33,18 @@ struct ApplicationWriter: Sendable {
             throw Self.invalid(problems.list, tool: label)
         }
         let email = request.candidate.emailAddress
-        if try await store.writeLedger.applicationExists(jobID: job.id, email: email, integrationID: integrationID) {
+        // One writer per (email, job) across every instance: a concurrent duplicate is refused.
+        let claim = WriteLedgerRepository.applicationClaim(email: email, jobRemoteID: job.remoteID)
+        switch try await store.writeLedger.claimApplication(
+            claim, jobID: job.id, email: email, integrationID: integrationID)
+        {
+        case .taken:
+            break
+        case .alreadyApplied:
             throw APIError(
                 .applicationAlreadyExists,
                 "\(email) has already applied to job \(job.id) (\(job.name ?? job.remoteID)).")
-        }
-        // One writer per (email, job) across every instance: a concurrent duplicate is refused.
-        let claim = WriteLedgerRepository.applicationClaim(email: email, jobRemoteID: job.remoteID)
-        guard try await store.writeLedger.takeClaim(claim, integrationID: integrationID) else {
+        case .held:
             // The claim stays once the tool holds the application (a later step may have failed),
             // so a retry is refused instead of creating a second one; the next sync brings it.
             throw APIError(
@@ -54,10 +60,6 @@ struct ApplicationWriter: Sendable {
                 plan.files[index].attachment.contentType = download.contentType
             }
             let files = downloads.map(\.data)
-            guard
-                let credentials = try await store.integrations.credentials(
-                    integrationID: integrationID, workspaceID: integration.workspaceID)
-            else { throw APIError(.integrationNotFound, "Integration \(integration.id) has no stored credentials.") }
             try await writer.submitApplication(plan, files: files, integration: integration, credentials: credentials)
             created = true
             logger.info(
@@ -100,7 +102,7 @@ struct ApplicationWriter: Sendable {
         -> [ApplicationCreate.Problem]
     {
         guard let (writer, _) = try? writer(for: integration),
-            let job = try? await findJob(jobReference, integration: integration)
+            let job = try? await findJob(jobReference, integration: integration, credentials: nil)
         else { return [] }
         do {
             _ = try writer.planApplication(request, job: job, integration: integration)
@@ -117,7 +119,8 @@ struct ApplicationWriter: Sendable {
     /// A job by Junction id or `remote:<remote id>`. A remote id the store does not hold is looked
     /// up in the tool: Kombo takes remote job ids from callers who do not sync jobs, so a job
     /// created in the tool minutes ago takes applications before the next sync brings it.
-    func findJob(_ reference: String, integration: Integration) async throws -> Job {
+    /// `credentials` are read from the store when not given.
+    func findJob(_ reference: String, integration: Integration, credentials: Data?) async throws -> Job {
         let integrationID = integration.id.description
         let remoteID = reference.hasPrefix("remote:") ? String(reference.dropFirst(7)) : nil
         if let job = try await store.records.records(
@@ -127,8 +130,7 @@ struct ApplicationWriter: Sendable {
             return job
         }
         if let remoteID, !remoteID.isEmpty, let (writer, _) = try? writer(for: integration),
-            let credentials = try await store.integrations.credentials(
-                integrationID: integrationID, workspaceID: integration.workspaceID),
+            let credentials = try await self.credentials(given: credentials, integration: integration),
             let job = try await writer.job(remoteID: remoteID, integration: integration, credentials: credentials)
         {
             return job
@@ -137,6 +139,12 @@ struct ApplicationWriter: Sendable {
             .inputInvalid,
             "No job '\(reference)' in this integration: pass a job id from GET /v1/ats/jobs, or remote:<\(label(of: integration)) job id>.",
             status: 404)
+    }
+
+    private func credentials(given: Data?, integration: Integration) async throws -> Data? {
+        if let given { return given }
+        return try await store.integrations.credentials(
+            integrationID: integration.id.description, workspaceID: integration.workspaceID)
     }
 
     func downloadAttachments(_ files: [WritePlan.File], tool: String) async throws -> [DownloadedFile] {

@@ -54,6 +54,29 @@ extension AccessRepository {
         try await apiKey(matching: presented).flatMap { $0.revokedAt == nil ? $0.workspaceID : nil }
     }
 
+    /// `authenticate(apiKey:)`, with the integration a request names (`X-Integration-Id`) read in
+    /// the same statement: every integration request needs both, and each statement is a round
+    /// trip on PostgreSQL. The integration is returned only when it is the key's workspace's.
+    public func authenticate(apiKey presented: String, integrationID: String?) async throws -> Authentication? {
+        guard let integrationID else {
+            return try await authenticate(apiKey: presented).map { Authentication(workspaceID: $0, integration: nil) }
+        }
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT k.workspace_id AS key_workspace_id, k.revoked_at AS key_revoked_at, i.*
+                FROM api_keys k
+                LEFT JOIN integrations i ON i.id = \(bind: integrationID) AND i.workspace_id = k.workspace_id
+                WHERE k.key_hash = \(bind: Self.hashAPIKey(presented))
+                """
+            ).first(),
+            try row.decode(column: "key_revoked_at", as: Int64?.self) == nil
+        else { return nil }
+        return Authentication(
+            workspaceID: try row.decode(column: "key_workspace_id", as: String.self),
+            integration: try row.decode(column: "id", as: String?.self) == nil ? nil : try LoadedIntegration(row: row))
+    }
+
     /// The stored listing for a plaintext key, revoked or not.
     public func apiKey(matching plaintext: String) async throws -> APIKey? {
         try await sql.raw("SELECT * FROM api_keys WHERE key_hash = \(bind: Self.hashAPIKey(plaintext))").first()
@@ -77,6 +100,13 @@ extension AccessRepository {
         return try await sql.raw("SELECT * FROM api_keys WHERE id = \(bind: id)").first().map(APIKeyRow.decode)
     }
 
+}
+
+/// Whom a request's API key speaks for, and the integration the request names when it is that
+/// workspace's.
+public struct Authentication: Sendable {
+    public var workspaceID: String
+    public var integration: LoadedIntegration?
 }
 
 /// An `api_keys` row; the key itself is stored only as its hash, which this never reads.

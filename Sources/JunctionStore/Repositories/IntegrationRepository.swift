@@ -42,9 +42,19 @@ extension IntegrationRepository {
     /// The integration `id` if it belongs to `workspaceID`; nil otherwise, so another workspace's
     /// integration is indistinguishable from one that does not exist.
     public func integration(id: String, workspaceID: String) async throws -> Integration? {
+        try await loadedIntegration(id: id, workspaceID: workspaceID)?.integration
+    }
+
+    /// `integration(id:workspaceID:)` with its credentials, still sealed.
+    public func loadedIntegration(id: String, workspaceID: String) async throws -> LoadedIntegration? {
         try await sql.raw(
             "SELECT * FROM integrations WHERE id = \(bind: id) AND workspace_id = \(bind: workspaceID)"
-        ).first().map(IntegrationRow.decode)
+        ).first().map(LoadedIntegration.init(row:))
+    }
+
+    /// The decrypted credentials of an integration read with them.
+    public func credentials(of loaded: LoadedIntegration) throws -> Data {
+        try secrets.open(loaded.sealedCredentials, context: loaded.integration.id.description)
     }
 
     /// The integrations the scheduler leased from the queue, by id. Not scoped to a workspace:
@@ -185,7 +195,21 @@ extension IntegrationRepository {
 
 }
 
-/// An `integrations` row (its sealed credentials are read on their own).
+/// An integration as read with its row's credentials, still sealed: they are opened only for
+/// the requests that call the tool (`IntegrationRepository.credentials(of:)`). Reading them with
+/// the integration saves those requests a statement, a round trip on PostgreSQL.
+public struct LoadedIntegration: Sendable {
+    public let integration: Integration
+    let sealedCredentials: String
+
+    /// From a row holding every column of `integrations` (`SELECT *`, or `i.*` in a join).
+    init(row: any SQLRow) throws {
+        integration = try IntegrationRow.decode(row)
+        sealedCredentials = try row.decode(column: "credentials", as: String.self)
+    }
+}
+
+/// An `integrations` row but its sealed credentials (`LoadedIntegration` keeps them).
 private struct IntegrationRow: StoredRow {
     static let table = "integrations"
     var id: String

@@ -42,6 +42,15 @@ public struct StoredDocument: Sendable {
     public var columns: [String: String]
 }
 
+/// `RecordRepository.createdApplication`: an application and what its answer nests, as stored.
+public struct CreatedApplicationDocuments: Sendable {
+    public var application: StoredDocument
+    public var candidate: StoredDocument?
+    public var job: NestedJob?
+    public var stage: StoredDocument?
+    public var link: StoredDocument?
+}
+
 extension RecordRepository {
     /// One keyset page of a model's records that match `filter`, in id order: one query.
     public func list<Record: SyncedRecord>(
@@ -132,17 +141,63 @@ extension RecordRepository {
         return query
     }
 
-    static func storedDocument(_ row: any SQLRow, columns: [String]) throws -> StoredDocument {
+    /// A document from `row`, whose columns may carry a `prefix` (one table's in a join).
+    static func storedDocument(_ row: any SQLRow, columns: [String], prefix: String = "") throws -> StoredDocument {
         var values: [String: String] = [:]
         for column in columns {
-            if let value = try row.decode(column: column, as: String?.self) { values[column] = value }
+            if let value = try row.decode(column: prefix + column, as: String?.self) { values[column] = value }
         }
         return StoredDocument(
-            id: try row.decode(column: "id", as: String.self),
-            document: Array(try row.decode(column: "record", as: String.self).utf8),
-            changedAt: Clock.date(try row.decode(column: "changed_at", as: Int64.self)),
-            remoteDeletedAt: try row.decode(column: "remote_deleted_at", as: Int64?.self).map(Clock.date),
+            id: try row.decode(column: prefix + "id", as: String.self),
+            document: Array(try row.decode(column: prefix + "record", as: String.self).utf8),
+            changedAt: Clock.date(try row.decode(column: prefix + "changed_at", as: Int64.self)),
+            remoteDeletedAt: try row.decode(column: prefix + "remote_deleted_at", as: Int64?.self).map(Clock.date),
             columns: values)
+    }
+
+    /// What the answer to a created application shows, read in one statement instead of five
+    /// (a write's statements are most of its cost): the application, deleted or not, with the
+    /// `columns` its nested objects are found by; its candidate (`candidateID`, deleted or not);
+    /// its job's summary; its stage (deleted or not); and its job's live link to that stage, with
+    /// `job_id` and `stage_id`. Each is what `documents` and `jobSummaries` return for it.
+    public func createdApplication(
+        integrationID: String, applicationID: String, candidateID: String, columns: [String]
+    ) async throws -> CreatedApplicationDocuments? {
+        func document(_ alias: String) -> SQLQueryString {
+            """
+            \(unsafeRaw: alias).id AS \(unsafeRaw: alias)_id, \(unsafeRaw: alias).record AS \(unsafeRaw: alias)_record,
+            \(unsafeRaw: alias).changed_at AS \(unsafeRaw: alias)_changed_at,
+            \(unsafeRaw: alias).remote_deleted_at AS \(unsafeRaw: alias)_remote_deleted_at
+            """
+        }
+        let extra = columns.map { "a.\($0) AS a_\($0)" }.joined(separator: ", ")
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT \(document("a")), \(unsafeRaw: extra), \(document("c")),
+                    j.id AS j_id, j.name AS j_name, j.remote_id AS j_remote_id,
+                    \(document("s")), \(document("l")), l.job_id AS l_job_id, l.stage_id AS l_stage_id
+                FROM applications a
+                LEFT JOIN candidates c ON c.integration_id = a.integration_id AND c.id = \(bind: candidateID)
+                LEFT JOIN jobs j ON j.integration_id = a.integration_id AND j.id = a.job_id
+                LEFT JOIN application_stages s ON s.integration_id = a.integration_id AND s.id = a.current_stage_id
+                LEFT JOIN job_stages l ON l.integration_id = a.integration_id AND l.job_id = a.job_id
+                    AND l.stage_id = a.current_stage_id AND l.remote_deleted_at IS NULL
+                WHERE a.integration_id = \(bind: integrationID) AND a.id = \(bind: applicationID)
+                """
+            ).first()
+        else { return nil }
+        func present(_ alias: String) throws -> Bool { try row.decode(column: alias + "_id", as: String?.self) != nil }
+        return CreatedApplicationDocuments(
+            application: try Self.storedDocument(row, columns: columns, prefix: "a_"),
+            candidate: try present("c") ? try Self.storedDocument(row, columns: [], prefix: "c_") : nil,
+            job: try present("j")
+                ? NestedJob(
+                    id: try row.decode(column: "j_id", as: String.self),
+                    name: try row.decode(column: "j_name", as: String?.self),
+                    remoteID: try row.decode(column: "j_remote_id", as: String.self)) : nil,
+            stage: try present("s") ? try Self.storedDocument(row, columns: [], prefix: "s_") : nil,
+            link: try present("l") ? try Self.storedDocument(row, columns: ["job_id", "stage_id"], prefix: "l_") : nil)
     }
 
     /// Records of a model whose `column` is one of `values`, for composing nested objects: one

@@ -38,6 +38,40 @@ extension WriteLedgerRepository {
         return taken != nil
     }
 
+    /// What `claimApplication` found.
+    public enum ApplicationClaim: Sendable, Equatable {
+        /// The caller holds the claim now: go ahead.
+        case taken
+        /// A live application of the job by a candidate with this email is stored already.
+        case alreadyApplied
+        /// Another writer holds the claim (creating the same application right now).
+        case held
+    }
+
+    /// `takeClaim`, unless the application exists already (`applicationExists`): both in one
+    /// statement when the claim is taken, the usual case, since each statement is a round trip
+    /// on PostgreSQL. Only a refusal asks again, to say which of the two it was.
+    public func claimApplication(
+        _ claim: String, jobID: String, email: String, integrationID: String, staleAfter: TimeInterval = 300
+    ) async throws -> ApplicationClaim {
+        let now = Clock.nowMilliseconds()
+        let exists = Self.applicationExistsQuery(
+            jobID: jobID, email: email.lowercased(), integrationID: integrationID, kind: database.kind)
+        // `INSERT … SELECT … WHERE` (never without the WHERE: SQLite would read `ON` as a join).
+        let taken = try await sql.raw(
+            """
+            INSERT INTO write_claims (integration_id, claim, created_at)
+            SELECT \(bind: integrationID), \(bind: claim), \(bind: now) WHERE NOT EXISTS (\(exists))
+            ON CONFLICT (integration_id, claim) DO UPDATE SET created_at = excluded.created_at
+            WHERE write_claims.created_at < \(bind: now - Int64(staleAfter * 1000))
+            RETURNING created_at
+            """
+        ).first()
+        if taken != nil { return .taken }
+        return try await applicationExists(jobID: jobID, email: email, integrationID: integrationID)
+            ? .alreadyApplied : .held
+    }
+
     public func releaseClaim(_ claim: String, integrationID: String) async throws {
         try await sql.raw(
             "DELETE FROM write_claims WHERE integration_id = \(bind: integrationID) AND claim = \(bind: claim)"
