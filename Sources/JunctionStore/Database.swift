@@ -249,8 +249,9 @@ struct PooledSQLiteDatabase: SQLiteDatabase {
         pool.withConnection(logger: logger) { $0.query(query, binds, logger: logger, onRow) }
     }
 
+    /// On a pooled connection, through SQLiteNIO's async query (rows stay on its thread).
     func query(_ query: String, _ binds: [SQLiteData], _ onRow: @escaping @Sendable (SQLiteRow) -> Void) async throws {
-        try await self.query(query, binds, logger: logger, onRow).get()
+        try await withConnection { connection in try await connection.query(query, binds, onRow) }
     }
 
     func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) -> EventLoopFuture<T>) -> EventLoopFuture<

@@ -27,21 +27,32 @@ struct DirectSQLiteDatabase<SQLite: SQLiteDatabase>: WrappingSQLDatabase {
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
         Void
     > {
-        let (sql, rawBinds) = base.serialize(query)
+        let sql: String
         let binds: [SQLiteData]
         do {
-            let encoder = SQLiteDataEncoder()
-            binds = try rawBinds.map { try encoder.encode($0) }
+            (sql, binds) = try statement(query)
         } catch {
             return eventLoop.makeFailedFuture(error)
         }
-        // Logged as SQLiteKit logs it, without the binds: they carry candidates' personal data.
-        if let level { logger.log(level: level, "Executing query", metadata: ["sql": .string(sql)]) }
         return sqlite.query(sql, binds, logger: logger) { onRow(SQLiteColumns($0)) }
     }
 
+    /// The async path, which every repository takes: SQLiteNIO's async query hands rows over on
+    /// its own thread as they are stepped, where the future-based one sends each row to an event
+    /// loop as a task of its own, and completes on that loop before the caller resumes.
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        try await execute(sql: query, onRow).get()
+        let (sql, binds) = try statement(query)
+        try await sqlite.query(sql, binds) { onRow(SQLiteColumns($0)) }
+    }
+
+    /// The SQL and its binds, logged as SQLiteKit logs a statement but without the binds: they
+    /// carry candidates' personal data.
+    private func statement(_ query: any SQLExpression) throws -> (String, [SQLiteData]) {
+        let (sql, rawBinds) = base.serialize(query)
+        let encoder = SQLiteDataEncoder()
+        let binds = try rawBinds.map { try encoder.encode($0) }
+        if let level { logger.log(level: level, "Executing query", metadata: ["sql": .string(sql)]) }
+        return (sql, binds)
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
