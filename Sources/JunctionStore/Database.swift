@@ -90,20 +90,18 @@ public final class Database: Sendable {
         case .sqlite(let path):
             let url = URL(fileURLWithPath: path)
             try PrivateFiles.prepareSQLiteFile(url, logger: logger)
-            let pool = EventLoopGroupConnectionPool(
-                source: TunedSQLiteSource(path: url.path),
-                maxConnectionsPerEventLoop: maxConnectionsPerEventLoop,
-                requestTimeout: .seconds(30),
-                logger: logger,
-                on: eventLoopGroup
-            )
+            // As many connections as AsyncKit's pool allowed: that many per event loop.
+            let loops = eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 }
+            let pool = SQLiteConnectionPool(
+                source: TunedSQLiteSource(path: url.path), maximum: maxConnectionsPerEventLoop * loops,
+                group: eventLoopGroup, logger: logger)
             let gate = SQLiteWriteGate.forFile(url.path)
             let database = NULFreeSQLDatabase(
                 base: GatedSQLiteDatabase(
                     base: DirectSQLiteDatabase(PooledSQLiteDatabase(pool: pool, logger: logger), queryLogLevel: .trace),
                     gate: gate))
             return Database(kind: .sqlite, location: location, sql: database, writeGate: gate) {
-                try await pool.shutdownAsync()
+                try await pool.close()
             }
         case .postgres(let url):
             let configuration: SQLPostgresConfiguration
@@ -238,32 +236,44 @@ struct TunedSQLiteSource: ConnectionPoolSource {
 
 /// `SQLiteDatabase` over a connection pool (SQLiteKit ships only the single-connection one).
 struct PooledSQLiteDatabase: SQLiteDatabase {
-    let pool: EventLoopGroupConnectionPool<TunedSQLiteSource>
+    let pool: SQLiteConnectionPool
     let logger: Logger
 
-    var eventLoop: any EventLoop { pool.eventLoopGroup.any() }
+    var eventLoop: any EventLoop { pool.group.any() }
 
     func query(
         _ query: String, _ binds: [SQLiteData], logger: Logger, _ onRow: @escaping @Sendable (SQLiteRow) -> Void
     ) -> EventLoopFuture<Void> {
-        pool.withConnection(logger: logger) { $0.query(query, binds, logger: logger, onRow) }
+        eventLoop.makeFutureWithTask { try await self.query(query, binds, onRow) }
     }
 
     /// On a pooled connection, through SQLiteNIO's async query (rows stay on its thread).
     func query(_ query: String, _ binds: [SQLiteData], _ onRow: @escaping @Sendable (SQLiteRow) -> Void) async throws {
-        try await withConnection { connection in try await connection.query(query, binds, onRow) }
+        try await pool.withConnection { connection in try await connection.query(query, binds, onRow) }
     }
 
     func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) -> EventLoopFuture<T>) -> EventLoopFuture<
         T
     > {
-        pool.withConnection(logger: logger, closure)
+        let promise = eventLoop.makePromise(of: T.self)
+        let pool = pool
+        Task {
+            do {
+                try await pool.withConnection { connection in
+                    // The closure's future completes the promise on its own loop.
+                    let future = closure(connection)
+                    future.cascade(to: promise)
+                    _ = try? await future.map { _ in () }.get()
+                }
+            } catch {
+                promise.fail(error)
+            }
+        }
+        return promise.futureResult
     }
 
     func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
-        let connection = try await pool.requestConnection(logger: logger).get()
-        defer { pool.releaseConnection(connection, logger: logger) }
-        return try await closure(connection)
+        try await pool.withConnection(closure)
     }
 }
 
