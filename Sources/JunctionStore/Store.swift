@@ -14,15 +14,18 @@ public struct Store: Sendable {
     let secrets: SecretBox
     /// Set inside a transaction: the one connection every query of this value must use.
     private let connection: (any SQLDatabase)?
+    /// Jobs as writes read them, parsed once per version (`RecordRepository.jobForm`).
+    let jobForms: JobFormCache
 
     public init(database: Database, secrets: SecretBox) {
-        self.init(database: database, secrets: secrets, connection: nil)
+        self.init(database: database, secrets: secrets, connection: nil, jobForms: JobFormCache())
     }
 
-    init(database: Database, secrets: SecretBox, connection: (any SQLDatabase)?) {
+    init(database: Database, secrets: SecretBox, connection: (any SQLDatabase)?, jobForms: JobFormCache) {
         self.database = database
         self.secrets = secrets
         self.connection = connection
+        self.jobForms = jobForms
     }
 
     var sql: any SQLDatabase { connection ?? database.sql }

@@ -49,7 +49,7 @@ extension PersonioConnector {
         } catch {
             return nil
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hexadecimal(hasher.finalize())
     }
 
     /// Whether Personio reports any job updated after `date` (one request for one record).

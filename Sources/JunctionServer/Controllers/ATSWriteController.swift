@@ -160,7 +160,7 @@ struct ATSWriteController {
         var hasher = SHA256()
         hasher.update(data: Data("\(path)\n\(integrationID)\n".utf8))
         hasher.update(data: body)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hexadecimal(hasher.finalize())
     }
 
     /// `{"status":"success","data":…,"warnings":[{"message":…}]}` around a record already written.

@@ -115,7 +115,7 @@ struct DashboardSession: Sendable {
 
     private func signature(_ payload: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)
-        return Data(mac).prefix(20).map { String(format: "%02x", $0) }.joined()
+        return hexadecimal(Data(mac).prefix(20))
     }
 
     /// Every value of cookie `name` in the request. Hummingbird's `request.cookies` answers the

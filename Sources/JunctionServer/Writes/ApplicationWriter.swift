@@ -123,10 +123,9 @@ struct ApplicationWriter: Sendable {
     func findJob(_ reference: String, integration: Integration, credentials: Data?) async throws -> Job {
         let integrationID = integration.id.description
         let remoteID = reference.hasPrefix("remote:") ? String(reference.dropFirst(7)) : nil
-        if let job = try await store.records.records(
-            Job.self, integrationID: integrationID, where: remoteID == nil ? "id" : "remote_id",
-            in: [remoteID ?? reference], remoteData: false
-        ).first {
+        if let job = try await store.records.jobForm(
+            integrationID: integrationID, where: remoteID == nil ? "id" : "remote_id", equals: remoteID ?? reference)
+        {
             return job
         }
         if let remoteID, !remoteID.isEmpty, let (writer, _) = try? writer(for: integration),

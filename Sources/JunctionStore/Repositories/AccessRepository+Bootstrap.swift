@@ -43,7 +43,7 @@ extension AccessRepository {
             if isPostgres {
                 try await connection.raw("SELECT pg_advisory_xact_lock(\(bind: Self.bootstrapLockKey))").run()
             }
-            let scoped = Store(database: database, secrets: secrets, connection: connection)
+            let scoped = Store(database: database, secrets: secrets, connection: connection, jobForms: store.jobForms)
             var workspace = try await scoped.access.workspaces().first
             let createdWorkspace = workspace == nil
             if workspace == nil {

@@ -16,7 +16,7 @@ extension AccessRepository {
     /// Keys are long random strings, so one SHA-256 is the right hash: there is nothing for a slow
     /// password hash to protect against, and authentication stays one indexed lookup.
     public static func hashAPIKey(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        hexadecimal(SHA256.hash(data: Data(key.utf8)))
     }
 
     /// A new random key: `jk_` and 40 base58 characters (about 234 bits).

@@ -1,6 +1,7 @@
 import Foundation
 import JunctionModel
 import SQLKit
+import Synchronization
 
 /// What a save did to each record, for sync statistics and `data-changed` webhooks.
 public struct SaveOutcome: Sendable, Equatable {
@@ -115,5 +116,58 @@ extension RecordRepository {
     ) async throws -> KeysetPage<Job> {
         try await page(
             Job.self, integrationID: integrationID, after: after, limit: limit, includeDeleted: includeDeleted)
+    }
+}
+
+extension RecordRepository {
+    /// The live job whose `column` (`id` or `remote_id`) is `value`, as a write's form reads it:
+    /// without `remote_data`. Its document is parsed once per version (its two content hashes)
+    /// and kept: `JSONDecoder` on a job with its questions was 6% of a write's CPU, and a job
+    /// takes many applications between two changes.
+    public func jobForm(integrationID: String, where column: String, equals value: String) async throws -> Job? {
+        guard
+            let row = try await sql.select()
+                .columns("id", "record", "changed_at", "remote_deleted_at", "content_hash", "nested_hash")
+                .from(Job.table)
+                .where("integration_id", .equal, integrationID).where(column, .equal, value)
+                .where("remote_deleted_at", .is, SQLLiteral.null)
+                .first()
+        else { return nil }
+        let key = integrationID + "\u{1F}" + (try row.decode(column: "id", as: String.self))
+        let version =
+            (try row.decode(column: "content_hash", as: String.self)) + "\u{1F}"
+            + (try row.decode(column: "nested_hash", as: String?.self) ?? "")
+        if var job = store.jobForms.job(key, version: version) {
+            // The columns are authoritative for what the store itself maintains.
+            job.changedAt = Clock.date(try row.decode(column: "changed_at", as: Int64.self))
+            job.remoteDeletedAt = nil
+            return job
+        }
+        let job = try Self.decodeRecord(Job.self, row, remoteData: false)
+        store.jobForms.keep(job, key, version: version)
+        return job
+    }
+}
+
+/// Parsed job forms by integration and job, each with the version (content hashes) it was parsed
+/// from; a job whose hashes changed is parsed again. Bounded: past `capacity` jobs an arbitrary
+/// one is dropped. Jobs hold no personal data.
+final class JobFormCache: Sendable {
+    private let entries = Mutex([String: (version: String, job: Job)]())
+    let capacity: Int
+
+    init(capacity: Int = 1_000) { self.capacity = capacity }
+
+    func job(_ key: String, version: String) -> Job? {
+        entries.withLock { entries in entries[key].flatMap { $0.version == version ? $0.job : nil } }
+    }
+
+    func keep(_ job: Job, _ key: String, version: String) {
+        entries.withLock { entries in
+            if entries[key] == nil, entries.count >= capacity, let any = entries.keys.first {
+                entries[any] = nil
+            }
+            entries[key] = (version, job)
+        }
     }
 }

@@ -274,7 +274,7 @@ extension RecordRepository {
                 if nestedNames.contains(where: { $0.elementsEqual(key) }) { feed(&nested) } else { feed(&own) }
             }
         }
-        return (hashScheme + hex(own.finalize()), hashScheme + hex(nested.finalize()))
+        return (hashScheme + hexadecimal(own.finalize()), hashScheme + hexadecimal(nested.finalize()))
     }
 
     /// The stored hashes of `rows` (id, content_hash, nested_hash), in the current scheme:
@@ -311,16 +311,5 @@ extension RecordRepository {
                 .run()
         }
         return current
-    }
-
-    private static func hex(_ digest: SHA256.Digest) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in digest {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 }
