@@ -24,7 +24,7 @@ struct ATSWriteController {
                 let create = try await parse(body, legacy: false, jobReference: jobID, integration: integration)
                 let created = try await writer.create(
                     create, jobReference: jobID, integration: integration,
-                    credentials: try await gate.credentials(integration, context: context))
+                    credentials: { try await gate.credentials(integration, context: context) })
                 return try await applicationResponse(created, integrationID: integration.id.description)
             }
         }
@@ -33,7 +33,7 @@ struct ATSWriteController {
                 let create = try await parse(body, legacy: true, jobReference: nil, integration: integration)
                 let created = try await writer.create(
                     create, jobReference: create.jobID ?? "", integration: integration,
-                    credentials: try await gate.credentials(integration, context: context))
+                    credentials: { try await gate.credentials(integration, context: context) })
                 return try await candidateResponse(created, integrationID: integration.id.description)
             }
         }

@@ -20,8 +20,11 @@ struct ApplicationWriter: Sendable {
         var warnings: [String]
     }
 
+    /// `credentials` are opened only when the tool is called: a request refused before that
+    /// never decrypts them.
     func create(
-        _ request: ApplicationCreate, jobReference: String, integration: Integration, credentials: Data
+        _ request: ApplicationCreate, jobReference: String, integration: Integration,
+        credentials: @escaping @Sendable () async throws -> Data
     ) async throws -> Created {
         let integrationID = integration.id.description
         let (writer, label) = try writer(for: integration)
@@ -60,6 +63,7 @@ struct ApplicationWriter: Sendable {
                 plan.files[index].attachment.contentType = download.contentType
             }
             let files = downloads.map(\.data)
+            let credentials = try await credentials()
             try await writer.submitApplication(plan, files: files, integration: integration, credentials: credentials)
             created = true
             logger.info(
@@ -120,7 +124,9 @@ struct ApplicationWriter: Sendable {
     /// up in the tool: Kombo takes remote job ids from callers who do not sync jobs, so a job
     /// created in the tool minutes ago takes applications before the next sync brings it.
     /// `credentials` are read from the store when not given.
-    func findJob(_ reference: String, integration: Integration, credentials: Data?) async throws -> Job {
+    func findJob(
+        _ reference: String, integration: Integration, credentials: (@Sendable () async throws -> Data)?
+    ) async throws -> Job {
         let integrationID = integration.id.description
         let remoteID = reference.hasPrefix("remote:") ? String(reference.dropFirst(7)) : nil
         if let job = try await store.records.jobForm(
@@ -140,8 +146,10 @@ struct ApplicationWriter: Sendable {
             status: 404)
     }
 
-    private func credentials(given: Data?, integration: Integration) async throws -> Data? {
-        if let given { return given }
+    private func credentials(given: (@Sendable () async throws -> Data)?, integration: Integration) async throws
+        -> Data?
+    {
+        if let given { return try await given() }
         return try await store.integrations.credentials(
             integrationID: integration.id.description, workspaceID: integration.workspaceID)
     }
