@@ -21,15 +21,23 @@ extension WriteLedgerRepository {
     /// Takes the claim `claim` for an integration; false when someone holds it. Claims older
     /// than `staleAfter` (a crashed writer's) are taken over.
     public func takeClaim(_ claim: String, integrationID: String, staleAfter: TimeInterval = 300) async throws -> Bool {
+        try await insertClaim(claim, integrationID: integrationID, staleAfter: staleAfter, unless: nil)
+    }
+
+    /// The one statement that takes a claim (a write's round trips are its cost on PostgreSQL):
+    /// a new claim is inserted, a stale one taken over, a held one left alone, and only the first
+    /// two return a row. The row lock of the conflict makes concurrent takers wait and then see
+    /// the winner's fresh claim. With `unless`, nothing is inserted when that query finds a row.
+    private func insertClaim(
+        _ claim: String, integrationID: String, staleAfter: TimeInterval, unless condition: SQLQueryString?
+    ) async throws -> Bool {
         let now = Clock.nowMilliseconds()
-        // One statement (a write's round trips are its cost on PostgreSQL): a new claim is
-        // inserted, a stale one taken over, a held one left alone, and only the first two
-        // return a row. The row lock of the conflict makes concurrent takers wait and then see
-        // the winner's fresh claim.
+        // `INSERT … SELECT … WHERE` (never without the WHERE: SQLite would read `ON` as a join).
+        let guarded: SQLQueryString = condition.map { "NOT EXISTS (\($0))" } ?? "1 = 1"
         let taken = try await sql.raw(
             """
             INSERT INTO write_claims (integration_id, claim, created_at)
-            VALUES (\(bind: integrationID), \(bind: claim), \(bind: now))
+            SELECT \(bind: integrationID), \(bind: claim), \(bind: now) WHERE \(guarded)
             ON CONFLICT (integration_id, claim) DO UPDATE SET created_at = excluded.created_at
             WHERE write_claims.created_at < \(bind: now - Int64(staleAfter * 1000))
             RETURNING created_at
@@ -54,20 +62,11 @@ extension WriteLedgerRepository {
     public func claimApplication(
         _ claim: String, jobID: String, email: String, integrationID: String, staleAfter: TimeInterval = 300
     ) async throws -> ApplicationClaim {
-        let now = Clock.nowMilliseconds()
         let exists = Self.applicationExistsQuery(
             jobID: jobID, email: email.lowercased(), integrationID: integrationID, kind: database.kind)
-        // `INSERT … SELECT … WHERE` (never without the WHERE: SQLite would read `ON` as a join).
-        let taken = try await sql.raw(
-            """
-            INSERT INTO write_claims (integration_id, claim, created_at)
-            SELECT \(bind: integrationID), \(bind: claim), \(bind: now) WHERE NOT EXISTS (\(exists))
-            ON CONFLICT (integration_id, claim) DO UPDATE SET created_at = excluded.created_at
-            WHERE write_claims.created_at < \(bind: now - Int64(staleAfter * 1000))
-            RETURNING created_at
-            """
-        ).first()
-        if taken != nil { return .taken }
+        if try await insertClaim(claim, integrationID: integrationID, staleAfter: staleAfter, unless: exists) {
+            return .taken
+        }
         return try await applicationExists(jobID: jobID, email: email, integrationID: integrationID)
             ? .alreadyApplied : .held
     }
