@@ -16,7 +16,7 @@ final class SQLiteConnectionPool: Sendable {
     private struct State {
         var idle: [SQLiteConnection] = []
         var opened = 0
-        var waiters: [(id: Int, continuation: Waiter)] = []
+        var waiters: [(id: Int, continuation: Waiter, timeout: Task<Void, Never>?)] = []
         var lastWaiter = 0
         var closed = false
     }
@@ -65,7 +65,10 @@ final class SQLiteConnectionPool: Sendable {
             }
             return (state.idle, state.waiters)
         }
-        for waiter in waiters { waiter.continuation.resume(throwing: SQLitePoolError.closed) }
+        for waiter in waiters {
+            waiter.timeout?.cancel()
+            waiter.continuation.resume(throwing: SQLitePoolError.closed)
+        }
         for connection in idle { try await connection.close() }
     }
 
@@ -81,7 +84,7 @@ final class SQLiteConnectionPool: Sendable {
                     return .open
                 }
                 state.lastWaiter += 1
-                state.waiters.append((state.lastWaiter, continuation))
+                state.waiters.append((state.lastWaiter, continuation, nil))
                 return .waiting(id: state.lastWaiter)
             }
             switch found {
@@ -101,15 +104,23 @@ final class SQLiteConnectionPool: Sendable {
                     }
                 }
             case .waiting(let id):
+                // Cancelled when the waiter is served, so a busy pool keeps no sleeping task per
+                // request it served for the rest of the timeout.
                 let timeout = requestTimeout
-                Task {
-                    try? await Task.sleep(for: timeout)
+                let timer = Task {
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
                     let waiter = state.withLock { state -> Waiter? in
                         guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
                         return state.waiters.remove(at: index).continuation
                     }
                     waiter?.resume(throwing: SQLitePoolError.timedOut(timeout))
                 }
+                let served = state.withLock { state -> Bool in
+                    guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return true }
+                    state.waiters[index].timeout = timer
+                    return false
+                }
+                if served { timer.cancel() }
             }
         }
     }
@@ -125,7 +136,11 @@ final class SQLiteConnectionPool: Sendable {
                 state.opened -= 1
                 return .close
             }
-            if !state.waiters.isEmpty { return .handOver(state.waiters.removeFirst().continuation) }
+            if !state.waiters.isEmpty {
+                let waiter = state.waiters.removeFirst()
+                waiter.timeout?.cancel()
+                return .handOver(waiter.continuation)
+            }
             state.idle.append(connection)
             return .kept
         }
