@@ -86,14 +86,16 @@ public final class Database: Sendable {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         maxConnectionsPerEventLoop: Int = 4
     ) async throws -> Database {
+        // As many connections as AsyncKit's pool allowed (it was the pool of both before issue
+        // 22): that many per event loop.
+        let loops = eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 }
         switch location {
         case .sqlite(let path):
             let url = URL(fileURLWithPath: path)
             try PrivateFiles.prepareSQLiteFile(url, logger: logger)
-            // As many connections as AsyncKit's pool allowed: that many per event loop.
-            let loops = eventLoopGroup.makeIterator().reduce(0) { count, _ in count + 1 }
             let pool = SQLiteConnectionPool(
-                source: TunedSQLiteSource(path: url.path), maximum: maxConnectionsPerEventLoop * loops,
+                source: TunedSQLiteSource(path: url.path), database: "SQLite",
+                maximum: maxConnectionsPerEventLoop * loops,
                 group: eventLoopGroup, logger: logger)
             let gate = SQLiteWriteGate.forFile(url.path)
             let database = NULFreeSQLDatabase(
@@ -110,16 +112,12 @@ public final class Database: Sendable {
             } catch {
                 throw StoreError.configuration("invalid PostgreSQL URL \(location): \(error)")
             }
-            let pool = EventLoopGroupConnectionPool(
-                source: PostgresConnectionSource(sqlConfiguration: configuration),
-                maxConnectionsPerEventLoop: maxConnectionsPerEventLoop,
-                requestTimeout: .seconds(30),
-                logger: logger,
-                on: eventLoopGroup
-            )
+            let pool = ConnectionPool(
+                source: PostgresSource(configuration: configuration), database: "PostgreSQL",
+                maximum: maxConnectionsPerEventLoop * loops, group: eventLoopGroup, logger: logger)
             let database = NULFreeSQLDatabase(
-                base: PostgresPoolDatabase(postgres: pool.database(logger: logger), queryLogLevel: .trace))
-            return Database(kind: .postgres, location: location, sql: database) { try await pool.shutdownAsync() }
+                base: PostgresPooledDatabase(pool: pool, logger: logger, queryLogLevel: .trace))
+            return Database(kind: .postgres, location: location, sql: database) { try await pool.close() }
         }
     }
 
@@ -231,6 +229,17 @@ struct TunedSQLiteSource: ConnectionPoolSource {
                     future.flatMap { connection.query(pragma).map { _ in } }
                 }.map { connection }
             }
+    }
+}
+
+// MARK: - PostgreSQL pool
+
+/// Opens PostgreSQL connections as PostgresKit's source does (which is not `Sendable`).
+struct PostgresSource: ConnectionPoolSource, Sendable {
+    let configuration: SQLPostgresConfiguration
+
+    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<PostgresConnection> {
+        PostgresConnectionSource(sqlConfiguration: configuration).makeConnection(logger: logger, on: eventLoop)
     }
 }
 

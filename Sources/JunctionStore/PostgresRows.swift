@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import PostgresKit
 import SQLKit
+import Synchronization
 
 /// Statements run on PostgresNIO directly, with rows that decode their cells without
 /// PostgresKit's per-cell machinery.
@@ -17,49 +18,221 @@ import SQLKit
 /// writes today — runs here; one with another `Encodable` bind is handed to PostgresKit whole,
 /// so its encoding rules stay PostgresKit's.
 enum PostgresStatements {
-    /// Runs `query` on `connection` when its binds allow, else returns nil for the caller to
-    /// run it through PostgresKit.
+    /// A statement in PostgresNIO's form: its text, its binds, and their types (what a
+    /// prepared statement's name is chosen by).
+    struct Statement {
+        let sql: String
+        let bindings: PostgresBindings
+        let types: [PostgresDataType]
+    }
+
+    /// Runs `query` on `connection`: through PostgresNIO directly when its binds allow, else
+    /// through `base` (PostgresKit on the same connection).
     static func run(
-        _ query: any SQLExpression, serializedBy database: any SQLDatabase, on connection: PostgresConnection,
-        _ onRow: @escaping @Sendable (any SQLRow) -> Void
-    ) -> EventLoopFuture<Void>? {
-        guard let (sql, bindings) = prepared(query, serializedBy: database) else { return nil }
-        return run(sql: sql, bindings: bindings, on: connection, onRow)
+        _ query: any SQLExpression, on connection: PostgresConnection, base: any SQLDatabase,
+        names: PreparedStatementNames = .shared, _ onRow: @escaping @Sendable (any SQLRow) -> Void
+    ) async throws {
+        guard let statement = prepared(query, serializedBy: base) else {
+            try await base.execute(sql: query, onRow)
+            return
+        }
+        try await run(statement, on: connection, names: names, onRow)
+    }
+
+    /// Whether `error` leaves its connection unusable: the server ended the session (severity
+    /// FATAL or PANIC, as `pg_terminate_backend` or a shutdown), or the connection broke.
+    static func endsSession(_ error: any Error) -> Bool {
+        if error is PostgresSessionClosed { return true }
+        guard let error = error as? PSQLError else { return false }
+        if error.code == .server {
+            let severity = error.serverInfo?[.severity]
+            return severity == "FATAL" || severity == "PANIC"
+        }
+        return [
+            .serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown,
+            .messageDecodingFailure, .unexpectedBackendMessage,
+        ].contains(error.code)
     }
 
     /// The statement's text and its binds in PostgresNIO's form; nil when a bind needs
     /// PostgresKit's `Encodable` path.
-    static func prepared(_ query: any SQLExpression, serializedBy database: any SQLDatabase) -> (
-        String, PostgresBindings
-    )? {
+    static func prepared(_ query: any SQLExpression, serializedBy database: any SQLDatabase) -> Statement? {
         let (sql, binds) = database.serialize(query)
         var bindings = PostgresBindings(capacity: binds.count)
+        var types: [PostgresDataType] = []
+        types.reserveCapacity(binds.count)
         for bind in binds {
             // The same two tests PostgresKit makes first, in its order: a nil optional is NULL,
             // a PostgresNIO type encodes itself (casting looks through a non-nil optional).
-            if (bind as Any?) == nil {
+            // PostgresKit's nil test misses an optional inside an existential; it then encodes
+            // it as NULL further down its slow path, so NULL here is what it sends too.
+            if isNil(bind) {
                 bindings.appendNull()
+                types.append(.null)
             } else if let value = bind as? any PostgresThrowingDynamicTypeEncodable {
                 do { try bindings.append(value, context: .default) } catch { return nil }
+                types.append(value.psqlType)
             } else {
                 return nil
             }
         }
-        return (sql, bindings)
+        return Statement(sql: sql, bindings: bindings, types: types)
+    }
+
+    /// Whether `value` is a nil optional. Only a dynamic cast of the boxed value sees through the
+    /// existential: `(bind as Any?) == nil` (what this check was, and what PostgresKit writes) is
+    /// never true for an `any Encodable`, so every statement with a nil bind took PostgresKit's
+    /// slower path.
+    static func isNil(_ value: any Encodable) -> Bool {
+        if case Optional<Any>.none = (value as Any) { return true }
+        return false
     }
 
     static func run(
-        sql: String, bindings: PostgresBindings, on connection: PostgresConnection,
+        _ statement: Statement, on connection: PostgresConnection, names: PreparedStatementNames,
         _ onRow: @escaping @Sendable (any SQLRow) -> Void
-    ) -> EventLoopFuture<Void> {
+    ) async throws {
         // The statement is logged as PostgresKit logs it (at trace), without its binds: they
         // carry candidates' personal data.
-        connection.logger.trace("Executing query", metadata: ["sql": .string(sql)])
-        return connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: connection.logger) {
-            onRow(PostgresColumns($0))
+        connection.logger.trace("Executing query", metadata: ["sql": .string(statement.sql)])
+        if let name = names.name(for: statement.sql, types: statement.types) {
+            try await runNamed(statement, name: name, on: connection, names: names, onRow)
+            return
         }
-        .map { _ in }
+        let rows = try await connection.query(
+            PostgresQuery(unsafeSQL: statement.sql, binds: statement.bindings), logger: connection.logger)
+        for try await row in rows { onRow(PostgresColumns(row)) }
     }
+
+    /// Runs `statement` as the named prepared statement `name`: PostgresNIO prepares it on the
+    /// connection's first use and afterwards only binds and executes it.
+    private static func runNamed(
+        _ statement: Statement, name: String, on connection: PostgresConnection, names: PreparedStatementNames,
+        _ onRow: @escaping @Sendable (any SQLRow) -> Void
+    ) async throws {
+        let text = NamedStatement.Text(name: name, sql: statement.sql, types: statement.types)
+        do {
+            try await NamedStatement.$current.withValue(text) {
+                let rows = try await connection.execute(
+                    NamedStatement(bindings: statement.bindings), logger: connection.logger)
+                for try await row in rows { onRow(PostgresColumns(row)) }
+            }
+        } catch let error as PSQLError {
+            names.failed(sqlState: error.serverInfo?[.sqlState], name: name, logger: connection.logger)
+            throw error
+        }
+    }
+}
+
+/// Chooses which statements run as named prepared statements, and their names.
+///
+/// An unnamed statement is parsed and planned by PostgreSQL on every run: in the server's
+/// profile of the write path, planning was a quarter of its CPU and parsing an eighth
+/// (`benchmarks/analysis.md`). A named prepared statement is parsed once per connection, and
+/// PostgreSQL plans it once too when its generic plan costs no more than the custom ones.
+///
+/// A statement is named from its second run with the same text and bind types (the types are
+/// part of the name because PostgreSQL fixes a prepared statement's parameter types: a NULL
+/// bind leaves one for the server to infer). Statements without binds (`BEGIN`, `COMMIT`)
+/// stay unnamed: there is nothing to plan. PostgresNIO never releases a connection's
+/// prepared statements, so at most `capacity` texts are named, and texts beyond the `tracked`
+/// seen once are not counted: the store's statements are a few hundred, but a statement with
+/// a bind list (`IN (…)`) has a text per list length.
+///
+/// PostgresNIO also remembers a failed preparation for the connection's lifetime, and a
+/// prepared statement whose result columns changed (another instance migrated the schema)
+/// fails until it is prepared again. So an error of a class that can come from the statement's
+/// preparation or a stale plan (feature not supported, invalid transaction state, invalid
+/// statement name, syntax or access rule) moves every name to a new generation, prepared
+/// afresh on next use; after `generations` of them, statements stay unnamed.
+final class PreparedStatementNames: Sendable {
+    static let shared = PreparedStatementNames()
+
+    private struct Key: Hashable {
+        let sql: String
+        let types: [UInt32]
+    }
+
+    private struct State {
+        var named: [Key: Int] = [:]
+        var seenOnce: Set<Key> = []
+        var generation = 0
+    }
+
+    let capacity: Int
+    let tracked: Int
+    let generations: Int
+    private let state = Mutex(State())
+
+    init(capacity: Int = 256, tracked: Int = 4096, generations: Int = 32) {
+        self.capacity = capacity
+        self.tracked = tracked
+        self.generations = generations
+    }
+
+    /// The prepared statement's name for this text and these bind types, or nil to run it unnamed.
+    func name(for sql: String, types: [PostgresDataType]) -> String? {
+        guard !types.isEmpty else { return nil }
+        let key = Key(sql: sql, types: types.map(\.rawValue))
+        return state.withLock { state -> String? in
+            guard state.generation < generations else { return nil }
+            if let number = state.named[key] { return "junction_\(state.generation)_\(number)" }
+            guard state.named.count < capacity else { return nil }
+            guard state.seenOnce.remove(key) != nil else {
+                if state.seenOnce.count < tracked { state.seenOnce.insert(key) }
+                return nil
+            }
+            let number = state.named.count
+            state.named[key] = number
+            return "junction_\(state.generation)_\(number)"
+        }
+    }
+
+    /// How many texts are named (for tests).
+    var namedCount: Int { state.withLock { $0.named.count } }
+
+    /// The current generation (for tests).
+    var generation: Int { state.withLock { $0.generation } }
+
+    /// Records that the named statement `name` failed with `sqlState`; see the type's comment.
+    func failed(sqlState: String?, name: String, logger: Logger) {
+        guard let sqlState, ["0A", "25", "26", "42"].contains(String(sqlState.prefix(2))) else { return }
+        let generation = state.withLock { state -> Int? in
+            // Only the first failure of a generation moves it on.
+            guard name.hasPrefix("junction_\(state.generation)_") else { return nil }
+            state.generation += 1
+            return state.generation
+        }
+        guard let generation else { return }
+        logger.warning(
+            "a prepared statement failed in a way its preparation may be remembered; preparing statements afresh",
+            metadata: ["sqlstate": .string(sqlState), "generation": .stringConvertible(generation)])
+    }
+}
+
+/// A prepared statement whose text is chosen at run time.
+///
+/// PostgresNIO prepares only statements whose name and text are static members of a type. Its
+/// connection keeps a table of prepared statements by that name, reads the members once per
+/// execution, in the calling task, before writing to the connection. Here the members read a
+/// task-local value, so one type carries any of the store's statements.
+struct NamedStatement: PostgresPreparedStatement {
+    struct Text: Sendable {
+        let name: String
+        let sql: String
+        let types: [PostgresDataType]
+    }
+
+    @TaskLocal static var current = Text(name: "", sql: "", types: [])
+
+    static var name: String { current.name }
+    static var sql: String { current.sql }
+    static var bindingDataTypes: [PostgresDataType] { current.types }
+
+    let bindings: PostgresBindings
+
+    func makeBindings() -> PostgresBindings { bindings }
+    func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
 }
 
 /// A PostgreSQL row as an `SQLRow`, decoding the store's column types with PostgresNIO directly.

@@ -1,22 +1,25 @@
 import Foundation
+import JunctionTestSupport
 import Logging
 import NIOPosix
+import PostgresKit
 import SQLiteNIO
 import Synchronization
 import Testing
 
 @testable import JunctionStore
 
-/// The SQLite pool hands connections to tasks under a lock (issue 22); these are the promises a
-/// pool keeps: at most its size open, a waiter served when one comes back, a bounded wait, and
-/// nothing after closing.
-@Suite("SQLite connection pool")
-struct SQLitePoolTests {
+/// The pool hands connections to tasks under a lock (issue 22); these are the promises it keeps:
+/// at most its size open, a waiter served when one comes back, a bounded wait, nothing after
+/// closing, and a connection the server ended replaced for the task waiting.
+@Suite("Connection pool")
+struct ConnectionPoolTests {
     static func pool(maximum: Int, timeout: Duration = .seconds(30)) throws -> (SQLiteConnectionPool, URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("junction-pool-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let pool = SQLiteConnectionPool(
-            source: TunedSQLiteSource(path: folder.appendingPathComponent("pool.sqlite").path), maximum: maximum,
+            source: TunedSQLiteSource(path: folder.appendingPathComponent("pool.sqlite").path), database: "SQLite",
+            maximum: maximum,
             group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"), requestTimeout: timeout)
         return (pool, folder)
     }
@@ -89,6 +92,58 @@ struct SQLitePoolTests {
 
         try await pool.close()
 
-        await #expect(throws: SQLitePoolError.self) { try await pool.withConnection { _ in } }
+        await #expect(throws: PoolError.self) { try await pool.withConnection { _ in } }
+    }
+
+    @Test("a connection the server ended is replaced for the task waiting, instead of leaving it to time out")
+    func endedConnectionReplaced() async throws {
+        guard case .postgres(let url) = try await freshDatabaseLocation(.postgres) else { return }
+        let pool = ConnectionPool(
+            source: PostgresSource(configuration: try SQLPostgresConfiguration(url: url)), database: "PostgreSQL",
+            maximum: 1, group: MultiThreadedEventLoopGroup.singleton, logger: quietLogger,
+            requestTimeout: .seconds(20))
+        let admin = try await Database.open(.postgres(url: url), logger: quietLogger, maxConnectionsPerEventLoop: 1)
+        let pids = PIDs()
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await pool.withConnection { connection in
+                    let pid = try await Self.backendPID(connection)
+                    pids.list.withLock { $0.append(pid) }
+                    // The server ends this connection while the second task waits for it.
+                    try await Task.sleep(for: .milliseconds(200))
+                    try await admin.sql.raw("SELECT pg_terminate_backend(CAST(\(bind: pid) AS integer))").run()
+                    while !connection.isClosed { try await Task.sleep(for: .milliseconds(20)) }
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(50))
+                try await pool.withConnection { connection in
+                    let pid = try await Self.backendPID(connection)
+                    pids.list.withLock { $0.append(pid) }
+                }
+            }
+            // Without the replacement the second task fails here with the pool's timeout.
+            try await group.waitForAll()
+        }
+        try await pool.close()
+        try await admin.close()
+
+        let seen = pids.list.withLock { $0 }
+        #expect(seen.count == 2)
+        #expect(Set(seen).count == 2, "the second task got a new connection, not the ended one")
+    }
+
+    static func backendPID(_ connection: PostgresConnection) async throws -> Int {
+        let rows = try await connection.query("SELECT pg_backend_pid() AS pid", logger: quietLogger)
+        for try await row in rows { return try row.decode(Int.self) }
+        throw MissingPID()
+    }
+
+    struct MissingPID: Error {}
+
+    /// The backends the tasks were served by, in order.
+    final class PIDs: Sendable {
+        let list = Mutex<[Int]>([])
     }
 }
