@@ -139,12 +139,24 @@ enum PostgresStatements {
 /// seen once are not counted: the store's statements are a few hundred, but a statement with
 /// a bind list (`IN (…)`) has a text per list length.
 ///
+/// Statements with more than `maximumBinds` binds stay unnamed: those are the sync's
+/// page-sized upserts and lookups (200 records a page). Named, a 100,000-candidate FULL on
+/// PostgreSQL took 216 s instead of 45: PostgreSQL keeps a prepared statement's generic plan
+/// once it costs no more than the custom ones, and a plan made while a FULL's tables were
+/// nearly empty (a sequential scan) stays until the tables are analyzed, at the FULL's end.
+/// The page reads' lists hold at most 101 binds and stay named. The API's statements keep
+/// PostgreSQL's default plan choice: forcing custom plans cost a write 1.1 ms
+/// (`benchmarks/analysis.md`), and a cached plan is replanned whenever its tables are analyzed
+/// (autovacuum's rounds, and the FULL's own `ANALYZE`).
+///
 /// PostgresNIO also remembers a failed preparation for the connection's lifetime, and a
 /// prepared statement whose result columns changed (another instance migrated the schema)
 /// fails until it is prepared again. So an error of a class that can come from the statement's
 /// preparation or a stale plan (feature not supported, invalid transaction state, invalid
 /// statement name, syntax or access rule) moves every name to a new generation, prepared
-/// afresh on next use; after `generations` of them, statements stay unnamed.
+/// afresh on next use; after `generations` of them, statements stay unnamed. A statement the
+/// server no longer knows (26000) means the session is shared behind Junction's back, and
+/// statements stay unnamed at once.
 final class PreparedStatementNames: Sendable {
     static let shared = PreparedStatementNames()
 
@@ -164,15 +176,18 @@ final class PreparedStatementNames: Sendable {
     let generations: Int
     private let state = Mutex(State())
 
-    init(capacity: Int = 256, tracked: Int = 4096, generations: Int = 32) {
+    let maximumBinds: Int
+
+    init(capacity: Int = 256, tracked: Int = 1024, generations: Int = 32, maximumBinds: Int = 128) {
         self.capacity = capacity
         self.tracked = tracked
         self.generations = generations
+        self.maximumBinds = maximumBinds
     }
 
     /// The prepared statement's name for this text and these bind types, or nil to run it unnamed.
     func name(for sql: String, types: [PostgresDataType]) -> String? {
-        guard !types.isEmpty else { return nil }
+        guard !types.isEmpty, types.count <= maximumBinds else { return nil }
         let key = Key(sql: sql, types: types.map(\.rawValue))
         return state.withLock { state -> String? in
             guard state.generation < generations else { return nil }
@@ -197,16 +212,26 @@ final class PreparedStatementNames: Sendable {
     /// Records that the named statement `name` failed with `sqlState`; see the type's comment.
     func failed(sqlState: String?, name: String, logger: Logger) {
         guard let sqlState, ["0A", "25", "26", "42"].contains(String(sqlState.prefix(2))) else { return }
+        // The server does not know a statement PostgresNIO prepared on this connection: something
+        // between them hands the session to other clients (PgBouncer in transaction mode before
+        // its own prepared statement support). Names cannot work there; stop using them.
+        let lost = sqlState == "26000"
         let generation = state.withLock { state -> Int? in
             // Only the first failure of a generation moves it on.
-            guard name.hasPrefix("junction_\(state.generation)_") else { return nil }
-            state.generation += 1
+            guard state.generation < generations, name.hasPrefix("junction_\(state.generation)_") else { return nil }
+            state.generation = lost ? generations : state.generation + 1
             return state.generation
         }
         guard let generation else { return }
-        logger.warning(
-            "a prepared statement failed in a way its preparation may be remembered; preparing statements afresh",
-            metadata: ["sqlstate": .string(sqlState), "generation": .stringConvertible(generation)])
+        if lost {
+            logger.warning(
+                "the PostgreSQL server lost a prepared statement (is a pooler such as PgBouncer in transaction mode in between?); statements run unprepared from now on",
+                metadata: ["sqlstate": .string(sqlState)])
+        } else {
+            logger.warning(
+                "a prepared statement failed in a way its preparation may be remembered; preparing statements afresh",
+                metadata: ["sqlstate": .string(sqlState), "generation": .stringConvertible(generation)])
+        }
     }
 }
 

@@ -127,4 +127,39 @@ struct PreparedStatementTests {
 
         #expect(columns == ["n", "extra"])
     }
+
+    @Test("a statement the server lost (a pooler in between) stops naming; another failure only renames")
+    func lostStatement() {
+        let names = PreparedStatementNames()
+        let renamed = PreparedStatementNames()
+        for policy in [names, renamed] {
+            _ = policy.name(for: "SELECT $1", types: [.int8])
+        }
+        let first = names.name(for: "SELECT $1", types: [.int8])
+        let other = renamed.name(for: "SELECT $1", types: [.int8])
+
+        names.failed(sqlState: "26000", name: first ?? "", logger: quietLogger)
+        renamed.failed(sqlState: "42P01", name: other ?? "", logger: quietLogger)
+
+        #expect(first == "junction_0_0")
+        #expect(names.name(for: "SELECT $1", types: [.int8]) == nil)
+        #expect(names.name(for: "SELECT $2", types: [.int8]) == nil)
+        #expect(renamed.name(for: "SELECT $1", types: [.int8]) == "junction_1_0")
+        // A unique violation says nothing about the statement's preparation.
+        renamed.failed(sqlState: "23505", name: "junction_1_0", logger: quietLogger)
+        #expect(renamed.generation == 1)
+    }
+
+    @Test("a statement with more binds than the limit (a sync's page-sized upsert) is never named")
+    func bulkStaysUnnamed() {
+        let names = PreparedStatementNames(maximumBinds: 4)
+        let four = [PostgresDataType](repeating: .int8, count: 4)
+        let five = [PostgresDataType](repeating: .int8, count: 5)
+
+        let fourNames = (0..<3).map { _ in names.name(for: "SELECT $1, $2, $3, $4", types: four) }
+        let fiveNames = (0..<3).map { _ in names.name(for: "SELECT $1, $2, $3, $4, $5", types: five) }
+
+        #expect(fourNames == [nil, "junction_0_0", "junction_0_0"])
+        #expect(fiveNames == [nil, nil, nil])
+    }
 }
