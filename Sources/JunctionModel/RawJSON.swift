@@ -84,6 +84,55 @@ public struct JSONObjectMembers: Sendable {
         }
     }
 
+    /// The object with the members named in `leading` first, in that order, and the others
+    /// after them in their order here; nil when the object lacks one of them. Stored documents
+    /// are kept this way so a page copies the rest as one run of bytes (`afterLeading`).
+    public func withLeading(_ leading: [String]) -> [UInt8]? {
+        var first: [Member] = []
+        for key in leading {
+            guard let index = members.firstIndex(where: { bytes[$0.key].elementsEqual(key.utf8) }) else { return nil }
+            first.append(members[index])
+        }
+        var writer = JSONWriter(reservingCapacity: bytes.count)
+        writer.beginObject()
+        for member in first { writer.rawMember(key: bytes[member.key], value: bytes[member.value]) }
+        for member in members where !first.contains(where: { $0.key == member.key }) {
+            writer.rawMember(key: bytes[member.key], value: bytes[member.value])
+        }
+        writer.endObject()
+        return writer.bytes
+    }
+
+    /// The text of the members that follow the first ones of `object` (`"k":v,"k2":v2`, empty when
+    /// none follow), when its first members are those named in `leading`, in that order, and the
+    /// object is written without whitespace as `withLeading` writes it; nil otherwise. Reads only
+    /// the leading members, not the rest.
+    public static func afterLeading(_ leading: [String], in object: [UInt8]) -> ArraySlice<UInt8>? {
+        object.withUnsafeBufferPointer { bytes -> Range<Int>? in
+            guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[bytes.count - 1] == UInt8(ascii: "}")
+            else { return nil }
+            var offset = 1
+            for key in leading {
+                guard offset < bytes.count, bytes[offset] == quote else { return nil }
+                let keyEnd = stringEnd(bytes, offset)
+                guard keyEnd > 0,
+                    UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<(keyEnd - 1)]).elementsEqual(key.utf8),
+                    keyEnd < bytes.count, bytes[keyEnd] == UInt8(ascii: ":")
+                else { return nil }
+                let end = valueEnd(bytes, keyEnd + 1)
+                guard end > 0, end < bytes.count else { return nil }
+                switch bytes[end] {
+                case UInt8(ascii: ","): offset = end + 1
+                case UInt8(ascii: "}"):
+                    // The leading members are all there is (and `end` is the last byte).
+                    return key == leading.last && end == bytes.count - 1 ? end..<end : nil
+                default: return nil
+                }
+            }
+            return offset..<(bytes.count - 1)
+        }.map { object[$0] }
+    }
+
     // MARK: - Scanning
     //
     // Over an unsafe buffer with index arithmetic and no throwing in the loops: the first version
@@ -248,6 +297,14 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: key)
         bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         bytes.append(contentsOf: value)
+    }
+
+    /// Members that are already JSON text (`"k":v,"k2":v2`), inside an open object; nothing
+    /// when `members` is empty.
+    public mutating func rawMembers(_ members: ArraySlice<UInt8>) {
+        guard !members.isEmpty else { return }
+        startElement()
+        bytes.append(contentsOf: members)
     }
 
     /// A value that is already JSON text.

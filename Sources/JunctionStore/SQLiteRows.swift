@@ -84,11 +84,14 @@ struct SQLiteColumns: SQLRow {
         case .text(let text):
             if D.self == String.self { return text as! D }
             if D.self == String?.self { return String?.some(text) as! D }
+            if D.self == [UInt8].self { return Array(text.utf8) as! D }
         case .integer(let integer):
             if D.self == Int64.self { return Int64(integer) as! D }
             if D.self == Int64?.self { return Int64?.some(Int64(integer)) as! D }
             if D.self == Int.self { return integer as! D }
             if D.self == Int?.self { return Int?.some(integer) as! D }
+        case .blob(let buffer):
+            if D.self == [UInt8].self { return Array(buffer.readableBytesView) as! D }
         case .null:
             if D.self == String?.self { return String?.none as! D }
             if D.self == Int64?.self { return Int64?.none as! D }

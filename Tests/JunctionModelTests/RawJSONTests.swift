@@ -124,4 +124,59 @@ struct RawJSONTests {
     func parserRefuses(text: String) {
         #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(Array(text.utf8)) }
     }
+
+    @Test("a document with its leading members first: the rest is found without scanning it")
+    func leadingMembers() throws {
+        let text = try JSONSerialization.data(withJSONObject: Self.tricky, options: [.sortedKeys])
+        let members = try JSONObjectMembers([UInt8](text))
+        let leading = ["quoted", "nested", "number"]
+
+        let reordered = try #require(members.withLeading(leading))
+        let rest = try #require(JSONObjectMembers.afterLeading(leading, in: reordered))
+
+        // By hand: the leading members in their order, then the others in the sorted order.
+        let reorderedMembers = try JSONObjectMembers(reordered)
+        let keys = reorderedMembers.members.map { String(decoding: reordered[$0.key], as: UTF8.self) }
+        let others = Self.tricky.keys.sorted().filter { !leading.contains($0) }
+        #expect(keys == leading + others)
+        for key in Self.tricky.keys { #expect(reorderedMembers.value(key) == members.value(key), "\(key)") }
+        // The rest is the other members' text: an object of it holds exactly them.
+        let restObject = try JSONObjectMembers([UInt8(ascii: "{")] + Array(rest) + [UInt8(ascii: "}")])
+        #expect(restObject.members.map { String(decoding: restObject.bytes[$0.key], as: UTF8.self) } == others)
+    }
+
+    @Test("a document whose first members are not the leading ones, in order, is not taken for one")
+    func notLeading() throws {
+        let leading = ["changed_at", "remote_deleted_at"]
+        let cases: [(String, ArraySlice<UInt8>?)] = [
+            (#"{"changed_at":"x","remote_deleted_at":null,"a":1,"b":[2]}"#, ArraySlice(#""a":1,"b":[2]"#.utf8)),
+            (#"{"changed_at":"x","remote_deleted_at":null}"#, ArraySlice()),
+            (#"{"remote_deleted_at":null,"changed_at":"x","a":1}"#, nil),
+            (#"{"a":1,"changed_at":"x","remote_deleted_at":null}"#, nil),
+            (#"{"changed_at":"x"}"#, nil),
+            (#"{"changed_at":"x","a":1}"#, nil),
+            (#"{ "changed_at":"x","remote_deleted_at":null,"a":1}"#, nil),
+            (#"{"changed_at":"x","remote_deleted_at":null,"a":1} "#, nil),
+            (#"{"changed_at_x":"x","remote_deleted_at":null,"a":1}"#, nil),
+            ("{}", nil),
+        ]
+        for (text, expected) in cases {
+            #expect(JSONObjectMembers.afterLeading(leading, in: Array(text.utf8)) == expected, "\(text)")
+        }
+        #expect(try JSONObjectMembers(#"{"changed_at":"x","a":1}"#).withLeading(leading) == nil)
+    }
+
+    @Test("members written as raw text take their commas like any other")
+    func rawMembers() {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.rawMembers([])
+        writer.key("a")
+        writer.int(1)
+        writer.rawMembers(ArraySlice(#""b":2,"c":3"#.utf8))
+        writer.key("d")
+        writer.null()
+        writer.endObject()
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"a":1,"b":2,"c":3,"d":null}"#)
+    }
 }

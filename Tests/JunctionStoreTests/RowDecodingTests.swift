@@ -46,6 +46,15 @@ struct RowDecodingTests {
             let row = try await Self.row(backend, databases[0].sql)
 
             #expect(try row.decode(column: "text", as: String.self) == "zwölf é")
+            // Text as its bytes (stored documents): UTF-8 by hand, "ö" and "é" two bytes each.
+            let utf8: [UInt8] = [0x7A, 0x77, 0xC3, 0xB6, 0x6C, 0x66, 0x20, 0xC3, 0xA9]
+            #expect(try row.decode(column: "text", as: [UInt8].self) == utf8)
+            if backend == .sqlite {
+                // The store reads SQLite's documents as blobs, whose bytes are the text's.
+                let blob = try #require(
+                    try await databases[0].sql.raw("SELECT CAST('zwölf é' AS BLOB) AS document").first())
+                #expect(try blob.decode(column: "document", as: [UInt8].self) == utf8)
+            }
             #expect(try row.decode(column: "no_text", as: String?.self) == nil)
             #expect(try row.decode(column: "big", as: Int64.self) == 9_007_199_254_740_993)
             #expect(try row.decode(column: "big", as: Int64?.self) == 9_007_199_254_740_993)

@@ -6,8 +6,9 @@ import PersonioSandbox
 import Testing
 
 /// Stored documents are written by `DocumentEncoder` (issue 22); what is served and hashed must
-/// stay byte for byte what Foundation's encoder with the unified conventions writes. Every record
-/// a FULL sync of the sandbox stores, of every model, is checked against Foundation's bytes.
+/// stay byte for byte what Foundation's encoder with the unified conventions writes, with the
+/// members a page writes over (`SyncedRecord.leadingKeys`) moved first. Every record a FULL sync
+/// of the sandbox stores, of every model, is checked against Foundation's bytes.
 @Suite("Stored documents are Foundation's bytes", .freshDatabases)
 struct StoredDocumentTests {
     static func check<Record: SyncedRecord>(
@@ -24,9 +25,25 @@ struct StoredDocumentTests {
             // What the stored text decodes to, encoded by Foundation, is the stored text.
             let decoded = try UnifiedJSON.makeDecoder().decode(Record.self, from: Data(document.document))
             let expected = [UInt8](try foundation.encode(decoded))
-            #expect(document.document == expected, "\(Record.table) \(document.id)")
+            // Foundation's members, the leading ones first, the others in Foundation's (sorted) order.
+            let foundationMembers = try Self.members(expected)
+            let leading = Record.leadingKeys.compactMap { key in foundationMembers.first { $0.key == key } }
+            #expect(leading.count == Record.leadingKeys.count, "\(Record.table) \(document.id) has every leading key")
+            let order = leading + foundationMembers.filter { !Record.leadingKeys.contains($0.key) }
+            let stored = try Self.members(document.document)
+            #expect(stored.map(\.key) == order.map(\.key), "\(Record.table) \(document.id)")
+            #expect(stored.map(\.value) == order.map(\.value), "\(Record.table) \(document.id)")
+            #expect(document.document.count == expected.count, "no bytes but the order differ")
             // And the record as the read side decodes it (columns applied) encodes the same both ways.
             #expect(try DocumentEncoder.encode(decoded) == expected, "\(Record.table) \(document.id)")
+        }
+    }
+
+    /// An object's members, key and value text, in their order.
+    static func members(_ object: [UInt8]) throws -> [(key: String, value: [UInt8])] {
+        let members = try JSONObjectMembers(object)
+        return members.members.map {
+            (String(decoding: object[$0.key], as: UTF8.self), Array(object[$0.value]))
         }
     }
 

@@ -58,7 +58,8 @@ struct ATSReadController {
             let next = page.nextAfter.map { cursors.encode(after: $0, fingerprint: fingerprint) }
             var response = Response.json(
                 try ListResponseWriter.write(
-                    page.items, next: next, overrides: overrides, projection: projection))
+                    page.items, leading: Record.leadingKeys, next: next, overrides: overrides,
+                    projection: projection))
             for warning in query.warningHeaders { response.headers.append(HTTPField(name: .warning, value: warning)) }
             return response
         }

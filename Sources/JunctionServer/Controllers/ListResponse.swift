@@ -9,7 +9,7 @@ import JunctionStore
 /// to be more than half of a list request's CPU.
 enum ListResponseWriter {
     static func write(
-        _ documents: [StoredDocument], next: String?, overrides: NestedComposer.Overrides,
+        _ documents: [StoredDocument], leading: [String], next: String?, overrides: NestedComposer.Overrides,
         projection: FieldProjection?
     ) throws -> [UInt8] {
         try envelope(warnings: nil, capacity: documents.reduce(256) { $0 + $1.document.count + 64 }) { writer in
@@ -21,7 +21,8 @@ enum ListResponseWriter {
             writer.beginArray()
             for document in documents {
                 try record(
-                    document, overrides: overrides[document.id] ?? [], projection: projection, into: &writer)
+                    document, leading: leading, overrides: overrides[document.id] ?? [], projection: projection,
+                    into: &writer)
             }
             writer.endArray()
             writer.endObject()
@@ -55,16 +56,38 @@ enum ListResponseWriter {
     }
 
     /// One record: its stored members, then the store's columns and `overrides` over them.
+    ///
+    /// A document stored with the members written over it first (`leading`, see
+    /// `SyncedRecord.leadingKeys`) has the rest copied as one run of bytes; any other (stored
+    /// before that order, or with a projection or `omitting` to apply) has its members scanned
+    /// and copied one by one. Both write the same bytes (`StoredOrderTests`).
     static func record(
-        _ document: StoredDocument, overrides: [(key: String, value: [UInt8])], projection: FieldProjection?,
-        omitting: [String] = [], into writer: inout JSONWriter
+        _ document: StoredDocument, leading: [String] = [], overrides: [(key: String, value: [UInt8])],
+        projection: FieldProjection?, omitting: [String] = [], into writer: inout JSONWriter
     ) throws {
+        let excluded = ["changed_at", "remote_deleted_at"] + overrides.map(\.key)
+        if projection == nil, omitting.isEmpty, !leading.isEmpty, Set(leading) == Set(excluded),
+            leading.count == excluded.count,
+            let rest = JSONObjectMembers.afterLeading(leading, in: document.document)
+        {
+            writer.beginObject()
+            writer.rawMembers(rest)
+            writeOver(document, overrides, into: &writer)
+            return
+        }
         let members = try JSONObjectMembers(document.document)
         var written = overrides
         if let projection { written += try FieldCarryingProjection.members(projection, of: members) }
-        let excluded = ["changed_at", "remote_deleted_at"] + written.map(\.key) + omitting
         writer.beginObject()
-        members.copyMembers(into: &writer, excluding: excluded)
+        members.copyMembers(
+            into: &writer, excluding: excluded + written.dropFirst(overrides.count).map(\.key) + omitting)
+        writeOver(document, written, into: &writer)
+    }
+
+    /// The store's columns and `written`, closing the record's object.
+    private static func writeOver(
+        _ document: StoredDocument, _ written: [(key: String, value: [UInt8])], into writer: inout JSONWriter
+    ) {
         writer.key("changed_at")
         writer.date(document.changedAt)
         writer.key("remote_deleted_at")

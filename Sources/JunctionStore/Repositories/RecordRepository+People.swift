@@ -9,6 +9,8 @@ extension Candidate: SyncedRecord {
         [emailAddresses.first?.emailAddress?.lowercased(), firstName?.lowercased(), lastName?.lowercased()]
     }
     public var storedRemoteID: String? { remoteID }
+    /// Composed from the applications' table (`NestedComposer.candidates`).
+    public static let composedKeys = ["applications"]
 }
 
 extension Candidate {
@@ -62,6 +64,8 @@ extension Application: SyncedRecord {
         "id", "remote_id", "outcome", "rejection_reason_name", "rejected_at", "remote_url", "remote_created_at",
         "remote_updated_at",
     ]
+    /// Composed from the candidates', stages' and jobs' tables (`NestedComposer.applications`).
+    public static let composedKeys = ["candidate", "current_stage", "job"]
 }
 
 extension RecordRepository {

@@ -22,6 +22,9 @@ public protocol SyncedRecord: Codable, Sendable {
     /// The members other records' pages embed of this model, kept as a `summary` column beside
     /// the document so those pages read no whole document; nil for models without that column.
     static var summaryKeys: [String]? { get }
+    /// Members the read API writes from other tables over the stored ones (a candidate's
+    /// `applications`), in the order it writes them.
+    static var composedKeys: [String] { get }
     /// The raw upstream payload, for the models that keep one (nil and ignored elsewhere).
     var remoteData: [String: JSONValue]? { get set }
     /// Moves `updated_at` of records elsewhere that embed records of this model, after records
@@ -33,6 +36,11 @@ public protocol SyncedRecord: Codable, Sendable {
 extension SyncedRecord {
     public static var nestedKeys: Set<String> { [] }
     public static var summaryKeys: [String]? { nil }
+    public static var composedKeys: [String] { [] }
+    /// The members a stored document holds first: those a page writes from elsewhere (the
+    /// store's columns, then `composedKeys`), so a page copies the rest as one run of bytes
+    /// (`JSONObjectMembers.afterLeading`) instead of scanning every member.
+    public static var leadingKeys: [String] { ["changed_at", "remote_deleted_at"] + composedKeys }
     public var remoteData: [String: JSONValue]? {
         get { nil }
         set {}
@@ -68,17 +76,19 @@ extension RecordRepository {
     /// A record with its stored document, hashes, and summary (for models that keep one).
     typealias Prepared<Record> = (record: Record, own: String, nested: String, document: String, summary: String?)
 
-    /// One encode per record: the stored document, the hashes taken from its members, and the
-    /// summary copied from them.
+    /// One encode per record: the stored document (its `leadingKeys` first), the hashes taken
+    /// from its members, and the summary copied from them.
     static func prepare<Record: SyncedRecord>(_ records: [Record]) throws -> [Prepared<Record>] {
         try records.map { record in
-            let document = try Self.document(of: record)
-            // One scan of the document's members serves the hashes and the summary.
-            let members = try JSONObjectMembers(document)
+            let encoded = try Self.document(of: record)
+            // One scan of the document's members serves the hashes, the summary and the order.
+            // The hashes are taken in the encoder's (sorted) order, as stored hashes were.
+            let members = try JSONObjectMembers(encoded)
             let hashes = Self.hashes(of: members, nestedKeys: Record.nestedKeys)
             let summary = Record.summaryKeys.map {
                 String(decoding: members.requiredMembersObject($0), as: UTF8.self)
             }
+            let document = members.withLeading(Record.leadingKeys) ?? encoded
             return (record, hashes.own, hashes.nested, String(decoding: document, as: UTF8.self), summary)
         }
     }
