@@ -293,7 +293,7 @@ struct PostgresColumns: SQLRow {
         if D.self == Bool?.self { return try cell.decode(Bool?.self) as! D }
         // A text column's bytes as they came (its text and binary formats are both its UTF-8),
         // without making and checking a `String` first (stored documents).
-        if D.self == [UInt8].self, [.text, .varchar].contains(cell.dataType), let bytes = cell.bytes {
+        if D.self == [UInt8].self, cell.dataType == .text || cell.dataType == .varchar, let bytes = cell.bytes {
             return Array(bytes.readableBytesView) as! D
         }
         return try row.sql().decode(column: column, as: D.self)

@@ -65,9 +65,10 @@ enum ListResponseWriter {
         _ document: StoredDocument, leading: [String] = [], overrides: [(key: String, value: [UInt8])],
         projection: FieldProjection?, omitting: [String] = [], into writer: inout JSONWriter
     ) throws {
-        let excluded = ["changed_at", "remote_deleted_at"] + overrides.map(\.key)
-        if projection == nil, omitting.isEmpty, !leading.isEmpty, Set(leading) == Set(excluded),
-            leading.count == excluded.count,
+        let maintained = ["changed_at", "remote_deleted_at"]
+        // `leadingKeys` lists the composed keys in the order `NestedComposer` writes them, so the
+        // members this record leaves out are exactly the leading ones when the two lists are equal.
+        if projection == nil, omitting.isEmpty, maintained + overrides.map(\.key) == leading,
             let rest = JSONObjectMembers.afterLeading(leading, in: document.document)
         {
             writer.beginObject()
@@ -79,8 +80,7 @@ enum ListResponseWriter {
         var written = overrides
         if let projection { written += try FieldCarryingProjection.members(projection, of: members) }
         writer.beginObject()
-        members.copyMembers(
-            into: &writer, excluding: excluded + written.dropFirst(overrides.count).map(\.key) + omitting)
+        members.copyMembers(into: &writer, excluding: maintained + written.map(\.key) + omitting)
         writeOver(document, written, into: &writer)
     }
 
