@@ -320,7 +320,11 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func date(_ value: Date?) {
-        string(value.map(UnifiedDate.format))
+        guard let value else { return null() }
+        startElement()
+        bytes.append(UInt8(ascii: "\""))
+        UnifiedDate.append(value, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     public mutating func int(_ value: Int?) {

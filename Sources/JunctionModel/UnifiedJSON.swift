@@ -39,30 +39,72 @@ public enum UnifiedJSON {
 public enum UnifiedDate {
     /// `2024-01-02T03:04:05.123Z`, always UTC and always with milliseconds.
     public static func format(_ date: Date) -> String {
-        // Nearest, not floor: 1700000000.123 is stored as 1700000000.12299990…, which must still
-        // print as .123.
-        let millisecondsSinceEpoch = (date.timeIntervalSince1970 * 1000).rounded()
-        let totalMilliseconds = Int64(millisecondsSinceEpoch)
-        let milliseconds = Int(((totalMilliseconds % 1000) + 1000) % 1000)
-        let seconds = (totalMilliseconds - Int64(milliseconds)) / 1000
-        var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = Int(seconds - days * 86_400)
-        // Civil-from-days (Howard Hinnant's algorithm): proleptic Gregorian, no calendar object.
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let time = Civil(date)
         var text = ""
         text.reserveCapacity(24)
-        text += pad(Int(year), 4) + "-" + pad(Int(month), 2) + "-" + pad(Int(day), 2)
-        text += "T" + pad(secondOfDay / 3600, 2) + ":" + pad((secondOfDay / 60) % 60, 2) + ":"
-        text += pad(secondOfDay % 60, 2) + "." + pad(milliseconds, 3) + "Z"
+        text += pad(time.year, 4) + "-" + pad(time.month, 2) + "-" + pad(time.day, 2)
+        text += "T" + pad(time.secondOfDay / 3600, 2) + ":" + pad((time.secondOfDay / 60) % 60, 2) + ":"
+        text += pad(time.secondOfDay % 60, 2) + "." + pad(time.milliseconds, 3) + "Z"
         return text
+    }
+
+    /// `format`'s text appended to `bytes`, without building a `String`: pages write two or
+    /// three dates per record. Years outside 0…9999 take `format` itself.
+    public static func append(_ date: Date, to bytes: inout [UInt8]) {
+        let time = Civil(date)
+        guard (0...9999).contains(time.year) else { return bytes.append(contentsOf: format(date).utf8) }
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+                divisor /= 10
+            }
+        }
+        digits(time.year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        digits(time.month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        digits(time.day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(time.secondOfDay / 3600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits((time.secondOfDay / 60) % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        digits(time.secondOfDay % 60, 2)
+        bytes.append(UInt8(ascii: "."))
+        digits(time.milliseconds, 3)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// A moment's UTC calendar fields.
+    private struct Civil {
+        var year: Int
+        var month: Int
+        var day: Int
+        var secondOfDay: Int
+        var milliseconds: Int
+
+        init(_ date: Date) {
+            // Nearest, not floor: 1700000000.123 is stored as 1700000000.12299990…, which must
+            // still print as .123.
+            let millisecondsSinceEpoch = (date.timeIntervalSince1970 * 1000).rounded()
+            let totalMilliseconds = Int64(millisecondsSinceEpoch)
+            milliseconds = Int(((totalMilliseconds % 1000) + 1000) % 1000)
+            let seconds = (totalMilliseconds - Int64(milliseconds)) / 1000
+            var days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+            secondOfDay = Int(seconds - days * 86_400)
+            // Civil-from-days (Howard Hinnant's algorithm): proleptic Gregorian, no calendar object.
+            days += 719_468
+            let era = (days >= 0 ? days : days - 146_096) / 146_097
+            let dayOfEra = days - era * 146_097
+            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+            let monthIndex = (5 * dayOfYear + 2) / 153
+            day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
+            month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
+            year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
+        }
     }
 
     /// Parses `YYYY-MM-DD`, optionally followed by `THH:MM[:SS[.fraction]]` and `Z` or `±HH[:]MM`.

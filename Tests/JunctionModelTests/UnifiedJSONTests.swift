@@ -13,6 +13,43 @@ struct UnifiedJSONTests {
         #expect(UnifiedDate.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59.000Z")
     }
 
+    @Test("timestamps appended as bytes are the same text, checked against Foundation's formatter")
+    func appendsTimestamps() {
+        func appended(_ date: Date) -> String {
+            var bytes: [UInt8] = []
+            UnifiedDate.append(date, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        // Hand-computed, as above, and the last year written with four digits.
+        #expect(appended(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(appended(Date(timeIntervalSince1970: 1_700_000_000.123)) == "2023-11-14T22:13:20.123Z")
+        #expect(appended(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59.000Z")
+        #expect(appended(Date(timeIntervalSince1970: 253_402_300_799.999)) == "9999-12-31T23:59:59.999Z")
+        // Past four digits, the bytes are `format`'s text.
+        let far = Date(timeIntervalSince1970: 253_402_300_800)
+        #expect(appended(far) == UnifiedDate.format(far))
+        #expect(appended(far).hasPrefix("10000-01-01T00:00:00.000"))
+
+        // A sweep over 1600–2400 in steps of a prime number of seconds, milliseconds varying:
+        // the date and time against Foundation's ISO 8601 formatter, the whole against `format`.
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime]
+        var seconds: Int64 = -11_676_096_000
+        var compared = 0
+        while seconds < 13_569_465_600 {
+            let milliseconds = (seconds / 7) % 1000
+            let date = Date(timeIntervalSince1970: Double(seconds) + Double(abs(milliseconds)) / 1000)
+            let text = appended(date)
+            #expect(text == UnifiedDate.format(date))
+            let whole = Date(timeIntervalSince1970: Double(seconds))
+            #expect(String(text.prefix(19)) + "Z" == iso.string(from: whole), "\(seconds)")
+            #expect(text.dropFirst(20).prefix(3) == String(format: "%03d", abs(milliseconds)), "\(seconds)")
+            seconds += 12_582_917
+            compared += 1
+        }
+        #expect(compared > 1_900)
+    }
+
     @Test(
         "every timestamp form the Kombo SDK sends is read",
         arguments: [
