@@ -109,6 +109,104 @@ struct CreatedApplicationTests {
         }
     }
 
+    @Test("a page's nested objects in one statement: what the separate queries find", arguments: Backend.allCases)
+    func nestedSourcesSameAsSeparateQueries(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend) { _, sync in
+            let run = try await sync.run()
+            #expect(run.status == .succeeded, "\(run.error ?? "")")
+            let records = sync.seeded.store.records
+            let sql = sync.seeded.store.database.sql
+            let integrationID = sync.integrationID
+            let columns = ["candidate_id", "job_id", "current_stage_id"]
+            // The same cases as above: a stageless application, a deleted link, a deleted application.
+            let applications = try await sql.raw(
+                "SELECT id, candidate_id FROM applications WHERE integration_id = \(bind: integrationID) ORDER BY id"
+            ).all(decoding: Row.self)
+            try #require(applications.count >= 4)
+            let linked = try #require(
+                try await sql.raw(
+                    """
+                    SELECT a.id, a.candidate_id FROM applications a JOIN job_stages l
+                        ON l.integration_id = a.integration_id AND l.job_id = a.job_id
+                        AND l.stage_id = a.current_stage_id
+                    WHERE a.integration_id = \(bind: integrationID) ORDER BY a.id
+                    """
+                ).all(decoding: Row.self).first)
+            let others = applications.filter { $0.id != linked.id }
+            try await sql.raw("UPDATE applications SET current_stage_id = NULL WHERE id = \(bind: others[0].id)").run()
+            try await sql.raw(
+                """
+                UPDATE job_stages SET remote_deleted_at = 1 WHERE id IN (
+                    SELECT l.id FROM job_stages l JOIN applications a ON a.integration_id = l.integration_id
+                        AND l.job_id = a.job_id AND l.stage_id = a.current_stage_id
+                    WHERE a.id = \(bind: linked.id))
+                """
+            ).run()
+            try await sql.raw("UPDATE applications SET remote_deleted_at = 1 WHERE id = \(bind: others[1].id)").run()
+
+            /// What `documents` and `jobSummaries` find for `found`'s applications, one query each.
+            func expected(_ found: [StoredDocument]) async throws -> NestedSources {
+                var sources = NestedSources()
+                sources.jobs = try await records.jobSummaries(
+                    integrationID: integrationID, ids: found.compactMap { $0.columns["job_id"] }
+                ).sorted { $0.id < $1.id }
+                sources.stages = try await records.documents(
+                    ApplicationStage.self, integrationID: integrationID, where: "id",
+                    in: found.compactMap { $0.columns["current_stage_id"] }, includeDeleted: true)
+                sources.links = try await records.documents(
+                    JobStageLink.self, integrationID: integrationID, where: "id",
+                    in: found.compactMap { application in
+                        application.columns["job_id"].flatMap { jobID in
+                            application.columns["current_stage_id"].map { Identifier.link(jobID, $0) }
+                        }
+                    }, columns: ["job_id", "stage_id"])
+                return sources
+            }
+            func same(_ one: [StoredDocument], _ other: [StoredDocument]) -> Bool {
+                one.count == other.count
+                    && zip(one.sorted { $0.id < $1.id }, other.sorted { $0.id < $1.id }).allSatisfy(Self.same)
+            }
+            func check(_ found: NestedSources, _ wanted: NestedSources, _ label: String) {
+                #expect(same(found.applications, wanted.applications), "applications, \(label)")
+                #expect(same(found.candidates, wanted.candidates), "candidates, \(label)")
+                #expect(found.jobs.sorted { $0.id < $1.id } == wanted.jobs, "jobs, \(label)")
+                #expect(same(found.stages, wanted.stages), "stages, \(label)")
+                #expect(same(found.links, wanted.links), "links, \(label)")
+            }
+
+            // Every candidate at once, then each alone: their live applications, as summaries.
+            let candidateIDs = Array(Set(applications.compactMap(\.candidate_id))).sorted()
+            for ids in [candidateIDs] + candidateIDs.map({ [$0] }) {
+                let found = try await records.nestedSources(integrationID: integrationID, for: .ofCandidates(ids))
+                let lives = try await records.documents(
+                    JunctionModel.Application.self, integrationID: integrationID, where: "candidate_id", in: ids,
+                    columns: columns, summaries: true)
+                var wanted = try await expected(lives)
+                wanted.applications = lives
+                check(found, wanted, "candidates \(ids.count == 1 ? ids[0] : "all")")
+                #expect(found.applications.map(\.id) == found.applications.map(\.id).sorted(), "in id order")
+            }
+            // Every application at once, then each alone, deleted ones too: their candidates.
+            let applicationIDs = applications.map(\.id)
+            var sawDeletedLink = false
+            for ids in [applicationIDs] + applicationIDs.map({ [$0] }) {
+                let found = try await records.nestedSources(integrationID: integrationID, for: .ofApplications(ids))
+                let all = try await records.documents(
+                    JunctionModel.Application.self, integrationID: integrationID, where: "id", in: ids,
+                    includeDeleted: true, columns: columns)
+                var wanted = try await expected(all)
+                wanted.candidates = try await records.documents(
+                    Candidate.self, integrationID: integrationID, where: "id",
+                    in: all.compactMap { $0.columns["candidate_id"] }, includeDeleted: true)
+                check(found, wanted, "applications \(ids.count == 1 ? ids[0] : "all")")
+                if ids == [linked.id] { sawDeletedLink = found.links.isEmpty && found.stages.count == 1 }
+            }
+            #expect(sawDeletedLink, "a deleted link is not found, its stage is")
+            let none = try await records.nestedSources(integrationID: integrationID, for: .ofCandidates([]))
+            #expect(none.applications.isEmpty && none.jobs.isEmpty && none.stages.isEmpty && none.links.isEmpty)
+        }
+    }
+
     static func same(_ one: StoredDocument?, _ other: StoredDocument?) -> Bool {
         guard let one, let other else { return one == nil && other == nil }
         return one.id == other.id && one.document == other.document && one.changedAt == other.changedAt

@@ -122,10 +122,10 @@ struct NestedComposer: Sendable {
 
     /// A candidate's live `applications`, each with its `current_stage` and `job`.
     func candidates(_ candidates: [StoredDocument], integrationID: String) async throws -> Overrides {
-        let applications = try await reader.documents(
-            JunctionModel.Application.self, integrationID: integrationID, where: "candidate_id",
-            in: candidates.map(\.id), includeDeleted: false, columns: Self.applicationColumns, summaries: true)
-        var context = try await NestedContext.load(applications, integrationID: integrationID, reader: reader)
+        let sources = try await reader.nestedSources(
+            integrationID: integrationID, for: .ofCandidates(candidates.map(\.id)))
+        let applications = sources.applications
+        var context = try NestedContext(jobs: sources.jobs, stages: sources.stages, links: sources.links)
         // Each candidate's `applications` array, opened here and closed below.
         var lists = Dictionary(
             uniqueKeysWithValues: candidates.map { candidate in
@@ -163,18 +163,17 @@ struct NestedComposer: Sendable {
 
     /// An application's `candidate`, `current_stage` and `job`.
     func applications(_ applications: [StoredDocument], integrationID: String) async throws -> Overrides {
-        let candidates = try await reader.documents(
-            Candidate.self, integrationID: integrationID, where: "id",
-            in: applications.compactMap { $0.columns["candidate_id"] }, includeDeleted: true, columns: [])
+        let sources = try await reader.nestedSources(
+            integrationID: integrationID, for: .ofApplications(applications.map(\.id)))
         var nestedCandidates: [String: [UInt8]] = [:]
-        for candidate in candidates {
+        for candidate in sources.candidates {
             var writer = JSONWriter()
             writer.beginObject()
             try JSONObjectMembers(candidate.document).copyRequiredMembers(Self.nestedCandidateKeys, into: &writer)
             writer.endObject()
             nestedCandidates[candidate.id] = writer.bytes
         }
-        var context = try await NestedContext.load(applications, integrationID: integrationID, reader: reader)
+        var context = try NestedContext(jobs: sources.jobs, stages: sources.stages, links: sources.links)
         var overrides: Overrides = [:]
         for application in applications {
             overrides[application.id] = [
@@ -190,8 +189,9 @@ struct NestedComposer: Sendable {
     }
 }
 
-/// The jobs, stages and pipeline positions a page of applications points to, read with one
-/// query each, and their nested JSON, written once per distinct object.
+/// The jobs, stages and pipeline positions a page of applications points to (read in one
+/// statement, `RecordRepository.nestedSources`), and their nested JSON, written once per
+/// distinct object.
 struct NestedContext {
     static let null = [UInt8]("null".utf8)
 
@@ -199,28 +199,13 @@ struct NestedContext {
     var stages: [String: JSONObjectMembers] = [:]
     /// `[job id: [stage id: index as JSON]]`.
     var indexes: [String: [String: ArraySlice<UInt8>]] = [:]
-    private var writtenStages: [String: [UInt8]] = [:]
+    private var writtenStages: [StageKey: [UInt8]] = [:]
 
-    static func load(_ applications: [StoredDocument], integrationID: String, reader: RecordRepository) async throws
-        -> NestedContext
-    {
-        let jobIDs = applications.compactMap { $0.columns["job_id"] }
-        let stageIDs = applications.compactMap { $0.columns["current_stage_id"] }
-        let jobs = try await reader.jobSummaries(integrationID: integrationID, ids: jobIDs)
-        let stages = try await reader.documents(
-            ApplicationStage.self, integrationID: integrationID, where: "id", in: stageIDs, includeDeleted: true,
-            columns: [])
-        // Only the links of the (job, stage) pairs on the page, by their derived ids: a page's jobs
-        // have ten times more pipeline steps than it has applications.
-        let linkIDs = applications.compactMap { application -> String? in
-            guard let jobID = application.columns["job_id"], let stageID = application.columns["current_stage_id"]
-            else { return nil }
-            return Identifier.link(jobID, stageID)
-        }
-        let links = try await reader.documents(
-            JobStageLink.self, integrationID: integrationID, where: "id", in: linkIDs, includeDeleted: false,
-            columns: ["job_id", "stage_id"])
-        return try NestedContext(jobs: jobs, stages: stages, links: links)
+    /// A written `current_stage`, by what it depends on (a key without building a string per application).
+    private struct StageKey: Hashable {
+        var full: Bool
+        var jobID: String
+        var stageID: String
     }
 
     /// From the applications' jobs, stages (deleted ones too) and live (job, stage) links, the
@@ -259,7 +244,7 @@ struct NestedContext {
             return Self.null
         }
         let jobID = application.columns["job_id"] ?? ""
-        let cacheKey = "\(full)|\(jobID)|\(stageID)"
+        let cacheKey = StageKey(full: full, jobID: jobID, stageID: stageID)
         if let written = writtenStages[cacheKey] { return written }
         var writer = JSONWriter()
         writer.beginObject()

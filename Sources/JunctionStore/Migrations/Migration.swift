@@ -43,6 +43,7 @@ public struct Migrator: Sendable {
         .maskPersonalFieldSamples,
         .hashWriteClaims,
         .addApplicationsSummary,
+        .indexJobStagesByStage,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

@@ -51,6 +51,26 @@ public struct CreatedApplicationDocuments: Sendable {
     public var link: StoredDocument?
 }
 
+/// Which applications `RecordRepository.nestedSources` reads the nested objects of.
+public enum NestedSourcesRequest: Sendable {
+    /// The live applications of these candidates (a candidates page's `applications`).
+    case ofCandidates([String])
+    /// These applications, deleted or not (an applications page's `candidate`, `current_stage`, `job`).
+    case ofApplications([String])
+}
+
+/// `RecordRepository.nestedSources`: each distinct object once.
+public struct NestedSources: Sendable {
+    public var applications: [StoredDocument] = []
+    public var candidates: [StoredDocument] = []
+    public var jobs: [NestedJob] = []
+    public var stages: [StoredDocument] = []
+    /// With their `job_id` and `stage_id` columns.
+    public var links: [StoredDocument] = []
+
+    public init() {}
+}
+
 extension RecordRepository {
     /// One keyset page of a model's records that match `filter`, in id order: one query.
     public func list<Record: SyncedRecord>(
@@ -204,6 +224,90 @@ extension RecordRepository {
                     remoteID: try row.decode(column: "j_remote_id", as: String.self)) : nil,
             stage: try present("s") ? try Self.storedDocument(row, columns: [], prefix: "s_") : nil,
             link: try present("l") ? try Self.storedDocument(row, columns: ["job_id", "stage_id"], prefix: "l_") : nil)
+    }
+
+    /// What the nested objects of a page point to, read in one statement instead of four (each
+    /// statement is a trip to the database's thread with its own preparation): for each matching
+    /// application, its job's summary, its stage (deleted or not), its job's live link to that
+    /// stage, and for `.ofApplications` its candidate (deleted or not). Each distinct object once,
+    /// as `documents` and `jobSummaries` return it; application documents (summaries, with
+    /// `NestedComposer.applicationColumns`) only for `.ofCandidates`, in id order.
+    public func nestedSources(integrationID: String, for request: NestedSourcesRequest) async throws
+        -> NestedSources
+    {
+        let (column, values, live, withApplications, withCandidates): (String, [String], Bool, Bool, Bool) =
+            switch request {
+            case .ofCandidates(let ids): ("candidate_id", ids, true, true, false)
+            case .ofApplications(let ids): ("id", ids, false, false, true)
+            }
+        let unique = Array(Set(values))
+        guard !unique.isEmpty else { return NestedSources() }
+        // The documents as bytes: a blob on SQLite (see `listQuery`), the text's bytes on PostgreSQL.
+        let sqlite = sql.dialect.name == "sqlite"
+        func document(_ alias: String, _ expression: String) -> String {
+            let bytes = sqlite ? "CAST(\(expression) AS BLOB)" : expression
+            return """
+                \(alias).id AS \(alias)_id, \(bytes) AS \(alias)_record, \(alias).changed_at AS \(alias)_changed_at,
+                \(alias).remote_deleted_at AS \(alias)_remote_deleted_at
+                """
+        }
+        let selected = [
+            "a.id AS a_id, a.candidate_id AS a_candidate_id, a.job_id AS a_job_id, "
+                + "a.current_stage_id AS a_current_stage_id",
+            withApplications ? document("a", "COALESCE(a.summary, a.record)") : nil,
+            withCandidates ? document("c", "c.record") : nil,
+            "j.id AS j_id, j.name AS j_name, j.remote_id AS j_remote_id",
+            document("s", "s.record"),
+            document("l", "l.record") + ", l.job_id AS l_job_id, l.stage_id AS l_stage_id",
+        ].compactMap { $0 }.joined(separator: ",\n    ")
+        let candidateJoin =
+            withCandidates
+            ? "LEFT JOIN candidates c ON c.integration_id = a.integration_id AND c.id = a.candidate_id" : ""
+        let rows = try await sql.raw(
+            """
+            SELECT \(unsafeRaw: selected)
+            FROM applications a
+            \(unsafeRaw: candidateJoin)
+            LEFT JOIN jobs j ON j.integration_id = a.integration_id AND j.id = a.job_id
+            LEFT JOIN application_stages s ON s.integration_id = a.integration_id AND s.id = a.current_stage_id
+            LEFT JOIN job_stages l ON l.integration_id = a.integration_id AND l.job_id = a.job_id
+                AND l.stage_id = a.current_stage_id AND l.remote_deleted_at IS NULL
+            WHERE a.integration_id = \(bind: integrationID) AND a.\(ident: column) IN (\(binds: unique))
+                \(unsafeRaw: live ? "AND a.remote_deleted_at IS NULL" : "")
+            """
+        ).all()
+        // A job, stage or candidate shared by several applications comes once per row; each is
+        // decoded the first time it is seen.
+        var sources = NestedSources()
+        var seen: Set<String> = []
+        func first(_ kind: String, _ id: String?) -> Bool {
+            guard let id else { return false }
+            return seen.insert(kind + id).inserted
+        }
+        for row in rows {
+            if withApplications {
+                sources.applications.append(
+                    try Self.storedDocument(row, columns: ["candidate_id", "job_id", "current_stage_id"], prefix: "a_"))
+            }
+            if withCandidates, first("c", try row.decode(column: "c_id", as: String?.self)) {
+                sources.candidates.append(try Self.storedDocument(row, columns: [], prefix: "c_"))
+            }
+            if let jobID = try row.decode(column: "j_id", as: String?.self), first("j", jobID) {
+                sources.jobs.append(
+                    NestedJob(
+                        id: jobID, name: try row.decode(column: "j_name", as: String?.self),
+                        remoteID: try row.decode(column: "j_remote_id", as: String.self)))
+            }
+            if first("s", try row.decode(column: "s_id", as: String?.self)) {
+                sources.stages.append(try Self.storedDocument(row, columns: [], prefix: "s_"))
+            }
+            if first("l", try row.decode(column: "l_id", as: String?.self)) {
+                sources.links.append(try Self.storedDocument(row, columns: ["job_id", "stage_id"], prefix: "l_"))
+            }
+        }
+        // In id order, sorted here for the reason given at `documents`.
+        sources.applications.sort { $0.id < $1.id }
+        return sources
     }
 
     /// Records of a model whose `column` is one of `values`, for composing nested objects: one
