@@ -128,13 +128,27 @@ struct ConnectStoreTests {
             model: "ats_jobs", integrationID: integrationID, workspaceID: seeded.workspace.id)
         try await seeded.store.fields.mapCustomField("cf1", to: category.id, integrationID: integrationID)
         try await seeded.store.fields.setPassthrough(true, fieldID: category.id, integrationID: integrationID)
+        // A second custom field, left unmapped, sorts before the first; another model's is not read.
+        _ = try await seeded.store.fields.createCustomField(
+            CustomField(
+                id: "cf3", workspaceID: seeded.workspace.id, model: "ats_jobs", key: "area", label: nil,
+                description: nil))
+        _ = try await seeded.store.fields.createCustomField(
+            CustomField(
+                id: "cf4", workspaceID: seeded.workspace.id, model: "ats_candidates", key: "other", label: nil,
+                description: nil))
         let mapped = try await seeded.store.fields.fieldProjection(
             model: "ats_jobs", integrationID: integrationID, workspaceID: seeded.workspace.id)
+        let listed = try await seeded.store.fields.integrationFields(
+            integrationID: integrationID, after: nil, limit: 100)
 
         #expect(created && !again)
         #expect(category.setCount == 2 && category.recordCount == 2)
         #expect(unmapped.custom.map(\.key) == ["category"] && unmapped.custom[0].path == nil)
-        #expect(mapped.custom[0].path == "job.category.name")
+        #expect(mapped.custom.map(\.key) == ["area", "category"])
+        #expect(mapped.custom.map(\.path) == [nil, "job.category.name"])
+        // The passthrough field whole, as the explorer's listing shows it.
+        #expect(mapped.passthrough == listed.fields.filter(\.passthroughEnabled))
         #expect(mapped.passthrough.map(\.id) == [category.id])
         #expect(try await seeded.store.fields.deleteCustomField(id: "cf1", workspaceID: seeded.workspace.id))
         #expect(try await seeded.store.fields.customFieldMappings(integrationID: integrationID).isEmpty)

@@ -213,26 +213,36 @@ extension FieldRepository {
     public func fieldProjection(model: String, integrationID: String, workspaceID: String) async throws
         -> FieldProjection
     {
-        let passthrough = try await sql.raw(
+        // One statement for both parts (every jobs, candidates and applications page asks, and
+        // nearly always finds neither): the passthrough fields (part 0), then the workspace's
+        // custom fields with the field each is mapped to here (part 1), each part in key order.
+        let rows = try await sql.raw(
             """
-            SELECT * FROM integration_fields WHERE integration_id = \(bind: integrationID)
-                AND model = \(bind: model) AND passthrough_enabled = 1
-            ORDER BY key
-            """
-        ).all().map(IntegrationFieldRow.decode)
-        let custom = try await sql.raw(
-            """
-            SELECT c.key AS custom_key, f.key AS field_key FROM custom_fields c
+            SELECT CAST(0 AS BIGINT) AS part, id, model, key, type, label, value_types, samples, set_count, record_count,
+                passthrough_enabled, NULL AS custom_key, NULL AS field_key
+            FROM integration_fields
+            WHERE integration_id = \(bind: integrationID) AND model = \(bind: model) AND passthrough_enabled = 1
+            UNION ALL
+            SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.key, f.key
+            FROM custom_fields c
             LEFT JOIN custom_field_mappings m ON m.custom_field_id = c.id AND m.integration_id = \(bind: integrationID)
             LEFT JOIN integration_fields f ON f.integration_id = m.integration_id AND f.id = m.integration_field_id
             WHERE c.workspace_id = \(bind: workspaceID) AND c.model = \(bind: model)
-            ORDER BY c.key
+            ORDER BY part, key, custom_key
             """
-        ).all().map {
-            (
-                key: try $0.decode(column: "custom_key", as: String.self),
-                path: try $0.decode(column: "field_key", as: String?.self)
-            )
+        ).all()
+        var passthrough: [IntegrationField] = []
+        var custom: [(key: String, path: String?)] = []
+        for row in rows {
+            if try row.decode(column: "part", as: Int64.self) == 0 {
+                passthrough.append(try IntegrationFieldRow.decode(row))
+            } else {
+                custom.append(
+                    (
+                        key: try row.decode(column: "custom_key", as: String.self),
+                        path: try row.decode(column: "field_key", as: String?.self)
+                    ))
+            }
         }
         return FieldProjection(passthrough: passthrough, custom: custom)
     }
