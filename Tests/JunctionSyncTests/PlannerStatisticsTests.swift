@@ -39,6 +39,36 @@ struct PlannerStatisticsTests {
         }
     }
 
+    @Test("SQLite finds a page's nested objects by key, each pipeline link in one lookup")
+    func sqliteNestedSources() async throws {
+        try await JobSyncTests.withSandboxAndStore(.sqlite, configuration: SandboxConfiguration()) { _, sync in
+            let sql = sync.seeded.store.database.sql
+            let run = try await sync.run()
+            var plans: [[String]] = []
+            for request in [NestedSourcesRequest.ofCandidates(["c1", "c2"]), .ofApplications(["a1", "a2"])] {
+                let query = try #require(
+                    RecordRepository.nestedSourcesQuery(sync.integrationID, request, sqlite: true))
+                plans.append(
+                    try await sql.raw("EXPLAIN QUERY PLAN \(query)").all(decoding: PlanStep.self).map(\.detail))
+            }
+
+            #expect(run.status == .succeeded, "\(run.error ?? "")")
+            // A candidates page starts from the candidates' applications, an applications page
+            // from the applications themselves.
+            #expect(plans[0].contains { $0.contains("USING INDEX applications_candidate") }, "\(plans[0])")
+            #expect(
+                plans[1].contains { $0.contains("SEARCH a USING INDEX sqlite_autoindex_applications") }, "\(plans[1])")
+            for plan in plans {
+                // The link by job and stage together, not by walking the job's pipeline.
+                #expect(
+                    plan.contains {
+                        $0.contains("USING INDEX job_stages_job_stage (integration_id=? AND job_id=? AND stage_id=?)")
+                    }, "\(plan)")
+                #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(plan)")
+            }
+        }
+    }
+
     struct Count: Decodable { let n: Int }
 
     struct AnalyzedTable: Decodable {

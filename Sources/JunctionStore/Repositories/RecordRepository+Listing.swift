@@ -57,6 +57,16 @@ public enum NestedSourcesRequest: Sendable {
     case ofCandidates([String])
     /// These applications, deleted or not (an applications page's `candidate`, `current_stage`, `job`).
     case ofApplications([String])
+
+    /// Whether the applications' own documents (summaries) are read.
+    var readsApplications: Bool {
+        if case .ofCandidates = self { true } else { false }
+    }
+
+    /// Whether the applications' candidates are read.
+    var readsCandidates: Bool {
+        if case .ofApplications = self { true } else { false }
+    }
 }
 
 /// `RecordRepository.nestedSources`: each distinct object once.
@@ -235,47 +245,10 @@ extension RecordRepository {
     public func nestedSources(integrationID: String, for request: NestedSourcesRequest) async throws
         -> NestedSources
     {
-        let (column, values, live, withApplications, withCandidates): (String, [String], Bool, Bool, Bool) =
-            switch request {
-            case .ofCandidates(let ids): ("candidate_id", ids, true, true, false)
-            case .ofApplications(let ids): ("id", ids, false, false, true)
-            }
-        let unique = Array(Set(values))
-        guard !unique.isEmpty else { return NestedSources() }
-        // The documents as bytes: a blob on SQLite (see `listQuery`), the text's bytes on PostgreSQL.
-        let sqlite = sql.dialect.name == "sqlite"
-        func document(_ alias: String, _ expression: String) -> String {
-            let bytes = sqlite ? "CAST(\(expression) AS BLOB)" : expression
-            return """
-                \(alias).id AS \(alias)_id, \(bytes) AS \(alias)_record, \(alias).changed_at AS \(alias)_changed_at,
-                \(alias).remote_deleted_at AS \(alias)_remote_deleted_at
-                """
-        }
-        let selected = [
-            "a.id AS a_id, a.candidate_id AS a_candidate_id, a.job_id AS a_job_id, "
-                + "a.current_stage_id AS a_current_stage_id",
-            withApplications ? document("a", "COALESCE(a.summary, a.record)") : nil,
-            withCandidates ? document("c", "c.record") : nil,
-            "j.id AS j_id, j.name AS j_name, j.remote_id AS j_remote_id",
-            document("s", "s.record"),
-            document("l", "l.record") + ", l.job_id AS l_job_id, l.stage_id AS l_stage_id",
-        ].compactMap { $0 }.joined(separator: ",\n    ")
-        let candidateJoin =
-            withCandidates
-            ? "LEFT JOIN candidates c ON c.integration_id = a.integration_id AND c.id = a.candidate_id" : ""
-        let rows = try await sql.raw(
-            """
-            SELECT \(unsafeRaw: selected)
-            FROM applications a
-            \(unsafeRaw: candidateJoin)
-            LEFT JOIN jobs j ON j.integration_id = a.integration_id AND j.id = a.job_id
-            LEFT JOIN application_stages s ON s.integration_id = a.integration_id AND s.id = a.current_stage_id
-            LEFT JOIN job_stages l ON l.integration_id = a.integration_id AND l.job_id = a.job_id
-                AND l.stage_id = a.current_stage_id AND l.remote_deleted_at IS NULL
-            WHERE a.integration_id = \(bind: integrationID) AND a.\(ident: column) IN (\(binds: unique))
-                \(unsafeRaw: live ? "AND a.remote_deleted_at IS NULL" : "")
-            """
-        ).all()
+        guard let query = Self.nestedSourcesQuery(integrationID, request, sqlite: sql.dialect.name == "sqlite")
+        else { return NestedSources() }
+        let rows = try await sql.raw(query).all()
+        let (withApplications, withCandidates) = (request.readsApplications, request.readsCandidates)
         // A job, stage or candidate shared by several applications comes once per row; each is
         // decoded the first time it is seen.
         var sources = NestedSources()
@@ -308,6 +281,50 @@ extension RecordRepository {
         // In id order, sorted here for the reason given at `documents`.
         sources.applications.sort { $0.id < $1.id }
         return sources
+    }
+
+    /// `nestedSources`' statement; nil when there is nothing to read.
+    static func nestedSourcesQuery(_ integrationID: String, _ request: NestedSourcesRequest, sqlite: Bool)
+        -> SQLQueryString?
+    {
+        let (column, values, live): (String, [String], Bool) =
+            switch request {
+            case .ofCandidates(let ids): ("candidate_id", ids, true)
+            case .ofApplications(let ids): ("id", ids, false)
+            }
+        let unique = Array(Set(values))
+        guard !unique.isEmpty else { return nil }
+        // The documents as bytes: a blob on SQLite (see `listQuery`), the text's bytes on PostgreSQL.
+        func document(_ alias: String, _ expression: String) -> String {
+            let bytes = sqlite ? "CAST(\(expression) AS BLOB)" : expression
+            return """
+                \(alias).id AS \(alias)_id, \(bytes) AS \(alias)_record, \(alias).changed_at AS \(alias)_changed_at,
+                \(alias).remote_deleted_at AS \(alias)_remote_deleted_at
+                """
+        }
+        let selected = [
+            "a.id AS a_id, a.candidate_id AS a_candidate_id, a.job_id AS a_job_id, "
+                + "a.current_stage_id AS a_current_stage_id",
+            request.readsApplications ? document("a", "COALESCE(a.summary, a.record)") : nil,
+            request.readsCandidates ? document("c", "c.record") : nil,
+            "j.id AS j_id, j.name AS j_name, j.remote_id AS j_remote_id",
+            document("s", "s.record"),
+            document("l", "l.record") + ", l.job_id AS l_job_id, l.stage_id AS l_stage_id",
+        ].compactMap { $0 }.joined(separator: ",\n    ")
+        let candidateJoin =
+            request.readsCandidates
+            ? "LEFT JOIN candidates c ON c.integration_id = a.integration_id AND c.id = a.candidate_id" : ""
+        return """
+            SELECT \(unsafeRaw: selected)
+            FROM applications a
+            \(unsafeRaw: candidateJoin)
+            LEFT JOIN jobs j ON j.integration_id = a.integration_id AND j.id = a.job_id
+            LEFT JOIN application_stages s ON s.integration_id = a.integration_id AND s.id = a.current_stage_id
+            LEFT JOIN job_stages l ON l.integration_id = a.integration_id AND l.job_id = a.job_id
+                AND l.stage_id = a.current_stage_id AND l.remote_deleted_at IS NULL
+            WHERE a.integration_id = \(bind: integrationID) AND a.\(ident: column) IN (\(binds: unique))
+                \(unsafeRaw: live ? "AND a.remote_deleted_at IS NULL" : "")
+            """
     }
 
     /// Records of a model whose `column` is one of `values`, for composing nested objects: one
