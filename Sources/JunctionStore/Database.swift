@@ -212,7 +212,10 @@ public final class Database: Sendable {
 // MARK: - SQLite pool
 
 /// Opens SQLite connections tuned for a server: write-ahead logging so readers never block the
-/// writer, a busy timeout so concurrent writers wait instead of failing, and foreign keys on.
+/// writer, a busy timeout so concurrent writers wait instead of failing, foreign keys on, and a
+/// page cache of 8 MiB instead of SQLite's 2 MiB: an applications page (its documents and their
+/// candidates') did not fit in 2 MiB, and re-reading its pages from the file was a tenth of its
+/// CPU (`docs/decisions.md`, "Performance, first steps").
 struct TunedSQLiteSource: ConnectionPoolSource {
     let path: String
 
@@ -223,7 +226,7 @@ struct TunedSQLiteSource: ConnectionPoolSource {
                 // may hold for a moment.
                 let pragmas = [
                     "PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON",
-                    "PRAGMA synchronous = NORMAL",
+                    "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -8192",
                 ]
                 return pragmas.reduce(eventLoop.makeSucceededVoidFuture()) { future, pragma in
                     future.flatMap { connection.query(pragma).map { _ in } }

@@ -64,6 +64,50 @@ struct ConnectionPoolTests {
         func end() { state.withLock { $0.now -= 1 } }
     }
 
+    struct Setting: Sendable, Equatable {
+        var journal: String
+        var synchronous: Int
+        var foreignKeys: Int
+        var cacheKiB: Int
+    }
+
+    @Test("every SQLite connection is tuned: WAL, NORMAL sync, foreign keys, an 8 MiB page cache")
+    func tunesEveryConnection() async throws {
+        let (pool, folder) = try Self.pool(maximum: 3)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tally = Tally()
+        func value(_ connection: SQLiteConnection, _ pragma: String) async throws -> SQLiteData {
+            try await connection.query("PRAGMA \(pragma)").first?.column(pragma) ?? .null
+        }
+
+        // Three tasks holding a connection at once: three different connections.
+        let settings = try await withThrowingTaskGroup(of: Setting.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    try await pool.withConnection { connection in
+                        tally.begin(ObjectIdentifier(connection))
+                        defer { tally.end() }
+                        let setting = Setting(
+                            journal: try await value(connection, "journal_mode").string ?? "",
+                            synchronous: try await value(connection, "synchronous").integer ?? -1,
+                            foreignKeys: try await value(connection, "foreign_keys").integer ?? -1,
+                            cacheKiB: try await value(connection, "cache_size").integer ?? 0)
+                        try await Task.sleep(for: .milliseconds(50))
+                        return setting
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        try await pool.close()
+
+        #expect(tally.state.withLock { $0.seen.count } == 3)
+        // SQLite's own encodings: synchronous NORMAL is 1; a negative cache_size is KiB.
+        #expect(
+            settings
+                == Array(repeating: Setting(journal: "wal", synchronous: 1, foreignKeys: 1, cacheKiB: -8192), count: 3))
+    }
+
     @Test("a task waits at most the request timeout, then fails with a clear error")
     func boundedWait() async throws {
         let (pool, folder) = try Self.pool(maximum: 1, timeout: .milliseconds(100))
