@@ -199,6 +199,10 @@ struct CreatedApplicationTests {
                     Candidate.self, integrationID: integrationID, where: "id",
                     in: all.compactMap { $0.columns["candidate_id"] }, includeDeleted: true)
                 check(found, wanted, "applications \(ids.count == 1 ? ids[0] : "all")")
+                // The join read each application's pointers; the separate queries by them find the same.
+                #expect(all.allSatisfy { found.pointers[$0.id] == $0.columns }, "pointers")
+                let separately = try await records.nestedSources(integrationID: integrationID, pointedToBy: all)
+                check(separately, wanted, "separately, \(ids.count == 1 ? ids[0] : "all")")
                 if ids == [linked.id] { sawDeletedLink = found.links.isEmpty && found.stages.count == 1 }
             }
             #expect(sawDeletedLink, "a deleted link is not found, its stage is")

@@ -163,8 +163,13 @@ struct NestedComposer: Sendable {
 
     /// An application's `candidate`, `current_stage` and `job`.
     func applications(_ applications: [StoredDocument], integrationID: String) async throws -> Overrides {
-        let sources = try await reader.nestedSources(
+        var sources = try await reader.nestedSources(
             integrationID: integrationID, for: .ofApplications(applications.map(\.id)))
+        // The join reads the applications again: if a sync changed one since the page was read
+        // (moved it to another stage), what the page's own columns point to is read by them.
+        if applications.contains(where: { sources.pointers[$0.id] != $0.columns }) {
+            sources = try await reader.nestedSources(integrationID: integrationID, pointedToBy: applications)
+        }
         var nestedCandidates: [String: [UInt8]] = [:]
         for candidate in sources.candidates {
             var writer = JSONWriter()

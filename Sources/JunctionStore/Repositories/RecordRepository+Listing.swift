@@ -77,6 +77,9 @@ public struct NestedSources: Sendable {
     public var stages: [StoredDocument] = []
     /// With their `job_id` and `stage_id` columns.
     public var links: [StoredDocument] = []
+    /// Per application read, the columns its nested objects were found by (`candidate_id`,
+    /// `job_id`, `current_stage_id`; null ones absent), as the join read them.
+    public var pointers: [String: [String: String]] = [:]
 
     public init() {}
 }
@@ -258,6 +261,11 @@ extension RecordRepository {
             return seen.insert(kind + id).inserted
         }
         for row in rows {
+            var pointers: [String: String] = [:]
+            for column in ["candidate_id", "job_id", "current_stage_id"] {
+                if let value = try row.decode(column: "a_" + column, as: String?.self) { pointers[column] = value }
+            }
+            sources.pointers[try row.decode(column: "a_id", as: String.self)] = pointers
             if withApplications {
                 sources.applications.append(
                     try Self.storedDocument(row, columns: ["candidate_id", "job_id", "current_stage_id"], prefix: "a_"))
@@ -280,6 +288,33 @@ extension RecordRepository {
         }
         // In id order, sorted here for the reason given at `documents`.
         sources.applications.sort { $0.id < $1.id }
+        return sources
+    }
+
+    /// What `applications` (as a page read them, with `NestedComposer.applicationColumns`) point
+    /// to, found by their own columns with one query per relation: `nestedSources(.ofApplications)`
+    /// for when the join read the applications after a sync changed them (a new stage), which the
+    /// page, read a moment before, does not show yet.
+    public func nestedSources(integrationID: String, pointedToBy applications: [StoredDocument]) async throws
+        -> NestedSources
+    {
+        var sources = NestedSources()
+        sources.candidates = try await documents(
+            Candidate.self, integrationID: integrationID, where: "id",
+            in: applications.compactMap { $0.columns["candidate_id"] }, includeDeleted: true)
+        sources.jobs = try await jobSummaries(
+            integrationID: integrationID, ids: applications.compactMap { $0.columns["job_id"] })
+        sources.stages = try await documents(
+            ApplicationStage.self, integrationID: integrationID, where: "id",
+            in: applications.compactMap { $0.columns["current_stage_id"] }, includeDeleted: true)
+        sources.links = try await documents(
+            JobStageLink.self, integrationID: integrationID, where: "id",
+            in: applications.compactMap { application in
+                application.columns["job_id"].flatMap { jobID in
+                    application.columns["current_stage_id"].map { Identifier.link(jobID, $0) }
+                }
+            }, columns: ["job_id", "stage_id"])
+        for application in applications { sources.pointers[application.id] = application.columns }
         return sources
     }
 
