@@ -22,35 +22,9 @@ struct CreatedApplicationTests {
             let sql = sync.seeded.store.database.sql
             let integrationID = sync.integrationID
             let columns = ["candidate_id", "job_id", "current_stage_id"]
-            // The cases a fresh sync lacks: an application without a stage, one whose stage link
-            // is deleted, one deleted itself, and one answered with a candidate that is not stored.
-            let applications = try await sql.raw(
-                "SELECT id, candidate_id FROM applications WHERE integration_id = \(bind: integrationID) ORDER BY id"
-            ).all(decoding: Row.self)
-            try #require(applications.count >= 4)
-            // An application with a live stage link has its link deleted; three others are changed
-            // as said above.
-            let linked = try #require(
-                try await sql.raw(
-                    """
-                    SELECT a.id, a.candidate_id FROM applications a JOIN job_stages l
-                        ON l.integration_id = a.integration_id AND l.job_id = a.job_id
-                        AND l.stage_id = a.current_stage_id
-                    WHERE a.integration_id = \(bind: integrationID) ORDER BY a.id
-                    """
-                ).all(decoding: Row.self).first)
-            let others = applications.filter { $0.id != linked.id }
-            let (stageless, deleted, strange) = (others[0].id, others[1].id, others[2].id)
-            try await sql.raw("UPDATE applications SET current_stage_id = NULL WHERE id = \(bind: stageless)").run()
-            try await sql.raw(
-                """
-                UPDATE job_stages SET remote_deleted_at = 1 WHERE id IN (
-                    SELECT l.id FROM job_stages l JOIN applications a ON a.integration_id = l.integration_id
-                        AND l.job_id = a.job_id AND l.stage_id = a.current_stage_id
-                    WHERE a.id = \(bind: linked.id))
-                """
-            ).run()
-            try await sql.raw("UPDATE applications SET remote_deleted_at = 1 WHERE id = \(bind: deleted)").run()
+            let cases = try await Self.makeCases(sql, integrationID)
+            let (applications, linked) = (cases.applications, cases.linked)
+            let (stageless, deleted, strange) = (cases.stageless, cases.deleted, cases.strange)
 
             var compared = 0
             // Which parts were present and absent: the comparison covers both for each.
@@ -119,30 +93,8 @@ struct CreatedApplicationTests {
             let integrationID = sync.integrationID
             let columns = ["candidate_id", "job_id", "current_stage_id"]
             // The same cases as above: a stageless application, a deleted link, a deleted application.
-            let applications = try await sql.raw(
-                "SELECT id, candidate_id FROM applications WHERE integration_id = \(bind: integrationID) ORDER BY id"
-            ).all(decoding: Row.self)
-            try #require(applications.count >= 4)
-            let linked = try #require(
-                try await sql.raw(
-                    """
-                    SELECT a.id, a.candidate_id FROM applications a JOIN job_stages l
-                        ON l.integration_id = a.integration_id AND l.job_id = a.job_id
-                        AND l.stage_id = a.current_stage_id
-                    WHERE a.integration_id = \(bind: integrationID) ORDER BY a.id
-                    """
-                ).all(decoding: Row.self).first)
-            let others = applications.filter { $0.id != linked.id }
-            try await sql.raw("UPDATE applications SET current_stage_id = NULL WHERE id = \(bind: others[0].id)").run()
-            try await sql.raw(
-                """
-                UPDATE job_stages SET remote_deleted_at = 1 WHERE id IN (
-                    SELECT l.id FROM job_stages l JOIN applications a ON a.integration_id = l.integration_id
-                        AND l.job_id = a.job_id AND l.stage_id = a.current_stage_id
-                    WHERE a.id = \(bind: linked.id))
-                """
-            ).run()
-            try await sql.raw("UPDATE applications SET remote_deleted_at = 1 WHERE id = \(bind: others[1].id)").run()
+            let cases = try await Self.makeCases(sql, integrationID)
+            let (applications, linked) = (cases.applications, cases.linked)
 
             /// What `documents` and `jobSummaries` find for `found`'s applications, one query each.
             func expected(_ found: [StoredDocument]) async throws -> NestedSources {
@@ -209,6 +161,50 @@ struct CreatedApplicationTests {
             let none = try await records.nestedSources(integrationID: integrationID, for: .ofCandidates([]))
             #expect(none.applications.isEmpty && none.jobs.isEmpty && none.stages.isEmpty && none.links.isEmpty)
         }
+    }
+
+    /// The synced applications, and the cases a fresh sync lacks made of them: an application
+    /// without a stage, one whose stage link is deleted, one deleted itself, and one (`strange`,
+    /// left as it is) that a test answers with a candidate that is not stored.
+    struct Cases {
+        let applications: [Row]
+        let linked: Row
+        let stageless: String
+        let deleted: String
+        let strange: String
+    }
+
+    static func makeCases(_ sql: any SQLDatabase, _ integrationID: String) async throws -> Cases {
+        let applications = try await sql.raw(
+            "SELECT id, candidate_id FROM applications WHERE integration_id = \(bind: integrationID) ORDER BY id"
+        ).all(decoding: Row.self)
+        try #require(applications.count >= 4)
+        // An application with a live stage link has its link deleted; three others are changed
+        // as said above.
+        let linked = try #require(
+            try await sql.raw(
+                """
+                SELECT a.id, a.candidate_id FROM applications a JOIN job_stages l
+                    ON l.integration_id = a.integration_id AND l.job_id = a.job_id
+                    AND l.stage_id = a.current_stage_id
+                WHERE a.integration_id = \(bind: integrationID) ORDER BY a.id
+                """
+            ).all(decoding: Row.self).first)
+        let others = applications.filter { $0.id != linked.id }
+        let cases = Cases(
+            applications: applications, linked: linked, stageless: others[0].id, deleted: others[1].id,
+            strange: others[2].id)
+        try await sql.raw("UPDATE applications SET current_stage_id = NULL WHERE id = \(bind: cases.stageless)").run()
+        try await sql.raw(
+            """
+            UPDATE job_stages SET remote_deleted_at = 1 WHERE id IN (
+                SELECT l.id FROM job_stages l JOIN applications a ON a.integration_id = l.integration_id
+                    AND l.job_id = a.job_id AND l.stage_id = a.current_stage_id
+                WHERE a.id = \(bind: linked.id))
+            """
+        ).run()
+        try await sql.raw("UPDATE applications SET remote_deleted_at = 1 WHERE id = \(bind: cases.deleted)").run()
+        return cases
     }
 
     static func same(_ one: StoredDocument?, _ other: StoredDocument?) -> Bool {
