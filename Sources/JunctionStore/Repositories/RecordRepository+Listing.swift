@@ -78,7 +78,8 @@ public struct NestedSources: Sendable {
     /// With their `job_id` and `stage_id` columns.
     public var links: [StoredDocument] = []
     /// Per application read, the columns its nested objects were found by (`candidate_id`,
-    /// `job_id`, `current_stage_id`; null ones absent), as the join read them.
+    /// `job_id`, `current_stage_id`; null ones absent), as the join read them. Filled for
+    /// `.ofApplications` only: a candidates page reads the applications themselves.
     public var pointers: [String: [String: String]] = [:]
 
     public init() {}
@@ -255,34 +256,36 @@ extension RecordRepository {
         // A job, stage or candidate shared by several applications comes once per row; each is
         // decoded the first time it is seen.
         var sources = NestedSources()
-        var seen: Set<String> = []
-        func first(_ kind: String, _ id: String?) -> Bool {
-            guard let id else { return false }
-            return seen.insert(kind + id).inserted
-        }
+        var seen: (candidates: Set<String>, jobs: Set<String>, stages: Set<String>, links: Set<String>) = (
+            [], [], [], []
+        )
         for row in rows {
-            var pointers: [String: String] = [:]
-            for column in ["candidate_id", "job_id", "current_stage_id"] {
-                if let value = try row.decode(column: "a_" + column, as: String?.self) { pointers[column] = value }
-            }
-            sources.pointers[try row.decode(column: "a_id", as: String.self)] = pointers
             if withApplications {
                 sources.applications.append(
                     try Self.storedDocument(row, columns: ["candidate_id", "job_id", "current_stage_id"], prefix: "a_"))
+            } else {
+                // Only an applications page compares them with its own (`NestedComposer.applications`).
+                var pointers: [String: String] = [:]
+                for column in ["candidate_id", "job_id", "current_stage_id"] {
+                    if let value = try row.decode(column: "a_" + column, as: String?.self) { pointers[column] = value }
+                }
+                sources.pointers[try row.decode(column: "a_id", as: String.self)] = pointers
             }
-            if withCandidates, first("c", try row.decode(column: "c_id", as: String?.self)) {
+            if withCandidates, let id = try row.decode(column: "c_id", as: String?.self),
+                seen.candidates.insert(id).inserted
+            {
                 sources.candidates.append(try Self.storedDocument(row, columns: [], prefix: "c_"))
             }
-            if let jobID = try row.decode(column: "j_id", as: String?.self), first("j", jobID) {
+            if let jobID = try row.decode(column: "j_id", as: String?.self), seen.jobs.insert(jobID).inserted {
                 sources.jobs.append(
                     NestedJob(
                         id: jobID, name: try row.decode(column: "j_name", as: String?.self),
                         remoteID: try row.decode(column: "j_remote_id", as: String.self)))
             }
-            if first("s", try row.decode(column: "s_id", as: String?.self)) {
+            if let id = try row.decode(column: "s_id", as: String?.self), seen.stages.insert(id).inserted {
                 sources.stages.append(try Self.storedDocument(row, columns: [], prefix: "s_"))
             }
-            if first("l", try row.decode(column: "l_id", as: String?.self)) {
+            if let id = try row.decode(column: "l_id", as: String?.self), seen.links.insert(id).inserted {
                 sources.links.append(try Self.storedDocument(row, columns: ["job_id", "stage_id"], prefix: "l_"))
             }
         }
