@@ -13,6 +13,11 @@ import Foundation
 /// encoders' bytes for every record of a sandbox account.
 public enum DocumentEncoder {
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        if let direct = value as? any DirectlyWritten {
+            var writer = DocumentWriter(capacity: 2048)
+            try direct.write(into: &writer)
+            return writer.bytes
+        }
         let node = try DocumentSink.box(value, parent: nil, key: nil)
         if case .unset = node {
             throw EncodingError.invalidValue(

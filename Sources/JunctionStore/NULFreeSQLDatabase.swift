@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import SQLKit
 
@@ -35,10 +36,22 @@ struct NULFreeSQLDatabase: WrappingSQLDatabase {
         var serializer = SQLSerializer(database: database)
         query.serialize(to: &serializer)
         let binds: [any Encodable & Sendable] = serializer.binds.map { bind in
-            guard let text = bind as? String, text.utf8.contains(0) else { return bind }
+            guard let text = bind as? String, Self.containsNUL(text) else { return bind }
             return String(decoding: text.utf8.filter { $0 != 0 }, as: UTF8.self)
         }
         return SerializedStatement(sql: serializer.sql, binds: binds)
+    }
+}
+
+extension NULFreeSQLDatabase {
+    /// Whether a text holds U+0000, found with `memchr` over the string's bytes: a stored
+    /// document is kilobytes, and iterating `String.UTF8View` byte by byte was 2% of a FULL
+    /// sync (issue 22, eighth stop).
+    static func containsNUL(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let start = bytes.baseAddress else { return false }
+            return memchr(start, 0, bytes.count) != nil
+        } ?? text.utf8.contains(0)
     }
 }
 
