@@ -11,6 +11,11 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
     case object([String: JSONValue])
 
     public init(from decoder: any Decoder) throws {
+        // Decoding through `decodeTree`: the value is the tree's own.
+        if let tree = decoder as? TreeDecoder {
+            self = tree.value
+            return
+        }
         // Decoding through `decodeParsed`: the tree is already there, found by coding path.
         if let parsed = decoder.userInfo[Self.parsedKey] as? ParsedTree, let tree = parsed.tree.at(decoder.codingPath) {
             self = tree

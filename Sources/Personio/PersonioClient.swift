@@ -178,11 +178,8 @@ public actor PersonioClient {
         try await readable("page \(number) of \(path)") { () async throws(PersonioError) in
             let data = try await getV2(url)
             do {
-                return try JSONValue.decodeParsed(V2Page<Item>.self, from: data) {
-                    let decoder = JSONDecoder()
-                    if let problems { decoder.userInfo[ReadProblems.key] = problems }
-                    return decoder
-                }
+                return try JSONValue.decodeTree(
+                    V2Page<Item>.self, from: data, userInfo: problems.map { [ReadProblems.key: $0] } ?? [:])
             } catch {
                 throw PersonioError.malformedResponse("\(error)")
             }
