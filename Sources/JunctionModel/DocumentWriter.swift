@@ -63,12 +63,11 @@ public struct DocumentWriter {
     public mutating func members(_ value: [String: JSONValue]?) throws {
         guard let value else { return null() }
         bytes.append(UInt8(ascii: "{"))
-        let keys = value.keys.sorted { DocumentObject.compare($0, $1) < 0 }
-        for (index, key) in keys.enumerated() {
+        for (index, member) in value.sorted(by: { DocumentObject.compare($0.key, $1.key) < 0 }).enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONValue.writeString(key, into: &bytes)
+            JSONValue.writeString(member.key, into: &bytes)
             bytes.append(UInt8(ascii: ":"))
-            try value[key]!.write(into: &bytes)
+            try member.value.write(into: &bytes)
         }
         bytes.append(UInt8(ascii: "}"))
     }

@@ -21,15 +21,21 @@ public enum Identifier {
     /// and scoped by integration and model, so equal remote ids in two integrations or two models
     /// never collide.
     public static func record(integrationID: String, model: String, remoteID: String) -> String {
-        let input = Data("\(integrationID)\u{1F}\(model)\u{1F}\(remoteID)".utf8)
-        return String(base58(Array(SHA256.hash(data: input))).prefix(length))
+        derived("\(integrationID)\u{1F}\(model)\u{1F}\(remoteID)")
     }
 
     /// The id of a link between two records (a job and one of its stages, say): derived from
     /// both ids, which already carry the integration and model.
     public static func link(_ from: String, _ to: String) -> String {
-        let input = Data("link\u{1F}\(from)\u{1F}\(to)".utf8)
-        return String(base58(Array(SHA256.hash(data: input))).prefix(length))
+        derived("link\u{1F}\(from)\u{1F}\(to)")
+    }
+
+    /// The first `length` base 58 digits of `input`'s SHA-256, hashed from the string's own
+    /// bytes (going through `Data` and arrays was a third of this function's cost in a FULL).
+    static func derived(_ input: String) -> String {
+        var input = input
+        let digest = input.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        return String(base58(digest.withUnsafeBytes { Array($0) }).prefix(length))
     }
 
     /// Whether `text` has the shape of an id this module hands out.

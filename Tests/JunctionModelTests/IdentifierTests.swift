@@ -90,4 +90,32 @@ struct IdentifierTests {
         #expect(IntegrationID("personio:CBNMt7dSNCzBdnRTx87dev40") == nil)  // 0 is not base58
         #expect(IntegrationID("CBNMt7dSNCzBdnRTx87dev4E") == nil)
     }
+    @Test("record and link ids are the first 24 textbook base58 digits of their input's SHA-256")
+    func derivedIDs() {
+        let cases = [
+            ("personio:AAAAAAAAAAAAAAAAAAAAAAAA", "candidates", "1"),
+            ("personio:BBBBBBBBBBBBBBBBBBBBBBBB", "applications", "Zoë-👍-\u{1F}"),
+        ]
+        for (integrationID, model, remoteID) in cases {
+            let input = Array("\(integrationID)\u{1F}\(model)\u{1F}\(remoteID)".utf8)
+            let expected = String(Self.textbookBase58(Array(SHA256.hash(data: Data(input)))).prefix(24))
+
+            #expect(Identifier.record(integrationID: integrationID, model: model, remoteID: remoteID) == expected)
+        }
+        let link = String(Self.textbookBase58(Array(SHA256.hash(data: Data("link\u{1F}a\u{1F}b".utf8)))).prefix(24))
+        #expect(Identifier.link("a", "b") == link)
+    }
+
+    @Test("hexadecimal writes two lowercase digits a byte, from any kind of byte sequence")
+    func hexadecimalDigits() {
+        let bytes: [UInt8] = Array(0...255)
+        let expected = bytes.map { String(format: "%02x", $0) }.joined()
+
+        #expect(hexadecimal(bytes) == expected)
+        #expect(hexadecimal(Data(bytes)) == expected)
+        #expect(hexadecimal(bytes.lazy.map { $0 }) == expected)  // lends no buffer
+        let digest = SHA256.hash(data: Data(bytes))
+        #expect(hexadecimal(digest) == Array(digest).map { String(format: "%02x", $0) }.joined())
+        #expect(hexadecimal([UInt8]()) == "")
+    }
 }
