@@ -53,7 +53,7 @@ enum DocumentNode {
         case .unset: bytes.append(contentsOf: [0x7B, 0x7D])  // a nested value that encoded nothing: {}
         case .null: bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
         case .bool(let value): bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
-        case .int(let value): bytes.append(contentsOf: String(value).utf8)
+        case .int(let value): JSONValue.writeInteger(value, into: &bytes)
         case .uint(let value): bytes.append(contentsOf: String(value).utf8)
         case .string(let value): JSONValue.writeString(value, into: &bytes)
         case .raw(let value): bytes.append(contentsOf: value)

@@ -304,10 +304,10 @@ extension JSONValue {
     func write(into bytes: inout [UInt8]) throws {
         switch self {
         case .null: bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let value): bytes.append(contentsOf: Array((value ? "true" : "false").utf8))
+        case .bool(let value): bytes.append(contentsOf: value ? DocumentNode.trueBytes : DocumentNode.falseBytes)
         case .number(let value):
             if value.rounded() == value, abs(value) < 1e15 {
-                bytes.append(contentsOf: Array(String(Int64(value)).utf8))
+                Self.writeInteger(Int64(value), into: &bytes)
             } else {
                 bytes.append(contentsOf: try Self.numberEncoder.encode(value))
             }
@@ -329,6 +329,22 @@ extension JSONValue {
                 try member.value.write(into: &bytes)
             }
             bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// An integer's decimal digits, written without a `String` in between.
+    static func writeInteger(_ value: Int64, into bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for UInt64's 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: buffer[(24 - count)...])
         }
     }
 

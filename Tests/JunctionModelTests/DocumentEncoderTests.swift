@@ -18,6 +18,8 @@ struct DocumentEncoderTests {
         var empty = ""
         var int = -42
         var bigInt = Int64.max
+        var smallest = Int64.min
+        var zero = 0
         var unsigned = UInt64.max
         var small: Int8 = -8
         var bool = true
@@ -42,6 +44,7 @@ struct DocumentEncoderTests {
         var json: JSONValue = .object([
             "b": .array([.number(1), .number(1.5), .null, .bool(false)]), "a": .string("s/t"),
             "nested": .object(["z": .number(-0.25), "y": .object([:])]),
+            "integers": .array([.number(0), .number(-0.0), .number(-7), .number(999_999_999_999_999)]),
         ])
         var emptyList: [Int] = []
         var emptyMap: [String: Int] = [:]
