@@ -12,7 +12,8 @@ public final class JunctionMetrics: WebhookObserver {
 
     public init() {
         outboxDepth = registry.makeGauge(
-            descriptor: .init(metricName: "junction_webhook_outbox_depth", unitName: "", helpText: "Webhook deliveries waiting"))
+            descriptor: .init(
+                metricName: "junction_webhook_outbox_depth", unitName: "", helpText: "Webhook deliveries waiting"))
     }
 
     private static let latencyBuckets: [Duration] = [
@@ -24,10 +25,12 @@ public final class JunctionMetrics: WebhookObserver {
     func request(route: String, method: String, status: Int, duration: Duration) {
         let labels = [("route", route), ("method", method), ("status", String(status))]
         registry.makeCounter(
-            descriptor: .init(metricName: "junction_http_requests_total", unitName: "", helpText: "API requests"), labels: labels
+            descriptor: .init(metricName: "junction_http_requests_total", unitName: "", helpText: "API requests"),
+            labels: labels
         ).increment()
         registry.makeDurationHistogram(
-            descriptor: .init(metricName: "junction_http_request_duration_seconds", unitName: "", helpText: "API request latency"),
+            descriptor: .init(
+                metricName: "junction_http_request_duration_seconds", unitName: "", helpText: "API request latency"),
             labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets
         ).record(duration)
     }
@@ -35,7 +38,8 @@ public final class JunctionMetrics: WebhookObserver {
     /// A finished sync run: by type and result, and the records it added, changed or deleted.
     public func syncFinished(_ run: SyncRun) {
         registry.makeCounter(
-            descriptor: .init(metricName: "junction_sync_runs_total", unitName: "", helpText: "Sync runs by type and result"),
+            descriptor: .init(
+                metricName: "junction_sync_runs_total", unitName: "", helpText: "Sync runs by type and result"),
             labels: [("type", run.kind.rawValue), ("result", run.status.rawValue)]
         ).increment()
         for (change, counts) in [
@@ -43,7 +47,8 @@ public final class JunctionMetrics: WebhookObserver {
         ] {
             for (model, count) in counts where count > 0 {
                 registry.makeCounter(
-                    descriptor: .init(metricName: "junction_records_synced_total", unitName: "", helpText: "Records synced by model"),
+                    descriptor: .init(
+                        metricName: "junction_records_synced_total", unitName: "", helpText: "Records synced by model"),
                     labels: [("model", model), ("change", change)]
                 ).increment(by: Int64(count))
             }
@@ -54,7 +59,8 @@ public final class JunctionMetrics: WebhookObserver {
     public func remoteRequest(tool: Tool, status: Int?) {
         registry.makeCounter(
             descriptor: .init(
-                metricName: "junction_remote_requests_total", unitName: "", helpText: "Requests to remote tools by tool and status"),
+                metricName: "junction_remote_requests_total", unitName: "",
+                helpText: "Requests to remote tools by tool and status"),
             labels: [("tool", tool.rawValue), ("status", status.map(String.init) ?? "error")]
         ).increment()
     }
@@ -63,12 +69,14 @@ public final class JunctionMetrics: WebhookObserver {
     public func rateLimitWait(tool: Tool, _ duration: Duration) {
         registry.makeCounter(
             descriptor: .init(
-                metricName: "junction_remote_rate_limit_waits_total", unitName: "", helpText: "Waits for a remote tool's rate limit"),
+                metricName: "junction_remote_rate_limit_waits_total", unitName: "",
+                helpText: "Waits for a remote tool's rate limit"),
             labels: [("tool", tool.rawValue)]
         ).increment()
         registry.makeDurationHistogram(
             descriptor: .init(
-                metricName: "junction_remote_rate_limit_wait_seconds", unitName: "", helpText: "Length of rate-limit waits"),
+                metricName: "junction_remote_rate_limit_wait_seconds", unitName: "",
+                helpText: "Length of rate-limit waits"),
             labels: [("tool", tool.rawValue)], buckets: Self.latencyBuckets
         ).record(duration)
     }
@@ -79,7 +87,8 @@ public final class JunctionMetrics: WebhookObserver {
 
     public func webhookDeliveries(outcome: String) {
         registry.makeCounter(
-            descriptor: .init(metricName: "junction_webhook_attempts_total", unitName: "", helpText: "Webhook attempts by outcome"),
+            descriptor: .init(
+                metricName: "junction_webhook_attempts_total", unitName: "", helpText: "Webhook attempts by outcome"),
             labels: [("outcome", outcome)]
         ).increment()
     }
