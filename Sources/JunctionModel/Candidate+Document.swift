@@ -6,7 +6,7 @@ import Foundation
 // every member with Foundation's bytes.
 
 extension Candidate: DirectlyWritten {
-    public func write(into writer: inout DocumentWriter) throws {
+    func write(into writer: inout DocumentWriter) throws {
         try writer.object { w in
             w.key("applications")
             try w.array(applications) { w, item in try w.encoded(item) }
@@ -80,7 +80,7 @@ extension Candidate: DirectlyWritten {
 }
 
 extension Application: DirectlyWritten {
-    public func write(into writer: inout DocumentWriter) throws {
+    func write(into writer: inout DocumentWriter) throws {
         try writer.object { w in
             w.key("candidate")
             try w.encoded(candidate)

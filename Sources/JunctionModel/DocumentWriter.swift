@@ -8,20 +8,20 @@ import Foundation
 /// sync's CPU (issue 22, eighth stop): a sink object per `@Nullable` member, a container per
 /// object, a sort per object. `DocumentEncoder.encode` takes this path for the models that
 /// conform; `DocumentEncoderTests` and `StoredDocumentTests` hold their bytes to Foundation's.
-public protocol DirectlyWritten: Encodable {
+protocol DirectlyWritten: Encodable {
     func write(into writer: inout DocumentWriter) throws
 }
 
 /// Writes one JSON document's members in the order given: the writer of a `DirectlyWritten`
 /// model names its keys in byte-wise sorted order, as `.sortedKeys` writes them.
-public struct DocumentWriter {
-    public internal(set) var bytes: [UInt8] = []
+struct DocumentWriter {
+    var bytes: [UInt8] = []
     /// Whether the next member follows another in the same object.
     private var follows = false
 
     init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
-    public mutating func object(_ members: (inout DocumentWriter) throws -> Void) rethrows {
+    mutating func object(_ members: (inout DocumentWriter) throws -> Void) rethrows {
         bytes.append(UInt8(ascii: "{"))
         follows = false
         try members(&self)
@@ -30,7 +30,7 @@ public struct DocumentWriter {
     }
 
     /// A member's key (ASCII without anything to escape, as every model's coding keys are).
-    public mutating func key(_ key: StaticString) {
+    mutating func key(_ key: StaticString) {
         if follows { bytes.append(UInt8(ascii: ",")) }
         bytes.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -38,20 +38,20 @@ public struct DocumentWriter {
         follows = true
     }
 
-    public mutating func null() { bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
+    mutating func null() { bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
 
-    public mutating func string(_ value: String?) {
+    mutating func string(_ value: String?) {
         guard let value else { return null() }
         JSONValue.writeString(value, into: &bytes)
     }
 
-    public mutating func bool(_ value: Bool?) {
+    mutating func bool(_ value: Bool?) {
         guard let value else { return null() }
         bytes.append(contentsOf: value ? DocumentNode.trueBytes : DocumentNode.falseBytes)
     }
 
     /// A date as `UnifiedDate` writes it, quoted (the format has nothing to escape).
-    public mutating func date(_ value: Date?) {
+    mutating func date(_ value: Date?) {
         guard let value else { return null() }
         bytes.append(UInt8(ascii: "\""))
         UnifiedDate.append(value, to: &bytes)
@@ -60,7 +60,7 @@ public struct DocumentWriter {
 
     /// A map of Personio's values: keys in byte-wise order (as `DocumentObject` sorts them),
     /// each value by `JSONValue`'s own writer.
-    public mutating func members(_ value: [String: JSONValue]?) throws {
+    mutating func members(_ value: [String: JSONValue]?) throws {
         guard let value else { return null() }
         bytes.append(UInt8(ascii: "{"))
         for (index, member) in value.sorted(by: { DocumentObject.compare($0.key, $1.key) < 0 }).enumerated() {
@@ -72,7 +72,7 @@ public struct DocumentWriter {
         bytes.append(UInt8(ascii: "}"))
     }
 
-    public mutating func array<Item>(_ items: [Item], _ write: (inout DocumentWriter, Item) throws -> Void) rethrows {
+    mutating func array<Item>(_ items: [Item], _ write: (inout DocumentWriter, Item) throws -> Void) rethrows {
         bytes.append(UInt8(ascii: "["))
         for (index, item) in items.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
@@ -82,13 +82,13 @@ public struct DocumentWriter {
         follows = true
     }
 
-    public mutating func values(_ items: [JSONValue]) throws {
+    mutating func values(_ items: [JSONValue]) throws {
         try array(items) { writer, item in try item.write(into: &writer.bytes) }
     }
 
     /// A value the read side fills in and a sync leaves empty (nested objects): through
     /// `Encodable`, as `DocumentEncoder` writes any value.
-    public mutating func encoded<Value: Encodable>(_ value: Value?) throws {
+    mutating func encoded<Value: Encodable>(_ value: Value?) throws {
         guard let value else { return null() }
         try DocumentSink.box(value, parent: nil, key: nil).write(into: &bytes)
         follows = true

@@ -25,6 +25,7 @@ extension JSONValue {
         return try TreeDecoder(tree, parent: nil, key: nil, userInfo: userInfo).unbox(tree, as: T.self, key: nil)
     }
 
+    /// What a value is, in the words of `JSONDecoder`'s messages.
     var kindName: String {
         switch self {
         case .null: "null"
