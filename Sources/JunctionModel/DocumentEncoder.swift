@@ -333,8 +333,8 @@ struct DocumentSingleContainer: SingleValueEncodingContainer {
     }
 }
 
-/// An array index or a super encoder's name in a coding path; an index's text is made only
-/// when read.
+/// An array index or a super encoder's (or decoder's: `TreeDecoder`) name in a coding path;
+/// an index's text is made only when read.
 struct DocumentIndexKey: CodingKey {
     let name: String?
     let intValue: Int?

@@ -217,7 +217,8 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func superDecoder() throws -> any Decoder {
-        TreeDecoder(members["super"] ?? .null, parent: decoder, key: TreeIndexKey("super"), userInfo: decoder.userInfo)
+        TreeDecoder(
+            members["super"] ?? .null, parent: decoder, key: DocumentIndexKey("super"), userInfo: decoder.userInfo)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
@@ -238,7 +239,7 @@ struct TreeUnkeyedContainer: UnkeyedDecodingContainer {
             throw DecodingError.valueNotFound(
                 type,
                 .init(
-                    codingPath: decoder.path(with: TreeIndexKey(index: currentIndex)),
+                    codingPath: decoder.path(with: DocumentIndexKey(index: currentIndex)),
                     debugDescription: "Unkeyed container is at end."))
         }
         return items[currentIndex]
@@ -253,7 +254,7 @@ struct TreeUnkeyedContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let value = try decoder.unbox(try next(T.self), as: T.self, key: TreeIndexKey(index: currentIndex))
+        let value = try decoder.unbox(try next(T.self), as: T.self, key: DocumentIndexKey(index: currentIndex))
         currentIndex += 1
         return value
     }
@@ -277,7 +278,7 @@ struct TreeUnkeyedContainer: UnkeyedDecodingContainer {
 
     private mutating func integer<Integer: FixedWidthInteger>() throws -> Integer {
         let value = try decoder.integer(
-            Integer.self, try next(Integer.self), key: TreeIndexKey(index: currentIndex))
+            Integer.self, try next(Integer.self), key: DocumentIndexKey(index: currentIndex))
         currentIndex += 1
         return value
     }
@@ -304,7 +305,7 @@ struct TreeUnkeyedContainer: UnkeyedDecodingContainer {
 
     private func child() throws -> TreeDecoder {
         TreeDecoder(
-            try next(Any.self), parent: decoder, key: TreeIndexKey(index: currentIndex), userInfo: decoder.userInfo)
+            try next(Any.self), parent: decoder, key: DocumentIndexKey(index: currentIndex), userInfo: decoder.userInfo)
     }
 }
 
@@ -337,21 +338,4 @@ struct TreeSingleContainer: SingleValueDecodingContainer {
     private func integer<Integer: FixedWidthInteger>() throws -> Integer {
         try decoder.integer(Integer.self, decoder.value, key: nil)
     }
-}
-
-/// An array index or a super decoder's name in a coding path.
-struct TreeIndexKey: CodingKey {
-    let name: String?
-    let intValue: Int?
-    var stringValue: String { name ?? "Index \(intValue ?? 0)" }
-    init(_ name: String) {
-        self.name = name
-        intValue = nil
-    }
-    init(index: Int) {
-        name = nil
-        intValue = index
-    }
-    init?(stringValue: String) { self.init(stringValue) }
-    init?(intValue: Int) { self.init(index: intValue) }
 }
