@@ -291,6 +291,12 @@ public struct SyncEngine: Sendable {
                     run.stats.deleted["application_stages"] = try await store.records.markRecordsUnseen(
                         ApplicationStage.self, byRun: runID, integrationID: integrationID)
                 }
+                // Each candidate whose applications, jobs, stages or pipelines changed gets its
+                // `applications` array composed once here, so pages copy it (issue 22).
+                let kept = try await store.records.storeNestedApplications(integrationID: integrationID)
+                if kept > 0 {
+                    logger.debug("candidates' applications kept for pages", metadata: ["candidates": "\(kept)"])
+                }
                 // The field explorer's view of the payloads; only when something changed, since
                 // a quiet DELTA would find the same paths again.
                 if run.stats.added.values.reduce(0, +) + run.stats.updated.values.reduce(0, +) > 0 || complete {

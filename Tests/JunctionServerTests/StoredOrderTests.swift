@@ -105,4 +105,55 @@ struct StoredOrderTests {
             #expect(page.contains(#""remote_deleted_at":"copied-as-is""#))
         }
     }
+
+    @Test("a candidates page is the same bytes from the applications arrays a sync kept as composed per page")
+    func keptApplications() async throws {
+        try await PersonioRouteTests.withConnectedServer { api, _, integrationID, store in
+            let path = "/v1/ats/candidates?page_size=250&include_deleted=true"
+            let counts = try #require(
+                try await store.database.sql.raw(
+                    """
+                    SELECT COUNT(*) AS total, COUNT(nested_applications) AS kept FROM candidates
+                    WHERE integration_id = \(bind: integrationID)
+                    """
+                ).first())
+            let kept = try await ApplicationSummaryTests.body(api, path, integrationID)
+            try await store.database.sql.raw(
+                "UPDATE candidates SET nested_applications = NULL WHERE integration_id = \(bind: integrationID)"
+            ).run()
+
+            let composed = try await ApplicationSummaryTests.body(api, path, integrationID)
+
+            let total = try counts.decode(column: "total", as: Int.self)
+            #expect(total > 0)
+            #expect(try counts.decode(column: "kept", as: Int.self) == total, "the sync kept every candidate's array")
+            #expect(kept == composed)
+            let applications = try ApplicationSummaryTests.results(kept).compactMap { $0["applications"] as? [Any] }
+            #expect(applications.contains { !$0.isEmpty })
+        }
+    }
+
+    @Test("a candidates page copies the kept applications array as it is")
+    func copiesKeptApplications() async throws {
+        try await PersonioRouteTests.withConnectedServer { api, _, integrationID, store in
+            let id = try #require(
+                try await store.database.sql.raw(
+                    """
+                    SELECT id FROM candidates WHERE integration_id = \(bind: integrationID)
+                      AND remote_deleted_at IS NULL ORDER BY id
+                    """
+                ).first()
+            ).decode(column: "id", as: String.self)
+            try await store.database.sql.raw(
+                """
+                UPDATE candidates SET nested_applications = '[{"kept":"as-is"}]'
+                WHERE integration_id = \(bind: integrationID) AND id = \(bind: id)
+                """
+            ).run()
+
+            let page = try await ApplicationSummaryTests.body(api, "/v1/ats/candidates?page_size=1", integrationID)
+
+            #expect(page.contains(#""applications":[{"kept":"as-is"}]"#))
+        }
+    }
 }

@@ -44,6 +44,7 @@ public struct Migrator: Sendable {
         .hashWriteClaims,
         .addApplicationsSummary,
         .indexJobStagesByStage,
+        .addCandidatesNestedApplications,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

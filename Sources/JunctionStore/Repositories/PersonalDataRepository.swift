@@ -161,6 +161,11 @@ extension PersonalDataRepository {
                 """
             ).all()
             var tombstoned: [(id: String, remoteID: String?)] = []
+            if !rows.isEmpty {
+                try await model.willChange(
+                    ids: try rows.map { try $0.decode(column: "id", as: String.self) }, integrationID: integrationID,
+                    on: connection)
+            }
             for row in rows {
                 let id = try row.decode(column: "id", as: String.self)
                 tombstoned.append((id, try row.decode(column: "remote_id", as: String?.self)))

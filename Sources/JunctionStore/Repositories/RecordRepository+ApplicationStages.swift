@@ -1,11 +1,21 @@
 import Foundation
 import JunctionModel
+import SQLKit
 
 extension ApplicationStage: SyncedRecord {
     public static let table = "application_stages"
     public static let filterColumns = ["name"]
     public var filterValues: [any Encodable & Sendable] { [name] }
     public var storedRemoteID: String? { remoteID }
+
+    /// A stage's id, remote id and name show in its applications' `current_stage`, inside their
+    /// candidates' kept `applications` (`Candidate.composedColumn`).
+    public static func propagateChanges(
+        ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
+    ) async throws {
+        try await Candidate.forgetNestedApplications(
+            ofApplications: "a.current_stage_id IN (\(binds: ids))", integrationID: integrationID, on: connection)
+    }
 }
 
 extension RecordRepository {

@@ -40,6 +40,9 @@ public struct StoredDocument: Sendable {
     public var remoteDeletedAt: Date?
     /// The extra columns asked for, as text (null columns absent).
     public var columns: [String: String]
+    /// The composed member kept with the record (`SyncedRecord.composedColumn`), when the page
+    /// read it and the store has it: a candidate's `applications` array.
+    public var nested: [UInt8]? = nil
 }
 
 /// `RecordRepository.createdApplication`: an application and what its answer nests, as stored.
@@ -102,8 +105,15 @@ extension RecordRepository {
         columns: [String] = []
     ) async throws -> KeysetPage<StoredDocument> {
         let query = listQuery(Record.table, integrationID: integrationID, filter: filter, columns: columns)
+        if let composed = Record.composedColumn {
+            query.column(SQLAlias(bytes(SQLColumn(composed)), as: "nested"))
+        }
         return try await Keyset.page(query, keyColumn: "id", after: after, limit: limit) { row in
-            let document = try Self.storedDocument(row, columns: columns)
+            var document = try Self.storedDocument(row, columns: columns)
+            // Bytes as the document's are read (an optional array would be decoded element by element).
+            if Record.composedColumn != nil, try !row.decodeNil(column: "nested") {
+                document.nested = try row.decode(column: "nested", as: [UInt8].self)
+            }
             return (document.id, document)
         }
     }
@@ -141,9 +151,7 @@ extension RecordRepository {
         // On SQLite the document is read as a blob: SQLiteNIO makes a `String` of a text cell,
         // checking (and repairing) its UTF-8, a tenth of a jobs page's CPU, for text the store
         // wrote itself; the bytes are what the page copies. PostgreSQL's rows hand the bytes over.
-        let documentColumn: any SQLExpression =
-            sql.dialect.name == "sqlite"
-            ? SQLAlias(SQLQueryString("CAST(\(document) AS BLOB)"), as: "record") : SQLAlias(document, as: "record")
+        let documentColumn = SQLAlias(bytes(document), as: "record")
         let query = sql.select()
             .columns(
                 [SQLColumn("id"), documentColumn]
@@ -179,6 +187,12 @@ extension RecordRepository {
             }
         }
         return query
+    }
+
+    /// A text column to be read as bytes: a blob on SQLite (see `listQuery`), the text itself on
+    /// PostgreSQL, whose rows hand its bytes over.
+    func bytes(_ text: any SQLExpression) -> any SQLExpression {
+        sql.dialect.name == "sqlite" ? SQLQueryString("CAST(\(text) AS BLOB)") : text
     }
 
     /// A document from `row`, whose columns may carry a `prefix` (one table's in a join).

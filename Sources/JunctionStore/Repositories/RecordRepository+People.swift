@@ -11,6 +11,35 @@ extension Candidate: SyncedRecord {
     public var storedRemoteID: String? { remoteID }
     /// Composed from the applications' table (`NestedComposer.candidates`).
     public static let composedKeys = ["applications"]
+    /// Kept with the candidate (migration 29, `RecordRepository.storeNestedApplications`).
+    public static let composedColumn: String? = "nested_applications"
+
+    /// What empties a candidate's kept `applications` array: the array is composed again from
+    /// the tables, and `nested_stamp` moves, so an array composed before this (and stored after
+    /// it) is refused (`storeNestedApplications`).
+    static let forgetNested = "nested_applications = NULL, nested_stamp = nested_stamp + 1"
+
+    /// Empties the kept `applications` of the candidates of the applications that `condition`
+    /// (over `applications a`, and `job_stages l` with `joiningLinks`) selects.
+    static func forgetNestedApplications(
+        ofApplications condition: SQLQueryString, joiningLinks: Bool = false, integrationID: String,
+        on connection: any SQLDatabase
+    ) async throws {
+        let links =
+            joiningLinks
+            ? """
+            JOIN job_stages l ON l.integration_id = a.integration_id AND l.job_id = a.job_id
+                AND l.stage_id = a.current_stage_id
+            """ : ""
+        try await connection.raw(
+            """
+            UPDATE candidates SET \(unsafeRaw: forgetNested)
+            WHERE integration_id = \(bind: integrationID) AND id IN (
+                SELECT a.candidate_id FROM applications a \(unsafeRaw: links)
+                WHERE a.integration_id = \(bind: integrationID) AND \(condition))
+            """
+        ).run()
+    }
 }
 
 extension Candidate {
@@ -25,6 +54,15 @@ extension Candidate {
 }
 
 extension Application {
+    /// Before applications with `ids` are written: their candidates as stored now (one the write
+    /// moves an application away from) no longer show them as they were.
+    public static func willChange(ids: [String], integrationID: String, on connection: any SQLDatabase)
+        async throws
+    {
+        try await Candidate.forgetNestedApplications(
+            ofApplications: "a.id IN (\(binds: ids))", integrationID: integrationID, on: connection)
+    }
+
     /// `updated_after` on candidates counts their applications (list and linked, §3).
     public static func propagateChanges(
         ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
@@ -33,14 +71,15 @@ extension Application {
             ofApplicationsWhere: "id", in: ids, integrationID: integrationID, now: now, on: connection)
     }
 
-    /// Moves the `updated_at` of the candidates of the applications whose `column` is in `values`.
+    /// Moves the `updated_at` of the candidates of the applications whose `column` is in
+    /// `values`, and empties their kept `applications` (`Candidate.forgetNested`).
     static func touchCandidates(
         ofApplicationsWhere column: String, in values: [String], integrationID: String, now: Int64,
         on connection: any SQLDatabase
     ) async throws {
         try await connection.raw(
             """
-            UPDATE candidates SET updated_at = \(bind: now)
+            UPDATE candidates SET updated_at = \(bind: now), \(unsafeRaw: Candidate.forgetNested)
             WHERE integration_id = \(bind: integrationID) AND id IN (
                 SELECT candidate_id FROM applications WHERE integration_id = \(bind: integrationID)
                 AND \(ident: column) IN (\(binds: values)))

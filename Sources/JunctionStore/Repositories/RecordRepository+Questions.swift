@@ -21,6 +21,16 @@ extension JobStageLink: SyncedRecord {
     public static let filterColumns = ["job_id", "stage_id"]
     public var filterValues: [any Encodable & Sendable] { [jobID, stageID] }
     public var storedRemoteID: String? { nil }
+
+    /// A link's `index` shows in `current_stage` of the applications at that (job, stage), inside
+    /// their candidates' kept `applications` (`Candidate.composedColumn`).
+    public static func propagateChanges(
+        ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
+    ) async throws {
+        try await Candidate.forgetNestedApplications(
+            ofApplications: "l.id IN (\(binds: ids))", joiningLinks: true, integrationID: integrationID,
+            on: connection)
+    }
 }
 
 extension JobQuestionLink: SyncedRecord {
@@ -69,6 +79,8 @@ extension RecordRepository {
                 .set("remote_deleted_at", to: milliseconds).set("updated_at", to: milliseconds)
                 .where("integration_id", .equal, integrationID).where("id", .in, unseen)
                 .run()
+            try await Child.propagateChanges(
+                ids: unseen, integrationID: integrationID, now: milliseconds, on: connection)
             return unseen.count
         }
     }

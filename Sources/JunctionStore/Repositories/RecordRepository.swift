@@ -25,18 +25,25 @@ public protocol SyncedRecord: Codable, Sendable {
     /// Members the read API writes from other tables over the stored ones (a candidate's
     /// `applications`), in the order it writes them.
     static var composedKeys: [String] { get }
+    /// The column keeping the record's one composed member (`composedKeys`) as written JSON, so
+    /// a page copies it instead of composing it; nil where pages compose. Kept by
+    /// `storeNestedApplications`, emptied (NULL) wherever what it is composed from changes.
+    static var composedColumn: String? { get }
     /// The raw upstream payload, for the models that keep one (nil and ignored elsewhere).
     var remoteData: [String: JSONValue]? { get set }
     /// Moves `updated_at` of records elsewhere that embed records of this model, after records
     /// with `ids` were added, changed or deleted.
     static func propagateChanges(ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase)
         async throws
+    /// Runs before records with `ids` are written over, while what they replace is still stored.
+    static func willChange(ids: [String], integrationID: String, on connection: any SQLDatabase) async throws
 }
 
 extension SyncedRecord {
     public static var nestedKeys: Set<String> { [] }
     public static var summaryKeys: [String]? { nil }
     public static var composedKeys: [String] { [] }
+    public static var composedColumn: String? { nil }
     /// The members a stored document holds first: those a page writes from elsewhere (the
     /// store's columns, then `composedKeys`), so a page copies the rest as one run of bytes
     /// (`JSONObjectMembers.afterLeading`) instead of scanning every member.
@@ -48,6 +55,9 @@ extension SyncedRecord {
     public static func propagateChanges(
         ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
     ) async throws {}
+    public static func willChange(ids: [String], integrationID: String, on connection: any SQLDatabase)
+        async throws
+    {}
 }
 
 /// The synced records of one integration: saving a sync's pages, marking what was not seen,
@@ -171,6 +181,7 @@ extension RecordRepository {
             rows.append(row)
         }
         if !rows.isEmpty {
+            try await Record.willChange(ids: touched, integrationID: integrationID, on: connection)
             let insert = connection.insert(into: table).columns(columns)
             for row in rows { insert.values(row) }
             try await insert.onConflict(with: ["integration_id", "id"]) { update in

@@ -1,0 +1,187 @@
+import Foundation
+import JunctionModel
+
+/// Composes the nested objects of candidates and applications from the other tables, as JSON
+/// text written over the stored (empty) ones, in the shapes of `docs/unified-api.md`, "Reads".
+public struct NestedComposer: Sendable {
+    /// Members to write over stored ones, by record id.
+    public typealias Overrides = [String: [(key: String, value: [UInt8])]]
+
+    let reader: RecordRepository
+
+    public init(reader: RecordRepository) { self.reader = reader }
+
+    /// The columns an application's nested objects are found by.
+    public static let applicationColumns = ["candidate_id", "job_id", "current_stage_id"]
+
+    /// `candidates[].applications[]` members copied from the application's summary or document.
+    static let nestedApplicationKeys = JunctionModel.Application.summaryKeys ?? []
+
+    /// `applications[].candidate` members copied from the candidate's document.
+    static let nestedCandidateKeys = [
+        "id", "remote_id", "first_name", "last_name", "source", "remote_url", "tags", "email_addresses",
+        "phone_numbers", "social_media",
+    ]
+
+    /// A candidate's live `applications`, each with its `current_stage` and `job`: the array the
+    /// store keeps with the candidate (`StoredDocument.nested`) where it has one, else composed
+    /// from the other tables (`applicationLists`), which write the same bytes.
+    public func candidates(_ candidates: [StoredDocument], integrationID: String) async throws -> Overrides {
+        var overrides: Overrides = [:]
+        var missing: [String] = []
+        for candidate in candidates {
+            if let kept = candidate.nested {
+                overrides[candidate.id] = [("applications", kept)]
+            } else {
+                missing.append(candidate.id)
+            }
+        }
+        for (id, list) in try await applicationLists(of: missing, integrationID: integrationID) {
+            overrides[id] = [("applications", list)]
+        }
+        return overrides
+    }
+
+    /// Each candidate's `applications` array (closing bracket included), composed from the
+    /// applications', jobs', stages' and pipeline links' tables in one statement: what a
+    /// candidates page shows, and what `RecordRepository.storeNestedApplications` keeps.
+    public func applicationLists(of candidateIDs: [String], integrationID: String) async throws -> [String: [UInt8]] {
+        guard !candidateIDs.isEmpty else { return [:] }
+        let sources = try await reader.nestedSources(integrationID: integrationID, for: .ofCandidates(candidateIDs))
+        var context = try NestedContext(jobs: sources.jobs, stages: sources.stages, links: sources.links)
+        // Each candidate's `applications` array, opened here and closed below.
+        var lists = Dictionary(
+            candidateIDs.map { id in
+                var list = JSONWriter()
+                list.beginArray()
+                return (id, list)
+            }, uniquingKeysWith: { first, _ in first })
+        for application in sources.applications {
+            guard let candidateID = application.columns["candidate_id"], lists[candidateID] != nil else { continue }
+            let stage = context.stage(of: application, full: false)
+            try Self.writeNestedApplication(
+                application, stage: stage, job: context.job(of: application), into: &lists[candidateID]!)
+        }
+        return lists.mapValues { list in
+            var list = list
+            list.endArray()
+            return list.bytes
+        }
+    }
+
+    /// One `candidates[].applications[]` object.
+    private static func writeNestedApplication(
+        _ application: StoredDocument, stage: [UInt8], job: [UInt8], into writer: inout JSONWriter
+    ) throws {
+        writer.beginObject()
+        try JSONObjectMembers(application.document).copyRequiredMembers(nestedApplicationKeys, into: &writer)
+        writer.key("changed_at")
+        writer.date(application.changedAt)
+        writer.key("current_stage")
+        writer.raw(stage)
+        writer.key("job")
+        writer.raw(job)
+        writer.endObject()
+    }
+
+    /// An application's `candidate`, `current_stage` and `job`.
+    public func applications(_ applications: [StoredDocument], integrationID: String) async throws -> Overrides {
+        var sources = try await reader.nestedSources(
+            integrationID: integrationID, for: .ofApplications(applications.map(\.id)))
+        // The join reads the applications again: if a sync changed one since the page was read
+        // (moved it to another stage), what the page's own columns point to is read by them.
+        if applications.contains(where: { sources.pointers[$0.id] != $0.columns }) {
+            sources = try await reader.nestedSources(integrationID: integrationID, pointedToBy: applications)
+        }
+        var nestedCandidates: [String: [UInt8]] = [:]
+        for candidate in sources.candidates {
+            var writer = JSONWriter()
+            writer.beginObject()
+            try JSONObjectMembers(candidate.document).copyRequiredMembers(Self.nestedCandidateKeys, into: &writer)
+            writer.endObject()
+            nestedCandidates[candidate.id] = writer.bytes
+        }
+        var context = try NestedContext(jobs: sources.jobs, stages: sources.stages, links: sources.links)
+        var overrides: Overrides = [:]
+        for application in applications {
+            overrides[application.id] = [
+                (
+                    "candidate",
+                    application.columns["candidate_id"].flatMap { nestedCandidates[$0] } ?? NestedContext.null
+                ),
+                ("current_stage", context.stage(of: application, full: true)),
+                ("job", context.job(of: application)),
+            ]
+        }
+        return overrides
+    }
+}
+
+/// The jobs, stages and pipeline positions a page of applications points to (read in one
+/// statement, `RecordRepository.nestedSources`), and their nested JSON, written once per
+/// distinct object.
+public struct NestedContext {
+    static let null = [UInt8]("null".utf8)
+
+    var jobs: [String: [UInt8]] = [:]
+    var stages: [String: JSONObjectMembers] = [:]
+    /// `[job id: [stage id: index as JSON]]`.
+    var indexes: [String: [String: ArraySlice<UInt8>]] = [:]
+    private var writtenStages: [StageKey: [UInt8]] = [:]
+
+    /// A written `current_stage`, by what it depends on (a key without building a string per application).
+    private struct StageKey: Hashable {
+        var full: Bool
+        var jobID: String
+        var stageID: String
+    }
+
+    /// From the applications' jobs, stages (deleted ones too) and live (job, stage) links, the
+    /// links with their `job_id` and `stage_id` columns.
+    public init(jobs: [NestedJob], stages: [StoredDocument], links: [StoredDocument]) throws {
+        for job in jobs {
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.key("id")
+            writer.string(job.id)
+            writer.key("name")
+            writer.string(job.name)
+            writer.key("remote_id")
+            writer.string(job.remoteID)
+            writer.endObject()
+            self.jobs[job.id] = writer.bytes
+        }
+        for stage in stages {
+            self.stages[stage.id] = try JSONObjectMembers(stage.document)
+        }
+        for link in links {
+            guard let jobID = link.columns["job_id"], let stageID = link.columns["stage_id"] else { continue }
+            indexes[jobID, default: [:]][stageID] = try JSONObjectMembers(link.document).value("index")
+        }
+    }
+
+    public func job(of application: StoredDocument) -> [UInt8] {
+        application.columns["job_id"].flatMap { jobs[$0] } ?? Self.null
+    }
+
+    /// `current_stage`: with `status` and `custom_fields` on applications (`full`), without them
+    /// inside candidates; `index` is the stage's place in the application's job pipeline, null
+    /// when that pipeline lacks it.
+    public mutating func stage(of application: StoredDocument, full: Bool) -> [UInt8] {
+        guard let stageID = application.columns["current_stage_id"], let stage = stages[stageID] else {
+            return Self.null
+        }
+        let jobID = application.columns["job_id"] ?? ""
+        let cacheKey = StageKey(full: full, jobID: jobID, stageID: stageID)
+        if let written = writtenStages[cacheKey] { return written }
+        var writer = JSONWriter()
+        writer.beginObject()
+        stage.copyRequiredMembers(["id", "remote_id", "name"], into: &writer)
+        writer.key("index")
+        writer.raw(indexes[jobID]?[stageID] ?? ArraySlice(Self.null))
+        if full { stage.copyRequiredMembers(["status", "custom_fields"], into: &writer) }
+        writer.endObject()
+        writtenStages[cacheKey] = writer.bytes
+        return writer.bytes
+    }
+}

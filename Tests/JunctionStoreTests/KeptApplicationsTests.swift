@@ -1,0 +1,172 @@
+import Foundation
+import JunctionModel
+import JunctionStore
+import JunctionTestSupport
+import SQLKit
+import Testing
+
+/// A candidate's `applications` array is kept with it (migration 29) so pages copy it. Every
+/// change to what it shows (the application, its job's name, its stage's name, the stage's place
+/// in the job's pipeline) must empty it in the change's own transaction, and the next
+/// `storeNestedApplications` must keep the new array. The expected arrays are written out here
+/// by hand from the records the test saves.
+@Suite("Candidates' kept applications", .freshDatabases)
+struct KeptApplicationsTests {
+    /// One candidate with one application of job "Backend Engineer" at stage "Interview",
+    /// second in the job's pipeline.
+    struct World {
+        let seeded: SeededStore
+        var integrationID: String { seeded.integration.id.description }
+        var records: RecordRepository { seeded.store.records }
+        var job = Job(id: "job-1", remoteID: "j1", changedAt: Date(timeIntervalSince1970: 0))
+        var stage = ApplicationStage(id: "stage-1", remoteID: "s1", name: "Interview", status: nil)
+        var link = JobStageLink(id: "link-1", jobID: "job-1", stageID: "stage-1", index: 1)
+        var candidate = Candidate(id: "cand-1", remoteID: "c1")
+        var application = Application(id: "app-1", remoteID: "a1")
+
+        init(_ database: Database) async throws {
+            seeded = try await SeededStore.make(database)
+            job.name = "Backend Engineer"
+            candidate.firstName = "Ada"
+            application.candidateID = candidate.id
+            application.jobID = job.id
+            application.currentStageID = stage.id
+            application.outcome = "PENDING"
+            try await records.saveRecords([job], integrationID: integrationID)
+            try await records.saveRecords([stage], integrationID: integrationID)
+            try await records.saveRecords([link], integrationID: integrationID)
+            try await records.saveRecords([candidate], integrationID: integrationID)
+            try await records.saveRecords([application], integrationID: integrationID)
+        }
+
+        /// The candidate's kept array, parsed; nil while it is empty (NULL).
+        func kept(_ candidateID: String = "cand-1") async throws -> [[String: JSONValue]]? {
+            let row = try await seeded.store.database.sql.raw(
+                """
+                SELECT nested_applications FROM candidates
+                WHERE integration_id = \(bind: integrationID) AND id = \(bind: candidateID)
+                """
+            ).first()
+            guard let text = try row?.decode(column: "nested_applications", as: String?.self) else { return nil }
+            guard case .array(let items) = try JSONValue.parse(Array(text.utf8)) else {
+                Issue.record("not an array: \(text)")
+                return nil
+            }
+            return items.map { item in
+                guard case .object(let members) = item else { return [:] }
+                return members
+            }
+        }
+
+        /// Composes and keeps, then returns the candidate's array.
+        func refreshed(_ candidateID: String = "cand-1") async throws -> [[String: JSONValue]]? {
+            try await records.storeNestedApplications(integrationID: integrationID)
+            return try await kept(candidateID)
+        }
+    }
+
+    static func stage(_ item: [String: JSONValue]?) -> [String: JSONValue]? {
+        if case .object(let stage) = item?["current_stage"] { stage } else { nil }
+    }
+
+    static func job(_ item: [String: JSONValue]?) -> [String: JSONValue]? {
+        if case .object(let job) = item?["job"] { job } else { nil }
+    }
+
+    @Test(
+        "a sync's pass keeps what a page shows, and each change empties it until the next pass",
+        arguments: Backend.allCases)
+    func changes(backend: Backend) async throws {
+        var world = try await World(try await FreshDatabases.open(backend))
+        let integrationID = world.integrationID
+
+        // Kept after the pass, as written out here.
+        let first = try await world.refreshed()
+        #expect(first?.count == 1)
+        #expect(first?.first?["id"] == .string("app-1"))
+        #expect(first?.first?["outcome"] == .string("PENDING"))
+        #expect(
+            Self.stage(first?.first) == [
+                "id": .string("stage-1"), "remote_id": .string("s1"), "name": .string("Interview"), "index": .number(1),
+            ])
+        #expect(
+            Self.job(first?.first) == [
+                "id": .string("job-1"), "name": .string("Backend Engineer"), "remote_id": .string("j1"),
+            ])
+
+        // The candidate's own change leaves it kept: the array does not show the candidate.
+        world.candidate.firstName = "Ada B."
+        try await world.records.saveRecords([world.candidate], integrationID: integrationID)
+        #expect(try await world.kept() == first)
+
+        // The job renamed.
+        world.job.name = "Staff Engineer"
+        try await world.records.saveRecords([world.job], integrationID: integrationID)
+        #expect(try await world.kept() == nil)
+        #expect(Self.job(try await world.refreshed().flatMap(\.first))?["name"] == .string("Staff Engineer"))
+
+        // The stage renamed.
+        world.stage.name = "Final interview"
+        try await world.records.saveRecords([world.stage], integrationID: integrationID)
+        #expect(try await world.kept() == nil)
+        #expect(Self.stage(try await world.refreshed().flatMap(\.first))?["name"] == .string("Final interview"))
+
+        // The stage moved in the job's pipeline.
+        world.link.index = 3
+        try await world.records.saveRecords([world.link], integrationID: integrationID)
+        #expect(try await world.kept() == nil)
+        #expect(Self.stage(try await world.refreshed().flatMap(\.first))?["index"] == .number(3))
+
+        // The stage gone from the pipeline (a run that did not see the link).
+        _ = try await world.records.markChildrenUnseen(
+            JobStageLink.self, parentIDs: [world.job.id], byRun: "run-without-link", integrationID: integrationID)
+        #expect(try await world.kept() == nil)
+        #expect(Self.stage(try await world.refreshed().flatMap(\.first))?["index"] == .null)
+
+        // The application moved to a new stage.
+        let next = ApplicationStage(id: "stage-2", remoteID: "s2", name: "Offer", status: nil)
+        try await world.records.saveRecords([next], integrationID: integrationID)
+        world.application.currentStageID = next.id
+        try await world.records.saveRecords([world.application], integrationID: integrationID)
+        #expect(try await world.kept() == nil)
+        #expect(Self.stage(try await world.refreshed().flatMap(\.first))?["name"] == .string("Offer"))
+
+        // The application moved to another candidate: both arrays change.
+        let other = Candidate(id: "cand-2", remoteID: "c2")
+        try await world.records.saveRecords([other], integrationID: integrationID)
+        #expect(try await world.refreshed("cand-2") == [])
+        world.application.candidateID = other.id
+        try await world.records.saveRecords([world.application], integrationID: integrationID)
+        #expect(try await world.kept("cand-1") == nil)
+        #expect(try await world.kept("cand-2") == nil)
+        #expect(try await world.refreshed("cand-1") == [])
+        #expect(try await world.kept("cand-2")?.map { $0["id"] } == [.string("app-1")])
+
+        // The application deleted upstream.
+        _ = try await world.records.markRecordsUnseen(
+            Application.self, byRun: "run-without-application", integrationID: integrationID)
+        #expect(try await world.kept("cand-2") == nil)
+        #expect(try await world.refreshed("cand-2") == [])
+    }
+
+    @Test("an array composed before a change is not kept after it", arguments: Backend.allCases)
+    func composedBeforeAChange(backend: Backend) async throws {
+        let database = try await FreshDatabases.open(backend)
+        var world = try await World(database)
+        let integrationID = world.integrationID
+        let stamp = try await database.sql.raw(
+            "SELECT nested_stamp FROM candidates WHERE id = 'cand-1'"
+        ).first()!.decode(column: "nested_stamp", as: Int64.self)
+        let composed = try await NestedComposer(reader: world.records).applicationLists(
+            of: ["cand-1"], integrationID: integrationID)
+
+        world.application.outcome = "DECLINED"
+        try await world.records.saveRecords([world.application], integrationID: integrationID)
+        let stored = try await world.records.keepNestedApplications(
+            [(id: "cand-1", stamp: stamp, list: composed["cand-1"]!)], integrationID: integrationID)
+
+        #expect(stored == 0)
+        #expect(try await world.kept() == nil)
+        #expect(try await world.refreshed()?.first?["outcome"] == .string("DECLINED"))
+    }
+}
