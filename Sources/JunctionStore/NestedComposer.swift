@@ -1,5 +1,6 @@
 import Foundation
 import JunctionModel
+import SQLKit
 
 /// Composes the nested objects of candidates and applications from the other tables, as JSON
 /// text written over the stored (empty) ones, in the shapes of `docs/unified-api.md`, "Reads".
@@ -46,8 +47,17 @@ public struct NestedComposer: Sendable {
     /// applications', jobs', stages' and pipeline links' tables in one statement: what a
     /// candidates page shows, and what `RecordRepository.storeNestedApplications` keeps.
     public func applicationLists(of candidateIDs: [String], integrationID: String) async throws -> [String: [UInt8]] {
+        try await Self.applicationLists(of: candidateIDs, integrationID: integrationID, on: reader.sql)
+    }
+
+    /// `applicationLists`, read on `connection`: a save's transaction composes what it keeps as
+    /// that transaction sees it.
+    static func applicationLists(of candidateIDs: [String], integrationID: String, on connection: any SQLDatabase)
+        async throws -> [String: [UInt8]]
+    {
         guard !candidateIDs.isEmpty else { return [:] }
-        let sources = try await reader.nestedSources(integrationID: integrationID, for: .ofCandidates(candidateIDs))
+        let sources = try await RecordRepository.nestedSources(
+            integrationID: integrationID, for: .ofCandidates(candidateIDs), on: connection)
         var context = try NestedContext(jobs: sources.jobs, stages: sources.stages, links: sources.links)
         // Each candidate's `applications` array, opened here and closed below.
         var lists = Dictionary(

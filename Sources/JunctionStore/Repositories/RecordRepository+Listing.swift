@@ -263,9 +263,16 @@ extension RecordRepository {
     public func nestedSources(integrationID: String, for request: NestedSourcesRequest) async throws
         -> NestedSources
     {
-        guard let query = Self.nestedSourcesQuery(integrationID, request, sqlite: sql.dialect.name == "sqlite")
+        try await Self.nestedSources(integrationID: integrationID, for: request, on: sql)
+    }
+
+    /// `nestedSources`, on `database` (a transaction's connection, for a save composing what it keeps).
+    static func nestedSources(integrationID: String, for request: NestedSourcesRequest, on database: any SQLDatabase)
+        async throws -> NestedSources
+    {
+        guard let query = Self.nestedSourcesQuery(integrationID, request, sqlite: database.dialect.name == "sqlite")
         else { return NestedSources() }
-        let rows = try await sql.raw(query).all()
+        let rows = try await database.raw(query).all()
         let (withApplications, withCandidates) = (request.readsApplications, request.readsCandidates)
         // A job, stage or candidate shared by several applications comes once per row; each is
         // decoded the first time it is seen.

@@ -19,6 +19,12 @@ extension Candidate: SyncedRecord {
     /// it) is refused (`storeNestedApplications`).
     static let forgetNested = "nested_applications = NULL, nested_stamp = nested_stamp + 1"
 
+    public static func compose(ids: [String], integrationID: String, on connection: any SQLDatabase) async throws
+        -> [String: [UInt8]]
+    {
+        try await NestedComposer.applicationLists(of: ids, integrationID: integrationID, on: connection)
+    }
+
     /// Empties the kept `applications` of the candidates of the applications that `condition`
     /// (over `applications a`, and `job_stages l` with `joiningLinks`) selects.
     static func forgetNestedApplications(

@@ -37,6 +37,10 @@ public protocol SyncedRecord: Codable, Sendable {
         async throws
     /// Runs before records with `ids` are written over, while what they replace is still stored.
     static func willChange(ids: [String], integrationID: String, on connection: any SQLDatabase) async throws
+    /// The `composedColumn` JSON of records with `ids`, as `connection` (the save's transaction)
+    /// sees what it is composed from; only called for models with a `composedColumn`.
+    static func compose(ids: [String], integrationID: String, on connection: any SQLDatabase) async throws
+        -> [String: [UInt8]]
 }
 
 extension SyncedRecord {
@@ -58,6 +62,9 @@ extension SyncedRecord {
     public static func willChange(ids: [String], integrationID: String, on connection: any SQLDatabase)
         async throws
     {}
+    public static func compose(ids: [String], integrationID: String, on connection: any SQLDatabase) async throws
+        -> [String: [UInt8]]
+    { [:] }
 }
 
 /// The synced records of one integration: saving a sync's pages, marking what was not seen,
@@ -114,14 +121,19 @@ extension RecordRepository {
         let columns =
             ["integration_id", "id", "remote_id"] + Record.filterColumns + [
                 "changed_at", "updated_at", "remote_deleted_at", "content_hash", "nested_hash", "record",
-            ] + (Record.summaryKeys == nil ? [] : ["summary"]) + (runID == nil ? [] : ["last_seen_run"])
+            ] + (Record.summaryKeys == nil ? [] : ["summary"])
+            + (Record.composedColumn.map { [$0, "nested_stamp"] } ?? []) + (runID == nil ? [] : ["last_seen_run"])
         guard !prepared.isEmpty else { return SaveOutcome() }
         var outcome = SaveOutcome()
         var touched: [String] = []
         // One query for what is stored and one insert for what changed, per page: the
         // statements, not the rows, cost most (issue 9's profile).
         let stored = try await connection.select()
-            .columns("id", "content_hash", "nested_hash", "changed_at", "remote_deleted_at").from(table)
+            .columns(
+                ["id", "content_hash", "nested_hash", "changed_at", "remote_deleted_at"]
+                    + (Record.composedColumn == nil ? [] : ["nested_stamp"])
+            )
+            .from(table)
             .where("integration_id", .equal, integrationID).where("id", .in, prepared.map(\.0.id))
             .all()
         var existing: [String: any SQLRow] = [:]
@@ -180,13 +192,39 @@ extension RecordRepository {
             if let runID { row.append(runID) }
             rows.append(row)
         }
+        if Record.composedColumn != nil, !rows.isEmpty {
+            // Composed in this transaction, as it sees what the member is composed from. Kept
+            // only if the stamp read above is still the row's (see the conflict's update): a
+            // change elsewhere since then emptied it, and the next pass composes it again.
+            let composed = try await Record.compose(ids: touched, integrationID: integrationID, on: connection)
+            let position = runID == nil ? rows[0].count : rows[0].count - 1
+            for (index, id) in touched.enumerated() {
+                let stamp = try existing[id]?.decode(column: "nested_stamp", as: Int64.self) ?? 0
+                rows[index].insert(
+                    contentsOf: [String(decoding: composed[id] ?? Array("[]".utf8), as: UTF8.self), stamp]
+                        as [any Encodable & Sendable],
+                    at: position)
+            }
+        }
         if !rows.isEmpty {
             try await Record.willChange(ids: touched, integrationID: integrationID, on: connection)
             let insert = connection.insert(into: table).columns(columns)
             for row in rows { insert.values(row) }
             try await insert.onConflict(with: ["integration_id", "id"]) { update in
                 var update = update
-                for column in columns.dropFirst(2) { update = update.set(excludedValueOf: column) }
+                for column in columns.dropFirst(2) {
+                    if column == Record.composedColumn {
+                        update = update.set(
+                            column,
+                            to: SQLQueryString(
+                                """
+                                CASE WHEN \(ident: table).nested_stamp = excluded.nested_stamp
+                                THEN excluded.\(ident: column) ELSE NULL END
+                                """))
+                    } else if column != "nested_stamp" {
+                        update = update.set(excludedValueOf: column)
+                    }
+                }
                 return update
             }
             .run()
