@@ -292,10 +292,18 @@ public struct SyncEngine: Sendable {
                         ApplicationStage.self, byRun: runID, integrationID: integrationID)
                 }
                 // Each candidate whose applications, jobs, stages or pipelines changed gets its
-                // `applications` array composed once here, so pages copy it (issue 22).
-                let kept = try await store.records.storeNestedApplications(integrationID: integrationID)
-                if kept > 0 {
-                    logger.debug("candidates' applications kept for pages", metadata: ["candidates": "\(kept)"])
+                // `applications` array composed once here, so pages copy it (issue 22). What the
+                // run mirrored is stored already; pages compose an array this misses, so a
+                // failure here is logged, and does not fail the run.
+                do {
+                    let kept = try await store.records.storeNestedApplications(integrationID: integrationID)
+                    if kept > 0 {
+                        logger.debug("candidates' applications kept for pages", metadata: ["candidates": "\(kept)"])
+                    }
+                } catch {
+                    logger.notice(
+                        "could not keep candidates' applications for pages; pages compose them",
+                        metadata: ["error": "\(StoreError.describe(error))"])
                 }
                 // The field explorer's view of the payloads; only when something changed, since
                 // a quiet DELTA would find the same paths again.
