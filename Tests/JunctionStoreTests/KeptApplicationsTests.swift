@@ -169,4 +169,50 @@ struct KeptApplicationsTests {
         #expect(try await world.kept() == nil)
         #expect(try await world.refreshed()?.first?["outcome"] == .string("DECLINED"))
     }
+
+    /// On PostgreSQL a save and a change elsewhere can interleave: the save reads the candidate's
+    /// stamp, another transaction empties the array (and holds the row), the save composes what
+    /// it saw and writes. The save waits for the other's commit and then must leave the array
+    /// empty, not store what it composed before that change. (On SQLite one writer at a time
+    /// rules this out.)
+    @Test("a candidate saved while another transaction empties its array leaves it empty")
+    func saveBesideAChange() async throws {
+        let database = try await FreshDatabases.open(.postgres)
+        var world = try await World(database)
+        let integrationID = world.integrationID
+        #expect(try await world.refreshed()?.count == 1)
+        world.candidate.firstName = "Ada C."
+        let records = world.records
+        let candidate = world.candidate
+
+        try await database.sql.withSession { other in
+            try await other.raw("BEGIN").run()
+            // What an application's write does to its candidate, not yet committed.
+            try await other.raw(
+                """
+                UPDATE candidates SET nested_applications = NULL, nested_stamp = nested_stamp + 1
+                WHERE integration_id = \(bind: integrationID) AND id = 'cand-1'
+                """
+            ).run()
+            let save = Task { try await records.saveRecords([candidate], integrationID: integrationID) }
+            // Until the save waits for this transaction's lock on the candidate's row.
+            var waiting = false
+            for _ in 0..<200 where !waiting {
+                try await Task.sleep(for: .milliseconds(25))
+                waiting =
+                    try await database.sql.raw(
+                        """
+                        SELECT COUNT(*) AS n FROM pg_stat_activity
+                        WHERE datname = current_database() AND wait_event_type = 'Lock'
+                        """
+                    ).first()?.decode(column: "n", as: Int.self) ?? 0 > 0
+            }
+            try await other.raw("COMMIT").run()
+            _ = try await save.value
+            #expect(waiting, "the save never waited for the other transaction")
+        }
+
+        #expect(try await world.kept() == nil)
+        #expect(try await world.refreshed()?.count == 1)
+    }
 }
