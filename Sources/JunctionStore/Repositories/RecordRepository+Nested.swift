@@ -5,7 +5,8 @@ import SQLKit
 extension RecordRepository {
     /// Composes and keeps the `applications` array of the integration's candidates that have
     /// none (`Candidate.composedColumn`), `batch` candidates per statement; returns how many were
-    /// kept. A sync calls it at its end, so the pages that follow copy the arrays.
+    /// kept. A candidate's save composes its own array; a sync calls this at its end for the
+    /// arrays a later change emptied, so the pages that follow copy them.
     ///
     /// An array is stored only if the candidate's `nested_stamp` is still the one read before
     /// composing: a change that empties it meanwhile (a write, on PostgreSQL another instance's

@@ -15,8 +15,8 @@ extension Candidate: SyncedRecord {
     public static let composedColumn: String? = "nested_applications"
 
     /// What empties a candidate's kept `applications` array: the array is composed again from
-    /// the tables, and `nested_stamp` moves, so an array composed before this (and stored after
-    /// it) is refused (`storeNestedApplications`).
+    /// the tables, and `nested_stamp` moves, so an array composed before this is refused when
+    /// stored after it (by a candidate's save or by `storeNestedApplications`).
     static let forgetNested = "nested_applications = NULL, nested_stamp = nested_stamp + 1"
 
     public static func compose(ids: [String], integrationID: String, on connection: any SQLDatabase) async throws

@@ -26,8 +26,9 @@ public protocol SyncedRecord: Codable, Sendable {
     /// `applications`), in the order it writes them.
     static var composedKeys: [String] { get }
     /// The column keeping the record's one composed member (`composedKeys`) as written JSON, so
-    /// a page copies it instead of composing it; nil where pages compose. Kept by
-    /// `storeNestedApplications`, emptied (NULL) wherever what it is composed from changes.
+    /// a page copies it instead of composing it; nil where pages compose. Written by the
+    /// record's save (`compose`) and by `storeNestedApplications`, emptied (NULL) wherever what
+    /// it is composed from changes.
     static var composedColumn: String? { get }
     /// The raw upstream payload, for the models that keep one (nil and ignored elsewhere).
     var remoteData: [String: JSONValue]? { get set }
