@@ -94,15 +94,45 @@ public struct NestedComposer: Sendable {
         writer.endObject()
     }
 
-    /// An application's `candidate`, `current_stage` and `job`.
+    /// An application's `candidate`, `current_stage` and `job`: those the store keeps with the
+    /// application (`StoredDocument.nested`) where it has them, else composed from the other
+    /// tables (`nestedObjects`), which write the same bytes.
     public func applications(_ applications: [StoredDocument], integrationID: String) async throws -> Overrides {
+        var overrides: Overrides = [:]
+        var missing: [StoredDocument] = []
+        for application in applications {
+            if let kept = application.nested {
+                overrides[application.id] = try Self.keptMembers(kept)
+            } else {
+                missing.append(application)
+            }
+        }
+        guard !missing.isEmpty else { return overrides }
         var sources = try await reader.nestedSources(
-            integrationID: integrationID, for: .ofApplications(applications.map(\.id)))
+            integrationID: integrationID, for: .ofApplications(missing.map(\.id)))
         // The join reads the applications again: if a sync changed one since the page was read
         // (moved it to another stage), what the page's own columns point to is read by them.
-        if applications.contains(where: { sources.pointers[$0.id] != $0.columns }) {
-            sources = try await reader.nestedSources(integrationID: integrationID, pointedToBy: applications)
+        if missing.contains(where: { sources.pointers[$0.id] != $0.columns }) {
+            sources = try await reader.nestedSources(integrationID: integrationID, pointedToBy: missing)
         }
+        for (id, members) in try Self.nestedObjects(of: missing, from: sources) { overrides[id] = members }
+        return overrides
+    }
+
+    /// The members of a kept `nested_objects` object, in `Application.composedKeys` order.
+    static func keptMembers(_ kept: [UInt8]) throws -> [(key: String, value: [UInt8])] {
+        let members = try JSONObjectMembers(kept)
+        return try JunctionModel.Application.composedKeys.map { key in
+            guard let value = members.value(key) else {
+                throw StoreError.corruptRow(table: "applications", detail: "nested_objects lacks '\(key)'")
+            }
+            return (key, Array(value))
+        }
+    }
+
+    /// Each application's `candidate`, `current_stage` and `job`, from what its columns
+    /// (`applicationColumns`) point to in `sources`.
+    static func nestedObjects(of applications: [StoredDocument], from sources: NestedSources) throws -> Overrides {
         var nestedCandidates: [String: [UInt8]] = [:]
         for candidate in sources.candidates {
             var writer = JSONWriter()
@@ -124,6 +154,31 @@ public struct NestedComposer: Sendable {
             ]
         }
         return overrides
+    }
+
+    /// Each application's kept `nested_objects`: one object holding its `candidate`,
+    /// `current_stage` and `job` as a page writes them, composed in one statement on
+    /// `connection` from the tables as they are now (what `RecordRepository.storeNestedObjects`
+    /// keeps).
+    static func applicationObjects(of ids: [String], integrationID: String, on connection: any SQLDatabase)
+        async throws -> [String: [UInt8]]
+    {
+        let sources = try await RecordRepository.nestedSources(
+            integrationID: integrationID, for: .ofApplications(ids), on: connection)
+        // The join's own reading of each application's columns: the objects are what they point to now.
+        let applications = sources.pointers.map { id, columns in
+            StoredDocument(id: id, document: [], changedAt: Date(timeIntervalSince1970: 0), columns: columns)
+        }
+        return try nestedObjects(of: applications, from: sources).mapValues { members in
+            var writer = JSONWriter()
+            writer.beginObject()
+            for member in members {
+                writer.key(member.key)
+                writer.raw(member.value)
+            }
+            writer.endObject()
+            return writer.bytes
+        }
     }
 }
 

@@ -292,17 +292,22 @@ public struct SyncEngine: Sendable {
                         ApplicationStage.self, byRun: runID, integrationID: integrationID)
                 }
                 // Each candidate whose applications, jobs, stages or pipelines changed gets its
-                // `applications` array composed once here, so pages copy it (issue 22). What the
-                // run mirrored is stored already; pages compose an array this misses, so a
-                // failure here is logged, and does not fail the run.
+                // `applications` array composed once here, and each application whose own
+                // columns, candidate, job, stage or pipeline changed its `candidate`,
+                // `current_stage` and `job`, so pages copy them (issue 22). What the run mirrored
+                // is stored already; pages compose what this misses, so a failure here is
+                // logged, and does not fail the run.
                 do {
-                    let kept = try await store.records.storeNestedApplications(integrationID: integrationID)
-                    if kept > 0 {
-                        logger.debug("candidates' applications kept for pages", metadata: ["candidates": "\(kept)"])
+                    let candidates = try await store.records.storeNestedApplications(integrationID: integrationID)
+                    let applications = try await store.records.storeNestedObjects(integrationID: integrationID)
+                    if candidates + applications > 0 {
+                        logger.debug(
+                            "nested objects kept for pages",
+                            metadata: ["candidates": "\(candidates)", "applications": "\(applications)"])
                     }
                 } catch {
                     logger.notice(
-                        "could not keep candidates' applications for pages; pages compose them",
+                        "could not keep nested objects for pages; pages compose them",
                         metadata: ["error": "\(StoreError.describe(error))"])
                 }
                 // The field explorer's view of the payloads; only when something changed, since

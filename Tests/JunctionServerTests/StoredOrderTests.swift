@@ -156,4 +156,56 @@ struct StoredOrderTests {
             #expect(page.contains(#""applications":[{"kept":"as-is"}]"#))
         }
     }
+    @Test("an applications page is the same bytes from the nested objects a sync kept as composed per page")
+    func keptNestedObjects() async throws {
+        try await PersonioRouteTests.withConnectedServer { api, _, integrationID, store in
+            let path = "/v1/ats/applications?page_size=250&include_deleted=true"
+            let counts = try #require(
+                try await store.database.sql.raw(
+                    """
+                    SELECT COUNT(*) AS total, COUNT(nested_objects) AS kept FROM applications
+                    WHERE integration_id = \(bind: integrationID)
+                    """
+                ).first())
+            let kept = try await ApplicationSummaryTests.body(api, path, integrationID)
+            try await store.database.sql.raw(
+                "UPDATE applications SET nested_objects = NULL WHERE integration_id = \(bind: integrationID)"
+            ).run()
+
+            let composed = try await ApplicationSummaryTests.body(api, path, integrationID)
+
+            let total = try counts.decode(column: "total", as: Int.self)
+            #expect(total > 0)
+            #expect(try counts.decode(column: "kept", as: Int.self) == total, "the sync kept every application's")
+            #expect(kept == composed)
+            let results = try ApplicationSummaryTests.results(kept)
+            #expect(!results.isEmpty)
+            #expect(results.allSatisfy { $0["candidate"] is [String: Any] && $0["job"] is [String: Any] })
+        }
+    }
+
+    @Test("an applications page copies the kept nested objects as they are")
+    func copiesKeptNestedObjects() async throws {
+        try await PersonioRouteTests.withConnectedServer { api, _, integrationID, store in
+            let id = try #require(
+                try await store.database.sql.raw(
+                    """
+                    SELECT id FROM applications WHERE integration_id = \(bind: integrationID)
+                      AND remote_deleted_at IS NULL ORDER BY id
+                    """
+                ).first()
+            ).decode(column: "id", as: String.self)
+            try await store.database.sql.raw(
+                """
+                UPDATE applications
+                SET nested_objects = '{"candidate":{"kept":1},"current_stage":null,"job":{"kept":3}}'
+                WHERE integration_id = \(bind: integrationID) AND id = \(bind: id)
+                """
+            ).run()
+
+            let page = try await ApplicationSummaryTests.body(api, "/v1/ats/applications?page_size=1", integrationID)
+
+            #expect(page.contains(#""candidate":{"kept":1},"current_stage":null,"job":{"kept":3}"#))
+        }
+    }
 }

@@ -45,6 +45,7 @@ public struct Migrator: Sendable {
         .addApplicationsSummary,
         .indexJobStagesByStage,
         .addCandidatesNestedApplications,
+        .addApplicationsNestedObjects,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

@@ -174,6 +174,12 @@ extension PersonalDataRepository {
                 var update = connection.update(table).set("record", to: document).set("content_hash", to: hash)
                     .set("nested_hash", to: hash).set("updated_at", to: now).set("remote_deleted_at", to: deletedAt)
                 for column in cleared { update = update.set(column, to: SQLLiteral.null) }
+                if let composed = model.composedColumn {
+                    // A kept nested object may copy the person (an application's `candidate`);
+                    // the stamp refuses one a pass composed before this.
+                    update = update.set(composed, to: SQLLiteral.null)
+                        .set("nested_stamp", to: SQLRaw("nested_stamp + 1"))
+                }
                 try await update.where("integration_id", .equal, integrationID).where("id", .equal, id).run()
             }
             return tombstoned

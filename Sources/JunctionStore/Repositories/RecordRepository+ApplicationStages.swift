@@ -8,13 +8,15 @@ extension ApplicationStage: SyncedRecord {
     public var filterValues: [any Encodable & Sendable] { [name] }
     public var storedRemoteID: String? { remoteID }
 
-    /// A stage's id, remote id and name show in its applications' `current_stage`, inside their
-    /// candidates' kept `applications` (`Candidate.composedColumn`).
+    /// A stage shows in its applications' kept `current_stage` (`Application.composedColumn`),
+    /// and its id, remote id and name inside their candidates' kept `applications`.
     public static func propagateChanges(
         ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
     ) async throws {
         try await Candidate.forgetNestedApplications(
             ofApplications: "a.current_stage_id IN (\(binds: ids))", integrationID: integrationID, on: connection)
+        try await Application.forgetNestedObjects(
+            where: "current_stage_id IN (\(binds: ids))", integrationID: integrationID, on: connection)
     }
 }
 

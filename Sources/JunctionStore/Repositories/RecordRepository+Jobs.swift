@@ -44,9 +44,8 @@ extension Job: SyncedRecord {
     ) async throws {
         try await Application.touchCandidates(
             ofApplicationsWhere: "job_id", in: ids, integrationID: integrationID, now: now, on: connection)
-        try await connection.update("applications").set("updated_at", to: now)
-            .where("integration_id", .equal, integrationID).where("job_id", .in, ids)
-            .run()
+        try await Application.forgetNestedObjects(
+            where: "job_id IN (\(binds: ids))", touching: now, integrationID: integrationID, on: connection)
     }
 }
 

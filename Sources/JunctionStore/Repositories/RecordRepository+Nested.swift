@@ -7,20 +7,43 @@ extension RecordRepository {
     /// none (`Candidate.composedColumn`), `batch` candidates per statement; returns how many were
     /// kept. A candidate's save composes its own array; a sync calls this at its end for the
     /// arrays a later change emptied, so the pages that follow copy them.
-    ///
-    /// An array is stored only if the candidate's `nested_stamp` is still the one read before
-    /// composing: a change that empties it meanwhile (a write, on PostgreSQL another instance's
-    /// sync) leaves it empty for the next call, never holding what was composed before the change.
     @discardableResult
     public func storeNestedApplications(integrationID: String, batch: Int = 500) async throws -> Int {
-        let composer = NestedComposer(reader: self)
+        try await storeComposed(Candidate.self, integrationID: integrationID, batch: batch) { ids, sql in
+            try await NestedComposer.applicationLists(of: ids, integrationID: integrationID, on: sql)
+        }
+    }
+
+    /// Composes and keeps the `candidate`, `current_stage` and `job` of the integration's
+    /// applications that have none (`Application.composedColumn`), as `storeNestedApplications`
+    /// does for candidates. Every application's save leaves them empty, so a sync calls this at
+    /// its end, after the candidates, jobs and stages the run saved.
+    @discardableResult
+    public func storeNestedObjects(integrationID: String, batch: Int = 500) async throws -> Int {
+        try await storeComposed(JunctionModel.Application.self, integrationID: integrationID, batch: batch) {
+            ids, sql in
+            try await NestedComposer.applicationObjects(of: ids, integrationID: integrationID, on: sql)
+        }
+    }
+
+    /// The pass behind `storeNestedApplications` and `storeNestedObjects`: the records of
+    /// `type` whose `composedColumn` is NULL, `batch` at a time, composed by `compose` and kept.
+    ///
+    /// A member is stored only if the record's `nested_stamp` is still the one read before
+    /// composing: a change that empties it meanwhile (a write, on PostgreSQL another instance's
+    /// sync) leaves it empty for the next call, never holding what was composed before the change.
+    private func storeComposed<Record: SyncedRecord>(
+        _ type: Record.Type, integrationID: String, batch: Int,
+        compose: ([String], any SQLDatabase) async throws -> [String: [UInt8]]
+    ) async throws -> Int {
+        guard let column = Record.composedColumn else { return 0 }
         var after = ""
         var kept = 0
         while true {
             let rows = try await sql.raw(
                 """
-                SELECT id, nested_stamp FROM candidates
-                WHERE integration_id = \(bind: integrationID) AND nested_applications IS NULL
+                SELECT id, nested_stamp FROM \(ident: Record.table)
+                WHERE integration_id = \(bind: integrationID) AND \(ident: column) IS NULL
                   AND id > \(bind: after)
                 ORDER BY id LIMIT \(bind: batch)
                 """
@@ -33,9 +56,10 @@ extension RecordRepository {
                 )
             }
             after = stamps[stamps.count - 1].id
-            let lists = try await composer.applicationLists(of: stamps.map(\.id), integrationID: integrationID)
-            kept += try await keepNestedApplications(
-                stamps.map { (id: $0.id, stamp: $0.stamp, list: lists[$0.id] ?? Array("[]".utf8)) },
+            let composed = try await compose(stamps.map(\.id), sql)
+            kept += try await keepComposed(
+                Record.self,
+                stamps.compactMap { row in composed[row.id].map { (id: row.id, stamp: row.stamp, list: $0) } },
                 integrationID: integrationID)
             if rows.count < batch { return kept }
         }
@@ -46,22 +70,30 @@ extension RecordRepository {
     public func keepNestedApplications(
         _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String
     ) async throws -> Int {
-        guard !lists.isEmpty else { return 0 }
+        try await keepComposed(Candidate.self, lists, integrationID: integrationID)
+    }
+
+    /// Keeps each composed member (`list`) of a record of `type` whose `nested_stamp` is still
+    /// `stamp`, in one statement; returns how many were kept.
+    public func keepComposed<Record: SyncedRecord>(
+        _ type: Record.Type, _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String
+    ) async throws -> Int {
+        guard let column = Record.composedColumn, !lists.isEmpty else { return 0 }
         var values = SQLQueryString("")
-        for (index, candidate) in lists.enumerated() {
+        for (index, record) in lists.enumerated() {
             values.appendLiteral(index == 0 ? "(" : ", (")
-            values.appendInterpolation(bind: candidate.id)
+            values.appendInterpolation(bind: record.id)
             values.appendLiteral(", ")
-            values.appendInterpolation(bind: candidate.stamp)
+            values.appendInterpolation(bind: record.stamp)
             values.appendLiteral(", ")
-            values.appendInterpolation(bind: String(decoding: candidate.list, as: UTF8.self))
+            values.appendInterpolation(bind: String(decoding: record.list, as: UTF8.self))
             values.appendLiteral(")")
         }
         let update: SQLQueryString = """
-            UPDATE candidates SET nested_applications = v.column3
+            UPDATE \(ident: Record.table) SET \(ident: column) = v.column3
             FROM (VALUES \(values)) AS v
-            WHERE candidates.integration_id = \(bind: integrationID) AND candidates.id = v.column1
-              AND candidates.nested_stamp = v.column2
+            WHERE \(ident: Record.table).integration_id = \(bind: integrationID)
+              AND \(ident: Record.table).id = v.column1 AND \(ident: Record.table).nested_stamp = v.column2
             RETURNING id
             """
         return try await database.transaction { connection in try await connection.raw(update).all().count }

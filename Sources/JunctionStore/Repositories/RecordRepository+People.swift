@@ -49,17 +49,36 @@ extension Candidate: SyncedRecord {
 }
 
 extension Candidate {
-    /// `updated_after` on applications counts their candidate (linked, §3).
+    /// `updated_after` on applications counts their candidate (linked, §3), and their kept
+    /// `candidate` shows it.
     public static func propagateChanges(
         ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
     ) async throws {
-        try await connection.update("applications").set("updated_at", to: now)
-            .where("integration_id", .equal, integrationID).where("candidate_id", .in, ids)
-            .run()
+        try await Application.forgetNestedObjects(
+            where: "candidate_id IN (\(binds: ids))", touching: now, integrationID: integrationID, on: connection)
     }
 }
 
 extension Application {
+    /// What empties an application's kept `candidate`, `current_stage` and `job`, as
+    /// `Candidate.forgetNested` does for a candidate's array.
+    static let forgetNested = "nested_objects = NULL, nested_stamp = nested_stamp + 1"
+
+    /// Empties the kept nested objects of the integration's applications that `condition` (over
+    /// the applications' own columns) selects, and moves their `updated_at` to `now` if given.
+    static func forgetNestedObjects(
+        where condition: SQLQueryString, touching now: Int64? = nil, integrationID: String,
+        on connection: any SQLDatabase
+    ) async throws {
+        let touch = now.map { SQLQueryString("updated_at = \(bind: $0), ") } ?? ""
+        try await connection.raw(
+            """
+            UPDATE applications SET \(touch)\(unsafeRaw: forgetNested)
+            WHERE integration_id = \(bind: integrationID) AND (\(condition))
+            """
+        ).run()
+    }
+
     /// Before applications with `ids` are written: their candidates as stored now (one the write
     /// moves an application away from) no longer show them as they were.
     public static func willChange(ids: [String], integrationID: String, on connection: any SQLDatabase)
@@ -111,6 +130,10 @@ extension Application: SyncedRecord {
     ]
     /// Composed from the candidates', stages' and jobs' tables (`NestedComposer.applications`).
     public static let composedKeys = ["candidate", "current_stage", "job"]
+    /// Kept with the application (migration 30, `RecordRepository.storeNestedObjects`). Its
+    /// save leaves it empty (`compose` is not implemented): a FULL stores applications before
+    /// their candidates, whose saves would empty it again.
+    public static let composedColumn: String? = "nested_objects"
 }
 
 extension RecordRepository {

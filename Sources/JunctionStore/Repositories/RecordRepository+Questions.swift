@@ -22,14 +22,20 @@ extension JobStageLink: SyncedRecord {
     public var filterValues: [any Encodable & Sendable] { [jobID, stageID] }
     public var storedRemoteID: String? { nil }
 
-    /// A link's `index` shows in `current_stage` of the applications at that (job, stage), inside
-    /// their candidates' kept `applications` (`Candidate.composedColumn`).
+    /// A link's `index` shows in the kept `current_stage` of the applications at that (job,
+    /// stage), and inside their candidates' kept `applications` (both `composedColumn`s).
     public static func propagateChanges(
         ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
     ) async throws {
         try await Candidate.forgetNestedApplications(
             ofApplications: "l.id IN (\(binds: ids))", joiningLinks: true, integrationID: integrationID,
             on: connection)
+        try await Application.forgetNestedObjects(
+            where: """
+                id IN (SELECT a.id FROM job_stages l JOIN applications a ON a.integration_id = l.integration_id
+                    AND a.job_id = l.job_id AND a.current_stage_id = l.stage_id
+                    WHERE l.integration_id = \(bind: integrationID) AND l.id IN (\(binds: ids)))
+                """, integrationID: integrationID, on: connection)
     }
 }
 

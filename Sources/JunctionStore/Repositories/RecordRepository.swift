@@ -196,13 +196,14 @@ extension RecordRepository {
         if Record.composedColumn != nil, !rows.isEmpty {
             // Composed in this transaction, as it sees what the member is composed from. Kept
             // only if the stamp read above is still the row's (see the conflict's update): a
-            // change elsewhere since then emptied it, and the next pass composes it again.
+            // change elsewhere since then emptied it, and the next pass composes it again. A
+            // record `compose` leaves out is stored without it (NULL), for the pass to compose.
             let composed = try await Record.compose(ids: touched, integrationID: integrationID, on: connection)
             let position = runID == nil ? rows[0].count : rows[0].count - 1
             for (index, id) in touched.enumerated() {
                 let stamp = try existing[id]?.decode(column: "nested_stamp", as: Int64.self) ?? 0
                 rows[index].insert(
-                    contentsOf: [String(decoding: composed[id] ?? Array("[]".utf8), as: UTF8.self), stamp]
+                    contentsOf: [composed[id].map { String(decoding: $0, as: UTF8.self) }, stamp]
                         as [any Encodable & Sendable],
                     at: position)
             }
@@ -222,7 +223,11 @@ extension RecordRepository {
                                 CASE WHEN \(ident: table).nested_stamp = excluded.nested_stamp
                                 THEN excluded.\(ident: column) ELSE NULL END
                                 """))
-                    } else if column != "nested_stamp" {
+                    } else if column == "nested_stamp" {
+                        // The record changed: what a pass composed from it before is refused
+                        // (an application's own columns choose what its member shows).
+                        update = update.set(column, to: SQLQueryString("\(ident: table).nested_stamp + 1"))
+                    } else {
                         update = update.set(excludedValueOf: column)
                     }
                 }

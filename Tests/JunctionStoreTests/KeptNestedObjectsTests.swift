@@ -1,0 +1,155 @@
+import Foundation
+import JunctionModel
+import JunctionStore
+import JunctionTestSupport
+import SQLKit
+import Testing
+
+/// An application's `candidate`, `current_stage` and `job` are kept with it (migration 30) so
+/// pages copy them. The application's own save, and every change to what they show (its
+/// candidate, its job's name, its stage, the stage's place in the job's pipeline), must empty
+/// them in the change's own transaction, and the next `storeNestedObjects` must keep the new
+/// ones. The expected objects are written out here by hand from the records the test saves.
+@Suite("Applications' kept nested objects", .freshDatabases)
+struct KeptNestedObjectsTests {
+    typealias World = KeptApplicationsTests.World
+
+    @Test(
+        "a sync's pass keeps what a page shows, and each change empties it until the next pass",
+        arguments: Backend.allCases)
+    func changes(backend: Backend) async throws {
+        var world = try await World(try await FreshDatabases.open(backend))
+        let integrationID = world.integrationID
+        let records = world.records
+
+        // The application's save leaves them to the pass.
+        #expect(try await world.keptObjects() == nil)
+        let first = try #require(try await world.refreshedObjects())
+        #expect(Set(first.keys) == ["candidate", "current_stage", "job"])
+        let candidate = try #require(Self.object(first["candidate"]))
+        #expect(
+            Set(candidate.keys) == [
+                "id", "remote_id", "first_name", "last_name", "source", "remote_url", "tags", "email_addresses",
+                "phone_numbers", "social_media",
+            ])
+        #expect(candidate["id"] == .string("cand-1"))
+        #expect(candidate["first_name"] == .string("Ada"))
+        let stage = try #require(Self.object(first["current_stage"]))
+        #expect(Set(stage.keys) == ["id", "remote_id", "name", "index", "status", "custom_fields"])
+        #expect(stage["name"] == .string("Interview"))
+        #expect(stage["index"] == .number(1))
+        #expect(
+            Self.object(first["job"]) == [
+                "id": .string("job-1"), "name": .string("Backend Engineer"), "remote_id": .string("j1"),
+            ])
+
+        // The candidate renamed.
+        world.candidate.firstName = "Ada B."
+        try await records.saveRecords([world.candidate], integrationID: integrationID)
+        #expect(try await world.keptObjects() == nil)
+        #expect(Self.member(try await world.refreshedObjects(), "candidate")?["first_name"] == .string("Ada B."))
+
+        // The job renamed.
+        world.job.name = "Staff Engineer"
+        try await records.saveRecords([world.job], integrationID: integrationID)
+        #expect(try await world.keptObjects() == nil)
+        #expect(Self.member(try await world.refreshedObjects(), "job")?["name"] == .string("Staff Engineer"))
+
+        // The stage renamed.
+        world.stage.name = "Final interview"
+        try await records.saveRecords([world.stage], integrationID: integrationID)
+        #expect(try await world.keptObjects() == nil)
+        #expect(
+            Self.member(try await world.refreshedObjects(), "current_stage")?["name"] == .string("Final interview"))
+
+        // The stage moved in the job's pipeline.
+        world.link.index = 3
+        try await records.saveRecords([world.link], integrationID: integrationID)
+        #expect(try await world.keptObjects() == nil)
+        #expect(Self.member(try await world.refreshedObjects(), "current_stage")?["index"] == .number(3))
+
+        // The stage gone from the pipeline (a run that did not see the link).
+        _ = try await records.markChildrenUnseen(
+            JobStageLink.self, parentIDs: [world.job.id], byRun: "run-without-link", integrationID: integrationID)
+        #expect(try await world.keptObjects() == nil)
+        #expect(Self.member(try await world.refreshedObjects(), "current_stage")?["index"] == .null)
+
+        // The application moved to a new stage.
+        let next = ApplicationStage(id: "stage-2", remoteID: "s2", name: "Offer", status: nil)
+        try await records.saveRecords([next], integrationID: integrationID)
+        world.application.currentStageID = next.id
+        try await records.saveRecords([world.application], integrationID: integrationID)
+        #expect(try await world.keptObjects() == nil)
+        #expect(Self.member(try await world.refreshedObjects(), "current_stage")?["name"] == .string("Offer"))
+
+        // The application moved to another candidate.
+        var other = Candidate(id: "cand-2", remoteID: "c2")
+        other.firstName = "Grace"
+        try await records.saveRecords([other], integrationID: integrationID)
+        world.application.candidateID = other.id
+        try await records.saveRecords([world.application], integrationID: integrationID)
+        #expect(try await world.keptObjects() == nil)
+        #expect(Self.member(try await world.refreshedObjects(), "candidate")?["first_name"] == .string("Grace"))
+
+        // Its former candidate's change leaves it kept.
+        world.candidate.firstName = "Ada C."
+        try await records.saveRecords([world.candidate], integrationID: integrationID)
+        #expect(Self.member(try await world.keptObjects(), "candidate")?["first_name"] == .string("Grace"))
+
+        // Its candidate deleted upstream: still shown, composed again.
+        _ = try await records.markRecordsUnseen(
+            Candidate.self, byRun: "run-without-candidates", integrationID: integrationID)
+        #expect(try await world.keptObjects() == nil)
+        #expect(Self.member(try await world.refreshedObjects(), "candidate")?["id"] == .string("cand-2"))
+    }
+
+    @Test("objects composed before a change are not kept after it", arguments: Backend.allCases)
+    func composedBeforeAChange(backend: Backend) async throws {
+        let database = try await FreshDatabases.open(backend)
+        var world = try await World(database)
+        let integrationID = world.integrationID
+        _ = try await world.refreshedObjects()
+        let stored = try await database.sql.raw(
+            "SELECT nested_objects, nested_stamp FROM applications WHERE id = 'app-1'"
+        ).first()!
+        let stamp = try stored.decode(column: "nested_stamp", as: Int64.self)
+        let composed = Array(try stored.decode(column: "nested_objects", as: String.self).utf8)
+
+        world.job.name = "Staff Engineer"
+        try await world.records.saveRecords([world.job], integrationID: integrationID)
+        let kept = try await world.records.keepComposed(
+            Application.self, [(id: "app-1", stamp: stamp, list: composed)], integrationID: integrationID)
+
+        #expect(kept == 0)
+        #expect(try await world.keptObjects() == nil)
+        #expect(Self.member(try await world.refreshedObjects(), "job")?["name"] == .string("Staff Engineer"))
+    }
+
+    static func object(_ value: JSONValue?) -> [String: JSONValue]? {
+        if case .object(let members) = value { members } else { nil }
+    }
+
+    static func member(_ objects: [String: JSONValue]?, _ key: String) -> [String: JSONValue]? {
+        object(objects?[key])
+    }
+}
+
+extension KeptApplicationsTests.World {
+    /// The application's kept nested objects, parsed; nil while they are empty (NULL).
+    func keptObjects(_ applicationID: String = "app-1") async throws -> [String: JSONValue]? {
+        let row = try await seeded.store.database.sql.raw(
+            """
+            SELECT nested_objects FROM applications
+            WHERE integration_id = \(bind: integrationID) AND id = \(bind: applicationID)
+            """
+        ).first()
+        guard let text = try row?.decode(column: "nested_objects", as: String?.self) else { return nil }
+        return KeptNestedObjectsTests.object(try JSONValue.parse(Array(text.utf8)))
+    }
+
+    /// Composes and keeps, then returns the application's objects.
+    func refreshedObjects(_ applicationID: String = "app-1") async throws -> [String: JSONValue]? {
+        try await records.storeNestedObjects(integrationID: integrationID)
+        return try await keptObjects(applicationID)
+    }
+}
