@@ -125,6 +125,45 @@ struct KeptNestedObjectsTests {
         #expect(Self.member(try await world.refreshedObjects(), "job")?["name"] == .string("Staff Engineer"))
     }
 
+    /// On PostgreSQL a pass and a change can interleave: the pass reads the stamp and composes,
+    /// another transaction empties the objects (and holds the row), the pass's `UPDATE` waits for
+    /// its commit. Then the pass must find the stamp moved and keep nothing.
+    @Test("objects a pass composed are refused when another transaction empties them while it waits")
+    func passBesideAChange() async throws {
+        let database = try await FreshDatabases.open(.postgres)
+        let world = try await World(database)
+        let integrationID = world.integrationID
+        let composed = try #require(try await world.refreshedObjects())
+        let stored = try #require(
+            try await database.sql.raw("SELECT nested_stamp FROM applications WHERE id = 'app-1'").first())
+        let stamp = try stored.decode(column: "nested_stamp", as: Int64.self)
+        let bytes = try #require(try await world.keptObjectsText()).utf8
+        let records = world.records
+
+        let kept = try await database.sql.withSession { other in
+            try await other.raw("BEGIN").run()
+            // What a job's change does to its applications, not yet committed.
+            try await other.raw(
+                """
+                UPDATE applications SET nested_objects = NULL, nested_stamp = nested_stamp + 1
+                WHERE integration_id = \(bind: integrationID) AND id = 'app-1'
+                """
+            ).run()
+            let pass = Task {
+                try await records.keepComposed(
+                    Application.self, [(id: "app-1", stamp: stamp, list: Array(bytes))], integrationID: integrationID)
+            }
+            let waiting = try await KeptApplicationsTests.waitForALock(database)
+            try await other.raw("COMMIT").run()
+            #expect(waiting, "the pass never waited for the other transaction")
+            return try await pass.value
+        }
+
+        #expect(composed["job"] != nil)
+        #expect(kept == 0)
+        #expect(try await world.keptObjects() == nil)
+    }
+
     static func object(_ value: JSONValue?) -> [String: JSONValue]? {
         if case .object(let members) = value { members } else { nil }
     }
@@ -135,15 +174,20 @@ struct KeptNestedObjectsTests {
 }
 
 extension KeptApplicationsTests.World {
-    /// The application's kept nested objects, parsed; nil while they are empty (NULL).
-    func keptObjects(_ applicationID: String = "app-1") async throws -> [String: JSONValue]? {
+    /// The application's kept nested objects as stored; nil while they are empty (NULL).
+    func keptObjectsText(_ applicationID: String = "app-1") async throws -> String? {
         let row = try await seeded.store.database.sql.raw(
             """
             SELECT nested_objects FROM applications
             WHERE integration_id = \(bind: integrationID) AND id = \(bind: applicationID)
             """
         ).first()
-        guard let text = try row?.decode(column: "nested_objects", as: String?.self) else { return nil }
+        return try row?.decode(column: "nested_objects", as: String?.self)
+    }
+
+    /// The application's kept nested objects, parsed; nil while they are empty (NULL).
+    func keptObjects(_ applicationID: String = "app-1") async throws -> [String: JSONValue]? {
+        guard let text = try await keptObjectsText(applicationID) else { return nil }
         return KeptNestedObjectsTests.object(try JSONValue.parse(Array(text.utf8)))
     }
 
