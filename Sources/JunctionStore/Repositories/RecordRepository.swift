@@ -25,10 +25,12 @@ public protocol SyncedRecord: Codable, Sendable {
     /// Members the read API writes from other tables over the stored ones (a candidate's
     /// `applications`), in the order it writes them.
     static var composedKeys: [String] { get }
-    /// The column keeping the record's one composed member (`composedKeys`) as written JSON, so
-    /// a page copies it instead of composing it; nil where pages compose. Written by the
-    /// record's save (`compose`) and by `storeNestedApplications`, emptied (NULL) wherever what
-    /// it is composed from changes.
+    /// The column keeping the record's composed members (`composedKeys`) as written JSON (a
+    /// candidate's `applications` array; an object holding an application's three), so a page
+    /// copies them instead of composing them; nil where pages compose. Written by the record's
+    /// save (`compose`, where the model implements it) and by a sync's pass
+    /// (`storeNestedApplications`, `storeNestedObjects`), emptied (NULL) wherever what it is
+    /// composed from changes.
     static var composedColumn: String? { get }
     /// The raw upstream payload, for the models that keep one (nil and ignored elsewhere).
     var remoteData: [String: JSONValue]? { get set }
