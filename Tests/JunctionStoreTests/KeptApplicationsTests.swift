@@ -162,8 +162,8 @@ struct KeptApplicationsTests {
 
         world.application.outcome = "DECLINED"
         try await world.records.saveRecords([world.application], integrationID: integrationID)
-        let stored = try await world.records.keepNestedApplications(
-            [(id: "cand-1", stamp: stamp, list: composed["cand-1"]!)], integrationID: integrationID)
+        let stored = try await world.records.keepComposed(
+            Candidate.self, [(id: "cand-1", stamp: stamp, list: composed["cand-1"]!)], integrationID: integrationID)
 
         #expect(stored == 0)
         #expect(try await world.kept() == nil)

@@ -65,14 +65,6 @@ extension RecordRepository {
         }
     }
 
-    /// Keeps each composed `list` whose candidate's `nested_stamp` is still `stamp`, in one
-    /// statement; returns how many were kept.
-    public func keepNestedApplications(
-        _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String
-    ) async throws -> Int {
-        try await keepComposed(Candidate.self, lists, integrationID: integrationID)
-    }
-
     /// Keeps each composed member (`list`) of a record of `type` whose `nested_stamp` is still
     /// `stamp`, in one statement; returns how many were kept.
     public func keepComposed<Record: SyncedRecord>(

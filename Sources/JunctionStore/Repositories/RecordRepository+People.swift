@@ -31,12 +31,7 @@ extension Candidate: SyncedRecord {
         ofApplications condition: SQLQueryString, joiningLinks: Bool = false, integrationID: String,
         on connection: any SQLDatabase
     ) async throws {
-        let links =
-            joiningLinks
-            ? """
-            JOIN job_stages l ON l.integration_id = a.integration_id AND l.job_id = a.job_id
-                AND l.stage_id = a.current_stage_id
-            """ : ""
+        let links = joiningLinks ? Application.joiningItsLink : ""
         try await connection.raw(
             """
             UPDATE candidates SET \(unsafeRaw: forgetNested)
@@ -60,6 +55,12 @@ extension Candidate {
 }
 
 extension Application {
+    /// Joins each application `a` to its job's pipeline link `l` at its stage (deleted or not).
+    static let joiningItsLink = """
+        JOIN job_stages l ON l.integration_id = a.integration_id AND l.job_id = a.job_id
+            AND l.stage_id = a.current_stage_id
+        """
+
     /// What empties an application's kept `candidate`, `current_stage` and `job`, as
     /// `Candidate.forgetNested` does for a candidate's array.
     static let forgetNested = "nested_objects = NULL, nested_stamp = nested_stamp + 1"

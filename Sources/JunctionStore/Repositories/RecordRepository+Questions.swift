@@ -32,9 +32,8 @@ extension JobStageLink: SyncedRecord {
             on: connection)
         try await Application.forgetNestedObjects(
             where: """
-                id IN (SELECT a.id FROM job_stages l JOIN applications a ON a.integration_id = l.integration_id
-                    AND a.job_id = l.job_id AND a.current_stage_id = l.stage_id
-                    WHERE l.integration_id = \(bind: integrationID) AND l.id IN (\(binds: ids)))
+                id IN (SELECT a.id FROM applications a \(unsafeRaw: Application.joiningItsLink)
+                    WHERE a.integration_id = \(bind: integrationID) AND l.id IN (\(binds: ids)))
                 """, integrationID: integrationID, on: connection)
     }
 }
