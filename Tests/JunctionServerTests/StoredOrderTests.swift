@@ -106,106 +106,86 @@ struct StoredOrderTests {
         }
     }
 
-    @Test("a candidates page is the same bytes from the applications arrays a sync kept as composed per page")
-    func keptApplications() async throws {
+    /// A model whose composed members a page copies from a column (`SyncedRecord.composedColumn`),
+    /// with a value planted there by hand and what its page must then show.
+    struct KeptColumn: Sendable, CustomTestStringConvertible {
+        let table: String
+        let column: String
+        let planted: String
+        let shown: String
+        var testDescription: String { table }
+
+        static let all = [
+            KeptColumn(
+                table: "candidates", column: "nested_applications", planted: #"[{"kept":"as-is"}]"#,
+                shown: #""applications":[{"kept":"as-is"}]"#),
+            KeptColumn(
+                table: "applications", column: "nested_objects",
+                planted: #"{"candidate":{"kept":1},"current_stage":null,"job":{"kept":3}}"#,
+                shown: #""candidate":{"kept":1},"current_stage":null,"job":{"kept":3}"#),
+        ]
+    }
+
+    @Test(
+        "a page is the same bytes from the nested members a sync kept as composed per page",
+        arguments: KeptColumn.all)
+    func keptMembers(kept column: KeptColumn) async throws {
         try await PersonioRouteTests.withConnectedServer { api, _, integrationID, store in
-            let path = "/v1/ats/candidates?page_size=250&include_deleted=true"
+            let path = "/v1/ats/\(column.table)?page_size=250&include_deleted=true"
             let counts = try #require(
                 try await store.database.sql.raw(
                     """
-                    SELECT COUNT(*) AS total, COUNT(nested_applications) AS kept FROM candidates
+                    SELECT COUNT(*) AS total, COUNT(\(ident: column.column)) AS kept FROM \(ident: column.table)
                     WHERE integration_id = \(bind: integrationID)
                     """
                 ).first())
             let kept = try await ApplicationSummaryTests.body(api, path, integrationID)
             try await store.database.sql.raw(
-                "UPDATE candidates SET nested_applications = NULL WHERE integration_id = \(bind: integrationID)"
+                """
+                UPDATE \(ident: column.table) SET \(ident: column.column) = NULL
+                WHERE integration_id = \(bind: integrationID)
+                """
             ).run()
 
             let composed = try await ApplicationSummaryTests.body(api, path, integrationID)
 
             let total = try counts.decode(column: "total", as: Int.self)
             #expect(total > 0)
-            #expect(try counts.decode(column: "kept", as: Int.self) == total, "the sync kept every candidate's array")
-            #expect(kept == composed)
-            let applications = try ApplicationSummaryTests.results(kept).compactMap { $0["applications"] as? [Any] }
-            #expect(applications.contains { !$0.isEmpty })
-        }
-    }
-
-    @Test("a candidates page copies the kept applications array as it is")
-    func copiesKeptApplications() async throws {
-        try await PersonioRouteTests.withConnectedServer { api, _, integrationID, store in
-            let id = try #require(
-                try await store.database.sql.raw(
-                    """
-                    SELECT id FROM candidates WHERE integration_id = \(bind: integrationID)
-                      AND remote_deleted_at IS NULL ORDER BY id
-                    """
-                ).first()
-            ).decode(column: "id", as: String.self)
-            try await store.database.sql.raw(
-                """
-                UPDATE candidates SET nested_applications = '[{"kept":"as-is"}]'
-                WHERE integration_id = \(bind: integrationID) AND id = \(bind: id)
-                """
-            ).run()
-
-            let page = try await ApplicationSummaryTests.body(api, "/v1/ats/candidates?page_size=1", integrationID)
-
-            #expect(page.contains(#""applications":[{"kept":"as-is"}]"#))
-        }
-    }
-    @Test("an applications page is the same bytes from the nested objects a sync kept as composed per page")
-    func keptNestedObjects() async throws {
-        try await PersonioRouteTests.withConnectedServer { api, _, integrationID, store in
-            let path = "/v1/ats/applications?page_size=250&include_deleted=true"
-            let counts = try #require(
-                try await store.database.sql.raw(
-                    """
-                    SELECT COUNT(*) AS total, COUNT(nested_objects) AS kept FROM applications
-                    WHERE integration_id = \(bind: integrationID)
-                    """
-                ).first())
-            let kept = try await ApplicationSummaryTests.body(api, path, integrationID)
-            try await store.database.sql.raw(
-                "UPDATE applications SET nested_objects = NULL WHERE integration_id = \(bind: integrationID)"
-            ).run()
-
-            let composed = try await ApplicationSummaryTests.body(api, path, integrationID)
-
-            let total = try counts.decode(column: "total", as: Int.self)
-            #expect(total > 0)
-            #expect(try counts.decode(column: "kept", as: Int.self) == total, "the sync kept every application's")
+            #expect(try counts.decode(column: "kept", as: Int.self) == total, "the sync kept every record's")
             #expect(kept == composed)
             let results = try ApplicationSummaryTests.results(kept)
-            #expect(!results.isEmpty)
-            #expect(results.allSatisfy { $0["candidate"] is [String: Any] && $0["job"] is [String: Any] })
+            if column.table == "candidates" {
+                let applications = results.compactMap { $0["applications"] as? [Any] }
+                #expect(applications.contains { !$0.isEmpty })
+            } else {
+                #expect(!results.isEmpty)
+                #expect(results.allSatisfy { $0["candidate"] is [String: Any] && $0["job"] is [String: Any] })
+            }
         }
     }
 
-    @Test("an applications page copies the kept nested objects as they are")
-    func copiesKeptNestedObjects() async throws {
+    @Test("a page copies the kept nested members as they are", arguments: KeptColumn.all)
+    func copiesKeptMembers(kept column: KeptColumn) async throws {
         try await PersonioRouteTests.withConnectedServer { api, _, integrationID, store in
             let id = try #require(
                 try await store.database.sql.raw(
                     """
-                    SELECT id FROM applications WHERE integration_id = \(bind: integrationID)
+                    SELECT id FROM \(ident: column.table) WHERE integration_id = \(bind: integrationID)
                       AND remote_deleted_at IS NULL ORDER BY id
                     """
                 ).first()
             ).decode(column: "id", as: String.self)
             try await store.database.sql.raw(
                 """
-                UPDATE applications
-                SET nested_objects = '{"candidate":{"kept":1},"current_stage":null,"job":{"kept":3}}'
+                UPDATE \(ident: column.table) SET \(ident: column.column) = \(bind: column.planted)
                 WHERE integration_id = \(bind: integrationID) AND id = \(bind: id)
                 """
             ).run()
 
-            let page = try await ApplicationSummaryTests.body(api, "/v1/ats/applications?page_size=1", integrationID)
+            let page = try await ApplicationSummaryTests.body(
+                api, "/v1/ats/\(column.table)?page_size=1", integrationID)
 
-            #expect(page.contains(#""candidate":{"kept":1},"current_stage":null,"job":{"kept":3}"#))
+            #expect(page.contains(column.shown))
         }
     }
 }
