@@ -31,7 +31,7 @@ struct PersonioRouteTests {
 
     /// `withConnectedServer`, handing on the server's store too.
     static func withConnectedServer(
-        synced: Bool = true,
+        synced: Bool = true, backend: Backend = .sqlite,
         _ body:
             @escaping @Sendable (
                 _ api: any TestClientProtocol, _ sandbox: any TestClientProtocol, _ integrationID: String,
@@ -55,7 +55,7 @@ struct PersonioRouteTests {
                 clientID: configuration.clients[0].id, clientSecret: configuration.clients[0].secret,
                 recruitingAPIKey: configuration.recruitingAPIKey, companyID: configuration.companyID,
                 careerSubdomain: configuration.careerSubdomain, apiBaseURL: base, careerSiteBaseURL: base)
-            let server = try await TestServer.start()
+            let server = try await TestServer.start(backend: backend)
             let integration = Integration(
                 id: IntegrationID(tool: .personio), workspaceID: server.workspaceID,
                 setupStatus: synced ? .completed : .finalSyncPending, endUserOrganizationName: "Route test customer")

@@ -70,14 +70,19 @@ struct IntegrationGate: Sendable {
 
     /// `enabledIntegration`, once its first sync is done: the check of every `/v1/ats/*` request.
     func readableIntegration(_ request: Request, context: AppRequestContext) async throws -> Integration {
-        let integration = try await enabledIntegration(request, context: context)
-        guard integration.setupStatus == .completed else {
+        try await readable(request, context: context).integration
+    }
+
+    /// `readableIntegration`, as read (with what a page needs to know of its field projection).
+    func readable(_ request: Request, context: AppRequestContext) async throws -> LoadedIntegration {
+        let loaded = try await enabled(request, context: context)
+        guard loaded.integration.setupStatus == .completed else {
             throw APIError(
                 .setupSyncPending,
-                "Integration '\(integration.id)' has not finished its first sync yet; its data can be read once it has."
+                "Integration '\(loaded.integration.id)' has not finished its first sync yet; its data can be read once it has."
             )
         }
-        return integration
+        return loaded
     }
 }
 

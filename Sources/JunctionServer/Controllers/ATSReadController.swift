@@ -37,7 +37,8 @@ struct ATSReadController {
         compose: (@Sendable ([StoredDocument], String) async throws -> NestedComposer.Overrides)? = nil
     ) {
         group.get(RouterPath("ats/\(path)")) { request, context in
-            let integration = try await gate.readableIntegration(request, context: context)
+            let loaded = try await gate.readable(request, context: context)
+            let integration = loaded.integration
             let query = try ListQuery(request, filters: filters)
             let integrationID = integration.id.description
             let fingerprint = PageCursor.fingerprint(
@@ -50,7 +51,7 @@ struct ATSReadController {
                 columns: columns)
             let overrides = try await compose?(page.items, integrationID) ?? [:]
             var projection: FieldProjection?
-            if let model = FieldCarryingProjection.fieldModel(of: Record.self) {
+            if loaded.mayProjectFields, let model = FieldCarryingProjection.fieldModel(of: Record.self) {
                 let found = try await fields.fieldProjection(
                     model: model, integrationID: integrationID, workspaceID: integration.workspaceID)
                 if !found.isEmpty { projection = found }

@@ -46,6 +46,7 @@ public struct Migrator: Sendable {
         .indexJobStagesByStage,
         .addCandidatesNestedApplications,
         .addApplicationsNestedObjects,
+        .indexProjectedFields,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

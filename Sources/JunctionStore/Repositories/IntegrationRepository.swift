@@ -201,11 +201,19 @@ extension IntegrationRepository {
 public struct LoadedIntegration: Sendable {
     public let integration: Integration
     let sealedCredentials: String
+    /// False when the integration had no passthrough field enabled and its workspace no custom
+    /// field as it was read, so its pages have no field projection to read (see
+    /// `AccessRepository.authenticate`); true when it may have one, or was read without asking.
+    public let mayProjectFields: Bool
 
-    /// From a row holding every column of `integrations` (`SELECT *`, or `i.*` in a join).
+    /// From a row holding every column of `integrations` (`SELECT *`, or `i.*` in a join), and
+    /// `may_project_fields` when the statement asked.
     init(row: any SQLRow) throws {
         integration = try IntegrationRow.decode(row)
         sealedCredentials = try row.decode(column: "credentials", as: String.self)
+        mayProjectFields =
+            row.contains(column: "may_project_fields")
+            ? try row.decode(column: "may_project_fields", as: Int64.self) != 0 : true
     }
 }
 
