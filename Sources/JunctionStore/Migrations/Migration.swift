@@ -47,6 +47,7 @@ public struct Migrator: Sendable {
         .addCandidatesNestedApplications,
         .addApplicationsNestedObjects,
         .indexProjectedFields,
+        .compressDocumentsWithLZ4,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).
