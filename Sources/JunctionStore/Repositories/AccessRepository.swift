@@ -70,9 +70,7 @@ extension AccessRepository {
             let row = try await sql.raw(
                 """
                 SELECT k.workspace_id AS key_workspace_id, k.revoked_at AS key_revoked_at, i.*,
-                    CAST(CASE WHEN EXISTS (
-                            SELECT 1 FROM integration_fields f WHERE f.integration_id = i.id AND f.passthrough_enabled = 1
-                        ) OR EXISTS (SELECT 1 FROM custom_fields c WHERE c.workspace_id = k.workspace_id)
+                    CAST(CASE WHEN \(unsafeRaw: FieldRepository.mayProject(integration: "i.id", workspace: "k.workspace_id"))
                         THEN 1 ELSE 0 END AS BIGINT) AS may_project_fields
                 FROM api_keys k
                 LEFT JOIN integrations i ON i.id = \(bind: integrationID) AND i.workspace_id = k.workspace_id
