@@ -41,10 +41,23 @@ def _sandbox(server, method, path, body):
         return response.status
 
 
+def _scrape_once_the_first_run_is_counted(server):
+    """The metrics once the first sync's run is in them: its data is readable a moment before the
+    run is finished and counted (setup completes inside the run), so a scrape taken as soon as a
+    page answers may still lack the first run's records."""
+    _wait_for_first_sync(server, server.demo_integration_id)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        values = _scrape(server)
+        if _value(values, "junction_sync_runs_total", type="FULL", result="SUCCEEDED") >= 1:
+            return values
+        time.sleep(0.2)
+    raise AssertionError("the first sync's run was never counted in the metrics")
+
+
 def test_metrics_move_across_a_sync_and_a_failed_request(mutable_junction):
     server = mutable_junction
-    _wait_for_first_sync(server, server.demo_integration_id)
-    before = _scrape(server)
+    before = _scrape_once_the_first_run_is_counted(server)
 
     # One refused API request.
     status, _ = _http(server.base_url + "/v1/ats/jobs", api_key=server.api_key)
