@@ -24,8 +24,8 @@ struct KeptApplicationsTests {
         var candidate = Candidate(id: "cand-1", remoteID: "c1")
         var application = Application(id: "app-1", remoteID: "a1")
 
-        init(_ database: Database) async throws {
-            seeded = try await SeededStore.make(database)
+        init(_ database: Database, setupStatus: SetupStatus = .completed) async throws {
+            seeded = try await SeededStore.make(database, setupStatus: setupStatus)
             job.name = "Backend Engineer"
             candidate.firstName = "Ada"
             application.candidateID = candidate.id

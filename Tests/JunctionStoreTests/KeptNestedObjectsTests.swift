@@ -103,6 +103,52 @@ struct KeptNestedObjectsTests {
         #expect(Self.member(try await world.refreshedObjects(), "candidate")?["id"] == .string("cand-2"))
     }
 
+    /// Until an integration's first sync has completed nothing of it has been served, so a
+    /// candidate's save leaves alone the applications that keep no objects (a FULL saves every
+    /// candidate after its applications: this is one write of each application fewer), and still
+    /// empties, and moves, those that keep some. Once the sync has completed, every application
+    /// of a changed candidate moves again.
+    @Test(
+        "before the first sync completes, a candidate's save writes only the applications keeping objects",
+        arguments: Backend.allCases)
+    func firstSync(backend: Backend) async throws {
+        var world = try await World(try await FreshDatabases.open(backend), setupStatus: .finalSyncPending)
+        let integrationID = world.integrationID
+        let records = world.records
+        _ = try await world.refreshedObjects()
+        var second = world.application
+        second.id = "app-2"
+        second.remoteID = "a2"
+        let secondSaved = Date(timeIntervalSince1970: 1_000)
+        try await records.saveRecords([second], integrationID: integrationID, now: secondSaved)
+        #expect(try await world.keptObjects("app-1") != nil)
+        #expect(try await world.keptObjects("app-2") == nil)
+
+        world.candidate.firstName = "Ada B."
+        let renamed = Date(timeIntervalSince1970: 2_000)
+        try await records.saveRecords([world.candidate], integrationID: integrationID, now: renamed)
+
+        #expect(try await world.keptObjects("app-1") == nil)
+        #expect(try await world.updatedAt("app-1") == renamed)
+        #expect(try await world.updatedAt("app-2") == secondSaved)
+        for id in ["app-1", "app-2"] {
+            #expect(Self.member(try await world.refreshedObjects(id), "candidate")?["first_name"] == .string("Ada B."))
+        }
+
+        // Completed: a change moves every application of the candidate, kept objects or not.
+        try await world.seeded.store.integrations.setSetupStatus(
+            .completed, integrationID: integrationID, workspaceID: world.seeded.workspace.id)
+        second.outcome = "HIRED"
+        try await records.saveRecords([second], integrationID: integrationID, now: Date(timeIntervalSince1970: 2_500))
+        #expect(try await world.keptObjects("app-2") == nil)
+        world.candidate.firstName = "Ada C."
+        let renamedAgain = Date(timeIntervalSince1970: 3_000)
+        try await records.saveRecords([world.candidate], integrationID: integrationID, now: renamedAgain)
+
+        #expect(try await world.updatedAt("app-1") == renamedAgain)
+        #expect(try await world.updatedAt("app-2") == renamedAgain)
+    }
+
     @Test("objects composed before a change are not kept after it", arguments: Backend.allCases)
     func composedBeforeAChange(backend: Backend) async throws {
         let database = try await FreshDatabases.open(backend)
@@ -189,6 +235,19 @@ extension KeptApplicationsTests.World {
     func keptObjects(_ applicationID: String = "app-1") async throws -> [String: JSONValue]? {
         guard let text = try await keptObjectsText(applicationID) else { return nil }
         return KeptNestedObjectsTests.object(try JSONValue.parse(Array(text.utf8)))
+    }
+
+    /// The application's `updated_at` as stored.
+    func updatedAt(_ applicationID: String) async throws -> Date? {
+        let row = try await seeded.store.database.sql.raw(
+            """
+            SELECT updated_at FROM applications
+            WHERE integration_id = \(bind: integrationID) AND id = \(bind: applicationID)
+            """
+        ).first()
+        return try row.map {
+            Date(timeIntervalSince1970: Double(try $0.decode(column: "updated_at", as: Int64.self)) / 1000)
+        }
     }
 
     /// Composes and keeps, then returns the application's objects.

@@ -8,22 +8,27 @@ public func randomSecretBox() -> SecretBox {
     SecretBox(key: SymmetricKey(size: .bits256))
 }
 
-/// A store over `database` with a workspace and one integration whose first sync is complete.
+/// A store over `database` with a workspace and one integration whose first sync is complete
+/// (or at `setupStatus`).
 public struct SeededStore: Sendable {
     public let store: Store
     public let workspace: Workspace
     public let integration: Integration
 
-    public static func make(_ database: Database, secrets: SecretBox = randomSecretBox()) async throws -> SeededStore {
+    public static func make(
+        _ database: Database, secrets: SecretBox = randomSecretBox(), setupStatus: SetupStatus = .completed
+    ) async throws -> SeededStore {
         let store = Store(database: database, secrets: secrets)
         let workspace = try await store.access.createWorkspace(name: "Acme Jobs")
-        return try await integration(in: workspace, store: store)
+        return try await integration(in: workspace, store: store, setupStatus: setupStatus)
     }
 
-    /// A new completed Personio integration of `workspace` in `store`.
-    static func integration(in workspace: Workspace, store: Store) async throws -> SeededStore {
+    /// A new Personio integration of `workspace` in `store`, completed unless told otherwise.
+    static func integration(in workspace: Workspace, store: Store, setupStatus: SetupStatus = .completed)
+        async throws -> SeededStore
+    {
         let integration = Integration(
-            id: IntegrationID(tool: .personio), workspaceID: workspace.id, setupStatus: .completed,
+            id: IntegrationID(tool: .personio), workspaceID: workspace.id, setupStatus: setupStatus,
             endUserOrganizationName: "Customer GmbH")
         try await store.integrations.createIntegration(
             integration, credentials: Data(#"{"client_secret":"s3cr3t-value"}"#.utf8))

@@ -46,11 +46,23 @@ extension Candidate: SyncedRecord {
 extension Candidate {
     /// `updated_after` on applications counts their candidate (linked, §3), and their kept
     /// `candidate` shows it.
+    ///
+    /// Until the integration's first sync has completed, nothing of it has been served: pages
+    /// and writes refuse (`setup_status`, which only ever moves to `COMPLETED`), and webhooks
+    /// tell of a run's records when it has finished. No client can hold an application's `updated_at`, and one that keeps no
+    /// objects has nothing to forget; the run's own pass composes them after its saves. So then
+    /// only applications that keep objects (from an earlier, failed attempt at that sync) are
+    /// written. A FULL saves every candidate after its applications, and this spares the first
+    /// one writing every application a second time (issue 22).
     public static func propagateChanges(
         ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
     ) async throws {
         try await Application.forgetNestedObjects(
-            where: "candidate_id IN (\(binds: ids))", touching: now, integrationID: integrationID, on: connection)
+            where: """
+                candidate_id IN (\(binds: ids)) AND (nested_objects IS NOT NULL OR EXISTS (
+                    SELECT 1 FROM integrations WHERE id = \(bind: integrationID)
+                    AND setup_status = \(bind: SetupStatus.completed.rawValue)))
+                """, touching: now, integrationID: integrationID, on: connection)
     }
 }
 
