@@ -113,4 +113,60 @@ struct PlannerStatisticsTests {
             #expect(Set(afterSecond.filter(\.analyzed).map(\.relname)) == expected, "\(second.stats.updated)")
         }
     }
+
+    struct Analyses: Decodable {
+        let relname: String
+        let analyses: Int
+        let last: Double
+    }
+
+    struct Span: Decodable {
+        let first: Int64
+        let last: Int64
+    }
+
+    /// The statements that follow a FULL's bulk load join what it stored (each candidate's save
+    /// composes its applications' jobs and stages; the pass each application's candidate), so
+    /// the run analyzes what it stored before them: what the applications' step stored before
+    /// the candidates, the candidates before the pass, and at its end only what changed since
+    /// (the pass rewrote every application), by autovacuum's rule.
+    @Test(
+        "a first FULL on PostgreSQL analyzes what it stored before the steps that join it, each table once more only if changed since"
+    )
+    func postgresDuringFull() async throws {
+        try await JobSyncTests.withSandboxAndStore(.postgres, configuration: SandboxConfiguration()) { _, sync in
+            let sql = sync.seeded.store.database.sql
+
+            let run = try await sync.run()
+
+            #expect(run.status == .succeeded, "\(run.error ?? "")")
+            let analyses = try await sql.raw(
+                """
+                SELECT relname, analyze_count::int AS analyses,
+                    COALESCE(EXTRACT(EPOCH FROM last_analyze), 0)::float8 * 1000 AS last
+                FROM pg_stat_user_tables WHERE relname IN ('applications', 'candidates', 'jobs')
+                """
+            ).all(decoding: Analyses.self)
+            let byTable = Dictionary(uniqueKeysWithValues: analyses.map { ($0.relname, $0) })
+            let candidates = try #require(
+                try await sql.raw(
+                    "SELECT MIN(updated_at) AS first, MAX(updated_at) AS last FROM candidates"
+                ).first(decoding: Span.self))
+            let applications = try #require(
+                try await sql.raw("SELECT count(*) AS n FROM applications").first(decoding: Count.self)
+            ).n
+            // Analyzed once before the candidates were stored, and not again.
+            let jobs = try #require(byTable["jobs"])
+            #expect(jobs.analyses == 1, "\(analyses)")
+            #expect(jobs.last <= Double(candidates.first), "\(jobs) \(candidates)")
+            // Analyzed once after every candidate was stored.
+            let stored = try #require(byTable["candidates"])
+            #expect(stored.analyses == 1, "\(analyses)")
+            #expect(stored.last >= Double(candidates.last), "\(stored) \(candidates)")
+            // Before the candidates, and again at the end where the pass's rewrite of every
+            // application's kept objects meets autovacuum's rule.
+            let again = Double(applications) >= 50 + 0.1 * Double(applications)
+            #expect(try #require(byTable["applications"]).analyses == (again ? 2 : 1), "\(analyses) \(applications)")
+        }
+    }
 }
