@@ -149,6 +149,38 @@ struct KeptApplicationsTests {
         #expect(try await world.refreshed("cand-2") == [])
     }
 
+    /// A write saves the application it created and its candidate in one transaction: the
+    /// candidate's `updated_at` moves and its array shows the new application, whether the
+    /// candidate's own save writes it (a new candidate) or leaves it as it was (one who applied
+    /// before, read back unchanged).
+    @Test("a created application reaches its candidate, new or stored already", arguments: Backend.allCases)
+    func createdApplication(backend: Backend) async throws {
+        let world = try await World(try await FreshDatabases.open(backend))
+        let integrationID = world.integrationID
+        var second = world.application
+        second.id = "app-2"
+        second.remoteID = "a2"
+        let secondCreated = Date(timeIntervalSince1970: 5_000)
+        var newcomer = Candidate(id: "cand-3", remoteID: "c3")
+        newcomer.firstName = "Grace"
+        var third = world.application
+        third.id = "app-3"
+        third.remoteID = "a3"
+        third.candidateID = newcomer.id
+        let thirdCreated = Date(timeIntervalSince1970: 6_000)
+
+        _ = try await world.records.saveCreated(
+            application: second, candidate: world.candidate, integrationID: integrationID, now: secondCreated)
+        _ = try await world.records.saveCreated(
+            application: third, candidate: newcomer, integrationID: integrationID, now: thirdCreated)
+
+        #expect(try await world.updatedAt("cand-1", table: "candidates") == secondCreated)
+        let shown = try await world.refreshed("cand-1")?.compactMap { $0["id"] } ?? []
+        #expect(shown.count == 2 && shown.contains(.string("app-1")) && shown.contains(.string("app-2")), "\(shown)")
+        #expect(try await world.updatedAt("cand-3", table: "candidates") == thirdCreated)
+        #expect(try await world.kept("cand-3")?.compactMap { $0["id"] } == [.string("app-3")])
+    }
+
     @Test("an array composed before a change is not kept after it", arguments: Backend.allCases)
     func composedBeforeAChange(backend: Backend) async throws {
         let database = try await FreshDatabases.open(backend)

@@ -237,12 +237,12 @@ extension KeptApplicationsTests.World {
         return KeptNestedObjectsTests.object(try JSONValue.parse(Array(text.utf8)))
     }
 
-    /// The application's `updated_at` as stored.
-    func updatedAt(_ applicationID: String) async throws -> Date? {
+    /// The record's `updated_at` as stored (an application's unless `table` says otherwise).
+    func updatedAt(_ id: String, table: String = "applications") async throws -> Date? {
         let row = try await seeded.store.database.sql.raw(
             """
-            SELECT updated_at FROM applications
-            WHERE integration_id = \(bind: integrationID) AND id = \(bind: applicationID)
+            SELECT updated_at FROM \(ident: table)
+            WHERE integration_id = \(bind: integrationID) AND id = \(bind: id)
             """
         ).first()
         return try row.map {

@@ -12,6 +12,9 @@ public struct SaveOutcome: Sendable, Equatable {
     public var nestedChanged = 0
     public var unchanged = 0
 
+    /// Whether any record was written (inserted or changed).
+    public var wrote: Bool { inserted + changed + nestedChanged > 0 }
+
     public init(inserted: Int = 0, changed: Int = 0, nestedChanged: Int = 0, unchanged: Int = 0) {
         self.inserted = inserted
         self.changed = changed

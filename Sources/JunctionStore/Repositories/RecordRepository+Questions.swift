@@ -146,17 +146,28 @@ extension RecordRepository {
     /// candidate with the source of its latest application (this one included); returns the
     /// candidate as saved. One transaction instead of two and a query between them: a write's
     /// round trips are its cost on PostgreSQL.
+    ///
+    /// The application's change reaches its candidate (`Application.propagateChanges`: the
+    /// candidate's `updated_at` moves and its kept array is emptied) through the candidate's own
+    /// save when that writes the candidate, since it moves the same `updated_at` to the same time
+    /// and composes the array in this transaction, the application included; only a candidate
+    /// the save leaves as it was is touched, a statement fewer for a new candidate's write.
     public func saveCreated(
         application: Application, candidate: Candidate, integrationID: String, now: Date = Date()
     ) async throws -> Candidate {
         let preparedApplication = try Self.prepare([application])
         return try await database.transaction { connection in
-            _ = try await Self.store(
-                preparedApplication, integrationID: integrationID, now: now, runID: nil, on: connection)
+            let applicationSaved = try await Self.store(
+                preparedApplication, integrationID: integrationID, now: now, runID: nil,
+                propagating: application.candidateID != candidate.id, on: connection)
             let candidate = try await Self.withApplicationSources(
                 [candidate], integrationID: integrationID, on: connection)[0]
-            _ = try await Self.store(
+            let candidateSaved = try await Self.store(
                 try Self.prepare([candidate]), integrationID: integrationID, now: now, runID: nil, on: connection)
+            if application.candidateID == candidate.id, applicationSaved.wrote, !candidateSaved.wrote {
+                try await Application.propagateChanges(
+                    ids: [application.id], integrationID: integrationID, now: Clock.milliseconds(now), on: connection)
+            }
             return candidate
         }
     }

@@ -113,9 +113,11 @@ extension RecordRepository {
         }
     }
 
-    /// `save`'s statements, on a connection in a transaction.
+    /// `save`'s statements, on a connection in a transaction. `propagating: false` leaves the
+    /// records' `propagateChanges` to the caller, which runs it in the same transaction.
     static func store<Record: SyncedRecord>(
-        _ prepared: [Prepared<Record>], integrationID: String, now: Date, runID: String?, on connection: any SQLDatabase
+        _ prepared: [Prepared<Record>], integrationID: String, now: Date, runID: String?, propagating: Bool = true,
+        on connection: any SQLDatabase
     ) async throws -> SaveOutcome {
         let table = Record.table
         let nowMilliseconds = Clock.milliseconds(now)
@@ -211,7 +213,12 @@ extension RecordRepository {
             }
         }
         if !rows.isEmpty {
-            try await Record.willChange(ids: touched, integrationID: integrationID, on: connection)
+            // Only records stored already are written over: a new one replaces nothing, and a
+            // write's new application spares a statement.
+            let replaced = touched.filter { existing[$0] != nil }
+            if !replaced.isEmpty {
+                try await Record.willChange(ids: replaced, integrationID: integrationID, on: connection)
+            }
             let insert = connection.insert(into: table).columns(columns)
             for row in rows { insert.values(row) }
             try await insert.onConflict(with: ["integration_id", "id"]) { update in
@@ -237,7 +244,7 @@ extension RecordRepository {
             }
             .run()
         }
-        if !touched.isEmpty {
+        if propagating, !touched.isEmpty {
             try await Record.propagateChanges(
                 ids: touched, integrationID: integrationID, now: nowMilliseconds, on: connection)
         }
