@@ -179,8 +179,10 @@ public struct SyncEngine: Sendable {
         // and pipelines, the pass each application's candidate. Without statistics PostgreSQL's
         // planner chose plans for empty tables until autovacuum's round: at 100,000 candidates
         // the first 12 s of the candidates' pages composed at 130 ms a statement instead of a few.
-        func refreshStatistics() async {
-            let changes = Self.changes(run.stats, less: analyzed)
+        // `extra`: rows the run changed outside its stats.
+        func refreshStatistics(also extra: [String: Int] = [:]) async {
+            let changes = Self.changes(run.stats, less: analyzed).merging(
+                extra.filter { $0.value > 0 }, uniquingKeysWith: +)
             do {
                 for table in try await store.database.analyze(changes: changes) {
                     analyzed[table, default: 0] += changes[table] ?? 0
@@ -380,11 +382,7 @@ public struct SyncEngine: Sendable {
             // where the run analyzed a table before them: those statistics show the kept members
             // as the pass found them (after a first load, all empty), and the next run's pass
             // would plan its search for empty ones by them.
-            let changes = Self.changes(run.stats, less: analyzed).merging(
-                rewritten.filter { analyzed[$0.key] != nil && $0.value > 0 }, uniquingKeysWith: +)
-            do { try await store.database.analyze(changes: changes) } catch {
-                logger.notice("could not refresh the query planner's statistics", metadata: ["error": "\(error)"])
-            }
+            await refreshStatistics(also: rewritten.filter { analyzed[$0.key] != nil })
         }
         return run
     }

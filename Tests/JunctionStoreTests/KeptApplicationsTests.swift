@@ -39,6 +39,14 @@ struct KeptApplicationsTests {
             try await records.saveRecords([application], integrationID: integrationID)
         }
 
+        /// Another application like the world's, as `app-<number>` (remote id `a<number>`).
+        func anotherApplication(_ number: Int) -> Application {
+            var other = application
+            other.id = "app-\(number)"
+            other.remoteID = "a\(number)"
+            return other
+        }
+
         /// The candidate's kept array, parsed; nil while it is empty (NULL).
         func kept(_ candidateID: String = "cand-1") async throws -> [[String: JSONValue]]? {
             let row = try await seeded.store.database.sql.raw(
@@ -157,15 +165,11 @@ struct KeptApplicationsTests {
     func createdApplication(backend: Backend) async throws {
         let world = try await World(try await FreshDatabases.open(backend))
         let integrationID = world.integrationID
-        var second = world.application
-        second.id = "app-2"
-        second.remoteID = "a2"
+        let second = world.anotherApplication(2)
         let secondCreated = Date(timeIntervalSince1970: 5_000)
         var newcomer = Candidate(id: "cand-3", remoteID: "c3")
         newcomer.firstName = "Grace"
-        var third = world.application
-        third.id = "app-3"
-        third.remoteID = "a3"
+        var third = world.anotherApplication(3)
         third.candidateID = newcomer.id
         let thirdCreated = Date(timeIntervalSince1970: 6_000)
 

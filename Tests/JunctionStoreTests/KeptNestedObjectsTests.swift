@@ -116,9 +116,7 @@ struct KeptNestedObjectsTests {
         let integrationID = world.integrationID
         let records = world.records
         _ = try await world.refreshedObjects()
-        var second = world.application
-        second.id = "app-2"
-        second.remoteID = "a2"
+        var second = world.anotherApplication(2)
         let secondSaved = Date(timeIntervalSince1970: 1_000)
         try await records.saveRecords([second], integrationID: integrationID, now: secondSaved)
         #expect(try await world.keptObjects("app-1") != nil)

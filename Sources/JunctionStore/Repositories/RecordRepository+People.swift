@@ -49,10 +49,10 @@ extension Candidate {
     ///
     /// Until the integration's first sync has completed, nothing of it has been served: pages
     /// and writes refuse (`setup_status`, which only ever moves to `COMPLETED`), and webhooks
-    /// tell of a run's records when it has finished. No client can hold an application's `updated_at`, and one that keeps no
-    /// objects has nothing to forget; the run's own pass composes them after its saves. So then
-    /// only applications that keep objects (from an earlier, failed attempt at that sync) are
-    /// written. A FULL saves every candidate after its applications, and this spares the first
+    /// tell of a run's records when it has finished. No client can hold an application's
+    /// `updated_at`, and one that keeps no objects has nothing to forget; the run's own pass
+    /// composes them after its saves. So then only applications that keep objects (from an
+    /// earlier, failed attempt at that sync) are written. A FULL saves every candidate after its applications, and this spares the first
     /// one writing every application a second time (issue 22).
     public static func propagateChanges(
         ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase

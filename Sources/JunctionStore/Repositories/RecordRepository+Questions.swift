@@ -156,15 +156,16 @@ extension RecordRepository {
         application: Application, candidate: Candidate, integrationID: String, now: Date = Date()
     ) async throws -> Candidate {
         let preparedApplication = try Self.prepare([application])
+        let itsCandidate = application.candidateID == candidate.id
         return try await database.transaction { connection in
             let applicationSaved = try await Self.store(
                 preparedApplication, integrationID: integrationID, now: now, runID: nil,
-                propagating: application.candidateID != candidate.id, on: connection)
+                propagating: !itsCandidate, on: connection)
             let candidate = try await Self.withApplicationSources(
                 [candidate], integrationID: integrationID, on: connection)[0]
             let candidateSaved = try await Self.store(
                 try Self.prepare([candidate]), integrationID: integrationID, now: now, runID: nil, on: connection)
-            if application.candidateID == candidate.id, applicationSaved.wrote, !candidateSaved.wrote {
+            if itsCandidate, applicationSaved.wrote, !candidateSaved.wrote {
                 try await Application.propagateChanges(
                     ids: [application.id], integrationID: integrationID, now: Clock.milliseconds(now), on: connection)
             }
