@@ -147,6 +147,62 @@ struct KeptNestedObjectsTests {
         #expect(try await world.updatedAt("app-2") == renamedAgain)
     }
 
+    /// A write saves the application it created and its candidate together, and leaves out the
+    /// candidate's statement towards its applications when the one just written is its only
+    /// one. A candidate read back changed still reaches every other application: one stored with
+    /// it, and one stored before the candidate was (a sync can store applications first).
+    @Test(
+        "a write's changed candidate reaches its other applications, and a new applicant's is written once",
+        arguments: Backend.allCases)
+    func createdApplication(backend: Backend) async throws {
+        let world = try await World(try await FreshDatabases.open(backend))
+        let integrationID = world.integrationID
+        let records = world.records
+        var early = world.anotherApplication(4)
+        early.candidateID = "cand-3"
+        try await records.saveRecords([early], integrationID: integrationID, now: Date(timeIntervalSince1970: 500))
+        _ = try await world.refreshedObjects()
+        var renamed = world.candidate
+        renamed.firstName = "Ada B."
+        let secondWritten = Date(timeIntervalSince1970: 1_000)
+        var newcomer = Candidate(id: "cand-3", remoteID: "c3")
+        newcomer.firstName = "Grace"
+        var third = world.anotherApplication(3)
+        third.candidateID = newcomer.id
+        let thirdWritten = Date(timeIntervalSince1970: 2_000)
+        var applicant = Candidate(id: "cand-5", remoteID: "c5")
+        applicant.firstName = "Lin"
+        var fifth = world.anotherApplication(5)
+        fifth.candidateID = applicant.id
+        let fifthWritten = Date(timeIntervalSince1970: 3_000)
+
+        _ = try await records.saveCreated(
+            application: world.anotherApplication(2), candidate: renamed, integrationID: integrationID,
+            now: secondWritten)
+        _ = try await records.saveCreated(
+            application: third, candidate: newcomer, integrationID: integrationID, now: thirdWritten)
+        _ = try await records.saveCreated(
+            application: fifth, candidate: applicant, integrationID: integrationID, now: fifthWritten)
+
+        #expect(try await world.keptObjects("app-1") == nil)
+        #expect(try await world.updatedAt("app-1") == secondWritten)
+        #expect(try await world.updatedAt("app-2") == secondWritten)
+        #expect(try await world.updatedAt("app-4") == thirdWritten)
+        #expect(try await world.updatedAt("app-3") == thirdWritten)
+        #expect(try await world.updatedAt("app-5") == fifthWritten)
+        // Inserted with stamp 0; each statement that empties its objects moves the stamp.
+        let stamp = try await world.seeded.store.database.sql.raw(
+            "SELECT nested_stamp FROM applications WHERE integration_id = \(bind: integrationID) AND id = 'app-5'"
+        ).first()?.decode(column: "nested_stamp", as: Int64.self)
+        #expect(stamp == 0)
+        for (id, name) in [
+            ("app-1", "Ada B."), ("app-2", "Ada B."), ("app-3", "Grace"), ("app-4", "Grace"), ("app-5", "Lin"),
+        ] {
+            #expect(
+                Self.member(try await world.refreshedObjects(id), "candidate")?["first_name"] == .string(name), "\(id)")
+        }
+    }
+
     @Test("objects composed before a change are not kept after it", arguments: Backend.allCases)
     func composedBeforeAChange(backend: Backend) async throws {
         let database = try await FreshDatabases.open(backend)

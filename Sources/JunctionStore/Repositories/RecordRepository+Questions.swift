@@ -138,58 +138,129 @@ extension RecordRepository {
             return updated
         }
         guard !changed.isEmpty else { return 0 }
-        try await save(changed, integrationID: integrationID, now: now, runID: nil)
+        _ = try await save(changed, integrationID: integrationID, now: now, runID: nil)
         return changed.count
     }
 
     /// Saves an application just created upstream and its candidate in one transaction, the
     /// candidate with the source of its latest application (this one included); returns the
-    /// candidate as saved. One transaction instead of two and a query between them: a write's
-    /// round trips are its cost on PostgreSQL.
+    /// candidate as saved. A write's round trips are its cost on PostgreSQL, and two hops between
+    /// threads each on SQLite, so the transaction runs five statements between `BEGIN` and
+    /// `COMMIT`: what is stored of both records (one read), the application's insert, the
+    /// candidate's applications (their sources), the candidate's composed array, its insert.
     ///
-    /// The application's change reaches its candidate (`Application.propagateChanges`: the
-    /// candidate's `updated_at` moves and its kept array is emptied) through the candidate's own
-    /// save when that writes the candidate, since it moves the same `updated_at` to the same time
-    /// and composes the array in this transaction, the application included; only a candidate
-    /// the save leaves as it was is touched, a statement fewer for a new candidate's write.
+    /// The changes reach what embeds them as in any save, with the statements that would change
+    /// nothing left out:
+    /// - the application's change reaches its candidate (`Application.propagateChanges`: the
+    ///   candidate's `updated_at` moves and its kept array is emptied) through the candidate's
+    ///   own save when that writes the candidate, since it moves the same `updated_at` to the same
+    ///   time and composes the array in this transaction, the application included; only a
+    ///   candidate the save leaves as it was is touched;
+    /// - the candidate's change reaches its applications (`Candidate.propagateChanges`) unless
+    ///   its only application is the one this save wrote, which already has this `updated_at`
+    ///   and keeps no objects (`Application.compose` keeps none; the pass composes them). A new
+    ///   applicant's candidate has no other.
     public func saveCreated(
         application: Application, candidate: Candidate, integrationID: String, now: Date = Date()
     ) async throws -> Candidate {
         let preparedApplication = try Self.prepare([application])
         let itsCandidate = application.candidateID == candidate.id
         return try await database.transaction { connection in
+            // Read before the application's save, which changes no candidate's columns but its
+            // kept array's stamp (`willChange`, for an application stored already): a stamp read
+            // before that refuses the array composed below, which the next pass composes again.
+            let stored = try await Self.storedStates(
+                application: application.id, candidate: candidate.id, integrationID: integrationID, on: connection)
             let applicationSaved = try await Self.store(
                 preparedApplication, integrationID: integrationID, now: now, runID: nil,
-                propagating: !itsCandidate, on: connection)
-            let candidate = try await Self.withApplicationSources(
-                [candidate], integrationID: integrationID, on: connection)[0]
+                propagating: !itsCandidate, stored: stored.applications, on: connection)
+            var candidate = candidate
+            let applications = try await Self.candidatesApplications(
+                candidateIDs: [candidate.id], integrationID: integrationID, on: connection)[candidate.id]
+            if let source = applications?.latestSource { candidate.source = source }
             let candidateSaved = try await Self.store(
-                try Self.prepare([candidate]), integrationID: integrationID, now: now, runID: nil, on: connection)
-            if itsCandidate, applicationSaved.wrote, !candidateSaved.wrote {
+                try Self.prepare([candidate]), integrationID: integrationID, now: now, runID: nil,
+                propagating: false, stored: stored.candidates, on: connection)
+            let nowMilliseconds = Clock.milliseconds(now)
+            if candidateSaved.wrote {
+                let untouched = (applications?.ids ?? []).filter { !(applicationSaved.wrote && $0 == application.id) }
+                if !untouched.isEmpty {
+                    try await Candidate.propagateChanges(
+                        ids: [candidate.id], integrationID: integrationID, now: nowMilliseconds, on: connection)
+                }
+            } else if itsCandidate, applicationSaved.wrote {
                 try await Application.propagateChanges(
-                    ids: [application.id], integrationID: integrationID, now: Clock.milliseconds(now), on: connection)
+                    ids: [application.id], integrationID: integrationID, now: nowMilliseconds, on: connection)
             }
             return candidate
         }
     }
 
-    static func latestApplicationSources(
-        candidateIDs: [String], integrationID: String, on connection: any SQLDatabase
-    ) async throws -> [String: String] {
+    /// What `store` compares an application and a candidate with, read in one statement instead
+    /// of one per table: the two tables' stored states have the same columns.
+    static func storedStates(
+        application applicationID: String, candidate candidateID: String, integrationID: String,
+        on connection: any SQLDatabase
+    ) async throws -> (applications: [any SQLRow], candidates: [any SQLRow]) {
+        let columns = storedStateColumns(of: Application.self)
+        precondition(columns == storedStateColumns(of: Candidate.self), "one statement reads both tables")
+        let list = columns.joined(separator: ", ")
         let rows = try await connection.raw(
             """
-            SELECT candidate_id, source FROM applications
+            SELECT 'a' AS stored_kind, \(unsafeRaw: list) FROM applications
+            WHERE integration_id = \(bind: integrationID) AND id = \(bind: applicationID)
+            UNION ALL
+            SELECT 'c' AS stored_kind, \(unsafeRaw: list) FROM candidates
+            WHERE integration_id = \(bind: integrationID) AND id = \(bind: candidateID)
+            """
+        ).all()
+        var states: (applications: [any SQLRow], candidates: [any SQLRow]) = ([], [])
+        for row in rows {
+            if try row.decode(column: "stored_kind", as: String.self) == "a" {
+                states.applications.append(row)
+            } else {
+                states.candidates.append(row)
+            }
+        }
+        return states
+    }
+
+    /// A candidate's applications as its save needs them: every one's id (deleted or not), and
+    /// the source of the latest live one that names a source (by remote creation, then remote
+    /// id compared as a number), which becomes the candidate's.
+    struct CandidatesApplications {
+        var ids: [String] = []
+        var latestSource: String?
+    }
+
+    static func candidatesApplications(
+        candidateIDs: [String], integrationID: String, on connection: any SQLDatabase
+    ) async throws -> [String: CandidatesApplications] {
+        let rows = try await connection.raw(
+            """
+            SELECT id, candidate_id, source, remote_deleted_at FROM applications
             WHERE integration_id = \(bind: integrationID) AND candidate_id IN (\(binds: candidateIDs))
-              AND source IS NOT NULL AND remote_deleted_at IS NULL
             ORDER BY candidate_id, COALESCE(remote_created_at, 0), LENGTH(remote_id), remote_id
             """
         ).all()
-        var latest: [String: String] = [:]
-        // Ascending order: the last row per candidate wins.
+        var result: [String: CandidatesApplications] = [:]
+        // Ascending order: the last live row with a source wins.
         for row in rows {
-            latest[try row.decode(column: "candidate_id", as: String.self)] = try row.decode(
-                column: "source", as: String.self)
+            let candidateID = try row.decode(column: "candidate_id", as: String.self)
+            result[candidateID, default: .init()].ids.append(try row.decode(column: "id", as: String.self))
+            if try row.decode(column: "remote_deleted_at", as: Int64?.self) == nil,
+                let source = try row.decode(column: "source", as: String?.self)
+            {
+                result[candidateID]!.latestSource = source
+            }
         }
-        return latest
+        return result
+    }
+
+    static func latestApplicationSources(
+        candidateIDs: [String], integrationID: String, on connection: any SQLDatabase
+    ) async throws -> [String: String] {
+        try await candidatesApplications(candidateIDs: candidateIDs, integrationID: integrationID, on: connection)
+            .compactMapValues(\.latestSource)
     }
 }

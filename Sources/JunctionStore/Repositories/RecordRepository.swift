@@ -113,11 +113,28 @@ extension RecordRepository {
         }
     }
 
+    /// The columns `store` compares a record with as stored: `storedStates` reads them.
+    static func storedStateColumns<Record: SyncedRecord>(of _: Record.Type) -> [String] {
+        ["id", "content_hash", "nested_hash", "changed_at", "remote_deleted_at"]
+            + (Record.composedColumn == nil ? [] : ["nested_stamp"])
+    }
+
+    /// The stored state (`storedStateColumns`) of the integration's records with `ids`.
+    static func storedStates<Record: SyncedRecord>(
+        of _: Record.Type, ids: [String], integrationID: String, on connection: any SQLDatabase
+    ) async throws -> [any SQLRow] {
+        try await connection.select().columns(Self.storedStateColumns(of: Record.self)).from(Record.table)
+            .where("integration_id", .equal, integrationID).where("id", .in, ids)
+            .all()
+    }
+
     /// `save`'s statements, on a connection in a transaction. `propagating: false` leaves the
     /// records' `propagateChanges` to the caller, which runs it in the same transaction.
+    /// `stored` is the records' `storedStates` when the caller read them already, in the same
+    /// transaction.
     static func store<Record: SyncedRecord>(
         _ prepared: [Prepared<Record>], integrationID: String, now: Date, runID: String?, propagating: Bool = true,
-        on connection: any SQLDatabase
+        stored given: [any SQLRow]? = nil, on connection: any SQLDatabase
     ) async throws -> SaveOutcome {
         let table = Record.table
         let nowMilliseconds = Clock.milliseconds(now)
@@ -133,14 +150,13 @@ extension RecordRepository {
         var touched: [String] = []
         // One query for what is stored and one insert for what changed, per page: the
         // statements, not the rows, cost most (issue 9's profile).
-        let stored = try await connection.select()
-            .columns(
-                ["id", "content_hash", "nested_hash", "changed_at", "remote_deleted_at"]
-                    + (Record.composedColumn == nil ? [] : ["nested_stamp"])
-            )
-            .from(table)
-            .where("integration_id", .equal, integrationID).where("id", .in, prepared.map(\.0.id))
-            .all()
+        let stored: [any SQLRow]
+        if let given {
+            stored = given
+        } else {
+            stored = try await Self.storedStates(
+                of: Record.self, ids: prepared.map(\.0.id), integrationID: integrationID, on: connection)
+        }
         var existing: [String: any SQLRow] = [:]
         for row in stored { existing[try row.decode(column: "id", as: String.self)] = row }
         // Hashes written before the current scheme are recomputed from the stored documents
