@@ -235,30 +235,19 @@ extension RecordRepository {
             if !replaced.isEmpty {
                 try await Record.willChange(ids: replaced, integrationID: integrationID, on: connection)
             }
-            let insert = connection.insert(into: table).columns(columns)
-            for row in rows { insert.values(row) }
-            try await insert.onConflict(with: ["integration_id", "id"]) { update in
-                var update = update
-                for column in columns.dropFirst(2) {
-                    if column == Record.composedColumn {
-                        update = update.set(
-                            column,
-                            to: SQLQueryString(
-                                """
-                                CASE WHEN \(ident: table).nested_stamp = excluded.nested_stamp
-                                THEN excluded.\(ident: column) ELSE NULL END
-                                """))
-                    } else if column == "nested_stamp" {
-                        // The record changed: what a pass composed from it before is refused
-                        // (an application's own columns choose what its member shows).
-                        update = update.set(column, to: SQLQueryString("\(ident: table).nested_stamp + 1"))
-                    } else {
-                        update = update.set(excludedValueOf: column)
-                    }
-                }
-                return update
+            var updates: [String: SQLQueryString] = [:]
+            if let composed = Record.composedColumn {
+                updates[composed] = SQLQueryString(
+                    """
+                    CASE WHEN \(ident: table).nested_stamp = excluded.nested_stamp
+                    THEN excluded.\(ident: composed) ELSE NULL END
+                    """)
+                // The record changed: what a pass composed from it before is refused (an
+                // application's own columns choose what its member shows).
+                updates["nested_stamp"] = SQLQueryString("\(ident: table).nested_stamp + 1")
             }
-            .run()
+            let text = UpsertStatement.text(table: table, columns: columns, updates: updates, on: connection)
+            try await connection.execute(sql: UpsertStatement(text: text, rows: rows)) { _ in }
         }
         if propagating, !touched.isEmpty {
             try await Record.propagateChanges(

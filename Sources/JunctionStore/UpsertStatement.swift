@@ -1,0 +1,68 @@
+import SQLKit
+import Synchronization
+
+/// `RecordRepository.store`'s insert-or-update of a page of records, with the SQL around its
+/// rows serialized by SQLKit once per table, columns and dialect.
+///
+/// Built with SQLKit's insert builder, the statement's text was serialized anew for every save:
+/// each column name three times over (the column list, the conflict's `SET`, `excluded.`), each
+/// escaped by `SQLIdentifier` through a generic `replacing`; 4% of a write's CPU (issue 22). The
+/// text is the same, byte for byte: the head and tail come from the same SQLKit expressions, and
+/// the rows are written as SQLKit writes a `VALUES` list, each value a bind.
+struct UpsertStatement: SQLExpression {
+    /// `INSERT INTO "table" ("column", …) VALUES`, and `ON CONFLICT … DO UPDATE SET …`.
+    struct Text: Sendable {
+        let head: String
+        let tail: String
+    }
+
+    let text: Text
+    let rows: [[any Encodable & Sendable]]
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(text.head)
+        for (index, row) in rows.enumerated() {
+            serializer.write(index == 0 ? " (" : ", (")
+            for (position, value) in row.enumerated() {
+                if position > 0 { serializer.write(", ") }
+                serializer.write(bind: value)
+            }
+            serializer.write(")")
+        }
+        serializer.write(" ")
+        serializer.write(text.tail)
+    }
+
+    private static let texts = Mutex<[String: Text]>([:])
+
+    /// The statement's text around its rows: an insert into `table` of `columns` that on a
+    /// conflict of (`integration_id`, `id`) updates each column after those two with the value it
+    /// would have inserted, except the two `updates` names, which are set to their expressions.
+    static func text(
+        table: String, columns: [String], updates: [String: SQLQueryString], on database: any SQLDatabase
+    ) -> Text {
+        let key = "\(database.dialect.name)\u{0}\(table)\u{0}\(columns.joined(separator: ","))"
+        if let text = texts.withLock({ $0[key] }) { return text }
+        var insert = SQLInsert(table: SQLIdentifier(table))
+        insert.columns = columns.map { SQLIdentifier($0) }
+        let strategy = SQLConflictResolutionStrategy(
+            targets: ["integration_id", "id"],
+            action: .update(
+                assignments: columns.dropFirst(2).map { column in
+                    if let update = updates[column] {
+                        SQLColumnAssignment(setting: column, to: update)
+                    } else {
+                        SQLColumnAssignment(settingExcludedValueFor: column)
+                    }
+                }, predicate: nil))
+        var head = SQLSerializer(database: database)
+        insert.serialize(to: &head)
+        var tail = SQLSerializer(database: database)
+        strategy.serialize(to: &tail)
+        // The expressions bind nothing: a bind's placeholder would be numbered for this serializer.
+        precondition(head.binds.isEmpty && tail.binds.isEmpty, "an upsert's text binds no value")
+        let text = Text(head: head.sql + " VALUES", tail: tail.sql)
+        texts.withLock { $0[key] = text }
+        return text
+    }
+}
