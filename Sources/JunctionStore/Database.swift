@@ -129,10 +129,17 @@ public final class Database: Sendable {
     ///
     /// SQLite transactions start `IMMEDIATE` so two writers queue on the file lock up front
     /// instead of failing with SQLITE_BUSY when a read lock is upgraded.
+    ///
+    /// `pinned` runs `body` on the PostgreSQL connection's event loop thread (ignored on
+    /// SQLite): each statement is then written and answered on that thread, where otherwise
+    /// the caller's task hands it to the loop and is woken again for its answer, two wake-ups of
+    /// a thread per statement (`docs/decisions.md`, "A write's transaction runs on its
+    /// connection's thread"). For short transactions only: whatever `body` computes delays
+    /// every other channel on that loop.
     public func transaction<Result: Sendable>(
-        _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
+        pinned: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
-        try await withWriteGate { try await self.unguardedTransaction(body) }
+        try await withWriteGate { try await self.unguardedTransaction(pinned: pinned && kind == .postgres, body) }
     }
 
     /// Runs `body` as this process's only SQLite writer; on PostgreSQL simply runs it.
@@ -141,27 +148,34 @@ public final class Database: Sendable {
     }
 
     private func unguardedTransaction<Result: Sendable>(
-        _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
+        pinned: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
         let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
         return try await sql.withSession { connection in
-            try await connection.raw(SQLQueryString(begin)).run()
-            do {
-                let result = try await body(connection)
-                try await Self.uncancelled { try await connection.raw("COMMIT").run() }
-                return result
-            } catch {
-                // A cancelled caller (a sync stopped at its time limit) still ends the transaction:
-                // otherwise the pooled connection would go back still inside it.
-                try? await Self.uncancelled { try await connection.raw("ROLLBACK").run() }
-                throw error
+            // A session's `eventLoop` is its connection's.
+            let executor = pinned ? EventLoopTaskExecutor(connection.eventLoop) : nil
+            return try await withTaskExecutorPreference(executor) {
+                try await connection.raw(SQLQueryString(begin)).run()
+                do {
+                    let result = try await body(connection)
+                    try await Self.uncancelled(on: executor) { try await connection.raw("COMMIT").run() }
+                    return result
+                } catch {
+                    // A cancelled caller (a sync stopped at its time limit) still ends the
+                    // transaction: otherwise the pooled connection would go back still inside it.
+                    try? await Self.uncancelled(on: executor) { try await connection.raw("ROLLBACK").run() }
+                    throw error
+                }
             }
         }
     }
 
-    /// Runs `work` in a task of its own, which the caller's cancellation does not reach.
-    static func uncancelled(_ work: @escaping @Sendable () async throws -> Void) async throws {
-        try await Task { try await work() }.value
+    /// Runs `work` in a task of its own, which the caller's cancellation does not reach, on
+    /// `executor` when given.
+    static func uncancelled(
+        on executor: (any TaskExecutor)? = nil, _ work: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        try await Task(executorPreference: executor) { try await work() }.value
     }
 
     /// Gives PostgreSQL's planner statistics now for the tables a FULL changed in bulk.

@@ -165,7 +165,8 @@ extension RecordRepository {
     ) async throws -> Candidate {
         let preparedApplication = try Self.prepare([application])
         let itsCandidate = application.candidateID == candidate.id
-        return try await database.transaction { connection in
+        // Short, and all statements: on PostgreSQL it runs on its connection's thread.
+        return try await database.transaction(pinned: true) { connection in
             // Read before the application's save, which changes no candidate's columns but its
             // kept array's stamp (`willChange`, for an application stored already): a stamp read
             // before that refuses the array composed below, which the next pass composes again.

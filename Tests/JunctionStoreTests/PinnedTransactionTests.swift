@@ -1,0 +1,57 @@
+import Foundation
+import JunctionTestSupport
+import SQLKit
+import Testing
+
+@testable import JunctionStore
+
+/// `Database.transaction(pinned: true)` runs a PostgreSQL transaction on its connection's event
+/// loop thread (issue 22: a write's statements without two thread wake-ups each). What it must
+/// keep: statements and the answer as before, commit and rollback, and an unpinned transaction
+/// off that thread.
+@Suite("Pinned transactions", .freshDatabases)
+struct PinnedTransactionTests {
+    @Test("a pinned transaction runs on its connection's thread and commits; an unpinned one does not run there")
+    func pinned() async throws {
+        let database = try await FreshDatabases.open(.postgres)
+        let table = "pinned_" + UUID().uuidString.prefix(8).lowercased()
+        try await database.sql.raw("CREATE TABLE \(unsafeRaw: table) (name TEXT NOT NULL)").run()
+
+        let (pinnedThere, names) = try await database.transaction(pinned: true) { connection in
+            try await connection.raw("INSERT INTO \(unsafeRaw: table) VALUES ('ada')").run()
+            let names = try await connection.raw("SELECT name FROM \(unsafeRaw: table)").all()
+                .map { try $0.decode(column: "name", as: String.self) }
+            return (connection.eventLoop.inEventLoop, names)
+        }
+        let unpinnedThere = try await database.transaction { connection in
+            try await connection.raw("SELECT 1 AS one").run()
+            return connection.eventLoop.inEventLoop
+        }
+        let committed = try await database.sql.raw("SELECT count(*) AS n FROM \(unsafeRaw: table)").first()?
+            .decode(column: "n", as: Int.self)
+
+        #expect(pinnedThere)
+        #expect(!unpinnedThere)
+        #expect(names == ["ada"])
+        #expect(committed == 1)
+    }
+
+    @Test("a pinned transaction that throws rolls back")
+    func rollback() async throws {
+        let database = try await FreshDatabases.open(.postgres)
+        let table = "pinned_" + UUID().uuidString.prefix(8).lowercased()
+        try await database.sql.raw("CREATE TABLE \(unsafeRaw: table) (name TEXT NOT NULL)").run()
+        struct Refused: Error {}
+
+        await #expect(throws: Refused.self) {
+            try await database.transaction(pinned: true) { connection in
+                try await connection.raw("INSERT INTO \(unsafeRaw: table) VALUES ('ada')").run()
+                throw Refused()
+            }
+        }
+        let count = try await database.sql.raw("SELECT count(*) AS n FROM \(unsafeRaw: table)").first()?
+            .decode(column: "n", as: Int.self)
+
+        #expect(count == 0)
+    }
+}
