@@ -185,6 +185,51 @@ struct KeptApplicationsTests {
         #expect(try await world.kept("cand-3")?.compactMap { $0["id"] } == [.string("app-3")])
     }
 
+    /// A write's candidate takes the source of its latest live application that names one (by
+    /// remote creation, then remote id by length, then as text), the application being written
+    /// included; `saveCreated` orders that application among the stored ones in the same
+    /// statement that reads them. Each expected source is worked out by hand from that rule.
+    @Test(
+        "a write's candidate takes its latest application's source, the written one ordered among them",
+        arguments: Backend.allCases)
+    func createdApplicationSource(backend: Backend) async throws {
+        var world = try await World(try await FreshDatabases.open(backend))
+        let integrationID = world.integrationID
+        // Stored: app-1 ("a1", no creation time) from a job board; app-9 ("a9", created at 2,000)
+        // from a referral, deleted upstream.
+        world.application.source = "Job board"
+        try await world.records.saveRecords([world.application], integrationID: integrationID)
+        var deleted = world.anotherApplication(9)
+        deleted.source = "Referral"
+        deleted.remoteCreatedAt = Date(timeIntervalSince1970: 2)
+        try await world.records.saveRecords([deleted], integrationID: integrationID)
+        _ = try await world.records.markRecordsUnseen(
+            Application.self, byRun: "run-seeing-nothing", integrationID: integrationID, keeping: ["a1"])
+        func write(_ number: Int, remoteID: String, source: String?, created: Double?) async throws -> String? {
+            var application = world.anotherApplication(number)
+            application.remoteID = remoteID
+            application.source = source
+            application.remoteCreatedAt = created.map { Date(timeIntervalSince1970: $0) }
+            return try await world.records.saveCreated(
+                application: application, candidate: world.candidate, integrationID: integrationID
+            ).source
+        }
+
+        // "a10" after "a1" (same time, longer id): its source wins.
+        let first = try await write(10, remoteID: "a10", source: "Website", created: nil)
+        // "a2" before "a10" (shorter id): "a10" stays the latest.
+        let second = try await write(2, remoteID: "a2", source: "Agency", created: nil)
+        // Created later than every live one, but names no source: "a10" still.
+        let third = try await write(3, remoteID: "a3", source: nil, created: 1)
+        // Created at 1.5 s, before the deleted "a9" (which does not count): its source wins.
+        let fourth = try await write(4, remoteID: "a4", source: "Career site", created: 1.5)
+
+        #expect(first == "Website")
+        #expect(second == "Website")
+        #expect(third == "Website")
+        #expect(fourth == "Career site")
+    }
+
     @Test("an array composed before a change is not kept after it", arguments: Backend.allCases)
     func composedBeforeAChange(backend: Backend) async throws {
         let database = try await FreshDatabases.open(backend)

@@ -145,9 +145,9 @@ extension RecordRepository {
     /// Saves an application just created upstream and its candidate in one transaction, the
     /// candidate with the source of its latest application (this one included); returns the
     /// candidate as saved. A write's round trips are its cost on PostgreSQL, and two hops between
-    /// threads each on SQLite, so the transaction runs five statements between `BEGIN` and
-    /// `COMMIT`: what is stored of both records (one read), the application's insert, the
-    /// candidate's applications (their sources), the candidate's composed array, its insert.
+    /// threads each on SQLite, so the transaction runs four statements between `BEGIN` and
+    /// `COMMIT`: what is stored of both records and the candidate's other applications (one
+    /// read), the application's insert, the candidate's composed array, its insert.
     ///
     /// The changes reach what embeds them as in any save, with the statements that would change
     /// nothing left out:
@@ -164,32 +164,29 @@ extension RecordRepository {
         application: Application, candidate: Candidate, integrationID: String, now: Date = Date()
     ) async throws -> Candidate {
         let preparedApplication = try Self.prepare([application])
-        let itsCandidate = application.candidateID == candidate.id
         // Short, and all statements: on PostgreSQL it runs on its connection's thread.
         return try await database.transaction(pinned: true) { connection in
             // Read before the application's save, which changes no candidate's columns but its
             // kept array's stamp (`willChange`, for an application stored already): a stamp read
             // before that refuses the array composed below, which the next pass composes again.
             let stored = try await Self.storedStates(
-                application: application.id, candidate: candidate.id, integrationID: integrationID, on: connection)
+                of: application, candidate: candidate.id, integrationID: integrationID, on: connection)
             let applicationSaved = try await Self.store(
                 preparedApplication, integrationID: integrationID, now: now, runID: nil,
-                propagating: !itsCandidate, stored: stored.applications, on: connection)
+                propagating: !stored.itsCandidate, stored: stored.application, on: connection)
             var candidate = candidate
-            let applications = try await Self.candidatesApplications(
-                candidateIDs: [candidate.id], integrationID: integrationID, on: connection)[candidate.id]
-            if let source = applications?.latestSource { candidate.source = source }
+            if let source = stored.latestSource { candidate.source = source }
             let candidateSaved = try await Self.store(
                 try Self.prepare([candidate]), integrationID: integrationID, now: now, runID: nil,
-                propagating: false, stored: stored.candidates, on: connection)
+                propagating: false, stored: stored.candidate, on: connection)
             let nowMilliseconds = Clock.milliseconds(now)
             if candidateSaved.wrote {
-                let untouched = (applications?.ids ?? []).filter { !(applicationSaved.wrote && $0 == application.id) }
-                if !untouched.isEmpty {
+                // The application itself is left out only when this save wrote it.
+                if !stored.otherApplications.isEmpty || (stored.itsCandidate && !applicationSaved.wrote) {
                     try await Candidate.propagateChanges(
                         ids: [candidate.id], integrationID: integrationID, now: nowMilliseconds, on: connection)
                 }
-            } else if itsCandidate, applicationSaved.wrote {
+            } else if stored.itsCandidate, applicationSaved.wrote {
                 try await Application.propagateChanges(
                     ids: [application.id], integrationID: integrationID, now: nowMilliseconds, on: connection)
             }
@@ -197,71 +194,102 @@ extension RecordRepository {
         }
     }
 
-    /// What `store` compares an application and a candidate with, read in one statement instead
-    /// of one per table: the two tables' stored states have the same columns.
+    /// What `saveCreated` reads before it writes.
+    struct CreatedStates {
+        /// The stored states (`storedStateColumns`) of the application and of the candidate.
+        var application: [any SQLRow] = []
+        var candidate: [any SQLRow] = []
+        /// Whether the application names the candidate.
+        var itsCandidate: Bool
+        /// The candidate's applications other than this one, deleted or not.
+        var otherApplications: [String] = []
+        /// The source of the candidate's latest live application naming one, this application
+        /// (as it is saved) included: `latestApplicationSources`, as it would read after the save.
+        var latestSource: String?
+    }
+
+    /// `CreatedStates` in one statement instead of three: the two tables' stored states have the
+    /// same columns, and the candidate's applications come in `latestApplicationSources`' order
+    /// with the application being saved among them (as a row of its own values in place of its
+    /// stored one), so the database orders it as it would the stored row.
     static func storedStates(
-        application applicationID: String, candidate candidateID: String, integrationID: String,
+        of application: Application, candidate candidateID: String, integrationID: String,
         on connection: any SQLDatabase
-    ) async throws -> (applications: [any SQLRow], candidates: [any SQLRow]) {
+    ) async throws -> CreatedStates {
         let columns = storedStateColumns(of: Application.self)
-        precondition(columns == storedStateColumns(of: Candidate.self), "one statement reads both tables")
-        let list = columns.joined(separator: ", ")
+        precondition(
+            columns == storedStateColumns(of: Candidate.self) && columns.first == "id",
+            "one statement reads both tables")
+        let stateColumns = columns.joined(separator: ", ")
+        // The candidate's applications fill only `id` and `remote_deleted_at` of those columns.
+        let sourceColumns = columns.map { ["id", "remote_deleted_at"].contains($0) ? $0 : "NULL" }
+            .joined(separator: ", ")
+        let none = Array(repeating: "NULL", count: columns.count - 1).joined(separator: ", ")
+        let itsCandidate = application.candidateID == candidateID
+        // Its values as `store` writes them (`filterValues`); a save leaves it live.
+        let itself: SQLQueryString =
+            itsCandidate
+            ? """
+            UNION ALL
+            SELECT 's', \(bind: application.id), \(unsafeRaw: none), \(bind: application.source),
+                \(bind: application.remoteCreatedAt.map(Clock.milliseconds) ?? 0), \(bind: application.remoteID),
+                \(bind: application.remoteID.map { Int64($0.unicodeScalars.count) })
+            """ : ""
         let rows = try await connection.raw(
             """
-            SELECT 'a' AS stored_kind, \(unsafeRaw: list) FROM applications
-            WHERE integration_id = \(bind: integrationID) AND id = \(bind: applicationID)
+            SELECT 'a' AS stored_kind, \(unsafeRaw: stateColumns), CAST(NULL AS TEXT) AS source,
+                CAST(NULL AS BIGINT) AS created, CAST(NULL AS TEXT) AS remote_id,
+                CAST(NULL AS BIGINT) AS remote_id_length
+            FROM applications WHERE integration_id = \(bind: integrationID) AND id = \(bind: application.id)
             UNION ALL
-            SELECT 'c' AS stored_kind, \(unsafeRaw: list) FROM candidates
-            WHERE integration_id = \(bind: integrationID) AND id = \(bind: candidateID)
+            SELECT 'c', \(unsafeRaw: stateColumns), NULL, NULL, NULL, NULL
+            FROM candidates WHERE integration_id = \(bind: integrationID) AND id = \(bind: candidateID)
+            UNION ALL
+            SELECT 's', \(unsafeRaw: sourceColumns), source, COALESCE(remote_created_at, 0), remote_id,
+                LENGTH(remote_id)
+            FROM applications
+            WHERE integration_id = \(bind: integrationID) AND candidate_id = \(bind: candidateID)
+                AND id <> \(bind: application.id)
+            \(itself)
+            ORDER BY stored_kind, created, remote_id_length, remote_id
             """
         ).all()
-        var states: (applications: [any SQLRow], candidates: [any SQLRow]) = ([], [])
+        var states = CreatedStates(itsCandidate: itsCandidate)
         for row in rows {
-            if try row.decode(column: "stored_kind", as: String.self) == "a" {
-                states.applications.append(row)
-            } else {
-                states.candidates.append(row)
+            switch try row.decode(column: "stored_kind", as: String.self) {
+            case "a": states.application.append(row)
+            case "c": states.candidate.append(row)
+            default:
+                let id = try row.decode(column: "id", as: String.self)
+                if id != application.id || !itsCandidate { states.otherApplications.append(id) }
+                // Ascending order: the last live row with a source wins.
+                if try row.decode(column: "remote_deleted_at", as: Int64?.self) == nil,
+                    let source = try row.decode(column: "source", as: String?.self)
+                {
+                    states.latestSource = source
+                }
             }
         }
         return states
     }
 
-    /// A candidate's applications as its save needs them: every one's id (deleted or not), and
-    /// the source of the latest live one that names a source (by remote creation, then remote
-    /// id compared as a number), which becomes the candidate's.
-    struct CandidatesApplications {
-        var ids: [String] = []
-        var latestSource: String?
-    }
-
-    static func candidatesApplications(
-        candidateIDs: [String], integrationID: String, on connection: any SQLDatabase
-    ) async throws -> [String: CandidatesApplications] {
-        let rows = try await connection.raw(
-            """
-            SELECT id, candidate_id, source, remote_deleted_at FROM applications
-            WHERE integration_id = \(bind: integrationID) AND candidate_id IN (\(binds: candidateIDs))
-            ORDER BY candidate_id, COALESCE(remote_created_at, 0), LENGTH(remote_id), remote_id
-            """
-        ).all()
-        var result: [String: CandidatesApplications] = [:]
-        // Ascending order: the last live row with a source wins.
-        for row in rows {
-            let candidateID = try row.decode(column: "candidate_id", as: String.self)
-            result[candidateID, default: .init()].ids.append(try row.decode(column: "id", as: String.self))
-            if try row.decode(column: "remote_deleted_at", as: Int64?.self) == nil,
-                let source = try row.decode(column: "source", as: String?.self)
-            {
-                result[candidateID]!.latestSource = source
-            }
-        }
-        return result
-    }
-
     static func latestApplicationSources(
         candidateIDs: [String], integrationID: String, on connection: any SQLDatabase
     ) async throws -> [String: String] {
-        try await candidatesApplications(candidateIDs: candidateIDs, integrationID: integrationID, on: connection)
-            .compactMapValues(\.latestSource)
+        let rows = try await connection.raw(
+            """
+            SELECT candidate_id, source FROM applications
+            WHERE integration_id = \(bind: integrationID) AND candidate_id IN (\(binds: candidateIDs))
+              AND source IS NOT NULL AND remote_deleted_at IS NULL
+            ORDER BY candidate_id, COALESCE(remote_created_at, 0), LENGTH(remote_id), remote_id
+            """
+        ).all()
+        var latest: [String: String] = [:]
+        // Ascending order: the last row per candidate wins.
+        for row in rows {
+            latest[try row.decode(column: "candidate_id", as: String.self)] = try row.decode(
+                column: "source", as: String.self)
+        }
+        return latest
     }
 }
