@@ -37,7 +37,9 @@ struct UpsertStatement: SQLExpression {
 
     /// The statement's text around its rows: an insert into `table` of `columns` that on a
     /// conflict of (`integration_id`, `id`) updates each column after those two with the value it
-    /// would have inserted, except the two `updates` names, which are set to their expressions.
+    /// would have inserted, except the columns `updates` names, which are set to its expressions.
+    /// The first text made for a table, columns and dialect is kept: `updates` must be the same
+    /// for them at every call (`store` derives it from the table alone).
     static func text(
         table: String, columns: [String], updates: [String: SQLQueryString], on database: any SQLDatabase
     ) -> Text {
