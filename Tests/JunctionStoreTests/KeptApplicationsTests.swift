@@ -47,6 +47,16 @@ struct KeptApplicationsTests {
             return other
         }
 
+        /// A candidate not stored yet, `cand-<number>` named `firstName`, and their application,
+        /// like the world's, as `app-<number>`.
+        func newApplicant(_ number: Int, named firstName: String) -> (candidate: Candidate, application: Application) {
+            var candidate = Candidate(id: "cand-\(number)", remoteID: "c\(number)")
+            candidate.firstName = firstName
+            var application = anotherApplication(number)
+            application.candidateID = candidate.id
+            return (candidate, application)
+        }
+
         /// The candidate's kept array, parsed; nil while it is empty (NULL).
         func kept(_ candidateID: String = "cand-1") async throws -> [[String: JSONValue]]? {
             let row = try await seeded.store.database.sql.raw(
@@ -167,10 +177,7 @@ struct KeptApplicationsTests {
         let integrationID = world.integrationID
         let second = world.anotherApplication(2)
         let secondCreated = Date(timeIntervalSince1970: 5_000)
-        var newcomer = Candidate(id: "cand-3", remoteID: "c3")
-        newcomer.firstName = "Grace"
-        var third = world.anotherApplication(3)
-        third.candidateID = newcomer.id
+        let (newcomer, third) = world.newApplicant(3, named: "Grace")
         let thirdCreated = Date(timeIntervalSince1970: 6_000)
 
         _ = try await world.records.saveCreated(

@@ -165,15 +165,9 @@ struct KeptNestedObjectsTests {
         var renamed = world.candidate
         renamed.firstName = "Ada B."
         let secondWritten = Date(timeIntervalSince1970: 1_000)
-        var newcomer = Candidate(id: "cand-3", remoteID: "c3")
-        newcomer.firstName = "Grace"
-        var third = world.anotherApplication(3)
-        third.candidateID = newcomer.id
+        let (newcomer, third) = world.newApplicant(3, named: "Grace")
         let thirdWritten = Date(timeIntervalSince1970: 2_000)
-        var applicant = Candidate(id: "cand-5", remoteID: "c5")
-        applicant.firstName = "Lin"
-        var fifth = world.anotherApplication(5)
-        fifth.candidateID = applicant.id
+        let (applicant, fifth) = world.newApplicant(5, named: "Lin")
         let fifthWritten = Date(timeIntervalSince1970: 3_000)
 
         _ = try await records.saveCreated(

@@ -52,8 +52,9 @@ extension Candidate {
     /// tell of a run's records when it has finished. No client can hold an application's
     /// `updated_at`, and one that keeps no objects has nothing to forget; the run's own pass
     /// composes them after its saves. So then only applications that keep objects (from an
-    /// earlier, failed attempt at that sync) are written. A FULL saves every candidate after its applications, and this spares the first
-    /// one writing every application a second time (issue 22).
+    /// earlier, failed attempt at that sync) are written. A FULL saves every candidate after its
+    /// applications, and this spares the first one writing every application a second time
+    /// (issue 22).
     public static func propagateChanges(
         ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
     ) async throws {

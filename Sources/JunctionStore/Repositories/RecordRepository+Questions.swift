@@ -232,21 +232,20 @@ extension RecordRepository {
             ? """
             UNION ALL
             SELECT 's', \(bind: application.id), \(unsafeRaw: none), \(bind: application.source),
-                \(bind: application.remoteCreatedAt.map(Clock.milliseconds) ?? 0), \(bind: application.remoteID),
-                \(bind: application.remoteID.map { Int64($0.unicodeScalars.count) })
+                \(bind: application.remoteCreatedAt.map(Clock.milliseconds) ?? 0),
+                \(bind: application.remoteID.map { Int64($0.unicodeScalars.count) }), \(bind: application.remoteID)
             """ : ""
         let rows = try await connection.raw(
             """
             SELECT 'a' AS stored_kind, \(unsafeRaw: stateColumns), CAST(NULL AS TEXT) AS source,
-                CAST(NULL AS BIGINT) AS created, CAST(NULL AS TEXT) AS remote_id,
-                CAST(NULL AS BIGINT) AS remote_id_length
+                CAST(NULL AS BIGINT) AS created, CAST(NULL AS BIGINT) AS remote_id_length,
+                CAST(NULL AS TEXT) AS remote_id
             FROM applications WHERE integration_id = \(bind: integrationID) AND id = \(bind: application.id)
             UNION ALL
             SELECT 'c', \(unsafeRaw: stateColumns), NULL, NULL, NULL, NULL
             FROM candidates WHERE integration_id = \(bind: integrationID) AND id = \(bind: candidateID)
             UNION ALL
-            SELECT 's', \(unsafeRaw: sourceColumns), source, COALESCE(remote_created_at, 0), remote_id,
-                LENGTH(remote_id)
+            SELECT 's', \(unsafeRaw: sourceColumns), source, \(unsafeRaw: sourceOrder.joined(separator: ", "))
             FROM applications
             WHERE integration_id = \(bind: integrationID) AND candidate_id = \(bind: candidateID)
                 AND id <> \(bind: application.id)
@@ -273,6 +272,12 @@ extension RecordRepository {
         return states
     }
 
+    /// The order of a candidate's applications whose last source becomes the candidate's: by
+    /// remote creation, then remote id by length (a number's order), then as text. `storedStates`
+    /// selects these as its `created`, `remote_id_length` and `remote_id`, and writes the same
+    /// three values for the application being saved.
+    static let sourceOrder = ["COALESCE(remote_created_at, 0)", "LENGTH(remote_id)", "remote_id"]
+
     static func latestApplicationSources(
         candidateIDs: [String], integrationID: String, on connection: any SQLDatabase
     ) async throws -> [String: String] {
@@ -281,7 +286,7 @@ extension RecordRepository {
             SELECT candidate_id, source FROM applications
             WHERE integration_id = \(bind: integrationID) AND candidate_id IN (\(binds: candidateIDs))
               AND source IS NOT NULL AND remote_deleted_at IS NULL
-            ORDER BY candidate_id, COALESCE(remote_created_at, 0), LENGTH(remote_id), remote_id
+            ORDER BY candidate_id, \(unsafeRaw: sourceOrder.joined(separator: ", "))
             """
         ).all()
         var latest: [String: String] = [:]
