@@ -28,10 +28,11 @@ struct JobFormTests {
                             Job.self, integrationID: integrationID, where: "id", in: [job.id], remoteData: false
                         ).first)
                     #expect(
-                        try await records.jobForm(integrationID: integrationID, where: "id", equals: job.id) == fresh)
+                        try await records.jobForm(integrationID: integrationID, where: "id", equals: job.id)?.job
+                            == fresh)
                     #expect(
                         try await records.jobForm(
-                            integrationID: integrationID, where: "remote_id", equals: job.remoteID)
+                            integrationID: integrationID, where: "remote_id", equals: job.remoteID)?.job
                             == fresh)
                 }
             }
@@ -51,8 +52,8 @@ struct JobFormTests {
             let deleted = try await records.jobForm(integrationID: integrationID, where: "id", equals: renamed.id)
 
             #expect(run.status == .succeeded, "\(run.error ?? "")")
-            #expect(afterRename?.name == "Renamed for the test")
-            #expect(afterQuestions?.screeningQuestions == [])
+            #expect(afterRename?.job.name == "Renamed for the test")
+            #expect(afterQuestions?.job.screeningQuestions == [])
             #expect(jobs[1].screeningQuestions.isEmpty == false, "the second job had questions to lose")
             #expect(deleted == nil)
             #expect(try await records.jobForm(integrationID: integrationID, where: "id", equals: "no-such-job") == nil)

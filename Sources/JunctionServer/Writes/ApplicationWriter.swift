@@ -28,33 +28,10 @@ struct ApplicationWriter: Sendable {
     ) async throws -> Created {
         let integrationID = integration.id.description
         let (writer, label) = try writer(for: integration)
-        let job = try await findJob(jobReference, integration: integration, credentials: credentials)
-        var plan: WritePlan
-        do {
-            plan = try writer.planApplication(request, job: job, integration: integration)
-        } catch let problems as ApplicationCreate.Problems {
-            throw Self.invalid(problems.list, tool: label)
-        }
-        let email = request.candidate.emailAddress
-        // One writer per (email, job) across every instance: a concurrent duplicate is refused.
-        let claim = WriteLedgerRepository.applicationClaim(email: email, jobRemoteID: job.remoteID)
-        switch try await store.writeLedger.claimApplication(
-            claim, jobID: job.id, email: email, integrationID: integrationID)
-        {
-        case .taken:
-            break
-        case .alreadyApplied:
-            throw APIError(
-                .applicationAlreadyExists,
-                "\(email) has already applied to job \(job.id) (\(job.name ?? job.remoteID)).")
-        case .held:
-            // The claim stays once the tool holds the application (a later step may have failed),
-            // so a retry is refused instead of creating a second one; the next sync brings it.
-            throw APIError(
-                .applicationAlreadyExists,
-                "An application of \(email) to job \(job.id) is being created right now, or was sent to \(label) already and appears here after the next sync."
-            )
-        }
+        let (job, planned, claim) = try await claim(
+            request, jobReference: jobReference, integration: integration, writer: writer, label: label,
+            credentials: credentials)
+        var plan = planned
         var created = false
         do {
             let downloads = try await downloadAttachments(plan.files, tool: label)
@@ -86,6 +63,62 @@ struct ApplicationWriter: Sendable {
         }
     }
 
+    /// The job, the request's plan against it, and the claim taken for the application. The job's
+    /// form kept from an earlier write is planned with without reading the store; the claim's
+    /// statement checks that the stored job is still at that version, so a job that changed (or
+    /// was deleted) since is read again and planned again. A plan's problems found with a kept
+    /// form count only once the job, read again, shows them too.
+    private func claim(
+        _ request: ApplicationCreate, jobReference: String, integration: Integration,
+        writer: any ApplicationWriting, label: String, credentials: @escaping @Sendable () async throws -> Data
+    ) async throws -> (Job, WritePlan, claim: String) {
+        let integrationID = integration.id.description
+        let email = request.candidate.emailAddress
+        var target = try await findJob(jobReference, integration: integration, credentials: credentials, kept: true)
+        var reads = 0
+        while true {
+            let job = target.job
+            let plan: WritePlan
+            do {
+                plan = try writer.planApplication(request, job: job, integration: integration)
+            } catch let problems as ApplicationCreate.Problems {
+                guard target.read else {
+                    target = try await findJob(jobReference, integration: integration, credentials: credentials)
+                    continue
+                }
+                throw Self.invalid(problems.list, tool: label)
+            }
+            // One writer per (email, job) across every instance: a concurrent duplicate is refused.
+            let claim = WriteLedgerRepository.applicationClaim(email: email, jobRemoteID: job.remoteID)
+            switch try await store.writeLedger.claimApplication(
+                claim, jobID: job.id, email: email, integrationID: integrationID, jobVersion: target.version)
+            {
+            case .taken:
+                return (job, plan, claim)
+            case .jobChanged:
+                reads += 1
+                guard reads < 3 else {
+                    throw APIError(
+                        .concurrencyLimitExceeded,
+                        "Job \(job.id) changed three times while this application was being checked against it; retry.")
+                }
+                target = try await findJob(jobReference, integration: integration, credentials: credentials)
+            case .alreadyApplied:
+                throw APIError(
+                    .applicationAlreadyExists,
+                    "\(email) has already applied to job \(job.id) (\(job.name ?? job.remoteID)).")
+            case .held:
+                // The claim stays once the tool holds the application (a later step may have
+                // failed), so a retry is refused instead of creating a second one; the next sync
+                // brings it.
+                throw APIError(
+                    .applicationAlreadyExists,
+                    "An application of \(email) to job \(job.id) is being created right now, or was sent to \(label) already and appears here after the next sync."
+                )
+            }
+        }
+    }
+
     /// The label of the integration's tool, as messages name it.
     func label(of integration: Integration) -> String {
         connectors[integration.id.tool]?.descriptor.label ?? integration.id.tool.rawValue
@@ -106,7 +139,7 @@ struct ApplicationWriter: Sendable {
         -> [ApplicationCreate.Problem]
     {
         guard let (writer, _) = try? writer(for: integration),
-            let job = try? await findJob(jobReference, integration: integration, credentials: nil)
+            let job = try? await findJob(jobReference, integration: integration, credentials: nil).job
         else { return [] }
         do {
             _ = try writer.planApplication(request, job: job, integration: integration)
@@ -120,25 +153,38 @@ struct ApplicationWriter: Sendable {
 
     // MARK: - Steps
 
+    /// A job to write to: its form, the version of its stored row (none for a job only the tool
+    /// knows), and whether that version was read just now or kept from an earlier read.
+    struct Target {
+        var job: Job
+        var version: JobForm.Version?
+        var read: Bool
+    }
+
     /// A job by Junction id or `remote:<remote id>`. A remote id the store does not hold is looked
     /// up in the tool: Kombo takes remote job ids from callers who do not sync jobs, so a job
-    /// created in the tool minutes ago takes applications before the next sync brings it.
+    /// created in the tool minutes ago takes applications before the next sync brings it. With
+    /// `kept`, a job by Junction id whose form this instance kept is not read (see `claim`).
     /// `credentials` are read from the store when not given.
     func findJob(
-        _ reference: String, integration: Integration, credentials: (@Sendable () async throws -> Data)?
-    ) async throws -> Job {
+        _ reference: String, integration: Integration, credentials: (@Sendable () async throws -> Data)?,
+        kept: Bool = false
+    ) async throws -> Target {
         let integrationID = integration.id.description
         let remoteID = reference.hasPrefix("remote:") ? String(reference.dropFirst(7)) : nil
-        if let job = try await store.records.jobForm(
+        if kept, remoteID == nil, let form = store.records.keptJobForm(integrationID: integrationID, id: reference) {
+            return Target(job: form.job, version: form.version, read: false)
+        }
+        if let form = try await store.records.jobForm(
             integrationID: integrationID, where: remoteID == nil ? "id" : "remote_id", equals: remoteID ?? reference)
         {
-            return job
+            return Target(job: form.job, version: form.version, read: true)
         }
         if let remoteID, !remoteID.isEmpty, let (writer, _) = try? writer(for: integration),
             let credentials = try await self.credentials(given: credentials, integration: integration),
             let job = try await writer.job(remoteID: remoteID, integration: integration, credentials: credentials)
         {
-            return job
+            return Target(job: job, version: nil, read: true)
         }
         throw APIError(
             .inputInvalid,

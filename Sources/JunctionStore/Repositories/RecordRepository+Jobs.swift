@@ -121,12 +121,34 @@ extension RecordRepository {
     }
 }
 
+/// A job as a write reads it (without `remote_data`), and the version it was parsed from.
+public struct JobForm: Sendable, Equatable {
+    public var job: Job
+    public var version: Version
+
+    /// The stored job's two content hashes: any change to its document or to what it embeds
+    /// (stages, questions) changes one of them.
+    public struct Version: Sendable, Hashable {
+        public var content: String
+        public var nested: String
+    }
+
+    /// Whether the stored job `jobs.id = id` is live at this version, as a condition of a
+    /// statement's `WHERE`: a write checks the form it planned with in its claim's statement.
+    public static func isCurrent(_ version: Version, id: String, integrationID: String) -> SQLQueryString {
+        """
+        EXISTS (SELECT 1 FROM jobs WHERE integration_id = \(bind: integrationID) AND id = \(bind: id)
+            AND content_hash = \(bind: version.content) AND COALESCE(nested_hash, '') = \(bind: version.nested)
+            AND remote_deleted_at IS NULL)
+        """
+    }
+}
+
 extension RecordRepository {
-    /// The live job whose `column` (`id` or `remote_id`) is `value`, as a write's form reads it:
-    /// without `remote_data`. Its document is parsed once per version (its two content hashes)
-    /// and kept: `JSONDecoder` on a job with its questions was 6% of a write's CPU, and a job
-    /// takes many applications between two changes.
-    public func jobForm(integrationID: String, where column: String, equals value: String) async throws -> Job? {
+    /// The live job whose `column` (`id` or `remote_id`) is `value`, as a write's form reads it.
+    /// Its document is parsed once per version and kept: `JSONDecoder` on a job with its
+    /// questions was 6% of a write's CPU, and a job takes many applications between two changes.
+    public func jobForm(integrationID: String, where column: String, equals value: String) async throws -> JobForm? {
         guard
             let row = try await sql.select()
                 .columns("id", "record", "changed_at", "remote_deleted_at", "content_hash", "nested_hash")
@@ -135,41 +157,53 @@ extension RecordRepository {
                 .where("remote_deleted_at", .is, SQLLiteral.null)
                 .first()
         else { return nil }
-        let key = integrationID + "\u{1F}" + (try row.decode(column: "id", as: String.self))
-        let version =
-            (try row.decode(column: "content_hash", as: String.self)) + "\u{1F}"
-            + (try row.decode(column: "nested_hash", as: String?.self) ?? "")
-        if var job = store.jobForms.job(key, version: version) {
+        let key = Self.jobFormKey(integrationID: integrationID, id: try row.decode(column: "id", as: String.self))
+        let version = JobForm.Version(
+            content: try row.decode(column: "content_hash", as: String.self),
+            nested: try row.decode(column: "nested_hash", as: String?.self) ?? "")
+        if var form = store.jobForms.form(key), form.version == version {
             // The columns are authoritative for what the store itself maintains.
-            job.changedAt = Clock.date(try row.decode(column: "changed_at", as: Int64.self))
-            job.remoteDeletedAt = nil
-            return job
+            form.job.changedAt = Clock.date(try row.decode(column: "changed_at", as: Int64.self))
+            form.job.remoteDeletedAt = nil
+            store.jobForms.keep(form, key)
+            return form
         }
-        let job = try Self.decodeRecord(Job.self, row, remoteData: false)
-        store.jobForms.keep(job, key, version: version)
-        return job
+        let form = JobForm(job: try Self.decodeRecord(Job.self, row, remoteData: false), version: version)
+        store.jobForms.keep(form, key)
+        return form
+    }
+
+    /// The form this instance kept from job `id`'s last read, without reading the store: it may
+    /// be out of date, so a write that plans with it checks its version in its claim
+    /// (`JobForm.isCurrent`) and reads again when that fails. The job's `changed_at` is as it was
+    /// at that read.
+    public func keptJobForm(integrationID: String, id: String) -> JobForm? {
+        store.jobForms.form(Self.jobFormKey(integrationID: integrationID, id: id))
+    }
+
+    private static func jobFormKey(integrationID: String, id: String) -> String {
+        integrationID + "\u{1F}" + id
     }
 }
 
-/// Parsed job forms by integration and job, each with the version (content hashes) it was parsed
-/// from; a job whose hashes changed is parsed again. Bounded: past `capacity` jobs an arbitrary
-/// one is dropped. Jobs hold no personal data.
+/// Parsed job forms by integration and job, each with the version it was parsed from. Bounded:
+/// past `capacity` jobs an arbitrary one is dropped. Jobs hold no personal data.
 final class JobFormCache: Sendable {
-    private let entries = Mutex([String: (version: String, job: Job)]())
+    private let entries = Mutex([String: JobForm]())
     let capacity: Int
 
     init(capacity: Int = 1_000) { self.capacity = capacity }
 
-    func job(_ key: String, version: String) -> Job? {
-        entries.withLock { entries in entries[key].flatMap { $0.version == version ? $0.job : nil } }
+    func form(_ key: String) -> JobForm? {
+        entries.withLock { $0[key] }
     }
 
-    func keep(_ job: Job, _ key: String, version: String) {
+    func keep(_ form: JobForm, _ key: String) {
         entries.withLock { entries in
             if entries[key] == nil, entries.count >= capacity, let any = entries.keys.first {
                 entries[any] = nil
             }
-            entries[key] = (version, job)
+            entries[key] = form
         }
     }
 }

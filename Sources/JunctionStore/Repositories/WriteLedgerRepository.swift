@@ -21,19 +21,18 @@ extension WriteLedgerRepository {
     /// Takes the claim `claim` for an integration; false when someone holds it. Claims older
     /// than `staleAfter` (a crashed writer's) are taken over.
     public func takeClaim(_ claim: String, integrationID: String, staleAfter: TimeInterval = 300) async throws -> Bool {
-        try await insertClaim(claim, integrationID: integrationID, staleAfter: staleAfter, unless: nil)
+        try await insertClaim(claim, integrationID: integrationID, staleAfter: staleAfter, when: "1 = 1")
     }
 
     /// The one statement that takes a claim (a write's round trips are its cost on PostgreSQL):
     /// a new claim is inserted, a stale one taken over, a held one left alone, and only the first
     /// two return a row. The row lock of the conflict makes concurrent takers wait and then see
-    /// the winner's fresh claim. With `unless`, nothing is inserted when that query finds a row.
+    /// the winner's fresh claim. Nothing is inserted unless `condition` holds.
     private func insertClaim(
-        _ claim: String, integrationID: String, staleAfter: TimeInterval, unless condition: SQLQueryString?
+        _ claim: String, integrationID: String, staleAfter: TimeInterval, when guarded: SQLQueryString
     ) async throws -> Bool {
         let now = Clock.nowMilliseconds()
         // `INSERT … SELECT … WHERE` (never without the WHERE: SQLite would read `ON` as a join).
-        let guarded: SQLQueryString = condition.map { "NOT EXISTS (\($0))" } ?? "1 = 1"
         let taken = try await sql.raw(
             """
             INSERT INTO write_claims (integration_id, claim, created_at)
@@ -54,35 +53,42 @@ extension WriteLedgerRepository {
         case alreadyApplied
         /// Another writer holds the claim (creating the same application right now).
         case held
+        /// The job is no longer stored at the version the caller planned with (it changed, or
+        /// was deleted): read it again and plan again.
+        case jobChanged
     }
 
-    /// `takeClaim`, unless the application exists already (`applicationExists`): both in one
-    /// statement when the claim is taken, the usual case, since each statement is a round trip
-    /// on PostgreSQL. Only a refusal asks again, to say which of the two it was.
+    /// `takeClaim`, unless a live application of the job by a candidate with `email` (any case)
+    /// is stored already (`applicationExistsQuery`) or the job is not stored at `jobVersion` any
+    /// more (when given): all in one statement when the claim is taken, the usual case, since
+    /// each statement is a round trip on PostgreSQL. Only a refusal asks again, to say which.
     public func claimApplication(
-        _ claim: String, jobID: String, email: String, integrationID: String, staleAfter: TimeInterval = 300
+        _ claim: String, jobID: String, email: String, integrationID: String, jobVersion: JobForm.Version? = nil,
+        staleAfter: TimeInterval = 300
     ) async throws -> ApplicationClaim {
         let exists = Self.applicationExistsQuery(
             jobID: jobID, email: email.lowercased(), integrationID: integrationID, kind: database.kind)
-        if try await insertClaim(claim, integrationID: integrationID, staleAfter: staleAfter, unless: exists) {
+        let current =
+            jobVersion.map { JobForm.isCurrent($0, id: jobID, integrationID: integrationID) } ?? "1 = 1"
+        if try await insertClaim(
+            claim, integrationID: integrationID, staleAfter: staleAfter, when: "NOT EXISTS (\(exists)) AND \(current)")
+        {
             return .taken
         }
-        return try await applicationExists(jobID: jobID, email: email, integrationID: integrationID)
-            ? .alreadyApplied : .held
+        let found = try await sql.raw(
+            """
+            SELECT CASE WHEN EXISTS (\(exists)) THEN 1 ELSE 0 END AS applied,
+                CASE WHEN \(current) THEN 1 ELSE 0 END AS current
+            """
+        ).first()
+        if try found?.decode(column: "current", as: Int.self) != 1 { return .jobChanged }
+        return try found?.decode(column: "applied", as: Int.self) == 1 ? .alreadyApplied : .held
     }
 
     public func releaseClaim(_ claim: String, integrationID: String) async throws {
         try await sql.raw(
             "DELETE FROM write_claims WHERE integration_id = \(bind: integrationID) AND claim = \(bind: claim)"
         ).run()
-    }
-
-    /// Whether a live application of `jobID` belongs to a candidate with `email` (any case).
-    public func applicationExists(jobID: String, email: String, integrationID: String) async throws -> Bool {
-        try await sql.raw(
-            Self.applicationExistsQuery(
-                jobID: jobID, email: email.lowercased(), integrationID: integrationID, kind: database.kind)
-        ).first() != nil
     }
 
     /// The duplicate check: the candidates with this email (one, usually), then only their
