@@ -130,16 +130,17 @@ public final class Database: Sendable {
     /// SQLite transactions start `IMMEDIATE` so two writers queue on the file lock up front
     /// instead of failing with SQLITE_BUSY when a read lock is upgraded.
     ///
-    /// `pinned` runs `body` on the PostgreSQL connection's event loop thread (ignored on
-    /// SQLite): each statement is then written and answered on that thread, where otherwise
-    /// the caller's task hands it to the loop and is woken again for its answer, two wake-ups of
-    /// a thread per statement (`docs/decisions.md`, "A write's transaction runs on its
-    /// connection's thread"). For short transactions only: whatever `body` computes delays
-    /// every other channel on that loop.
+    /// `pinned` runs `body` on the connection's event loop thread. On PostgreSQL each statement
+    /// is then written and answered on that thread, where otherwise the caller's task hands it
+    /// to the loop and is woken again for its answer, two wake-ups of a thread per statement; on
+    /// SQLite (whose statements run on a thread pool and answer on the loop) the answer's
+    /// wake-up is saved (`docs/decisions.md`, "A write's transaction runs on its connection's
+    /// thread"). For short transactions only: whatever `body` computes delays every other
+    /// channel on that loop.
     public func transaction<Result: Sendable>(
         pinned: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
-        try await withWriteGate { try await self.unguardedTransaction(pinned: pinned && kind == .postgres, body) }
+        try await withWriteGate { try await self.unguardedTransaction(pinned: pinned, body) }
     }
 
     /// Runs `body` as this process's only SQLite writer; on PostgreSQL simply runs it.

@@ -5,15 +5,17 @@ import Testing
 
 @testable import JunctionStore
 
-/// `Database.transaction(pinned: true)` runs a PostgreSQL transaction on its connection's event
-/// loop thread (issue 22: a write's statements without two thread wake-ups each). What it must
+/// `Database.transaction(pinned: true)` runs a transaction on its connection's event loop thread
+/// (issue 22: a write's statements without a thread wake-up each on the way back). What it must
 /// keep: statements and the answer as before, commit and rollback, and an unpinned transaction
 /// off that thread.
 @Suite("Pinned transactions", .freshDatabases)
 struct PinnedTransactionTests {
-    @Test("a pinned transaction runs on its connection's thread and commits; an unpinned one does not run there")
-    func pinned() async throws {
-        let database = try await FreshDatabases.open(.postgres)
+    @Test(
+        "a pinned transaction runs on its connection's thread and commits; an unpinned one does not run there",
+        arguments: Backend.allCases)
+    func pinned(backend: Backend) async throws {
+        let database = try await FreshDatabases.open(backend)
         let table = "pinned_" + UUID().uuidString.prefix(8).lowercased()
         try await database.sql.raw("CREATE TABLE \(unsafeRaw: table) (name TEXT NOT NULL)").run()
 
@@ -36,9 +38,9 @@ struct PinnedTransactionTests {
         #expect(committed == 1)
     }
 
-    @Test("a pinned transaction that throws rolls back")
-    func rollback() async throws {
-        let database = try await FreshDatabases.open(.postgres)
+    @Test("a pinned transaction that throws rolls back", arguments: Backend.allCases)
+    func rollback(backend: Backend) async throws {
+        let database = try await FreshDatabases.open(backend)
         let table = "pinned_" + UUID().uuidString.prefix(8).lowercased()
         try await database.sql.raw("CREATE TABLE \(unsafeRaw: table) (name TEXT NOT NULL)").run()
         struct Refused: Error {}
