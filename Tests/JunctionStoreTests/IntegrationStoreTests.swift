@@ -75,3 +75,43 @@ struct IntegrationStoreTests {
         #expect(try await seeded.store.integrations.integrations(workspaceID: intruder.id).isEmpty)
     }
 }
+
+/// Every API request reads its integration with its key (`authenticate`); the row is decoded
+/// column by column (issue 22), so each column is checked here against what was written.
+@Suite("Integrations read back", .freshDatabases)
+struct IntegrationReadTests {
+    @Test(
+        "an integration reads back as written, alone and with its key; an unknown status is a corrupt row",
+        arguments: Backend.allCases)
+    func readBack(backend: Backend) async throws {
+        let database = try await FreshDatabases.open(backend)
+        let store = Store(database: database, secrets: randomSecretBox())
+        let workspace = try await store.access.createWorkspace(name: "Readers")
+        let (_, key) = try await store.access.createAPIKey(workspaceID: workspace.id, name: "reader")
+        let written = Integration(
+            id: IntegrationID(tool: .personio), workspaceID: workspace.id, status: .invalid,
+            setupStatus: .finalSyncPending, endUserOrganizationName: "Customer GmbH",
+            endUserEmail: "hr@customer.example", endUserOriginID: "origin-7",
+            settings: ["channel": .string("Junction"), "limit": .number(3)],
+            createdAt: Date(timeIntervalSince1970: 1_700_000_000.123),
+            updatedAt: Date(timeIntervalSince1970: 1_700_000_500.456))
+        let bare = Integration(
+            id: IntegrationID(tool: .personio), workspaceID: workspace.id, endUserOrganizationName: "Bare")
+        try await store.integrations.createIntegration(written, credentials: Data("{}".utf8))
+        try await store.integrations.createIntegration(bare, credentials: Data("{}".utf8))
+
+        let alone = try await store.integrations.integration(id: written.id.description, workspaceID: workspace.id)
+        let withKey = try await store.access.authenticate(apiKey: key, integrationID: written.id.description)
+        let bareWithKey = try await store.access.authenticate(apiKey: key, integrationID: bare.id.description)
+        try await database.sql.raw(
+            "UPDATE integrations SET status = 'SLEEPING' WHERE id = \(bind: written.id.description)"
+        ).run()
+
+        #expect(alone == written)
+        #expect(withKey?.integration?.integration == written)
+        #expect(bareWithKey?.integration?.integration == bare)
+        await #expect(throws: StoreError.self) {
+            try await store.integrations.integration(id: written.id.description, workspaceID: workspace.id)
+        }
+    }
+}
