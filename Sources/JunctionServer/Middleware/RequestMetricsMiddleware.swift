@@ -43,8 +43,12 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         return response
     }
 
-    /// Milliseconds with three decimals, as `Server-Timing` allows.
+    /// Milliseconds with three decimals (rounded to the nearest microsecond), as `Server-Timing`
+    /// allows. In whole numbers: `String(format:)` was a third of this middleware's CPU.
     static func milliseconds(_ duration: Duration) -> String {
-        String(format: "%.3f", duration.inSeconds * 1000)
+        let (seconds, attoseconds) = duration.components
+        let microseconds = max(0, seconds * 1_000_000 + (attoseconds + 500_000_000_000) / 1_000_000_000_000)
+        let fraction = String(microseconds % 1000)
+        return "\(microseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }
