@@ -83,6 +83,51 @@ struct WriteClaimTests {
         #expect(try await claim("Ada@example.org", "job-1") == .taken)
     }
 
+    @Test(
+        "an application claim with a job version is taken only while the stored job is live at that version",
+        arguments: Backend.allCases)
+    func jobVersion(backend: Backend) async throws {
+        let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
+        let store = seeded.store
+        let integration = seeded.integration.id.description
+        var job = try #require(sampleJobs(1, integrationID: seeded.integration.id).first)
+        try await store.records.saveJobs([job], integrationID: integration)
+        let kept = try #require(
+            try await store.records.jobForm(integrationID: integration, where: "id", equals: job.id))
+        job.name = "Renamed after the form was kept"
+        func claim(_ email: String, _ version: JobForm.Version?) async throws -> WriteLedgerRepository.ApplicationClaim
+        {
+            try await store.writeLedger.claimApplication(
+                WriteLedgerRepository.applicationClaim(email: email, jobRemoteID: job.remoteID), jobID: job.id,
+                email: email, integrationID: integration, jobVersion: version)
+        }
+        func claims() async throws -> Int {
+            try await store.database.sql.raw("SELECT COUNT(*) AS n FROM write_claims").first()?
+                .decode(column: "n", as: Int.self) ?? -1
+        }
+
+        let current = try await claim("a@example.org", kept.version)
+        let held = try await claim("a@example.org", kept.version)
+        try await store.records.saveJobs([job], integrationID: integration)
+        let afterRename = try await claim("b@example.org", kept.version)
+        let claimsAfterRename = try await claims()
+        let renamed = try #require(
+            try await store.records.jobForm(integrationID: integration, where: "id", equals: job.id))
+        let withFreshVersion = try await claim("b@example.org", renamed.version)
+        try await store.records.markJobsDeleted(ids: [job.id], integrationID: integration)
+        let afterDeletion = try await claim("c@example.org", renamed.version)
+        let withoutVersion = try await claim("c@example.org", nil)
+
+        #expect(current == .taken)
+        #expect(held == .held)
+        #expect(renamed.version != kept.version, "the rename changed the stored job's version")
+        #expect(afterRename == .jobChanged)
+        #expect(claimsAfterRename == 1, "a refused claim leaves nothing behind")
+        #expect(withFreshVersion == .taken)
+        #expect(afterDeletion == .jobChanged)
+        #expect(withoutVersion == .taken)
+    }
+
     @Test("an activity entry names only an integration of the caller's workspace", arguments: Backend.allCases)
     func activityScope(backend: Backend) async throws {
         let seeded = try await SeededStore.make(try await FreshDatabases.open(backend))
