@@ -63,18 +63,25 @@ public final class Database: Sendable {
     public let location: DatabaseLocation
     /// The pooled database; each statement takes a connection from the pool.
     public let sql: any SQLDatabase
+    /// For the short reads every page runs (the API key's statement, the page's query): on
+    /// SQLite run on the caller's thread with statements prepared once (`PreparedSQLiteReads`),
+    /// on PostgreSQL the pool itself.
+    let reads: any SQLDatabase
+    /// `reads` on SQLite, for its statements' statistics.
+    var preparedReads: PreparedSQLiteReads? { (reads as? NULFreeSQLDatabase)?.base as? PreparedSQLiteReads }
     /// SQLite only: the in-process queue for writers (see `SQLiteWriteGate`).
     let writeGate: SQLiteWriteGate?
     private let closePool: @Sendable () async throws -> Void
     private let closed = OnceFlag()
 
     private init(
-        kind: Kind, location: DatabaseLocation, sql: any SQLDatabase, writeGate: SQLiteWriteGate? = nil,
-        closePool: @escaping @Sendable () async throws -> Void
+        kind: Kind, location: DatabaseLocation, sql: any SQLDatabase, reads: (any SQLDatabase)? = nil,
+        writeGate: SQLiteWriteGate? = nil, closePool: @escaping @Sendable () async throws -> Void
     ) {
         self.kind = kind
         self.location = location
         self.sql = sql
+        self.reads = reads ?? sql
         self.writeGate = writeGate
         self.closePool = closePool
     }
@@ -98,11 +105,14 @@ public final class Database: Sendable {
                 maximum: maxConnectionsPerEventLoop * loops,
                 group: eventLoopGroup, logger: logger)
             let gate = SQLiteWriteGate.forFile(url.path)
-            let database = NULFreeSQLDatabase(
-                base: GatedSQLiteDatabase(
-                    base: DirectSQLiteDatabase(PooledSQLiteDatabase(pool: pool, logger: logger), queryLogLevel: .trace),
-                    gate: gate))
-            return Database(kind: .sqlite, location: location, sql: database, writeGate: gate) {
+            let direct = DirectSQLiteDatabase(PooledSQLiteDatabase(pool: pool, logger: logger), queryLogLevel: .trace)
+            let database = NULFreeSQLDatabase(base: GatedSQLiteDatabase(base: direct, gate: gate))
+            let reads = PreparedSQLiteReads(path: url.path, base: direct.base, maximumIdle: pool.maximum)
+            return Database(
+                kind: .sqlite, location: location, sql: database, reads: NULFreeSQLDatabase(base: reads),
+                writeGate: gate
+            ) {
+                reads.close()
                 try await pool.close()
             }
         case .postgres(let url):

@@ -29,6 +29,8 @@ public struct Store: Sendable {
     }
 
     var sql: any SQLDatabase { connection ?? database.sql }
+    /// For a page's short reads (`Database.reads`); inside a transaction, its connection.
+    var reads: any SQLDatabase { connection ?? database.reads }
 
     /// The key that signs page cursors; derived from the secret key so it survives restarts and
     /// is shared by every instance on one database.
@@ -45,6 +47,7 @@ protocol StoreRepository: Sendable {
 
 extension StoreRepository {
     var sql: any SQLDatabase { store.sql }
+    var reads: any SQLDatabase { store.reads }
     var database: Database { store.database }
     var secrets: SecretBox { store.secrets }
 }

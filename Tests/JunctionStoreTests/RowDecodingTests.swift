@@ -1,8 +1,9 @@
 import Foundation
-import JunctionStore
 import JunctionTestSupport
 import SQLKit
 import Testing
+
+@testable import JunctionStore
 
 /// Rows are decoded by the store's own `SQLRow`s (PostgresNIO's typed decode without PostgresKit's
 /// per-cell coding path; SQLite's cell values without SQLiteKit's `Decoder`), and PostgreSQL
@@ -37,13 +38,19 @@ struct RowDecodingTests {
         return try #require(try await sql.raw(query).first())
     }
 
+    /// The pool's statements, or a page's short reads (`Database.reads`, prepared once and run on
+    /// the caller's thread on SQLite).
+    enum Path: String, CaseIterable, Sendable { case pool, reads }
+
     @Test(
-        "text, integers, booleans and their nulls decode to the values the statement wrote", arguments: Backend.allCases
+        "text, integers, booleans and their nulls decode to the values the statement wrote",
+        arguments: Backend.allCases, Path.allCases
     )
-    func decodesEachType(_ backend: Backend) async throws {
+    func decodesEachType(_ backend: Backend, _ path: Path) async throws {
         let location = try await freshDatabaseLocation(backend)
         try await withSeparatePools(1, on: location) { databases in
-            let row = try await Self.row(backend, databases[0].sql)
+            let sql = path == .reads ? databases[0].reads : databases[0].sql
+            let row = try await Self.row(backend, sql)
 
             #expect(try row.decode(column: "text", as: String.self) == "zwölf é")
             // Text as its bytes (stored documents): UTF-8 by hand, "ö" and "é" two bytes each.
@@ -51,8 +58,7 @@ struct RowDecodingTests {
             #expect(try row.decode(column: "text", as: [UInt8].self) == utf8)
             if backend == .sqlite {
                 // The store reads SQLite's documents as blobs, whose bytes are the text's.
-                let blob = try #require(
-                    try await databases[0].sql.raw("SELECT CAST('zwölf é' AS BLOB) AS document").first())
+                let blob = try #require(try await sql.raw("SELECT CAST('zwölf é' AS BLOB) AS document").first())
                 #expect(try blob.decode(column: "document", as: [UInt8].self) == utf8)
             }
             #expect(try row.decode(column: "no_text", as: String?.self) == nil)

@@ -67,7 +67,7 @@ extension AccessRepository {
             return try await authenticate(apiKey: presented).map { Authentication(workspaceID: $0, integration: nil) }
         }
         guard
-            let row = try await sql.raw(
+            let row = try await reads.raw(
                 """
                 SELECT k.workspace_id AS key_workspace_id, k.revoked_at AS key_revoked_at, i.*,
                     CAST(CASE WHEN \(unsafeRaw: FieldRepository.mayProject(integration: "i.id", workspace: "k.workspace_id"))

@@ -104,7 +104,8 @@ extension RecordRepository {
         _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int,
         columns: [String] = []
     ) async throws -> KeysetPage<StoredDocument> {
-        let query = listQuery(Record.table, integrationID: integrationID, filter: filter, columns: columns)
+        let query = listQuery(
+            Record.table, integrationID: integrationID, filter: filter, columns: columns, on: reads)
         if let composed = Record.composedColumn {
             query.column(SQLAlias(bytes(SQLColumn(composed)), as: "nested"))
         }
@@ -146,13 +147,13 @@ extension RecordRepository {
 
     private func listQuery(
         _ table: String, integrationID: String, filter: RecordFilter, columns: [String],
-        document: any SQLExpression = SQLColumn("record")
+        document: any SQLExpression = SQLColumn("record"), on database: (any SQLDatabase)? = nil
     ) -> SQLSelectBuilder {
         // On SQLite the document is read as a blob: SQLiteNIO makes a `String` of a text cell,
         // checking (and repairing) its UTF-8, a tenth of a jobs page's CPU, for text the store
         // wrote itself; the bytes are what the page copies. PostgreSQL's rows hand the bytes over.
         let documentColumn = SQLAlias(bytes(document), as: "record")
-        let query = sql.select()
+        let query = (database ?? sql).select()
             .columns(
                 [SQLColumn("id"), documentColumn]
                     + (["changed_at", "remote_deleted_at"] + columns).map { SQLColumn($0) }
