@@ -222,15 +222,11 @@ private final class ReadConnection: @unchecked Sendable {
             sqlite_nio_sqlite3_finalize(raw)
             throw PreparedSQLiteError(code: SQLITE_READONLY, message: "a statement that writes is not a read: \(sql)")
         }
-        var names: [String: Int] = [:]
-        for index in 0..<sqlite_nio_sqlite3_column_count(raw) {
-            let name = sqlite_nio_sqlite3_column_name(raw, index).map { String(cString: $0) } ?? ""
-            // As SQLiteNIO's rows: a name that appears twice finds its first column.
-            if names[name] == nil { names[name] = Int(index) }
+        let names = (0..<sqlite_nio_sqlite3_column_count(raw)).map { index in
+            sqlite_nio_sqlite3_column_name(raw, index).map { String(cString: $0) } ?? ""
         }
         if statements.count >= Self.maximumStatements { finalizeStatements() }
-        let statement = PreparedStatement(
-            raw: raw, columns: PreparedRow.Columns(names: names, count: Int(sqlite_nio_sqlite3_column_count(raw))))
+        let statement = PreparedStatement(raw: raw, columns: PreparedRow.Columns(names: names))
         statements[sql] = statement
         return statement
     }
@@ -293,27 +289,31 @@ struct PreparedRow: SQLRow {
         }
     }
 
-    /// A statement's column names and where each is.
+    /// A statement's column names, in order. Found by a scan: a page's statements have five to
+    /// thirty columns, and comparing short names costs less than hashing them.
     struct Columns {
-        let names: [String: Int]
-        let count: Int
+        let names: [String]
+        var count: Int { names.count }
+
+        /// As SQLiteNIO's rows: a name that appears twice finds its first column.
+        func index(of name: String) -> Int? { names.firstIndex(of: name) }
     }
 
     let columns: Columns
     let cells: [Cell]
 
-    var allColumns: [String] { columns.names.sorted { $0.value < $1.value }.map(\.key) }
+    var allColumns: [String] { columns.names }
 
-    func contains(column: String) -> Bool { columns.names[column] != nil }
+    func contains(column: String) -> Bool { columns.index(of: column) != nil }
 
     func decodeNil(column: String) throws -> Bool {
-        guard let index = columns.names[column] else { return true }
+        guard let index = columns.index(of: column) else { return true }
         if case .null = cells[index] { return true }
         return false
     }
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
-        guard let index = columns.names[column] else { throw MissingColumn(column: column) }
+        guard let index = columns.index(of: column) else { throw MissingColumn(column: column) }
         switch cells[index] {
         case .text(let text):
             if D.self == String.self { return text as! D }
