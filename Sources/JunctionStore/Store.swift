@@ -63,20 +63,22 @@ public struct KeysetPage<Item: Sendable>: Sendable {
 /// after the last key seen, so page 400 costs what page 1 costs (architecture rule 7) and rows
 /// written between two page reads neither repeat nor shift the pages.
 enum Keyset {
-    static func page<Item: Sendable>(
-        _ query: SQLSelectBuilder,
-        keyColumn: String,
-        after: String?,
-        limit: Int,
-        decode: (any SQLRow) throws -> (key: String, item: Item)
-    ) async throws -> KeysetPage<Item> {
+    /// `query` as a keyset page: after `after` when given, in key order, one row more than asked
+    /// (it tells whether another page follows without a COUNT).
+    static func query(_ query: SQLSelectBuilder, keyColumn: String, after: String?, limit: Int) -> SQLSelectBuilder {
         precondition(limit > 0, "page size must be positive")
         if let after {
             query.where(SQLColumn(keyColumn), .greaterThan, SQLBind(after))
         }
-        // One row more than asked tells whether another page follows without a COUNT.
-        let rows = try await query.orderBy(keyColumn, .ascending).limit(limit + 1).all()
+        return query.orderBy(keyColumn, .ascending).limit(limit + 1)
+    }
+
+    /// The page of the rows `query`'s statement read.
+    static func page<Item: Sendable>(
+        _ rows: [any SQLRow], limit: Int, decode: (any SQLRow) throws -> (key: String, item: Item)
+    ) throws -> KeysetPage<Item> {
         var items: [Item] = []
+        items.reserveCapacity(min(rows.count, limit))
         var lastKey: String?
         for row in rows.prefix(limit) {
             let (key, item) = try decode(row)
@@ -84,5 +86,27 @@ enum Keyset {
             lastKey = key
         }
         return KeysetPage(items: items, nextAfter: rows.count > limit ? lastKey : nil)
+    }
+
+    static func page<Item: Sendable>(
+        _ query: SQLSelectBuilder,
+        keyColumn: String,
+        after: String?,
+        limit: Int,
+        decode: (any SQLRow) throws -> (key: String, item: Item)
+    ) async throws -> KeysetPage<Item> {
+        let rows = try await Self.query(query, keyColumn: keyColumn, after: after, limit: limit).all()
+        return try page(rows, limit: limit, decode: decode)
+    }
+}
+
+/// A statement whose text was serialized before (`RecordRepository.pageTexts`), with its binds.
+struct KeptStatement: SQLExpression {
+    let sql: String
+    let binds: [any Encodable & Sendable]
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(sql)
+        serializer.binds.append(contentsOf: binds)
     }
 }

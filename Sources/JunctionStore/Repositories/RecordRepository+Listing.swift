@@ -1,6 +1,7 @@
 import Foundation
 import JunctionModel
 import SQLKit
+import Synchronization
 
 /// What a list endpoint asks of one model's table: every condition ANDed, the values inside one
 /// condition ORed. Column names come from code, never from a request; values are always bound.
@@ -104,12 +105,7 @@ extension RecordRepository {
         _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int,
         columns: [String] = []
     ) async throws -> KeysetPage<StoredDocument> {
-        let query = listQuery(
-            Record.table, integrationID: integrationID, filter: filter, columns: columns, on: reads)
-        if let composed = Record.composedColumn {
-            query.column(SQLAlias(bytes(SQLColumn(composed)), as: "nested"))
-        }
-        return try await Keyset.page(query, keyColumn: "id", after: after, limit: limit) { row in
+        let decode = { (row: any SQLRow) throws -> (key: String, item: StoredDocument) in
             var document = try Self.storedDocument(row, columns: columns)
             // Bytes as the document's are read (an optional array would be decoded element by element).
             if Record.composedColumn != nil, try !row.decodeNil(column: "nested") {
@@ -117,7 +113,64 @@ extension RecordRepository {
             }
             return (document.id, document)
         }
+        // A page without conditions (nearly every one) has its text kept per shape; the binds
+        // are the builder's, in its order: the integration, `updated_at`, the cursor's key.
+        if filter.conditions.isEmpty {
+            let shape = PageShape(
+                dialect: reads.dialect.name, table: Record.table, columns: columns,
+                includeDeleted: filter.includeDeleted, updatedAfter: filter.updatedAfter != nil, after: after != nil,
+                limit: limit)
+            let text = Self.pageTexts.withLock { $0[shape] } ?? keepPageText(shape, Record.self)
+            var binds: [any Encodable & Sendable] = [integrationID]
+            if let updatedAfter = filter.updatedAfter { binds.append(Clock.milliseconds(updatedAfter)) }
+            if let after { binds.append(after) }
+            let rows = try await reads.raw("\(KeptStatement(sql: text, binds: binds))").all()
+            return try Keyset.page(rows, limit: limit, decode: decode)
+        }
+        let query = pageQuery(
+            Record.self, integrationID: integrationID, filter: filter, after: after, limit: limit, columns: columns)
+        return try Keyset.page(try await query.all(), limit: limit, decode: decode)
     }
+
+    /// A page's statement, built by SQLKit.
+    private func pageQuery<Record: SyncedRecord>(
+        _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int, columns: [String]
+    ) -> SQLSelectBuilder {
+        let query = listQuery(
+            Record.table, integrationID: integrationID, filter: filter, columns: columns, on: reads)
+        if let composed = Record.composedColumn {
+            query.column(SQLAlias(bytes(SQLColumn(composed)), as: "nested"))
+        }
+        return Keyset.query(query, keyColumn: "id", after: after, limit: limit)
+    }
+
+    /// The text of `shape`'s statement, serialized from SQLKit's builder and kept.
+    private func keepPageText<Record: SyncedRecord>(_ shape: PageShape, _ type: Record.Type) -> String {
+        let query = pageQuery(
+            Record.self, integrationID: "",
+            filter: RecordFilter(
+                includeDeleted: shape.includeDeleted, updatedAfter: shape.updatedAfter ? Date() : nil),
+            after: shape.after ? "" : nil, limit: shape.limit, columns: shape.columns)
+        var serializer = SQLSerializer(database: reads)
+        query.query.serialize(to: &serializer)
+        Self.pageTexts.withLock { $0[shape] = serializer.sql }
+        return serializer.sql
+    }
+
+    /// What a page's statement text depends on, besides its binds' values.
+    struct PageShape: Hashable {
+        var dialect: String
+        var table: String
+        var columns: [String]
+        var includeDeleted: Bool
+        var updatedAfter: Bool
+        var after: Bool
+        var limit: Int
+    }
+
+    /// Page statements' texts by shape: a few per model (page sizes, `include_deleted`,
+    /// `updated_after`, first or later page), each serialized once.
+    static let pageTexts = Mutex<[PageShape: String]>([:])
 
     /// Stored documents of a model whose `column` is one of `values`, in id order: one query for
     /// a page's worth of nested objects.
