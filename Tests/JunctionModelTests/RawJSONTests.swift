@@ -9,6 +9,12 @@ struct RawJSONTests {
     nonisolated(unsafe) static let tricky: [String: Any] = [
         "plain": "value",
         "quoted": "she said \"hi\" and left a \\ behind",
+        // Backslashes right before a quote: an escaped backslash ends the string, an escaped
+        // quote does not. (Keys are looked up by their text as written, so they hold none.)
+        "ends with a backslash": "C:\\",
+        "runs": "\\\"\\\\\"",
+        "only a quote": "\"",
+        "backslashes": "\\\\\\",
         "brackets": "} ] { [ , :",
         "nested": ["a": [1, 2, ["b": "}"]], "c": [String: Any]()] as [String: Any],
         "list": [true, false, NSNull(), -1.5e3, "x"] as [Any],
@@ -48,7 +54,7 @@ struct RawJSONTests {
         "malformed text is refused, never read past its end",
         arguments: [
             "", "[]", "{", "{\"a\"", "{\"a\":", "{\"a\":1", "{\"a\":\"open}", "{\"a\":[1,2}", "{\"a\" 1}",
-            "{\"a\":1;\"b\":2}",
+            "{\"a\":1;\"b\":2}", "{\"a\":\"x\\\"}", "{\"a\\\":1}",
         ])
     func refusesMalformed(text: String) {
         #expect(throws: JSONObjectMembers.Malformed.self) { try JSONObjectMembers(text) }
