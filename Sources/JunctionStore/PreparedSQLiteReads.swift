@@ -183,8 +183,8 @@ private final class ReadConnection: @unchecked Sendable {
         }
     }
 
-    private func cells(of raw: OpaquePointer, count: Int) throws -> [PreparedRow.Cell] {
-        var cells: [PreparedRow.Cell] = []
+    private func cells(of raw: OpaquePointer, count: Int) throws -> [SQLiteCell] {
+        var cells: [SQLiteCell] = []
         cells.reserveCapacity(count)
         for index in 0..<Int32(count) {
             switch sqlite_nio_sqlite3_column_type(raw, index) {
@@ -268,27 +268,9 @@ private final class ReadConnection: @unchecked Sendable {
     }
 }
 
-/// A row of `PreparedSQLiteReads`: text, integers and bytes read straight from the cells, as
-/// `SQLiteColumns` reads SQLiteNIO's; anything else through SQLiteKit's decoder.
+/// A row of `PreparedSQLiteReads`: its cells read as `SQLiteColumns` reads SQLiteNIO's
+/// (`SQLiteCell.decode`).
 struct PreparedRow: SQLRow {
-    enum Cell {
-        case null
-        case integer(Int64)
-        case float(Double)
-        case text(String)
-        case blob([UInt8])
-
-        var data: SQLiteData {
-            switch self {
-            case .null: .null
-            case .integer(let value): .integer(Int(value))
-            case .float(let value): .float(value)
-            case .text(let value): .text(value)
-            case .blob(let value): .blob(ByteBuffer(bytes: value))
-            }
-        }
-    }
-
     /// A statement's column names, in order. Found by a scan: a page's statements have five to
     /// thirty columns, and comparing short names costs less than hashing them.
     struct Columns {
@@ -300,7 +282,7 @@ struct PreparedRow: SQLRow {
     }
 
     let columns: Columns
-    let cells: [Cell]
+    let cells: [SQLiteCell]
 
     var allColumns: [String] { columns.names }
 
@@ -314,27 +296,6 @@ struct PreparedRow: SQLRow {
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let index = columns.index(of: column) else { throw MissingColumn(column: column) }
-        switch cells[index] {
-        case .text(let text):
-            if D.self == String.self { return text as! D }
-            if D.self == String?.self { return String?.some(text) as! D }
-            if D.self == [UInt8].self { return Array(text.utf8) as! D }
-        case .integer(let integer):
-            if D.self == Int64.self { return integer as! D }
-            if D.self == Int64?.self { return Int64?.some(integer) as! D }
-            if D.self == Int.self { return Int(integer) as! D }
-            if D.self == Int?.self { return Int?.some(Int(integer)) as! D }
-        case .blob(let bytes):
-            if D.self == [UInt8].self { return bytes as! D }
-        case .null:
-            if D.self == String?.self { return String?.none as! D }
-            if D.self == Int64?.self { return Int64?.none as! D }
-            if D.self == Int?.self { return Int?.none as! D }
-        case .float:
-            break
-        }
-        return try Self.decoder.decode(D.self, from: cells[index].data)
+        return try cells[index].decode(D.self)
     }
-
-    private static let decoder = SQLiteDataDecoder()
 }

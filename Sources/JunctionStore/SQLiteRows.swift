@@ -80,23 +80,58 @@ struct SQLiteColumns: SQLRow {
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let data = row.column(column) else { throw MissingColumn(column: column) }
+        return try SQLiteCell(data).decode(D.self)
+    }
+}
+
+/// One SQLite cell, as the store's SQLite rows (`SQLiteColumns`, `PreparedRow`) decode it: text
+/// and integers (and their optionals), and bytes, straight from the value when it holds that
+/// kind; anything else through SQLiteKit's decoder, as SQLiteKit would.
+enum SQLiteCell {
+    case null
+    case integer(Int64)
+    case float(Double)
+    case text(String)
+    case blob([UInt8])
+
+    init(_ data: SQLiteData) {
         switch data {
+        case .null: self = .null
+        case .integer(let value): self = .integer(Int64(value))
+        case .float(let value): self = .float(value)
+        case .text(let value): self = .text(value)
+        case .blob(let buffer): self = .blob(Array(buffer.readableBytesView))
+        }
+    }
+
+    var data: SQLiteData {
+        switch self {
+        case .null: .null
+        case .integer(let value): .integer(Int(value))
+        case .float(let value): .float(value)
+        case .text(let value): .text(value)
+        case .blob(let value): .blob(ByteBuffer(bytes: value))
+        }
+    }
+
+    func decode<D: Decodable>(_ type: D.Type) throws -> D {
+        switch self {
         case .text(let text):
             if D.self == String.self { return text as! D }
             if D.self == String?.self { return String?.some(text) as! D }
             if D.self == [UInt8].self { return Array(text.utf8) as! D }
         case .integer(let integer):
-            if D.self == Int64.self { return Int64(integer) as! D }
-            if D.self == Int64?.self { return Int64?.some(Int64(integer)) as! D }
-            if D.self == Int.self { return integer as! D }
-            if D.self == Int?.self { return Int?.some(integer) as! D }
-        case .blob(let buffer):
-            if D.self == [UInt8].self { return Array(buffer.readableBytesView) as! D }
+            if D.self == Int64.self { return integer as! D }
+            if D.self == Int64?.self { return Int64?.some(integer) as! D }
+            if D.self == Int.self { return Int(integer) as! D }
+            if D.self == Int?.self { return Int?.some(Int(integer)) as! D }
+        case .blob(let bytes):
+            if D.self == [UInt8].self { return bytes as! D }
         case .null:
             if D.self == String?.self { return String?.none as! D }
             if D.self == Int64?.self { return Int64?.none as! D }
             if D.self == Int?.self { return Int?.none as! D }
-        default:
+        case .float:
             break
         }
         return try Self.decoder.decode(D.self, from: data)
