@@ -55,8 +55,10 @@ extension NULFreeSQLDatabase {
     }
 }
 
-/// A statement already serialized for this database's dialect.
-private struct SerializedStatement: SQLExpression {
+/// A statement already serialized for a database's dialect, with its binds: what
+/// `NULFreeSQLDatabase` hands on, and a page's statement text kept per shape
+/// (`RecordRepository.pageTexts`).
+struct SerializedStatement: SQLExpression {
     let sql: String
     let binds: [any Encodable & Sendable]
 

@@ -99,14 +99,3 @@ enum Keyset {
         return try page(rows, limit: limit, decode: decode)
     }
 }
-
-/// A statement whose text was serialized before (`RecordRepository.pageTexts`), with its binds.
-struct KeptStatement: SQLExpression {
-    let sql: String
-    let binds: [any Encodable & Sendable]
-
-    func serialize(to serializer: inout SQLSerializer) {
-        serializer.write(sql)
-        serializer.binds.append(contentsOf: binds)
-    }
-}

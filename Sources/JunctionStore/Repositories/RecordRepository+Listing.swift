@@ -124,7 +124,7 @@ extension RecordRepository {
             var binds: [any Encodable & Sendable] = [integrationID]
             if let updatedAfter = filter.updatedAfter { binds.append(Clock.milliseconds(updatedAfter)) }
             if let after { binds.append(after) }
-            let rows = try await reads.raw("\(KeptStatement(sql: text, binds: binds))").all()
+            let rows = try await reads.raw("\(SerializedStatement(sql: text, binds: binds))").all()
             return try Keyset.page(rows, limit: limit, decode: decode)
         }
         let query = pageQuery(
