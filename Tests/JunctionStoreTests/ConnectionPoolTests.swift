@@ -69,9 +69,10 @@ struct ConnectionPoolTests {
         var synchronous: Int
         var foreignKeys: Int
         var cacheKiB: Int
+        var checkpointPages: Int
     }
 
-    @Test("every SQLite connection is tuned: WAL, NORMAL sync, foreign keys, an 8 MiB page cache")
+    @Test("every SQLite connection is tuned: WAL, NORMAL sync, foreign keys, an 8 MiB page cache, a 40 MiB log")
     func tunesEveryConnection() async throws {
         let (pool, folder) = try Self.pool(maximum: 3)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -91,7 +92,8 @@ struct ConnectionPoolTests {
                             journal: try await value(connection, "journal_mode").string ?? "",
                             synchronous: try await value(connection, "synchronous").integer ?? -1,
                             foreignKeys: try await value(connection, "foreign_keys").integer ?? -1,
-                            cacheKiB: try await value(connection, "cache_size").integer ?? 0)
+                            cacheKiB: try await value(connection, "cache_size").integer ?? 0,
+                            checkpointPages: try await value(connection, "wal_autocheckpoint").integer ?? 0)
                         try await Task.sleep(for: .milliseconds(50))
                         return setting
                     }
@@ -105,7 +107,10 @@ struct ConnectionPoolTests {
         // SQLite's own encodings: synchronous NORMAL is 1; a negative cache_size is KiB.
         #expect(
             settings
-                == Array(repeating: Setting(journal: "wal", synchronous: 1, foreignKeys: 1, cacheKiB: -8192), count: 3))
+                == Array(
+                    repeating: Setting(
+                        journal: "wal", synchronous: 1, foreignKeys: 1, cacheKiB: -8192, checkpointPages: 10_000),
+                    count: 3))
     }
 
     @Test("a task waits at most the request timeout, then fails with a clear error")
