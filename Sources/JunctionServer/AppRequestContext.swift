@@ -17,6 +17,9 @@ public struct AppRequestContext: RequestContext {
     /// The integration the request names (`X-Integration-Id`), read with the API key by
     /// `APIKeyMiddleware` when it is the workspace's; `IntegrationGate` checks it.
     public var integration: LoadedIntegration?
+    /// On a list route, the API key its page's statement checks (`APIKeyMiddleware`), with the
+    /// integration the request names; nil once the middleware checked the key itself.
+    var presentedKey: PresentedAPIKey?
     /// Shared by every middleware's copy of this context: what the outer ones (request log,
     /// error envelope) learn from inner ones.
     public let info = RequestInfo()

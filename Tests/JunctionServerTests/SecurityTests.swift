@@ -182,6 +182,41 @@ struct SecurityTests {
         }
     }
 
+    @Test(
+        "a list route's key, checked in its page's statement, comes before its parameters and counts when wrong",
+        arguments: Backend.allCases)
+    func listRouteKey(backend: Backend) async throws {
+        let server = try await TestServer.start(backend: backend) { $0.authFailuresPerMinute = 3 }
+        let named = HTTPField.Name("X-Integration-Id")!
+        try await server.test { client in
+            var unknown = bearer()
+            unknown[named] = "personio:nope"
+            let missing = try await client.execute(uri: "/v1/ats/jobs?page_size=abc", method: .get, headers: unknown)
+            var wrongKey = bearer("jk_wrong_guess_for_a_page_0000")
+            wrongKey[named] = "personio:nope"
+            var statuses: [HTTPResponse.Status] = []
+            var codes: [String] = []
+            for uri in [
+                "/v1/ats/jobs?page_size=abc", "/v1/ats/candidates", "/v1/ats/tags?cursor=junk", "/v1/ats/users",
+            ] {
+                let answer = try await client.execute(uri: uri, method: .get, headers: wrongKey)
+                statuses.append(answer.status)
+                codes.append(try answer.envelopeError().code)
+            }
+
+            // A valid key's missing integration is told before its bad parameter, as before.
+            #expect(missing.status == .notFound)
+            #expect(try missing.envelopeError().code == "PLATFORM.INTEGRATION_NOT_FOUND")
+            // A wrong key is a 401 whatever the parameters, and counts towards the limit.
+            #expect(statuses == [.unauthorized, .unauthorized, .unauthorized, .tooManyRequests])
+            #expect(
+                codes == [
+                    "PLATFORM.AUTHENTICATION_INVALID", "PLATFORM.AUTHENTICATION_INVALID",
+                    "PLATFORM.AUTHENTICATION_INVALID", "PLATFORM.RATE_LIMIT_EXCEEDED",
+                ])
+        }
+    }
+
     @Test("failed dashboard sign-ins past the limit answer 429")
     func signInRateLimit() async throws {
         let server = try await TestServer.start { $0.signInFailuresPerMinute = 3 }

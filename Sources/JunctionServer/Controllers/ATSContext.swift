@@ -58,13 +58,9 @@ struct IntegrationGate: Sendable {
                     + "like personio:CBNMt7dSNCzBdnRTx87dev4E.")
         }
         guard let loaded = try await load(header, workspaceID: workspaceID, context: context) else {
-            throw APIError(.integrationNotFound, "No integration '\(header)' exists for this API key's workspace.")
+            throw Self.notFound(header)
         }
-        if loaded.integration.status == .inactive {
-            throw APIError(
-                .integrationInactive,
-                "Integration '\(header)' is disabled. Enable it with PUT /v1/integrations/\(header)/enabled.")
-        }
+        try Self.checkEnabled(loaded.integration.status, id: header)
         return loaded
     }
 
@@ -76,13 +72,37 @@ struct IntegrationGate: Sendable {
     /// `readableIntegration`, as read (with what a page needs to know of its field projection).
     func readable(_ request: Request, context: AppRequestContext) async throws -> LoadedIntegration {
         let loaded = try await enabled(request, context: context)
-        guard loaded.integration.setupStatus == .completed else {
+        try Self.checkFirstSync(loaded.integration.setupStatus, id: loaded.integration.id.description)
+        return loaded
+    }
+
+    /// `readable`'s checks on what a page's own statement read of the integration
+    /// (`RecordRepository.authenticatedPage`): nil is one that is not the caller's.
+    static func checkReadable(_ access: IntegrationAccess?, id: String) throws -> IntegrationAccess {
+        guard let access else { throw notFound(id) }
+        try checkEnabled(access.status, id: id)
+        try checkFirstSync(access.setupStatus, id: id)
+        return access
+    }
+
+    private static func notFound(_ id: String) -> APIError {
+        APIError(.integrationNotFound, "No integration '\(id)' exists for this API key's workspace.")
+    }
+
+    private static func checkEnabled(_ status: IntegrationStatus, id: String) throws {
+        if status == .inactive {
+            throw APIError(
+                .integrationInactive,
+                "Integration '\(id)' is disabled. Enable it with PUT /v1/integrations/\(id)/enabled.")
+        }
+    }
+
+    private static func checkFirstSync(_ status: SetupStatus, id: String) throws {
+        guard status == .completed else {
             throw APIError(
                 .setupSyncPending,
-                "Integration '\(loaded.integration.id)' has not finished its first sync yet; its data can be read once it has."
-            )
+                "Integration '\(id)' has not finished its first sync yet; its data can be read once it has.")
         }
-        return loaded
     }
 }
 

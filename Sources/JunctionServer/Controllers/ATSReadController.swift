@@ -36,33 +36,102 @@ struct ATSReadController {
         to group: RouterGroup<AppRequestContext>,
         compose: (@Sendable ([StoredDocument], String) async throws -> NestedComposer.Overrides)? = nil
     ) {
+        assert(Self.pagePaths.contains("/v1/ats/\(path)"), "a list route the key middleware does not know")
         group.get(RouterPath("ats/\(path)")) { request, context in
-            let loaded = try await gate.readable(request, context: context)
-            let integration = loaded.integration
-            let query = try ListQuery(request, filters: filters)
-            let integrationID = integration.id.description
-            let fingerprint = PageCursor.fingerprint(
-                model: path, integrationID: integrationID, parameters: query.fingerprintParameters)
-            let after = try query.cursor.map { cursor throws(APIError) in
-                try cursors.decode(cursor, fingerprint: fingerprint)
+            var context = context
+            let integrationID: String
+            let request = ParsedRequest(request, model: path, filters: filters, cursors: cursors)
+            let parsed: ParsedRequest.Parsed
+            let page: KeysetPage<StoredDocument>
+            let access: (workspaceID: String, mayProjectFields: Bool)
+            if let presented = context.presentedKey, let named = presented.integrationID {
+                // The key is checked in the page's statement (`APIKeyMiddleware`).
+                integrationID = named
+                do {
+                    parsed = try request.parse(integrationID: named)
+                } catch {
+                    // The key and the integration are checked before the parameters, as on
+                    // every route: a wrong key answers 401, a missing integration 404.
+                    let authentication = try await presented.check()
+                    context.workspaceID = authentication.workspaceID
+                    context.integration = authentication.integration
+                    _ = try await gate.readable(request.request, context: context)
+                    throw error
+                }
+                let read = try await reader.authenticatedPage(
+                    Record.self, apiKey: presented.key, integrationID: named, filter: parsed.query.filter,
+                    after: parsed.after, limit: parsed.query.pageSize, columns: columns)
+                let authentication = try presented.settle(read.authentication)
+                context.workspaceID = authentication.workspaceID
+                let integration = try IntegrationGate.checkReadable(authentication.integration, id: named)
+                access = (authentication.workspaceID, integration.mayProjectFields)
+                page = read.page
+            } else {
+                let loaded = try await gate.readable(request.request, context: context)
+                integrationID = loaded.integration.id.description
+                parsed = try request.parse(integrationID: integrationID)
+                page = try await reader.listDocuments(
+                    Record.self, integrationID: integrationID, filter: parsed.query.filter, after: parsed.after,
+                    limit: parsed.query.pageSize, columns: columns)
+                access = (loaded.integration.workspaceID, loaded.mayProjectFields)
             }
-            let page = try await reader.listDocuments(
-                Record.self, integrationID: integrationID, filter: query.filter, after: after, limit: query.pageSize,
-                columns: columns)
             let overrides = try await compose?(page.items, integrationID) ?? [:]
             var projection: FieldProjection?
-            if loaded.mayProjectFields, let model = FieldCarryingProjection.fieldModel(of: Record.self) {
+            if access.mayProjectFields, let model = FieldCarryingProjection.fieldModel(of: Record.self) {
                 let found = try await fields.fieldProjection(
-                    model: model, integrationID: integrationID, workspaceID: integration.workspaceID)
+                    model: model, integrationID: integrationID, workspaceID: access.workspaceID)
                 if !found.isEmpty { projection = found }
             }
-            let next = page.nextAfter.map { cursors.encode(after: $0, fingerprint: fingerprint) }
+            let next = page.nextAfter.map { cursors.encode(after: $0, fingerprint: parsed.fingerprint) }
             var response = Response.json(
                 try ListResponseWriter.write(
                     page.items, leading: Record.leadingKeys, next: next, overrides: overrides,
                     projection: projection))
-            for warning in query.warningHeaders { response.headers.append(HTTPField(name: .warning, value: warning)) }
+            for warning in parsed.query.warningHeaders {
+                response.headers.append(HTTPField(name: .warning, value: warning))
+            }
             return response
+        }
+    }
+
+    /// The list routes' paths, whose API key `APIKeyMiddleware` leaves to the page's statement.
+    static let pagePaths: Set<String> = Set(
+        ["jobs", "candidates", "applications", "application-stages", "users", "tags"].map { "/v1/ats/" + $0 })
+
+    /// Whether `request` is a page read whose key its page's statement checks.
+    static func checksKeyInPage(_ request: Request) -> Bool {
+        request.method == .get && pagePaths.contains(request.uri.path)
+    }
+
+    /// A list request's query and cursor, read once its integration is known (a cursor belongs
+    /// to one integration's listing).
+    private struct ParsedRequest {
+        let request: Request
+        let model: String
+        let filters: [String: FilterParameter]
+        let cursors: PageCursor
+
+        init(_ request: Request, model: String, filters: [String: FilterParameter], cursors: PageCursor) {
+            self.request = request
+            self.model = model
+            self.filters = filters
+            self.cursors = cursors
+        }
+
+        struct Parsed {
+            var query: ListQuery
+            var fingerprint: String
+            var after: String?
+        }
+
+        func parse(integrationID: String) throws -> Parsed {
+            let query = try ListQuery(request, filters: filters)
+            let fingerprint = PageCursor.fingerprint(
+                model: model, integrationID: integrationID, parameters: query.fingerprintParameters)
+            let after = try query.cursor.map { cursor throws(APIError) in
+                try cursors.decode(cursor, fingerprint: fingerprint)
+            }
+            return Parsed(query: query, fingerprint: fingerprint, after: after)
         }
     }
 

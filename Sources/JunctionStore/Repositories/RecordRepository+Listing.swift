@@ -105,14 +105,28 @@ extension RecordRepository {
         _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int,
         columns: [String] = []
     ) async throws -> KeysetPage<StoredDocument> {
-        let decode = { (row: any SQLRow) throws -> (key: String, item: StoredDocument) in
-            var document = try Self.storedDocument(row, columns: columns)
-            // Bytes as the document's are read (an optional array would be decoded element by element).
-            if Record.composedColumn != nil, try !row.decodeNil(column: "nested") {
-                document.nested = try row.decode(column: "nested", as: [UInt8].self)
-            }
-            return (document.id, document)
+        let statement = pageStatement(
+            Record.self, integrationID: integrationID, filter: filter, after: after, limit: limit, columns: columns)
+        let rows = try await reads.raw("\(statement)").all()
+        return try Keyset.page(rows, limit: limit) { try Self.pageDocument($0, Record.self, columns: columns) }
+    }
+
+    /// One of a page's rows as its stored document, keyed by id.
+    static func pageDocument<Record: SyncedRecord>(
+        _ row: any SQLRow, _ type: Record.Type, columns: [String]
+    ) throws -> (key: String, item: StoredDocument) {
+        var document = try Self.storedDocument(row, columns: columns)
+        // Bytes as the document's are read (an optional array would be decoded element by element).
+        if Record.composedColumn != nil, try !row.decodeNil(column: "nested") {
+            document.nested = try row.decode(column: "nested", as: [UInt8].self)
         }
+        return (document.id, document)
+    }
+
+    /// The text and binds of `listDocuments`' statement.
+    func pageStatement<Record: SyncedRecord>(
+        _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int, columns: [String]
+    ) -> SerializedStatement {
         // A page without conditions (nearly every one) has its text kept per shape; the binds
         // are the builder's, in its order: the integration, `updated_at`, the cursor's key.
         if filter.conditions.isEmpty {
@@ -124,12 +138,13 @@ extension RecordRepository {
             var binds: [any Encodable & Sendable] = [integrationID]
             if let updatedAfter = filter.updatedAfter { binds.append(Clock.milliseconds(updatedAfter)) }
             if let after { binds.append(after) }
-            let rows = try await reads.raw("\(SerializedStatement(sql: text, binds: binds))").all()
-            return try Keyset.page(rows, limit: limit, decode: decode)
+            return SerializedStatement(sql: text, binds: binds)
         }
         let query = pageQuery(
             Record.self, integrationID: integrationID, filter: filter, after: after, limit: limit, columns: columns)
-        return try Keyset.page(try await query.all(), limit: limit, decode: decode)
+        var serializer = SQLSerializer(database: reads)
+        query.query.serialize(to: &serializer)
+        return SerializedStatement(sql: serializer.sql, binds: serializer.binds)
     }
 
     /// A page's statement, built by SQLKit.
