@@ -40,22 +40,22 @@ struct ATSReadController {
         group.get(RouterPath("ats/\(path)")) { request, context in
             var context = context
             let integrationID: String
-            let request = ParsedRequest(request, model: path, filters: filters, cursors: cursors)
-            let parsed: ParsedRequest.Parsed
+            let listing = ListRequest(request, model: path, filters: filters, cursors: cursors)
+            let parsed: ListRequest.Parsed
             let page: KeysetPage<StoredDocument>
             let access: (workspaceID: String, mayProjectFields: Bool)
             if let presented = context.presentedKey, let named = presented.integrationID {
                 // The key is checked in the page's statement (`APIKeyMiddleware`).
                 integrationID = named
                 do {
-                    parsed = try request.parse(integrationID: named)
+                    parsed = try listing.parse(integrationID: named)
                 } catch {
                     // The key and the integration are checked before the parameters, as on
                     // every route: a wrong key answers 401, a missing integration 404.
                     let authentication = try await presented.check()
                     context.workspaceID = authentication.workspaceID
                     context.integration = authentication.integration
-                    _ = try await gate.readable(request.request, context: context)
+                    _ = try await gate.readable(request, context: context)
                     throw error
                 }
                 let read = try await reader.authenticatedPage(
@@ -67,9 +67,9 @@ struct ATSReadController {
                 access = (authentication.workspaceID, integration.mayProjectFields)
                 page = read.page
             } else {
-                let loaded = try await gate.readable(request.request, context: context)
+                let loaded = try await gate.readable(request, context: context)
                 integrationID = loaded.integration.id.description
-                parsed = try request.parse(integrationID: integrationID)
+                parsed = try listing.parse(integrationID: integrationID)
                 page = try await reader.listDocuments(
                     Record.self, integrationID: integrationID, filter: parsed.query.filter, after: parsed.after,
                     limit: parsed.query.pageSize, columns: columns)
@@ -105,7 +105,7 @@ struct ATSReadController {
 
     /// A list request's query and cursor, read once its integration is known (a cursor belongs
     /// to one integration's listing).
-    private struct ParsedRequest {
+    private struct ListRequest {
         let request: Request
         let model: String
         let filters: [String: FilterParameter]
