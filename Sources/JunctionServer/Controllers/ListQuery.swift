@@ -132,7 +132,7 @@ struct FilterParameter: Sendable {
                 }
             }
             if lowercase { values = values.map { $0.lowercased() } }
-            return .oneOf(column: column, values: values)
+            return allowed == nil ? .oneOf(column: column, values: values) : .oneOfKnown(column: column, values: values)
         }
     }
 

@@ -9,6 +9,10 @@ public struct RecordFilter: Sendable, Equatable {
     public enum Condition: Sendable, Equatable {
         /// `column IN (values)`.
         case oneOf(column: String, values: [String])
+        /// `column IN (values)`, each value one of a fixed list written in code (an enum's raw
+        /// values, never a client's free text). PostgreSQL gets them as literals in the
+        /// statement's text, so its prepared statement keeps one generic plan (see `listQuery`).
+        case oneOfKnown(column: String, values: [String])
         /// `column >= value` (epoch milliseconds).
         case atLeast(column: String, milliseconds: Int64)
         /// `column` (folded text, see `Store.foldCase`) contains `text`, ignoring case the same way on every backend.
@@ -236,6 +240,22 @@ extension RecordRepository {
             switch condition {
             case .oneOf(let column, let values):
                 if values.isEmpty { query.where(SQLRaw("1 = 0")) } else { query.where(column, .in, values) }
+            case .oneOfKnown(let column, let values):
+                let known = Set(values).sorted()
+                if known.isEmpty {
+                    query.where(SQLRaw("1 = 0"))
+                } else if (database ?? sql).dialect.name == "postgresql" {
+                    // A bound value PostgreSQL's statistics know (`outcome = PENDING`, most of an
+                    // integration's applications) makes every run's custom plan look cheaper than
+                    // the generic one, so the prepared statement is planned again at each run: the
+                    // planner was half of the filtered page's time in PostgreSQL
+                    // (`benchmarks/analysis.md`). Written into the text, the value is part of the
+                    // statement and its plan is kept. The values are sorted and distinct, so a
+                    // column has at most 2^n texts; the named statements are capped anyway.
+                    query.where(SQLColumn(column), .in, SQLGroupExpression(known.map { SQLLiteral.string($0) }))
+                } else {
+                    query.where(column, .in, known)
+                }
             case .atLeast(let column, let milliseconds):
                 query.where(column, .greaterThanOrEqual, milliseconds)
             case .contains(let column, let text):
