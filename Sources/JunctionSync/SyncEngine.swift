@@ -270,25 +270,35 @@ public struct SyncEngine: Sendable {
                     ) { save in
                         try await connector.forEachApplicationPage(updatedAfter: updatedAfter) {
                             [store] applications, stages in
-                            // Stages seen only on applications (gone from their category) are stages too.
-                            let unknown = await knownStages.unknown(stages)
-                            if !unknown.isEmpty {
-                                let outcome = try await store.records.saveRecords(
-                                    unknown, integrationID: integrationID, runID: runID)
-                                await knownStages.add(unknown, outcome: outcome)
-                            }
+                            // Read while the previous page is being saved: it reads only this
+                            // page's declined applications as stored.
+                            let dated = try await Self.datingRejections(
+                                applications, store: store, integrationID: integrationID, connector: connector)
                             try await save(
-                                try await Self.datingRejections(
-                                    applications, store: store, integrationID: integrationID, connector: connector))
-                            _ = try await store.records.refreshCandidateSources(
-                                candidateIDs: applications.compactMap(\.candidateID), integrationID: integrationID)
+                                dated,
+                                before: {
+                                    // Stages seen only on applications (gone from their category)
+                                    // are stages too.
+                                    let unknown = await knownStages.unknown(stages)
+                                    if !unknown.isEmpty {
+                                        let outcome = try await store.records.saveRecords(
+                                            unknown, integrationID: integrationID, runID: runID)
+                                        await knownStages.add(unknown, outcome: outcome)
+                                    }
+                                },
+                                then: {
+                                    _ = try await store.records.refreshCandidateSources(
+                                        candidateIDs: applications.compactMap(\.candidateID),
+                                        integrationID: integrationID)
+                                })
                             if !complete { await reread.add(applications: applications) }
                         }
                         // A DELTA's candidates, copied into applications it did not re-read.
                         if !complete {
+                            try await save.drain()
                             try await Self.embedding(
                                 reread, store: store, integrationID: integrationID, connector: connector,
-                                chunkSize: embeddingChunk, save: save)
+                                chunkSize: embeddingChunk, save: { try await save($0) })
                         }
                     }
                 }
@@ -449,18 +459,28 @@ extension SyncEngine {
         stats: inout SyncRun.Stats, progress: (@Sendable (Progress) -> Void)?, started: ContinuousClock.Instant,
         complete: Bool = true,
         afterSave: (@Sendable ([Record]) async throws -> Void)? = nil,
-        listing: (_ save: @escaping @Sendable ([Record]) async throws -> Void) async throws -> Void
+        listing: (_ save: PageSaver<Record>) async throws -> Void
     ) async throws {
         let counts = Counter()
         let store = store
+        let saver = PageSaver<Record>(chain: CommitChain()) { page, records, before, then in
+            try await before?()
+            let outcome = try await store.records.savePrepared(page, integrationID: integrationID, runID: runID)
+            try await afterSave?(records)
+            try await then?()
+            // Disabling an integration cancels its running sync, at the next page.
+            if try await store.syncRuns.integrationStatus(id: integrationID) != .active { throw SyncCancelled() }
+            let (pages, total) = await counts.add(outcome, records: records.count)
+            progress?(Progress(model: model, pages: pages, records: total, elapsed: ContinuousClock.now - started))
+        }
         do {
-            try await listing { records in
-                let outcome = try await store.records.saveRecords(records, integrationID: integrationID, runID: runID)
-                try await afterSave?(records)
-                // Disabling an integration cancels its running sync, at the next page.
-                if try await store.syncRuns.integrationStatus(id: integrationID) != .active { throw SyncCancelled() }
-                let (pages, total) = await counts.add(outcome, records: records.count)
-                progress?(Progress(model: model, pages: pages, records: total, elapsed: ContinuousClock.now - started))
+            do {
+                try await listing(saver)
+                try await saver.drain()
+            } catch {
+                // A page whose save started is saved (or fails) before the run goes on.
+                await saver.settle()
+                throw error
             }
         } catch  where connector.isPermissionFailure(error) {
             // The credentials may not read this model: skip it (deleting nothing of it), say so,
@@ -596,6 +616,59 @@ extension SyncEngine {
             try await store.records.markChildrenUnseen(
                 Child.self, parentIDs: parentIDs, byRun: runID, integrationID: integrationID))
     }
+}
+
+/// Saves a listing's pages in order, each page's encoding overlapping the previous page's save.
+///
+/// A page's records are encoded (`RecordRepository.preparedPage`: documents, hashes) in the
+/// listing's task; its database work (`commit`: what must come `before` the save, the save,
+/// what must follow it, `then`) runs in a task of its own, one page after another. So the
+/// listing reads, decodes, maps and encodes page N+1 while page N is being written. A call
+/// returns once its page's save has started, after the previous page's save ended: a failed
+/// save is thrown by the next call, or by `drain`. Whatever reads the store after a call and
+/// needs its page saved calls `drain` first.
+struct PageSaver<Record: SyncedRecord>: Sendable {
+    typealias Step = @Sendable () async throws -> Void
+    let chain: CommitChain
+    let commit: @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Void
+
+    init(
+        chain: CommitChain,
+        commit: @escaping @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Void
+    ) {
+        self.chain = chain
+        self.commit = commit
+    }
+
+    /// Encodes `records` here, then saves them after the previous page, running `before` and
+    /// `then` around the save in the same order.
+    func callAsFunction(_ records: [Record], before: Step? = nil, then: Step? = nil) async throws {
+        let page = try RecordRepository.preparedPage(records)
+        let commit = commit
+        try await chain.enqueue { try await commit(page, records, before, then) }
+    }
+
+    /// Waits for every page's save; throws the first failure.
+    func drain() async throws { try await chain.drain() }
+
+    /// Waits for every page's save, ignoring failures (the caller has its own error).
+    func settle() async { try? await chain.drain() }
+}
+
+/// Runs pieces of work one after another, each in its own task, while the caller goes on.
+actor CommitChain {
+    private var last: Task<Void, any Error>?
+
+    /// Waits for the previous piece (rethrowing its failure), then starts `work` and returns.
+    /// The listing calls this one page at a time, so no two calls wait at once.
+    func enqueue(_ work: @escaping @Sendable () async throws -> Void) async throws {
+        if let last { try await last.value }
+        // Task-local values (the run's id in Personio's log lines) carry into the task.
+        last = Task { try await work() }
+    }
+
+    /// Waits for the last piece; throws its failure (and keeps throwing it).
+    func drain() async throws { try await last?.value }
 }
 
 /// Adds up save outcomes from the page callbacks.

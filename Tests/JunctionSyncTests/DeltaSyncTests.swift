@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JunctionConnectors
@@ -105,6 +106,60 @@ struct DeltaSyncTests {
                 candidates.first { $0.remoteID == String(doomed) }?.remoteDeletedAt == nil,
                 "still live after the DELTAs")
             #expect(full.stats.deleted["candidates"] == 1)
+        }
+    }
+
+    @Test(
+        "an application a DELTA reads gives its candidate its channel as source, once the application is saved",
+        arguments: Backend.allCases)
+    func sourceFromNewApplication(backend: Backend) async throws {
+        try await JobSyncTests.withSandboxAndStore(backend) { sandbox, sync in
+            let first = try await sync.run()
+            let truth = try await GroundTruthTests.truth(sandbox)
+            let jobs = try #require(truth["jobs"] as? [[String: Any]])
+            let candidates = try #require(truth["candidates"] as? [[String: Any]])
+            let applications = try #require(truth["applications"] as? [[String: Any]])
+            let channels = try #require(truth["channels"] as? [[String: Any]]).compactMap { channel in
+                (channel["id"] as? Int).map { ($0, channel["name"] as? String) }
+            }
+            // A candidate with an email applies again, to a published job of theirs not yet, through
+            // a channel that is not their source so far.
+            let candidate = try #require(candidates.first { $0["email"] is String })
+            let candidateID = try #require(candidate["id"] as? Int)
+            let appliedTo = Set(
+                applications.filter { $0["candidate_id"] as? Int == candidateID }.compactMap { $0["job_id"] as? Int })
+            let job = try #require(
+                jobs.first { $0["published"] as? Bool == true && !appliedTo.contains($0["id"] as? Int ?? 0) })
+            let storedID = Identifier.record(
+                integrationID: sync.integrationID, model: "candidates", remoteID: String(candidateID))
+            let records = sync.seeded.store.records
+            let before = try await records.records(Candidate.self, integrationID: sync.integrationID, limit: 10_000)
+                .items.first { $0.id == storedID }
+            let channel = try #require(channels.first { $0.1 != nil && $0.1 != before?.source })
+            let body = try JSONSerialization.data(withJSONObject: [
+                "first_name": candidate["first_name"] ?? "A", "last_name": candidate["last_name"] ?? "B",
+                "email": candidate["email"] ?? "", "job_position_id": job["id"] ?? 0,
+                "recruiting_channel_id": channel.0,
+            ])
+            try await sandbox.execute(
+                uri: "/v1/recruiting/applications", method: .post,
+                headers: [
+                    .authorization: "Bearer sandbox-recruiting-api-key", HTTPField.Name("X-Company-ID")!: "123456",
+                    .contentType: "application/json",
+                ],
+                body: ByteBuffer(data: body)
+            ) { #expect($0.status == .created) }
+
+            let delta = try await sync.run(delta: true)
+            let after = try await records.records(Candidate.self, integrationID: sync.integrationID, limit: 10_000)
+                .items.first { $0.id == storedID }
+
+            #expect(first.status == .succeeded, "\(first.error ?? "")")
+            #expect(delta.kind == .delta)
+            #expect(delta.status == .succeeded, "\(delta.error ?? "")")
+            #expect(delta.stats.added["applications"] == 1)
+            #expect(before != nil)
+            #expect(after?.source == channel.1)
         }
     }
 

@@ -86,10 +86,27 @@ extension RecordRepository {
         -> SaveOutcome
     {
         // Encoded before the transaction: SQLite's writers wait for it.
-        let prepared = try Self.prepare(records)
-        guard !prepared.isEmpty else { return SaveOutcome() }
+        try await savePrepared(Self.preparedPage(records), integrationID: integrationID, now: now, runID: runID)
+    }
+
+    /// A page of records encoded for saving (`preparedPage`), to be saved by `savePrepared`.
+    public struct PreparedPage<Record: SyncedRecord>: Sendable {
+        let prepared: [Prepared<Record>]
+    }
+
+    /// `records` encoded as `saveRecords` stores them: the CPU half of a save, which touches no
+    /// database and may run while another page's save is being written.
+    public static func preparedPage<Record: SyncedRecord>(_ records: [Record]) throws -> PreparedPage<Record> {
+        PreparedPage(prepared: try Self.prepare(records))
+    }
+
+    /// Saves a page `preparedPage` encoded, as `saveRecords` would have saved its records.
+    public func savePrepared<Record: SyncedRecord>(
+        _ page: PreparedPage<Record>, integrationID: String, now: Date = Date(), runID: String? = nil
+    ) async throws -> SaveOutcome {
+        guard !page.prepared.isEmpty else { return SaveOutcome() }
         return try await database.transaction { connection in
-            try await Self.store(prepared, integrationID: integrationID, now: now, runID: runID, on: connection)
+            try await Self.store(page.prepared, integrationID: integrationID, now: now, runID: runID, on: connection)
         }
     }
 

@@ -1,0 +1,50 @@
+import JunctionModel
+import JunctionStore
+import Testing
+
+@testable import JunctionSync
+
+/// A listing's pages are saved one after another while the listing goes on (`PageSaver`): a
+/// call returns before its page's save ends, the next save starts only after it, and a failed
+/// save stops the listing at its next call.
+@Suite("Pages saved in order, each while the next is read", .timeLimit(.minutes(1)))
+struct PageSaverTests {
+    struct Failure: Error {}
+
+    actor Events {
+        var list: [String] = []
+        func add(_ event: String) { list.append(event) }
+    }
+
+    static func page(_ id: String) -> [JunctionModel.Tag] { [JunctionModel.Tag(id: id, remoteID: id, name: id)] }
+
+    @Test("a call returns while its save waits; saves keep their order; a failure is thrown at the next call")
+    func order() async throws {
+        let events = Events()
+        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
+        let saver = PageSaver<JunctionModel.Tag>(chain: CommitChain()) { _, records, before, then in
+            let id = records[0].id
+            try await before?()
+            await events.add("save \(id)")
+            if id == "t1" { for await _ in release { break } }
+            if id == "t2" { throw Failure() }
+            try await then?()
+            await events.add("saved \(id)")
+        }
+
+        try await saver(Self.page("t1"), then: { await events.add("then t1") })
+        await events.add("t1 returned")
+        releasing.yield()
+        try await saver(Self.page("t2"), before: { await events.add("before t2") })
+        await #expect(throws: Failure.self) { try await saver(Self.page("t3")) }
+        await #expect(throws: Failure.self) { try await saver.drain() }
+        let list = await events.list
+
+        // t1's save cannot end before the release, which follows its call's return.
+        let returned = try #require(list.firstIndex(of: "t1 returned"))
+        #expect(list.firstIndex(of: "then t1").map { $0 > returned } == true)
+        #expect(
+            list.filter { $0 != "t1 returned" } == ["save t1", "then t1", "saved t1", "before t2", "save t2"],
+            "t2 starts after t1 ended; t3 never starts")
+    }
+}
