@@ -478,8 +478,9 @@ extension SyncEngine {
                 try await listing(saver)
                 try await saver.drain()
             } catch {
-                // A page whose save started is saved (or fails) before the run goes on.
-                await saver.settle()
+                // A page whose save started is saved before the run goes on; if that save
+                // failed, its failure came first and is the one thrown.
+                try await saver.drain()
                 throw error
             }
         } catch  where connector.isPermissionFailure(error) {
@@ -650,9 +651,6 @@ struct PageSaver<Record: SyncedRecord>: Sendable {
 
     /// Waits for every page's save; throws the first failure.
     func drain() async throws { try await chain.drain() }
-
-    /// Waits for every page's save, ignoring failures (the caller has its own error).
-    func settle() async { try? await chain.drain() }
 }
 
 /// Runs pieces of work one after another, each in its own task, while the caller goes on.

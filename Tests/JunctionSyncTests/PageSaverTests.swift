@@ -1,5 +1,6 @@
 import JunctionModel
 import JunctionStore
+import JunctionTestSupport
 import Testing
 
 @testable import JunctionSync
@@ -46,5 +47,38 @@ struct PageSaverTests {
         #expect(
             list.filter { $0 != "t1 returned" } == ["save t1", "then t1", "saved t1", "before t2", "save t2"],
             "t2 starts after t1 ended; t3 never starts")
+    }
+}
+
+/// `SyncEngine.mirror` with a page saver: a listing that fails while its last page is being
+/// saved waits for that save, and a save that failed is the failure reported.
+@Suite("A listing's failure and its pages' saves", .freshDatabases)
+struct MirrorFailureTests {
+    struct ListingFailed: Error {}
+
+    @Test("a listing that fails after a page's save failed throws the save's failure")
+    func saveFailureFirst() async throws {
+        try await JobSyncTests.withSandboxAndStore(.sqlite) { _, sync in
+            let engine = SyncEngine(store: sync.seeded.store, logger: quietLogger)
+            let connector = try await sync.connector()
+            var stats = SyncRun.Stats()
+
+            var thrown: (any Error)?
+            do {
+                // No such integration: the tag's row breaks the foreign key, so the save fails.
+                try await engine.mirror(
+                    JunctionModel.Tag.self, "tags", runID: "run-1", integrationID: "personio:missing",
+                    connector: connector, stats: &stats, progress: nil, started: .now, complete: false
+                ) { save in
+                    try await save([JunctionModel.Tag(id: "tag-1", remoteID: "1", name: "one")])
+                    throw ListingFailed()
+                }
+            } catch {
+                thrown = error
+            }
+
+            #expect(thrown != nil)
+            #expect(!(thrown is ListingFailed), "the save failed first: \(String(describing: thrown))")
+        }
     }
 }
