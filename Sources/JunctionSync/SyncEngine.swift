@@ -463,7 +463,7 @@ extension SyncEngine {
     ) async throws {
         let counts = Counter()
         let store = store
-        let saver = PageSaver<Record>(chain: CommitChain()) { page, records, before, then in
+        let saver = PageSaver<Record> { page, records, before, then in
             try await before?()
             let outcome = try await store.records.savePrepared(page, integrationID: integrationID, runID: runID)
             try await afterSave?(records)
@@ -474,15 +474,7 @@ extension SyncEngine {
             progress?(Progress(model: model, pages: pages, records: total, elapsed: ContinuousClock.now - started))
         }
         do {
-            do {
-                try await listing(saver)
-                try await saver.drain()
-            } catch {
-                // A page whose save started is saved before the run goes on; if that save
-                // failed, its failure came first and is the one thrown.
-                try await saver.drain()
-                throw error
-            }
+            try await saver.run(listing)
         } catch  where connector.isPermissionFailure(error) {
             // The credentials may not read this model: skip it (deleting nothing of it), say so,
             // and go on with the others; the integration stays ACTIVE.
@@ -630,15 +622,20 @@ extension SyncEngine {
 /// needs its page saved calls `drain` first.
 struct PageSaver<Record: SyncedRecord>: Sendable {
     typealias Step = @Sendable () async throws -> Void
-    let chain: CommitChain
     let commit: @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Void
+    private let chain = CommitChain()
 
-    init(
-        chain: CommitChain,
-        commit: @escaping @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Void
-    ) {
-        self.chain = chain
-        self.commit = commit
+    /// Runs `listing` with this saver and waits for its pages' saves. A listing that fails
+    /// waits for the page being saved first; if that save failed, its failure came first and
+    /// is the one thrown.
+    func run(_ listing: (PageSaver) async throws -> Void) async throws {
+        do {
+            try await listing(self)
+        } catch {
+            try await drain()
+            throw error
+        }
+        try await drain()
     }
 
     /// Encodes `records` here, then saves them after the previous page, running `before` and

@@ -23,7 +23,7 @@ struct PageSaverTests {
     func order() async throws {
         let events = Events()
         let (release, releasing) = AsyncStream.makeStream(of: Void.self)
-        let saver = PageSaver<JunctionModel.Tag>(chain: CommitChain()) { _, records, before, then in
+        let saver = PageSaver<JunctionModel.Tag> { _, records, before, then in
             let id = records[0].id
             try await before?()
             await events.add("save \(id)")
