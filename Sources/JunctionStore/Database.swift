@@ -61,6 +61,9 @@ public final class Database: Sendable {
 
     public let kind: Kind
     public let location: DatabaseLocation
+    /// Whether two transactions write at the same time: PostgreSQL's do, each in its own
+    /// backend; SQLite has one writer, so a second writing task only waits for the first.
+    public var writesConcurrently: Bool { kind == .postgres }
     /// The pooled database; each statement takes a connection from the pool.
     public let sql: any SQLDatabase
     /// For the short reads every page runs (the API key's statement, the page's query): on

@@ -258,6 +258,39 @@ struct KeptNestedObjectsTests {
         #expect(try await world.keptObjects() == nil)
     }
 
+    @Test(
+        "a candidates page keeps its candidates' applications' objects and no one else's",
+        arguments: Backend.allCases)
+    func ofCandidates(backend: Backend) async throws {
+        let world = try await World(try await FreshDatabases.open(backend))
+        let records = world.records
+        // Two more applicants; a FULL saves applications before their candidates.
+        let grace = world.newApplicant(2, named: "Grace")
+        let alan = world.newApplicant(3, named: "Alan")
+        try await records.saveRecords([grace.application, alan.application], integrationID: world.integrationID)
+        try await records.saveRecords([grace.candidate, alan.candidate], integrationID: world.integrationID)
+        #expect(try await world.keptObjects("app-2") == nil)
+
+        // The page of cand-1 and cand-2; cand-3 is on a later one.
+        let kept = try await records.storeNestedObjects(
+            ofCandidates: ["cand-1", "cand-2"], integrationID: world.integrationID)
+
+        #expect(kept == 2)
+        #expect(Self.member(try await world.keptObjects("app-1"), "candidate")?["first_name"] == .string("Ada"))
+        let graces = try #require(try await world.keptObjects("app-2"))
+        #expect(Self.member(graces, "candidate")?["id"] == .string("cand-2"))
+        #expect(Self.member(graces, "candidate")?["first_name"] == .string("Grace"))
+        #expect(Self.member(graces, "current_stage")?["name"] == .string("Interview"))
+        #expect(Self.member(graces, "job")?["name"] == .string("Backend Engineer"))
+        #expect(try await world.keptObjects("app-3") == nil, "cand-3 was not on the page")
+        // Kept already: asked again, nothing is written twice; the pass finds only app-3.
+        #expect(
+            try await records.storeNestedObjects(
+                ofCandidates: ["cand-1", "cand-2"], integrationID: world.integrationID)
+                == 0)
+        #expect(try await records.storeNestedObjects(integrationID: world.integrationID) == 1)
+    }
+
     static func object(_ value: JSONValue?) -> [String: JSONValue]? {
         if case .object(let members) = value { members } else { nil }
     }

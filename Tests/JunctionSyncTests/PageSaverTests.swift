@@ -48,6 +48,54 @@ struct PageSaverTests {
             list.filter { $0 != "t1 returned" } == ["save t1", "then t1", "saved t1", "before t2", "save t2"],
             "t2 starts after t1 ended; t3 never starts")
     }
+
+    @Test("an after step runs once its page is saved, beside the next page's save, one at a time in order")
+    func after() async throws {
+        let events = Events()
+        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
+        let saver = PageSaver<JunctionModel.Tag> { _, records, _, _ in await events.add("save \(records[0].id)") }
+        // t1's after step is held until t2's save has run, or 5 s have passed (a saver that ran
+        // it before the next save would never get there).
+        let releaser = Task {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while await !events.list.contains("save t2"), ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            releasing.yield()
+        }
+
+        try await saver(
+            Self.page("t1"),
+            after: {
+                await events.add("after t1")
+                for await _ in release { break }
+                await events.add("after t1 ended")
+            })
+        try await saver(Self.page("t2"), after: { await events.add("after t2") })
+        try await saver.drain()
+        await releaser.value
+        let list = await events.list
+
+        #expect(list.filter { $0.hasPrefix("save") } == ["save t1", "save t2"])
+        #expect(list.filter { $0.hasPrefix("after") } == ["after t1", "after t1 ended", "after t2"])
+        let index = { (event: String) in list.firstIndex(of: event) ?? -1 }
+        #expect(index("save t1") < index("after t1"), "a page's after step follows its save")
+        #expect(index("save t2") < index("after t1 ended"), "the next save runs beside it")
+    }
+
+    @Test("a failed after step is thrown by the next page's call that waits for it, and by drain")
+    func afterFailure() async throws {
+        let events = Events()
+        let saver = PageSaver<JunctionModel.Tag> { _, records, _, _ in await events.add("save \(records[0].id)") }
+
+        try await saver(Self.page("t1"), after: { throw Failure() })
+        try await saver(Self.page("t2"), after: { await events.add("after t2") })
+        await #expect(throws: Failure.self) { try await saver(Self.page("t3")) }
+        await #expect(throws: Failure.self) { try await saver.drain() }
+        let list = await events.list
+
+        #expect(list == ["save t1", "save t2"], "t3 is not saved; t2's after step never runs")
+    }
 }
 
 /// `SyncEngine.mirror` with a page saver: a listing that fails while its last page is being

@@ -26,6 +26,48 @@ extension RecordRepository {
         }
     }
 
+    /// `storeNestedObjects` for the applications of `candidateIDs` only, in one transaction;
+    /// returns how many were kept. A FULL on PostgreSQL, which stores applications before
+    /// candidates, calls it as each page of candidates is saved, beside the next page's save,
+    /// instead of leaving them all to the pass after the last page (issue 22).
+    @discardableResult
+    public func storeNestedObjects(ofCandidates candidateIDs: [String], integrationID: String) async throws -> Int {
+        try await database.transaction { connection in
+            try await Self.storeNestedObjects(ofCandidates: candidateIDs, integrationID: integrationID, on: connection)
+        }
+    }
+
+    static func storeNestedObjects(ofCandidates candidateIDs: [String], integrationID: String, on sql: any SQLDatabase)
+        async throws -> Int
+    {
+        guard let column = JunctionModel.Application.composedColumn else { return 0 }
+        var kept = 0
+        // In chunks: both databases cap the number of bound parameters of one statement.
+        for start in stride(from: 0, to: candidateIDs.count, by: 500) {
+            let chunk = candidateIDs[start..<min(start + 500, candidateIDs.count)]
+            let stamps = try await sql.raw(
+                """
+                SELECT id, nested_stamp FROM applications
+                WHERE integration_id = \(bind: integrationID) AND candidate_id IN (\(binds: Array(chunk)))
+                  AND \(ident: column) IS NULL
+                """
+            ).all().map {
+                (
+                    id: try $0.decode(column: "id", as: String.self),
+                    stamp: try $0.decode(column: "nested_stamp", as: Int64.self)
+                )
+            }
+            guard !stamps.isEmpty else { continue }
+            let composed = try await NestedComposer.applicationObjects(
+                of: stamps.map(\.id), integrationID: integrationID, on: sql)
+            kept += try await keepComposed(
+                JunctionModel.Application.self,
+                stamps.compactMap { row in composed[row.id].map { (id: row.id, stamp: row.stamp, list: $0) } },
+                integrationID: integrationID, on: sql)
+        }
+        return kept
+    }
+
     /// The pass behind `storeNestedApplications` and `storeNestedObjects`: the records of
     /// `type` whose `composedColumn` is NULL, `batch` at a time, composed by `compose` and kept.
     ///
@@ -83,6 +125,17 @@ extension RecordRepository {
     public func keepComposed<Record: SyncedRecord>(
         _ type: Record.Type, _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String
     ) async throws -> Int {
+        guard !lists.isEmpty else { return 0 }
+        return try await database.transaction { connection in
+            try await Self.keepComposed(type, lists, integrationID: integrationID, on: connection)
+        }
+    }
+
+    /// `keepComposed`, on `connection` (a transaction's).
+    static func keepComposed<Record: SyncedRecord>(
+        _ type: Record.Type, _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String,
+        on connection: any SQLDatabase
+    ) async throws -> Int {
         guard let column = Record.composedColumn, !lists.isEmpty else { return 0 }
         var values = SQLQueryString("")
         for (index, record) in lists.enumerated() {
@@ -101,6 +154,6 @@ extension RecordRepository {
               AND \(ident: Record.table).id = v.column1 AND \(ident: Record.table).nested_stamp = v.column2
             RETURNING id
             """
-        return try await database.transaction { connection in try await connection.raw(update).all().count }
+        return try await connection.raw(update).all().count
     }
 }
