@@ -13,7 +13,7 @@ import pytest
 
 from conftest import JunctionServer, _start
 from support import wait_for_first_sync as _wait_for_first_sync
-from support import force_sync as _force_sync, runs as _runs, sandbox_request as _sandbox, wait as _wait
+from support import force_sync as _force_sync, sandbox_request as _sandbox, wait as _wait
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +43,19 @@ def test_two_instances_never_run_one_integrations_sync_at_once(pair):
         for server in (first, second):
             requested.add(_force_sync(server)["sync_id"])
             time.sleep(0.5)
-    _wait(lambda: not any(run[1] == "RUNNING" for run in _runs(first)) and
-          not (set(requested) - {run[0] for run in _runs(first)}), "every requested run to finish", timeout=240)
-    _sandbox(first, "DELETE", "/_sandbox/faults")
 
-    rows = first.query(
-        "SELECT id, started_at, finished_at, status FROM sync_runs "
-        f"WHERE integration_id = '{first.demo_integration_id}' ORDER BY started_at")
+    # The rows checked are one read in which every requested run is there and none is still
+    # going. (Two reads, one for "none running" and one for "all there", let a queued run start
+    # between them: CI once saw a row without its finish.)
+    def finished_runs():
+        rows = first.query(
+            "SELECT id, started_at, finished_at, status FROM sync_runs "
+            f"WHERE integration_id = '{first.demo_integration_id}' ORDER BY started_at")
+        ids = {row[0] for row in rows}
+        return rows if requested <= ids and all(row[2] != "" for row in rows) else None
+
+    rows = _wait(finished_runs, "every requested run to finish", timeout=240)
+    _sandbox(first, "DELETE", "/_sandbox/faults")
     intervals = [(int(started), int(finished)) for _, started, finished, _ in rows]
     overlaps = [(a, b) for a, b in zip(intervals, intervals[1:]) if b[0] < a[1]]
 
