@@ -264,7 +264,8 @@ public struct SyncEngine: Sendable {
                             // page's save, while the listing waits for Personio (a FULL of 100,000
                             // candidates: 66 s -> 59-63 s with limits on, 58 -> 50 s off). SQLite
                             // writes one transaction at a time: there the pass, which reads the
-                            // applications in order, costs less (5-8% more CPU per page, not less wall).
+                            // applications in order, costs less (the step: 5-8% more CPU with limits
+                            // off, no shorter run with them on).
                             var keepNested: PageSaver<Candidate>.Step?
                             if complete, store.database.writesConcurrently {
                                 let ids = candidates.map(\.id)
@@ -643,8 +644,9 @@ extension SyncEngine {
 ///
 /// A page's `after` step runs once its save (and `then`) ended, in a third task, beside the
 /// next page's save: work that needs the page stored but not before the next page, where the
-/// database writes two transactions at once. One runs at a time, in page order; a failed one
-/// is thrown by the call after the next, or by `drain`.
+/// database writes two transactions at once. One runs at a time, in page order. A failed one
+/// fails the next page that has an `after` step (its save waits for it), so the call after that
+/// page's throws it; `drain` throws it too.
 struct PageSaver<Record: SyncedRecord>: Sendable {
     typealias Step = @Sendable () async throws -> Void
     let commit: @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Void

@@ -51,19 +51,12 @@ extension RecordRepository {
                 WHERE integration_id = \(bind: integrationID) AND candidate_id IN (\(binds: Array(chunk)))
                   AND \(ident: column) IS NULL
                 """
-            ).all().map {
-                (
-                    id: try $0.decode(column: "id", as: String.self),
-                    stamp: try $0.decode(column: "nested_stamp", as: Int64.self)
-                )
-            }
+            ).all().map(Self.stamp)
             guard !stamps.isEmpty else { continue }
             let composed = try await NestedComposer.applicationObjects(
                 of: stamps.map(\.id), integrationID: integrationID, on: sql)
             kept += try await keepComposed(
-                JunctionModel.Application.self,
-                stamps.compactMap { row in composed[row.id].map { (id: row.id, stamp: row.stamp, list: $0) } },
-                integrationID: integrationID, on: sql)
+                JunctionModel.Application.self, Self.lists(stamps, composed), integrationID: integrationID, on: sql)
         }
         return kept
     }
@@ -99,18 +92,10 @@ extension RecordRepository {
                 """
             ).all()
             if !rows.isEmpty {
-                let stamps = try rows.map {
-                    (
-                        id: try $0.decode(column: "id", as: String.self),
-                        stamp: try $0.decode(column: "nested_stamp", as: Int64.self)
-                    )
-                }
+                let stamps = try rows.map(Self.stamp)
                 after = stamps[stamps.count - 1].id
                 let composed = try await compose(stamps.map(\.id), sql)
-                kept += try await keepComposed(
-                    Record.self,
-                    stamps.compactMap { row in composed[row.id].map { (id: row.id, stamp: row.stamp, list: $0) } },
-                    integrationID: integrationID)
+                kept += try await keepComposed(Record.self, Self.lists(stamps, composed), integrationID: integrationID)
             }
             if rows.count == batch { continue }
             // The last record: once more from the first, if this pass kept anything.
@@ -118,6 +103,19 @@ extension RecordRepository {
             readAgain = true
             after = ""
         }
+    }
+
+    /// A row's `id` and `nested_stamp`, read before composing its member.
+    static func stamp(_ row: any SQLRow) throws -> (id: String, stamp: Int64) {
+        (try row.decode(column: "id", as: String.self), try row.decode(column: "nested_stamp", as: Int64.self))
+    }
+
+    /// Each record of `stamps` with the member `composed` has for it, as `keepComposed` takes
+    /// them; a record `compose` left out is not kept (it stays empty for a later pass).
+    static func lists(_ stamps: [(id: String, stamp: Int64)], _ composed: [String: [UInt8]])
+        -> [(id: String, stamp: Int64, list: [UInt8])]
+    {
+        stamps.compactMap { row in composed[row.id].map { (id: row.id, stamp: row.stamp, list: $0) } }
     }
 
     /// Keeps each composed member (`list`) of a record of `type` whose `nested_stamp` is still
