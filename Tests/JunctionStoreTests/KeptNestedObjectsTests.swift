@@ -1,9 +1,10 @@
 import Foundation
 import JunctionModel
-import JunctionStore
 import JunctionTestSupport
 import SQLKit
 import Testing
+
+@testable import JunctionStore
 
 /// An application's `candidate`, `current_stage` and `job` are kept with it (migration 30) so
 /// pages copy them. The application's own save, and every change to what they show (its
@@ -289,6 +290,49 @@ struct KeptNestedObjectsTests {
                 ofCandidates: ["cand-1", "cand-2"], integrationID: world.integrationID)
                 == 0)
         #expect(try await records.storeNestedObjects(integrationID: world.integrationID) == 1)
+    }
+
+    @Test(
+        "a pass in small batches keeps every application, saved in an order unlike their ids'",
+        arguments: Backend.allCases)
+    func batches(backend: Backend) async throws {
+        let world = try await World(try await FreshDatabases.open(backend))
+        let records = world.records
+        // Saved one by one, highest id first: SQLite's rows lie against the ids' order.
+        let names = ["Grace", "Alan", "Barbara", "Edsger", "Frances", "Donald"]
+        let applicants = names.enumerated().map { index, name in world.newApplicant(index + 2, named: name) }
+        for applicant in applicants.reversed() {
+            try await records.saveRecords([applicant.application], integrationID: world.integrationID)
+        }
+        try await records.saveRecords(applicants.map(\.candidate), integrationID: world.integrationID)
+
+        let kept = try await records.storeNestedObjects(integrationID: world.integrationID, batch: 2)
+
+        #expect(kept == 7, "app-1 and the six, over four batches")
+        for (index, name) in names.enumerated() {
+            let objects = try await world.keptObjects("app-\(index + 2)")
+            #expect(Self.member(objects, "candidate")?["first_name"] == .string(name), "app-\(index + 2)")
+        }
+        #expect(Self.member(try await world.keptObjects("app-1"), "candidate")?["first_name"] == .string("Ada"))
+        #expect(try await records.storeNestedObjects(integrationID: world.integrationID, batch: 2) == 0)
+    }
+
+    /// On SQLite the pass walks rows in the table's order through its partial index (migration
+    /// 33): the plan reads the index from the position on, and sorts nothing.
+    @Test("on SQLite the pass reads its batches from the partial index in row order, without sorting")
+    func rowOrder() async throws {
+        let world = try await World(try await FreshDatabases.open(.sqlite))
+        let sql = world.seeded.store.database.sql
+        for (table, column) in [("applications", "nested_objects"), ("candidates", "nested_applications")] {
+            let batch = RecordRepository.missingBatch(
+                table: table, column: column, integrationID: world.integrationID, after: .row(0), batch: 500)
+
+            let plan = try await sql.raw("EXPLAIN QUERY PLAN \(batch)").all().map {
+                try $0.decode(column: "detail", as: String.self)
+            }
+
+            #expect(plan == ["SEARCH \(table) USING INDEX \(table)_nested_missing (integration_id=? AND rowid>?)"])
+        }
     }
 
     static func object(_ value: JSONValue?) -> [String: JSONValue]? {

@@ -48,6 +48,7 @@ public struct Migrator: Sendable {
         .addApplicationsNestedObjects,
         .indexProjectedFields,
         .compressDocumentsWithLZ4,
+        .indexMissingNestedInRowOrder,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).
