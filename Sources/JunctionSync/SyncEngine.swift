@@ -171,6 +171,7 @@ public struct SyncEngine: Sendable {
         let links = LinkCounters()
         // Applications whose nested objects a FULL kept as their candidates were saved.
         let nestedKept = Tally()
+        let rowWalk = RowWalk()
         var credentialsRefused = false
         // Rows per table that an `ANALYZE` during the run has already counted, and rows the
         // run's pass rewrote (not in its stats: their kept members).
@@ -259,13 +260,14 @@ public struct SyncEngine: Sendable {
                             let sourced = try await store.records.withApplicationSources(
                                 candidates, integrationID: integrationID)
                             // A FULL stored the applications first: their `candidate`, `current_stage`
-                            // and `job` are then kept by a pass after the last page. On PostgreSQL
-                            // each page's are kept instead as soon as it is saved, beside the next
-                            // page's save, while the listing waits for Personio (a FULL of 100,000
-                            // candidates: 66 s -> 59-63 s with limits on, 58 -> 50 s off). SQLite
-                            // writes one transaction at a time: there the pass, which reads the
-                            // applications in order, costs less (the step: 5-8% more CPU with limits
-                            // off, no shorter run with them on).
+                            // and `job` can be kept once their candidates are, while the listing
+                            // waits for Personio, instead of all in a pass after the last page. On
+                            // PostgreSQL each page's candidates' applications, beside the next
+                            // page's save (a FULL of 100,000 candidates: 66 s -> 59-63 s with limits
+                            // on, 58 -> 50 s off). SQLite writes one transaction at a time, and
+                            // rewriting applications where they lie cost more than the pass (5-8%
+                            // more CPU with limits off): there the step walks the applications in
+                            // the table's order as far as their candidates are stored.
                             var keepNested: PageSaver<Candidate>.Step?
                             if complete, store.database.writesConcurrently {
                                 let ids = candidates.map(\.id)
@@ -273,6 +275,15 @@ public struct SyncEngine: Sendable {
                                     let kept = try await store.records.storeNestedObjects(
                                         ofCandidates: ids, integrationID: integrationID)
                                     await nestedKept.add(kept)
+                                }
+                            } else if complete {
+                                keepNested = {
+                                    await nestedKept.add(
+                                        try await rowWalk.advance { position in
+                                            try await store.records.storeNestedObjectsInRowOrder(
+                                                integrationID: integrationID, after: position,
+                                                limit: Self.rowWalkLimit)
+                                        })
                                 }
                             }
                             try await save(sourced, after: keepNested)
@@ -515,6 +526,10 @@ extension SyncEngine {
         }
     }
 
+    /// At most this many applications a step of a FULL's walk in the table's order keeps
+    /// (SQLite): a candidates page of 200 has about 300 applications, so the walk keeps up.
+    static let rowWalkLimit = 500
+
     /// Up to this many deletions a listing suggests are each confirmed by reading the record.
     static let confirmedDeletionLimit = 200
     /// Beyond the limit, this many of them (spread over the list) are read as a sample.
@@ -729,6 +744,19 @@ actor Tally {
     private(set) var total = 0
 
     func add(_ count: Int) { total += count }
+}
+
+/// Where a FULL's walk over applications in the table's order stands (SQLite): the `rowid` of
+/// the last application it kept objects for. Its steps run one at a time, in page order.
+actor RowWalk {
+    private var position: Int64 = 0
+
+    /// Runs one step from the position, moves it on, and returns how many the step kept.
+    func advance(_ step: (Int64) async throws -> (kept: Int, position: Int64)) async throws -> Int {
+        let (kept, next) = try await step(position)
+        position = next
+        return kept
+    }
 }
 
 /// The counts of a run's job links.

@@ -335,6 +335,50 @@ struct KeptNestedObjectsTests {
         }
     }
 
+    @Test("on SQLite a walk in the table's order keeps applications as far as their candidates are stored")
+    func rowWalk() async throws {
+        let world = try await World(try await FreshDatabases.open(.sqlite))
+        let records = world.records
+        // As a FULL stores them: applications first, in listing order; then their candidates.
+        let applicants = [
+            world.newApplicant(2, named: "Grace"), world.newApplicant(3, named: "Alan"),
+            world.newApplicant(4, named: "Barbara"), world.newApplicant(5, named: "Edsger"),
+        ]
+        for applicant in applicants {
+            try await records.saveRecords([applicant.application], integrationID: world.integrationID)
+        }
+        // app-1 (the world's, saved first, its candidate stored) and Grace's and Alan's candidates.
+        try await records.saveRecords(
+            [applicants[0].candidate, applicants[1].candidate], integrationID: world.integrationID)
+        try await records.saveRecords([applicants[3].candidate], integrationID: world.integrationID)
+
+        // Barbara's candidate is not stored: the walk stops before app-4, though app-5's is.
+        let first = try await records.storeNestedObjectsInRowOrder(
+            integrationID: world.integrationID, after: 0, limit: 10)
+        #expect(first.kept == 3)
+        #expect(Self.member(try await world.keptObjects("app-1"), "candidate")?["first_name"] == .string("Ada"))
+        #expect(Self.member(try await world.keptObjects("app-2"), "candidate")?["first_name"] == .string("Grace"))
+        #expect(Self.member(try await world.keptObjects("app-3"), "candidate")?["first_name"] == .string("Alan"))
+        #expect(try await world.keptObjects("app-4") == nil)
+        #expect(try await world.keptObjects("app-5") == nil)
+        // Nothing more until her candidate is stored; then from where it stopped, `limit` at a time.
+        let stalled = try await records.storeNestedObjectsInRowOrder(
+            integrationID: world.integrationID, after: first.position, limit: 10)
+        #expect(stalled.kept == 0 && stalled.position == first.position)
+        try await records.saveRecords([applicants[2].candidate], integrationID: world.integrationID)
+        let second = try await records.storeNestedObjectsInRowOrder(
+            integrationID: world.integrationID, after: first.position, limit: 1)
+        #expect(second.kept == 1)
+        #expect(
+            Self.member(try await world.keptObjects("app-4"), "candidate")?["first_name"] == .string("Barbara"))
+        #expect(try await world.keptObjects("app-5") == nil, "beyond the limit")
+        let third = try await records.storeNestedObjectsInRowOrder(
+            integrationID: world.integrationID, after: second.position, limit: 10)
+        #expect(third.kept == 1)
+        #expect(Self.member(try await world.keptObjects("app-5"), "candidate")?["first_name"] == .string("Edsger"))
+        #expect(try await records.storeNestedObjects(integrationID: world.integrationID) == 0)
+    }
+
     static func object(_ value: JSONValue?) -> [String: JSONValue]? {
         if case .object(let members) = value { members } else { nil }
     }

@@ -61,6 +61,48 @@ extension RecordRepository {
         return kept
     }
 
+    /// `storeNestedObjects` for the applications that follow `after` in the table's order
+    /// (`rowid`, SQLite only), as far as their candidates are stored: at most `limit`, up to the
+    /// first whose candidate is not (yet), in one transaction. Returns how many were kept and
+    /// the position to go on from (`after` when none could be).
+    ///
+    /// A FULL on SQLite calls it after each page of candidates (issue 22). It stores
+    /// applications before candidates, both as Personio lists them, newest update first; a
+    /// candidate's last update is never older than its applications' (in the sandbox), so once
+    /// a candidates page is saved the applications listed down to its last update have their
+    /// candidates stored, and they are the next ones in the table. Where an account lists
+    /// otherwise, the walk stops at the first application whose candidate is missing and goes
+    /// on once it is stored; what it leaves, the pass after the last page keeps.
+    public func storeNestedObjectsInRowOrder(integrationID: String, after: Int64, limit: Int) async throws -> (
+        kept: Int, position: Int64
+    ) {
+        try await database.transaction { connection in
+            let rows = try await connection.raw(
+                """
+                SELECT a.rowid AS position, a.id, a.nested_stamp,
+                    a.candidate_id IS NULL OR c.id IS NOT NULL AS candidate_stored
+                FROM applications a
+                LEFT JOIN candidates c ON c.integration_id = a.integration_id AND c.id = a.candidate_id
+                WHERE a.integration_id = \(bind: integrationID) AND a.nested_objects IS NULL AND a.rowid > \(bind: after)
+                ORDER BY a.rowid LIMIT \(bind: limit)
+                """
+            ).all()
+            var ready: [any SQLRow] = []
+            for row in rows {
+                guard try row.decode(column: "candidate_stored", as: Int.self) == 1 else { break }
+                ready.append(row)
+            }
+            guard let last = ready.last else { return (0, after) }
+            let stamps = try ready.map(Self.stamp)
+            let composed = try await NestedComposer.applicationObjects(
+                of: stamps.map(\.id), integrationID: integrationID, on: connection)
+            let kept = try await Self.keepComposed(
+                JunctionModel.Application.self, Self.lists(stamps, composed), integrationID: integrationID,
+                on: connection)
+            return (kept, try last.decode(column: "position", as: Int64.self))
+        }
+    }
+
     /// The pass behind `storeNestedApplications` and `storeNestedObjects`: the records of
     /// `type` whose `composedColumn` is NULL, `batch` at a time, composed by `compose` and kept.
     ///
