@@ -379,6 +379,18 @@ struct KeptNestedObjectsTests {
         #expect(try await records.storeNestedObjects(integrationID: world.integrationID) == 0)
     }
 
+    @Test("on PostgreSQL, which has no row order, the walk keeps nothing and stays where it was")
+    func rowWalkOnPostgres() async throws {
+        let world = try await World(try await FreshDatabases.open(.postgres))
+
+        let step = try await world.records.storeNestedObjectsInRowOrder(
+            integrationID: world.integrationID, after: 7, limit: 10)
+
+        #expect(step.kept == 0 && step.position == 7)
+        #expect(try await world.keptObjects("app-1") == nil)
+        #expect(try await world.records.storeNestedObjects(integrationID: world.integrationID) == 1)
+    }
+
     static func object(_ value: JSONValue?) -> [String: JSONValue]? {
         if case .object(let members) = value { members } else { nil }
     }

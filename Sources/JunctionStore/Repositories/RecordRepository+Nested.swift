@@ -72,11 +72,13 @@ extension RecordRepository {
     /// a candidates page is saved the applications listed down to its last update have their
     /// candidates stored, and they are the next ones in the table. Where an account lists
     /// otherwise, the walk stops at the first application whose candidate is missing and goes
-    /// on once it is stored; what it leaves, the pass after the last page keeps.
+    /// on once it is stored; what it leaves, the pass after the last page keeps. PostgreSQL has
+    /// no row order to walk: there it keeps nothing and stays at `after`.
     public func storeNestedObjectsInRowOrder(integrationID: String, after: Int64, limit: Int) async throws -> (
         kept: Int, position: Int64
     ) {
-        try await database.transaction { connection in
+        guard sql.dialect.name == "sqlite" else { return (0, after) }
+        return try await database.transaction { connection in
             let rows = try await connection.raw(
                 """
                 SELECT a.rowid AS position, a.id, a.nested_stamp,
