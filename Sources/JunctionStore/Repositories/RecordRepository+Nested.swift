@@ -129,7 +129,8 @@ extension RecordRepository {
         compose: ([String], any SQLDatabase) async throws -> [String: [UInt8]]
     ) async throws -> Int {
         guard let column = Record.composedColumn else { return 0 }
-        var after: PassPosition = sql.dialect.name == "sqlite" ? .row(0) : .id("")
+        let start: PassPosition = sql.dialect.name == "sqlite" ? .row(0) : .id("")
+        var after = start
         var kept = 0
         var readAgain = false
         while true {
@@ -147,7 +148,7 @@ extension RecordRepository {
             // The last record: once more from the first, if this pass kept anything.
             guard kept > 0, !readAgain else { return kept }
             readAgain = true
-            after = after.first
+            after = start
         }
     }
 
@@ -173,13 +174,6 @@ extension RecordRepository {
             switch self {
             case .row: "rowid"
             case .id: "id"
-            }
-        }
-
-        var first: PassPosition {
-            switch self {
-            case .row: .row(0)
-            case .id: .id("")
             }
         }
 
