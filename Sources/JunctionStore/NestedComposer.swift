@@ -163,8 +163,14 @@ public struct NestedComposer: Sendable {
     static func applicationObjects(of ids: [String], integrationID: String, on connection: any SQLDatabase)
         async throws -> [String: [UInt8]]
     {
-        let sources = try await RecordRepository.nestedSources(
-            integrationID: integrationID, for: .ofApplications(ids), on: connection)
+        try applicationObjects(
+            from: try await RecordRepository.nestedSources(
+                integrationID: integrationID, for: .ofApplications(ids), on: connection))
+    }
+
+    /// `applicationObjects`, of the applications `sources` read (`.ofApplications` or
+    /// `.missingObjectsOfCandidates`).
+    static func applicationObjects(from sources: NestedSources) throws -> [String: [UInt8]] {
         // The join's own reading of each application's columns: the objects are what they point to now.
         let applications = sources.pointers.map { id, columns in
             StoredDocument(id: id, document: [], changedAt: Date(timeIntervalSince1970: 0), columns: columns)

@@ -65,6 +65,9 @@ public enum NestedSourcesRequest: Sendable {
     case ofCandidates([String])
     /// These applications, deleted or not (an applications page's `candidate`, `current_stage`, `job`).
     case ofApplications([String])
+    /// The applications of these candidates, deleted or not, whose `nested_objects` are not kept,
+    /// with their `nested_stamp`s: what `RecordRepository.storeNestedObjects(ofCandidates:)` keeps.
+    case missingObjectsOfCandidates([String])
 
     /// Whether the applications' own documents (summaries) are read.
     var readsApplications: Bool {
@@ -72,8 +75,11 @@ public enum NestedSourcesRequest: Sendable {
     }
 
     /// Whether the applications' candidates are read.
-    var readsCandidates: Bool {
-        if case .ofApplications = self { true } else { false }
+    var readsCandidates: Bool { !readsApplications }
+
+    /// Whether the applications' `nested_stamp`s are read (`NestedSources.stamps`).
+    var readsStamps: Bool {
+        if case .missingObjectsOfCandidates = self { true } else { false }
     }
 }
 
@@ -89,6 +95,8 @@ public struct NestedSources: Sendable {
     /// `job_id`, `current_stage_id`; null ones absent), as the join read them. Filled for
     /// `.ofApplications` only: a candidates page reads the applications themselves.
     public var pointers: [String: [String: String]] = [:]
+    /// Per application read, its `nested_stamp`: filled for `.missingObjectsOfCandidates` only.
+    public var stamps: [String: Int64] = [:]
 
     public init() {}
 }
@@ -379,7 +387,9 @@ extension RecordRepository {
                 for column in ["candidate_id", "job_id", "current_stage_id"] {
                     if let value = try row.decode(column: "a_" + column, as: String?.self) { pointers[column] = value }
                 }
-                sources.pointers[try row.decode(column: "a_id", as: String.self)] = pointers
+                let id = try row.decode(column: "a_id", as: String.self)
+                sources.pointers[id] = pointers
+                if request.readsStamps { sources.stamps[id] = try row.decode(column: "a_nested_stamp", as: Int64.self) }
             }
             if withCandidates, let id = try row.decode(column: "c_id", as: String?.self),
                 seen.candidates.insert(id).inserted
@@ -439,6 +449,7 @@ extension RecordRepository {
             switch request {
             case .ofCandidates(let ids): ("candidate_id", ids, true)
             case .ofApplications(let ids): ("id", ids, false)
+            case .missingObjectsOfCandidates(let ids): ("candidate_id", ids, false)
             }
         let unique = Array(Set(values))
         guard !unique.isEmpty else { return nil }
@@ -453,6 +464,7 @@ extension RecordRepository {
         let selected = [
             "a.id AS a_id, a.candidate_id AS a_candidate_id, a.job_id AS a_job_id, "
                 + "a.current_stage_id AS a_current_stage_id",
+            request.readsStamps ? "a.nested_stamp AS a_nested_stamp" : nil,
             request.readsApplications ? document("a", "COALESCE(a.summary, a.record)") : nil,
             request.readsCandidates ? document("c", "c.record") : nil,
             "j.id AS j_id, j.name AS j_name, j.remote_id AS j_remote_id",
@@ -472,6 +484,7 @@ extension RecordRepository {
                 AND l.stage_id = a.current_stage_id AND l.remote_deleted_at IS NULL
             WHERE a.integration_id = \(bind: integrationID) AND a.\(ident: column) IN (\(binds: unique))
                 \(unsafeRaw: live ? "AND a.remote_deleted_at IS NULL" : "")
+                \(unsafeRaw: request.readsStamps ? "AND a.nested_objects IS NULL" : "")
             """
     }
 

@@ -40,21 +40,19 @@ extension RecordRepository {
     static func storeNestedObjects(ofCandidates candidateIDs: [String], integrationID: String, on sql: any SQLDatabase)
         async throws -> Int
     {
-        guard let column = JunctionModel.Application.composedColumn else { return 0 }
+        guard JunctionModel.Application.composedColumn != nil else { return 0 }
         var kept = 0
         // In chunks: both databases cap the number of bound parameters of one statement.
         for start in stride(from: 0, to: candidateIDs.count, by: 500) {
             let chunk = candidateIDs[start..<min(start + 500, candidateIDs.count)]
-            let stamps = try await sql.raw(
-                """
-                SELECT id, nested_stamp FROM applications
-                WHERE integration_id = \(bind: integrationID) AND candidate_id IN (\(binds: Array(chunk)))
-                  AND \(ident: column) IS NULL
-                """
-            ).all().map(Self.stamp)
-            guard !stamps.isEmpty else { continue }
-            let composed = try await NestedComposer.applicationObjects(
-                of: stamps.map(\.id), integrationID: integrationID, on: sql)
+            // The applications, their stamps and what their objects are composed from, in one
+            // statement: it was two, the applications found by candidate and then again by id
+            // (on PostgreSQL a FULL runs this once per candidates page; issue 22).
+            let sources = try await nestedSources(
+                integrationID: integrationID, for: .missingObjectsOfCandidates(Array(chunk)), on: sql)
+            guard !sources.stamps.isEmpty else { continue }
+            let stamps = sources.stamps.sorted { $0.key < $1.key }.map { (id: $0.key, stamp: $0.value) }
+            let composed = try NestedComposer.applicationObjects(from: sources)
             kept += try await keepComposed(
                 JunctionModel.Application.self, Self.lists(stamps, composed), integrationID: integrationID, on: sql)
         }
