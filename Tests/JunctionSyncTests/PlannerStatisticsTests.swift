@@ -69,6 +69,40 @@ struct PlannerStatisticsTests {
         }
     }
 
+    struct PlanLine: Decodable {
+        let line: String
+        enum CodingKeys: String, CodingKey { case line = "QUERY PLAN" }
+    }
+
+    @Test("PostgreSQL reads each application's job and pipeline link by itself, hashing none of the integration's")
+    func postgresNestedSources() async throws {
+        try await JobSyncTests.withSandboxAndStore(.postgres, configuration: SandboxConfiguration()) { _, sync in
+            let sql = sync.seeded.store.database.sql
+            let run = try await sync.run()
+            var plans: [[String]] = []
+            let candidates = ["c1", "c2"]
+            for request in [
+                NestedSourcesRequest.ofCandidates(candidates), .ofApplications(["a1", "a2"]),
+                .missingObjectsOfCandidates(candidates),
+            ] {
+                let query = try #require(
+                    RecordRepository.nestedSourcesQuery(sync.integrationID, request, sqlite: false))
+                plans.append(try await sql.raw("EXPLAIN \(query)").all(decoding: PlanLine.self).map(\.line))
+            }
+
+            #expect(run.status == .succeeded, "\(run.error ?? "")")
+            for plan in plans {
+                // Each application's job and link read under a limit of one row, per application
+                // (whatever scan the planner picks for a table this small), never hashed whole.
+                for table in ["jobs", "job_stages"] {
+                    let scan = try #require(
+                        plan.firstIndex { $0.contains(" on \(table) ") || $0.hasSuffix(" on \(table)") }, "\(plan)")
+                    #expect(scan > 0 && plan[scan - 1].contains("->  Limit"), "\(table): \(plan)")
+                }
+            }
+        }
+    }
+
     struct Count: Decodable { let n: Int }
 
     struct AnalyzedTable: Decodable {
