@@ -92,8 +92,9 @@ public struct NestedSources: Sendable {
     /// With their `job_id` and `stage_id` columns.
     public var links: [StoredDocument] = []
     /// Per application read, the columns its nested objects were found by (`candidate_id`,
-    /// `job_id`, `current_stage_id`; null ones absent), as the join read them. Filled for
-    /// `.ofApplications` only: a candidates page reads the applications themselves.
+    /// `job_id`, `current_stage_id`; null ones absent), as the join read them. Filled where the
+    /// candidates are read (`.ofApplications`, `.missingObjectsOfCandidates`): a candidates page
+    /// reads the applications themselves.
     public var pointers: [String: [String: String]] = [:]
     /// Per application read, its `nested_stamp`: filled for `.missingObjectsOfCandidates` only.
     public var stamps: [String: Int64] = [:]
@@ -477,7 +478,7 @@ extension RecordRepository {
         // PostgreSQL joined an integration's jobs and pipeline links by hashing all of them (1,000
         // and 2,779 rows at 100,000 candidates) for each statement's few hundred applications;
         // looked up per application (a subquery with a limit, which it does not merge into a
-        // join), the statement took 15-30% less (`benchmarks/analysis.md`, twenty-first stop).
+        // join), the statement took 10-25% less (`benchmarks/analysis.md`, twenty-first stop).
         // Each finds at most one row: a job by its key, a link by its job and stage (its id is
         // made of the two). SQLite looks each up by its index already.
         let (jobJoin, linkJoin) =
