@@ -44,13 +44,9 @@ struct PlannerStatisticsTests {
         try await JobSyncTests.withSandboxAndStore(.sqlite, configuration: SandboxConfiguration()) { _, sync in
             let sql = sync.seeded.store.database.sql
             let run = try await sync.run()
-            var plans: [[String]] = []
-            for request in [NestedSourcesRequest.ofCandidates(["c1", "c2"]), .ofApplications(["a1", "a2"])] {
-                let query = try #require(
-                    RecordRepository.nestedSourcesQuery(sync.integrationID, request, sqlite: true))
-                plans.append(
-                    try await sql.raw("EXPLAIN QUERY PLAN \(query)").all(decoding: PlanStep.self).map(\.detail))
-            }
+            let plans = try await Self.plans(
+                of: [.ofCandidates(["c1", "c2"]), .ofApplications(["a1", "a2"])], integrationID: sync.integrationID,
+                on: sql)
 
             #expect(run.status == .succeeded, "\(run.error ?? "")")
             // A candidates page starts from the candidates' applications, an applications page
@@ -74,21 +70,34 @@ struct PlannerStatisticsTests {
         enum CodingKeys: String, CodingKey { case line = "QUERY PLAN" }
     }
 
+    /// The plan of each request's `nestedSourcesQuery`, as `sql`'s backend explains it: SQLite's
+    /// steps (`EXPLAIN QUERY PLAN`), PostgreSQL's lines (`EXPLAIN`).
+    static func plans(of requests: [NestedSourcesRequest], integrationID: String, on sql: any SQLDatabase)
+        async throws -> [[String]]
+    {
+        let sqlite = sql.dialect.name == "sqlite"
+        var plans: [[String]] = []
+        for request in requests {
+            let query = try #require(RecordRepository.nestedSourcesQuery(integrationID, request, sqlite: sqlite))
+            plans.append(
+                sqlite
+                    ? try await sql.raw("EXPLAIN QUERY PLAN \(query)").all(decoding: PlanStep.self).map(\.detail)
+                    : try await sql.raw("EXPLAIN \(query)").all(decoding: PlanLine.self).map(\.line))
+        }
+        return plans
+    }
+
     @Test("PostgreSQL reads each application's job and pipeline link by itself, hashing none of the integration's")
     func postgresNestedSources() async throws {
         try await JobSyncTests.withSandboxAndStore(.postgres, configuration: SandboxConfiguration()) { _, sync in
             let sql = sync.seeded.store.database.sql
             let run = try await sync.run()
-            var plans: [[String]] = []
             let candidates = ["c1", "c2"]
-            for request in [
-                NestedSourcesRequest.ofCandidates(candidates), .ofApplications(["a1", "a2"]),
-                .missingObjectsOfCandidates(candidates),
-            ] {
-                let query = try #require(
-                    RecordRepository.nestedSourcesQuery(sync.integrationID, request, sqlite: false))
-                plans.append(try await sql.raw("EXPLAIN \(query)").all(decoding: PlanLine.self).map(\.line))
-            }
+            let plans = try await Self.plans(
+                of: [
+                    .ofCandidates(candidates), .ofApplications(["a1", "a2"]), .missingObjectsOfCandidates(candidates),
+                ],
+                integrationID: sync.integrationID, on: sql)
 
             #expect(run.status == .succeeded, "\(run.error ?? "")")
             for plan in plans {
