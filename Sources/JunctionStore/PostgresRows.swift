@@ -101,7 +101,20 @@ enum PostgresStatements {
         }
         let rows = try await connection.query(
             PostgresQuery(unsafeSQL: statement.sql, binds: statement.bindings), logger: connection.logger)
-        for try await row in rows { onRow(PostgresColumns(row)) }
+        try await forEach(rows, onRow)
+    }
+
+    /// Hands each of `rows` on as `PostgresColumns`, all sharing the positions of their columns,
+    /// found from the first.
+    private static func forEach<Rows: AsyncSequence>(_ rows: Rows, _ onRow: @Sendable (any SQLRow) -> Void)
+        async throws where Rows.Element == PostgresRow
+    {
+        var positions: ColumnPositions?
+        for try await row in rows {
+            let columns = PostgresColumns(row, positions: positions)
+            positions = columns.positions
+            onRow(columns)
+        }
     }
 
     /// Runs `statement` as the named prepared statement `name`: PostgresNIO prepares it on the
@@ -115,7 +128,7 @@ enum PostgresStatements {
             try await NamedStatement.$current.withValue(text) {
                 let rows = try await connection.execute(
                     NamedStatement(bindings: statement.bindings), logger: connection.logger)
-                for try await row in rows { onRow(PostgresColumns(row)) }
+                try await forEach(rows, onRow)
             }
         } catch let error as PSQLError {
             names.failed(sqlState: error.serverInfo?[.sqlState], name: name, logger: connection.logger)
@@ -264,23 +277,27 @@ struct NamedStatement: PostgresPreparedStatement {
 struct PostgresColumns: SQLRow {
     let row: PostgresRow
     let cells: PostgresRandomAccessRow
+    let positions: ColumnPositions
 
-    init(_ row: PostgresRow) {
+    /// `positions`: those of an earlier row of the same statement's answer, if any.
+    init(_ row: PostgresRow, positions: ColumnPositions? = nil) {
         self.row = row
         self.cells = row.makeRandomAccess()
+        self.positions = positions ?? ColumnPositions(cells)
     }
 
     var allColumns: [String] { cells.map(\.columnName) }
 
-    func contains(column: String) -> Bool { cells.contains(column) }
+    func contains(column: String) -> Bool { positions.index[column] != nil }
 
     func decodeNil(column: String) throws -> Bool {
-        !cells.contains(column) || cells[column].bytes == nil
+        guard let index = positions.index[column] else { return true }
+        return cells[index].bytes == nil
     }
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
-        guard cells.contains(column) else { throw MissingColumn(column: column) }
-        let cell = cells[column]
+        guard let index = positions.index[column] else { throw MissingColumn(column: column) }
+        let cell = cells[index]
         // Each branch is PostgresNIO's decode of that type, which PostgresKit also ends in for
         // these types (its special cases are for user-defined types, `Decimal` and `numeric`).
         if D.self == String.self { return try cell.decode(String.self) as! D }
@@ -297,6 +314,22 @@ struct PostgresColumns: SQLRow {
             return Array(bytes.readableBytesView) as! D
         }
         return try row.sql().decode(column: column, as: D.self)
+    }
+}
+
+/// The positions of an answer's columns by name, the same for each of its rows: found once, where
+/// a row's own lookup by name (PostgresNIO's) hashed the name twice for each cell read (whether
+/// the column is there, then where), a tenth of a PostgreSQL page's CPU with the cells' own
+/// reading (`benchmarks/analysis.md`). As in PostgresNIO's lookup, a name that two columns share is
+/// the last one's.
+final class ColumnPositions: Sendable {
+    let index: [String: Int]
+
+    init(_ cells: PostgresRandomAccessRow) {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(cells.count)
+        for (position, cell) in cells.enumerated() { index[cell.columnName] = position }
+        self.index = index
     }
 }
 

@@ -130,4 +130,34 @@ struct RowDecodingTests {
             #expect(counted == 1)
         }
     }
+
+    @Test(
+        "each row of an answer reads its own cells by name; a name two columns share is PostgreSQL's last, SQLite's first",
+        arguments: Backend.allCases, Path.allCases)
+    func rowsOfOneAnswer(_ backend: Backend, _ path: Path) async throws {
+        let location = try await freshDatabaseLocation(backend)
+        try await withSeparatePools(1, on: location) { databases in
+            let sql = path == .reads ? databases[0].reads : databases[0].sql
+
+            let rows = try await sql.raw(
+                """
+                SELECT 'first' AS name, CAST(1 AS BIGINT) AS n, CAST(2 AS BIGINT) AS n
+                UNION ALL SELECT 'second', 3, 4
+                UNION ALL SELECT NULL, 5, 6
+                """
+            ).all()
+
+            #expect(rows.count == 3)
+            #expect(try rows.map { try $0.decode(column: "name", as: String?.self) } == ["first", "second", nil])
+            // Two columns named `n`: on PostgreSQL the second, as PostgresNIO's own lookup gives it;
+            // SQLite's rows give the first. The store's statements never repeat a name.
+            #expect(
+                try rows.map { try $0.decode(column: "n", as: Int64.self) }
+                    == (backend == .postgres ? [2, 4, 6] : [1, 3, 5]))
+            #expect(try rows.map { try $0.decodeNil(column: "name") } == [false, false, true])
+            #expect(rows.allSatisfy { $0.contains(column: "name") && !$0.contains(column: "missing") })
+            #expect(try rows.allSatisfy { try $0.decodeNil(column: "missing") })
+            #expect(throws: (any Error).self) { try rows[1].decode(column: "missing", as: String.self) }
+        }
+    }
 }
