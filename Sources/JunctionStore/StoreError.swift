@@ -37,3 +37,14 @@ extension StoreError {
         return "PostgreSQL: \(error.code.description)"
     }
 }
+
+extension RawRepresentable where RawValue == String {
+    /// The value `text`, read from `column` of `table`, stands for; a text this build does not
+    /// know is a corrupt row naming the column.
+    static func stored(_ text: String, column: String, in table: String) throws -> Self {
+        guard let value = Self(rawValue: text) else {
+            throw StoreError.corruptRow(table: table, detail: "\(column) '\(text)' is not a known value")
+        }
+        return value
+    }
+}

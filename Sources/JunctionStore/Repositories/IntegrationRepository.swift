@@ -238,11 +238,7 @@ private struct IntegrationRow {
         func text(_ column: String) throws -> String { try row.decode(column: column, as: String.self) }
         func optionalText(_ column: String) throws -> String? { try row.decode(column: column, as: String?.self) }
         func status<Status: RawRepresentable<String>>(_ column: String, as: Status.Type) throws -> Status {
-            let value = try text(column)
-            guard let status = Status(rawValue: value) else {
-                throw StoreError.corruptRow(table: table, detail: "\(column) '\(value)' is not a known value")
-            }
-            return status
+            try Status.stored(try text(column), column: column, in: table)
         }
         let stored: IntegrationRow
         do {

@@ -90,10 +90,10 @@ extension RecordRepository {
         // store's rows decode directly, `PostgresColumns`) cost about 1% of a page's CPU.
         if let status = try first.decode(column: "auth_status", as: String?.self) {
             authentication.integration = IntegrationAccess(
-                status: try Self.known(IntegrationStatus.self, status, column: "auth_status"),
-                setupStatus: try Self.known(
-                    SetupStatus.self, try first.decode(column: "auth_setup_status", as: String.self),
-                    column: "auth_setup_status"),
+                status: try .stored(status, column: "status", in: "integrations"),
+                setupStatus: try .stored(
+                    try first.decode(column: "auth_setup_status", as: String.self), column: "setup_status",
+                    in: "integrations"),
                 mayProjectFields: try first.decode(column: "auth_may_project", as: Int64.self) != 0)
         }
         // An empty page is the key's row alone, its page columns null.
@@ -104,18 +104,4 @@ extension RecordRepository {
         )
     }
 
-    /// `raw` as a value of `type`; an unknown value is an error naming its column.
-    private static func known<Value: RawRepresentable<String>>(_ type: Value.Type, _ raw: String, column: String)
-        throws -> Value
-    {
-        guard let value = Value(rawValue: raw) else { throw UnknownValue(column: column, value: raw) }
-        return value
-    }
-}
-
-/// A column of a page's key row holds a value its type does not know.
-struct UnknownValue: Error, CustomStringConvertible {
-    let column: String
-    let value: String
-    var description: String { "\(column) holds an unknown value: \(value)" }
 }
