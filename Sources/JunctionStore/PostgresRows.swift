@@ -28,15 +28,30 @@ enum PostgresStatements {
 
     /// Runs `query` on `connection`: through PostgresNIO directly when its binds allow, else
     /// through `base` (PostgresKit on the same connection).
+    ///
+    /// `pinned` runs the statement, and `onRow` for each of its rows, on the connection's event
+    /// loop thread, once the statement is serialized. PostgresNIO reads an answer in pieces as
+    /// they arrive (a page of 100 candidates in about ten, a jobs page in fifty), and each piece
+    /// woke the caller's task on another thread; on the loop's own thread the next piece's rows
+    /// are taken where they arrive. For the pool's single statements, which hold their
+    /// connection only while they run (`benchmarks/analysis.md`, twenty-third stop). A
+    /// session's statements are not pinned one by one: a transaction pins as a whole
+    /// (`Database.transaction(pinned:)`).
     static func run(
-        _ query: any SQLExpression, on connection: PostgresConnection, base: any SQLDatabase,
+        _ query: any SQLExpression, on connection: PostgresConnection, base: any SQLDatabase, pinned: Bool = false,
         names: PreparedStatementNames = .shared, _ onRow: @escaping @Sendable (any SQLRow) -> Void
     ) async throws {
         guard let statement = prepared(query, serializedBy: base) else {
             try await base.execute(sql: query, onRow)
             return
         }
-        try await run(statement, on: connection, names: names, onRow)
+        guard pinned else {
+            try await run(statement, on: connection, names: names, onRow)
+            return
+        }
+        try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+            try await run(statement, on: connection, names: names, onRow)
+        }
     }
 
     /// Whether `error` leaves its connection unusable: the server ended the session (severity

@@ -20,11 +20,12 @@ struct PostgresPooledDatabase: SQLDatabase {
         eventLoop.makeFutureWithTask { try await self.execute(sql: query, onRow) }
     }
 
+    /// Runs the statement pinned to its connection's event loop thread (`PostgresStatements.run`).
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let level = queryLogLevel
         try await leased { connection in
             try await PostgresStatements.run(
-                query, on: connection, base: connection.sql(queryLogLevel: level), onRow)
+                query, on: connection, base: connection.sql(queryLogLevel: level), pinned: true, onRow)
         }
     }
 

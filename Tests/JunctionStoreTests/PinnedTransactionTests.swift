@@ -1,6 +1,8 @@
 import Foundation
 import JunctionTestSupport
+import NIOPosix
 import SQLKit
+import Synchronization
 import Testing
 
 @testable import JunctionStore
@@ -55,5 +57,36 @@ struct PinnedTransactionTests {
             .decode(column: "n", as: Int.self)
 
         #expect(count == 0)
+    }
+
+    @Test("a pooled statement's rows are read on its connection's thread on PostgreSQL; a session's are not")
+    func pooledStatement() async throws {
+        let database = try await FreshDatabases.open(.postgres)
+        // About 600 KB: PostgresNIO reads it in many pieces, each of which must reach `onRow`
+        // on the loop. Run three times: the first unnamed, then as a named prepared statement.
+        let query = SQLQueryString(
+            "SELECT g AS n, repeat('x', 2000) AS pad FROM generate_series(1, \(bind: 300)) AS g ORDER BY g")
+        let readings = Mutex<[(number: Int, onLoop: Bool)]>([])
+        for _ in 1...3 {
+            try await database.sql.execute(sql: query) { row in
+                let number = (try? row.decode(column: "n", as: Int.self)) ?? 0
+                readings.withLock { $0.append((number, MultiThreadedEventLoopGroup.currentEventLoop != nil)) }
+            }
+        }
+        let inSession = try await database.sql.withSession { session in
+            let flags = Mutex<[Bool]>([])
+            try await session.execute(sql: query) { _ in
+                flags.withLock { $0.append(MultiThreadedEventLoopGroup.currentEventLoop != nil) }
+            }
+            return flags.withLock { $0 }
+        }
+
+        let all = readings.withLock { $0 }
+        let numbers = all.map { $0.number }
+        let offLoop = all.filter { !$0.onLoop }.count
+        #expect(numbers == Array(1...300) + Array(1...300) + Array(1...300))
+        #expect(offLoop == 0)
+        #expect(inSession.count == 300)
+        #expect(!inSession.contains(true))
     }
 }
