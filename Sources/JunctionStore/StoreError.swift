@@ -36,6 +36,12 @@ extension StoreError {
         }
         return "PostgreSQL: \(error.code.description)"
     }
+
+    /// Whether PostgreSQL ended `error`'s transaction to break a deadlock (SQLSTATE 40P01): the
+    /// transaction was rolled back whole and can run again.
+    static func isDeadlock(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "40P01"
+    }
 }
 
 extension RawRepresentable where RawValue == String {

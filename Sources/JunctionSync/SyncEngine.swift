@@ -250,10 +250,13 @@ public struct SyncEngine: Sendable {
                 run.stats.deleted["job_screening_questions", default: 0] += await links.questions.deleted
                 let knownStages = references.stageIDs
                 func mirrorCandidates() async throws {
+                    // On PostgreSQL two pages' keeps at once: one at a time, the keeps were the
+                    // phase's pace while the machine had a core's worth idle (issue 22).
                     try await mirror(
                         Candidate.self, "candidates", runID: runID, integrationID: integrationID, connector: connector,
                         stats: &run.stats,
-                        progress: progress, started: started, complete: complete
+                        progress: progress, started: started, complete: complete,
+                        stepsAtOnce: store.database.writesConcurrently ? 2 : 1
                     ) { save in
                         try await connector.forEachCandidatePage(updatedAfter: updatedAfter) { candidates in
                             // A candidate's source is its latest application's; keep it across re-reads.
@@ -489,13 +492,13 @@ extension SyncEngine {
     func mirror<Record: SyncedRecord>(
         _ type: Record.Type, _ model: String, runID: String, integrationID: String, connector: some ATSConnector,
         stats: inout SyncRun.Stats, progress: (@Sendable (Progress) -> Void)?, started: ContinuousClock.Instant,
-        complete: Bool = true,
+        complete: Bool = true, stepsAtOnce: Int = 1,
         afterSave: (@Sendable ([Record]) async throws -> Void)? = nil,
         listing: (_ save: PageSaver<Record>) async throws -> Void
     ) async throws {
         let counts = Counter()
         let store = store
-        let saver = PageSaver<Record> { page, records, before, then in
+        let saver = PageSaver<Record>(stepsAtOnce: stepsAtOnce) { page, records, before, then in
             try await before?()
             let outcome = try await store.records.savePrepared(page, integrationID: integrationID, runID: runID)
             try await afterSave?(records)
@@ -657,16 +660,24 @@ extension SyncEngine {
 /// save is thrown by the next call, or by `drain`. Whatever reads the store after a call and
 /// needs its page saved calls `drain` first.
 ///
-/// A page's `after` step runs once its save (and `then`) ended, in a third task, beside the
+/// A page's `after` step runs once its save (and `then`) ended, in a task of its own, beside the
 /// next page's save: work that needs the page stored but not before the next page, where the
-/// database writes two transactions at once. One runs at a time, in page order. A failed one
-/// fails the next page that has an `after` step (its save waits for it), so the call after that
-/// page's throws it; `drain` throws it too.
+/// database writes several transactions at once. At most `stepsAtOnce` run at a time, started
+/// in page order. A failed one fails a later page that has an `after` step (its save waits for
+/// it), so the call after that page's throws it; `drain` throws it too.
 struct PageSaver<Record: SyncedRecord>: Sendable {
     typealias Step = @Sendable () async throws -> Void
     let commit: @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Void
     private let chain = CommitChain()
-    private let followUps = CommitChain()
+    private let followUps: CommitChain
+
+    init(
+        stepsAtOnce: Int = 1,
+        commit: @escaping @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Void
+    ) {
+        self.commit = commit
+        self.followUps = CommitChain(width: stepsAtOnce)
+    }
 
     /// Runs `listing` with this saver and waits for its pages' saves. A listing that fails
     /// waits for the page being saved first; if that save failed, its failure came first and
@@ -705,20 +716,36 @@ struct PageSaver<Record: SyncedRecord>: Sendable {
     }
 }
 
-/// Runs pieces of work one after another, each in its own task, while the caller goes on.
+/// Runs pieces of work in order, each in its own task, at most `width` at a time (one after
+/// another by default), while the caller goes on.
 actor CommitChain {
-    private var last: Task<Void, any Error>?
+    private var running: [Task<Void, any Error>] = []
+    let width: Int
 
-    /// Waits for the previous piece (rethrowing its failure), then starts `work` and returns.
-    /// The listing calls this one page at a time, so no two calls wait at once.
+    init(width: Int = 1) { self.width = max(1, width) }
+
+    /// Waits until fewer than `width` pieces run, then starts `work` and returns. A failure of
+    /// the oldest piece, which it waited for, is thrown (and that piece kept, so every later
+    /// call and `drain` throw it too). The listing calls this one page at a time, so no two
+    /// calls wait at once.
     func enqueue(_ work: @escaping @Sendable () async throws -> Void) async throws {
-        if let last { try await last.value }
+        if running.count >= width {
+            try await running[0].value
+            running.removeFirst()
+        }
         // Task-local values (the run's id in Personio's log lines) carry into the task.
-        last = Task { try await work() }
+        running.append(Task { try await work() })
     }
 
-    /// Waits for the last piece; throws its failure (and keeps throwing it).
-    func drain() async throws { try await last?.value }
+    /// Waits for every running piece; throws the first failure in start order (and keeps
+    /// throwing it).
+    func drain() async throws {
+        var failure: (any Error)?
+        for task in running {
+            do { try await task.value } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+    }
 }
 
 /// Adds up save outcomes from the page callbacks.

@@ -292,6 +292,54 @@ struct KeptNestedObjectsTests {
         #expect(try await records.storeNestedObjects(integrationID: world.integrationID) == 1)
     }
 
+    @Test("a candidates page's keep that PostgreSQL ends to break a deadlock runs again and keeps its objects")
+    func keepAfterDeadlock() async throws {
+        let world = try await World(try await FreshDatabases.open(.postgres))
+        let records = world.records
+        let grace = world.newApplicant(2, named: "Grace")
+        try await records.saveRecords([grace.application], integrationID: world.integrationID)
+        try await records.saveRecords([grace.candidate], integrationID: world.integrationID)
+        let sql = world.seeded.store.database.sql
+        let integration = world.integrationID
+
+        // Another transaction holds app-2; the keep locks app-1 (its rows go in id order) and
+        // waits for app-2; the other then asks for app-1. Its update can return before it
+        // commits only once PostgreSQL has ended the keep's first attempt (the keep waited
+        // longer, so its deadlock check runs first).
+        let kept = try await sql.withSession { other in
+            try await other.raw("BEGIN").run()
+            try await other.raw(
+                "SELECT id FROM applications WHERE integration_id = \(bind: integration) AND id = 'app-2' FOR UPDATE"
+            ).run()
+            let keep = Task {
+                try await records.storeNestedObjects(ofCandidates: ["cand-1", "cand-2"], integrationID: integration)
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
+                let waiting = try await sql.raw(
+                    """
+                    SELECT count(*) AS n FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE%'
+                    """
+                ).first()?.decode(column: "n", as: Int.self)
+                if waiting == 1 { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            try await other.raw(
+                """
+                UPDATE applications SET nested_stamp = nested_stamp
+                WHERE integration_id = \(bind: integration) AND id = 'app-1'
+                """
+            ).run()
+            try await other.raw("COMMIT").run()
+            return try await keep.value
+        }
+
+        #expect(kept == 2)
+        #expect(Self.member(try await world.keptObjects("app-1"), "candidate")?["first_name"] == .string("Ada"))
+        #expect(Self.member(try await world.keptObjects("app-2"), "candidate")?["first_name"] == .string("Grace"))
+    }
+
     @Test(
         "a pass in small batches keeps every application, saved in an order unlike their ids'",
         arguments: Backend.allCases)

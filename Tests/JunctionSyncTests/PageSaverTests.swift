@@ -83,6 +83,43 @@ struct PageSaverTests {
         #expect(index("save t2") < index("after t1 ended"), "the next save runs beside it")
     }
 
+    @Test("with two steps at once, the next page's step starts while one runs; a third waits for the first")
+    func twoStepsAtOnce() async throws {
+        let events = Events()
+        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
+        let saver = PageSaver<JunctionModel.Tag>(stepsAtOnce: 2) { _, records, _, _ in
+            await events.add("save \(records[0].id)")
+        }
+        // t1's step is held until t2's step has started, or 5 s have passed (a saver running
+        // one step at a time would never start t2's while t1's is held).
+        let releaser = Task {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while await !events.list.contains("after t2"), ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            releasing.yield()
+        }
+
+        try await saver(
+            Self.page("t1"),
+            after: {
+                await events.add("after t1")
+                for await _ in release { break }
+                await events.add("after t1 ended")
+            })
+        try await saver(Self.page("t2"), after: { await events.add("after t2") })
+        try await saver(Self.page("t3"), after: { await events.add("after t3") })
+        try await saver.drain()
+        await releaser.value
+        let list = await events.list
+
+        let index = { (event: String) in list.firstIndex(of: event) ?? -1 }
+        #expect(list.filter { $0.hasPrefix("save") } == ["save t1", "save t2", "save t3"])
+        #expect(index("after t2") > index("after t1"), "steps start in page order")
+        #expect(index("after t2") < index("after t1 ended"), "the second step runs beside the first")
+        #expect(index("after t3") > index("after t1 ended"), "a third waits for the first to end")
+    }
+
     @Test("a failed after step is thrown by the next page's call that waits for it, and by drain")
     func afterFailure() async throws {
         let events = Events()

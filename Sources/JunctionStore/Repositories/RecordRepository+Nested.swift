@@ -28,12 +28,28 @@ extension RecordRepository {
 
     /// `storeNestedObjects` for the applications of `candidateIDs` only, in one transaction;
     /// returns how many were kept. A FULL on PostgreSQL, which stores applications before
-    /// candidates, calls it as each page of candidates is saved, beside the next page's save,
-    /// instead of leaving them all to the pass after the last page (issue 22).
+    /// candidates, calls it as each page of candidates is saved, beside the next page's save and
+    /// another page's call, instead of leaving them all to the pass after the last page (issue 22).
+    ///
+    /// Two of these calls, or one and a page's save, change the same applications only when a
+    /// candidate is listed on two pages; should their row locks meet in opposite orders,
+    /// PostgreSQL ends one transaction to break the deadlock. Composing and keeping is the same
+    /// work again (each object is kept only if its stamp has not moved), so an ended call runs
+    /// again, up to `attempts` times in all.
     @discardableResult
-    public func storeNestedObjects(ofCandidates candidateIDs: [String], integrationID: String) async throws -> Int {
-        try await database.transaction { connection in
-            try await Self.storeNestedObjects(ofCandidates: candidateIDs, integrationID: integrationID, on: connection)
+    public func storeNestedObjects(ofCandidates candidateIDs: [String], integrationID: String, attempts: Int = 3)
+        async throws -> Int
+    {
+        var attempt = 1
+        while true {
+            do {
+                return try await database.transaction { connection in
+                    try await Self.storeNestedObjects(
+                        ofCandidates: candidateIDs, integrationID: integrationID, on: connection)
+                }
+            } catch  where attempt < attempts && StoreError.isDeadlock(error) {
+                attempt += 1
+            }
         }
     }
 
