@@ -250,8 +250,8 @@ public struct SyncEngine: Sendable {
                 run.stats.deleted["job_screening_questions", default: 0] += await links.questions.deleted
                 let knownStages = references.stageIDs
                 func mirrorCandidates() async throws {
-                    // On PostgreSQL two pages' keeps at once: one at a time, the keeps were the
-                    // phase's pace while the machine had a core's worth idle (issue 22).
+                    // On PostgreSQL two pages' keeps at once: one at a time, the keeps set the
+                    // phase's pace while a fifth of the machine stayed idle (issue 22).
                     try await mirror(
                         Candidate.self, "candidates", runID: runID, integrationID: integrationID, connector: connector,
                         stats: &run.stats,
