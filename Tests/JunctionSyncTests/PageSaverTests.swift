@@ -19,6 +19,29 @@ struct PageSaverTests {
 
     static func page(_ id: String) -> [JunctionModel.Tag] { [JunctionModel.Tag(id: id, remoteID: id, name: id)] }
 
+    /// An after step for page `id` that records "after <id>", is held until `event` has been
+    /// recorded or 5 s have passed (a saver that never lets `event` happen while the step is
+    /// held would fail the test's order checks), then records "after <id> ended"; and the task
+    /// that releases it.
+    static func heldStep(_ id: String, until event: String, in events: Events) -> (
+        step: PageSaver<JunctionModel.Tag>.Step, releaser: Task<Void, Never>
+    ) {
+        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
+        let releaser = Task {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while await !events.list.contains(event), ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            releasing.yield()
+        }
+        let step: PageSaver<JunctionModel.Tag>.Step = {
+            await events.add("after \(id)")
+            for await _ in release { break }
+            await events.add("after \(id) ended")
+        }
+        return (step, releaser)
+    }
+
     @Test("a call returns while its save waits; saves keep their order; a failure is thrown at the next call")
     func order() async throws {
         let events = Events()
@@ -52,28 +75,15 @@ struct PageSaverTests {
     @Test("an after step runs once its page is saved, beside the next page's save, one at a time in order")
     func after() async throws {
         let events = Events()
-        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
         let saver = PageSaver<JunctionModel.Tag> { _, records, _, _ in await events.add("save \(records[0].id)") }
-        // t1's after step is held until t2's save has run, or 5 s have passed (a saver that ran
-        // it before the next save would never get there).
-        let releaser = Task {
-            let deadline = ContinuousClock.now + .seconds(5)
-            while await !events.list.contains("save t2"), ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(5))
-            }
-            releasing.yield()
-        }
+        // t1's after step is held until t2's save has run (a saver that ran it before the next
+        // save would never get there).
+        let held = Self.heldStep("t1", until: "save t2", in: events)
 
-        try await saver(
-            Self.page("t1"),
-            after: {
-                await events.add("after t1")
-                for await _ in release { break }
-                await events.add("after t1 ended")
-            })
+        try await saver(Self.page("t1"), after: held.step)
         try await saver(Self.page("t2"), after: { await events.add("after t2") })
         try await saver.drain()
-        await releaser.value
+        await held.releaser.value
         let list = await events.list
 
         #expect(list.filter { $0.hasPrefix("save") } == ["save t1", "save t2"])
@@ -86,31 +96,18 @@ struct PageSaverTests {
     @Test("with two steps at once, the next page's step starts while one runs; a third waits for the first")
     func twoStepsAtOnce() async throws {
         let events = Events()
-        let (release, releasing) = AsyncStream.makeStream(of: Void.self)
         let saver = PageSaver<JunctionModel.Tag>(stepsAtOnce: 2) { _, records, _, _ in
             await events.add("save \(records[0].id)")
         }
-        // t1's step is held until t2's step has started, or 5 s have passed (a saver running
-        // one step at a time would never start t2's while t1's is held).
-        let releaser = Task {
-            let deadline = ContinuousClock.now + .seconds(5)
-            while await !events.list.contains("after t2"), ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(5))
-            }
-            releasing.yield()
-        }
+        // t1's step is held until t2's step has started (a saver running one step at a time
+        // would never start t2's while t1's is held).
+        let held = Self.heldStep("t1", until: "after t2", in: events)
 
-        try await saver(
-            Self.page("t1"),
-            after: {
-                await events.add("after t1")
-                for await _ in release { break }
-                await events.add("after t1 ended")
-            })
+        try await saver(Self.page("t1"), after: held.step)
         try await saver(Self.page("t2"), after: { await events.add("after t2") })
         try await saver(Self.page("t3"), after: { await events.add("after t3") })
         try await saver.drain()
-        await releaser.value
+        await held.releaser.value
         let list = await events.list
 
         let index = { (event: String) in list.firstIndex(of: event) ?? -1 }
