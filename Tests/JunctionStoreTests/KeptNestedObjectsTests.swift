@@ -306,7 +306,7 @@ struct KeptNestedObjectsTests {
         // waits for app-2; the other then asks for app-1. Its update can return before it
         // commits only once PostgreSQL has ended the keep's first attempt (the keep waited
         // longer, so its deadlock check runs first).
-        let kept = try await sql.withSession { other in
+        let (kept, heldByKeep) = try await sql.withSession { other in
             try await other.raw("BEGIN").run()
             try await other.raw(
                 "SELECT id FROM applications WHERE integration_id = \(bind: integration) AND id = 'app-2' FOR UPDATE"
@@ -325,6 +325,19 @@ struct KeptNestedObjectsTests {
                 if waiting == 1 { break }
                 try await Task.sleep(for: .milliseconds(10))
             }
+            // The deadlock needs the waiting keep to hold app-1 already: a lock on it now is
+            // refused (SQLSTATE 55P03) rather than waited for.
+            var heldByKeep = false
+            do {
+                try await sql.raw(
+                    """
+                    SELECT id FROM applications
+                    WHERE integration_id = \(bind: integration) AND id = 'app-1' FOR UPDATE NOWAIT
+                    """
+                ).run()
+            } catch {
+                heldByKeep = StoreError.describe(error).contains("SQLSTATE 55P03")
+            }
             try await other.raw(
                 """
                 UPDATE applications SET nested_stamp = nested_stamp
@@ -332,9 +345,10 @@ struct KeptNestedObjectsTests {
                 """
             ).run()
             try await other.raw("COMMIT").run()
-            return try await keep.value
+            return (try await keep.value, heldByKeep)
         }
 
+        #expect(heldByKeep, "the keep held app-1 while it waited, so the two transactions deadlocked")
         #expect(kept == 2)
         #expect(Self.member(try await world.keptObjects("app-1"), "candidate")?["first_name"] == .string("Ada"))
         #expect(Self.member(try await world.keptObjects("app-2"), "candidate")?["first_name"] == .string("Grace"))
