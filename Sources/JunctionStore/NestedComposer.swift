@@ -56,8 +56,41 @@ public struct NestedComposer: Sendable {
         async throws -> [String: [UInt8]]
     {
         guard !candidateIDs.isEmpty else { return [:] }
-        let sources = try await RecordRepository.nestedSources(
-            integrationID: integrationID, for: .ofCandidates(candidateIDs), on: connection)
+        return try applicationLists(
+            of: candidateIDs,
+            from: try await RecordRepository.nestedSources(
+                integrationID: integrationID, for: .ofCandidates(candidateIDs), on: connection))
+    }
+
+    /// A candidates page's save on PostgreSQL in a FULL (`RecordRepository.savePreparedCandidates`):
+    /// from one read, the `applications` arrays of the `saved` candidates (with their stored
+    /// documents), and the objects of those candidates' applications that keep none, composed
+    /// from those documents, as `applicationObjects` would compose them once the save is
+    /// committed. Each object comes with the `nested_stamp` read with it, as `keepComposed`
+    /// takes it. The read was one of three statements reading the page's applications; the
+    /// objects had a read of their own after the save (issue 22).
+    static func applicationListsAndObjects(
+        ofSaved saved: [(id: String, document: String)], integrationID: String, on connection: any SQLDatabase
+    ) async throws -> (lists: [String: [UInt8]], objects: [(id: String, stamp: Int64, list: [UInt8])]) {
+        guard !saved.isEmpty else { return ([:], []) }
+        let ids = saved.map(\.id)
+        var sources = try await RecordRepository.nestedSources(
+            integrationID: integrationID, for: .ofSavedCandidates(ids), on: connection)
+        let lists = try applicationLists(of: ids, from: sources)
+        guard !sources.stamps.isEmpty else { return (lists, []) }
+        // What `nestedObjects` takes from a candidate is its document's members.
+        sources.candidates = saved.map {
+            StoredDocument(
+                id: $0.id, document: Array($0.document.utf8), changedAt: Date(timeIntervalSince1970: 0), columns: [:])
+        }
+        let stamps = sources.stamps.sorted { $0.key < $1.key }.map { (id: $0.key, stamp: $0.value) }
+        return (lists, RecordRepository.lists(stamps, try applicationObjects(from: sources)))
+    }
+
+    /// The `applications` arrays of `candidateIDs`, of the live applications `sources` read.
+    private static func applicationLists(of candidateIDs: [String], from sources: NestedSources) throws
+        -> [String: [UInt8]]
+    {
         var context = try NestedContext(jobs: sources.jobs, stages: sources.stages, links: sources.links)
         // Each candidate's `applications` array, opened here and closed below.
         var lists = Dictionary(
@@ -66,7 +99,7 @@ public struct NestedComposer: Sendable {
                 list.beginArray()
                 return (id, list)
             }, uniquingKeysWith: { first, _ in first })
-        for application in sources.applications {
+        for application in sources.applications where application.remoteDeletedAt == nil {
             guard let candidateID = application.columns["candidate_id"], lists[candidateID] != nil else { continue }
             let stage = context.stage(of: application, full: false)
             try Self.writeNestedApplication(
@@ -168,8 +201,8 @@ public struct NestedComposer: Sendable {
                 integrationID: integrationID, for: .ofApplications(ids), on: connection))
     }
 
-    /// `applicationObjects`, of the applications `sources` read (`.ofApplications` or
-    /// `.missingObjectsOfCandidates`).
+    /// `applicationObjects`, of the applications `sources` has pointers for (`.ofApplications`,
+    /// or those of `.ofSavedCandidates` that keep no objects).
     static func applicationObjects(from sources: NestedSources) throws -> [String: [UInt8]] {
         // The join's own reading of each application's columns: the objects are what they point to now.
         let applications = sources.pointers.map { id, columns in

@@ -250,37 +250,46 @@ public struct SyncEngine: Sendable {
                 run.stats.deleted["job_screening_questions", default: 0] += await links.questions.deleted
                 let knownStages = references.stageIDs
                 func mirrorCandidates() async throws {
-                    // On PostgreSQL two pages' keeps at once: one at a time, the keeps set the
-                    // phase's pace while a fifth of the machine stayed idle (issue 22).
+                    // A FULL stored the applications first: their `candidate`, `current_stage` and
+                    // `job` can be kept once their candidates are, while the listing waits for
+                    // Personio, instead of all in a pass after the last page. On PostgreSQL each
+                    // page's save composes its candidates' applications' objects from the read
+                    // that composes the candidates' own arrays, and a step keeps them beside the
+                    // next page's save, two pages' at once: one at a time, the keeps set the
+                    // phase's pace while a fifth of the machine stayed idle (a FULL of 100,000
+                    // candidates: 66 s -> 59-63 s with limits on, 58 -> 50 s off, then a read
+                    // of the applications less per page). SQLite writes one transaction at a time,
+                    // and rewriting applications where they lie cost more than the pass (5-8% more
+                    // CPU with limits off): there a step walks the applications in the table's
+                    // order as far as their candidates are stored (issue 22).
+                    let keepsBesideSaves = complete && store.database.writesConcurrently
+                    var saving: PageSaver<Candidate>.Saving?
+                    if keepsBesideSaves {
+                        saving = { [store] page in
+                            let (outcome, objects) = try await store.records.savePreparedCandidates(
+                                page, integrationID: integrationID, runID: runID)
+                            guard !objects.isEmpty else { return (outcome, nil) }
+                            let keep: PageSaver<Candidate>.Step = {
+                                await nestedKept.add(
+                                    try await store.records.keepComposed(
+                                        Application.self, objects, integrationID: integrationID))
+                            }
+                            return (outcome, keep)
+                        }
+                    }
                     try await mirror(
                         Candidate.self, "candidates", runID: runID, integrationID: integrationID, connector: connector,
                         stats: &run.stats,
                         progress: progress, started: started, complete: complete,
-                        stepsAtOnce: store.database.writesConcurrently ? 2 : 1
+                        stepsAtOnce: keepsBesideSaves ? 2 : 1, saving: saving
                     ) { save in
                         try await connector.forEachCandidatePage(updatedAfter: updatedAfter) { candidates in
                             // A candidate's source is its latest application's; keep it across re-reads.
                             let sourced = try await store.records.withApplicationSources(
                                 candidates, integrationID: integrationID)
-                            // A FULL stored the applications first: their `candidate`, `current_stage`
-                            // and `job` can be kept once their candidates are, while the listing
-                            // waits for Personio, instead of all in a pass after the last page. On
-                            // PostgreSQL each page's candidates' applications, beside the next
-                            // page's save (a FULL of 100,000 candidates: 66 s -> 59-63 s with limits
-                            // on, 58 -> 50 s off). SQLite writes one transaction at a time, and
-                            // rewriting applications where they lie cost more than the pass (5-8%
-                            // more CPU with limits off): there the step walks the applications in
-                            // the table's order as far as their candidates are stored.
-                            var keepNested: PageSaver<Candidate>.Step?
-                            if complete, store.database.writesConcurrently {
-                                let ids = candidates.map(\.id)
-                                keepNested = {
-                                    let kept = try await store.records.storeNestedObjects(
-                                        ofCandidates: ids, integrationID: integrationID)
-                                    await nestedKept.add(kept)
-                                }
-                            } else if complete {
-                                keepNested = {
+                            var walk: PageSaver<Candidate>.Step?
+                            if complete, !keepsBesideSaves {
+                                walk = {
                                     await nestedKept.add(
                                         try await rowWalk.advance { position in
                                             try await store.records.storeNestedObjectsInRowOrder(
@@ -289,7 +298,7 @@ public struct SyncEngine: Sendable {
                                         })
                                 }
                             }
-                            try await save(sourced, after: keepNested)
+                            try await save(sourced, after: walk)
                             if !complete { await reread.add(candidates: candidates) }
                         }
                     }
@@ -495,6 +504,7 @@ extension SyncEngine {
         _ type: Record.Type, _ model: String, runID: String, integrationID: String, connector: some ATSConnector,
         stats: inout SyncRun.Stats, progress: (@Sendable (Progress) -> Void)?, started: ContinuousClock.Instant,
         complete: Bool = true, stepsAtOnce: Int = 1,
+        saving: PageSaver<Record>.Saving? = nil,
         afterSave: (@Sendable ([Record]) async throws -> Void)? = nil,
         listing: (_ save: PageSaver<Record>) async throws -> Void
     ) async throws {
@@ -502,13 +512,19 @@ extension SyncEngine {
         let store = store
         let saver = PageSaver<Record>(stepsAtOnce: stepsAtOnce) { page, records, before, then in
             try await before?()
-            let outcome = try await store.records.savePrepared(page, integrationID: integrationID, runID: runID)
+            let (outcome, followUp): (SaveOutcome, PageSaver<Record>.Step?) =
+                if let saving {
+                    try await saving(page)
+                } else {
+                    (try await store.records.savePrepared(page, integrationID: integrationID, runID: runID), nil)
+                }
             try await afterSave?(records)
             try await then?()
             // Disabling an integration cancels its running sync, at the next page.
             if try await store.syncRuns.integrationStatus(id: integrationID) != .active { throw SyncCancelled() }
             let (pages, total) = await counts.add(outcome, records: records.count)
             progress?(Progress(model: model, pages: pages, records: total, elapsed: ContinuousClock.now - started))
+            return followUp
         }
         do {
             try await saver.run(listing)
@@ -662,20 +678,25 @@ extension SyncEngine {
 /// save is thrown by the next call, or by `drain`. Whatever reads the store after a call and
 /// needs its page saved calls `drain` first.
 ///
-/// A page's `after` step runs once its save (and `then`) ended, in a task of its own, beside the
-/// next page's save: work that needs the page stored but not before the next page, where the
-/// database writes several transactions at once. At most `stepsAtOnce` run at a time, started
-/// in page order. A failed one fails a later page that has an `after` step (its save waits for
-/// it), so the call after that page's throws it; `drain` throws it too.
+/// A page's `after` step, and the step its `commit` returns (work its save prepared), run once
+/// its save (and `then`) ended, each in a task of its own, beside the next page's save: work
+/// that needs the page stored but not before the next page, where the database writes several
+/// transactions at once. At most `stepsAtOnce` run at a time, started in page order. A failed
+/// one fails a later page that has a step (its save waits for it), so the call after that
+/// page's throws it; `drain` throws it too.
 struct PageSaver<Record: SyncedRecord>: Sendable {
     typealias Step = @Sendable () async throws -> Void
-    let commit: @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Void
+    /// A page's save, in place of `RecordRepository.savePrepared`: its outcome, and the step it
+    /// leaves to run after it, if any.
+    typealias Saving = @Sendable (RecordRepository.PreparedPage<Record>) async throws -> (SaveOutcome, Step?)
+    let commit: @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Step?
     private let chain = CommitChain()
     private let followUps: CommitChain
 
     init(
         stepsAtOnce: Int = 1,
-        commit: @escaping @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Void
+        commit:
+            @escaping @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Step?
     ) {
         self.commit = commit
         self.followUps = CommitChain(width: stepsAtOnce)
@@ -704,7 +725,7 @@ struct PageSaver<Record: SyncedRecord>: Sendable {
         let commit = commit
         let followUps = followUps
         try await chain.enqueue {
-            try await commit(page, records, before, then)
+            if let followUp = try await commit(page, records, before, then) { try await followUps.enqueue(followUp) }
             if let after { try await followUps.enqueue(after) }
         }
     }

@@ -260,45 +260,98 @@ struct KeptNestedObjectsTests {
     }
 
     @Test(
-        "a candidates page keeps its candidates' applications' objects and no one else's",
+        "a candidates page's save composes its new candidates' applications' objects as the pass does, and no one else's",
         arguments: Backend.allCases)
-    func ofCandidates(backend: Backend) async throws {
-        let world = try await World(try await FreshDatabases.open(backend))
+    func savedCandidatesPage(backend: Backend) async throws {
+        // A first sync: a FULL saves applications before their candidates.
+        let world = try await World(try await FreshDatabases.open(backend), setupStatus: .incomplete)
         let records = world.records
-        // Two more applicants; a FULL saves applications before their candidates.
+        let sql = world.seeded.store.database.sql
+        let integrationID = world.integrationID
         let grace = world.newApplicant(2, named: "Grace")
         let alan = world.newApplicant(3, named: "Alan")
-        try await records.saveRecords([grace.application, alan.application], integrationID: world.integrationID)
-        try await records.saveRecords([grace.candidate, alan.candidate], integrationID: world.integrationID)
-        #expect(try await world.keptObjects("app-2") == nil)
+        var gracesOld = world.anotherApplication(4)
+        gracesOld.candidateID = grace.candidate.id
+        try await records.saveRecords(
+            [grace.application, alan.application, gracesOld], integrationID: integrationID)
+        try await sql.raw("UPDATE applications SET remote_deleted_at = 1 WHERE id = 'app-4'").run()
 
-        // The page of cand-1 and cand-2; cand-3 is on a later one.
-        let kept = try await records.storeNestedObjects(
-            ofCandidates: ["cand-1", "cand-2"], integrationID: world.integrationID)
+        // The page of cand-1 (stored already, unchanged) and cand-2; cand-3 is on a later one.
+        let page = try RecordRepository.preparedPage([world.candidate, grace.candidate])
+        let (outcome, objects) = try await records.savePreparedCandidates(page, integrationID: integrationID)
+        let kept = try await records.keepComposed(Application.self, objects, integrationID: integrationID)
 
+        #expect(outcome.inserted == 1 && outcome.unchanged == 1)
+        #expect(objects.map(\.id) == ["app-2", "app-4"], "the new candidate's, deleted or not")
         #expect(kept == 2)
-        #expect(Self.member(try await world.keptObjects("app-1"), "candidate")?["first_name"] == .string("Ada"))
         let graces = try #require(try await world.keptObjects("app-2"))
         #expect(Self.member(graces, "candidate")?["id"] == .string("cand-2"))
         #expect(Self.member(graces, "candidate")?["first_name"] == .string("Grace"))
         #expect(Self.member(graces, "current_stage")?["name"] == .string("Interview"))
         #expect(Self.member(graces, "job")?["name"] == .string("Backend Engineer"))
+        #expect(try await world.kept("cand-2")?.map { $0["id"] } == [.string("app-2")], "the live one listed")
+        #expect(try await world.keptObjects("app-1") == nil, "cand-1 unchanged: the pass's")
         #expect(try await world.keptObjects("app-3") == nil, "cand-3 was not on the page")
-        // Kept already: asked again, nothing is written twice; the pass finds only app-3.
-        #expect(
-            try await records.storeNestedObjects(
-                ofCandidates: ["cand-1", "cand-2"], integrationID: world.integrationID)
-                == 0)
-        #expect(try await records.storeNestedObjects(integrationID: world.integrationID) == 1)
+
+        // What the pass composes from the tables once the save is committed, byte for byte.
+        let fromSave = [try await world.keptObjectsText("app-2"), try await world.keptObjectsText("app-4")]
+        try await sql.raw(
+            "UPDATE applications SET nested_objects = NULL, nested_stamp = nested_stamp + 1 WHERE id IN ('app-2', 'app-4')"
+        ).run()
+        #expect(try await records.storeNestedObjects(integrationID: integrationID) == 4)
+        #expect(fromSave == [try await world.keptObjectsText("app-2"), try await world.keptObjectsText("app-4")])
+    }
+
+    @Test(
+        "once the first sync is complete, a candidates page's objects are kept past the save's own emptying, not past another's",
+        arguments: Backend.allCases)
+    func savedCandidatesPageAfterSetup(backend: Backend) async throws {
+        var world = try await World(try await FreshDatabases.open(backend), setupStatus: .completed)
+        let records = world.records
+        let sql = world.seeded.store.database.sql
+        let grace = world.newApplicant(2, named: "Grace")
+        try await records.saveRecords([grace.application], integrationID: world.integrationID)
+        let stampBefore = try await Self.stamp("app-2", on: sql)
+
+        let page = try RecordRepository.preparedPage([grace.candidate])
+        let (_, objects) = try await records.savePreparedCandidates(page, integrationID: world.integrationID)
+        let kept = try await records.keepComposed(Application.self, objects, integrationID: world.integrationID)
+
+        // The candidate's save moved the stamp once (its applications' `updated_after`).
+        #expect(try await Self.stamp("app-2", on: sql) == stampBefore + 1)
+        #expect(objects.map(\.id) == ["app-2"] && objects.first?.stamp == stampBefore + 1)
+        #expect(kept == 1)
+        #expect(Self.member(try await world.keptObjects("app-2"), "candidate")?["first_name"] == .string("Grace"))
+
+        // Composed from a save, then the job renamed by someone else: refused, the pass's.
+        world.candidate.firstName = "Ada B."
+        let (_, adas) = try await records.savePreparedCandidates(
+            try RecordRepository.preparedPage([world.candidate]), integrationID: world.integrationID)
+        world.job.name = "Staff Engineer"
+        try await records.saveRecords([world.job], integrationID: world.integrationID)
+
+        #expect(adas.map(\.id) == ["app-1"])
+        #expect(try await records.keepComposed(Application.self, adas, integrationID: world.integrationID) == 0)
+        let adasObjects = try await world.refreshedObjects("app-1")
+        #expect(Self.member(adasObjects, "job")?["name"] == .string("Staff Engineer"))
+        #expect(Self.member(adasObjects, "candidate")?["first_name"] == .string("Ada B."))
+    }
+
+    static func stamp(_ applicationID: String, on sql: any SQLDatabase) async throws -> Int64 {
+        try #require(
+            try await sql.raw("SELECT nested_stamp FROM applications WHERE id = \(bind: applicationID)").first()
+        ).decode(column: "nested_stamp", as: Int64.self)
     }
 
     @Test("a candidates page's keep that PostgreSQL ends to break a deadlock runs again and keeps its objects")
     func keepAfterDeadlock() async throws {
-        let world = try await World(try await FreshDatabases.open(.postgres))
+        var world = try await World(try await FreshDatabases.open(.postgres), setupStatus: .incomplete)
         let records = world.records
         let grace = world.newApplicant(2, named: "Grace")
         try await records.saveRecords([grace.application], integrationID: world.integrationID)
-        try await records.saveRecords([grace.candidate], integrationID: world.integrationID)
+        world.candidate.firstName = "Ada B."
+        let page = try RecordRepository.preparedPage([world.candidate, grace.candidate])
+        let (_, objects) = try await records.savePreparedCandidates(page, integrationID: world.integrationID)
         let sql = world.seeded.store.database.sql
         let integration = world.integrationID
 
@@ -311,9 +364,7 @@ struct KeptNestedObjectsTests {
             try await other.raw(
                 "SELECT id FROM applications WHERE integration_id = \(bind: integration) AND id = 'app-2' FOR UPDATE"
             ).run()
-            let keep = Task {
-                try await records.storeNestedObjects(ofCandidates: ["cand-1", "cand-2"], integrationID: integration)
-            }
+            let keep = Task { try await records.keepComposed(Application.self, objects, integrationID: integration) }
             let deadline = ContinuousClock.now + .seconds(10)
             while ContinuousClock.now < deadline {
                 let waiting = try await sql.raw(
@@ -349,8 +400,9 @@ struct KeptNestedObjectsTests {
         }
 
         #expect(heldByKeep, "the keep held app-1 while it waited, so the two transactions deadlocked")
+        #expect(objects.map(\.id) == ["app-1", "app-2"])
         #expect(kept == 2)
-        #expect(Self.member(try await world.keptObjects("app-1"), "candidate")?["first_name"] == .string("Ada"))
+        #expect(Self.member(try await world.keptObjects("app-1"), "candidate")?["first_name"] == .string("Ada B."))
         #expect(Self.member(try await world.keptObjects("app-2"), "candidate")?["first_name"] == .string("Grace"))
     }
 

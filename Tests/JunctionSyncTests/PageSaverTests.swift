@@ -54,6 +54,7 @@ struct PageSaverTests {
             if id == "t2" { throw Failure() }
             try await then?()
             await events.add("saved \(id)")
+            return nil
         }
 
         try await saver(Self.page("t1"), then: { await events.add("then t1") })
@@ -75,7 +76,10 @@ struct PageSaverTests {
     @Test("an after step runs once its page is saved, beside the next page's save, one at a time in order")
     func after() async throws {
         let events = Events()
-        let saver = PageSaver<JunctionModel.Tag> { _, records, _, _ in await events.add("save \(records[0].id)") }
+        let saver = PageSaver<JunctionModel.Tag> { _, records, _, _ in
+            await events.add("save \(records[0].id)")
+            return nil
+        }
         // t1's after step is held until t2's save has run (a saver that ran it before the next
         // save would never get there).
         let held = Self.heldStep("t1", until: "save t2", in: events)
@@ -98,6 +102,7 @@ struct PageSaverTests {
         let events = Events()
         let saver = PageSaver<JunctionModel.Tag>(stepsAtOnce: 2) { _, records, _, _ in
             await events.add("save \(records[0].id)")
+            return nil
         }
         // t1's step is held until t2's step has started (a saver running one step at a time
         // would never start t2's while t1's is held).
@@ -120,7 +125,10 @@ struct PageSaverTests {
     @Test("a failed after step is thrown by the next page's call that waits for it, and by drain")
     func afterFailure() async throws {
         let events = Events()
-        let saver = PageSaver<JunctionModel.Tag> { _, records, _, _ in await events.add("save \(records[0].id)") }
+        let saver = PageSaver<JunctionModel.Tag> { _, records, _, _ in
+            await events.add("save \(records[0].id)")
+            return nil
+        }
 
         try await saver(Self.page("t1"), after: { throw Failure() })
         try await saver(Self.page("t2"), after: { await events.add("after t2") })

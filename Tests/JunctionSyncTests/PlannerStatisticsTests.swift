@@ -95,7 +95,7 @@ struct PlannerStatisticsTests {
             let candidates = ["c1", "c2"]
             let plans = try await Self.plans(
                 of: [
-                    .ofCandidates(candidates), .ofApplications(["a1", "a2"]), .missingObjectsOfCandidates(candidates),
+                    .ofCandidates(candidates), .ofApplications(["a1", "a2"]), .ofSavedCandidates(candidates),
                 ],
                 integrationID: sync.integrationID, on: sql)
 

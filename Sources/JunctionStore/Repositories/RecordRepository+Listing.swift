@@ -65,21 +65,24 @@ public enum NestedSourcesRequest: Sendable {
     case ofCandidates([String])
     /// These applications, deleted or not (an applications page's `candidate`, `current_stage`, `job`).
     case ofApplications([String])
-    /// The applications of these candidates, deleted or not, whose `nested_objects` are not kept,
-    /// with their `nested_stamp`s: what `RecordRepository.storeNestedObjects(ofCandidates:)` keeps.
-    case missingObjectsOfCandidates([String])
+    /// The applications of these candidates, deleted or not, and for those whose
+    /// `nested_objects` are not kept, their `nested_stamp`s: what a candidates page's save
+    /// composes both the candidates' `applications` arrays (from the live ones) and those
+    /// applications' objects from (`RecordRepository.savePreparedCandidates`).
+    case ofSavedCandidates([String])
 
     /// Whether the applications' own documents (summaries) are read.
     var readsApplications: Bool {
-        if case .ofCandidates = self { true } else { false }
+        if case .ofApplications = self { false } else { true }
     }
 
     /// Whether the applications' candidates are read.
     var readsCandidates: Bool { !readsApplications }
 
-    /// Whether the applications' `nested_stamp`s are read (`NestedSources.stamps`).
+    /// Whether the `nested_stamp`s of applications that keep no objects are read
+    /// (`NestedSources.stamps`).
     var readsStamps: Bool {
-        if case .missingObjectsOfCandidates = self { true } else { false }
+        if case .ofSavedCandidates = self { true } else { false }
     }
 }
 
@@ -93,10 +96,11 @@ public struct NestedSources: Sendable {
     public var links: [StoredDocument] = []
     /// Per application read, the columns its nested objects were found by (`candidate_id`,
     /// `job_id`, `current_stage_id`; null ones absent), as the join read them. Filled where the
-    /// candidates are read (`.ofApplications`, `.missingObjectsOfCandidates`): a candidates page
-    /// reads the applications themselves.
+    /// candidates are read (`.ofApplications`), and for `.ofSavedCandidates` for the
+    /// applications that keep no objects (those whose objects the save composes); a candidates
+    /// page reads the applications themselves.
     public var pointers: [String: [String: String]] = [:]
-    /// Per application read, its `nested_stamp`: filled for `.missingObjectsOfCandidates` only.
+    /// Per application that keeps no objects, its `nested_stamp`: filled for `.ofSavedCandidates` only.
     public var stamps: [String: Int64] = [:]
 
     public init() {}
@@ -380,8 +384,13 @@ extension RecordRepository {
         )
         for row in rows {
             if withApplications {
-                sources.applications.append(
-                    try Self.storedDocument(row, columns: ["candidate_id", "job_id", "current_stage_id"], prefix: "a_"))
+                let application = try Self.storedDocument(
+                    row, columns: ["candidate_id", "job_id", "current_stage_id"], prefix: "a_")
+                if request.readsStamps, let stamp = try row.decode(column: "a_missing_stamp", as: Int64?.self) {
+                    sources.stamps[application.id] = stamp
+                    sources.pointers[application.id] = application.columns
+                }
+                sources.applications.append(application)
             } else {
                 // Only an applications page compares them with its own (`NestedComposer.applications`).
                 var pointers: [String: String] = [:]
@@ -450,7 +459,7 @@ extension RecordRepository {
             switch request {
             case .ofCandidates(let ids): ("candidate_id", ids, true)
             case .ofApplications(let ids): ("id", ids, false)
-            case .missingObjectsOfCandidates(let ids): ("candidate_id", ids, false)
+            case .ofSavedCandidates(let ids): ("candidate_id", ids, false)
             }
         let unique = Array(Set(values))
         guard !unique.isEmpty else { return nil }
@@ -465,7 +474,8 @@ extension RecordRepository {
         let selected = [
             "a.id AS a_id, a.candidate_id AS a_candidate_id, a.job_id AS a_job_id, "
                 + "a.current_stage_id AS a_current_stage_id",
-            request.readsStamps ? "a.nested_stamp AS a_nested_stamp" : nil,
+            request.readsStamps
+                ? "CASE WHEN a.nested_objects IS NULL THEN a.nested_stamp END AS a_missing_stamp" : nil,
             request.readsApplications ? document("a", "COALESCE(a.summary, a.record)") : nil,
             request.readsCandidates ? document("c", "c.record") : nil,
             "j.id AS j_id, j.name AS j_name, j.remote_id AS j_remote_id",
@@ -515,7 +525,6 @@ extension RecordRepository {
             \(unsafeRaw: linkJoin)
             WHERE a.integration_id = \(bind: integrationID) AND a.\(ident: column) IN (\(binds: unique))
                 \(unsafeRaw: live ? "AND a.remote_deleted_at IS NULL" : "")
-                \(unsafeRaw: request.readsStamps ? "AND a.nested_objects IS NULL" : "")
             """
     }
 

@@ -26,53 +26,44 @@ extension RecordRepository {
         }
     }
 
-    /// `storeNestedObjects` for the applications of `candidateIDs` only, in one transaction;
-    /// returns how many were kept. A FULL on PostgreSQL, which stores applications before
-    /// candidates, calls it as each page of candidates is saved, beside the next page's save and
-    /// another page's call, instead of leaving them all to the pass after the last page (issue 22).
+    /// Saves a candidates page as `savePrepared` does, and composes, in the same transaction and
+    /// from the statement that composes the candidates' `applications` arrays, the `candidate`,
+    /// `current_stage` and `job` of the saved candidates' applications that keep none; returns
+    /// them for `keepComposed`, which a FULL on PostgreSQL (storing applications before
+    /// candidates) runs beside the next page's save instead of leaving them all to the pass after
+    /// the last page (issue 22).
     ///
-    /// Two of these calls, or one and a page's save, change the same applications only when a
-    /// candidate is listed on two pages; should their row locks meet in opposite orders,
-    /// PostgreSQL ends one transaction to break the deadlock. Composing and keeping is the same
-    /// work again (each object is kept only if its stamp has not moved), so an ended call runs
-    /// again, up to `attempts` times in all.
-    @discardableResult
-    public func storeNestedObjects(ofCandidates candidateIDs: [String], integrationID: String, attempts: Int = 3)
-        async throws -> Int
-    {
-        var attempt = 1
-        while true {
-            do {
-                return try await database.transaction { connection in
-                    try await Self.storeNestedObjects(
-                        ofCandidates: candidateIDs, integrationID: integrationID, on: connection)
-                }
-            } catch  where attempt < attempts && StoreError.isDeadlock(error) {
-                attempt += 1
+    /// Each object is composed from the candidate's document as this save stores it and kept
+    /// only if its application's stamp is still what this transaction left: the one read with
+    /// what the object is composed from, plus one where the save itself emptied the objects of
+    /// the candidate's applications (`Candidate.propagateChanges`, once the first sync is
+    /// complete). A change by anyone else since the read moves it further, and the pass composes
+    /// the object again. Applications of candidates the page did not change are the pass's too.
+    public func savePreparedCandidates(
+        _ page: PreparedPage<Candidate>, integrationID: String, now: Date = Date(), runID: String? = nil
+    ) async throws -> (outcome: SaveOutcome, objects: [(id: String, stamp: Int64, list: [UInt8])]) {
+        guard !page.prepared.isEmpty else { return (SaveOutcome(), []) }
+        return try await database.transaction { connection in
+            var saved: [String] = []
+            var composed: [(id: String, stamp: Int64, list: [UInt8])] = []
+            let outcome = try await Self.store(
+                page.prepared, integrationID: integrationID, now: now, runID: runID, propagating: false,
+                composing: { records, connection in
+                    saved = records.map(\.id)
+                    let read = try await NestedComposer.applicationListsAndObjects(
+                        ofSaved: records, integrationID: integrationID, on: connection)
+                    composed = read.objects
+                    return read.lists
+                }, on: connection)
+            guard !saved.isEmpty else { return (outcome, []) }
+            let emptied = try await Candidate.forgetApplicationsObjects(
+                ids: saved, integrationID: integrationID, now: Clock.milliseconds(now), on: connection)
+            let objects = composed.compactMap { object -> (id: String, stamp: Int64, list: [UInt8])? in
+                guard let after = emptied[object.id] else { return object }
+                return after == object.stamp + 1 ? (object.id, after, object.list) : nil
             }
+            return (outcome, objects)
         }
-    }
-
-    static func storeNestedObjects(ofCandidates candidateIDs: [String], integrationID: String, on sql: any SQLDatabase)
-        async throws -> Int
-    {
-        guard JunctionModel.Application.composedColumn != nil else { return 0 }
-        var kept = 0
-        // In chunks: both databases cap the number of bound parameters of one statement.
-        for start in stride(from: 0, to: candidateIDs.count, by: 500) {
-            let chunk = candidateIDs[start..<min(start + 500, candidateIDs.count)]
-            // The applications, their stamps and what their objects are composed from, in one
-            // statement: it was two, the applications found by candidate and then again by id
-            // (on PostgreSQL a FULL runs this once per candidates page; issue 22).
-            let sources = try await nestedSources(
-                integrationID: integrationID, for: .missingObjectsOfCandidates(Array(chunk)), on: sql)
-            guard !sources.stamps.isEmpty else { continue }
-            let stamps = sources.stamps.sorted { $0.key < $1.key }.map { (id: $0.key, stamp: $0.value) }
-            let composed = try NestedComposer.applicationObjects(from: sources)
-            kept += try await keepComposed(
-                JunctionModel.Application.self, Self.lists(stamps, composed), integrationID: integrationID, on: sql)
-        }
-        return kept
     }
 
     /// `storeNestedObjects` for the applications that follow `after` in the table's order
@@ -222,12 +213,25 @@ extension RecordRepository {
 
     /// Keeps each composed member (`list`) of a record of `type` whose `nested_stamp` is still
     /// `stamp`, in one statement; returns how many were kept.
+    ///
+    /// Two of these, or one and a save, change the same rows only when a record is on two pages
+    /// (a candidate listed twice); should their row locks meet in opposite orders, PostgreSQL
+    /// ends one transaction to break the deadlock. The statement keeps only what its stamps
+    /// allow, so an ended one runs again, up to `attempts` times in all.
     public func keepComposed<Record: SyncedRecord>(
-        _ type: Record.Type, _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String
+        _ type: Record.Type, _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String,
+        attempts: Int = 3
     ) async throws -> Int {
         guard !lists.isEmpty else { return 0 }
-        return try await database.transaction { connection in
-            try await Self.keepComposed(type, lists, integrationID: integrationID, on: connection)
+        var attempt = 1
+        while true {
+            do {
+                return try await database.transaction { connection in
+                    try await Self.keepComposed(type, lists, integrationID: integrationID, on: connection)
+                }
+            } catch  where attempt < attempts && StoreError.isDeadlock(error) {
+                attempt += 1
+            }
         }
     }
 

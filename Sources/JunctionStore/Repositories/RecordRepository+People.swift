@@ -58,12 +58,33 @@ extension Candidate {
     public static func propagateChanges(
         ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
     ) async throws {
-        try await Application.forgetNestedObjects(
-            where: """
-                candidate_id IN (\(binds: ids)) AND (nested_objects IS NOT NULL OR EXISTS (
+        _ = try await forgetApplicationsObjects(
+            ids: ids, integrationID: integrationID, now: now, returningStamps: false, on: connection)
+    }
+
+    /// `propagateChanges`' statement; with `returningStamps`, returns the `nested_stamp` each
+    /// application it wrote has after it.
+    static func forgetApplicationsObjects(
+        ids: [String], integrationID: String, now: Int64, returningStamps: Bool = true, on connection: any SQLDatabase
+    ) async throws -> [String: Int64] {
+        let statement: SQLQueryString = """
+            UPDATE applications SET updated_at = \(bind: now), \(unsafeRaw: Application.forgetNested)
+            WHERE integration_id = \(bind: integrationID) AND candidate_id IN (\(binds: ids))
+                AND (nested_objects IS NOT NULL OR EXISTS (
                     SELECT 1 FROM integrations WHERE id = \(bind: integrationID)
                     AND setup_status = \(bind: SetupStatus.completed.rawValue)))
-                """, touching: now, integrationID: integrationID, on: connection)
+            """
+        guard returningStamps else {
+            try await connection.raw(statement).run()
+            return [:]
+        }
+        let rows = try await connection.raw("\(statement) RETURNING id, nested_stamp").all()
+        var stamps: [String: Int64] = [:]
+        for row in rows {
+            stamps[try row.decode(column: "id", as: String.self)] = try row.decode(
+                column: "nested_stamp", as: Int64.self)
+        }
+        return stamps
     }
 }
 

@@ -145,13 +145,19 @@ extension RecordRepository {
             .all()
     }
 
+    /// What composes the `composedColumn` of the records a save writes, from their ids and
+    /// stored documents, on the save's transaction: `SyncedRecord.compose` unless a caller
+    /// composes more from the same read (`savePreparedCandidates`).
+    typealias Composer = (_ saved: [(id: String, document: String)], _ connection: any SQLDatabase) async throws
+        -> [String: [UInt8]]
+
     /// `save`'s statements, on a connection in a transaction. `propagating: false` leaves the
     /// records' `propagateChanges` to the caller, which runs it in the same transaction.
     /// `stored` is the records' `storedStates` when the caller read them already, in the same
     /// transaction.
     static func store<Record: SyncedRecord>(
         _ prepared: [Prepared<Record>], integrationID: String, now: Date, runID: String?, propagating: Bool = true,
-        stored given: [any SQLRow]? = nil, on connection: any SQLDatabase
+        stored given: [any SQLRow]? = nil, composing composer: Composer? = nil, on connection: any SQLDatabase
     ) async throws -> SaveOutcome {
         let table = Record.table
         let nowMilliseconds = Clock.milliseconds(now)
@@ -165,6 +171,7 @@ extension RecordRepository {
         guard !prepared.isEmpty else { return SaveOutcome() }
         var outcome = SaveOutcome()
         var touched: [String] = []
+        var saved: [(id: String, document: String)] = []
         // One query for what is stored and one insert for what changed, per page: the
         // statements, not the rows, cost most (issue 9's profile).
         let stored: [any SQLRow]
@@ -222,6 +229,7 @@ extension RecordRepository {
                 outcome.inserted += 1
             }
             touched.append(record.id)
+            if composer != nil { saved.append((record.id, document)) }
             var row: [any Encodable & Sendable] =
                 [integrationID, record.id, record.storedRemoteID] + record.filterValues + [
                     changedAt, nowMilliseconds, Int64?.none, ownHash, nestedHash, document,
@@ -235,7 +243,12 @@ extension RecordRepository {
             // only if the stamp read above is still the row's (see the conflict's update): a
             // change elsewhere since then emptied it, and the next pass composes it again. A
             // record `compose` leaves out is stored without it (NULL), for the pass to compose.
-            let composed = try await Record.compose(ids: touched, integrationID: integrationID, on: connection)
+            let composed =
+                if let composer {
+                    try await composer(saved, connection)
+                } else {
+                    try await Record.compose(ids: touched, integrationID: integrationID, on: connection)
+                }
             let position = runID == nil ? rows[0].count : rows[0].count - 1
             for (index, id) in touched.enumerated() {
                 let stamp = try existing[id]?.decode(column: "nested_stamp", as: Int64.self) ?? 0
