@@ -281,7 +281,7 @@ public struct SyncEngine: Sendable {
                         Candidate.self, "candidates", runID: runID, integrationID: integrationID, connector: connector,
                         stats: &run.stats,
                         progress: progress, started: started, complete: complete,
-                        stepsAtOnce: keepsBesideSaves ? 2 : 1, saving: saving
+                        stepsAtOnce: keepsBesideSaves ? 2 : 1, savesAtOnce: keepsBesideSaves ? 2 : 1, saving: saving
                     ) { save in
                         try await connector.forEachCandidatePage(updatedAfter: updatedAfter) { candidates in
                             // A candidate's source is its latest application's; keep it across re-reads.
@@ -503,14 +503,15 @@ extension SyncEngine {
     func mirror<Record: SyncedRecord>(
         _ type: Record.Type, _ model: String, runID: String, integrationID: String, connector: some ATSConnector,
         stats: inout SyncRun.Stats, progress: (@Sendable (Progress) -> Void)?, started: ContinuousClock.Instant,
-        complete: Bool = true, stepsAtOnce: Int = 1,
+        complete: Bool = true, stepsAtOnce: Int = 1, savesAtOnce: Int = 1,
         saving: PageSaver<Record>.Saving? = nil,
         afterSave: (@Sendable ([Record]) async throws -> Void)? = nil,
         listing: (_ save: PageSaver<Record>) async throws -> Void
     ) async throws {
         let counts = Counter()
         let store = store
-        let saver = PageSaver<Record>(stepsAtOnce: stepsAtOnce) { page, records, before, then in
+        let saver = PageSaver<Record>(stepsAtOnce: stepsAtOnce, savesAtOnce: savesAtOnce) {
+            page, records, before, then in
             try await before?()
             let (outcome, followUp): (SaveOutcome, PageSaver<Record>.Step?) =
                 if let saving {
@@ -681,24 +682,30 @@ extension SyncEngine {
 /// A page's `after` step, and the step its `commit` returns (work its save prepared), run once
 /// its save (and `then`) ended, each in a task of its own, beside the next page's save: work
 /// that needs the page stored but not before the next page, where the database writes several
-/// transactions at once. At most `stepsAtOnce` run at a time, started in page order. A failed
-/// one fails a later page that has a step (its save waits for it), so the call after that
-/// page's throws it; `drain` throws it too.
+/// transactions at once. At most `stepsAtOnce` run at a time, started in the order their saves
+/// ended. A failed one fails a later page that has a step (its save waits for it), so the call
+/// after that page's throws it; `drain` throws it too.
+///
+/// With `savesAtOnce` above one, a page's save may start before the previous one ended, unless
+/// the two pages share a record: then it waits for it, so the later page's version is the one
+/// stored. A call then returns once its save has started; a failed save is thrown by the first
+/// call that waits for it, or by `drain`.
 struct PageSaver<Record: SyncedRecord>: Sendable {
     typealias Step = @Sendable () async throws -> Void
     /// A page's save, in place of `RecordRepository.savePrepared`: its outcome, and the step it
     /// leaves to run after it, if any.
     typealias Saving = @Sendable (RecordRepository.PreparedPage<Record>) async throws -> (SaveOutcome, Step?)
     let commit: @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Step?
-    private let chain = CommitChain()
+    private let chain: CommitChain
     private let followUps: CommitChain
 
     init(
-        stepsAtOnce: Int = 1,
+        stepsAtOnce: Int = 1, savesAtOnce: Int = 1,
         commit:
             @escaping @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Step?
     ) {
         self.commit = commit
+        self.chain = CommitChain(width: savesAtOnce)
         self.followUps = CommitChain(width: stepsAtOnce)
     }
 
@@ -724,7 +731,7 @@ struct PageSaver<Record: SyncedRecord>: Sendable {
         let page = try RecordRepository.preparedPage(records)
         let commit = commit
         let followUps = followUps
-        try await chain.enqueue {
+        try await chain.enqueue(keys: Set(records.map(\.id))) {
             if let followUp = try await commit(page, records, before, then) { try await followUps.enqueue(followUp) }
             if let after { try await followUps.enqueue(after) }
         }
@@ -742,30 +749,31 @@ struct PageSaver<Record: SyncedRecord>: Sendable {
 /// Runs pieces of work in order, each in its own task, at most `width` at a time (one after
 /// another by default), while the caller goes on.
 actor CommitChain {
-    private var running: [Task<Void, any Error>] = []
+    private var running: [(task: Task<Void, any Error>, keys: Set<String>)] = []
     let width: Int
 
     init(width: Int = 1) { self.width = max(1, width) }
 
-    /// Waits until fewer than `width` pieces run, then starts `work` and returns. A failure of
-    /// the oldest piece, which it waited for, is thrown (and that piece kept, so every later
-    /// call and `drain` throw it too). The listing calls this one page at a time, so no two
-    /// calls wait at once.
-    func enqueue(_ work: @escaping @Sendable () async throws -> Void) async throws {
-        if running.count >= width {
-            try await running[0].value
-            running.removeFirst()
+    /// Waits, oldest piece first, until fewer than `width` pieces run and none of them shares
+    /// any of `keys`, then starts `work` and returns. A failure of a piece it waited for is
+    /// thrown (and that piece kept, so every later call and `drain` throw it too). Calls may
+    /// wait at once (the saves of a chain `width` wide each start steps on another chain).
+    func enqueue(keys: Set<String> = [], _ work: @escaping @Sendable () async throws -> Void) async throws {
+        while running.count >= width || running.contains(where: { !$0.keys.isDisjoint(with: keys) }) {
+            let oldest = running[0].task
+            try await oldest.value
+            running.removeAll { $0.task == oldest }
         }
         // Task-local values (the run's id in Personio's log lines) carry into the task.
-        running.append(Task { try await work() })
+        running.append((Task { try await work() }, keys))
     }
 
     /// Waits for every running piece; throws the first failure in start order (and keeps
     /// throwing it).
     func drain() async throws {
         var failure: (any Error)?
-        for task in running {
-            do { try await task.value } catch { failure = failure ?? error }
+        for piece in running {
+            do { try await piece.task.value } catch { failure = failure ?? error }
         }
         if let failure { throw failure }
     }

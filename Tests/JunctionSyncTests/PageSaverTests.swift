@@ -138,6 +138,41 @@ struct PageSaverTests {
 
         #expect(list == ["save t1", "save t2"], "t3 is not saved; t2's after step never runs")
     }
+
+    /// Returns once `event` has been recorded, or after `seconds`.
+    static func wait(for event: String, in events: Events, seconds: Int) async {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while await !events.list.contains(event), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    @Test("with two saves at once, a page's save starts beside the previous one's, unless they share a record")
+    func twoSavesAtOnce() async throws {
+        let events = Events()
+        // t1's save is held until t2's has started (a saver saving one page at a time never
+        // starts it; 5 s at most); t2's until the third page's has (which a saver that waits
+        // for a shared record never starts; 1 s at most).
+        let saver = PageSaver<JunctionModel.Tag>(savesAtOnce: 2) { _, records, _, _ in
+            let id = records[0].id
+            await events.add("save \(id)")
+            if id == "t1" { await Self.wait(for: "save t2", in: events, seconds: 5) }
+            if id == "t2" { await Self.wait(for: "save t3", in: events, seconds: 1) }
+            await events.add("saved \(id)")
+            return nil
+        }
+
+        try await saver(Self.page("t1"))
+        try await saver(Self.page("t2"))
+        try await saver(Self.page("t3") + Self.page("t2"))
+        try await saver.drain()
+        let list = await events.list
+
+        let index = { (event: String) in list.firstIndex(of: event) ?? -1 }
+        #expect(index("save t2") < index("saved t1"), "t2's save runs beside t1's")
+        #expect(index("save t3") > index("saved t2"), "the page repeating t2 waits for t2's save")
+        #expect(list.count == 6)
+    }
 }
 
 /// `SyncEngine.mirror` with a page saver: a listing that fails while its last page is being
