@@ -58,33 +58,27 @@ extension Candidate {
     public static func propagateChanges(
         ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
     ) async throws {
-        _ = try await forgetApplicationsObjects(
-            ids: ids, integrationID: integrationID, now: now, returningStamps: false, on: connection)
+        try await Application.forgetNestedObjects(
+            where: applicationsToForget(ids, integrationID: integrationID), touching: now, integrationID: integrationID,
+            on: connection)
     }
 
-    /// `propagateChanges`' statement; with `returningStamps`, returns the `nested_stamp` each
-    /// application it wrote has after it.
+    /// `propagateChanges`, returning the `nested_stamp` each application it wrote has after it.
     static func forgetApplicationsObjects(
-        ids: [String], integrationID: String, now: Int64, returningStamps: Bool = true, on connection: any SQLDatabase
+        ids: [String], integrationID: String, now: Int64, on connection: any SQLDatabase
     ) async throws -> [String: Int64] {
-        let statement: SQLQueryString = """
-            UPDATE applications SET updated_at = \(bind: now), \(unsafeRaw: Application.forgetNested)
-            WHERE integration_id = \(bind: integrationID) AND candidate_id IN (\(binds: ids))
-                AND (nested_objects IS NOT NULL OR EXISTS (
-                    SELECT 1 FROM integrations WHERE id = \(bind: integrationID)
-                    AND setup_status = \(bind: SetupStatus.completed.rawValue)))
-            """
-        guard returningStamps else {
-            try await connection.raw(statement).run()
-            return [:]
-        }
-        let rows = try await connection.raw("\(statement) RETURNING id, nested_stamp").all()
-        var stamps: [String: Int64] = [:]
-        for row in rows {
-            stamps[try row.decode(column: "id", as: String.self)] = try row.decode(
-                column: "nested_stamp", as: Int64.self)
-        }
-        return stamps
+        try await Application.forgetNestedObjects(
+            where: applicationsToForget(ids, integrationID: integrationID), touching: now, returningStamps: true,
+            integrationID: integrationID, on: connection)
+    }
+
+    /// The applications `propagateChanges` writes, as a condition over their own columns.
+    private static func applicationsToForget(_ ids: [String], integrationID: String) -> SQLQueryString {
+        """
+        candidate_id IN (\(binds: ids)) AND (nested_objects IS NOT NULL OR EXISTS (
+            SELECT 1 FROM integrations WHERE id = \(bind: integrationID)
+            AND setup_status = \(bind: SetupStatus.completed.rawValue)))
+        """
     }
 }
 
@@ -101,17 +95,27 @@ extension Application {
 
     /// Empties the kept nested objects of the integration's applications that `condition` (over
     /// the applications' own columns) selects, and moves their `updated_at` to `now` if given.
+    /// With `returningStamps`, returns the `nested_stamp` each application it wrote has after it.
+    @discardableResult
     static func forgetNestedObjects(
-        where condition: SQLQueryString, touching now: Int64? = nil, integrationID: String,
-        on connection: any SQLDatabase
-    ) async throws {
+        where condition: SQLQueryString, touching now: Int64? = nil, returningStamps: Bool = false,
+        integrationID: String, on connection: any SQLDatabase
+    ) async throws -> [String: Int64] {
         let touch = now.map { SQLQueryString("updated_at = \(bind: $0), ") } ?? ""
-        try await connection.raw(
-            """
+        let statement: SQLQueryString = """
             UPDATE applications SET \(touch)\(unsafeRaw: forgetNested)
             WHERE integration_id = \(bind: integrationID) AND (\(condition))
             """
-        ).run()
+        guard returningStamps else {
+            try await connection.raw(statement).run()
+            return [:]
+        }
+        var stamps: [String: Int64] = [:]
+        for row in try await connection.raw("\(statement) RETURNING id, nested_stamp").all() {
+            stamps[try row.decode(column: "id", as: String.self)] = try row.decode(
+                column: "nested_stamp", as: Int64.self)
+        }
+        return stamps
     }
 
     /// Before applications with `ids` are written: their candidates as stored now (one the write
