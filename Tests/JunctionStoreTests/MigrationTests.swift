@@ -78,7 +78,10 @@ struct MigrationTests {
             ).first()
         ).decode(column: "available", as: Int64.self)
 
-        _ = try await Migrator(database: database, logger: quietLogger).migrate()
+        // Up to the next step, which keeps jobs' documents under 8 KB in their rows uncompressed.
+        _ = try await Migrator(
+            database: database, migrations: Array(Migrator.all.prefix { $0.version <= 33 }), logger: quietLogger
+        ).migrate()
 
         let rewritten = try await methods()
         let columns = try await database.sql.raw(
@@ -101,5 +104,55 @@ struct MigrationTests {
                 "candidates.nested_applications", "candidates.record", "jobs.record",
             ])
         #expect(columns.allSatisfy { $0.1 == "l" }, "\(columns)")
+    }
+
+    @Test("on PostgreSQL, jobs' documents stay in their rows, stored jobs' moved in, new ones kept there")
+    func jobDocumentsInline() async throws {
+        let database = try await FreshDatabases.open(.postgres, migrated: false)
+        let before = Array(Migrator.all.prefix { $0.version < 34 })
+        _ = try await Migrator(database: database, migrations: before, logger: quietLogger).migrate()
+        let seeded = try await SeededStore.make(database)
+        let integrationID = seeded.integration.id.description
+        // About 10 KB of words drawn at random from a few dozen, over the 8 KB a row holds as it
+        // is, and compressed to well over PostgreSQL's 2 KB threshold, as jobs' 9 KB are.
+        let vocabulary = [
+            "engineer", "platform", "customers", "Berlin", "hybrid", "benefits", "responsibilities", "team",
+            "distributed", "systems", "reliability", "mentoring", "interviews", "hiring", "onboarding", "product",
+            "requirements", "experience", "languages", "databases", "observability", "security", "growth", "salary",
+            "vacation", "equipment", "learning", "budget", "community", "diversity", "flexible", "remote",
+        ]
+        var state: UInt64 = 42
+        func words(_ count: Int) -> String {
+            (0..<count).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return vocabulary[Int(state >> 59)]
+            }.joined(separator: " ")
+        }
+        var jobs = sampleJobs(3, integrationID: seeded.integration.id)
+        for index in jobs.indices { jobs[index].description = words(1_000) }
+        try await seeded.store.records.saveJobs(Array(jobs.prefix(2)), integrationID: integrationID)
+        let toast = try #require(
+            try await database.sql.raw(
+                "SELECT CAST(reltoastrelid::regclass AS TEXT) AS toast FROM pg_class WHERE relname = 'jobs'"
+            ).first()
+        ).decode(column: "toast", as: String.self)
+        func pieces() async throws -> Int {
+            try #require(try await database.sql.raw("SELECT count(*) AS n FROM \(unsafeRaw: toast)").first())
+                .decode(column: "n", as: Int.self)
+        }
+        let piecesBefore = try await pieces()
+
+        _ = try await Migrator(database: database, logger: quietLogger).migrate()
+        let piecesAfter = try await pieces()
+        try await seeded.store.records.saveJobs([jobs[2]], integrationID: integrationID)
+        let stored = try await database.sql.raw(
+            "SELECT pg_column_size(record) AS size, octet_length(record) AS length FROM jobs ORDER BY id"
+        ).all().map { (try $0.decode(column: "size", as: Int.self), try $0.decode(column: "length", as: Int.self)) }
+
+        #expect(piecesBefore > 0, "out of line before the step")
+        #expect(piecesAfter == 0)
+        #expect(try await pieces() == 0, "a job saved after the step stays in its row")
+        #expect(stored.count == 3)
+        #expect(stored.allSatisfy { $0.0 > 2_048 && $0.0 < $0.1 }, "compressed, over 2 KB: \(stored)")
     }
 }

@@ -49,6 +49,7 @@ public struct Migrator: Sendable {
         .indexProjectedFields,
         .compressDocumentsWithLZ4,
         .indexMissingNestedInRowOrder,
+        .keepJobDocumentsInline,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).
