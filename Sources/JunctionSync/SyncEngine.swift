@@ -260,8 +260,8 @@ public struct SyncEngine: Sendable {
                     // candidates: 66 s -> 59-63 s with limits on, 58 -> 50 s off, then a read
                     // of the applications less per page). Two pages are saved at once as well:
                     // one after another, the saves then set the pace (41 ms a page against the
-                    // 36 the limits allow). SQLite writes one transaction at a time,
-                    // and rewriting applications where they lie cost more than the pass (5-8% more
+                    // 36 the limits allow). SQLite writes one transaction at a time, and
+                    // rewriting applications where they lie cost more than the pass (5-8% more
                     // CPU with limits off): there a step walks the applications in the table's
                     // order as far as their candidates are stored (issue 22).
                     let keepsBesideSaves = complete && store.database.writesConcurrently

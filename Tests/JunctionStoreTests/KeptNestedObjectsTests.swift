@@ -186,10 +186,7 @@ struct KeptNestedObjectsTests {
         #expect(try await world.updatedAt("app-3") == thirdWritten)
         #expect(try await world.updatedAt("app-5") == fifthWritten)
         // Inserted with stamp 0; each statement that empties its objects moves the stamp.
-        let stamp = try await world.seeded.store.database.sql.raw(
-            "SELECT nested_stamp FROM applications WHERE integration_id = \(bind: integrationID) AND id = 'app-5'"
-        ).first()?.decode(column: "nested_stamp", as: Int64.self)
-        #expect(stamp == 0)
+        #expect(try await world.stamp("app-5") == 0)
         for (id, name) in [
             ("app-1", "Ada B."), ("app-2", "Ada B."), ("app-3", "Grace"), ("app-4", "Grace"), ("app-5", "Lin"),
         ] {
@@ -229,9 +226,7 @@ struct KeptNestedObjectsTests {
         let world = try await World(database)
         let integrationID = world.integrationID
         let composed = try #require(try await world.refreshedObjects())
-        let stored = try #require(
-            try await database.sql.raw("SELECT nested_stamp FROM applications WHERE id = 'app-1'").first())
-        let stamp = try stored.decode(column: "nested_stamp", as: Int64.self)
+        let stamp = try await world.stamp()
         let bytes = try #require(try await world.keptObjectsText()).utf8
         let records = world.records
 
@@ -308,17 +303,16 @@ struct KeptNestedObjectsTests {
     func savedCandidatesPageAfterSetup(backend: Backend) async throws {
         var world = try await World(try await FreshDatabases.open(backend), setupStatus: .completed)
         let records = world.records
-        let sql = world.seeded.store.database.sql
         let grace = world.newApplicant(2, named: "Grace")
         try await records.saveRecords([grace.application], integrationID: world.integrationID)
-        let stampBefore = try await Self.stamp("app-2", on: sql)
+        let stampBefore = try await world.stamp("app-2")
 
         let page = try RecordRepository.preparedPage([grace.candidate])
         let (_, objects) = try await records.savePreparedCandidates(page, integrationID: world.integrationID)
         let kept = try await records.keepComposed(Application.self, objects, integrationID: world.integrationID)
 
         // The candidate's save moved the stamp once (its applications' `updated_after`).
-        #expect(try await Self.stamp("app-2", on: sql) == stampBefore + 1)
+        #expect(try await world.stamp("app-2") == stampBefore + 1)
         #expect(objects.map(\.id) == ["app-2"] && objects.first?.stamp == stampBefore + 1)
         #expect(kept == 1)
         #expect(Self.member(try await world.keptObjects("app-2"), "candidate")?["first_name"] == .string("Grace"))
@@ -335,12 +329,6 @@ struct KeptNestedObjectsTests {
         let adasObjects = try await world.refreshedObjects("app-1")
         #expect(Self.member(adasObjects, "job")?["name"] == .string("Staff Engineer"))
         #expect(Self.member(adasObjects, "candidate")?["first_name"] == .string("Ada B."))
-    }
-
-    static func stamp(_ applicationID: String, on sql: any SQLDatabase) async throws -> Int64 {
-        try #require(
-            try await sql.raw("SELECT nested_stamp FROM applications WHERE id = \(bind: applicationID)").first()
-        ).decode(column: "nested_stamp", as: Int64.self)
     }
 
     @Test("a candidates page's keep that PostgreSQL ends to break a deadlock runs again and keeps its objects")
@@ -524,6 +512,18 @@ extension KeptApplicationsTests.World {
             """
         ).first()
         return try row?.decode(column: "nested_objects", as: String?.self)
+    }
+
+    /// The application's `nested_stamp` as stored.
+    func stamp(_ applicationID: String = "app-1") async throws -> Int64 {
+        try #require(
+            try await seeded.store.database.sql.raw(
+                """
+                SELECT nested_stamp FROM applications
+                WHERE integration_id = \(bind: integrationID) AND id = \(bind: applicationID)
+                """
+            ).first()
+        ).decode(column: "nested_stamp", as: Int64.self)
     }
 
     /// The application's kept nested objects, parsed; nil while they are empty (NULL).

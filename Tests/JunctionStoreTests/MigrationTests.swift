@@ -52,12 +52,22 @@ struct MigrationTests {
         }
     }
 
+    /// Applies the migrations before `version` to `database`.
+    static func migrate(_ database: Database, before version: Int) async throws {
+        let steps = Array(Migrator.all.prefix { $0.version < version })
+        _ = try await Migrator(database: database, migrations: steps, logger: quietLogger).migrate()
+    }
+
+    /// A fresh PostgreSQL database as the migrations before `version` left it, with an integration.
+    static func seededPostgres(before version: Int) async throws -> (Database, SeededStore) {
+        let database = try await FreshDatabases.open(.postgres, migrated: false)
+        try await migrate(database, before: version)
+        return (database, try await SeededStore.make(database))
+    }
+
     @Test("on PostgreSQL, the documents pages read are compressed with lz4, and stored jobs are rewritten with it")
     func documentsCompressedWithLZ4() async throws {
-        let database = try await FreshDatabases.open(.postgres, migrated: false)
-        let before = Array(Migrator.all.prefix { $0.version < 32 })
-        _ = try await Migrator(database: database, migrations: before, logger: quietLogger).migrate()
-        let seeded = try await SeededStore.make(database)
+        let (database, seeded) = try await Self.seededPostgres(before: 32)
         var jobs = sampleJobs(3, integrationID: seeded.integration.id)
         // Over PostgreSQL's 2 KB threshold and compressible, so the server compresses it.
         for index in jobs.indices {
@@ -79,9 +89,7 @@ struct MigrationTests {
         ).decode(column: "available", as: Int64.self)
 
         // Up to the next step, which keeps jobs' documents under 8 KB in their rows uncompressed.
-        _ = try await Migrator(
-            database: database, migrations: Array(Migrator.all.prefix { $0.version <= 33 }), logger: quietLogger
-        ).migrate()
+        try await Self.migrate(database, before: 34)
 
         let rewritten = try await methods()
         let columns = try await database.sql.raw(
@@ -108,10 +116,7 @@ struct MigrationTests {
 
     @Test("on PostgreSQL, jobs' documents stay in their rows, stored jobs' moved in, new ones kept there")
     func jobDocumentsInline() async throws {
-        let database = try await FreshDatabases.open(.postgres, migrated: false)
-        let before = Array(Migrator.all.prefix { $0.version < 34 })
-        _ = try await Migrator(database: database, migrations: before, logger: quietLogger).migrate()
-        let seeded = try await SeededStore.make(database)
+        let (database, seeded) = try await Self.seededPostgres(before: 34)
         let integrationID = seeded.integration.id.description
         // About 10 KB of words drawn at random from a few dozen, over the 8 KB a row holds as it
         // is, and compressed to well over PostgreSQL's 2 KB threshold, as jobs' 9 KB are.

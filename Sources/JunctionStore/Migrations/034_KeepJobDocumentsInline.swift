@@ -7,11 +7,11 @@ extension Migration {
     /// stays in the row as long as it fits in a page: as it is up to about 8 KB, compressed
     /// above. Every other text column of the table is `MAIN` too: before it compresses a `MAIN`
     /// column, PostgreSQL moves the row's other (`EXTENDED`) values of over 18 bytes out of line
-    /// while the row is over the target (an id, a hash), which a row of a 9 KB document is. The jobs page's statement
-    /// alone (`pgbench`, prepared, 200 jobs, five alternating rounds of 3 s): 1.90–2.43 ms a run
-    /// out of line, 1.45–1.92 ms in the row (issue 22). Stored jobs are written again here, which
-    /// moves their documents in; the other tables' documents are under 2 KB already. SQLite keeps
-    /// a row's values together: nothing to do.
+    /// (an id, a hash) while the row is over the target, which a row of a 9 KB document is. The
+    /// jobs page's statement alone (`pgbench`, prepared, 200 jobs, five alternating rounds of
+    /// 3 s): 1.90–2.43 ms a run out of line, 1.45–1.92 ms in the row (issue 22). Stored jobs are
+    /// written again here, which moves their documents in; the other tables' documents are under
+    /// 2 KB already. SQLite keeps a row's values together: nothing to do.
     static let keepJobDocumentsInline = Migration(version: 34, name: "KeepJobDocumentsInline") { kind in
         guard kind == .postgres else { return [] }
         return [
