@@ -199,6 +199,7 @@ let package = Package(
                 "JunctionStore",
                 "JunctionTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: testSwiftSettings

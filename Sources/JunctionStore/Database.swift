@@ -6,6 +6,7 @@ import NIOPosix
 import PostgresKit
 import SQLKit
 import SQLiteKit
+import Synchronization
 
 /// Where the store lives: an SQLite file (the embedded default) or a PostgreSQL server (for
 /// several instances sharing one database).
@@ -291,13 +292,53 @@ struct TunedSQLiteSource: ConnectionPoolSource {
 
 // MARK: - PostgreSQL pool
 
-/// Opens PostgreSQL connections as PostgresKit's source does (which is not `Sendable`).
+/// Opens PostgreSQL connections as PostgresKit's source does (which is not `Sendable`), except
+/// that a connection without TLS reads its answers through `PostgresMessageSplitter`: Junction
+/// opens the socket and hands it to PostgresNIO.
 struct PostgresSource: ConnectionPoolSource, Sendable {
     let configuration: SQLPostgresConfiguration
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<PostgresConnection> {
-        PostgresConnectionSource(sqlConfiguration: configuration).makeConnection(logger: logger, on: eventLoop)
+        let core = configuration.coreConfiguration
+        guard !core.tls.isAllowed, core.establishedChannel == nil else {
+            return PostgresConnectionSource(sqlConfiguration: configuration).makeConnection(
+                logger: logger, on: eventLoop)
+        }
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(core.options.connectTimeout)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(PostgresMessageSplitter())
+                }
+            }
+        let socket: EventLoopFuture<any Channel>
+        if let path = core.unixSocketPath {
+            socket = bootstrap.connect(unixDomainSocketPath: path)
+        } else {
+            socket = bootstrap.connect(host: core.host ?? "localhost", port: core.port ?? 5432)
+        }
+        let searchPath = configuration.searchPath
+        return socket.flatMap { channel in
+            var established = PostgresConnection.Configuration(
+                establishedChannel: channel, tls: .disable, username: core.username, password: core.password,
+                database: core.database)
+            established.options = core.options
+            return PostgresConnection.connect(
+                on: eventLoop, configuration: established,
+                id: Self.connectionIDs.wrappingAdd(1, ordering: .relaxed).newValue,
+                logger: logger
+            ).flatMapError { error in
+                channel.close(promise: nil)
+                return eventLoop.makeFailedFuture(error)
+            }
+        }.flatMap { connection in
+            guard let searchPath else { return eventLoop.makeSucceededFuture(connection) }
+            return connection.sql(queryLogLevel: nil).raw("SET search_path TO \(idents: searchPath, joinedBy: ",")")
+                .run().map { connection }
+        }
     }
+
+    private static let connectionIDs = Atomic<Int>(0)
 }
 
 /// `SQLiteDatabase` over a connection pool (SQLiteKit ships only the single-connection one).
