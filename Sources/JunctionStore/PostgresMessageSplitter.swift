@@ -1,6 +1,6 @@
 import NIOCore
 
-/// Hands PostgresNIO the server's answer one message at a time, each a slice of the bytes read.
+/// Hands PostgresNIO the server's answer in runs of whole messages, each a slice of the bytes read.
 ///
 /// PostgresNIO decodes what a read brought (up to 64 KiB) message by message, and after each
 /// message past its first 2 KiB moves the bytes still unread to the front of its buffer
@@ -50,7 +50,9 @@ final class PostgresMessageSplitter: ChannelInboundHandler, RemovableChannelHand
             context.fireChannelRead(wrapInboundOut(chunk))
             return
         }
-        if chunk.readableBytes > 0 { partial = chunk }
+        // Only the message's own bytes: the first write to a shared buffer copies its whole
+        // window, which for the read itself is all of it (up to 64 KiB).
+        if chunk.readableBytes > 0 { partial = chunk.slice() }
     }
 
     /// Type byte and length.
