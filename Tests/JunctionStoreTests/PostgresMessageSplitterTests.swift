@@ -59,6 +59,13 @@ struct PostgresMessageSplitterTests {
             // The decoder moves the unread rest once it has read 2 KiB: only a run's last
             // message may take it there.
             #expect(lengths.dropLast().reduce(0, +) < 2_048, "a run the decoder would move: \(lengths)")
+            // A message two reads shared is held in a buffer of its own size, not in a copy
+            // of the read it began in (which its row would then keep alive).
+            let start = received.count
+            let sharesReads = start / readSize != (start + bytes.count - 1) / readSize
+            if sharesReads, bytes.count * 2 < readSize {
+                #expect(run.storageCapacity < readSize, "a \(bytes.count)-byte message kept in a read's copy")
+            }
             received += bytes
         }
         #expect(received == sent)
