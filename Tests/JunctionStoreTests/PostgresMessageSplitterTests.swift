@@ -8,7 +8,7 @@ import Testing
 
 /// `PostgresMessageSplitter` hands PostgresNIO whole messages in runs that its decoder reads to
 /// the end without moving bytes (issue 22): whatever the reads' sizes, nothing is lost, added or
-/// reordered, and a run ends at its first message past 2 KiB.
+/// reordered, and a run ends at its first message reaching 2 KiB.
 @Suite("PostgreSQL message splitter", .freshDatabases)
 struct PostgresMessageSplitterTests {
     /// A framed message: type byte, a length counting itself and the body, the body.
