@@ -6,7 +6,6 @@ import NIOPosix
 import PostgresKit
 import SQLKit
 import SQLiteKit
-import Synchronization
 
 /// Where the store lives: an SQLite file (the embedded default) or a PostgreSQL server (for
 /// several instances sharing one database).
@@ -323,22 +322,15 @@ struct PostgresSource: ConnectionPoolSource, Sendable {
                 establishedChannel: channel, tls: .disable, username: core.username, password: core.password,
                 database: core.database)
             established.options = core.options
-            return PostgresConnection.connect(
-                on: eventLoop, configuration: established,
-                id: Self.connectionIDs.wrappingAdd(1, ordering: .relaxed).newValue,
-                logger: logger
-            ).flatMapError { error in
+            // PostgresKit's source on the open channel: its connection ids and search path.
+            return PostgresConnectionSource(
+                sqlConfiguration: SQLPostgresConfiguration(coreConfiguration: established, searchPath: searchPath)
+            ).makeConnection(logger: logger, on: eventLoop).flatMapError { error in
                 channel.close(promise: nil)
                 return eventLoop.makeFailedFuture(error)
             }
-        }.flatMap { connection in
-            guard let searchPath else { return eventLoop.makeSucceededFuture(connection) }
-            return connection.sql(queryLogLevel: nil).raw("SET search_path TO \(idents: searchPath, joinedBy: ",")")
-                .run().map { connection }
         }
     }
-
-    private static let connectionIDs = Atomic<Int>(0)
 }
 
 /// `SQLiteDatabase` over a connection pool (SQLiteKit ships only the single-connection one).

@@ -14,7 +14,7 @@ import NIOCore
 /// byte, then a 32-bit length that counts itself and the body. Only a connection without TLS
 /// gets this handler: TLS answers its request with a single unframed byte, and NIOSSL hands
 /// over at most one record (16 KiB) at a time anyway.
-final class PostgresMessageSplitter: ChannelInboundHandler, RemovableChannelHandler {
+final class PostgresMessageSplitter: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
