@@ -9,9 +9,11 @@ enum SandboxResponse {
     static func json(_ value: JSON, status: HTTPResponse.Status = .ok, headers: [(String, String)] = []) -> Response {
         var fields: HTTPFields = [.contentType: "application/json"]
         for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
-        return Response(
-            status: status, headers: fields,
-            body: .init(byteBuffer: ByteBuffer(data: BodyFaults.apply(to: value.data()))))
+        // Without faults to apply (the rule), the text goes into the body without a `Data` between.
+        let body =
+            BodyFaults.current.isEmpty
+            ? ByteBuffer(bytes: value.bytes()) : ByteBuffer(data: BodyFaults.apply(to: value.data()))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 
     /// Any other body (the XML feed), with injected body faults applied.
