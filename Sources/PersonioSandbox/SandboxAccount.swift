@@ -412,7 +412,7 @@ struct TokenBucket: Sendable {
 enum PersonioTime {
     /// `YYYY-MM-DDTHH:mm:ssZ` in UTC, to the second (a fraction is dropped). Computed from the
     /// seconds since 1970 (the proleptic Gregorian calendar's days, as `Calendar` counts them):
-    /// `String(format:)` over calendar components was a tenth of the sandbox's CPU while it
+    /// `String(format:)` over calendar components was a seventh of the sandbox's CPU while it
     /// served a FULL sync's pages, each item having several timestamps.
     static func format(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
