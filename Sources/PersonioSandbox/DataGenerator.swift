@@ -327,10 +327,8 @@ struct DataGenerator {
 
     // MARK: - Helpers
 
-    static func day(_ date: Date) -> String {
-        let components = Calendar.utc.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04ld-%02ld-%02ld", components.year!, components.month!, components.day!)
-    }
+    /// `YYYY-MM-DD` in UTC: the date part of Personio's timestamp text.
+    static func day(_ date: Date) -> String { String(PersonioTime.format(date).prefix(10)) }
 
     /// Letters usable in an email local part: umlauts and accents folded to ASCII.
     static func ascii(_ text: String) -> String {
@@ -340,12 +338,4 @@ struct DataGenerator {
             $0.isLetter && $0.isASCII
         }
     }
-}
-
-extension Calendar {
-    static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }
