@@ -284,7 +284,7 @@ struct KeptApplicationsTests {
             ).run()
             let save = Task { try await records.saveRecords([candidate], integrationID: integrationID) }
             // Until the save waits for this transaction's lock on the candidate's row.
-            let waiting = try await Self.waitForALock(database)
+            let waiting = try await waitForALock(database)
             try await other.raw("COMMIT").run()
             _ = try await save.value
             #expect(waiting, "the save never waited for the other transaction")
@@ -292,20 +292,5 @@ struct KeptApplicationsTests {
 
         #expect(try await world.kept() == nil)
         #expect(try await world.refreshed()?.count == 1)
-    }
-
-    /// Whether a statement of `database` came to wait for a lock within five seconds.
-    static func waitForALock(_ database: Database) async throws -> Bool {
-        for _ in 0..<200 {
-            try await Task.sleep(for: .milliseconds(25))
-            let waiting = try await database.sql.raw(
-                """
-                SELECT COUNT(*) AS n FROM pg_stat_activity
-                WHERE datname = current_database() AND wait_event_type = 'Lock'
-                """
-            ).first()?.decode(column: "n", as: Int.self)
-            if (waiting ?? 0) > 0 { return true }
-        }
-        return false
     }
 }

@@ -243,7 +243,7 @@ struct KeptNestedObjectsTests {
                 try await records.keepComposed(
                     Application.self, [(id: "app-1", stamp: stamp, list: Array(bytes))], integrationID: integrationID)
             }
-            let waiting = try await KeptApplicationsTests.waitForALock(database)
+            let waiting = try await waitForALock(database)
             try await other.raw("COMMIT").run()
             #expect(waiting, "the pass never waited for the other transaction")
             return try await pass.value

@@ -293,6 +293,60 @@ struct SyncQueueTests {
         #expect(models == ["ats_jobs"])
     }
 
+    /// On PostgreSQL a `force-sync` request can commit while the release after a run waits for
+    /// the row the request brought forward. The release's update then goes on with a snapshot
+    /// from before the request; it must still leave the integration due at once for the run the
+    /// request promised, not at its next scheduled time. (On SQLite one writer at a time rules
+    /// this out.)
+    @Test("a request committed while a run's release waits for its row is run at once, as promised")
+    func requestDuringRelease() async throws {
+        let database = try await FreshDatabases.open(.postgres)
+        let seeded = try await SeededStore.make(database)
+        let store = seeded.store
+        let id = seeded.integration.id.description
+        let now = Date()
+        let leased = try await store.syncSchedule.claimDue(
+            owner: "a", now: now, until: now.addingTimeInterval(60), limit: 1)
+        let scheduled = SyncSchedule(
+            integrationID: id, dueAt: now.addingTimeInterval(300), kind: .delta, reason: .delta)
+
+        let waited = try await database.sql.withSession { request in
+            try await request.raw("BEGIN").run()
+            // What `requestSync` writes in its transaction, not committed yet.
+            try await request.raw(
+                """
+                INSERT INTO sync_requests (integration_id, type, sync_id, requested_at)
+                VALUES (\(bind: id), 'FULL', 'promised-run', \(bind: now.unixMilliseconds))
+                """
+            ).run()
+            try await request.raw(
+                """
+                UPDATE sync_schedule SET due_at = \(bind: now.unixMilliseconds), due_reason = 'forced', due_kind = 'FULL'
+                WHERE integration_id = \(bind: id)
+                """
+            ).run()
+            let release = Task {
+                try await store.syncSchedule.release(integrationID: id, owner: "a", next: scheduled, confirmedAt: now)
+            }
+            let waiting = try await waitForALock(database)
+            try await request.raw("COMMIT").run()
+            try await release.value
+            return waiting
+        }
+        let released = Date()
+        let schedule = try await store.syncSchedule.schedule(integrationID: id)
+        let claimed = try await store.syncSchedule.claimDue(owner: "b", until: Date().addingTimeInterval(60), limit: 1)
+        let run = try await store.syncRuns.startSyncRun(integrationID: id, kind: .full)
+
+        #expect(leased.map(\.integrationID) == [id])
+        #expect(waited, "the release never waited for the request's transaction")
+        #expect(schedule?.kind == .full && schedule?.reason == .forced)
+        #expect(schedule.map { $0.dueAt <= released } == true, "due at \(String(describing: schedule?.dueAt))")
+        #expect(schedule?.confirmedAt == now.atMillisecondPrecision)
+        #expect(claimed.map(\.integrationID) == [id])
+        #expect(run.id == "promised-run")
+    }
+
     static func waitUntil(seconds: Double = 20, _ condition: @Sendable () async -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {

@@ -118,3 +118,19 @@ extension Trait where Self == FreshDatabases {
     /// Fresh databases for each test case, closed when it ends.
     public static var freshDatabases: Self { FreshDatabases() }
 }
+
+/// Whether a statement on PostgreSQL `database` came to wait for a lock within five seconds: how
+/// a test knows that the interleaving it arranged between two sessions has happened.
+public func waitForALock(_ database: Database) async throws -> Bool {
+    for _ in 0..<200 {
+        try await Task.sleep(for: .milliseconds(25))
+        let waiting = try await database.sql.raw(
+            """
+            SELECT COUNT(*) AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'
+            """
+        ).first()?.decode(column: "n", as: Int.self)
+        if (waiting ?? 0) > 0 { return true }
+    }
+    return false
+}

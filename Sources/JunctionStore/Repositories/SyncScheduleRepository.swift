@@ -139,22 +139,37 @@ extension SyncScheduleRepository {
     /// Gives an integration back to the queue after its run: due next at `next.dueAt` (at once
     /// when a `force-sync` request arrived meanwhile), with the run's failure count and, after a
     /// successful run, the moment its data was confirmed. Only the lease's owner releases it.
+    ///
+    /// Two statements, because one cannot see a request reliably on PostgreSQL: a request's
+    /// transaction may bring the row forward and commit while the release's update waits for
+    /// that row. The update then goes on with the snapshot it began with, in which the request
+    /// does not exist yet, and would put the row back to `next.dueAt`, leaving the promised run
+    /// waiting for the next scheduled one. The second statement takes a new snapshot after the
+    /// first has its lock, so it sees every request committed by then; a request committed
+    /// later brings the row forward itself.
     public func release(
         integrationID: String, owner: String, next: SyncSchedule, confirmedAt: Date?, now: Date = Date()
     ) async throws {
         try await sql.raw(
             """
-            UPDATE sync_schedule SET
-                due_at = CASE WHEN EXISTS (SELECT 1 FROM sync_requests r WHERE r.integration_id = \(bind: integrationID))
-                    THEN \(bind: Clock.milliseconds(now)) ELSE \(bind: Clock.milliseconds(next.dueAt)) END,
-                due_kind = CASE WHEN EXISTS (SELECT 1 FROM sync_requests r WHERE r.integration_id = \(bind: integrationID)
-                        AND r.type = \(bind: SyncRun.Kind.full.rawValue))
-                    THEN \(bind: SyncRun.Kind.full.rawValue) ELSE \(bind: next.kind.rawValue) END,
-                due_reason = CASE WHEN EXISTS (SELECT 1 FROM sync_requests r WHERE r.integration_id = \(bind: integrationID))
-                    THEN \(bind: SyncSchedule.Reason.forced.rawValue) ELSE \(bind: next.reason.rawValue) END,
-                failures = \(bind: next.failures), confirmed_at = COALESCE(\(bind: confirmedAt.map(Clock.milliseconds)), confirmed_at),
+            UPDATE sync_schedule SET due_at = \(bind: Clock.milliseconds(next.dueAt)), due_kind = \(bind: next.kind.rawValue),
+                due_reason = \(bind: next.reason.rawValue), failures = \(bind: next.failures),
+                confirmed_at = COALESCE(\(bind: confirmedAt.map(Clock.milliseconds)), confirmed_at),
                 lease_owner = NULL, lease_until = NULL
             WHERE integration_id = \(bind: integrationID) AND lease_owner = \(bind: owner)
+            """
+        ).run()
+        let nowMS = Clock.milliseconds(now)
+        try await sql.raw(
+            """
+            UPDATE sync_schedule SET
+                due_at = CASE WHEN due_at > \(bind: nowMS) THEN \(bind: nowMS) ELSE due_at END,
+                due_kind = CASE WHEN EXISTS (SELECT 1 FROM sync_requests r WHERE r.integration_id = \(bind: integrationID)
+                        AND r.type = \(bind: SyncRun.Kind.full.rawValue))
+                    THEN \(bind: SyncRun.Kind.full.rawValue) ELSE due_kind END,
+                due_reason = \(bind: SyncSchedule.Reason.forced.rawValue)
+            WHERE integration_id = \(bind: integrationID) AND lease_owner IS NULL
+                AND EXISTS (SELECT 1 FROM sync_requests r WHERE r.integration_id = \(bind: integrationID))
             """
         ).run()
     }
