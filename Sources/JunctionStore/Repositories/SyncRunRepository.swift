@@ -148,8 +148,7 @@ extension SyncRunRepository {
                 ON CONFLICT (integration_id, type) DO NOTHING
                 """
             ).run()
-            try await SyncScheduleRepository.bringForward(
-                integrationID: integrationID, kind: kind, now: now, on: connection)
+            try await SyncScheduleRepository.bringForward(integrationID: integrationID, now: now, on: connection)
         }
         let row = try await sql.raw(
             """

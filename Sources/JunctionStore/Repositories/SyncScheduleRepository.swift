@@ -97,19 +97,24 @@ extension SyncScheduleRepository {
         ).run()
     }
 
-    /// A `force-sync` request: the integration is due now (earlier if it already was), for a
-    /// FULL when one was asked for, on `connection`.
-    static func bringForward(integrationID: String, kind: SyncRun.Kind, now: Date, on connection: any SQLDatabase)
-        async throws
-    {
+    /// The `force-sync` requests waiting for the integration make it due now (earlier if it
+    /// already was), for a FULL when one of them asks for one, on `connection`. A request's own
+    /// transaction runs it after writing the request; a release runs it after giving the row
+    /// back (`unleasedOnly`: a row another instance has claimed meanwhile is that instance's).
+    static func bringForward(
+        integrationID: String, now: Date, unleasedOnly: Bool = false, on connection: any SQLDatabase
+    ) async throws {
         let nowMS = Clock.milliseconds(now)
+        let unleased: SQLQueryString = unleasedOnly ? "AND lease_owner IS NULL" : ""
         try await connection.raw(
             """
             UPDATE sync_schedule SET due_at = CASE WHEN due_at > \(bind: nowMS) THEN \(bind: nowMS) ELSE due_at END,
                 due_reason = \(bind: SyncSchedule.Reason.forced.rawValue),
-                due_kind = CASE WHEN \(bind: kind.rawValue) = \(bind: SyncRun.Kind.full.rawValue)
+                due_kind = CASE WHEN EXISTS (SELECT 1 FROM sync_requests r WHERE r.integration_id = \(bind: integrationID)
+                        AND r.type = \(bind: SyncRun.Kind.full.rawValue))
                     THEN \(bind: SyncRun.Kind.full.rawValue) ELSE due_kind END
-            WHERE integration_id = \(bind: integrationID)
+            WHERE integration_id = \(bind: integrationID) \(unleased)
+                AND EXISTS (SELECT 1 FROM sync_requests r WHERE r.integration_id = \(bind: integrationID))
             """
         ).run()
     }
@@ -140,13 +145,13 @@ extension SyncScheduleRepository {
     /// when a `force-sync` request arrived meanwhile), with the run's failure count and, after a
     /// successful run, the moment its data was confirmed. Only the lease's owner releases it.
     ///
-    /// Two statements, because one cannot see a request reliably on PostgreSQL: a request's
-    /// transaction may bring the row forward and commit while the release's update waits for
-    /// that row. The update then goes on with the snapshot it began with, in which the request
-    /// does not exist yet, and would put the row back to `next.dueAt`, leaving the promised run
-    /// waiting for the next scheduled one. The second statement takes a new snapshot after the
-    /// first has its lock, so it sees every request committed by then; a request committed
-    /// later brings the row forward itself.
+    /// Two statements (the second is `bringForward`), because one cannot see a request reliably on
+    /// PostgreSQL: a request's transaction may bring the row forward and commit while the release's
+    /// update waits for that row. The update then goes on with the snapshot it began with, in which
+    /// the request does not exist yet, and would put the row back to `next.dueAt`, leaving the
+    /// promised run waiting for the next scheduled one. The second statement takes a new snapshot
+    /// after the first has its lock, so it sees every request committed by then; a request
+    /// committed later brings the row forward itself.
     public func release(
         integrationID: String, owner: String, next: SyncSchedule, confirmedAt: Date?, now: Date = Date()
     ) async throws {
@@ -159,19 +164,7 @@ extension SyncScheduleRepository {
             WHERE integration_id = \(bind: integrationID) AND lease_owner = \(bind: owner)
             """
         ).run()
-        let nowMS = Clock.milliseconds(now)
-        try await sql.raw(
-            """
-            UPDATE sync_schedule SET
-                due_at = CASE WHEN due_at > \(bind: nowMS) THEN \(bind: nowMS) ELSE due_at END,
-                due_kind = CASE WHEN EXISTS (SELECT 1 FROM sync_requests r WHERE r.integration_id = \(bind: integrationID)
-                        AND r.type = \(bind: SyncRun.Kind.full.rawValue))
-                    THEN \(bind: SyncRun.Kind.full.rawValue) ELSE due_kind END,
-                due_reason = \(bind: SyncSchedule.Reason.forced.rawValue)
-            WHERE integration_id = \(bind: integrationID) AND lease_owner IS NULL
-                AND EXISTS (SELECT 1 FROM sync_requests r WHERE r.integration_id = \(bind: integrationID))
-            """
-        ).run()
+        try await Self.bringForward(integrationID: integrationID, now: now, unleasedOnly: true, on: sql)
     }
 
     /// An integration's place in the queue; nil before the scheduler first saw it.
