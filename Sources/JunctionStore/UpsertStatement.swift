@@ -62,6 +62,25 @@ struct UpsertStatement: SQLExpression {
 
     private static let texts = Mutex<[String: Text]>([:])
 
+    /// An SQLite statement inserting rows of `columns` into `table` that are not stored yet:
+    /// `INSERT OR FAIL`, no conflict clause. A multi-row upsert makes SQLite keep a statement
+    /// journal (its update sets `NOT NULL` columns, which may abort the statement halfway); an
+    /// insert that fails instead of aborting, into a table whose foreign key is deferred
+    /// (migration 35), needs none. It fails on a row that is stored after all, and the save's
+    /// transaction rolls back: `store` reads what is stored in the same transaction first.
+    static func insertText(table: String, columns: [String], on database: any SQLDatabase) -> Text {
+        let key = "\(database.dialect.name)\u{0}\(table)\u{0}\(columns.joined(separator: ","))\u{0}insert"
+        if let text = texts.withLock({ $0[key] }) { return text }
+        var insert = SQLInsert(table: SQLIdentifier(table))
+        insert.columns = columns.map { SQLIdentifier($0) }
+        var head = SQLSerializer(database: database)
+        insert.serialize(to: &head)
+        precondition(head.sql.hasPrefix("INSERT INTO ") && head.binds.isEmpty, "an insert's text starts INSERT INTO")
+        let text = Text(head: "INSERT OR FAIL INTO " + head.sql.dropFirst("INSERT INTO ".count) + " VALUES", tail: "")
+        texts.withLock { $0[key] = text }
+        return text
+    }
+
     /// The statement's text around its rows: an insert into `table` of `columns` that on a
     /// conflict of (`integration_id`, `id`) updates each column after those two with the value it
     /// would have inserted, except the columns `updates` names, which are set to its expressions.

@@ -55,6 +55,37 @@ struct JobStoreTests {
     }
 
     @Test(
+        "a page of new jobs beside a changed one stores all of them; a page that fails stores none of it",
+        arguments: Backend.allCases)
+    func newBesideChanged(backend: Backend) async throws {
+        let database = try await FreshDatabases.open(backend)
+        let seeded = try await SeededStore.make(database)
+        let integrationID = seeded.integration.id.description
+        let all = sampleJobs(5, integrationID: seeded.integration.id)
+        try await seeded.store.records.saveJobs(Array(all.prefix(3)), integrationID: integrationID)
+        var page = Array(all.dropFirst(1))  // job-2 and job-3 stored, job-4 and job-5 new
+        page[0].name = "Renamed"
+        // A new job whose Personio id is a stored job's: the table's unique index refuses it.
+        var clash = sampleJobs(1, integrationID: seeded.integration.id, remotePrefix: "clash-")[0]
+        clash.remoteID = "job-1"
+        var failing = Array(all.prefix(3))
+        failing[2].name = "Renamed too"
+        failing.append(clash)
+
+        await #expect(throws: (any Error).self) {
+            try await seeded.store.records.saveJobs(failing, integrationID: integrationID)
+        }
+        let afterFailure = try await seeded.store.records.jobs(integrationID: integrationID, limit: 10).items
+        let outcome = try await seeded.store.records.saveJobs(page, integrationID: integrationID)
+        let stored = try await seeded.store.records.jobs(integrationID: integrationID, limit: 10).items
+
+        #expect(afterFailure.compactMap(\.name).sorted() == ["Job 1", "Job 2", "Job 3"])
+        #expect(outcome == SaveOutcome(inserted: 2, changed: 1, unchanged: 1))
+        #expect(stored.map(\.id) == all.map(\.id).sorted())
+        #expect(stored.compactMap(\.name).sorted() == ["Job 1", "Job 3", "Job 4", "Job 5", "Renamed"])
+    }
+
+    @Test(
         "hashes from an earlier scheme are recomputed, not taken as a change; a real change still counts",
         arguments: Backend.allCases)
     func legacyHashesUpgrade(backend: Backend) async throws {

@@ -2,6 +2,7 @@ import JunctionModel
 import JunctionStore
 import JunctionTestSupport
 import SQLKit
+import Synchronization
 import Testing
 
 @Suite("Migrations", .freshDatabases)
@@ -159,5 +160,59 @@ struct MigrationTests {
         #expect(try await pieces() == 0, "a job saved after the step stays in its row")
         #expect(stored.count == 3)
         #expect(stored.allSatisfy { $0.0 > 2_048 && $0.0 < $0.1 }, "compressed, over 2 KB: \(stored)")
+    }
+
+    @Test(
+        "on SQLite, a synced record's integration is checked at commit, also on a connection opened before the step"
+    )
+    func syncedForeignKeysDeferred() async throws {
+        let location = try await freshDatabaseLocation(.sqlite)
+        try await withSeparatePools(2, on: location) { databases in
+            let (migrating, other) = (databases[0], databases[1])
+            try await Self.migrate(migrating, before: 35)
+            let seeded = try await SeededStore.make(migrating)
+            try await seeded.store.records.saveJobs(
+                sampleJobs(3, integrationID: seeded.integration.id), integrationID: seeded.integration.id.description)
+            // The other pool's connection reads the tables' definitions before the step.
+            _ = try await other.transaction { try await $0.raw("SELECT count(*) AS n FROM jobs").all() }
+
+            _ = try await Migrator(database: migrating, logger: quietLogger).migrate()
+            let inserted = Mutex(false)
+            let failure = await #expect(throws: (any Error).self) {
+                try await other.transaction { connection in
+                    try await connection.raw(
+                        """
+                        INSERT INTO jobs (integration_id, id, remote_id, changed_at, updated_at, content_hash, record)
+                        VALUES ('missing', 'a', 'a', 0, 0, '', '{}'), ('missing', 'b', 'b', 0, 0, '', '{}')
+                        """
+                    ).run()
+                    inserted.withLock { $0 = true }
+                }
+            }
+            let definitions = try await other.sql.raw(
+                "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%REFERENCES integrations%'"
+            ).all().map {
+                (try $0.decode(column: "name", as: String.self), try $0.decode(column: "sql", as: String.self))
+            }
+            let integrity = try await other.sql.raw("PRAGMA integrity_check").all()
+                .map { try $0.decode(column: "integrity_check", as: String.self) }
+            let jobs = try #require(try await other.sql.raw("SELECT count(*) AS n FROM jobs").first())
+                .decode(column: "n", as: Int.self)
+
+            #expect(inserted.withLock { $0 }, "the rows are inserted; the key is checked at commit")
+            #expect("\(failure.map { String(reflecting: $0) } ?? "")".contains("FOREIGN KEY constraint failed"))
+            #expect(jobs == 3, "the failed commit stored nothing; the step kept the stored jobs")
+            #expect(integrity == ["ok"])
+            let synced = Set([
+                "jobs", "application_stages", "candidates", "applications", "users",
+                "screening_questions", "tags", "job_stages", "job_screening_questions",
+            ])
+            #expect(Set(definitions.map(\.0)).isSuperset(of: synced))
+            for (name, sql) in definitions {
+                #expect(
+                    sql.contains("ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED") == synced.contains(name),
+                    "\(name): \(sql)")
+            }
+        }
     }
 }

@@ -11,11 +11,18 @@ public struct Migration: Sendable {
     public let version: Int
     public let name: String
     public let statements: @Sendable (Database.Kind) -> [String]
+    /// Run after `statements`, in the same transaction, for a step whose SQL depends on what the
+    /// database holds (a value read first).
+    public let body: (@Sendable (Database.Kind, any SQLDatabase) async throws -> Void)?
 
-    public init(version: Int, name: String, statements: @escaping @Sendable (Database.Kind) -> [String]) {
+    public init(
+        version: Int, name: String, statements: @escaping @Sendable (Database.Kind) -> [String],
+        body: (@Sendable (Database.Kind, any SQLDatabase) async throws -> Void)? = nil
+    ) {
         self.version = version
         self.name = name
         self.statements = statements
+        self.body = body
     }
 
     public init(version: Int, name: String, _ statements: [String]) {
@@ -50,6 +57,7 @@ public struct Migrator: Sendable {
         .compressDocumentsWithLZ4,
         .indexMissingNestedInRowOrder,
         .keepJobDocumentsInline,
+        .deferSyncedRecordForeignKeys,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).
@@ -116,6 +124,7 @@ public struct Migrator: Sendable {
                     for statement in migration.statements(database.kind) {
                         try await session.raw(SQLQueryString(statement)).run()
                     }
+                    try await migration.body?(database.kind, session)
                     try await session.raw(
                         """
                         INSERT INTO schema_migrations (version, name, applied_at)

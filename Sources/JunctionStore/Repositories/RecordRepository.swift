@@ -277,7 +277,25 @@ extension RecordRepository {
                 updates["nested_stamp"] = SQLQueryString("\(ident: table).nested_stamp + 1")
             }
             let text = UpsertStatement.text(table: table, columns: columns, updates: updates, on: connection)
-            try await connection.execute(sql: UpsertStatement(text: text, rows: rows)) { _ in }
+            if connection.dialect.name == "sqlite" {
+                // New records by an insert without a conflict clause, which SQLite runs without a
+                // statement journal (`UpsertStatement.insertText`); a FULL's first pages hold
+                // only new ones.
+                var new: [[any Encodable & Sendable]] = []
+                var old: [[any Encodable & Sendable]] = []
+                for (index, id) in touched.enumerated() {
+                    if existing[id] == nil { new.append(rows[index]) } else { old.append(rows[index]) }
+                }
+                if !new.isEmpty {
+                    let insert = UpsertStatement.insertText(table: table, columns: columns, on: connection)
+                    try await connection.execute(sql: UpsertStatement(text: insert, rows: new)) { _ in }
+                }
+                if !old.isEmpty {
+                    try await connection.execute(sql: UpsertStatement(text: text, rows: old)) { _ in }
+                }
+            } else {
+                try await connection.execute(sql: UpsertStatement(text: text, rows: rows)) { _ in }
+            }
         }
         if propagating, !touched.isEmpty {
             try await Record.propagateChanges(
