@@ -306,30 +306,37 @@ public struct SyncEngine: Sendable {
                     }
                 }
                 func mirrorApplications() async throws {
+                    // On PostgreSQL a FULL saves two pages of applications at once, as it does
+                    // candidates: one at a time, the cores were partly idle while each page's
+                    // statements waited for PostgreSQL (FULLs of 20,000 candidates, limits off:
+                    // a median 10% shorter in twelve alternating pairs; issue 22). A page's
+                    // `then` may then read its candidates' sources before the other page's
+                    // applications are stored; the FULL saves every candidate with its sources
+                    // afterwards (`withApplicationSources`).
                     try await mirror(
                         Application.self, "applications", runID: runID, integrationID: integrationID,
                         connector: connector,
                         stats: &run.stats,
-                        progress: progress, started: started, complete: complete
+                        progress: progress, started: started, complete: complete,
+                        savesAtOnce: complete && store.database.writesConcurrently ? 2 : 1
                     ) { save in
                         try await connector.forEachApplicationPage(updatedAfter: updatedAfter) {
                             [store] applications, stages in
+                            // Stages seen only on applications (gone from their category) are
+                            // stages too, stored before any page that points to them is saved
+                            // (the pages' saves may overlap).
+                            let unknown = await knownStages.unknown(stages)
+                            if !unknown.isEmpty {
+                                let outcome = try await store.records.saveRecords(
+                                    unknown, integrationID: integrationID, runID: runID)
+                                await knownStages.add(unknown, outcome: outcome)
+                            }
                             // Read while the previous page is being saved: it reads only this
                             // page's declined applications as stored.
                             let dated = try await Self.datingRejections(
                                 applications, store: store, integrationID: integrationID, connector: connector)
                             try await save(
                                 dated,
-                                before: {
-                                    // Stages seen only on applications (gone from their category)
-                                    // are stages too.
-                                    let unknown = await knownStages.unknown(stages)
-                                    if !unknown.isEmpty {
-                                        let outcome = try await store.records.saveRecords(
-                                            unknown, integrationID: integrationID, runID: runID)
-                                        await knownStages.add(unknown, outcome: outcome)
-                                    }
-                                },
                                 then: {
                                     _ = try await store.records.refreshCandidateSources(
                                         candidateIDs: applications.compactMap(\.candidateID),
@@ -513,8 +520,7 @@ extension SyncEngine {
         let counts = Counter()
         let store = store
         let saver = PageSaver<Record>(stepsAtOnce: stepsAtOnce, savesAtOnce: savesAtOnce) {
-            page, records, before, then in
-            try await before?()
+            page, records, then in
             let (outcome, followUp): (SaveOutcome, PageSaver<Record>.Step?) =
                 if let saving {
                     try await saving(page)
@@ -674,12 +680,12 @@ extension SyncEngine {
 /// Saves a listing's pages in order, each page's encoding overlapping the previous page's save.
 ///
 /// A page's records are encoded (`RecordRepository.preparedPage`: documents, hashes) in the
-/// listing's task; its database work (`commit`: what must come `before` the save, the save,
-/// what must follow it, `then`) runs in a task of its own, one page after another. So the
-/// listing reads, decodes, maps and encodes page N+1 while page N is being written. A call
-/// returns once its page's save has started, after the previous page's save ended: a failed
-/// save is thrown by the next call, or by `drain`. Whatever reads the store after a call and
-/// needs its page saved calls `drain` first.
+/// listing's task; its database work (`commit`: the save and what must follow it, `then`) runs
+/// in a task of its own, one page after another. So the listing reads, decodes, maps and
+/// encodes page N+1 while page N is being written. A call returns once its page's save has
+/// started, after the previous page's save ended: a failed save is thrown by the next call, or
+/// by `drain`. Whatever reads the store after a call and needs its page saved calls `drain`
+/// first.
 ///
 /// A page's `after` step, and the step its `commit` returns (work its save prepared), run once
 /// its save (and `then`) ended, each in a task of its own, beside the next page's save: work
@@ -697,14 +703,13 @@ struct PageSaver<Record: SyncedRecord>: Sendable {
     /// A page's save, in place of `RecordRepository.savePrepared`: its outcome, and the step it
     /// leaves to run after it, if any.
     typealias Saving = @Sendable (RecordRepository.PreparedPage<Record>) async throws -> (SaveOutcome, Step?)
-    let commit: @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Step?
+    let commit: @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?) async throws -> Step?
     private let chain: CommitChain
     private let followUps: CommitChain
 
     init(
         stepsAtOnce: Int = 1, savesAtOnce: Int = 1,
-        commit:
-            @escaping @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?, Step?) async throws -> Step?
+        commit: @escaping @Sendable (RecordRepository.PreparedPage<Record>, [Record], Step?) async throws -> Step?
     ) {
         self.commit = commit
         self.chain = CommitChain(width: savesAtOnce)
@@ -724,17 +729,14 @@ struct PageSaver<Record: SyncedRecord>: Sendable {
         try await drain()
     }
 
-    /// Encodes `records` here, then saves them after the previous page, running `before` and
-    /// `then` around the save in the same order, and `after` once they ended, beside the next
-    /// page's save.
-    func callAsFunction(_ records: [Record], before: Step? = nil, then: Step? = nil, after: Step? = nil)
-        async throws
-    {
+    /// Encodes `records` here, then saves them after the previous page, running `then` after the
+    /// save in the same order, and `after` once they ended, beside the next page's save.
+    func callAsFunction(_ records: [Record], then: Step? = nil, after: Step? = nil) async throws {
         let page = try RecordRepository.preparedPage(records)
         let commit = commit
         let followUps = followUps
         try await chain.enqueue(keys: Set(records.map(\.id))) {
-            if let followUp = try await commit(page, records, before, then) { try await followUps.enqueue(followUp) }
+            if let followUp = try await commit(page, records, then) { try await followUps.enqueue(followUp) }
             if let after { try await followUps.enqueue(after) }
         }
     }

@@ -46,9 +46,8 @@ struct PageSaverTests {
     func order() async throws {
         let events = Events()
         let (release, releasing) = AsyncStream.makeStream(of: Void.self)
-        let saver = PageSaver<JunctionModel.Tag> { _, records, before, then in
+        let saver = PageSaver<JunctionModel.Tag> { _, records, then in
             let id = records[0].id
-            try await before?()
             await events.add("save \(id)")
             if id == "t1" { for await _ in release { break } }
             if id == "t2" { throw Failure() }
@@ -60,7 +59,7 @@ struct PageSaverTests {
         try await saver(Self.page("t1"), then: { await events.add("then t1") })
         await events.add("t1 returned")
         releasing.yield()
-        try await saver(Self.page("t2"), before: { await events.add("before t2") })
+        try await saver(Self.page("t2"))
         await #expect(throws: Failure.self) { try await saver(Self.page("t3")) }
         await #expect(throws: Failure.self) { try await saver.drain() }
         let list = await events.list
@@ -69,14 +68,14 @@ struct PageSaverTests {
         let returned = try #require(list.firstIndex(of: "t1 returned"))
         #expect(list.firstIndex(of: "then t1").map { $0 > returned } == true)
         #expect(
-            list.filter { $0 != "t1 returned" } == ["save t1", "then t1", "saved t1", "before t2", "save t2"],
+            list.filter { $0 != "t1 returned" } == ["save t1", "then t1", "saved t1", "save t2"],
             "t2 starts after t1 ended; t3 never starts")
     }
 
     @Test("an after step runs once its page is saved, beside the next page's save, one at a time in order")
     func after() async throws {
         let events = Events()
-        let saver = PageSaver<JunctionModel.Tag> { _, records, _, _ in
+        let saver = PageSaver<JunctionModel.Tag> { _, records, _ in
             await events.add("save \(records[0].id)")
             return nil
         }
@@ -100,7 +99,7 @@ struct PageSaverTests {
     @Test("with two steps at once, the next page's step starts while one runs; a third waits for the first")
     func twoStepsAtOnce() async throws {
         let events = Events()
-        let saver = PageSaver<JunctionModel.Tag>(stepsAtOnce: 2) { _, records, _, _ in
+        let saver = PageSaver<JunctionModel.Tag>(stepsAtOnce: 2) { _, records, _ in
             await events.add("save \(records[0].id)")
             return nil
         }
@@ -125,7 +124,7 @@ struct PageSaverTests {
     @Test("a failed after step is thrown by the next page's call that waits for it, and by drain")
     func afterFailure() async throws {
         let events = Events()
-        let saver = PageSaver<JunctionModel.Tag> { _, records, _, _ in
+        let saver = PageSaver<JunctionModel.Tag> { _, records, _ in
             await events.add("save \(records[0].id)")
             return nil
         }
@@ -153,7 +152,7 @@ struct PageSaverTests {
         // t1's save is held until t2's has started (a saver saving one page at a time never
         // starts it; 5 s at most); t2's until the third page's has (which a saver that waits
         // for a shared record never starts; 1 s at most).
-        let saver = PageSaver<JunctionModel.Tag>(savesAtOnce: 2) { _, records, _, _ in
+        let saver = PageSaver<JunctionModel.Tag>(savesAtOnce: 2) { _, records, _ in
             let id = records[0].id
             await events.add("save \(id)")
             if id == "t1" { await Self.wait(for: "save t2", in: events, seconds: 5) }
