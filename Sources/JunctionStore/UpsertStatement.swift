@@ -69,16 +69,12 @@ struct UpsertStatement: SQLExpression {
     /// (migration 35), needs none. It fails on a row that is stored after all, and the save's
     /// transaction rolls back: `store` reads what is stored in the same transaction first.
     static func insertText(table: String, columns: [String], on database: any SQLDatabase) -> Text {
-        let key = "\(database.dialect.name)\u{0}\(table)\u{0}\(columns.joined(separator: ","))\u{0}insert"
-        if let text = texts.withLock({ $0[key] }) { return text }
-        var insert = SQLInsert(table: SQLIdentifier(table))
-        insert.columns = columns.map { SQLIdentifier($0) }
-        var head = SQLSerializer(database: database)
-        insert.serialize(to: &head)
-        precondition(head.sql.hasPrefix("INSERT INTO ") && head.binds.isEmpty, "an insert's text starts INSERT INTO")
-        let text = Text(head: "INSERT OR FAIL INTO " + head.sql.dropFirst("INSERT INTO ".count) + " VALUES", tail: "")
-        texts.withLock { $0[key] = text }
-        return text
+        kept(key(table: table, columns: columns, on: database) + "\u{0}insert") {
+            let head = insertHead(table: table, columns: columns, on: database)
+            precondition(
+                head.sql.hasPrefix("INSERT INTO ") && head.binds.isEmpty, "an insert's text starts INSERT INTO")
+            return Text(head: "INSERT OR FAIL INTO " + head.sql.dropFirst("INSERT INTO ".count) + " VALUES", tail: "")
+        }
     }
 
     /// The statement's text around its rows: an insert into `table` of `columns` that on a
@@ -89,28 +85,45 @@ struct UpsertStatement: SQLExpression {
     static func text(
         table: String, columns: [String], updates: [String: SQLQueryString], on database: any SQLDatabase
     ) -> Text {
-        let key = "\(database.dialect.name)\u{0}\(table)\u{0}\(columns.joined(separator: ","))"
+        kept(key(table: table, columns: columns, on: database)) {
+            let strategy = SQLConflictResolutionStrategy(
+                targets: ["integration_id", "id"],
+                action: .update(
+                    assignments: columns.dropFirst(2).map { column in
+                        if let update = updates[column] {
+                            SQLColumnAssignment(setting: column, to: update)
+                        } else {
+                            SQLColumnAssignment(settingExcludedValueFor: column)
+                        }
+                    }, predicate: nil))
+            let head = insertHead(table: table, columns: columns, on: database)
+            var tail = SQLSerializer(database: database)
+            strategy.serialize(to: &tail)
+            // The expressions bind nothing: a bind's placeholder would be numbered for this serializer.
+            precondition(head.binds.isEmpty && tail.binds.isEmpty, "an upsert's text binds no value")
+            return Text(head: head.sql + " VALUES", tail: tail.sql)
+        }
+    }
+
+    /// The key of a text kept for `table`, `columns` and `database`'s dialect.
+    private static func key(table: String, columns: [String], on database: any SQLDatabase) -> String {
+        "\(database.dialect.name)\u{0}\(table)\u{0}\(columns.joined(separator: ","))"
+    }
+
+    /// The text kept under `key`, made by `make` the first time.
+    private static func kept(_ key: String, _ make: () -> Text) -> Text {
         if let text = texts.withLock({ $0[key] }) { return text }
-        var insert = SQLInsert(table: SQLIdentifier(table))
-        insert.columns = columns.map { SQLIdentifier($0) }
-        let strategy = SQLConflictResolutionStrategy(
-            targets: ["integration_id", "id"],
-            action: .update(
-                assignments: columns.dropFirst(2).map { column in
-                    if let update = updates[column] {
-                        SQLColumnAssignment(setting: column, to: update)
-                    } else {
-                        SQLColumnAssignment(settingExcludedValueFor: column)
-                    }
-                }, predicate: nil))
-        var head = SQLSerializer(database: database)
-        insert.serialize(to: &head)
-        var tail = SQLSerializer(database: database)
-        strategy.serialize(to: &tail)
-        // The expressions bind nothing: a bind's placeholder would be numbered for this serializer.
-        precondition(head.binds.isEmpty && tail.binds.isEmpty, "an upsert's text binds no value")
-        let text = Text(head: head.sql + " VALUES", tail: tail.sql)
+        let text = make()
         texts.withLock { $0[key] = text }
         return text
+    }
+
+    /// `INSERT INTO "table" ("column", …)`, serialized for `database`.
+    private static func insertHead(table: String, columns: [String], on database: any SQLDatabase) -> SQLSerializer {
+        var insert = SQLInsert(table: SQLIdentifier(table))
+        insert.columns = columns.map { SQLIdentifier($0) }
+        var head = SQLSerializer(database: database)
+        insert.serialize(to: &head)
+        return head
     }
 }
