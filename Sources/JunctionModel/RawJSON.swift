@@ -133,6 +133,111 @@ public struct JSONObjectMembers: Sendable {
         }.map { object[$0] }
     }
 
+    // MARK: - Leaves
+
+    /// Calls `leaf` with the path and the byte range of each leaf of the JSON object `bytes`,
+    /// in the text's order, without building its tree: the field explorer's scan of each
+    /// record's `remote_data` (`FieldPaths` in the store), which parsed every payload into a
+    /// tree of dictionaries and strings, most of a discovery's allocations.
+    ///
+    /// Paths are named as the explorer names them: an object's members joined by `.`, `[]` after
+    /// a list that holds an object (its items then lead on), anything else a leaf; a null is no
+    /// leaf, and nothing below `maxDepth` levels is opened. `path` is the leaf's path as UTF-8
+    /// (member names with their escapes resolved), valid only during the call. Meant for text this
+    /// program wrote, as the scan above: a member written twice in one object (which the store's
+    /// writer never does) is visited twice.
+    public static func forEachLeaf(
+        of bytes: [UInt8], maxDepth: Int, _ leaf: (_ path: [UInt8], _ value: Range<Int>) throws -> Void
+    ) throws {
+        try bytes.withUnsafeBufferPointer { buffer in
+            let start = skipSpace(buffer, 0)
+            let end = valueEnd(buffer, start)
+            guard end > 0, buffer[start] == UInt8(ascii: "{") else { throw Malformed(offset: start) }
+            var path: [UInt8] = []
+            path.reserveCapacity(128)
+            try walk(buffer, start..<end, path: &path, depth: 0, maxDepth: maxDepth, leaf)
+        }
+    }
+
+    private static func walk(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ value: Range<Int>, path: inout [UInt8], depth: Int, maxDepth: Int,
+        _ leaf: (_ path: [UInt8], _ value: Range<Int>) throws -> Void
+    ) throws {
+        let base = path.count
+        switch bytes[value.lowerBound] {
+        case UInt8(ascii: "{") where depth < maxDepth:
+            var offset = skipSpace(bytes, value.lowerBound + 1)
+            guard offset < bytes.count, bytes[offset] != UInt8(ascii: "}") else { return }
+            while true {
+                guard offset < bytes.count, bytes[offset] == quote else { throw Malformed(offset: offset) }
+                let keyEnd = stringEnd(bytes, offset)
+                guard keyEnd > 0 else { throw Malformed(offset: offset) }
+                if base > 0 { path.append(UInt8(ascii: ".")) }
+                try appendName(bytes, offset..<keyEnd, to: &path)
+                offset = skipSpace(bytes, keyEnd)
+                guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw Malformed(offset: offset) }
+                let childStart = skipSpace(bytes, offset + 1)
+                let childEnd = valueEnd(bytes, childStart)
+                guard childEnd > 0 else { throw Malformed(offset: childStart) }
+                try walk(bytes, childStart..<childEnd, path: &path, depth: depth + 1, maxDepth: maxDepth, leaf)
+                path.removeSubrange(base...)
+                offset = skipSpace(bytes, childEnd)
+                guard offset < bytes.count else { throw Malformed(offset: offset) }
+                if bytes[offset] == UInt8(ascii: "}") { return }
+                guard bytes[offset] == UInt8(ascii: ",") else { throw Malformed(offset: offset) }
+                offset = skipSpace(bytes, offset + 1)
+            }
+        case UInt8(ascii: "[") where depth < maxDepth:
+            let items = try arrayItems(bytes, value)
+            guard items.contains(where: { bytes[$0.lowerBound] == UInt8(ascii: "{") }) else { break }
+            path.append(UInt8(ascii: "["))
+            path.append(UInt8(ascii: "]"))
+            for item in items {
+                try walk(bytes, item, path: &path, depth: depth + 1, maxDepth: maxDepth, leaf)
+            }
+            path.removeSubrange(base...)
+            return
+        case UInt8(ascii: "n"):
+            // A path only ever null tells nothing; one sometimes set is counted where it is set.
+            return
+        default:
+            break
+        }
+        guard !path.isEmpty else { return }
+        try leaf(path, value)
+    }
+
+    /// The byte ranges of the items of the list `value`.
+    private static func arrayItems(_ bytes: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) throws -> [Range<Int>] {
+        var items: [Range<Int>] = []
+        var offset = skipSpace(bytes, value.lowerBound + 1)
+        guard offset < bytes.count, bytes[offset] != UInt8(ascii: "]") else { return items }
+        while true {
+            let end = valueEnd(bytes, offset)
+            guard end > 0 else { throw Malformed(offset: offset) }
+            items.append(offset..<end)
+            offset = skipSpace(bytes, end)
+            guard offset < bytes.count else { throw Malformed(offset: offset) }
+            if bytes[offset] == UInt8(ascii: "]") { return items }
+            guard bytes[offset] == UInt8(ascii: ",") else { throw Malformed(offset: offset) }
+            offset = skipSpace(bytes, offset + 1)
+        }
+    }
+
+    /// Appends the member name quoted at `quoted` as UTF-8, its escapes resolved.
+    private static func appendName(_ bytes: UnsafeBufferPointer<UInt8>, _ quoted: Range<Int>, to path: inout [UInt8])
+        throws
+    {
+        let inner = UnsafeBufferPointer(rebasing: bytes[(quoted.lowerBound + 1)..<(quoted.upperBound - 1)])
+        guard inner.contains(backslash) else {
+            path.append(contentsOf: inner)
+            return
+        }
+        guard case .string(let name) = try JSONValue.parse(Array(UnsafeBufferPointer(rebasing: bytes[quoted])))
+        else { throw Malformed(offset: quoted.lowerBound) }
+        path.append(contentsOf: name.utf8)
+    }
+
     // MARK: - Scanning
     //
     // Over an unsafe buffer with index arithmetic and no throwing in the loops: the first version

@@ -49,44 +49,53 @@ extension FieldRepository {
                 ORDER BY updated_at DESC LIMIT \(bind: Self.fieldDiscoverySample)
                 """
             ).all()
-            var stats: [String: FieldStats] = [:]
+            var discovery = FieldDiscovery(model: model)
             for row in rows {
-                // Only `remote_data` is parsed, by the direct parser (decoding each whole document
-                // through `JSONDecoder` was a tenth of a FULL of 10,000 candidates).
-                let text = Array(try row.decode(column: "record", as: String.self).utf8)
-                guard let bytes = try JSONObjectMembers(text).value("remote_data"),
-                    case .object(let remote) = try JSONValue.parse(Array(bytes))
+                // Only `remote_data` is read, by the direct scanners (decoding each whole document
+                // through `JSONDecoder` was a tenth of a FULL of 10,000 candidates; a tree of each
+                // payload, most of a discovery's allocations).
+                let document = try JSONObjectMembers(try row.decode(column: "record", as: [UInt8].self))
+                guard let remote = document.valueRange("remote_data"),
+                    document.bytes[remote.lowerBound] == UInt8(ascii: "{")
                 else { continue }
-                var seen: [String: [JSONValue]] = [:]
-                FieldPaths.collect(.object(remote), prefix: "", into: &seen, depth: 0)
-                for (key, values) in seen {
-                    stats[key, default: FieldStats()].add(
-                        values, masked: FieldPaths.isPersonal(model: model, path: key))
-                }
+                try discovery.add(Array(document.bytes[remote]))
             }
+            let stats = discovery.stats
             let millis = Clock.milliseconds(now)
-            try await sql.raw(
-                """
-                UPDATE integration_fields SET set_count = 0, record_count = \(bind: rows.count)
-                WHERE integration_id = \(bind: integrationID) AND model = \(bind: model)
-                """
-            ).run()
-            for (key, stat) in stats {
-                let id = Identifier.record(integrationID: integrationID, model: "field:" + model, remoteID: key)
-                let types = String(decoding: try JSONEncoder().encode(stat.types.sorted()), as: UTF8.self)
-                let samples = String(decoding: try JSONEncoder().encode(stat.samples), as: UTF8.self)
-                try await sql.raw(
+            let encoder = JSONEncoder()
+            let fields = try stats.map { key, stat in
+                (
+                    key: key,
+                    id: Identifier.record(integrationID: integrationID, model: "field:" + model, remoteID: key),
+                    types: String(decoding: try encoder.encode(stat.types.sorted()), as: UTF8.self),
+                    samples: String(decoding: try encoder.encode(stat.samples), as: UTF8.self), setCount: stat.setCount
+                )
+            }
+            let recordCount = rows.count
+            // One transaction: a reader sees the model's last discovery or this one, never the
+            // counts zeroed halfway, and SQLite commits (writes its log) once instead of once a path.
+            try await database.transaction { connection in
+                try await connection.raw(
                     """
-                    INSERT INTO integration_fields (integration_id, id, model, key, type, label, value_types, samples,
-                        set_count, record_count, passthrough_enabled, seen_at)
-                    VALUES (\(bind: integrationID), \(bind: id), \(bind: model), \(bind: key),
-                        \(bind: FieldPaths.isCustom(key) ? "CUSTOM" : "DEFAULT"), \(bind: FieldPaths.label(key)),
-                        \(bind: types), \(bind: samples), \(bind: stat.setCount), \(bind: rows.count), 0, \(bind: millis))
-                    ON CONFLICT (integration_id, id) DO UPDATE SET value_types = excluded.value_types, label = excluded.label,
-                        samples = excluded.samples, set_count = excluded.set_count,
-                        record_count = excluded.record_count, seen_at = excluded.seen_at
+                    UPDATE integration_fields SET set_count = 0, record_count = \(bind: recordCount)
+                    WHERE integration_id = \(bind: integrationID) AND model = \(bind: model)
                     """
                 ).run()
+                for field in fields {
+                    try await connection.raw(
+                        """
+                        INSERT INTO integration_fields (integration_id, id, model, key, type, label, value_types, samples,
+                            set_count, record_count, passthrough_enabled, seen_at)
+                        VALUES (\(bind: integrationID), \(bind: field.id), \(bind: model), \(bind: field.key),
+                            \(bind: FieldPaths.isCustom(field.key) ? "CUSTOM" : "DEFAULT"), \(bind: FieldPaths.label(field.key)),
+                            \(bind: field.types), \(bind: field.samples), \(bind: field.setCount), \(bind: recordCount), 0,
+                            \(bind: millis))
+                        ON CONFLICT (integration_id, id) DO UPDATE SET value_types = excluded.value_types,
+                            label = excluded.label, samples = excluded.samples, set_count = excluded.set_count,
+                            record_count = excluded.record_count, seen_at = excluded.seen_at
+                        """
+                    ).run()
+                }
             }
             total += stats.count
         }
@@ -263,6 +272,51 @@ extension FieldRepository {
 
 }
 
+/// The statistics of every path in the payloads of one model's scanned records, added one
+/// payload at a time (`FieldRepository.discoverFields`).
+///
+/// Each payload's leaves are visited in its text (`JSONObjectMembers.forEachLeaf`), so a path
+/// costs a lookup by its bytes instead of a string built per record, and a value is parsed only
+/// when it may still become a sample. `FieldDiscoveryTests` holds it to the statistics of the
+/// tree-based scan it replaced.
+struct FieldDiscovery {
+    let model: String
+    private var byPath: [[UInt8]: FieldStats] = [:]
+    private var record = 0
+
+    init(model: String) { self.model = model }
+
+    /// Adds one record's `remote_data` object (its JSON text).
+    mutating func add(_ remote: [UInt8]) throws {
+        record += 1
+        try JSONObjectMembers.forEachLeaf(of: remote, maxDepth: FieldPaths.maxDepth) { path, value in
+            let raw = remote[value]
+            if let index = byPath.index(forKey: path) {
+                try byPath.values[index].add(raw, record: record)
+            } else {
+                // A copy of its own: the key would otherwise share the walk's path buffer, and
+                // the walk's next change to it would copy it anyway.
+                let key = path.withUnsafeBufferPointer { Array($0) }
+                var stats = FieldStats(
+                    masked: FieldPaths.isPersonal(model: model, path: String(decoding: key, as: UTF8.self)))
+                try stats.add(raw, record: record)
+                byPath[key] = stats
+            }
+        }
+    }
+
+    /// The statistics by path.
+    var stats: [String: FieldStats] {
+        var stats: [String: FieldStats] = [:]
+        for (path, stat) in byPath {
+            // Two byte sequences make one `String` only when canonically equivalent (`é` composed
+            // or decomposed), which the tree's dictionaries took for one name as well.
+            stats[String(decoding: path, as: UTF8.self), default: FieldStats(masked: stat.masked)].merge(stat)
+        }
+        return stats
+    }
+}
+
 /// Statistics of one path over the scanned records.
 struct FieldStats {
     static let encoder: JSONEncoder = {
@@ -271,23 +325,63 @@ struct FieldStats {
         return encoder
     }()
 
+    /// The path may hold personal data, so samples keep only a value's shape (`FieldPaths.mask`).
+    let masked: Bool
     var setCount = 0
     var types = Set<String>()
     var samples: [String] = []
+    /// The last record counted in `setCount`.
+    private var lastRecord = 0
+    /// Values already made into a sample (or found to repeat one), by their text: the same text
+    /// makes the same sample, so it is not parsed and encoded again. Emptied once the samples
+    /// are full, and bounded for paths whose values keep meeting the same few samples.
+    private var tried: Set<ArraySlice<UInt8>> = []
+    private var triedBytes = 0
+    private static let triedLimit = 64 * 1024
 
-    /// `masked`: the path may hold personal data, so samples keep only a value's shape
-    /// (`FieldPaths.mask`).
-    mutating func add(_ values: [JSONValue], masked: Bool = false) {
-        let present = values.filter { $0 != .null }
-        guard !present.isEmpty else { return }
-        setCount += 1
-        for value in present {
-            types.insert(FieldPaths.typeName(value))
-            guard samples.count < 5 else { continue }
-            let sample = masked ? FieldPaths.mask(value) : value
-            var text = (try? String(decoding: Self.encoder.encode(sample), as: UTF8.self)) ?? ""
-            if text.count > 80 { text = String(text.prefix(79)) + "…" }
-            if !samples.contains(text) { samples.append(text) }
+    init(masked: Bool) { self.masked = masked }
+
+    /// Adds one value (never null) found at the path in the `record`th record scanned.
+    mutating func add(_ raw: ArraySlice<UInt8>, record: Int) throws {
+        if lastRecord != record {
+            setCount += 1
+            lastRecord = record
+        }
+        types.insert(Self.typeName(raw))
+        guard samples.count < 5 else { return }
+        if tried.contains(raw) { return }
+        if triedBytes + raw.count <= Self.triedLimit {
+            tried.insert(raw)
+            triedBytes += raw.count
+        }
+        add(sampleOf: try JSONValue.parse(Array(raw)))
+        if samples.count == 5 { tried = [] }
+    }
+
+    /// Adds `value`'s text to the samples unless it is there already.
+    private mutating func add(sampleOf value: JSONValue) {
+        let sample = masked ? FieldPaths.mask(value) : value
+        var text = (try? String(decoding: Self.encoder.encode(sample), as: UTF8.self)) ?? ""
+        if text.count > 80 { text = String(text.prefix(79)) + "…" }
+        if !samples.contains(text) { samples.append(text) }
+    }
+
+    /// `stats` added to these: the same path found under two byte sequences (`FieldDiscovery.stats`).
+    mutating func merge(_ stats: FieldStats) {
+        setCount += stats.setCount
+        types.formUnion(stats.types)
+        for sample in stats.samples where samples.count < 5 && !samples.contains(sample) { samples.append(sample) }
+    }
+
+    /// `FieldPaths.typeName` of the value `raw`, from its first byte.
+    static func typeName(_ raw: ArraySlice<UInt8>) -> String {
+        switch raw.first {
+        case UInt8(ascii: "\""): "string"
+        case UInt8(ascii: "{"): "object"
+        case UInt8(ascii: "["): "array"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): "boolean"
+        case UInt8(ascii: "n"): "null"
+        default: "number"
         }
     }
 }
@@ -328,27 +422,6 @@ public enum FieldPaths {
         case .array(let items): return .array(items.map(mask))
         case .object(let members): return .object(members.mapValues(mask))
         case .null, .bool: return value
-        }
-    }
-
-    /// Every leaf path of `value` with the values found there (several under a list).
-    static func collect(_ value: JSONValue, prefix: String, into seen: inout [String: [JSONValue]], depth: Int) {
-        switch value {
-        case .object(let fields) where depth < maxDepth:
-            for (name, child) in fields {
-                collect(child, prefix: prefix.isEmpty ? name : prefix + "." + name, into: &seen, depth: depth + 1)
-            }
-        case .array(let items)
-        where depth < maxDepth && items.contains(where: { if case .object = $0 { true } else { false } }):
-            for item in items {
-                collect(item, prefix: prefix + "[]", into: &seen, depth: depth + 1)
-            }
-        case .null:
-            // A path only ever null tells nothing; one sometimes set is counted where it is set.
-            return
-        default:
-            guard !prefix.isEmpty else { return }
-            seen[prefix, default: []].append(value)
         }
     }
 
