@@ -68,6 +68,38 @@ struct IdentifierTests {
                     ).prefix(24)))
     }
 
+    @Test("record and link ids are the first 24 textbook base58 digits of their joined parts' SHA-256")
+    func derivedReference() {
+        // Setup: parts of every kind, ASCII or not, empty or long, and random ones.
+        var generator = SystemRandomNumberGenerator()
+        var parts = [
+            "", "1", "jobs", "personio:AAAAAAAAAAAAAAAAAAAAAAAA", "Zoë-👍-\u{1F}", String(repeating: "x", count: 300),
+        ]
+        for _ in 0..<20 {
+            parts.append(
+                String(
+                    (0..<Int.random(in: 1...40, using: &generator)).map { _ in
+                        Character(UnicodeScalar(UInt8.random(in: 32...126, using: &generator)))
+                    }))
+        }
+        func expected(_ joined: String) -> String {
+            String(Self.textbookBase58(Array(SHA256.hash(data: Data(joined.utf8)))).prefix(24))
+        }
+
+        for (index, first) in parts.enumerated() {
+            let second = parts[(index * 7 + 3) % parts.count]
+            let third = parts[(index * 5 + 1) % parts.count]
+
+            // Act
+            let record = Identifier.record(integrationID: first, model: second, remoteID: third)
+            let link = Identifier.link(first, second)
+
+            // Check
+            #expect(record == expected(first + "\u{1F}" + second + "\u{1F}" + third), "\(index)")
+            #expect(link == expected("link\u{1F}" + first + "\u{1F}" + second), "\(index)")
+        }
+    }
+
     @Test("random ids are well formed and distinct")
     func randomIDs() {
         let ids = (0..<1000).map { _ in Identifier.random() }
@@ -90,22 +122,6 @@ struct IdentifierTests {
         #expect(IntegrationID("personio:CBNMt7dSNCzBdnRTx87dev40") == nil)  // 0 is not base58
         #expect(IntegrationID("CBNMt7dSNCzBdnRTx87dev4E") == nil)
     }
-    @Test("record and link ids are the first 24 textbook base58 digits of their input's SHA-256")
-    func derivedIDs() {
-        let cases = [
-            ("personio:AAAAAAAAAAAAAAAAAAAAAAAA", "candidates", "1"),
-            ("personio:BBBBBBBBBBBBBBBBBBBBBBBB", "applications", "Zoë-👍-\u{1F}"),
-        ]
-        for (integrationID, model, remoteID) in cases {
-            let input = Array("\(integrationID)\u{1F}\(model)\u{1F}\(remoteID)".utf8)
-            let expected = String(Self.textbookBase58(Array(SHA256.hash(data: Data(input)))).prefix(24))
-
-            #expect(Identifier.record(integrationID: integrationID, model: model, remoteID: remoteID) == expected)
-        }
-        let link = String(Self.textbookBase58(Array(SHA256.hash(data: Data("link\u{1F}a\u{1F}b".utf8)))).prefix(24))
-        #expect(Identifier.link("a", "b") == link)
-    }
-
     @Test("hexadecimal writes two lowercase digits a byte, from any kind of byte sequence")
     func hexadecimalDigits() {
         let bytes: [UInt8] = Array(0...255)
