@@ -118,6 +118,11 @@ extension JSONValue {
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var offset = 0
+        /// The members and items of the objects and lists being read, innermost last: one stack
+        /// for the whole text instead of an array grown for each object and list (an array's
+        /// growth was a tenth of a FULL's allocations).
+        var members: [(String, JSONValue)] = []
+        var items: [JSONValue] = []
 
         mutating func skipSpace() {
             offset = JSONObjectMembers.skipSpace(bytes, offset)
@@ -135,7 +140,7 @@ extension JSONValue {
                 }
                 // Members are gathered first and the dictionary made once at its size: growing
                 // it member by member rehashed it at every doubling (1.5% of a FULL sync).
-                var members: [(String, JSONValue)] = []
+                let base = members.count
                 while true {
                     skipSpace()
                     let key = try string()
@@ -145,24 +150,32 @@ extension JSONValue {
                     }
                     offset += 1
                     skipSpace()
-                    members.append((key, try value(depth: depth + 1)))
+                    let member = try value(depth: depth + 1)
+                    members.append((key, member))
                     if try closes(with: UInt8(ascii: "}")) {
                         // A repeated key keeps its last value.
-                        return .object(Dictionary(members, uniquingKeysWith: { _, last in last }))
+                        let object = Dictionary(members[base...], uniquingKeysWith: { _, last in last })
+                        members.removeSubrange(base...)
+                        return .object(object)
                     }
                 }
             case UInt8(ascii: "["):
                 offset += 1
-                var array: [JSONValue] = []
                 skipSpace()
                 if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
                     offset += 1
-                    return .array(array)
+                    return .array([])
                 }
+                let base = items.count
                 while true {
                     skipSpace()
-                    array.append(try value(depth: depth + 1))
-                    if try closes(with: UInt8(ascii: "]")) { return .array(array) }
+                    let item = try value(depth: depth + 1)
+                    items.append(item)
+                    if try closes(with: UInt8(ascii: "]")) {
+                        let array = Array(items[base...])
+                        items.removeSubrange(base...)
+                        return .array(array)
+                    }
                 }
             case UInt8(ascii: "\""):
                 return .string(try string())
