@@ -120,15 +120,22 @@ public struct V2Reference: Decodable, Sendable, Equatable {
     public var name: String?
 
     public init(from decoder: any Decoder) throws {
+        // The object first: a failed attempt builds an error with its coding path, and the
+        // string tried first failed for nearly every reference of a FULL (2% of its allocations).
+        if let container = try? decoder.container(keyedBy: CodingKeys.self) {
+            id = try Self.flexibleID(container, .id)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            return
+        }
         // [I] Some consumers see `category` as a bare string.
         if let name = try? decoder.singleValueContainer().decode(String.self) {
             id = nil
             self.name = name
             return
         }
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try Self.flexibleID(container, .id)
-        name = try container.decodeIfPresent(String.self, forKey: .name)
+        // Neither: the object's error, as before.
+        _ = try decoder.container(keyedBy: CodingKeys.self)
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a reference"))
     }
 
     enum CodingKeys: String, CodingKey { case id, name }
