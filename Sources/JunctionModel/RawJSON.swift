@@ -359,8 +359,14 @@ public struct JSONObjectMembers: Sendable {
 /// (`JSONValue.writeString`), dates in `UnifiedDate`'s format.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
-    /// Per open object or array: whether it holds an element yet (the next one needs a comma).
-    private var hasElement: [Bool] = []
+    /// How many objects and arrays are open.
+    private var depth = 0
+    /// Per open object or array, a bit (the outermost lowest): whether it holds an element yet
+    /// (the next one needs a comma). Bits, not an array: every writer (a document, a summary, a
+    /// nested object) allocated that array's storage, 2% of a FULL's allocations. Levels past
+    /// 64 keep theirs in `deeper`.
+    private var hasElement: UInt64 = 0
+    private var deeper: [Bool] = []
     /// True right after a key: the value that follows takes no comma.
     private var afterKey = false
 
@@ -371,23 +377,33 @@ public struct JSONWriter: Sendable {
     public mutating func beginObject() {
         startElement()
         bytes.append(UInt8(ascii: "{"))
-        hasElement.append(false)
+        open()
     }
 
     public mutating func endObject() {
-        hasElement.removeLast()
+        close()
         bytes.append(UInt8(ascii: "}"))
     }
 
     public mutating func beginArray() {
         startElement()
         bytes.append(UInt8(ascii: "["))
-        hasElement.append(false)
+        open()
     }
 
     public mutating func endArray() {
-        hasElement.removeLast()
+        close()
         bytes.append(UInt8(ascii: "]"))
+    }
+
+    private mutating func open() {
+        if depth < 64 { hasElement &= ~(1 << UInt64(depth)) } else { deeper.append(false) }
+        depth += 1
+    }
+
+    private mutating func close() {
+        depth -= 1
+        if depth >= 64 { deeper.removeLast() }
     }
 
     /// `"key":` inside an object; the value written next belongs to it.
@@ -437,11 +453,13 @@ public struct JSONWriter: Sendable {
 
     public mutating func int(_ value: Int?) {
         guard let value else { return null() }
-        raw(Array(String(value).utf8))
+        startElement()
+        JSONValue.writeInteger(Int64(value), into: &bytes)
     }
 
     public mutating func null() {
-        raw([UInt8]("null".utf8))
+        startElement()
+        bytes.append(contentsOf: "null".utf8)
     }
 
     private mutating func startElement() {
@@ -449,9 +467,16 @@ public struct JSONWriter: Sendable {
             afterKey = false
             return
         }
-        guard let last = hasElement.indices.last else { return }
-        if hasElement[last] { bytes.append(UInt8(ascii: ",")) }
-        hasElement[last] = true
+        guard depth > 0 else { return }
+        let level = depth - 1
+        if level < 64 {
+            let bit: UInt64 = 1 << UInt64(level)
+            if hasElement & bit != 0 { bytes.append(UInt8(ascii: ",")) }
+            hasElement |= bit
+        } else {
+            if deeper[level - 64] { bytes.append(UInt8(ascii: ",")) }
+            deeper[level - 64] = true
+        }
     }
 
     private mutating func appendString(_ value: String) {

@@ -185,4 +185,26 @@ struct RawJSONTests {
         writer.endObject()
         #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"a":1,"b":2,"c":3,"d":null}"#)
     }
+
+    @Test("commas fall where they belong at every depth, past 64 levels too")
+    func deepNesting() throws {
+        // Setup: 70 levels, each an array holding a number, then the next level, then a null.
+        var writer = JSONWriter()
+
+        // Act
+        for level in 0..<70 {
+            writer.beginArray()
+            writer.int(level)
+        }
+        for _ in 0..<70 {
+            writer.null()
+            writer.endArray()
+        }
+
+        // Check: by hand, "[0,[1,[2,…[69,null],null]…,null]".
+        let expected =
+            (0..<70).map { "[\($0)," }.joined() + "null]" + String(repeating: ",null]", count: 69)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == expected)
+        #expect(try JSONSerialization.jsonObject(with: Data(writer.bytes)) is [Any])
+    }
 }
