@@ -334,7 +334,8 @@ struct FieldStats {
     private var lastRecord = 0
     /// Values already made into a sample (or found to repeat one), by their text: the same text
     /// makes the same sample, so it is not parsed and encoded again. Emptied once the samples
-    /// are full, and bounded for paths whose values keep meeting the same few samples.
+    /// are full, and bounded for paths whose values keep meeting the same few samples. Each is a
+    /// copy: a slice of the payload would keep the whole payload's bytes.
     private var tried: Set<ArraySlice<UInt8>> = []
     private var triedBytes = 0
     private static let triedLimit = 64 * 1024
@@ -351,7 +352,7 @@ struct FieldStats {
         guard samples.count < 5 else { return }
         if tried.contains(raw) { return }
         if triedBytes + raw.count <= Self.triedLimit {
-            tried.insert(raw)
+            tried.insert(ArraySlice(Array(raw)))
             triedBytes += raw.count
         }
         add(sampleOf: try JSONValue.parse(Array(raw)))
