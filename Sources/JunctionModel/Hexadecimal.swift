@@ -12,6 +12,21 @@ public func hexadecimal<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
     return Array(bytes).withUnsafeBytes { hexadecimal(buffer: $0) }
 }
 
+/// `prefix` followed by `buffer` in hexadecimal, made as one string (a hash with its scheme, as
+/// the store writes each record's: a digest through `hexadecimal(_:)` and a concatenation took
+/// three allocations where this takes one).
+public func hexadecimal(prefix: StaticString, buffer: UnsafeRawBufferPointer) -> String {
+    let start = prefix.utf8CodeUnitCount
+    return String(unsafeUninitializedCapacity: start + buffer.count * 2) { text in
+        for index in 0..<start { text[index] = prefix.utf8Start[index] }
+        for (index, byte) in buffer.enumerated() {
+            text[start + 2 * index] = hexadecimalDigit(byte >> 4)
+            text[start + 2 * index + 1] = hexadecimalDigit(byte & 0x0F)
+        }
+        return start + buffer.count * 2
+    }
+}
+
 func hexadecimal(buffer: UnsafeRawBufferPointer) -> String {
     String(unsafeUninitializedCapacity: buffer.count * 2) { text in
         for (index, byte) in buffer.enumerated() {

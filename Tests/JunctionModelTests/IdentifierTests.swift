@@ -133,5 +133,7 @@ struct IdentifierTests {
         let digest = SHA256.hash(data: Data(bytes))
         #expect(hexadecimal(digest) == Array(digest).map { String(format: "%02x", $0) }.joined())
         #expect(hexadecimal([UInt8]()) == "")
+        #expect(bytes.withUnsafeBytes { hexadecimal(prefix: "v2:", buffer: $0) } == "v2:" + expected)
+        #expect([UInt8]().withUnsafeBytes { hexadecimal(prefix: "", buffer: $0) } == "")
     }
 }

@@ -375,7 +375,9 @@ extension RecordRepository {
     }
 
     /// Marks hashes of the current scheme; a stored hash without it is from before.
-    static let hashScheme = "v2:"
+    static let hashScheme = hashSchemePrefix.description
+    /// `hashScheme` as a static string, written with each hash in one piece.
+    static let hashSchemePrefix: StaticString = "v2:"
 
     /// SHA-256 of a record's own content and of its nested data, from its encoded document's members
     /// (sorted keys, so the members come in one order): every member except those the store
@@ -385,11 +387,10 @@ extension RecordRepository {
         let document = members.bytes
         var own = SHA256()
         var nested = SHA256()
-        let maintained: [[UInt8]] = [Array("changed_at".utf8), Array("remote_deleted_at".utf8)]
+        let maintained = Self.maintainedKeys
         let nestedNames = nestedKeys.map { Array($0.utf8) }
-        // The NUL after each key and value, from one buffer instead of an array per call.
-        let zero: [UInt8] = [0]
-        zero.withUnsafeBytes { separator in
+        // The NUL after each key and value, from one byte on the stack.
+        withUnsafeBytes(of: UInt8(0)) { separator in
             document.withUnsafeBufferPointer { bytes in
                 for member in members.members {
                     let key = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[member.key]))
@@ -405,8 +406,14 @@ extension RecordRepository {
                 }
             }
         }
-        return (hashScheme + hexadecimal(own.finalize()), hashScheme + hexadecimal(nested.finalize()))
+        return (
+            own.finalize().withUnsafeBytes { hexadecimal(prefix: hashSchemePrefix, buffer: $0) },
+            nested.finalize().withUnsafeBytes { hexadecimal(prefix: hashSchemePrefix, buffer: $0) }
+        )
     }
+
+    /// The members a hash leaves out: the store maintains them (`hashes(of:nestedKeys:)`).
+    private static let maintainedKeys: [[UInt8]] = [Array("changed_at".utf8), Array("remote_deleted_at".utf8)]
 
     /// The stored hashes of `rows` (id, content_hash, nested_hash), in the current scheme:
     /// rows hashed by an earlier one get theirs recomputed from their documents and written back
