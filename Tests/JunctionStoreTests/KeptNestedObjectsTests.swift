@@ -349,6 +349,11 @@ struct KeptNestedObjectsTests {
         // longer, so its deadlock check runs first).
         let (kept, heldByKeep) = try await sql.withSession { other in
             try await other.raw("BEGIN").run()
+            // This session checks for the deadlock only after 10 s, so the keep's check (after
+            // PostgreSQL's 1 s) always runs first and the keep is the one ended: on a loaded
+            // machine the two checks could otherwise run in either order (a fresh-clone CI once
+            // ended this session instead).
+            try await other.raw("SET LOCAL deadlock_timeout = '10s'").run()
             try await other.raw(
                 "SELECT id FROM applications WHERE integration_id = \(bind: integration) AND id = 'app-2' FOR UPDATE"
             ).run()
