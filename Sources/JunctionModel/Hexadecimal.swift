@@ -27,15 +27,7 @@ public func hexadecimal(prefix: StaticString, buffer: UnsafeRawBufferPointer) ->
     }
 }
 
-func hexadecimal(buffer: UnsafeRawBufferPointer) -> String {
-    String(unsafeUninitializedCapacity: buffer.count * 2) { text in
-        for (index, byte) in buffer.enumerated() {
-            text[2 * index] = hexadecimalDigit(byte >> 4)
-            text[2 * index + 1] = hexadecimalDigit(byte & 0x0F)
-        }
-        return buffer.count * 2
-    }
-}
+func hexadecimal(buffer: UnsafeRawBufferPointer) -> String { hexadecimal(prefix: "", buffer: buffer) }
 
 @inline(__always) func hexadecimalDigit(_ value: UInt8) -> UInt8 {
     value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
