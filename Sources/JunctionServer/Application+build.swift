@@ -58,7 +58,8 @@ public func buildApplication(_ runtime: ServerDependencies, services: [any Servi
         idle: .seconds(Int64(configuration.idleTimeoutSeconds)))
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(limits: limits)])),
+        server: .loopBoundHTTP1(
+            configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(limits: limits)])),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "Junction",

@@ -182,7 +182,15 @@ final class ConnectionPool<Source: ConnectionPoolSource & Sendable>: Sendable wh
         }
     }
 
+    /// An idle connection, preferably one whose event loop is the calling thread's: a request
+    /// handled on its loop (`LoopBoundHTTP1Channel`) then runs a pinned statement without
+    /// leaving its thread. Otherwise the last one given back.
     private static func takeIdle(_ state: inout State) -> Connection? {
+        if let index = state.idle.lastIndex(where: { $0.eventLoop.inEventLoop }) {
+            let connection = state.idle.remove(at: index)
+            if !connection.isClosed { return connection }
+            state.opened -= 1
+        }
         while let connection = state.idle.popLast() {
             if !connection.isClosed { return connection }
             state.opened -= 1

@@ -167,7 +167,7 @@ public final class Database: Sendable {
         let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
         return try await sql.withSession { connection in
             // A session's `eventLoop` is its connection's.
-            let executor = pinned ? EventLoopTaskExecutor(connection.eventLoop) : nil
+            let executor = pinned ? EventLoopTaskExecutor.of(connection.eventLoop) : nil
             return try await withTaskExecutorPreference(executor) {
                 try await connection.raw(SQLQueryString(begin)).run()
                 do {

@@ -49,7 +49,7 @@ enum PostgresStatements {
             try await run(statement, on: connection, names: names, onRow)
             return
         }
-        try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+        try await withTaskExecutorPreference(EventLoopTaskExecutor.of(connection.eventLoop)) {
             try await run(statement, on: connection, names: names, onRow)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import JunctionTestSupport
+import NIOCore
 import NIOPosix
 import SQLKit
 import Synchronization
@@ -88,5 +89,47 @@ struct PinnedTransactionTests {
         #expect(offLoop == 0)
         #expect(inSession.count == 300)
         #expect(!inSession.contains(true))
+    }
+}
+
+/// The pool's choice of an idle connection: one of the caller's event loop when there is one, so
+/// a request handled on its loop (`LoopBoundHTTP1Channel`) runs a pinned statement there.
+@Suite("Pooled connections on the caller's loop", .freshDatabases)
+struct PoolLoopPreferenceTests {
+    @Test("a task on an event loop is handed an idle connection of that loop, on either loop")
+    func sameLoop() async throws {
+        let database = try await FreshDatabases.open(.postgres)
+        // Six connections opened at once: the pool opens each on the group's next loop, so
+        // (with two loops or more) they are spread over at least two.
+        let opened = try await withThrowingTaskGroup(of: (any EventLoop).self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    try await database.transaction { connection in
+                        try await connection.raw("SELECT pg_sleep(0.2)").run()
+                        return connection.eventLoop
+                    }
+                }
+            }
+            return try await group.reduce(into: [any EventLoop]()) { loops, loop in
+                if !loops.contains(where: { $0 === loop }) { loops.append(loop) }
+            }
+        }
+        let loops = opened
+
+        var handed: [Bool] = []
+        for loop in loops {
+            for _ in 0..<3 {
+                let same = try await withTaskExecutorPreference(EventLoopTaskExecutor.of(loop)) {
+                    try await database.transaction { connection in
+                        try await connection.raw("SELECT 1 AS one").run()
+                        return connection.eventLoop === loop
+                    }
+                }
+                handed.append(same)
+            }
+        }
+
+        #expect(loops.count >= 2, "the idle connections are on two loops or more")
+        #expect(handed == Array(repeating: true, count: loops.count * 3))
     }
 }
