@@ -19,6 +19,11 @@ struct LoopBoundChannelTests {
         router.get("where") { _, _ in
             MultiThreadedEventLoopGroup.currentEventLoop == nil ? "elsewhere" : "on a loop"
         }
+        // What a handler starts with `Task {}` (the activity log's writer does): a task
+        // executor preference is not inherited by an unstructured task.
+        router.get("spawned") { _, _ in
+            await Task { MultiThreadedEventLoopGroup.currentEventLoop == nil ? "elsewhere" : "on a loop" }.value
+        }
         router.post("echo") { request, _ in
             String(buffer: try await request.body.collect(upTo: 1 << 20))
         }
@@ -26,7 +31,7 @@ struct LoopBoundChannelTests {
     }
 
     /// What `/where` says on three requests over one connection, and what `/echo` gives back.
-    static func answers(server: HTTPServerBuilder) async throws -> (where: [String], echo: String) {
+    static func answers(server: HTTPServerBuilder) async throws -> (where: [String], spawned: String, echo: String) {
         let app = Application(router: router(), server: server)
         return try await app.test(.live) { client in
             var places: [String] = []
@@ -34,19 +39,23 @@ struct LoopBoundChannelTests {
                 let response = try await client.execute(uri: "/where", method: .get)
                 places.append(String(buffer: response.body))
             }
+            let spawned = try await client.execute(uri: "/spawned", method: .get)
             let echo = try await client.execute(
                 uri: "/echo", method: .post, body: ByteBuffer(string: String(repeating: "ada ", count: 5000)))
-            return (places, String(buffer: echo.body))
+            return (places, String(buffer: spawned.body), String(buffer: echo.body))
         }
     }
 
-    @Test("a request's handler runs on its connection's event loop; Hummingbird's own channel runs it elsewhere")
+    @Test(
+        "a request's handler runs on its connection's event loop, a task it starts does not; Hummingbird's own channel runs it elsewhere"
+    )
     func handlerOnTheLoop() async throws {
         let bound = try await Self.answers(server: .loopBoundHTTP1(configuration: .init()))
         let plain = try await Self.answers(server: .http1())
 
         #expect(bound.where == ["on a loop", "on a loop", "on a loop"])
         #expect(plain.where == ["elsewhere", "elsewhere", "elsewhere"])
+        #expect(bound.spawned == "elsewhere")
         #expect(bound.echo == String(repeating: "ada ", count: 5000))
         #expect(bound.echo == plain.echo)
     }
