@@ -110,8 +110,21 @@ extension RecordRepository {
         }
     }
 
-    /// A record with its stored document, hashes, and summary (for models that keep one).
-    typealias Prepared<Record> = (record: Record, own: String, nested: String, document: String, summary: String?)
+    /// What a save stores of a record: its columns, its stored document, hashes, and summary
+    /// (for models that keep one). Not the record itself: the save went through its prepared
+    /// records with the record in each, and taking one out copied every member of the record
+    /// (a retain for each string, array and dictionary in it), 14% of a FULL's `swift_retain`
+    /// calls (`benchmarks/analysis.md`, thirty-second stop).
+    struct Prepared<Record: SyncedRecord>: Sendable {
+        let id: String
+        let remoteID: String?
+        /// `SyncedRecord.filterValues`, in `Record.filterColumns`' order.
+        let filterValues: [any Encodable & Sendable]
+        let own: String
+        let nested: String
+        let document: String
+        let summary: String?
+    }
 
     /// One encode per record: the stored document (its `leadingKeys` first), the hashes taken
     /// from its members, and the summary copied from them.
@@ -126,7 +139,9 @@ extension RecordRepository {
                 String(decoding: members.requiredMembersObject($0), as: UTF8.self)
             }
             let document = members.withLeading(Record.leadingKeys) ?? encoded
-            return (record, hashes.own, hashes.nested, String(decoding: document, as: UTF8.self), summary)
+            return Prepared(
+                id: record.id, remoteID: record.storedRemoteID, filterValues: record.filterValues, own: hashes.own,
+                nested: hashes.nested, document: String(decoding: document, as: UTF8.self), summary: summary)
         }
     }
 
@@ -179,7 +194,7 @@ extension RecordRepository {
             stored = given
         } else {
             stored = try await Self.storedStates(
-                of: Record.self, ids: prepared.map(\.0.id), integrationID: integrationID, on: connection)
+                of: Record.self, ids: prepared.map(\.id), integrationID: integrationID, on: connection)
         }
         var existing: [String: any SQLRow] = [:]
         for row in stored { existing[try row.decode(column: "id", as: String.self)] = row }
@@ -192,7 +207,7 @@ extension RecordRepository {
         var seen = Set<String>()
         // Records stored already and unchanged: only their `last_seen_run` moves.
         var unchangedIDs: [String] = []
-        for (record, ownHash, nestedHash, document, summary) in prepared {
+        for record in prepared {
             // A page that repeats a record: the repeat changes nothing.
             guard seen.insert(record.id).inserted else {
                 outcome.unchanged += 1
@@ -210,8 +225,8 @@ extension RecordRepository {
             }
             if let existing = existing[record.id] {
                 let hashes = current[record.id]
-                let ownSame = hashes?.own == ownHash
-                let nestedSame = hashes?.nested == nestedHash
+                let ownSame = hashes?.own == record.own
+                let nestedSame = hashes?.nested == record.nested
                 let wasDeleted = try existing.decode(column: "remote_deleted_at", as: Int64?.self) != nil
                 if ownSame && nestedSame && !wasDeleted {
                     outcome.unchanged += 1
@@ -229,12 +244,22 @@ extension RecordRepository {
                 outcome.inserted += 1
             }
             touched.append(record.id)
-            if composer != nil { saved.append((record.id, document)) }
-            var row: [any Encodable & Sendable] =
-                [integrationID, record.id, record.storedRemoteID] + record.filterValues + [
-                    changedAt, nowMilliseconds, Int64?.none, ownHash, nestedHash, document,
-                ]
-            if Record.summaryKeys != nil { row.append(summary) }
+            if composer != nil { saved.append((record.id, record.document)) }
+            // Appended into room for the whole row (the composed columns are inserted below):
+            // the three arrays concatenated were three allocations a record.
+            var row: [any Encodable & Sendable] = []
+            row.reserveCapacity(columns.count)
+            row.append(integrationID)
+            row.append(record.id)
+            row.append(record.remoteID)
+            row.append(contentsOf: record.filterValues)
+            row.append(changedAt)
+            row.append(nowMilliseconds)
+            row.append(Int64?.none)
+            row.append(record.own)
+            row.append(record.nested)
+            row.append(record.document)
+            if Record.summaryKeys != nil { row.append(record.summary) }
             if let runID { row.append(runID) }
             rows.append(row)
         }
