@@ -31,3 +31,28 @@ struct SQLiteBindTests {
         }
     }
 }
+
+/// `NULFreeSQLDatabase` looks for NUL in binds without casting the common ones (issue 22); it
+/// must find exactly what casting each bind to `String` finds.
+@Suite("NUL in binds")
+struct NULBindTests {
+    @Test("a bind holds a NUL exactly when its cast to String finds one")
+    func holdsNULAsTheCastFindsIt() {
+        // Setup: texts with and without NUL, optional and nested optional texts, the integer and
+        // flag types the store binds, and some it does not use.
+        let values: [any Encodable & Sendable] = [
+            "plain", "", "a\u{0}b", "\u{0}", String?.some("a\u{0}"), String?.some("clean"), String?.none,
+            String??.some("nested\u{0}"), String??.some(nil), Int64(0), Int64?.some(1), Int64?.none, 0, Int?.none,
+            true, 2.5, Double?.some(1), [UInt8]([0, 1]), SQLiteBindTests.Colour.teal, ["x\u{0}"],
+        ]
+
+        for value in values {
+            // Act
+            let found = NULFreeSQLDatabase.holdsNUL(value)
+
+            // Check: the cast's answer.
+            let expected = (value as? String).map(NULFreeSQLDatabase.containsNUL) ?? false
+            #expect(found == expected, "\(String(reflecting: value))")
+        }
+    }
+}
