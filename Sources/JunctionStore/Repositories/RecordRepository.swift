@@ -246,7 +246,7 @@ extension RecordRepository {
             touched.append(record.id)
             if composer != nil { saved.append((record.id, record.document)) }
             // Appended into room for the whole row (the composed columns are inserted below):
-            // the three arrays concatenated were three allocations a record.
+            // two array literals joined by two concatenations allocated four arrays a record.
             var row: [any Encodable & Sendable] = []
             row.reserveCapacity(columns.count)
             row.append(integrationID)
