@@ -342,22 +342,31 @@ struct KeptNestedObjectsTests {
         let (_, objects) = try await records.savePreparedCandidates(page, integrationID: world.integrationID)
         let sql = world.seeded.store.database.sql
         let integration = world.integrationID
+        // PostgreSQL checks a waiting transaction for a deadlock once, `deadlock_timeout` after it
+        // starts to wait. The keep waits first, so its one check must come after the other
+        // transaction closes the cycle, which on a loaded machine took longer than the default
+        // second (a fresh-clone CI saw the keep's check find no cycle, and the other's end it
+        // instead). The keep runs on a pool of its own, opened after its database's setting
+        // gives new sessions 4 s; the other session waits 60 s, so the keep's check is the one
+        // that finds the cycle.
+        let name = try #require(
+            try await sql.raw("SELECT current_database() AS name").first()?.decode(column: "name", as: String.self))
+        try await sql.raw("ALTER DATABASE \(ident: name) SET deadlock_timeout = '4s'").run()
+        let keepDatabase = try await Database.open(world.seeded.store.database.location, logger: quietLogger)
+        let keepRecords = Store(database: keepDatabase, secrets: randomSecretBox()).records
 
         // Another transaction holds app-2; the keep locks app-1 (its rows go in id order) and
         // waits for app-2; the other then asks for app-1. Its update can return before it
-        // commits only once PostgreSQL has ended the keep's first attempt (the keep waited
-        // longer, so its deadlock check runs first).
+        // commits only once PostgreSQL has ended the keep's first attempt.
         let (kept, heldByKeep) = try await sql.withSession { other in
             try await other.raw("BEGIN").run()
-            // This session checks for the deadlock only after 10 s, so the keep's check (after
-            // PostgreSQL's 1 s) always runs first and the keep is the one ended: on a loaded
-            // machine the two checks could otherwise run in either order (a fresh-clone CI once
-            // ended this session instead).
-            try await other.raw("SET LOCAL deadlock_timeout = '10s'").run()
+            try await other.raw("SET LOCAL deadlock_timeout = '60s'").run()
             try await other.raw(
                 "SELECT id FROM applications WHERE integration_id = \(bind: integration) AND id = 'app-2' FOR UPDATE"
             ).run()
-            let keep = Task { try await records.keepComposed(Application.self, objects, integrationID: integration) }
+            let keep = Task {
+                try await keepRecords.keepComposed(Application.self, objects, integrationID: integration)
+            }
             let deadline = ContinuousClock.now + .seconds(10)
             while ContinuousClock.now < deadline {
                 let waiting = try await sql.raw(
@@ -391,6 +400,7 @@ struct KeptNestedObjectsTests {
             try await other.raw("COMMIT").run()
             return (try await keep.value, heldByKeep)
         }
+        try await keepDatabase.close()
 
         #expect(heldByKeep, "the keep held app-1 while it waited, so the two transactions deadlocked")
         #expect(objects.map(\.id) == ["app-1", "app-2"])
