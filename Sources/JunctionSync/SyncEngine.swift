@@ -436,11 +436,14 @@ public struct SyncEngine: Sendable {
         for warning in run.stats.warnings {
             logger.notice("sync went on without a source", metadata: ["warning": "\(warning)"])
         }
+        // INVALID before the run is seen finished: a client that waits for the run to end and
+        // then reads the integration (or its webhooks, in order) must find it INVALID already.
+        // The end's time is taken after it, as webhooks are ordered by time.
+        if credentialsRefused { try await markInvalid(integration, logger: logger) }
         let finished = Date()
         try await store.syncRuns.finishSyncRun(
             run, now: finished,
             events: WebhookPayloads.finishedRun(run, integration: integration, logBaseURL: logBaseURL, at: finished))
-        if credentialsRefused { try await markInvalid(integration, logger: logger) }
         if run.status == .succeeded, run.kind == .full {
             // PostgreSQL's planner gets statistics for what the FULL changed since the run's own
             // refreshes now rather than at autovacuum's next round. The pass's rewrites count

@@ -223,6 +223,21 @@ struct FaultMatrixTests {
             let failed = try await sync.run(connector)
             let afterFailure = try await Mirror.read(sync)
             let invalid = try await sync.integration().status
+            // The integration turned INVALID before the failed run was finished, in the order
+            // webhooks are sent too (a client that waited for the run and then read the status
+            // once found it still ACTIVE). Two events of one millisecond share a `seq`.
+            let events = try await sync.seeded.store.database.sql.raw(
+                """
+                SELECT type, seq FROM webhook_events
+                WHERE integration_id = \(bind: sync.integrationID)
+                  AND type IN ('integration-state-changed', 'sync-finished')
+                ORDER BY seq
+                """
+            ).all().map {
+                (try $0.decode(column: "type", as: String.self), try $0.decode(column: "seq", as: Int64.self))
+            }
+            let invalidAt = events.first { $0.0 == "integration-state-changed" }?.1
+            let runsEnded = events.filter { $0.0 == "sync-finished" }.map(\.1)
             // What a relink does: new credentials, and the integration ACTIVE again.
             let secret = try #require(await rotated.value)
             try await sync.seeded.store.integrations.setStatus(
@@ -234,6 +249,8 @@ struct FaultMatrixTests {
             #expect(failed.stats.deleted.values.reduce(0, +) == 0)
             afterFailure.expectEqual(truth, "after the failed run")
             #expect(invalid == .invalid)
+            #expect(runsEnded.count == 2)
+            #expect(invalidAt.map { $0 <= runsEnded[1] } == true, "INVALID before the failed run's end: \(events)")
             #expect(relinked.status == .succeeded, "\(relinked.error ?? "")")
             #expect(try await sync.integration().status == .active)
         }
