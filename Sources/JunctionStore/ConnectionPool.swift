@@ -187,9 +187,7 @@ final class ConnectionPool<Source: ConnectionPoolSource & Sendable>: Sendable wh
     /// leaving its thread. Otherwise the last one given back.
     private static func takeIdle(_ state: inout State) -> Connection? {
         if let index = state.idle.lastIndex(where: { $0.eventLoop.inEventLoop }) {
-            let connection = state.idle.remove(at: index)
-            if !connection.isClosed { return connection }
-            state.opened -= 1
+            state.idle.append(state.idle.remove(at: index))
         }
         while let connection = state.idle.popLast() {
             if !connection.isClosed { return connection }

@@ -17,9 +17,8 @@ public final class EventLoopTaskExecutor: TaskExecutor {
     /// executors to the runtime: a statement pinned to its connection's loop, inside a request
     /// already on that loop, would still go through the loop's queue once each way.
     public static func of(_ eventLoop: any EventLoop) -> EventLoopTaskExecutor {
-        let key = ObjectIdentifier(eventLoop)
-        if let executor = executors.withLock({ $0[key] }) { return executor }
-        return executors.withLock { executors in
+        executors.withLock { executors in
+            let key = ObjectIdentifier(eventLoop)
             if let executor = executors[key] { return executor }
             let executor = EventLoopTaskExecutor(eventLoop)
             executors[key] = executor

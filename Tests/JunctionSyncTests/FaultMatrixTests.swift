@@ -249,7 +249,7 @@ struct FaultMatrixTests {
             #expect(failed.stats.deleted.values.reduce(0, +) == 0)
             afterFailure.expectEqual(truth, "after the failed run")
             #expect(invalid == .invalid)
-            #expect(runsEnded.count == 2)
+            try #require(runsEnded.count == 2)
             #expect(invalidAt.map { $0 <= runsEnded[1] } == true, "INVALID before the failed run's end: \(events)")
             #expect(relinked.status == .succeeded, "\(relinked.error ?? "")")
             #expect(try await sync.integration().status == .active)
