@@ -161,14 +161,32 @@ def runs(server):
         f"WHERE integration_id = '{server.demo_integration_id}' ORDER BY started_at DESC")]
 
 
-def wait(predicate, what, timeout=120):
+def wait(predicate, what, timeout=120, explain=None):
+    """`predicate`'s first truthy value within `timeout` seconds. On a timeout the error carries
+    what `explain()` says of the state it waited on, so a failure in CI can be read afterwards."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}" + (f"\n{explain()}" if explain else ""))
+
+
+def sync_state(server):
+    """The demo integration's runs, queued requests and queue row, and the server log's tail."""
+    integration = server.demo_integration_id
+    server.log.flush()
+    with open(server.log.name, errors="replace") as log:
+        tail = log.read()[-4000:]
+    return "\n".join([
+        f"runs (id, status, error): {runs(server)}",
+        "requests: " + str(server.query(f"SELECT type, sync_id FROM sync_requests WHERE integration_id = '{integration}'")),
+        "queue (due, kind, reason, active, lease owner, lease until, now): " + str(server.query(
+            "SELECT due_at, due_kind, due_reason, active, lease_owner, lease_until, "
+            f"{int(time.time() * 1000)} FROM sync_schedule "
+            f"WHERE integration_id = '{integration}'")),
+        "server log, last lines:", tail])
 
 
 def check_store_matches_sandbox(server):

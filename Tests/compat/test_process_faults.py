@@ -16,7 +16,7 @@ import pytest
 
 from conftest import JunctionServer, _free_port, _start
 from support import wait_for_first_sync as _wait_for_first_sync
-from support import check_store_matches_sandbox as _check_store_matches_sandbox, force_sync as _force_sync, runs as _runs, sandbox_request as _sandbox, wait as _wait
+from support import check_store_matches_sandbox as _check_store_matches_sandbox, force_sync as _force_sync, runs as _runs, sandbox_request as _sandbox, sync_state as _sync_state, wait as _wait
 
 # Enough candidates for three pages of 200, each held by the sandbox for a while, so a sync is
 # reliably caught in the middle of its candidates. `scripts/test --long` kills five runs in a row.
@@ -30,12 +30,13 @@ def _start_slow_sync(server, page_milliseconds=2000):
     _sandbox(server, "PUT", "/_sandbox/faults",
              {"rules": [{"path": "/v2/recruiting/candidates", "fault": "latency", "milliseconds": page_milliseconds}]})
     sync_id = _force_sync(server)["sync_id"]
-    _wait(lambda: any(run[0] == sync_id and run[1] == "RUNNING" for run in _runs(server)), "the forced run")
+    _wait(lambda: any(run[0] == sync_id and run[1] == "RUNNING" for run in _runs(server)), "the forced run",
+          explain=lambda: _sync_state(server))
     # The first page is stored when the run has marked candidates seen (read from the database).
     # The second page's request is no sign of it: a listing asks for the next page while it
     # stores the current one, so the run may still be writing then.
     _wait(lambda: int(server.query(f"SELECT COUNT(*) FROM candidates WHERE last_seen_run = '{sync_id}'")[0][0]) > 0,
-          "the first page of candidates stored")
+          "the first page of candidates stored", explain=lambda: _sync_state(server))
     return sync_id
 
 
@@ -43,7 +44,7 @@ def _finish_clean_run(server):
     _sandbox(server, "DELETE", "/_sandbox/faults")
     sync_id = _wait(lambda: _force_sync(server)["sync_id"], "a new run queued")
     return _wait(lambda: next((run for run in _runs(server) if run[0] == sync_id and run[1] != "RUNNING"), None),
-                 "the next run")
+                 "the next run", explain=lambda: _sync_state(server))
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
@@ -111,11 +112,13 @@ def test_postgres_restart_mid_sync_loses_nothing():
             running = any(run[0] == interrupted and run[1] == "RUNNING" for run in _runs(server))
             locks = int(server.query("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")[0][0])
             return (running, locks) if locks > 0 or not running else None
-        relocked = _wait(lock_while_running, "the run to hold its lock again", timeout=30)
+        relocked = _wait(lock_while_running, "the run to hold its lock again", timeout=30,
+                     explain=lambda: _sync_state(server))
         # Between pages the pool reconnects, so the run may well finish; if the restart cut one of
         # its statements it fails, and once its lock is free the scheduler would fail it too.
         ended = _wait(lambda: next((run for run in _runs(server) if run[0] == interrupted and run[1] != "RUNNING"),
-                                    None), "the interrupted run to end", timeout=90)
+                                    None), "the interrupted run to end", timeout=90,
+                     explain=lambda: _sync_state(server))
         final = _finish_clean_run(server)
         health = urllib.request.urlopen(server.base_url + "/healthz", timeout=10).status
 
