@@ -97,3 +97,13 @@ struct SerializedStatement: SQLExpression {
         serializer.binds.append(contentsOf: binds)
     }
 }
+
+extension SQLDatabase {
+    /// `query`'s text and binds for this database: a `SerializedStatement`'s own (what
+    /// `NULFreeSQLDatabase` hands on), else serialized here. Serializing a serialized statement
+    /// again copied its list of binds, each a retain: a page's upsert binds thousands.
+    func serializeOnce(_ query: any SQLExpression) -> (sql: String, binds: [any Encodable & Sendable]) {
+        if let serialized = query as? SerializedStatement { return (serialized.sql, serialized.binds) }
+        return serialize(query)
+    }
+}

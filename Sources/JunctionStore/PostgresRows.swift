@@ -72,7 +72,7 @@ enum PostgresStatements {
     /// The statement's text and its binds in PostgresNIO's form; nil when a bind needs
     /// PostgresKit's `Encodable` path.
     static func prepared(_ query: any SQLExpression, serializedBy database: any SQLDatabase) -> Statement? {
-        let (sql, binds) = database.serialize(query)
+        let (sql, binds) = database.serializeOnce(query)
         var bindings = PostgresBindings(capacity: binds.count)
         var types: [PostgresDataType] = []
         types.reserveCapacity(binds.count)

@@ -48,7 +48,7 @@ struct DirectSQLiteDatabase<SQLite: SQLiteDatabase>: WrappingSQLDatabase {
     /// The SQL and its binds, logged as SQLiteKit logs a statement but without the binds: they
     /// carry candidates' personal data.
     private func statement(_ query: any SQLExpression) throws -> (String, [SQLiteData]) {
-        let (sql, rawBinds) = base.serialize(query)
+        let (sql, rawBinds) = base.serializeOnce(query)
         let encoder = SQLiteDataEncoder()
         let binds = try rawBinds.map { try SQLiteBinds.data($0, encoder: encoder) }
         if let level { logger.log(level: level, "Executing query", metadata: ["sql": .string(sql)]) }

@@ -81,7 +81,7 @@ struct GatedSQLiteDatabase: WrappingSQLDatabase {
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        if Self.writes(serialize(query).sql) {
+        if Self.writes(serializeOnce(query).sql) {
             try await gate.withWriteLock { try await base.execute(sql: query, onRow) }
         } else {
             try await base.execute(sql: query, onRow)
