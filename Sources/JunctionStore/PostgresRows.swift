@@ -303,15 +303,15 @@ struct PostgresColumns: SQLRow {
 
     var allColumns: [String] { cells.map(\.columnName) }
 
-    func contains(column: String) -> Bool { positions.index[column] != nil }
+    func contains(column: String) -> Bool { positions.index(of: column) != nil }
 
     func decodeNil(column: String) throws -> Bool {
-        guard let index = positions.index[column] else { return true }
+        guard let index = positions.index(of: column) else { return true }
         return cells[index].bytes == nil
     }
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
-        guard let index = positions.index[column] else { throw MissingColumn(column: column) }
+        guard let index = positions.index(of: column) else { throw MissingColumn(column: column) }
         let cell = cells[index]
         // Each branch is PostgresNIO's decode of that type, which PostgresKit also ends in for
         // these types (its special cases are for user-defined types, `Decimal` and `numeric`).
@@ -337,15 +337,18 @@ struct PostgresColumns: SQLRow {
 /// the column is there, then where), a tenth of a PostgreSQL page's CPU with the cells' own
 /// reading (`benchmarks/analysis.md`). As in PostgresNIO's lookup, a name that two columns share is
 /// the last one's.
+///
+/// A name is found by comparing it with the answer's names, as SQLite's prepared rows do
+/// (`PreparedRow`): a page's statements have five to thirty columns, and a dictionary of them
+/// hashed each name read, 2–3% of a PostgreSQL candidates page's CPU (thirty-third stop).
 final class ColumnPositions: Sendable {
-    let index: [String: Int]
+    let names: [String]
 
     init(_ cells: PostgresRandomAccessRow) {
-        var index: [String: Int] = [:]
-        index.reserveCapacity(cells.count)
-        for (position, cell) in cells.enumerated() { index[cell.columnName] = position }
-        self.index = index
+        names = cells.map(\.columnName)
     }
+
+    func index(of name: String) -> Int? { names.lastIndex(of: name) }
 }
 
 /// A row read by column name lacks that column (`PostgresColumns`, `SQLiteColumns`).
