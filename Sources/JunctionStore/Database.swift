@@ -74,18 +74,22 @@ public final class Database: Sendable {
     var preparedReads: PreparedSQLiteReads? { (reads as? NULFreeSQLDatabase)?.base as? PreparedSQLiteReads }
     /// SQLite only: the in-process queue for writers (see `SQLiteWriteGate`).
     let writeGate: SQLiteWriteGate?
+    /// SQLite only: the connection transactions run on (`PreparedSQLiteWriter`).
+    let writer: PreparedSQLiteWriter?
     private let closePool: @Sendable () async throws -> Void
     private let closed = OnceFlag()
 
     private init(
         kind: Kind, location: DatabaseLocation, sql: any SQLDatabase, reads: (any SQLDatabase)? = nil,
-        writeGate: SQLiteWriteGate? = nil, closePool: @escaping @Sendable () async throws -> Void
+        writeGate: SQLiteWriteGate? = nil, writer: PreparedSQLiteWriter? = nil,
+        closePool: @escaping @Sendable () async throws -> Void
     ) {
         self.kind = kind
         self.location = location
         self.sql = sql
         self.reads = reads ?? sql
         self.writeGate = writeGate
+        self.writer = writer
         self.closePool = closePool
     }
 
@@ -111,11 +115,14 @@ public final class Database: Sendable {
             let direct = DirectSQLiteDatabase(PooledSQLiteDatabase(pool: pool, logger: logger), queryLogLevel: .trace)
             let database = NULFreeSQLDatabase(base: GatedSQLiteDatabase(base: direct, gate: gate))
             let reads = PreparedSQLiteReads(path: url.path, base: direct.base, maximumIdle: pool.maximum)
+            let writer = PreparedSQLiteWriter(path: url.path, base: direct.base, eventLoopGroup: eventLoopGroup)
             return Database(
                 kind: .sqlite, location: location, sql: database, reads: NULFreeSQLDatabase(base: reads),
-                writeGate: gate
+                writeGate: gate, writer: writer
             ) {
                 reads.close()
+                // Under the gate: a transaction still running finishes first.
+                try await gate.withWriteLock { writer.close() }
                 try await pool.close()
             }
         case .postgres(let url):
@@ -165,7 +172,7 @@ public final class Database: Sendable {
         pinned: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
         let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        return try await sql.withSession { connection in
+        return try await withTransactionSession { connection in
             // A session's `eventLoop` is its connection's.
             let executor = pinned ? EventLoopTaskExecutor.of(connection.eventLoop) : nil
             return try await withTaskExecutorPreference(executor) {
@@ -182,6 +189,15 @@ public final class Database: Sendable {
                 }
             }
         }
+    }
+
+    /// A session for one transaction: on SQLite the writer's connection, with NUL cleaned from
+    /// its binds as the pool's sessions clean them; on PostgreSQL a pooled connection.
+    private func withTransactionSession<Result: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
+    ) async throws -> Result {
+        guard let writer else { return try await sql.withSession(body) }
+        return try await writer.withSession { session in try await body(NULFreeSQLDatabase(base: session)) }
     }
 
     /// Runs `work` in a task of its own, which the caller's cancellation does not reach, on
@@ -270,6 +286,14 @@ struct TunedSQLiteSource: ConnectionPoolSource {
     /// Pages of log after which a commit copies the log into the database file.
     static let checkpointPages = 10_000
 
+    /// What a connection that writes sets after its busy timeout and cache size (a write-ahead
+    /// log, foreign keys, a commit without fsync, the checkpoint's size), as the pool's
+    /// connections and the writer (`PreparedSQLiteWriter`) both do.
+    static let writerPragmas = [
+        "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL",
+        "PRAGMA wal_autocheckpoint = \(checkpointPages)",
+    ]
+
     let path: String
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
@@ -277,11 +301,7 @@ struct TunedSQLiteSource: ConnectionPoolSource {
             .flatMap { connection in
                 // busy_timeout first: switching to WAL takes a lock that another new connection
                 // may hold for a moment.
-                let pragmas = [
-                    "PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON",
-                    "PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -8192",
-                    "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)",
-                ]
+                let pragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA cache_size = -8192"] + Self.writerPragmas
                 return pragmas.reduce(eventLoop.makeSucceededVoidFuture()) { future, pragma in
                     future.flatMap { connection.query(pragma).map { _ in } }
                 }.map { connection }

@@ -18,7 +18,8 @@ import VaporCSQLite
 /// then again into the document's bytes). A statement here is stepped where it is asked, its
 /// blobs copied once into `[UInt8]`. That blocks the caller's thread for the statement's time,
 /// which is why only reads of a page's size come this way: anything that writes is refused
-/// (`sqlite3_stmt_readonly`), and transactions, syncs and writes keep SQLiteNIO's pool.
+/// (`sqlite3_stmt_readonly`). Transactions run on the writer's connection, on NIO's thread
+/// pool (`PreparedSQLiteWriter`); other statements on SQLiteNIO's pool.
 final class PreparedSQLiteReads: SQLDatabase, Sendable {
     let path: String
     let logger: Logger
@@ -28,7 +29,7 @@ final class PreparedSQLiteReads: SQLDatabase, Sendable {
     var queryLogLevel: Logger.Level? { .trace }
     /// Connections kept between statements; more are opened while all are in use, and those
     /// past `maximumIdle` closed when handed back.
-    private let idle = Mutex<[ReadConnection]>([])
+    private let idle = Mutex<[PreparedSQLiteConnection]>([])
     private let maximumIdle: Int
     private let closed = Atomic<Bool>(false)
 
@@ -73,15 +74,15 @@ final class PreparedSQLiteReads: SQLDatabase, Sendable {
         try connection.run(serializer.sql, binds, onRow)
     }
 
-    private func take() throws -> ReadConnection {
+    private func take() throws -> PreparedSQLiteConnection {
         guard !closed.load(ordering: .acquiring) else {
             throw PreparedSQLiteError(code: SQLITE_MISUSE, message: "the database is closed")
         }
         if let connection = idle.withLock({ $0.popLast() }) { return connection }
-        return try ReadConnection(path: path)
+        return try PreparedSQLiteConnection(path: path)
     }
 
-    private func giveBack(_ connection: ReadConnection) {
+    private func giveBack(_ connection: PreparedSQLiteConnection) {
         let kept = idle.withLock { idle in
             guard !closed.load(ordering: .acquiring), idle.count < maximumIdle else { return false }
             idle.append(connection)
@@ -113,17 +114,27 @@ struct PreparedSQLiteError: Error, CustomStringConvertible {
     var description: String { "SQLite error \(code): \(message)" }
 }
 
-/// One SQLite connection of `PreparedSQLiteReads` and its prepared statements, used by one
-/// thread at a time (the pool hands it to one caller).
-private final class ReadConnection: @unchecked Sendable {
+/// One SQLite connection on SQLite's C interface with its prepared statements, used by one
+/// thread at a time: a connection of `PreparedSQLiteReads` (the pool hands it to one caller), or
+/// the process's writer (`PreparedSQLiteWriter`, behind the file's write gate).
+final class PreparedSQLiteConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     /// Prepared statements by their SQL text, with their columns.
     private var statements: [String: PreparedStatement] = [:]
     /// Statements kept at most; past it the cache starts again (a page's shapes are few: its
-    /// model, filters and page size).
+    /// model, filters and page size; a sync's saves, a few per table).
     private static let maximumStatements = 64
+    /// Whether statements that write may run (the writer); a read connection refuses them.
+    private let writes: Bool
+    /// The writer's statements run once and not kept, by their text's hash; forgotten past
+    /// `maximumSeen`.
+    private var seenOnce: Set<Int> = []
+    private static let maximumSeen = 1024
 
-    init(path: String) throws {
+    /// A connection to the file at `path`: a reader, or with `writes` the writer, with the
+    /// settings of the pool's connections (`TunedSQLiteSource`) that a writer needs.
+    init(path: String, writes: Bool = false) throws {
+        self.writes = writes
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         var handle: OpaquePointer?
         let opened = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
@@ -134,8 +145,11 @@ private final class ReadConnection: @unchecked Sendable {
         }
         self.handle = handle
         // As the pool's connections (`TunedSQLiteSource`): wait for a writer's lock rather than
-        // fail, and keep a page's documents in the page cache.
-        for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA cache_size = -8192"] {
+        // fail, and keep a page's documents in the page cache; a writer also checks foreign
+        // keys, commits without an fsync and checkpoints at the same size of log.
+        for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA cache_size = -8192"]
+            + (writes ? TunedSQLiteSource.writerPragmas : [])
+        {
             let result = sqlite_nio_sqlite3_exec(handle, pragma, nil, nil, nil)
             guard result == SQLITE_OK else {
                 close()
@@ -145,13 +159,23 @@ private final class ReadConnection: @unchecked Sendable {
     }
 
     func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (any SQLRow) -> Void) throws {
-        let statement = try prepared(sql)
+        let (statement, kept) = try prepared(sql)
         let raw = statement.raw
-        // Whatever happens below, the statement goes back reset for the next use. Its binds are
-        // not cleared: every run binds each of its parameters again, and clearing them marks a
-        // statement whose plan looked at a parameter (most do) as expired, to be prepared
-        // again on its next step (`PreparedReadsTests`).
-        defer { sqlite_nio_sqlite3_reset(raw) }
+        // Whatever happens below, a kept statement goes back reset for the next use, and one not
+        // kept is finalized. A reader's binds are not cleared: every run binds each of its
+        // parameters again, and clearing them marks a statement whose plan looked at a parameter
+        // (most do) as expired, to be prepared again on its next step (`PreparedReadsTests`).
+        // The writer's are: SQLite keeps a copy of each bound value, and a kept save would hold
+        // its last page's documents (6 MiB of a 20,000-candidate FULL's peak memory); a save's
+        // plan looks at no parameter.
+        defer {
+            if kept {
+                sqlite_nio_sqlite3_reset(raw)
+                if writes { sqlite_nio_sqlite3_clear_bindings(raw) }
+            } else {
+                sqlite_nio_sqlite3_finalize(raw)
+            }
+        }
         for (index, bind) in binds.enumerated() {
             let position = Int32(index + 1)
             let result: Int32
@@ -212,24 +236,35 @@ private final class ReadConnection: @unchecked Sendable {
         return cells
     }
 
-    private func prepared(_ sql: String) throws -> PreparedStatement {
-        if let statement = statements[sql] { return statement }
+    /// `sql` prepared, and whether it is kept for the next run. The writer keeps a statement from
+    /// its second run: a sync's saves run once per page, but a page whose row count differs (the
+    /// last, or one whose records changed) has a text of its own, often run once, and those
+    /// would push the saves out of the cache.
+    private func prepared(_ sql: String) throws -> (PreparedStatement, kept: Bool) {
+        if let statement = statements[sql] { return (statement, true) }
         guard let handle else { throw PreparedSQLiteError(code: SQLITE_MISUSE, message: "the connection is closed") }
         var raw: OpaquePointer?
         let result = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
         guard result == SQLITE_OK, let raw else { throw error(result) }
-        guard sqlite_nio_sqlite3_stmt_readonly(raw) != 0 else {
+        guard writes || sqlite_nio_sqlite3_stmt_readonly(raw) != 0 else {
             sqlite_nio_sqlite3_finalize(raw)
             throw PreparedSQLiteError(code: SQLITE_READONLY, message: "a statement that writes is not a read: \(sql)")
         }
         let names = (0..<sqlite_nio_sqlite3_column_count(raw)).map { index in
             sqlite_nio_sqlite3_column_name(raw, index).map { String(cString: $0) } ?? ""
         }
-        if statements.count >= Self.maximumStatements { finalizeStatements() }
         let statement = PreparedStatement(raw: raw, columns: PreparedRow.Columns(names: names))
+        if writes, seenOnce.insert(sql.hashValue).inserted {
+            if seenOnce.count >= Self.maximumSeen { seenOnce = [] }
+            return (statement, false)
+        }
+        if statements.count >= Self.maximumStatements { finalizeStatements() }
         statements[sql] = statement
-        return statement
+        return (statement, true)
     }
+
+    /// Whether the connection is inside a transaction (SQLite's autocommit is off).
+    var inTransaction: Bool { handle.map { sqlite_nio_sqlite3_get_autocommit($0) == 0 } ?? false }
 
     func statistics() -> [(sql: String, runs: Int, repreparations: Int)] {
         statements.map { sql, statement in
