@@ -173,6 +173,15 @@ def wait(predicate, what, timeout=120, explain=None):
     raise AssertionError(f"timed out waiting for {what}" + (f"\n{explain()}" if explain else ""))
 
 
+def wait_for_first_run_to_end(server):
+    """Waits until the demo's first run has ended. Its data is readable before it has (it still
+    counts fields, and records itself finished), and a force-sync meanwhile answers with that
+    run's id rather than queueing a new run: a test that forces a run of its own, with a fault
+    in place, must not be handed the first one."""
+    wait(lambda: runs(server) and all(run[1] != "RUNNING" for run in runs(server)), "the first run to end",
+         explain=lambda: sync_state(server))
+
+
 def sync_state(server):
     """The demo integration's runs, queued requests and queue row, and the server log's tail."""
     integration = server.demo_integration_id

@@ -7,7 +7,7 @@ from kombo.errors import KomboGeneralError
 
 from conftest import _start
 from support import GOOD, http_request as _http
-from support import wait_for_first_sync as _wait_for_first_sync
+from support import wait_for_first_run_to_end as _wait_for_first_run_to_end, wait_for_first_sync as _wait_for_first_sync
 from support import check_store_matches_sandbox as _check_store_matches_sandbox, force_sync as _force_sync, runs as _runs, sandbox_request as _sandbox, wait as _wait
 
 
@@ -17,6 +17,7 @@ def test_refused_credentials_turn_invalid_and_a_relink_recovers(backend):
     try:
         integration_id = server.demo_integration_id
         _wait_for_first_sync(server, integration_id)
+        _wait_for_first_run_to_end(server)
         sdk = Kombo(api_key=server.api_key, server_url=server.base_url + "/v1", integration_id=integration_id)
         # In Personio: the API credentials' secret is rotated, which ends the tokens it issued.
         secret = _sandbox(server, "POST", "/_sandbox/clients/papi-sandbox-client/rotate-secret")["client_secret"]

@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 
 from conftest import JunctionServer, _free_port, _start
-from support import wait_for_first_sync as _wait_for_first_sync
+from support import wait_for_first_run_to_end as _wait_for_first_run_to_end, wait_for_first_sync as _wait_for_first_sync
 from support import check_store_matches_sandbox as _check_store_matches_sandbox, force_sync as _force_sync, runs as _runs, sandbox_request as _sandbox, sync_state as _sync_state, wait as _wait
 
 # Enough candidates for three pages of 200, each held by the sandbox for a while, so a sync is
@@ -27,6 +27,8 @@ SIZE = {"JUNCTION_DEMO_CANDIDATES": "600", "JUNCTION_DEMO_JOBS": "20"}
 def _start_slow_sync(server, page_milliseconds=2000):
     """A FULL run whose candidate pages each take a while, caught after its first page is stored."""
     _wait_for_first_sync(server, server.demo_integration_id)
+    # Else the force-sync below may answer with the first run's id, never seen RUNNING again.
+    _wait_for_first_run_to_end(server)
     _sandbox(server, "PUT", "/_sandbox/faults",
              {"rules": [{"path": "/v2/recruiting/candidates", "fault": "latency", "milliseconds": page_milliseconds}]})
     sync_id = _force_sync(server)["sync_id"]
