@@ -11,8 +11,8 @@ import VaporCSQLite
 /// its statements prepared once (`PreparedSQLiteConnection`).
 ///
 /// Through SQLiteNIO each statement was prepared again and each bound text copied into a new C
-/// string: in a FULL sync, preparing its page-sized saves (thousands of parameters each) was 4%
-/// of the CPU, and SQLiteNIO's binding and reading of cells a quarter of all object allocations
+/// string: in a FULL sync, preparing its page-sized saves (thousands of parameters each) was
+/// 3.6% of the CPU, and SQLiteNIO's binding and reading of cells a quarter of all object allocations
 /// (`benchmarks/analysis.md`, thirty-third stop). Transactions already run one at a time behind
 /// the file's write gate (`SQLiteWriteGate`), so one connection serves them all, and its page
 /// cache stays warm from one transaction to the next where the pool handed each to any of its
@@ -25,7 +25,7 @@ final class PreparedSQLiteWriter: Sendable {
     /// SQLiteKit's database over the same file: its dialect and version.
     let base: any SQLDatabase
     /// Opened by the first transaction (migrations, which create the file's tables, run on the
-    /// pool first); nil once closed.
+    /// pool first); closed for good by `close`.
     private let connection = Mutex<State>(.unopened)
 
     private enum State {
@@ -96,7 +96,7 @@ final class PreparedSQLiteWriter: Sendable {
     }
 
     /// Per statement kept by the writer: how often it ran and how often SQLite had to prepare
-    /// it again.
+    /// it again. For tests, with no transaction running.
     func statistics() -> [(sql: String, runs: Int, repreparations: Int)] {
         connection.withLock { state in
             if case .open(let connection) = state { return connection.statistics() }
