@@ -115,8 +115,7 @@ public struct JSONObjectMembers: Sendable {
             for key in leading {
                 guard offset < bytes.count, bytes[offset] == quote else { return nil }
                 let keyEnd = stringEnd(bytes, offset)
-                guard keyEnd > 0,
-                    UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<(keyEnd - 1)]).elementsEqual(key.utf8),
+                guard keyEnd > 0, Self.equal(UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<(keyEnd - 1)]), key),
                     keyEnd < bytes.count, bytes[keyEnd] == UInt8(ascii: ":")
                 else { return nil }
                 let end = valueEnd(bytes, keyEnd + 1)
@@ -131,6 +130,16 @@ public struct JSONObjectMembers: Sendable {
             }
             return offset..<(bytes.count - 1)
         }.map { object[$0] }
+    }
+
+    /// Whether `bytes` are `key`'s UTF-8, compared with `memcmp`: comparing element by element
+    /// through `String.UTF8View` was 1.2% of a candidates page's CPU (issue 22, thirty-third stop).
+    static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { utf8 in
+            utf8.count == bytes.count
+                && (utf8.count == 0 || memcmp(utf8.baseAddress!, bytes.baseAddress!, utf8.count) == 0)
+        }
     }
 
     // MARK: - Leaves

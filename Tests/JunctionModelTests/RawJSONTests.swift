@@ -164,6 +164,8 @@ struct RawJSONTests {
             (#"{ "changed_at":"x","remote_deleted_at":null,"a":1}"#, nil),
             (#"{"changed_at":"x","remote_deleted_at":null,"a":1} "#, nil),
             (#"{"changed_at_x":"x","remote_deleted_at":null,"a":1}"#, nil),
+            (#"{"changed_a":"x","remote_deleted_at":null,"a":1}"#, nil),
+            (#"{"":"x","remote_deleted_at":null,"a":1}"#, nil),
             ("{}", nil),
         ]
         for (text, expected) in cases {

@@ -4,6 +4,8 @@ import JunctionStore
 import SQLKit
 import Testing
 
+@testable import JunctionServer
+
 /// Stored documents hold the members a page writes over (`SyncedRecord.leadingKeys`) first, so a
 /// page copies the rest as one run of bytes instead of scanning every member (issue 22: the scan
 /// was an eighth of a jobs page's CPU). Documents in any other order (stored before) are scanned.
@@ -187,5 +189,30 @@ struct StoredOrderTests {
 
             #expect(page.contains(column.shown))
         }
+    }
+
+    @Test(
+        "a record is copied as a run of bytes only when its leading members are the maintained ones, then the overrides, in order"
+    )
+    func writesOverOnlyInOrder() {
+        let maintained = ["changed_at", "remote_deleted_at"]
+        func overrides(_ keys: String...) -> [(key: String, value: [UInt8])] { keys.map { ($0, Array("1".utf8)) } }
+
+        #expect(ListResponseWriter.writesOver(maintained, maintained: maintained, overrides: []))
+        #expect(
+            ListResponseWriter.writesOver(
+                maintained + ["applications"], maintained: maintained, overrides: overrides("applications")))
+        #expect(
+            !ListResponseWriter.writesOver(
+                ["remote_deleted_at", "changed_at", "applications"], maintained: maintained,
+                overrides: overrides("applications")))
+        #expect(
+            !ListResponseWriter.writesOver(
+                maintained + ["applications"], maintained: maintained, overrides: overrides("candidate")))
+        #expect(
+            !ListResponseWriter.writesOver(maintained, maintained: maintained, overrides: overrides("applications")))
+        #expect(
+            !ListResponseWriter.writesOver(
+                maintained + ["applications", "job"], maintained: maintained, overrides: overrides("applications")))
     }
 }

@@ -65,10 +65,10 @@ enum ListResponseWriter {
         _ document: StoredDocument, leading: [String] = [], overrides: [(key: String, value: [UInt8])],
         projection: FieldProjection?, omitting: [String] = [], into writer: inout JSONWriter
     ) throws {
-        let maintained = ["changed_at", "remote_deleted_at"]
+        let maintained = Self.maintained
         // `leadingKeys` lists the composed keys in the order `NestedComposer` writes them, so the
         // members this record leaves out are exactly the leading ones when the two lists are equal.
-        if projection == nil, omitting.isEmpty, maintained + overrides.map(\.key) == leading,
+        if projection == nil, omitting.isEmpty, Self.writesOver(leading, maintained: maintained, overrides: overrides),
             let rest = JSONObjectMembers.afterLeading(leading, in: document.document)
         {
             writer.beginObject()
@@ -82,6 +82,21 @@ enum ListResponseWriter {
         writer.beginObject()
         members.copyMembers(into: &writer, excluding: maintained + written.map(\.key) + omitting)
         writeOver(document, written, into: &writer)
+    }
+
+    /// The members the store keeps in columns and writes over every record.
+    private static let maintained = ["changed_at", "remote_deleted_at"]
+
+    /// Whether `leading` is `maintained` then the keys of `overrides`, in order: compared in
+    /// place, where joining the two lists first made an array for every record of a page.
+    static func writesOver(
+        _ leading: [String], maintained: [String], overrides: [(key: String, value: [UInt8])]
+    ) -> Bool {
+        guard leading.count == maintained.count + overrides.count else { return false }
+        // By index: a sequence's comparison copied each name (a retain each, per record).
+        for index in maintained.indices where leading[index] != maintained[index] { return false }
+        for index in overrides.indices where leading[maintained.count + index] != overrides[index].key { return false }
+        return true
     }
 
     /// The store's columns and `written`, closing the record's object.
