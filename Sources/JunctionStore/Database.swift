@@ -303,10 +303,25 @@ struct TunedSQLiteSource: ConnectionPoolSource {
                 // may hold for a moment.
                 let pragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA cache_size = -8192"] + Self.writerPragmas
                 return pragmas.reduce(eventLoop.makeSucceededVoidFuture()) { future, pragma in
-                    future.flatMap { connection.query(pragma).map { _ in } }
-                }.map { connection }
+                    future.flatMap {
+                        connection.query(pragma).map { _ in }.flatMapErrorThrowing { error in
+                            throw ConnectionSetupFailed(pragma: pragma, error: error)
+                        }
+                    }
+                }.map { connection }.flatMapError { error in
+                    // Closed, not dropped: SQLiteNIO requires it (an unclosed connection's handle
+                    // leaks, and a debug build stops on it).
+                    connection.close().flatMapThrowing { throw error }
+                }
             }
     }
+}
+
+/// A new SQLite connection's setting that SQLite refused, with SQLite's error.
+struct ConnectionSetupFailed: Error, CustomStringConvertible {
+    let pragma: String
+    let error: any Error
+    var description: String { "setting up an SQLite connection, \(pragma) failed: \(error)" }
 }
 
 // MARK: - PostgreSQL pool
