@@ -64,14 +64,11 @@ final class PreparedSQLiteReads: SQLDatabase, Sendable {
     }
 
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
-        var serializer = SQLSerializer(database: self)
-        query.serialize(to: &serializer)
-        let encoder = SQLiteDataEncoder()
-        let binds = try serializer.binds.map { try encoder.encode($0) }
-        logger.trace("Executing query", metadata: ["sql": .string(serializer.sql)])
+        let (sql, binds) = try SQLiteBinds.statement(query, on: self)
+        logger.trace("Executing query", metadata: ["sql": .string(sql)])
         let connection = try take()
         defer { giveBack(connection) }
-        try connection.run(serializer.sql, binds, onRow)
+        try connection.run(sql, binds, onRow)
     }
 
     private func take() throws -> PreparedSQLiteConnection {

@@ -32,6 +32,15 @@ final class PreparedSQLiteWriter: Sendable {
         case unopened
         case open(PreparedSQLiteConnection)
         case closed
+
+        /// The open connection, nil when it is still to be opened; a closed writer throws.
+        func current() throws -> PreparedSQLiteConnection? {
+            switch self {
+            case .open(let connection): return connection
+            case .closed: throw PreparedSQLiteError(code: SQLITE_MISUSE, message: "the database is closed")
+            case .unopened: return nil
+            }
+        }
     }
 
     init(path: String, base: any SQLDatabase, eventLoopGroup: any EventLoopGroup) {
@@ -47,7 +56,7 @@ final class PreparedSQLiteWriter: Sendable {
     /// A session that ends inside a transaction (its `ROLLBACK` failed too) has it rolled back
     /// here, or the connection closed, so the next transaction never begins inside it.
     func withSession<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
-        let connection = try await NIOThreadPool.singleton.runIfActive { try self.opened() }
+        let connection = try await sessionConnection()
         let session = Session(connection: connection, base: base, eventLoop: eventLoopGroup.any(), logger: logger)
         do {
             let result = try await body(session)
@@ -59,9 +68,11 @@ final class PreparedSQLiteWriter: Sendable {
         }
     }
 
+    /// Nothing to do, without a trip to the thread pool, when the session ended its transaction
+    /// (every transaction does): no statement is running, so asking SQLite here is safe.
     private func settle(_ connection: PreparedSQLiteConnection) async throws {
+        guard connection.inTransaction else { return }
         try await NIOThreadPool.singleton.runIfActive {
-            guard connection.inTransaction else { return }
             try? connection.run("ROLLBACK", []) { _ in }
             guard connection.inTransaction else { return }
             self.logger.error("the SQLite writer's connection could not leave a transaction; it is opened again")
@@ -72,16 +83,18 @@ final class PreparedSQLiteWriter: Sendable {
         }
     }
 
+    /// The open connection, taken here; opening one reads the file, so that runs on the pool.
+    private func sessionConnection() async throws -> PreparedSQLiteConnection {
+        if let open = try connection.withLock({ try $0.current() }) { return open }
+        return try await NIOThreadPool.singleton.runIfActive { try self.opened() }
+    }
+
     private func opened() throws -> PreparedSQLiteConnection {
         try connection.withLock { state in
-            switch state {
-            case .open(let connection): return connection
-            case .closed: throw PreparedSQLiteError(code: SQLITE_MISUSE, message: "the database is closed")
-            case .unopened:
-                let connection = try PreparedSQLiteConnection(path: path, writes: true)
-                state = .open(connection)
-                return connection
-            }
+            if let open = try state.current() { return open }
+            let connection = try PreparedSQLiteConnection(path: path, writes: true)
+            state = .open(connection)
+            return connection
         }
     }
 
@@ -121,9 +134,7 @@ final class PreparedSQLiteWriter: Sendable {
         }
 
         func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-            let (sql, rawBinds) = serializeOnce(query)
-            let encoder = SQLiteDataEncoder()
-            let binds = try rawBinds.map { try SQLiteBinds.data($0, encoder: encoder) }
+            let (sql, binds) = try SQLiteBinds.statement(query, on: self)
             logger.trace("Executing query", metadata: ["sql": .string(sql)])
             let connection = connection
             try await NIOThreadPool.singleton.runIfActive { try connection.run(sql, binds, onRow) }

@@ -48,9 +48,7 @@ struct DirectSQLiteDatabase<SQLite: SQLiteDatabase>: WrappingSQLDatabase {
     /// The SQL and its binds, logged as SQLiteKit logs a statement but without the binds: they
     /// carry candidates' personal data.
     private func statement(_ query: any SQLExpression) throws -> (String, [SQLiteData]) {
-        let (sql, rawBinds) = base.serializeOnce(query)
-        let encoder = SQLiteDataEncoder()
-        let binds = try rawBinds.map { try SQLiteBinds.data($0, encoder: encoder) }
+        let (sql, binds) = try SQLiteBinds.statement(query, on: base)
         if let level { logger.log(level: level, "Executing query", metadata: ["sql": .string(sql)]) }
         return (sql, binds)
     }
@@ -65,6 +63,16 @@ struct DirectSQLiteDatabase<SQLite: SQLiteDatabase>: WrappingSQLDatabase {
 
 /// Statement binds as SQLite takes them.
 enum SQLiteBinds {
+    /// `query`'s text for `database`'s dialect and its binds as SQLite takes them: what every
+    /// SQLite path runs (the pool, the page reads, the writer).
+    static func statement(_ query: any SQLExpression, on database: any SQLDatabase) throws -> (
+        sql: String, binds: [SQLiteData]
+    ) {
+        let (sql, binds) = database.serializeOnce(query)
+        let encoder = SQLiteDataEncoder()
+        return (sql, try binds.map { try data($0, encoder: encoder) })
+    }
+
     /// `bind` as `encoder` makes it. Text and integers, which a sync's upserts bind by the
     /// thousand, are converted here: the encoder first asks each value whether it conforms to a
     /// protocol, a lookup that was 1.5% of a FULL's CPU, in the save every page waits for
