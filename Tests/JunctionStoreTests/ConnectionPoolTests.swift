@@ -144,6 +144,25 @@ struct ConnectionPoolTests {
         await #expect(throws: PoolError.self) { try await pool.withConnection { _ in } }
     }
 
+    /// SQLiteNIO stops a debug build when a connection is dropped without being closed; this
+    /// failure path once dropped it (a CI run stopped on that assertion).
+    @Test("a connection whose setup fails is closed, and the error names the setting SQLite refused")
+    func failedSetupClosesTheConnection() async throws {
+        let (pool, folder) = try Self.pool(maximum: 1, timeout: .seconds(5))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Not a database: opening succeeds (SQLite reads nothing yet); setting the page cache's
+        // size is the first setting that reads the file's header, and fails.
+        try Data(repeating: 0x4A, count: 8192).write(to: folder.appendingPathComponent("pool.sqlite"))
+
+        let error = await #expect(throws: ConnectionSetupFailed.self) {
+            try await pool.withConnection { _ = try await $0.query("SELECT 1") }
+        }
+        try await pool.close()
+
+        #expect(error?.pragma == "PRAGMA cache_size = -8192")
+        #expect("\(error.map { "\($0)" } ?? "")".contains("not a database"))
+    }
+
     @Test("a connection the server ended is replaced for the task waiting, instead of leaving it to time out")
     func endedConnectionReplaced() async throws {
         guard case .postgres(let url) = try await freshDatabaseLocation(.postgres) else { return }
