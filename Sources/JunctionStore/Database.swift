@@ -6,6 +6,7 @@ import NIOPosix
 import PostgresKit
 import SQLKit
 import SQLiteKit
+import VaporCSQLite
 
 /// Where the store lives: an SQLite file (the embedded default) or a PostgreSQL server (for
 /// several instances sharing one database).
@@ -107,6 +108,7 @@ public final class Database: Sendable {
         case .sqlite(let path):
             let url = URL(fileURLWithPath: path)
             try PrivateFiles.prepareSQLiteFile(url, logger: logger)
+            try await TunedSQLiteSource.switchToWriteAheadLog(path: url.path)
             let pool = SQLiteConnectionPool(
                 source: TunedSQLiteSource(path: url.path), database: "SQLite",
                 maximum: maxConnectionsPerEventLoop * loops,
@@ -314,6 +316,29 @@ struct TunedSQLiteSource: ConnectionPoolSource {
                     connection.close().flatMapThrowing { throw error }
                 }
             }
+    }
+}
+
+extension TunedSQLiteSource {
+    /// Puts the file in write-ahead-log mode before any connection of the pool or the writer
+    /// opens it. Switching takes the file's exclusive lock, and when two connections switch a new
+    /// file at once SQLite fails one with "database is locked" at once instead of waiting for its
+    /// busy timeout (it would deadlock otherwise). A CI run stopped on that: the pool's first
+    /// connection and the writer's opened a new file together. The mode is kept in the file, so
+    /// every later connection's `journal_mode = WAL` takes no lock. Another process switching the
+    /// same new file is waited for, up to `patience`.
+    static func switchToWriteAheadLog(path: String, patience: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do {
+                // The writer's settings begin with the switch.
+                try PreparedSQLiteConnection(path: path, writes: true).close()
+                return
+            } catch let error as PreparedSQLiteError where error.code & 0xFF == SQLITE_BUSY {
+                guard ContinuousClock.now < deadline else { throw error }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
     }
 }
 

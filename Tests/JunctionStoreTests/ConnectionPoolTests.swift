@@ -144,6 +144,27 @@ struct ConnectionPoolTests {
         await #expect(throws: PoolError.self) { try await pool.withConnection { _ in } }
     }
 
+    /// Two connections switching a new file to WAL at once make one fail at once, busy timeout or
+    /// not; the pool's connections and the writer's could. Bytes 18 and 19 of an SQLite file's
+    /// header are its write and read format versions, 2 in WAL mode (SQLite's file format).
+    @Test("opening a new SQLite file puts it in WAL mode before any connection of the pool opens")
+    func newFileInWALBeforeThePool() async throws {
+        guard case .sqlite(let path) = try await freshDatabaseLocation(.sqlite) else { return }
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+
+        let database = try await Database.open(.sqlite(path: path), logger: quietLogger)
+        let header = try Array(Data(contentsOf: URL(fileURLWithPath: path)).prefix(20))
+        // Then the pool's connections, opened together, all start.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 { group.addTask { try await database.sql.raw("SELECT 1").run() } }
+            try await group.waitForAll()
+        }
+        try await database.close()
+
+        #expect(header.count == 20)
+        #expect(header.suffix(2) == [2, 2])
+    }
+
     /// SQLiteNIO stops a debug build when a connection is dropped without being closed; this
     /// failure path once dropped it (a CI run stopped on that assertion).
     @Test("a connection whose setup fails is closed, and the error names the setting SQLite refused")
