@@ -108,7 +108,13 @@ public struct JSONObjectMembers: Sendable {
     /// object is written without whitespace as `withLeading` writes it; nil otherwise. Reads only
     /// the leading members, not the rest.
     public static func afterLeading(_ leading: [String], in object: [UInt8]) -> ArraySlice<UInt8>? {
-        object.withUnsafeBufferPointer { bytes -> Range<Int>? in
+        object.withUnsafeBytes { afterLeading(leading, in: $0) }.map { object[$0] }
+    }
+
+    /// As `afterLeading(_:in:)` for an object's bytes where they lie (a PostgreSQL row's
+    /// buffer): the range of those members in `object`.
+    public static func afterLeading(_ leading: [String], in object: UnsafeRawBufferPointer) -> Range<Int>? {
+        object.withMemoryRebound(to: UInt8.self) { bytes -> Range<Int>? in
             guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[bytes.count - 1] == UInt8(ascii: "}")
             else { return nil }
             var offset = 1
@@ -129,7 +135,7 @@ public struct JSONObjectMembers: Sendable {
                 }
             }
             return offset..<(bytes.count - 1)
-        }.map { object[$0] }
+        }
     }
 
     /// Whether `bytes` are `key`'s UTF-8, compared with `memcmp`: comparing element by element
@@ -435,9 +441,34 @@ public struct JSONWriter: Sendable {
     /// Members that are already JSON text (`"k":v,"k2":v2`), inside an open object; nothing
     /// when `members` is empty.
     public mutating func rawMembers(_ members: ArraySlice<UInt8>) {
+        members.withUnsafeBytes { rawMembers($0) }
+    }
+
+    /// As `rawMembers(_:)`, from bytes where they lie.
+    public mutating func rawMembers(_ members: UnsafeRawBufferPointer) {
         guard !members.isEmpty else { return }
         startElement()
         bytes.append(contentsOf: members)
+    }
+
+    /// As `rawMembers(_:)`, for a text written in parts into another buffer (a page into the
+    /// response's): the bytes written so far, with the comma the members need, go to `sink`,
+    /// then the members themselves, without being copied into these bytes first.
+    public mutating func rawMembers(
+        _ members: UnsafeRawBufferPointer, flushingThrough sink: (UnsafeRawBufferPointer) -> Void
+    ) {
+        guard !members.isEmpty else { return }
+        startElement()
+        flush(through: sink)
+        sink(members)
+    }
+
+    /// Hands the bytes written so far to `sink` and empties them, keeping its place in the text
+    /// (what is open, whether a comma comes next).
+    public mutating func flush(through sink: (UnsafeRawBufferPointer) -> Void) {
+        guard !bytes.isEmpty else { return }
+        bytes.withUnsafeBytes(sink)
+        bytes.removeAll(keepingCapacity: true)
     }
 
     /// A value that is already JSON text.

@@ -110,6 +110,12 @@ public struct UnifiedRequestDecoder: RequestDecoder {
 }
 
 extension Response {
+    /// A 200 JSON response with the content type Kombo's SDK expects, `body` as it is.
+    static func json(_ body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+
     /// A 200 JSON response with the content type Kombo's SDK expects.
     static func json(_ bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
         Response(

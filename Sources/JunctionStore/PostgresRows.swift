@@ -325,10 +325,18 @@ struct PostgresColumns: SQLRow {
         if D.self == Bool?.self { return try cell.decode(Bool?.self) as! D }
         // A text column's bytes as they came (its text and binary formats are both its UTF-8),
         // without making and checking a `String` first (stored documents).
-        if D.self == [UInt8].self, cell.dataType == .text || cell.dataType == .varchar, let bytes = cell.bytes {
-            return Array(bytes.readableBytesView) as! D
-        }
+        if D.self == [UInt8].self, let bytes = textBytes(cell) { return Array(bytes.readableBytesView) as! D }
         return try row.sql().decode(column: column, as: D.self)
+    }
+
+    /// A text column's bytes where the row holds them (its text and binary formats are both its
+    /// UTF-8), or nil when the column is missing, null or not text.
+    func textBytes(column: String) -> ByteBuffer? {
+        positions.index(of: column).flatMap { textBytes(cells[$0]) }
+    }
+
+    private func textBytes(_ cell: PostgresCell) -> ByteBuffer? {
+        cell.dataType == .text || cell.dataType == .varchar ? cell.bytes : nil
     }
 }
 

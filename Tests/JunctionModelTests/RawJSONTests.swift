@@ -188,6 +188,32 @@ struct RawJSONTests {
         #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"a":1,"b":2,"c":3,"d":null}"#)
     }
 
+    @Test("a text written in parts through a sink is the text written whole, commas included")
+    func writtenInParts() {
+        var parts: [String] = []
+        func sink(_ bytes: UnsafeRawBufferPointer) { parts.append(String(decoding: bytes, as: UTF8.self)) }
+        var writer = JSONWriter()
+        writer.beginArray()
+        for member in [#""b":2,"c":3"#, "", #""e":[5]"#] {
+            writer.beginObject()
+            writer.key("a")
+            writer.int(1)
+            Array(member.utf8).withUnsafeBytes { writer.rawMembers($0, flushingThrough: sink) }
+            writer.key("d")
+            writer.null()
+            writer.endObject()
+            writer.flush(through: sink)
+        }
+        writer.endArray()
+        writer.flush(through: sink)
+
+        #expect(writer.bytes.isEmpty)
+        #expect(
+            parts.joined() == #"[{"a":1,"b":2,"c":3,"d":null},{"a":1,"d":null},{"a":1,"e":[5],"d":null}]"#)
+        // The members went to the sink as they were, not through the writer's bytes.
+        #expect(parts.contains(#""b":2,"c":3"#) && parts.contains(#""e":[5]"#))
+    }
+
     @Test("commas fall where they belong at every depth, past 64 levels too")
     func deepNesting() throws {
         // Setup: 70 levels, each an array holding a number, then the next level, then a null.
