@@ -33,7 +33,9 @@ enum ListResponseWriter {
             try record(
                 document, leading: leading, overrides: overrides[document.id] ?? [], projection: projection,
                 into: &writer, passing: { page.writeBytes($0) })
-            writer.flush { page.writeBytes($0) }
+            // What a record left in the writer goes out before the next record's stored members
+            // anyway; records written member by member (a projection) are handed over in runs.
+            if writer.bytes.count >= 16_384 { writer.flush { page.writeBytes($0) } }
         }
         writer.endArray()
         writer.endObject()

@@ -77,12 +77,18 @@ public struct StoredDocument: Sendable {
         self.nested = nested
     }
 
-    /// A document read where `row`'s buffer holds it.
+    /// A document read as `document`, or where a row's buffer holds it (`received`).
     init(
-        id: String, received: ByteBuffer, changedAt: Date, remoteDeletedAt: Date?, columns: [String: String]
+        id: String, document: [UInt8], received: ByteBuffer?, changedAt: Date, remoteDeletedAt: Date?,
+        columns: [String: String]
     ) {
-        self.init(id: id, document: [], changedAt: changedAt, remoteDeletedAt: remoteDeletedAt, columns: columns)
+        self.id = id
+        self.array = document
         self.received = received
+        self.changedAt = changedAt
+        self.remoteDeletedAt = remoteDeletedAt
+        self.columns = columns
+        self.nested = nil
     }
 
     /// The document's length in bytes, without copying it.
@@ -343,7 +349,11 @@ extension RecordRepository {
     }
 
     /// A document from `row`, whose columns may carry a `prefix` (one table's in a join).
-    static func storedDocument(_ row: any SQLRow, columns: [String], prefix: String = "") throws -> StoredDocument {
+    ///
+    /// Generic over the row's type so that telling a PostgreSQL row compares types: a cast of the
+    /// row (`as?`) copied every SQLite row, a retain and a release of each of its arrays.
+    static func storedDocument<Row: SQLRow>(_ row: Row, columns: [String], prefix: String = "") throws -> StoredDocument
+    {
         var values: [String: String] = [:]
         for column in columns {
             if let value = try row.decode(column: prefix + column, as: String?.self) { values[column] = value }
@@ -351,13 +361,12 @@ extension RecordRepository {
         let id = try row.decode(column: prefix + "id", as: String.self)
         let changedAt = Clock.date(try row.decode(column: prefix + "changed_at", as: Int64.self))
         let remoteDeletedAt = try row.decode(column: prefix + "remote_deleted_at", as: Int64?.self).map(Clock.date)
-        if let postgres = row as? PostgresColumns, let received = postgres.textBytes(column: prefix + "record") {
-            return StoredDocument(
-                id: id, received: received, changedAt: changedAt, remoteDeletedAt: remoteDeletedAt, columns: values)
-        }
+        let received =
+            Row.self == PostgresColumns.self
+            ? (row as! PostgresColumns).textBytes(column: prefix + "record") : nil
         return StoredDocument(
-            id: id, document: try row.decode(column: prefix + "record", as: [UInt8].self), changedAt: changedAt,
-            remoteDeletedAt: remoteDeletedAt, columns: values)
+            id: id, document: received == nil ? try row.decode(column: prefix + "record", as: [UInt8].self) : [],
+            received: received, changedAt: changedAt, remoteDeletedAt: remoteDeletedAt, columns: values)
     }
 
     /// What the answer to a created application shows, read in one statement instead of five
