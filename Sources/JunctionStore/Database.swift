@@ -323,10 +323,11 @@ extension TunedSQLiteSource {
     /// Puts the file in write-ahead-log mode before any connection of the pool or the writer
     /// opens it. Switching takes the file's exclusive lock, and when two connections switch a new
     /// file at once SQLite fails one with "database is locked" at once instead of waiting for its
-    /// busy timeout (it would deadlock otherwise). A CI run stopped on that: the pool's first
-    /// connection and the writer's opened a new file together. The mode is kept in the file, so
-    /// every later connection's `journal_mode = WAL` takes no lock. Another process switching the
-    /// same new file is waited for, up to `patience`.
+    /// busy timeout (it would deadlock otherwise). That is the likely cause of a CI run that
+    /// stopped on an unclosed pool connection: the pool's first connection and the writer's can
+    /// open a new file together. The mode is kept in the file, so every later connection's
+    /// `journal_mode = WAL` takes no lock. Another process switching the same new file is waited
+    /// for, up to `patience`; a file SQLite cannot use is a configuration error naming it.
     static func switchToWriteAheadLog(path: String, patience: Duration = .seconds(10)) async throws {
         let deadline = ContinuousClock.now + patience
         while true {
@@ -337,6 +338,8 @@ extension TunedSQLiteSource {
             } catch let error as PreparedSQLiteError where error.code & 0xFF == SQLITE_BUSY {
                 guard ContinuousClock.now < deadline else { throw error }
                 try await Task.sleep(for: .milliseconds(10))
+            } catch let error as PreparedSQLiteError {
+                throw StoreError.configuration("cannot use the SQLite file \(path): \(error.message)")
             }
         }
     }

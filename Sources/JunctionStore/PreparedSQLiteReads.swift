@@ -149,8 +149,9 @@ final class PreparedSQLiteConnection: @unchecked Sendable {
         {
             let result = sqlite_nio_sqlite3_exec(handle, pragma, nil, nil, nil)
             guard result == SQLITE_OK else {
+                let message = String(cString: sqlite_nio_sqlite3_errmsg(handle))
                 close()
-                throw PreparedSQLiteError(code: result, message: "\(pragma) failed")
+                throw PreparedSQLiteError(code: result, message: "\(pragma) failed: \(message)")
             }
         }
     }

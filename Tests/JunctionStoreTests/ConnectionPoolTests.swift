@@ -165,6 +165,26 @@ struct ConnectionPoolTests {
         #expect(header.suffix(2) == [2, 2])
     }
 
+    @Test("a file that is not an SQLite database is a configuration error that names it and SQLite's reason")
+    func notADatabase() async throws {
+        guard case .sqlite(let path) = try await freshDatabaseLocation(.sqlite) else { return }
+        let folder = (path as NSString).deletingLastPathComponent
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data(repeating: 0x4A, count: 8192).write(to: URL(fileURLWithPath: path))
+
+        let error = await #expect(throws: StoreError.self) {
+            try await Database.open(.sqlite(path: path), logger: quietLogger)
+        }
+
+        guard case .configuration(let message) = error else {
+            Issue.record("not a configuration error: \(String(describing: error))")
+            return
+        }
+        #expect(message.contains(path))
+        #expect(message.contains("file is not a database"))
+    }
+
     /// SQLiteNIO stops a debug build when a connection is dropped without being closed; this
     /// failure path once dropped it (a CI run stopped on that assertion).
     @Test("a connection whose setup fails is closed, and the error names the setting SQLite refused")
