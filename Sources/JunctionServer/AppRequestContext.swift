@@ -118,11 +118,7 @@ extension Response {
 
     /// A 200 JSON response with the content type Kombo's SDK expects.
     static func json(_ bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
-        )
+        json(ByteBuffer(bytes: bytes), status: status)
     }
 }
 

@@ -288,7 +288,11 @@ struct TunedSQLiteSource: ConnectionPoolSource {
     /// Pages of log after which a commit copies the log into the database file.
     static let checkpointPages = 10_000
 
-    /// What a connection that writes sets after its busy timeout and cache size (a write-ahead
+    /// What every connection sets first, the page reads' too: a busy timeout, so it waits for
+    /// another's lock instead of failing, and the page cache's size.
+    static let connectionPragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA cache_size = -8192"]
+
+    /// What a connection that writes sets after `connectionPragmas` (a write-ahead
     /// log, foreign keys, a commit without fsync, the checkpoint's size), as the pool's
     /// connections and the writer (`PreparedSQLiteWriter`) both do.
     static let writerPragmas = [
@@ -303,7 +307,7 @@ struct TunedSQLiteSource: ConnectionPoolSource {
             .flatMap { connection in
                 // busy_timeout first: switching to WAL takes a lock that another new connection
                 // may hold for a moment.
-                let pragmas = ["PRAGMA busy_timeout = 10000", "PRAGMA cache_size = -8192"] + Self.writerPragmas
+                let pragmas = Self.connectionPragmas + Self.writerPragmas
                 return pragmas.reduce(eventLoop.makeSucceededVoidFuture()) { future, pragma in
                     future.flatMap {
                         connection.query(pragma).map { _ in }.flatMapErrorThrowing { error in

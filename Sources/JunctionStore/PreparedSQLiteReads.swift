@@ -144,7 +144,7 @@ final class PreparedSQLiteConnection: @unchecked Sendable {
         // As the pool's connections (`TunedSQLiteSource`): wait for a writer's lock rather than
         // fail, and keep a page's documents in the page cache; a writer also checks foreign
         // keys, commits without an fsync and checkpoints at the same size of log.
-        for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA cache_size = -8192"]
+        for pragma in TunedSQLiteSource.connectionPragmas
             + (writes ? TunedSQLiteSource.writerPragmas : [])
         {
             let result = sqlite_nio_sqlite3_exec(handle, pragma, nil, nil, nil)

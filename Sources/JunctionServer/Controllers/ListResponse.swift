@@ -19,27 +19,24 @@ enum ListResponseWriter {
     ) throws -> ByteBuffer {
         var page = ByteBufferAllocator().buffer(capacity: documents.reduce(256) { $0 + $1.documentCount + 64 })
         var writer = JSONWriter(reservingCapacity: 1024)
-        writer.beginObject()
-        writer.key("status")
-        writer.string("success")
-        writer.key("data")
-        writer.beginObject()
-        // `next` is required by the SDK even on the last page.
-        writer.key("next")
-        writer.string(next)
-        writer.key("results")
-        writer.beginArray()
-        for document in documents {
-            try record(
-                document, leading: leading, overrides: overrides[document.id] ?? [], projection: projection,
-                into: &writer, passing: { page.writeBytes($0) })
-            // What a record left in the writer goes out before the next record's stored members
-            // anyway; records written member by member (a projection) are handed over in runs.
-            if writer.bytes.count >= 16_384 { writer.flush { page.writeBytes($0) } }
+        try envelope(warnings: nil, into: &writer) { writer in
+            writer.beginObject()
+            // `next` is required by the SDK even on the last page.
+            writer.key("next")
+            writer.string(next)
+            writer.key("results")
+            writer.beginArray()
+            for document in documents {
+                try record(
+                    document, leading: leading, overrides: overrides[document.id] ?? [], projection: projection,
+                    into: &writer, passing: { page.writeBytes($0) })
+                // What a record left in the writer goes out before the next record's stored members
+                // anyway; records written member by member (a projection) are handed over in runs.
+                if writer.bytes.count >= 16_384 { writer.flush { page.writeBytes($0) } }
+            }
+            writer.endArray()
+            writer.endObject()
         }
-        writer.endArray()
-        writer.endObject()
-        writer.endObject()
         writer.flush { page.writeBytes($0) }
         return page
     }
@@ -50,6 +47,14 @@ enum ListResponseWriter {
         warnings: [String]?, capacity: Int, data body: (inout JSONWriter) throws -> Void
     ) rethrows -> [UInt8] {
         var writer = JSONWriter(reservingCapacity: capacity)
+        try envelope(warnings: warnings, into: &writer, data: body)
+        return writer.bytes
+    }
+
+    /// The envelope written into `writer`.
+    static func envelope(
+        warnings: [String]?, into writer: inout JSONWriter, data body: (inout JSONWriter) throws -> Void
+    ) rethrows {
         writer.beginObject()
         writer.key("status")
         writer.string("success")
@@ -67,7 +72,6 @@ enum ListResponseWriter {
             writer.endArray()
         }
         writer.endObject()
-        return writer.bytes
     }
 
     /// One record: its stored members, then the store's columns and `overrides` over them.

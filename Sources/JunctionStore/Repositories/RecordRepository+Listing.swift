@@ -69,18 +69,15 @@ public struct StoredDocument: Sendable {
         id: String, document: [UInt8], changedAt: Date, remoteDeletedAt: Date? = nil, columns: [String: String],
         nested: [UInt8]? = nil
     ) {
-        self.id = id
-        self.array = document
-        self.changedAt = changedAt
-        self.remoteDeletedAt = remoteDeletedAt
-        self.columns = columns
-        self.nested = nested
+        self.init(
+            id: id, document: document, received: nil, changedAt: changedAt, remoteDeletedAt: remoteDeletedAt,
+            columns: columns, nested: nested)
     }
 
     /// A document read as `document`, or where a row's buffer holds it (`received`).
     init(
         id: String, document: [UInt8], received: ByteBuffer?, changedAt: Date, remoteDeletedAt: Date?,
-        columns: [String: String]
+        columns: [String: String], nested: [UInt8]? = nil
     ) {
         self.id = id
         self.array = document
@@ -88,7 +85,7 @@ public struct StoredDocument: Sendable {
         self.changedAt = changedAt
         self.remoteDeletedAt = remoteDeletedAt
         self.columns = columns
-        self.nested = nil
+        self.nested = nested
     }
 
     /// The document's length in bytes, without copying it.
