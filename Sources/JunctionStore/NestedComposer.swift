@@ -30,11 +30,14 @@ public struct NestedComposer: Sendable {
     public func candidates(_ candidates: [StoredDocument], integrationID: String) async throws -> Overrides {
         var overrides: Overrides = [:]
         var missing: [String] = []
-        for candidate in candidates {
-            if let kept = candidate.nested {
-                overrides[candidate.id] = [("applications", kept)]
-            } else {
-                missing.append(candidate.id)
+        // Through the buffer: a loop's element is a copy of the document (five retains).
+        candidates.withUnsafeBufferPointer { candidates in
+            for index in candidates.indices {
+                if let kept = candidates[index].nested {
+                    overrides[candidates[index].id] = [("applications", kept)]
+                } else {
+                    missing.append(candidates[index].id)
+                }
             }
         }
         for (id, list) in try await applicationLists(of: missing, integrationID: integrationID) {

@@ -26,13 +26,17 @@ enum ListResponseWriter {
             writer.string(next)
             writer.key("results")
             writer.beginArray()
-            for document in documents {
-                try record(
-                    document, leading: leading, overrides: overrides[document.id] ?? [], projection: projection,
-                    into: &writer, passing: { page.writeBytes($0) })
-                // What a record left in the writer goes out before the next record's stored members
-                // anyway; records written member by member (a projection) are handed over in runs.
-                if writer.bytes.count >= 16_384 { writer.flush { page.writeBytes($0) } }
+            // Through the buffer: a loop's element, or an array's element read by index, is a
+            // copy of the document (five retains); a buffer's is borrowed.
+            try documents.withUnsafeBufferPointer { documents in
+                for index in documents.indices {
+                    try record(
+                        documents[index], leading: leading, overrides: overrides[documents[index].id] ?? [],
+                        projection: projection, into: &writer, passing: { page.writeBytes($0) })
+                    // What a record left in the writer goes out before the next record's stored members
+                    // anyway; records written member by member (a projection) are handed over in runs.
+                    if writer.bytes.count >= 16_384 { writer.flush { page.writeBytes($0) } }
+                }
             }
             writer.endArray()
             writer.endObject()

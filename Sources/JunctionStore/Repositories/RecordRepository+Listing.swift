@@ -173,19 +173,33 @@ extension RecordRepository {
         let statement = pageStatement(
             Record.self, integrationID: integrationID, filter: filter, after: after, limit: limit, columns: columns)
         let rows = try await reads.raw("\(statement)").all()
-        return try Keyset.page(rows, limit: limit) { try Self.pageDocument($0, Record.self, columns: columns) }
+        return try Self.documentPage(rows, Record.self, limit: limit, columns: columns)
     }
 
-    /// One of a page's rows as its stored document, keyed by id.
+    /// A page of stored documents from its rows (one more than `limit` when a next page follows),
+    /// keyed by id. Each document is appended as it is read: handed over as part of a tuple, it
+    /// was copied on the way (five retains per row, thirty-fifth stop).
+    static func documentPage<Record: SyncedRecord>(
+        _ rows: [any SQLRow], _ type: Record.Type, limit: Int, columns: [String]
+    ) throws -> KeysetPage<StoredDocument> {
+        var items: [StoredDocument] = []
+        items.reserveCapacity(min(rows.count, limit))
+        for row in rows.prefix(limit) {
+            items.append(try Self.pageDocument(row, Record.self, columns: columns))
+        }
+        return KeysetPage(items: items, nextAfter: rows.count > limit ? items.last?.id : nil)
+    }
+
+    /// One of a page's rows as its stored document.
     static func pageDocument<Record: SyncedRecord>(
         _ row: any SQLRow, _ type: Record.Type, columns: [String]
-    ) throws -> (key: String, item: StoredDocument) {
-        var document = try Self.storedDocument(row, columns: columns)
+    ) throws -> StoredDocument {
         // Bytes as the document's are read (an optional array would be decoded element by element).
+        var nested: [UInt8]?
         if Record.composedColumn != nil, try !row.decodeNil(column: "nested") {
-            document.nested = try row.decode(column: "nested", as: [UInt8].self)
+            nested = try row.decode(column: "nested", as: [UInt8].self)
         }
-        return (document.id, document)
+        return try Self.storedDocument(row, columns: columns, nested: nested)
     }
 
     /// The text and binds of `listDocuments`' statement.
@@ -349,8 +363,9 @@ extension RecordRepository {
     ///
     /// Generic over the row's type so that telling a PostgreSQL row compares types: a cast of the
     /// row (`as?`) copied every SQLite row, a retain and a release of each of its arrays.
-    static func storedDocument<Row: SQLRow>(_ row: Row, columns: [String], prefix: String = "") throws -> StoredDocument
-    {
+    static func storedDocument<Row: SQLRow>(
+        _ row: Row, columns: [String], prefix: String = "", nested: [UInt8]? = nil
+    ) throws -> StoredDocument {
         var values: [String: String] = [:]
         for column in columns {
             if let value = try row.decode(column: prefix + column, as: String?.self) { values[column] = value }
@@ -361,9 +376,12 @@ extension RecordRepository {
         let received =
             Row.self == PostgresColumns.self
             ? (row as! PostgresColumns).textBytes(column: prefix + "record") : nil
+        let document = received == nil ? try row.decode(column: prefix + "record", as: [UInt8].self) : []
+        // Nothing that throws among the initializer's arguments: with a `try` there the document
+        // was built aside and copied (five retains), not built in place.
         return StoredDocument(
-            id: id, document: received == nil ? try row.decode(column: prefix + "record", as: [UInt8].self) : [],
-            received: received, changedAt: changedAt, remoteDeletedAt: remoteDeletedAt, columns: values)
+            id: id, document: document, received: received, changedAt: changedAt, remoteDeletedAt: remoteDeletedAt,
+            columns: values, nested: nested)
     }
 
     /// What the answer to a created application shows, read in one statement instead of five
