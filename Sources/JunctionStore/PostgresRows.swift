@@ -320,17 +320,21 @@ final class PostgresColumns: SQLRow, Sendable {
         let cell = cells[index]
         // Each branch is PostgresNIO's decode of that type, which PostgresKit also ends in for
         // these types (its special cases are for user-defined types, `Decimal` and `numeric`).
-        if D.self == String.self { return try cell.decode(String.self) as! D }
-        if D.self == String?.self { return try cell.decode(String?.self) as! D }
-        if D.self == Int64.self { return try cell.decode(Int64.self) as! D }
-        if D.self == Int64?.self { return try cell.decode(Int64?.self) as! D }
-        if D.self == Int.self { return try cell.decode(Int.self) as! D }
-        if D.self == Int?.self { return try cell.decode(Int?.self) as! D }
-        if D.self == Bool.self { return try cell.decode(Bool.self) as! D }
-        if D.self == Bool?.self { return try cell.decode(Bool?.self) as! D }
+        // The value is handed back as `D` by reinterpreting it once its type is known to be `D`:
+        // a cast (`as! D`) is a dynamic cast per cell, 0.7% of a filtered applications page.
+        if D.self == String.self { return same(try cell.decode(String.self), as: D.self) }
+        if D.self == String?.self { return same(try cell.decode(String?.self), as: D.self) }
+        if D.self == Int64.self { return same(try cell.decode(Int64.self), as: D.self) }
+        if D.self == Int64?.self { return same(try cell.decode(Int64?.self), as: D.self) }
+        if D.self == Int.self { return same(try cell.decode(Int.self), as: D.self) }
+        if D.self == Int?.self { return same(try cell.decode(Int?.self), as: D.self) }
+        if D.self == Bool.self { return same(try cell.decode(Bool.self), as: D.self) }
+        if D.self == Bool?.self { return same(try cell.decode(Bool?.self), as: D.self) }
         // A text column's bytes as they came (its text and binary formats are both its UTF-8),
         // without making and checking a `String` first (stored documents).
-        if D.self == [UInt8].self, let bytes = textBytes(cell) { return Array(bytes.readableBytesView) as! D }
+        if D.self == [UInt8].self, let bytes = textBytes(cell) {
+            return same(Array(bytes.readableBytesView), as: D.self)
+        }
         return try row.sql().decode(column: column, as: D.self)
     }
 
@@ -368,4 +372,14 @@ final class ColumnPositions: Sendable {
 struct MissingColumn: Error, CustomStringConvertible {
     let column: String
     var description: String { "the row has no column \(column)" }
+}
+
+/// `value` as `type`, which the caller has found to be `Value` itself (`Value.self == type`):
+/// the same value, reinterpreted instead of cast (a cast to a generic type is a dynamic cast).
+@inline(__always)
+func same<Value, Target>(_ value: Value, as type: Target.Type) -> Target {
+    precondition(Value.self == Target.self, "reinterpreted as another type")
+    return withUnsafePointer(to: value) { pointer in
+        pointer.withMemoryRebound(to: Target.self, capacity: 1) { $0.pointee }
+    }
 }
