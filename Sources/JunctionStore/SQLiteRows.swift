@@ -76,11 +76,11 @@ enum SQLiteBinds {
     /// `bind` as `encoder` makes it. Text and integers, which a sync's upserts bind by the
     /// thousand, are converted here: the encoder first asks each value whether it conforms to a
     /// protocol, a lookup that was 1.5% of a FULL's CPU, in the save every page waits for
-    /// (issue 22). A present optional is its value and an absent one goes to the encoder, as in
-    /// the encoder's own cast (`SQLiteBindTests`).
+    /// (issue 22). A present optional is its value and an absent one NULL, as the encoder makes
+    /// them (`SQLiteBindTests`).
     ///
     /// The value's type is compared, not cast to (the existential is opened): casting each bind
-    /// was 0.9% of a FULL's CPU (thirty-fifth stop).
+    /// was 0.8% of a FULL's CPU (thirty-fifth stop).
     static func data(_ bind: any Encodable, encoder: SQLiteDataEncoder) throws -> SQLiteData {
         try direct(bind) ?? encoder.encode(bind)
     }
