@@ -291,8 +291,8 @@ struct NamedStatement: PostgresPreparedStatement {
 /// A PostgreSQL row as an `SQLRow`, decoding the store's column types with PostgresNIO directly.
 ///
 /// A class: a row is handed on as `any SQLRow` and read where it is stored, and as a struct of
-/// three members holding six references it was boxed for each row and copied twice more on a
-/// page's way (the box, then a cast back to read a document where it lies), five retains each
+/// three members holding seven references it was boxed for each row and copied again on a
+/// page's way (the box, then a cast back to read a document where it lies), seven retains each
 /// time (`benchmarks/analysis.md`, thirty-fifth stop).
 final class PostgresColumns: SQLRow, Sendable {
     let row: PostgresRow
