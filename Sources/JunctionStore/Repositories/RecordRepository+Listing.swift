@@ -161,7 +161,7 @@ extension RecordRepository {
     ) async throws -> KeysetPage<Record> {
         let query = listQuery(Record.table, integrationID: integrationID, filter: filter, columns: [])
         return try await Keyset.page(query, keyColumn: "id", after: after, limit: limit) { row in
-            (try row.decode(column: "id", as: String.self), try Self.decodeRecord(Record.self, row))
+            try Self.decodeRecord(Record.self, row)
         }
     }
 
@@ -173,21 +173,7 @@ extension RecordRepository {
         let statement = pageStatement(
             Record.self, integrationID: integrationID, filter: filter, after: after, limit: limit, columns: columns)
         let rows = try await reads.raw("\(statement)").all()
-        return try Self.documentPage(rows, Record.self, limit: limit, columns: columns)
-    }
-
-    /// A page of stored documents from its rows (one more than `limit` when a next page follows),
-    /// keyed by id. Each document is appended as it is read: handed over as part of a tuple, it
-    /// was copied on the way (five retains per row, thirty-fifth stop).
-    static func documentPage<Record: SyncedRecord>(
-        _ rows: [any SQLRow], _ type: Record.Type, limit: Int, columns: [String]
-    ) throws -> KeysetPage<StoredDocument> {
-        var items: [StoredDocument] = []
-        items.reserveCapacity(min(rows.count, limit))
-        for row in rows.prefix(limit) {
-            items.append(try Self.pageDocument(row, Record.self, columns: columns))
-        }
-        return KeysetPage(items: items, nextAfter: rows.count > limit ? items.last?.id : nil)
+        return try Keyset.page(rows, limit: limit) { try Self.pageDocument($0, Record.self, columns: columns) }
     }
 
     /// One of a page's rows as its stored document.
