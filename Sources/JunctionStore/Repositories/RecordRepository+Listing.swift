@@ -180,9 +180,16 @@ extension RecordRepository {
     static func pageDocument<Record: SyncedRecord>(
         _ row: any SQLRow, _ type: Record.Type, columns: [String]
     ) throws -> StoredDocument {
+        try pageDocument(row, Record.composedColumn != nil, columns: columns)
+    }
+
+    /// `pageDocument`, for a row of a known type: see `storedDocument`'s specializations.
+    @specialized(where Row == PostgresColumns)
+    @specialized(where Row == PreparedRow)
+    static func pageDocument<Row: SQLRow>(_ row: Row, _ composed: Bool, columns: [String]) throws -> StoredDocument {
         // Bytes as the document's are read (an optional array would be decoded element by element).
         var nested: [UInt8]?
-        if Record.composedColumn != nil, try !row.decodeNil(column: "nested") {
+        if composed, try !row.decodeNil(column: "nested") {
             nested = try row.decode(column: "nested", as: [UInt8].self)
         }
         return try Self.storedDocument(row, columns: columns, nested: nested)
@@ -349,6 +356,13 @@ extension RecordRepository {
     ///
     /// Generic over the row's type so that telling a PostgreSQL row compares types: a cast of the
     /// row (`as?`) copied every SQLite row, a retain and a release of each of its arrays.
+    ///
+    /// Specialized for the two row types pages read: a generic call of this function (a page's
+    /// row comes as `any SQLRow`) goes to the copy for the row's type, where each cell's decode is
+    /// the row type's own, inlined for the type asked, instead of a witness call deciding the
+    /// type cell by cell.
+    @specialized(where Row == PostgresColumns)
+    @specialized(where Row == PreparedRow)
     static func storedDocument<Row: SQLRow>(
         _ row: Row, columns: [String], prefix: String = "", nested: [UInt8]? = nil
     ) throws -> StoredDocument {
