@@ -27,14 +27,19 @@ public struct NestedComposer: Sendable {
     /// A candidate's live `applications`, each with its `current_stage` and `job`: the array the
     /// store keeps with the candidate (`StoredDocument.nested`) where it has one, else composed
     /// from the other tables (`applicationLists`), which write the same bytes.
-    public func candidates(_ candidates: [StoredDocument], integrationID: String) async throws -> Overrides {
+    ///
+    /// `leavingKept`: a candidate whose array is kept gets none here; the page writes it from the
+    /// document (`KeptMembers.candidates`).
+    public func candidates(_ candidates: [StoredDocument], integrationID: String, leavingKept: Bool = false)
+        async throws -> Overrides
+    {
         var overrides: Overrides = [:]
         var missing: [String] = []
         // Through the buffer: a loop's element is a copy of the document (five retains).
         candidates.withUnsafeBufferPointer { candidates in
             for index in candidates.indices {
                 if let kept = candidates[index].nested {
-                    overrides[candidates[index].id] = [("applications", kept)]
+                    if !leavingKept { overrides[candidates[index].id] = [("applications", kept)] }
                 } else {
                     missing.append(candidates[index].id)
                 }
@@ -133,12 +138,17 @@ public struct NestedComposer: Sendable {
     /// An application's `candidate`, `current_stage` and `job`: those the store keeps with the
     /// application (`StoredDocument.nested`) where it has them, else composed from the other
     /// tables (`nestedObjects`), which write the same bytes.
-    public func applications(_ applications: [StoredDocument], integrationID: String) async throws -> Overrides {
+    ///
+    /// `leavingKept`: an application whose objects are kept gets none here; the page writes them
+    /// from the document (`KeptMembers.applications`).
+    public func applications(_ applications: [StoredDocument], integrationID: String, leavingKept: Bool = false)
+        async throws -> Overrides
+    {
         var overrides: Overrides = [:]
         var missing: [StoredDocument] = []
         for application in applications {
             if let kept = application.nested {
-                overrides[application.id] = try Self.keptMembers(kept)
+                if !leavingKept { overrides[application.id] = try KeptMembers.applications.members(of: kept) }
             } else {
                 missing.append(application)
             }
@@ -153,17 +163,6 @@ public struct NestedComposer: Sendable {
         }
         for (id, members) in try Self.nestedObjects(of: missing, from: sources) { overrides[id] = members }
         return overrides
-    }
-
-    /// The members of a kept `nested_objects` object, in `Application.composedKeys` order.
-    static func keptMembers(_ kept: [UInt8]) throws -> [(key: String, value: [UInt8])] {
-        let members = try JSONObjectMembers(kept)
-        return try JunctionModel.Application.composedKeys.map { key in
-            guard let value = members.value(key) else {
-                throw StoreError.corruptRow(table: "applications", detail: "nested_objects lacks '\(key)'")
-            }
-            return (key, Array(value))
-        }
     }
 
     /// Each application's `candidate`, `current_stage` and `job`, from what its columns
@@ -290,5 +289,55 @@ public struct NestedContext {
         writer.endObject()
         writtenStages[cacheKey] = writer.bytes
         return writer.bytes
+    }
+}
+
+/// What a record's kept composed column (`SyncedRecord.composedColumn`, read as
+/// `StoredDocument.nested`) holds, for a page to write it into the record as it lies.
+///
+/// An application's page once split each kept object into its three members (a scan of the
+/// object and an array for each member): 5.6% of a PostgreSQL applications page's CPU (issue 22,
+/// thirty-sixth stop). The object's members are written as one run instead.
+public struct KeptMembers: Sendable {
+    /// The members the column holds, in the order they are written (`SyncedRecord.composedKeys`).
+    public let keys: [String]
+    /// Whether the column holds an object of `keys`; else it holds the value of its one key.
+    public let isObject: Bool
+
+    /// A candidate's `nested_applications`: its `applications` array.
+    public static let candidates = KeptMembers(keys: Candidate.composedKeys, isObject: false)
+    /// An application's `nested_objects`: an object of its `candidate`, `current_stage` and `job`.
+    public static let applications = KeptMembers(keys: JunctionModel.Application.composedKeys, isObject: true)
+
+    /// The members in `kept`, as pairs of key and value, in `keys` order.
+    public func members(of kept: [UInt8]) throws -> [(key: String, value: [UInt8])] {
+        guard isObject else { return [(keys[0], kept)] }
+        let members = try JSONObjectMembers(kept)
+        return try keys.map { key in
+            guard let value = members.value(key) else {
+                throw StoreError.corruptRow(table: "applications", detail: "nested_objects lacks '\(key)'")
+            }
+            return (key, Array(value))
+        }
+    }
+
+    /// Where the members of a kept object lie in its bytes (`"k":v,…`, without the braces),
+    /// when it is the object of these keys as the store writes them: braces around, the first
+    /// key at once. Its other members are not scanned: the store wrote the object
+    /// (`NestedComposer.applicationObjects`), as it wrote the documents a page copies unscanned.
+    /// Nil for anything else, which `members(of:)` reads member by member.
+    public func objectMembers(in kept: UnsafeRawBufferPointer) -> Range<Int>? {
+        guard isObject, kept.count >= 2, kept[0] == UInt8(ascii: "{"), kept[kept.count - 1] == UInt8(ascii: "}")
+        else { return nil }
+        var offset = 1
+        guard kept[offset] == UInt8(ascii: "\"") else { return nil }
+        offset += 1
+        for byte in keys[0].utf8 {
+            guard offset < kept.count, kept[offset] == byte else { return nil }
+            offset += 1
+        }
+        guard offset + 1 < kept.count, kept[offset] == UInt8(ascii: "\""), kept[offset + 1] == UInt8(ascii: ":")
+        else { return nil }
+        return 1..<(kept.count - 1)
     }
 }

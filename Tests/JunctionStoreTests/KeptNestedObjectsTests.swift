@@ -15,6 +15,40 @@ import Testing
 struct KeptNestedObjectsTests {
     typealias World = KeptApplicationsTests.World
 
+    @Test("a page copies a kept object's members as one run only when it starts as the store writes it")
+    func objectMembers() throws {
+        let kept = KeptMembers.applications
+        func run(_ text: String) -> String? {
+            let bytes = Array(text.utf8)
+            return bytes.withUnsafeBytes { bytes in
+                kept.objectMembers(in: bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
+            }
+        }
+
+        #expect(
+            run(#"{"candidate":{"id":"c"},"current_stage":null,"job":null}"#)
+                == #""candidate":{"id":"c"},"current_stage":null,"job":null"#)
+        #expect(run(#"{"job":null,"candidate":{"id":"c"},"current_stage":null}"#) == nil)
+        #expect(run(#"{"candidates":{"id":"c"},"current_stage":null,"job":null}"#) == nil)
+        #expect(run(#"{"candidate":{"id":"c"},"current_stage":null,"job":null"#) == nil)
+        #expect(run(#" {"candidate":null}"#) == nil)
+        #expect(run("{}") == nil)
+        #expect(KeptMembers.candidates.objectMembers(in: UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
+    }
+
+    @Test("a kept object read member by member is in the page's order, and one lacking a member is an error")
+    func keptMembersInOrder() throws {
+        let members = try KeptMembers.applications.members(
+            of: Array(#"{"job":{"id":"j"},"candidate":null,"current_stage":{"id":"s"}}"#.utf8))
+
+        #expect(members.map(\.key) == ["candidate", "current_stage", "job"])
+        #expect(members.map { String(decoding: $0.value, as: UTF8.self) } == ["null", #"{"id":"s"}"#, #"{"id":"j"}"#])
+        #expect(throws: StoreError.self) {
+            try KeptMembers.applications.members(of: Array(#"{"candidate":null,"job":null}"#.utf8))
+        }
+        #expect(try KeptMembers.candidates.members(of: Array("[]".utf8)).map(\.key) == ["applications"])
+    }
+
     @Test(
         "a sync's pass keeps what a page shows, and each change empties it until the next pass",
         arguments: Backend.allCases)

@@ -13,11 +13,14 @@ struct ATSReadController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         let composer = NestedComposer(reader: reader)
         list(Job.self, "jobs", filters: Self.jobFilters, to: group)
+        // The kept composed columns are written from the documents, as they lie.
         list(
-            Candidate.self, "candidates", filters: Self.candidateFilters, to: group, compose: composer.candidates)
+            Candidate.self, "candidates", filters: Self.candidateFilters, to: group, kept: .candidates,
+            compose: { try await composer.candidates($0, integrationID: $1, leavingKept: true) })
         list(
             JunctionModel.Application.self, "applications", filters: Self.applicationFilters,
-            columns: NestedComposer.applicationColumns, to: group, compose: composer.applications)
+            columns: NestedComposer.applicationColumns, to: group, kept: .applications,
+            compose: { try await composer.applications($0, integrationID: $1, leavingKept: true) })
         list(ApplicationStage.self, "application-stages", filters: [:], to: group)
         list(User.self, "users", filters: ["emails": .list(column: "email", lowercase: true)], to: group)
         list(Tag.self, "tags", filters: [:], to: group)
@@ -33,7 +36,7 @@ struct ATSReadController {
     /// and write the response from them, with nested data and field projections over them.
     private func list<Record: SyncedRecord>(
         _ type: Record.Type, _ path: String, filters: [String: FilterParameter], columns: [String] = [],
-        to group: RouterGroup<AppRequestContext>,
+        to group: RouterGroup<AppRequestContext>, kept: KeptMembers? = nil,
         compose: (@Sendable ([StoredDocument], String) async throws -> NestedComposer.Overrides)? = nil
     ) {
         assert(Self.pagePaths.contains("/v1/ats/\(path)"), "a list route the key middleware does not know")
@@ -85,7 +88,7 @@ struct ATSReadController {
             let next = page.nextAfter.map { cursors.encode(after: $0, fingerprint: parsed.fingerprint) }
             var response = Response.json(
                 try ListResponseWriter.write(
-                    page.items, leading: Record.leadingKeys, next: next, overrides: overrides,
+                    page.items, leading: Record.leadingKeys, next: next, overrides: overrides, kept: kept,
                     projection: projection))
             for warning in parsed.query.warningHeaders {
                 response.headers.append(HTTPField(name: .warning, value: warning))

@@ -15,7 +15,7 @@ enum ListResponseWriter {
     /// response's `ByteBuffer` (3.6% of a PostgreSQL jobs page's CPU, whose records are 9 KB).
     static func write(
         _ documents: [StoredDocument], leading: [String], next: String?, overrides: NestedComposer.Overrides,
-        projection: FieldProjection?
+        kept: KeptMembers? = nil, projection: FieldProjection?
     ) throws -> ByteBuffer {
         var page = ByteBufferAllocator().buffer(capacity: documents.reduce(256) { $0 + $1.documentCount + 64 })
         var writer = JSONWriter(reservingCapacity: 1024)
@@ -32,7 +32,7 @@ enum ListResponseWriter {
                 for index in documents.indices {
                     try record(
                         documents[index], leading: leading, overrides: overrides[documents[index].id] ?? [],
-                        projection: projection, into: &writer, passing: { page.writeBytes($0) })
+                        kept: kept, projection: projection, into: &writer, passing: { page.writeBytes($0) })
                     // What a record left in the writer goes out before the next record's stored members
                     // anyway; records written member by member (a projection) are handed over in runs.
                     if writer.bytes.count >= 16_384 { writer.flush { page.writeBytes($0) } }
@@ -87,15 +87,25 @@ enum ListResponseWriter {
     ///
     /// With `sink`, the stored members of the first kind go to it directly, after what `writer`
     /// holds (`JSONWriter.rawMembers(_:flushingThrough:)`).
+    ///
+    /// `kept`: what the record's kept composed column holds, written over the record when it has
+    /// one and `overrides` is empty (the composer left it, `NestedComposer.candidates`).
     static func record(
         _ document: StoredDocument, leading: [String] = [], overrides: [(key: String, value: [UInt8])],
-        projection: FieldProjection?, omitting: [String] = [], into writer: inout JSONWriter,
-        passing sink: ((UnsafeRawBufferPointer) -> Void)? = nil
+        kept: KeptMembers? = nil, projection: FieldProjection?, omitting: [String] = [],
+        into writer: inout JSONWriter, passing sink: ((UnsafeRawBufferPointer) -> Void)? = nil
     ) throws {
         let maintained = Self.maintained
+        let kept = overrides.isEmpty && document.nested != nil ? kept : nil
         // `leadingKeys` lists the composed keys in the order `NestedComposer` writes them, so the
         // members this record leaves out are exactly the leading ones when the two lists are equal.
-        if projection == nil, omitting.isEmpty, Self.writesOver(leading, maintained: maintained, overrides: overrides),
+        let over =
+            if let kept {
+                Self.writesOver(leading, maintained: maintained, keys: kept.keys)
+            } else {
+                Self.writesOver(leading, maintained: maintained, keys: overrides.lazy.map(\.key))
+            }
+        if projection == nil, omitting.isEmpty, over,
             document.withDocumentBytes({ bytes -> Bool in
                 guard let rest = JSONObjectMembers.afterLeading(leading, in: bytes) else { return false }
                 writer.beginObject()
@@ -108,36 +118,39 @@ enum ListResponseWriter {
                 return true
             })
         {
-            writeOver(document, overrides, into: &writer)
+            try writeOver(document, overrides, kept: kept, into: &writer)
             return
         }
         let members = try JSONObjectMembers(document.document)
         var written = overrides
+        if let kept, let nested = document.nested { written += try kept.members(of: nested) }
         if let projection { written += try FieldCarryingProjection.members(projection, of: members) }
         writer.beginObject()
         members.copyMembers(into: &writer, excluding: maintained + written.map(\.key) + omitting)
-        writeOver(document, written, into: &writer)
+        try writeOver(document, written, kept: nil, into: &writer)
     }
 
     /// The members the store keeps in columns and writes over every record.
     private static let maintained = ["changed_at", "remote_deleted_at"]
 
-    /// Whether `leading` is `maintained` then the keys of `overrides`, in order: compared in
-    /// place, where joining the two lists first made an array for every record of a page.
-    static func writesOver(
-        _ leading: [String], maintained: [String], overrides: [(key: String, value: [UInt8])]
-    ) -> Bool {
-        guard leading.count == maintained.count + overrides.count else { return false }
+    /// Whether `leading` is `maintained` then `keys`, in order: compared in place, where joining
+    /// the two lists first made an array for every record of a page.
+    static func writesOver<Keys: RandomAccessCollection<String>>(
+        _ leading: [String], maintained: [String], keys: Keys
+    ) -> Bool where Keys.Index == Int {
+        guard leading.count == maintained.count + keys.count else { return false }
         // By index: a sequence's comparison copied each name (a retain each, per record).
         for index in maintained.indices where leading[index] != maintained[index] { return false }
-        for index in overrides.indices where leading[maintained.count + index] != overrides[index].key { return false }
+        for index in keys.indices where leading[maintained.count + index] != keys[index] { return false }
         return true
     }
 
-    /// The store's columns and `written`, closing the record's object.
+    /// The store's columns, `written`, and the document's kept column as `kept` says, closing
+    /// the record's object.
     private static func writeOver(
-        _ document: StoredDocument, _ written: [(key: String, value: [UInt8])], into writer: inout JSONWriter
-    ) {
+        _ document: StoredDocument, _ written: [(key: String, value: [UInt8])], kept: KeptMembers?,
+        into writer: inout JSONWriter
+    ) throws {
         writer.key("changed_at")
         writer.date(document.changedAt)
         writer.key("remote_deleted_at")
@@ -145,6 +158,21 @@ enum ListResponseWriter {
         for member in written {
             writer.key(member.key)
             writer.raw(member.value)
+        }
+        if let kept, let nested = document.nested {
+            if !kept.isObject {
+                writer.key(kept.keys[0])
+                writer.raw(nested)
+            } else if !nested.withUnsafeBytes({ bytes -> Bool in
+                guard let members = kept.objectMembers(in: bytes) else { return false }
+                writer.rawMembers(UnsafeRawBufferPointer(rebasing: bytes[members]))
+                return true
+            }) {
+                for member in try kept.members(of: nested) {
+                    writer.key(member.key)
+                    writer.raw(member.value)
+                }
+            }
         }
         writer.endObject()
     }
