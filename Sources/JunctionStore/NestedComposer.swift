@@ -38,8 +38,10 @@ public struct NestedComposer: Sendable {
         // Through the buffer: a loop's element is a copy of the document (five retains).
         candidates.withUnsafeBufferPointer { candidates in
             for index in candidates.indices {
-                if let kept = candidates[index].nested {
-                    if !leavingKept { overrides[candidates[index].id] = [("applications", kept)] }
+                if candidates[index].hasNested {
+                    if !leavingKept, let kept = candidates[index].nested {
+                        overrides[candidates[index].id] = [("applications", kept)]
+                    }
                 } else {
                     missing.append(candidates[index].id)
                 }
@@ -146,11 +148,16 @@ public struct NestedComposer: Sendable {
     {
         var overrides: Overrides = [:]
         var missing: [StoredDocument] = []
-        for application in applications {
-            if let kept = application.nested {
-                if !leavingKept { overrides[application.id] = try KeptMembers.applications.members(of: kept) }
-            } else {
-                missing.append(application)
+        // Through the buffer, as in `candidates`: a loop's element is a copy of the document.
+        try applications.withUnsafeBufferPointer { applications in
+            for index in applications.indices {
+                if applications[index].hasNested {
+                    if !leavingKept, let kept = applications[index].nested {
+                        overrides[applications[index].id] = try KeptMembers.applications.members(of: kept)
+                    }
+                } else {
+                    missing.append(applications[index])
+                }
             }
         }
         guard !missing.isEmpty else { return overrides }

@@ -1,6 +1,7 @@
 import Foundation
 import JunctionModel
 import JunctionStore
+import JunctionTestSupport
 import SQLKit
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
 /// page copies the rest as one run of bytes instead of scanning every member (issue 22: the scan
 /// was an eighth of a jobs page's CPU). Documents in any other order (stored before) are scanned.
 /// Both must serve the same bytes.
-@Suite("Stored member order and pages")
+@Suite("Stored member order and pages", .freshDatabases)
 struct StoredOrderTests {
     static let pages: [(table: String, path: String)] = [
         ("jobs", "/v1/ats/jobs?page_size=250"), ("candidates", "/v1/ats/candidates?page_size=250"),
@@ -140,9 +141,9 @@ struct StoredOrderTests {
 
     @Test(
         "a page is the same bytes from the nested members a sync kept as composed per page",
-        arguments: KeptColumn.all)
-    func keptMembers(kept column: KeptColumn) async throws {
-        try await PersonioRouteTests.withConnectedServer { api, _, integrationID, store in
+        arguments: KeptColumn.all, Backend.allCases)
+    func keptMembers(kept column: KeptColumn, backend: Backend) async throws {
+        try await PersonioRouteTests.withConnectedServer(backend: backend) { api, _, integrationID, store in
             let path = "/v1/ats/\(column.table)?page_size=250&include_deleted=true"
             let counts = try #require(
                 try await store.database.sql.raw(
@@ -176,9 +177,9 @@ struct StoredOrderTests {
         }
     }
 
-    @Test("a page copies the kept nested members as they are", arguments: KeptColumn.planted)
-    func copiesKeptMembers(kept column: KeptColumn) async throws {
-        try await PersonioRouteTests.withConnectedServer { api, _, integrationID, store in
+    @Test("a page copies the kept nested members as they are", arguments: KeptColumn.planted, Backend.allCases)
+    func copiesKeptMembers(kept column: KeptColumn, backend: Backend) async throws {
+        try await PersonioRouteTests.withConnectedServer(backend: backend) { api, _, integrationID, store in
             let id = try #require(
                 try await store.database.sql.raw(
                     """

@@ -96,7 +96,7 @@ enum ListResponseWriter {
         into writer: inout JSONWriter, passing sink: ((UnsafeRawBufferPointer) -> Void)? = nil
     ) throws {
         let maintained = Self.maintained
-        let kept = overrides.isEmpty && document.nested != nil ? kept : nil
+        let kept = overrides.isEmpty && document.hasNested ? kept : nil
         // `leadingKeys` lists the composed keys in the order `NestedComposer` writes them, so the
         // members this record leaves out are exactly the leading ones when the two lists are equal.
         let over =
@@ -159,15 +159,18 @@ enum ListResponseWriter {
             writer.key(member.key)
             writer.raw(member.value)
         }
-        if let kept, let nested = document.nested {
-            if !kept.isObject {
-                writer.key(kept.keys[0])
-                writer.raw(nested)
-            } else if !nested.withUnsafeBytes({ bytes -> Bool in
+        if let kept {
+            let written = document.withNestedBytes { bytes -> Bool in
+                if !kept.isObject {
+                    writer.key(kept.keys[0])
+                    writer.raw(bytes)
+                    return true
+                }
                 guard let members = kept.objectMembers(in: bytes) else { return false }
                 writer.rawMembers(UnsafeRawBufferPointer(rebasing: bytes[members]))
                 return true
-            }) {
+            }
+            if written == false, let nested = document.nested {
                 for member in try kept.members(of: nested) {
                     writer.key(member.key)
                     writer.raw(member.value)

@@ -58,12 +58,23 @@ public struct StoredDocument: Sendable {
     public var remoteDeletedAt: Date?
     /// The extra columns asked for, as text (null columns absent).
     public var columns: [String: String]
-    /// The composed member kept with the record (`SyncedRecord.composedColumn`), when the page
-    /// read it and the store has it: a candidate's `applications` array.
-    public var nested: [UInt8]?
+    /// The composed members kept with the record (`SyncedRecord.composedColumn`), when the page
+    /// read them and the store has them: a candidate's `applications` array, an application's
+    /// object of its `candidate`, `current_stage` and `job`. Kept where a PostgreSQL row holds
+    /// them, as the document is; a page writes them from there (`withNestedBytes`).
+    public var nested: [UInt8]? {
+        get { receivedNested.map { Array($0.readableBytesView) } ?? nestedArray }
+        set {
+            nestedArray = newValue
+            receivedNested = nil
+        }
+    }
     private var array: [UInt8]
     /// The document where a PostgreSQL row holds it, instead of `array`.
     private var received: ByteBuffer?
+    private var nestedArray: [UInt8]?
+    /// The kept members where a PostgreSQL row holds them, instead of `nestedArray`.
+    private var receivedNested: ByteBuffer?
 
     public init(
         id: String, document: [UInt8], changedAt: Date, remoteDeletedAt: Date? = nil, columns: [String: String],
@@ -74,10 +85,11 @@ public struct StoredDocument: Sendable {
             columns: columns, nested: nested)
     }
 
-    /// A document read as `document`, or where a row's buffer holds it (`received`).
+    /// A document read as `document`, or where a row's buffer holds it (`received`); the same
+    /// for its kept members (`nested`, `receivedNested`).
     init(
         id: String, document: [UInt8], received: ByteBuffer?, changedAt: Date, remoteDeletedAt: Date?,
-        columns: [String: String], nested: [UInt8]? = nil
+        columns: [String: String], nested: [UInt8]? = nil, receivedNested: ByteBuffer? = nil
     ) {
         self.id = id
         self.array = document
@@ -85,7 +97,8 @@ public struct StoredDocument: Sendable {
         self.changedAt = changedAt
         self.remoteDeletedAt = remoteDeletedAt
         self.columns = columns
-        self.nested = nested
+        self.nestedArray = nested
+        self.receivedNested = receivedNested
     }
 
     /// The document's length in bytes, without copying it.
@@ -95,6 +108,15 @@ public struct StoredDocument: Sendable {
     public func withDocumentBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         if let received { return try received.withUnsafeReadableBytes(body) }
         return try array.withUnsafeBytes(body)
+    }
+
+    /// Whether the record came with its kept members (`nested`).
+    public var hasNested: Bool { receivedNested != nil || nestedArray != nil }
+
+    /// Calls `body` with the kept members' bytes where they lie; nil when there are none.
+    public func withNestedBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result? {
+        if let receivedNested { return try receivedNested.withUnsafeReadableBytes(body) }
+        return try nestedArray?.withUnsafeBytes(body)
     }
 }
 
@@ -187,12 +209,20 @@ extension RecordRepository {
     @specialized(where Row == PostgresColumns)
     @specialized(where Row == PreparedRow)
     static func pageDocument<Row: SQLRow>(_ row: Row, _ composed: Bool, columns: [String]) throws -> StoredDocument {
-        // Bytes as the document's are read (an optional array would be decoded element by element).
+        // Bytes as the document's are read (an optional array would be decoded element by element),
+        // and left where a PostgreSQL row holds them.
         var nested: [UInt8]?
+        var receivedNested: ByteBuffer?
         if composed, try !row.decodeNil(column: "nested") {
-            nested = try row.decode(column: "nested", as: [UInt8].self)
+            if Row.self == PostgresColumns.self,
+                let bytes = (row as! PostgresColumns).textBytes(column: "nested")
+            {
+                receivedNested = bytes
+            } else {
+                nested = try row.decode(column: "nested", as: [UInt8].self)
+            }
         }
-        return try Self.storedDocument(row, columns: columns, nested: nested)
+        return try Self.storedDocument(row, columns: columns, nested: nested, receivedNested: receivedNested)
     }
 
     /// The text and binds of `listDocuments`' statement.
@@ -364,7 +394,7 @@ extension RecordRepository {
     @specialized(where Row == PostgresColumns)
     @specialized(where Row == PreparedRow)
     static func storedDocument<Row: SQLRow>(
-        _ row: Row, columns: [String], prefix: String = "", nested: [UInt8]? = nil
+        _ row: Row, columns: [String], prefix: String = "", nested: [UInt8]? = nil, receivedNested: ByteBuffer? = nil
     ) throws -> StoredDocument {
         var values: [String: String] = [:]
         for column in columns {
@@ -381,7 +411,7 @@ extension RecordRepository {
         // was built aside and copied (five retains), not built in place.
         return StoredDocument(
             id: id, document: document, received: received, changedAt: changedAt, remoteDeletedAt: remoteDeletedAt,
-            columns: values, nested: nested)
+            columns: values, nested: nested, receivedNested: receivedNested)
     }
 
     /// What the answer to a created application shows, read in one statement instead of five
