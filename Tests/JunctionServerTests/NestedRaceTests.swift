@@ -17,13 +17,16 @@ struct NestedRaceTests {
     func movedBetweenStatements() async throws {
         try await PersonioRouteTests.withConnectedServer { _, _, integrationID, store in
             let sql = store.database.sql
+            // Composed, not kept: a page composes the objects of an application whose kept ones a
+            // change emptied (`Application.composedColumn`).
+            try await sql.raw(
+                "UPDATE applications SET nested_objects = NULL WHERE integration_id = \(bind: integrationID)"
+            ).run()
             let page = try await store.records.listDocuments(
                 JunctionModel.Application.self, integrationID: integrationID, filter: RecordFilter(), after: nil,
                 limit: 200, columns: NestedComposer.applicationColumns)
-            // Composed, not kept: a page composes the objects of an application whose kept ones a
-            // change emptied (`Application.composedColumn`).
-            var application = try #require(page.items.first { $0.columns["current_stage_id"] != nil })
-            application.nested = nil
+            let application = try #require(page.items.first { $0.columns["current_stage_id"] != nil })
+            #expect(!application.hasNested)
             let pageStage = try #require(application.columns["current_stage_id"])
             let other = try #require(
                 try await sql.raw(

@@ -153,6 +153,21 @@ struct StoredOrderTests {
                     """
                 ).first())
             let kept = try await ApplicationSummaryTests.body(api, path, integrationID)
+            // Every other record's emptied: a page of both kinds.
+            let ids = try await store.database.sql.raw(
+                """
+                SELECT id FROM \(ident: column.table) WHERE integration_id = \(bind: integrationID) ORDER BY id
+                """
+            ).all().map { try $0.decode(column: "id", as: String.self) }
+            for id in ids.enumerated().filter({ $0.offset.isMultiple(of: 2) }).map(\.element) {
+                try await store.database.sql.raw(
+                    """
+                    UPDATE \(ident: column.table) SET \(ident: column.column) = NULL
+                    WHERE integration_id = \(bind: integrationID) AND id = \(bind: id)
+                    """
+                ).run()
+            }
+            let mixed = try await ApplicationSummaryTests.body(api, path, integrationID)
             try await store.database.sql.raw(
                 """
                 UPDATE \(ident: column.table) SET \(ident: column.column) = NULL
@@ -166,6 +181,7 @@ struct StoredOrderTests {
             #expect(total > 0)
             #expect(try counts.decode(column: "kept", as: Int.self) == total, "the sync kept every record's")
             #expect(kept == composed)
+            #expect(mixed == composed)
             let results = try ApplicationSummaryTests.results(kept)
             if column.table == "candidates" {
                 let applications = results.compactMap { $0["applications"] as? [Any] }
