@@ -53,28 +53,40 @@ public enum UnifiedDate {
     public static func append(_ date: Date, to bytes: inout [UInt8]) {
         let time = Civil(date)
         guard (0...9999).contains(time.year) else { return bytes.append(contentsOf: format(date).utf8) }
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
-                divisor /= 10
+        // Written into its 24 bytes on the stack, then appended at once: appended one by one,
+        // each byte checked the array's uniqueness and capacity (1.5% of a PostgreSQL
+        // candidates page's CPU, issue 22's thirty-sixth stop).
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { text in
+            var offset = 0
+            func put(_ byte: UInt8) {
+                text[offset] = byte
+                offset += 1
             }
+            func digits(_ value: Int, _ width: Int) {
+                var divisor = 1
+                for _ in 1..<width { divisor *= 10 }
+                while divisor > 0 {
+                    put(UInt8(ascii: "0") + UInt8((value / divisor) % 10))
+                    divisor /= 10
+                }
+            }
+            digits(time.year, 4)
+            put(UInt8(ascii: "-"))
+            digits(time.month, 2)
+            put(UInt8(ascii: "-"))
+            digits(time.day, 2)
+            put(UInt8(ascii: "T"))
+            digits(time.secondOfDay / 3600, 2)
+            put(UInt8(ascii: ":"))
+            digits((time.secondOfDay / 60) % 60, 2)
+            put(UInt8(ascii: ":"))
+            digits(time.secondOfDay % 60, 2)
+            put(UInt8(ascii: "."))
+            digits(time.milliseconds, 3)
+            put(UInt8(ascii: "Z"))
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[0..<offset]))
         }
-        digits(time.year, 4)
-        bytes.append(UInt8(ascii: "-"))
-        digits(time.month, 2)
-        bytes.append(UInt8(ascii: "-"))
-        digits(time.day, 2)
-        bytes.append(UInt8(ascii: "T"))
-        digits(time.secondOfDay / 3600, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits((time.secondOfDay / 60) % 60, 2)
-        bytes.append(UInt8(ascii: ":"))
-        digits(time.secondOfDay % 60, 2)
-        bytes.append(UInt8(ascii: "."))
-        digits(time.milliseconds, 3)
-        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// A moment's UTC calendar fields.

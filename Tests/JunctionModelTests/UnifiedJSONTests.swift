@@ -15,10 +15,12 @@ struct UnifiedJSONTests {
 
     @Test("timestamps appended as bytes are the same text, checked against Foundation's formatter")
     func appendsTimestamps() {
+        // Appended after what the bytes hold, which stays.
         func appended(_ date: Date) -> String {
-            var bytes: [UInt8] = []
+            var bytes = Array("{".utf8)
             UnifiedDate.append(date, to: &bytes)
-            return String(decoding: bytes, as: UTF8.self)
+            #expect(bytes.first == UInt8(ascii: "{"))
+            return String(decoding: bytes.dropFirst(), as: UTF8.self)
         }
         // Hand-computed, as above, and the last year written with four digits.
         #expect(appended(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
