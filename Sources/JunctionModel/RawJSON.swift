@@ -471,6 +471,14 @@ public struct JSONWriter: Sendable {
         bytes.removeAll(keepingCapacity: true)
     }
 
+    /// As `raw(_:)`, handing the value to `sink` after the bytes written so far, as
+    /// `rawMembers(_:flushingThrough:)` does members.
+    public mutating func raw(_ value: UnsafeRawBufferPointer, flushingThrough sink: (UnsafeRawBufferPointer) -> Void) {
+        startElement()
+        flush(through: sink)
+        sink(value)
+    }
+
     /// A value that is already JSON text.
     public mutating func raw(_ value: some Collection<UInt8>) {
         startElement()

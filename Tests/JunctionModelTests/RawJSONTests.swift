@@ -214,6 +214,25 @@ struct RawJSONTests {
         #expect(parts.contains(#""b":2,"c":3"#) && parts.contains(#""e":[5]"#))
     }
 
+    @Test("a value written through a sink follows its key, and the next member takes its comma")
+    func valueInParts() {
+        var parts: [String] = []
+        func sink(_ bytes: UnsafeRawBufferPointer) { parts.append(String(decoding: bytes, as: UTF8.self)) }
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("a")
+        writer.int(1)
+        writer.key("list")
+        Array("[1,2]".utf8).withUnsafeBytes { writer.raw($0, flushingThrough: sink) }
+        writer.key("z")
+        writer.null()
+        writer.endObject()
+        writer.flush(through: sink)
+
+        #expect(parts.joined() == #"{"a":1,"list":[1,2],"z":null}"#)
+        #expect(parts.contains("[1,2]"))
+    }
+
     @Test("commas fall where they belong at every depth, past 64 levels too")
     func deepNesting() throws {
         // Setup: 70 levels, each an array holding a number, then the next level, then a null.

@@ -118,7 +118,7 @@ enum ListResponseWriter {
                 return true
             })
         {
-            try writeOver(document, overrides, kept: kept, into: &writer)
+            try writeOver(document, overrides, kept: kept, into: &writer, passing: sink)
             return
         }
         let members = try JSONObjectMembers(document.document)
@@ -146,10 +146,11 @@ enum ListResponseWriter {
     }
 
     /// The store's columns, `written`, and the document's kept column as `kept` says, closing
-    /// the record's object.
+    /// the record's object. With `sink`, the kept column goes to it where it lies, as the
+    /// document's members do.
     private static func writeOver(
         _ document: StoredDocument, _ written: [(key: String, value: [UInt8])], kept: KeptMembers?,
-        into writer: inout JSONWriter
+        into writer: inout JSONWriter, passing sink: ((UnsafeRawBufferPointer) -> Void)? = nil
     ) throws {
         writer.key("changed_at")
         writer.date(document.changedAt)
@@ -163,11 +164,12 @@ enum ListResponseWriter {
             let written = document.withNestedBytes { bytes -> Bool in
                 if !kept.isObject {
                     writer.key(kept.keys[0])
-                    writer.raw(bytes)
+                    if let sink { writer.raw(bytes, flushingThrough: sink) } else { writer.raw(bytes) }
                     return true
                 }
-                guard let members = kept.objectMembers(in: bytes) else { return false }
-                writer.rawMembers(UnsafeRawBufferPointer(rebasing: bytes[members]))
+                guard let range = kept.objectMembers(in: bytes) else { return false }
+                let members = UnsafeRawBufferPointer(rebasing: bytes[range])
+                if let sink { writer.rawMembers(members, flushingThrough: sink) } else { writer.rawMembers(members) }
                 return true
             }
             if written == false, let nested = document.nested {
