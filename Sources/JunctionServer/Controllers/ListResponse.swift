@@ -161,7 +161,7 @@ enum ListResponseWriter {
             writer.raw(member.value)
         }
         if let kept {
-            let written = document.withNestedBytes { bytes -> Bool in
+            let asLying = document.withNestedBytes { bytes -> Bool in
                 if !kept.isObject {
                     writer.key(kept.keys[0])
                     if let sink { writer.raw(bytes, flushingThrough: sink) } else { writer.raw(bytes) }
@@ -172,7 +172,7 @@ enum ListResponseWriter {
                 if let sink { writer.rawMembers(members, flushingThrough: sink) } else { writer.rawMembers(members) }
                 return true
             }
-            if written == false, let nested = document.nested {
+            if asLying == false, let nested = document.nested {
                 for member in try kept.members(of: nested) {
                     writer.key(member.key)
                     writer.raw(member.value)
