@@ -42,6 +42,7 @@ struct SyncQueueTests {
         func begin(_ id: String) {
             if !active.insert(id).inserted { overlaps.append(id) }
         }
+        func isActive(_ id: String) -> Bool { active.contains(id) }
         func end(_ entry: Entry) {
             active.remove(entry.integrationID)
             runningAtEnd[entry.integrationID] = active
@@ -110,11 +111,20 @@ struct SyncQueueTests {
         done.status = .succeeded
         try await store.syncRuns.finishSyncRun(done, now: Date().addingTimeInterval(-399))
         let ledger = Ledger()
+        let recording = Self.runner(store, owner: "a", ledger: ledger) { kind, _ in
+            kind == .full ? .seconds(10) : .milliseconds(300)
+        }
+        // A DELTA handed out before the FULL's run began waits for it: both are claimed at the
+        // same tick, and on a loaded machine the DELTA's 300 ms ended before the FULL's runner
+        // was called (CI, thirty-sixth stop). One handed out only after the FULL ended finds
+        // it never running, and the checks below fail.
+        let slowID = slow.id.description
         let scheduler = SyncScheduler(
             store: store, lock: store.syncRuns.makeSyncLock(), policy: SyncPolicy(),
             pool: .init(workers: 2, fullWorkers: 1), tick: .milliseconds(50), owner: "a", logger: quietLogger,
-            runner: Self.runner(store, owner: "a", ledger: ledger) { kind, _ in
-                kind == .full ? .seconds(10) : .milliseconds(300)
+            runner: { integration, kind in
+                if kind == .delta { try await Self.waitUntil { await ledger.isActive(slowID) } }
+                return try await recording(integration, kind)
             })
 
         let service = Task { try await scheduler.run() }
@@ -122,7 +132,7 @@ struct SyncQueueTests {
         service.cancel()
 
         // Ordering, not timing (a loaded machine stretches every wait): the DELTA ended while
-        // the FULL was running, so it neither waited for the FULL nor ran before it started.
+        // the FULL was running, so it did not wait for the FULL.
         let entries = await ledger.entries
         #expect(entries.map(\.integrationID) == [quick.id.description], "the DELTA finished while the FULL ran")
         #expect(entries.first?.kind == .delta)
