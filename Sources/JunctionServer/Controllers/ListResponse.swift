@@ -156,10 +156,7 @@ enum ListResponseWriter {
         writer.date(document.changedAt)
         writer.key("remote_deleted_at")
         writer.date(document.remoteDeletedAt)
-        for member in written {
-            writer.key(member.key)
-            writer.raw(member.value)
-        }
+        writeMembers(written, into: &writer)
         if let kept {
             let asLying = document.withNestedBytes { bytes -> Bool in
                 if !kept.isObject {
@@ -173,12 +170,17 @@ enum ListResponseWriter {
                 return true
             }
             if asLying == false, let nested = document.nested {
-                for member in try kept.members(of: nested) {
-                    writer.key(member.key)
-                    writer.raw(member.value)
-                }
+                writeMembers(try kept.members(of: nested), into: &writer)
             }
         }
         writer.endObject()
+    }
+
+    /// Members whose values are already JSON text.
+    private static func writeMembers(_ members: [(key: String, value: [UInt8])], into writer: inout JSONWriter) {
+        for member in members {
+            writer.key(member.key)
+            writer.raw(member.value)
+        }
     }
 }
