@@ -37,10 +37,17 @@ public struct JSONObjectMembers: Sendable {
 
     /// Where `key`'s value lies in `bytes`, or nil when the object has no such member.
     public func valueRange(_ key: String) -> Range<Int>? {
+        bytes.withUnsafeBufferPointer { valueRange(key, in: $0) }
+    }
+
+    /// `valueRange(_:)` with `bytes` read through `buffer`: keys compared as slices of the
+    /// array retained it once per member (with `copyRequiredMembers`, 3% of a FULL's
+    /// `swift_retain` calls).
+    private func valueRange(_ key: String, in buffer: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         var key = key
         return key.withUTF8 { wanted in
             for member in members where member.key.count == wanted.count {
-                if bytes[member.key].elementsEqual(wanted) { return member.value }
+                if UnsafeBufferPointer(rebasing: buffer[member.key]).elementsEqual(wanted) { return member.value }
             }
             return nil
         }
@@ -57,9 +64,15 @@ public struct JSONObjectMembers: Sendable {
     /// Copies the members named in `keys` in that order into the object `writer` has open,
     /// writing null for any the object lacks (the SDK requires every key of the nested shapes).
     public func copyRequiredMembers(_ keys: [String], into writer: inout JSONWriter) {
-        for key in keys {
-            writer.key(key)
-            if let value = value(key) { writer.raw(value) } else { writer.raw(Self.null) }
+        bytes.withUnsafeBufferPointer { buffer in
+            for key in keys {
+                writer.key(key)
+                if let range = valueRange(key, in: buffer) {
+                    writer.raw(UnsafeBufferPointer(rebasing: buffer[range]))
+                } else {
+                    writer.raw(Self.null)
+                }
+            }
         }
     }
 
