@@ -41,7 +41,7 @@ public struct JSONObjectMembers: Sendable {
     }
 
     /// `valueRange(_:)` with `bytes` read through `buffer`: keys compared as slices of the
-    /// array retained it once per member (with `copyRequiredMembers`, 3% of a FULL's
+    /// array retained it once per member (with `copyRequiredMembers`, 2% of a FULL's
     /// `swift_retain` calls).
     private func valueRange(_ key: String, in buffer: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         var key = key
