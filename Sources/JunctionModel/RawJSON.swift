@@ -90,10 +90,13 @@ public struct JSONObjectMembers: Sendable {
     /// Writes every member whose key is not in `excluded` into the object `writer` has open.
     public func copyMembers(into writer: inout JSONWriter, excluding excluded: [String]) {
         let excludedKeys = excluded.map { Array($0.utf8) }
-        for member in members {
-            let key = bytes[member.key]
-            if excludedKeys.contains(where: { $0.count == key.count && $0.elementsEqual(key) }) { continue }
-            writer.rawMember(key: key, value: bytes[member.value])
+        // Through the buffer, as `withLeading`: a slice of `bytes` retains the array.
+        bytes.withUnsafeBufferPointer { buffer in
+            for member in members {
+                let key = UnsafeBufferPointer(rebasing: buffer[member.key])
+                if excludedKeys.contains(where: { $0.count == key.count && $0.elementsEqual(key) }) { continue }
+                writer.rawMember(key: key, value: UnsafeBufferPointer(rebasing: buffer[member.value]))
+            }
         }
     }
 
@@ -114,21 +117,17 @@ public struct JSONObjectMembers: Sendable {
                 guard let found else { return nil }
                 first.append(found)
             }
-            var result: [UInt8] = []
-            result.reserveCapacity(buffer.count)
-            result.append(UInt8(ascii: "{"))
-            func append(_ member: Member) {
-                if result.count > 1 { result.append(UInt8(ascii: ",")) }
-                result.append(UInt8(ascii: "\""))
-                result.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[member.key]))
-                result.append(UInt8(ascii: "\""))
-                result.append(UInt8(ascii: ":"))
-                result.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[member.value]))
+            var writer = JSONWriter(reservingCapacity: buffer.count)
+            writer.beginObject()
+            func write(_ member: Member) {
+                writer.rawMember(
+                    key: UnsafeBufferPointer(rebasing: buffer[member.key]),
+                    value: UnsafeBufferPointer(rebasing: buffer[member.value]))
             }
-            for index in first { append(members[index]) }
-            for index in members.indices where !first.contains(index) { append(members[index]) }
-            result.append(UInt8(ascii: "}"))
-            return result
+            for index in first { write(members[index]) }
+            for index in members.indices where !first.contains(index) { write(members[index]) }
+            writer.endObject()
+            return writer.bytes
         }
     }
 
@@ -459,7 +458,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// A member whose key and value are already JSON text (the key without its quotes).
-    public mutating func rawMember(key: ArraySlice<UInt8>, value: ArraySlice<UInt8>) {
+    public mutating func rawMember(key: some Collection<UInt8>, value: some Collection<UInt8>) {
         startElement()
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: key)
