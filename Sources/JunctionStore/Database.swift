@@ -77,6 +77,9 @@ public final class Database: Sendable {
     let writeGate: SQLiteWriteGate?
     /// SQLite only: the connection transactions run on (`PreparedSQLiteWriter`).
     let writer: PreparedSQLiteWriter?
+    /// Where this database's transactions run, for tasks that mostly run them (a sync's page
+    /// saves): SQLite's writer thread; nil on PostgreSQL, whose transactions run where called.
+    public var transactionExecutor: (any TaskExecutor)? { writer.map { EventLoopTaskExecutor.of($0.thread) } }
     private let closePool: @Sendable () async throws -> Void
     private let closed = OnceFlag()
 
@@ -117,7 +120,7 @@ public final class Database: Sendable {
             let direct = DirectSQLiteDatabase(PooledSQLiteDatabase(pool: pool, logger: logger), queryLogLevel: .trace)
             let database = NULFreeSQLDatabase(base: GatedSQLiteDatabase(base: direct, gate: gate))
             let reads = PreparedSQLiteReads(path: url.path, base: direct.base, maximumIdle: pool.maximum)
-            let writer = PreparedSQLiteWriter(path: url.path, base: direct.base, eventLoopGroup: eventLoopGroup)
+            let writer = PreparedSQLiteWriter(path: url.path, base: direct.base)
             return Database(
                 kind: .sqlite, location: location, sql: database, reads: NULFreeSQLDatabase(base: reads),
                 writeGate: gate, writer: writer
@@ -152,13 +155,13 @@ public final class Database: Sendable {
     /// SQLite transactions start `IMMEDIATE` so two writers queue on the file lock up front
     /// instead of failing with SQLITE_BUSY when a read lock is upgraded.
     ///
-    /// `pinned` runs `body` on the connection's event loop thread. On PostgreSQL each statement
+    /// `pinned` runs `body` on the connection's event loop thread (PostgreSQL). Each statement
     /// is then written and answered on that thread, where otherwise the caller's task hands it
-    /// to the loop and is woken again for its answer, two wake-ups of a thread per statement; on
-    /// SQLite (whose statements run on a thread pool and answer on the loop) the answer's
-    /// wake-up is saved (`docs/decisions.md`, "A write's transaction runs on its connection's
-    /// thread"). For short transactions only: whatever `body` computes delays every other
-    /// channel on that loop.
+    /// to the loop and is woken again for its answer, two wake-ups of a thread per statement
+    /// (`docs/decisions.md`, "A write's transaction runs on its connection's thread"). For short
+    /// transactions only: whatever `body` computes delays every other channel on that loop.
+    /// SQLite runs every transaction, pinned or not, on its writer's own thread, which serves
+    /// no channel (`PreparedSQLiteWriter`).
     public func transaction<Result: Sendable>(
         pinned: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
@@ -174,9 +177,11 @@ public final class Database: Sendable {
         pinned: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> Result
     ) async throws -> Result {
         let begin = kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        // On SQLite every transaction runs on the writer's own thread (`PreparedSQLiteWriter`).
+        let onConnectionThread = pinned || kind == .sqlite
         return try await withTransactionSession { connection in
             // A session's `eventLoop` is its connection's.
-            let executor = pinned ? EventLoopTaskExecutor.of(connection.eventLoop) : nil
+            let executor = onConnectionThread ? EventLoopTaskExecutor.of(connection.eventLoop) : nil
             return try await withTaskExecutorPreference(executor) {
                 try await connection.raw(SQLQueryString(begin)).run()
                 do {

@@ -18,8 +18,8 @@ import VaporCSQLite
 /// then again into the document's bytes). A statement here is stepped where it is asked, its
 /// blobs copied once into `[UInt8]`. That blocks the caller's thread for the statement's time,
 /// which is why only reads of a page's size come this way: anything that writes is refused
-/// (`sqlite3_stmt_readonly`). Transactions run on the writer's connection, on NIO's thread
-/// pool (`PreparedSQLiteWriter`); other statements on SQLiteNIO's pool.
+/// (`sqlite3_stmt_readonly`). Transactions run on the writer's connection, on its own thread
+/// (`PreparedSQLiteWriter`); other statements on SQLiteNIO's pool.
 final class PreparedSQLiteReads: SQLDatabase, Sendable {
     let path: String
     let logger: Logger

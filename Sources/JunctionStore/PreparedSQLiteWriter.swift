@@ -16,12 +16,19 @@ import VaporCSQLite
 /// (`benchmarks/analysis.md`, thirty-third stop). Transactions already run one at a time behind
 /// the file's write gate (`SQLiteWriteGate`), so one connection serves them all, and its page
 /// cache stays warm from one transaction to the next where the pool handed each to any of its
-/// connections. Statements run on NIO's thread pool, as SQLiteNIO runs them, never blocking a
-/// task's thread; each statement's rows are handed over there.
+/// connections.
+///
+/// Transactions run on a thread of their own (`thread`, an event loop with no channels), their
+/// statements there too, blocking it and no other: `Database.transaction` makes it the body's
+/// task executor. Statements once ran on NIO's thread pool and each answer woke a thread of
+/// Swift's pool, which a FULL sync keeps busy decoding and encoding the next page: a statement
+/// done on the pool waited up to 3 ms for that thread to take its answer, and the saves set the
+/// FULL's pace (`benchmarks/analysis.md`, thirty-eighth stop).
 final class PreparedSQLiteWriter: Sendable {
     let path: String
     let logger: Logger
-    let eventLoopGroup: any EventLoopGroup
+    /// The thread this writer's transactions and statements run on.
+    let thread: any EventLoop
     /// SQLiteKit's database over the same file: its dialect and version.
     let base: any SQLDatabase
     /// Opened by the first transaction (migrations, which create the file's tables, run on the
@@ -43,11 +50,22 @@ final class PreparedSQLiteWriter: Sendable {
         }
     }
 
-    init(path: String, base: any SQLDatabase, eventLoopGroup: any EventLoopGroup) {
+    /// The writers' threads, shared by every writer of the process and kept for its life, as
+    /// NIO's own singletons are: a process writes one file (tests open many), and a thread per
+    /// writer would outlive writers never closed. Writers take them in turn.
+    static let threads = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+
+    init(path: String, base: any SQLDatabase) {
         self.path = path
         self.logger = base.logger
         self.base = base
-        self.eventLoopGroup = eventLoopGroup
+        self.thread = Self.threads.next()
+    }
+
+    /// Runs `work` on the writer's thread: at once when called there, otherwise by a trip there.
+    func onThread<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+        if thread.inEventLoop { return try work() }
+        return try await thread.submit(work).get()
     }
 
     /// Runs `body` with a session on the writer's connection. The caller holds the write gate:
@@ -57,7 +75,7 @@ final class PreparedSQLiteWriter: Sendable {
     /// here, or the connection closed, so the next transaction never begins inside it.
     func withSession<R>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
         let connection = try await sessionConnection()
-        let session = Session(connection: connection, base: base, eventLoop: eventLoopGroup.any(), logger: logger)
+        let session = Session(writer: self, connection: connection)
         do {
             let result = try await body(session)
             try await settle(connection)
@@ -68,11 +86,11 @@ final class PreparedSQLiteWriter: Sendable {
         }
     }
 
-    /// Nothing to do, without a trip to the thread pool, when the session ended its transaction
-    /// (every transaction does): no statement is running, so asking SQLite here is safe.
+    /// Nothing to do, without a trip to the writer's thread, when the session ended its
+    /// transaction (every transaction does): no statement is running, so asking SQLite here is safe.
     private func settle(_ connection: PreparedSQLiteConnection) async throws {
         guard connection.inTransaction else { return }
-        try await NIOThreadPool.singleton.runIfActive {
+        try await onThread {
             try? connection.run("ROLLBACK", []) { _ in }
             guard connection.inTransaction else { return }
             self.logger.error("the SQLite writer's connection could not leave a transaction; it is opened again")
@@ -83,10 +101,11 @@ final class PreparedSQLiteWriter: Sendable {
         }
     }
 
-    /// The open connection, taken here; opening one reads the file, so that runs on the pool.
+    /// The open connection, taken here; opening one reads the file, so that runs on the
+    /// writer's thread.
     private func sessionConnection() async throws -> PreparedSQLiteConnection {
         if let open = try connection.withLock({ try $0.current() }) { return open }
-        return try await NIOThreadPool.singleton.runIfActive { try self.opened() }
+        return try await onThread { try self.opened() }
     }
 
     private func opened() throws -> PreparedSQLiteConnection {
@@ -117,12 +136,14 @@ final class PreparedSQLiteWriter: Sendable {
         }
     }
 
-    /// A transaction's statements, each run on the thread pool.
+    /// A transaction's statements, each run on the writer's thread: where the transaction runs
+    /// (`Database.transaction`), at once.
     private struct Session: SQLDatabase {
+        let writer: PreparedSQLiteWriter
         let connection: PreparedSQLiteConnection
-        let base: any SQLDatabase
-        let eventLoop: any EventLoop
-        let logger: Logger
+        var base: any SQLDatabase { writer.base }
+        var eventLoop: any EventLoop { writer.thread }
+        var logger: Logger { writer.logger }
         var dialect: any SQLDialect { base.dialect }
         var version: (any SQLDatabaseReportedVersion)? { base.version }
         var queryLogLevel: Logger.Level? { .trace }
@@ -137,7 +158,7 @@ final class PreparedSQLiteWriter: Sendable {
             let (sql, binds) = try SQLiteBinds.statement(query, on: self)
             logger.trace("Executing query", metadata: ["sql": .string(sql)])
             let connection = connection
-            try await NIOThreadPool.singleton.runIfActive { try connection.run(sql, binds, onRow) }
+            try await writer.onThread { try connection.run(sql, binds, onRow) }
         }
 
         func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {

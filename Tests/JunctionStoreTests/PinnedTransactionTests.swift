@@ -15,7 +15,7 @@ import Testing
 @Suite("Pinned transactions", .freshDatabases)
 struct PinnedTransactionTests {
     @Test(
-        "a pinned transaction runs on its connection's thread and commits; an unpinned one does not run there",
+        "a pinned transaction runs on its connection's thread and commits; an unpinned one only on SQLite",
         arguments: Backend.allCases)
     func pinned(backend: Backend) async throws {
         let database = try await FreshDatabases.open(backend)
@@ -36,9 +36,37 @@ struct PinnedTransactionTests {
             .decode(column: "n", as: Int.self)
 
         #expect(pinnedThere)
-        #expect(!unpinnedThere)
+        // SQLite runs every transaction on its writer's thread, PostgreSQL an unpinned one
+        // where it was called.
+        #expect(unpinnedThere == (backend == .sqlite))
         #expect(names == ["ada"])
         #expect(committed == 1)
+    }
+
+    @Test("SQLite runs a transaction's statements, and hands their rows, on the writer's thread")
+    func sqliteWriterThread() async throws {
+        let database = try await FreshDatabases.open(.sqlite)
+        let table = "writer_" + UUID().uuidString.prefix(8).lowercased()
+        try await database.sql.raw("CREATE TABLE \(unsafeRaw: table) (name TEXT NOT NULL)").run()
+
+        let (bodyThere, rowsThere, loopID) = try await database.transaction { connection in
+            try await connection.raw("INSERT INTO \(unsafeRaw: table) VALUES ('ada'), ('grace')").run()
+            let loop = connection.eventLoop
+            let flags = Mutex<[Bool]>([])
+            try await connection.execute(sql: SQLQueryString("SELECT name FROM \(unsafeRaw: table)")) { _ in
+                flags.withLock { $0.append(loop.inEventLoop) }
+            }
+            return (loop.inEventLoop, flags.withLock { $0 }, ObjectIdentifier(loop))
+        }
+        let executor = try #require(database.transactionExecutor as? EventLoopTaskExecutor)
+        let postgres = try await FreshDatabases.open(.postgres)
+
+        #expect(bodyThere)
+        // Run on a pool's thread, each row would be handed over off the writer's thread.
+        #expect(rowsThere == [true, true])
+        // What a sync's page saves prefer: the thread the transactions run on.
+        #expect(ObjectIdentifier(executor.eventLoop) == loopID)
+        #expect(postgres.transactionExecutor == nil)
     }
 
     @Test("a pinned transaction that throws rolls back", arguments: Backend.allCases)
