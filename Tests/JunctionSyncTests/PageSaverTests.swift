@@ -1,6 +1,9 @@
 import JunctionModel
 import JunctionStore
 import JunctionTestSupport
+import NIOCore
+import NIOPosix
+import Synchronization
 import Testing
 
 @testable import JunctionSync
@@ -171,6 +174,70 @@ struct PageSaverTests {
         #expect(index("save t2") < index("saved t1"), "t2's save runs beside t1's")
         #expect(index("save t3") > index("saved t2"), "the page repeating t2 waits for t2's save")
         #expect(list.count == 6)
+    }
+}
+
+/// With an executor (SQLite's writer thread), a page's save is queued behind the one running
+/// and starts there as it ends, without waiting for the listing to come back.
+@Suite("Pages saved on the writer's thread", .timeLimit(.minutes(1)))
+struct QueuedPageSaverTests {
+    typealias Events = PageSaverTests.Events
+
+    /// A thread of the suite's own, kept for the process's life as the writers' are.
+    static let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+    static let executor = EventLoopTaskExecutor.of(loop)
+
+    @Test("a call returns while the previous save still runs; saves run in order on the executor's thread")
+    func queued() async throws {
+        let (loop, executor) = (Self.loop, Self.executor)
+        let events = Events()
+        let offThread = Mutex(0)
+        let saver = PageSaver<JunctionModel.Tag>(executor: executor) { _, records, _ in
+            let id = records[0].id
+            if !loop.inEventLoop { offThread.withLock { $0 += 1 } }
+            await events.add("save \(id)")
+            // Held until t2's call returned (5 s at most): a saver whose call waits for the
+            // previous save to end never returns it meanwhile.
+            if id == "t1" { await PageSaverTests.wait(for: "t2 returned", in: events, seconds: 5) }
+            await events.add("saved \(id)")
+            return nil
+        }
+
+        try await saver(PageSaverTests.page("t1"))
+        try await saver(PageSaverTests.page("t2"))
+        await events.add("t2 returned")
+        try await saver(PageSaverTests.page("t3"))
+        try await saver.drain()
+        let list = await events.list
+
+        let index = { (event: String) in list.firstIndex(of: event) ?? -1 }
+        #expect(index("t2 returned") < index("saved t1"), "t2's call returns while t1 is saved")
+        #expect(
+            list.filter { $0 != "t2 returned" } == [
+                "save t1", "saved t1", "save t2", "saved t2", "save t3", "saved t3",
+            ],
+            "one save at a time, in order")
+        #expect(offThread.withLock { $0 } == 0, "every save runs on the executor's thread")
+    }
+
+    @Test("a failed save fails the page queued behind it and is thrown by the call after it, and by drain")
+    func failure() async throws {
+        let executor = Self.executor
+        let events = Events()
+        let saver = PageSaver<JunctionModel.Tag>(executor: executor) { _, records, _ in
+            let id = records[0].id
+            await events.add("save \(id)")
+            if id == "t1" { throw PageSaverTests.Failure() }
+            return nil
+        }
+
+        try await saver(PageSaverTests.page("t1"))
+        try await saver(PageSaverTests.page("t2"))
+        await #expect(throws: PageSaverTests.Failure.self) { try await saver(PageSaverTests.page("t3")) }
+        await #expect(throws: PageSaverTests.Failure.self) { try await saver.drain() }
+        let list = await events.list
+
+        #expect(list == ["save t1"], "t2 waited for t1 and never ran; t3 was never queued")
     }
 }
 

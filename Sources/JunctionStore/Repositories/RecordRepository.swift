@@ -92,6 +92,8 @@ extension RecordRepository {
     /// A page of records encoded for saving (`preparedPage`), to be saved by `savePrepared`.
     public struct PreparedPage<Record: SyncedRecord>: Sendable {
         let prepared: [Prepared<Record>]
+        /// How many records the page holds.
+        public var count: Int { prepared.count }
     }
 
     /// `records` encoded as `saveRecords` stores them: the CPU half of a save, which touches no
