@@ -2,7 +2,7 @@ import NIOCore
 import Synchronization
 
 /// Runs a task's jobs on one NIO event loop's thread (`Database.transaction(pinned:)`, a
-/// request's handling).
+/// request's handling, SQLite's writer thread).
 ///
 /// A job enqueued from that thread (a statement's answer, completed by the connection's channel
 /// handler on its loop) runs there without waking another thread; one enqueued from elsewhere
