@@ -711,7 +711,9 @@ extension SyncEngine {
 /// call once the other had ended, it waited for the listing's task and then its own to get a
 /// thread of Swift's pool, busy decoding and encoding the next page: about 2.4 ms between two
 /// saves of 15 ms (`benchmarks/analysis.md`, thirty-eighth stop). A failed save is then thrown
-/// by the call after next, or by `drain`.
+/// by the call after next, or by `drain`; a step, likewise, is queued behind the one running
+/// without its page's save waiting for that one, and a failed step fails the step queued
+/// behind it and is thrown by `drain`, or by the call whose save waits for it.
 struct PageSaver<Record: SyncedRecord>: Sendable {
     typealias Step = @Sendable () async throws -> Void
     /// A page's save, in place of `RecordRepository.savePrepared`: its outcome, and the step it

@@ -204,11 +204,17 @@ struct QueuedPageSaverTests {
         }
 
         try await saver(PageSaverTests.page("t1"))
-        try await saver(PageSaverTests.page("t2"))
+        try await saver(
+            PageSaverTests.page("t2"),
+            after: {
+                if !loop.inEventLoop { offThread.withLock { $0 += 1 } }
+                await events.add("after t2")
+            })
         await events.add("t2 returned")
         try await saver(PageSaverTests.page("t3"))
         try await saver.drain()
-        let list = await events.list
+        let list = await events.list.filter { $0 != "after t2" }
+        let afterT2 = await events.list.contains("after t2")
 
         let index = { (event: String) in list.firstIndex(of: event) ?? -1 }
         #expect(index("t2 returned") < index("saved t1"), "t2's call returns while t1 is saved")
@@ -217,7 +223,24 @@ struct QueuedPageSaverTests {
                 "save t1", "saved t1", "save t2", "saved t2", "save t3", "saved t3",
             ],
             "one save at a time, in order")
-        #expect(offThread.withLock { $0 } == 0, "every save runs on the executor's thread")
+        #expect(afterT2)
+        #expect(offThread.withLock { $0 } == 0, "every save and step runs on the executor's thread")
+    }
+
+    @Test("a saver that does not hand the records gives its saves none, and the page's count")
+    func recordsNotHanded() async throws {
+        let handed = Mutex<[(count: Int, records: Int)]>([])
+        let saver = PageSaver<JunctionModel.Tag>(executor: Self.executor, handsRecords: false) { page, records, _ in
+            handed.withLock { $0.append((page.count, records.count)) }
+            return nil
+        }
+
+        try await saver(PageSaverTests.page("t1") + PageSaverTests.page("t2"))
+        try await saver.drain()
+
+        let seen = handed.withLock { $0 }
+        #expect(seen.map(\.count) == [2])
+        #expect(seen.map(\.records) == [0])
     }
 
     @Test("a failed save fails the page queued behind it and is thrown by the call after it, and by drain")
