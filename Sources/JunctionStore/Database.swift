@@ -127,7 +127,7 @@ public final class Database: Sendable {
             ) {
                 reads.close()
                 // Under the gate: a transaction still running finishes first.
-                try await gate.withWriteLock { writer.close() }
+                try await gate.withWriteLock { await writer.close() }
                 try await pool.close()
             }
         case .postgres(let url):
@@ -288,9 +288,11 @@ public final class Database: Sendable {
 /// 10,000 pages (40 MiB) instead of SQLite's 1,000. A FULL's commit paid for every checkpoint:
 /// a page written again between two of them (an index's inner pages, a table's last leaf) was
 /// copied each time, and a 20,000-candidate FULL spent 20% less CPU with the larger log
-/// (`docs/decisions.md`, "A checkpoint every 40 MiB of log").
+/// (`docs/decisions.md`, "A checkpoint every 40 MiB of log"). That is the pool's connections'
+/// setting (migrations, a write outside a transaction); the writer's connection, where every
+/// transaction runs, leaves its checkpoints to `SQLiteCheckpointer`, beside its commits.
 struct TunedSQLiteSource: ConnectionPoolSource {
-    /// Pages of log after which a commit copies the log into the database file.
+    /// Pages of log after which a commit of the pool's copies the log into the database file.
     static let checkpointPages = 10_000
 
     /// What every connection sets first, the page reads' too: a busy timeout, so it waits for

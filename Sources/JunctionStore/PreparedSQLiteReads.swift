@@ -143,7 +143,8 @@ final class PreparedSQLiteConnection: @unchecked Sendable {
         self.handle = handle
         // As the pool's connections (`TunedSQLiteSource`): wait for a writer's lock rather than
         // fail, and keep a page's documents in the page cache; a writer also checks foreign
-        // keys, commits without an fsync and checkpoints at the same size of log.
+        // keys and commits without an fsync (its checkpoints are then set by
+        // `PreparedSQLiteWriter`).
         for pragma in TunedSQLiteSource.connectionPragmas
             + (writes ? TunedSQLiteSource.writerPragmas : [])
         {
@@ -259,6 +260,35 @@ final class PreparedSQLiteConnection: @unchecked Sendable {
         if statements.count >= Self.maximumStatements { finalizeStatements() }
         statements[sql] = statement
         return (statement, true)
+    }
+
+    /// Has SQLite tell `checkpointer` of each commit instead of checkpointing at a size of log
+    /// (`wal_autocheckpoint`, which this replaces): the commit checkpoints itself only when
+    /// `checkpointer` says so. `checkpointer` must outlive the connection.
+    func checkpointWhenCommitted(by checkpointer: SQLiteCheckpointer) {
+        guard let handle else { return }
+        sqlite_nio_sqlite3_wal_hook(
+            handle,
+            { context, database, name, pages in
+                guard let context else { return SQLITE_OK }
+                let checkpointer = Unmanaged<SQLiteCheckpointer>.fromOpaque(context).takeUnretainedValue()
+                if checkpointer.committed(logPages: Int(pages)) {
+                    // As SQLite's own at `wal_autocheckpoint`: its failure does not fail the
+                    // commit, which is done.
+                    _ = sqlite_nio_sqlite3_wal_checkpoint(database, name)
+                }
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(checkpointer).toOpaque())
+    }
+
+    /// Copies what the log holds into the database file without waiting for any lock
+    /// (`SQLITE_CHECKPOINT_PASSIVE`): the log's size and how much of it is now copied, in pages.
+    func checkpointPassively() throws -> (log: Int, copied: Int) {
+        guard let handle else { throw PreparedSQLiteError(code: SQLITE_MISUSE, message: "the connection is closed") }
+        var log: Int32 = 0
+        var copied: Int32 = 0
+        try check(sqlite_nio_sqlite3_wal_checkpoint_v2(handle, "main", SQLITE_CHECKPOINT_PASSIVE, &log, &copied))
+        return (Int(log), Int(copied))
     }
 
     /// Whether the connection is inside a transaction (SQLite's autocommit is off).

@@ -55,10 +55,14 @@ final class PreparedSQLiteWriter: Sendable {
     /// writer would outlive writers never closed. Writers take them in turn.
     static let threads = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
 
+    /// Copies the log into the file beside the writer's commits.
+    let checkpointer: SQLiteCheckpointer
+
     init(path: String, base: any SQLDatabase) {
         self.path = path
         self.logger = base.logger
         self.base = base
+        self.checkpointer = SQLiteCheckpointer(path: path, logger: base.logger)
         self.thread = Self.threads.next()
     }
 
@@ -112,19 +116,21 @@ final class PreparedSQLiteWriter: Sendable {
         try connection.withLock { state in
             if let open = try state.current() { return open }
             let connection = try PreparedSQLiteConnection(path: path, writes: true)
+            connection.checkpointWhenCommitted(by: checkpointer)
             state = .open(connection)
             return connection
         }
     }
 
-    /// Closes the connection; no transaction may be running.
-    func close() {
+    /// Closes the connection, then the checkpointer's; no transaction may be running.
+    func close() async {
         let open = connection.withLock { state -> PreparedSQLiteConnection? in
             defer { state = .closed }
             if case .open(let connection) = state { return connection }
             return nil
         }
         open?.close()
+        await checkpointer.close()
     }
 
     /// Per statement kept by the writer: how often it ran and how often SQLite had to prepare
