@@ -262,6 +262,49 @@ struct QueuedPageSaverTests {
 
         #expect(list == ["save t1"], "t2 waited for t1 and never ran; t3 was never queued")
     }
+
+    /// Whether each `FreedWhere` was freed on the loop's thread, in the order they were freed.
+    final class Frees: Sendable {
+        let onLoop = Mutex<[Bool]>([])
+    }
+
+    /// Records in `frees` whether it was freed on `loop`'s thread.
+    final class FreedWhere: Sendable {
+        let loop: any EventLoop
+        let frees: Frees
+        init(loop: any EventLoop, frees: Frees) {
+            self.loop = loop
+            self.frees = frees
+        }
+        deinit { frees.onLoop.withLock { $0.append(loop.inEventLoop) } }
+    }
+
+    @Test("what a piece keeps is let go off the executor's thread, though its task there held it too")
+    func keptFreedOffThread() async throws {
+        let (loop, executor) = (Self.loop, Self.executor)
+        let chain = CommitChain(width: 1, executor: executor)
+        let frees = Frees()
+
+        for _ in 0..<3 {
+            let (gate, open) = AsyncStream.makeStream(of: Void.self)
+            do {
+                let page = FreedWhere(loop: loop, frees: frees)
+                // As a save's task holds its page, the piece's work holds it, and ends only once
+                // this call's own reference is gone.
+                try await chain.enqueue(keeping: page) {
+                    _ = page.loop
+                    for await _ in gate { break }
+                }
+            }
+            open.yield()
+        }
+        try await chain.drain()
+        let freed = frees.onLoop.withLock { $0 }
+
+        // Two were let go by the call that found their piece ended, the last by drain: all three
+        // freed, none on the executor's thread, where each piece's task ended.
+        #expect(freed == [false, false, false])
+    }
 }
 
 /// `SyncEngine.mirror` with a page saver: a listing that fails while its last page is being
