@@ -51,8 +51,12 @@ final class SQLiteCheckpointer: Sendable {
         /// Whether a checkpoint is submitted or running.
         var running = false
         /// Frames of the log copied by the last checkpoint, 0 when it copied the whole log (the
-        /// next transaction starts the log over).
+        /// next transaction starts the log over, unless a read still uses it: then the next
+        /// commit's checkpoint copies what that commit added, and so on until it does).
         var copied = 0
+        /// The log's size when the running checkpoint was submitted: counted as copied if it
+        /// fails, so a failing checkpoint is tried again only after as much log again.
+        var submittedAt = 0
         /// The checkpoints' connection, opened by the first.
         var connection: PreparedSQLiteConnection?
         var closed = false
@@ -83,6 +87,7 @@ final class SQLiteCheckpointer: Sendable {
             let waiting = logPages < state.copied ? logPages : logPages - state.copied
             guard waiting >= state.policy.backgroundPages else { return (false, false) }
             state.running = true
+            state.submittedAt = logPages
             return (false, true)
         }
         if submit { Self.thread.submit { _ in self.checkpoint() } }
@@ -92,7 +97,7 @@ final class SQLiteCheckpointer: Sendable {
     /// A passive checkpoint on `thread`. A failure is logged and left to the next one, or to the
     /// backstop: the writer's commits go on either way.
     private func checkpoint() {
-        let (closed, connection) = state.withLock { ($0.closed, $0.connection) }
+        let (closed, connection, submittedAt) = state.withLock { ($0.closed, $0.connection, $0.submittedAt) }
         var copied = 0
         do {
             if !closed, let connection = try connection ?? opened() {
@@ -100,11 +105,10 @@ final class SQLiteCheckpointer: Sendable {
                 copied = done == log ? 0 : done
             }
         } catch {
+            copied = submittedAt
             logger.warning(
-                "SQLite's background checkpoint failed; the writer's commits will checkpoint",
-                metadata: [
-                    "error": "\(error)"
-                ])
+                "SQLite's background checkpoint failed; it is tried again after as much log again, and the writer's commits checkpoint past the backstop",
+                metadata: ["error": "\(error)"])
         }
         state.withLock { state in
             state.running = false

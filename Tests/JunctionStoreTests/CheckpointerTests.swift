@@ -62,9 +62,9 @@ struct CheckpointerTests {
         return count
     }
 
-    /// Waits until `runs` checkpoints have run on the checkpointer's thread (at most 10 s).
-    static func waitForRuns(_ runs: Int, of checkpointer: SQLiteCheckpointer) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+    /// Waits until `runs` checkpoints have run on the checkpointer's thread (at most `seconds`).
+    static func waitForRuns(_ runs: Int, of checkpointer: SQLiteCheckpointer, seconds: Int = 10) async throws {
+        let deadline = ContinuousClock.now + .seconds(seconds)
         while checkpointer.backgroundRuns < runs, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
@@ -105,6 +105,35 @@ struct CheckpointerTests {
                 #expect(try Self.rowsInFileAlone(path) == (batch + 1) * Self.rowsPerCommit)
             }
             #expect(try #require(database.writer).checkpointer.backgroundRuns == 0)
+        }
+    }
+
+    @Test("a checkpoint that fails is tried again only once as much log again waits, not at the next commit")
+    func failedNotRetriedAtOnce() async throws {
+        try await Self.withNames(.init(backgroundPages: 8, backstopPages: 1_000_000)) { database, path in
+            let checkpointer = try #require(database.writer).checkpointer
+            // The writer's connection opened (by its first transaction), fewer than 8 pages.
+            try await database.transaction { connection in
+                try await connection.raw("INSERT INTO names (name) VALUES ('first')").run()
+            }
+            // The file moved away: the checkpoints' connection (opened by the first) cannot open.
+            let moved = path + ".moved"
+            try FileManager.default.moveItem(atPath: path, toPath: moved)
+            defer { try? FileManager.default.moveItem(atPath: moved, toPath: path) }
+            // Three commits of three pages or more: the log passes 8 pages at the third at the latest.
+            var commits = 0
+            while checkpointer.backgroundRuns == 0, commits < 10 {
+                try await Self.commit(database, batch: commits)
+                commits += 1
+                try await Self.waitForRuns(1, of: checkpointer, seconds: 1)
+            }
+            let runsAfterFailure = checkpointer.backgroundRuns
+            // One more commit: fewer than 8 pages more than when the failed one was submitted.
+            try await Self.commit(database, batch: commits)
+            try await Task.sleep(for: .milliseconds(200))
+
+            #expect(runsAfterFailure == 1)
+            #expect(checkpointer.backgroundRuns == 1, "a failed checkpoint was retried at the next commit")
         }
     }
 
