@@ -77,6 +77,7 @@ enum PostgresStatements {
         var types: [PostgresDataType] = []
         types.reserveCapacity(binds.count)
         for bind in binds {
+            if appendDirect(bind, to: &bindings, types: &types) { continue }
             // The same two tests PostgresKit makes first, in its order: a nil optional is NULL,
             // a PostgresNIO type encodes itself (casting looks through a non-nil optional).
             // PostgresKit's nil test misses an optional inside an existential; it then encodes
@@ -92,6 +93,49 @@ enum PostgresStatements {
             }
         }
         return Statement(sql: sql, bindings: bindings, types: types)
+    }
+
+    /// Appends text, integers, booleans and doubles, and their optionals, as the casts in
+    /// `prepared` would (an absent optional is NULL; a present one, its value), and returns
+    /// whether `value` was one of them. The value's type is compared, not cast to (the
+    /// existential is opened), as SQLite's binds are (`SQLiteBinds`): in a PostgreSQL FULL's
+    /// profile the casts of a save's thousands of binds were 3.3% of Junction's samples.
+    private static func appendDirect<Value: Encodable>(
+        _ value: Value, to bindings: inout PostgresBindings, types: inout [PostgresDataType]
+    ) -> Bool {
+        func add<Known: PostgresNonThrowingEncodable>(_ known: Known?) {
+            guard let known else {
+                bindings.appendNull()
+                types.append(.null)
+                return
+            }
+            bindings.append(known, context: .default)
+            types.append(known.psqlType)
+        }
+        if Value.self == String.self {
+            add(same(value, as: String.self))
+        } else if Value.self == Int64.self {
+            add(same(value, as: Int64.self))
+        } else if Value.self == Int.self {
+            add(same(value, as: Int.self))
+        } else if Value.self == Bool.self {
+            add(same(value, as: Bool.self))
+        } else if Value.self == Double.self {
+            add(same(value, as: Double.self))
+        } else if Value.self == String?.self {
+            add(same(value, as: String?.self))
+        } else if Value.self == Int64?.self {
+            add(same(value, as: Int64?.self))
+        } else if Value.self == Int?.self {
+            add(same(value, as: Int?.self))
+        } else if Value.self == Bool?.self {
+            add(same(value, as: Bool?.self))
+        } else if Value.self == Double?.self {
+            add(same(value, as: Double?.self))
+        } else {
+            return false
+        }
+        return true
     }
 
     /// Whether `value` is a nil optional. Only a dynamic cast of the boxed value sees through the

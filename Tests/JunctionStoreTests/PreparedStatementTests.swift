@@ -32,6 +32,50 @@ struct PreparedStatementTests {
         #expect(!PostgresStatements.isNil(binds[1]))
     }
 
+    @Test("text, integers, booleans and doubles, and their optionals, bind as PostgresNIO's own append makes them")
+    func directBinds() async throws {
+        let database = try await FreshDatabases.open(.postgres)
+        let binds: [any Encodable & Sendable] = [
+            "Zoë", Int64(-7), 42, true, 2.5,
+            Optional("x"), Int64?.some(9), Int?.some(-1), Bool?.some(false), Double?.some(0.25),
+            String?.none, Int64?.none, Int?.none, Bool?.none, Double?.none,
+        ]
+        var query = SQLQueryString("SELECT ")
+        for (index, bind) in binds.enumerated() {
+            if index > 0 { query.appendLiteral(", ") }
+            query.appendInterpolation(bind: bind)
+            query.appendLiteral(" AS c\(index)")
+        }
+
+        let statement = try #require(PostgresStatements.prepared(query, serializedBy: database.sql))
+
+        var expected = PostgresBindings()
+        expected.append("Zoë")
+        expected.append(Int64(-7))
+        expected.append(42)
+        expected.append(true)
+        expected.append(2.5)
+        expected.append("x")
+        expected.append(Int64(9))
+        expected.append(-1)
+        expected.append(false)
+        expected.append(0.25)
+        for _ in 0..<5 { expected.appendNull() }
+        #expect(statement.bindings == expected)
+        #expect(
+            statement.types == [.text, .int8, .int8, .bool, .float8, .text, .int8, .int8, .bool, .float8]
+                + Array(repeating: .null, count: 5))
+        // And PostgreSQL reads them back as they were written.
+        let row = try #require(try await database.sql.raw(query).first())
+        #expect(try row.decode(column: "c0", as: String.self) == "Zoë")
+        #expect(try row.decode(column: "c1", as: Int64.self) == -7)
+        #expect(try row.decode(column: "c2", as: Int.self) == 42)
+        #expect(try row.decode(column: "c3", as: Bool.self))
+        #expect(try row.decode(column: "c4", as: Double.self) == 2.5)
+        #expect(try row.decode(column: "c9", as: Double?.self) == 0.25)
+        #expect(try row.decode(column: "c10", as: String?.self) == nil)
+    }
+
     @Test("from its second run a statement is prepared on the server, and answers as it did unnamed")
     func preparedOnServer() async throws {
         let database = try await FreshDatabases.open(.postgres)
