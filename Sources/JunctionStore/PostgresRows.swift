@@ -99,7 +99,7 @@ enum PostgresStatements {
     /// `prepared` would (an absent optional is NULL; a present one, its value), and returns
     /// whether `value` was one of them. The value's type is compared, not cast to (the
     /// existential is opened), as SQLite's binds are (`SQLiteBinds`): in a PostgreSQL FULL's
-    /// profile the casts of a save's thousands of binds were 3.3% of Junction's samples.
+    /// profile the casts of a save's thousands of binds were 3.4% of Junction's samples.
     private static func appendDirect<Value: Encodable>(
         _ value: Value, to bindings: inout PostgresBindings, types: inout [PostgresDataType]
     ) -> Bool {
