@@ -49,27 +49,16 @@ struct NULFreeSQLDatabase: WrappingSQLDatabase {
     }
 
     /// Whether `value` is a text holding U+0000 as the cast to `String` in `cleaned` finds one
-    /// (an optional text included). The types the store binds most are told by their type, and
-    /// a text read where it is: the existential is opened, not cast (which copies the string
-    /// out). Any other type takes the cast.
+    /// (an optional text included). The types the store binds most are told by their type
+    /// (`PlainBind`), not cast to; any other type takes the cast.
     static func holdsNUL<Value: Encodable & Sendable>(_ value: Value) -> Bool {
-        if Value.self == String.self {
-            return withUnsafePointer(to: value) { pointer in
-                pointer.withMemoryRebound(to: String.self, capacity: 1) { containsNUL($0.pointee) }
-            }
+        switch PlainBind(value) {
+        case .text(let text): return containsNUL(text)
+        case .int64, .int, .bool, .double, .null: return false
+        case nil:
+            guard let text = value as? String else { return false }
+            return containsNUL(text)
         }
-        if Value.self == String?.self {
-            return withUnsafePointer(to: value) { pointer in
-                pointer.withMemoryRebound(to: String?.self, capacity: 1) { $0.pointee.map(containsNUL) ?? false }
-            }
-        }
-        if Value.self == Int64.self || Value.self == Int64?.self || Value.self == Int.self || Value.self == Int?.self
-            || Value.self == Bool.self
-        {
-            return false
-        }
-        guard let text = value as? String else { return false }
-        return containsNUL(text)
     }
 }
 

@@ -95,45 +95,25 @@ enum PostgresStatements {
         return Statement(sql: sql, bindings: bindings, types: types)
     }
 
-    /// Appends text, integers, booleans and doubles, and their optionals, as the casts in
-    /// `prepared` would (an absent optional is NULL; a present one, its value), and returns
-    /// whether `value` was one of them. The value's type is compared, not cast to (the
-    /// existential is opened), as SQLite's binds are (`SQLiteBinds`): in a PostgreSQL FULL's
-    /// profile the casts of a save's thousands of binds were 3.4% of Junction's samples.
+    /// Appends a `PlainBind` as the casts in `prepared` would (an absent optional is NULL; a
+    /// present one, its value) and returns true; false for a value of any other type.
     private static func appendDirect<Value: Encodable>(
         _ value: Value, to bindings: inout PostgresBindings, types: inout [PostgresDataType]
     ) -> Bool {
-        func add<Known: PostgresNonThrowingEncodable>(_ known: Known?) {
-            guard let known else {
-                bindings.appendNull()
-                types.append(.null)
-                return
-            }
+        func add<Known: PostgresNonThrowingEncodable>(_ known: Known) {
             bindings.append(known, context: .default)
             types.append(known.psqlType)
         }
-        if Value.self == String.self {
-            add(same(value, as: String.self))
-        } else if Value.self == Int64.self {
-            add(same(value, as: Int64.self))
-        } else if Value.self == Int.self {
-            add(same(value, as: Int.self))
-        } else if Value.self == Bool.self {
-            add(same(value, as: Bool.self))
-        } else if Value.self == Double.self {
-            add(same(value, as: Double.self))
-        } else if Value.self == String?.self {
-            add(same(value, as: String?.self))
-        } else if Value.self == Int64?.self {
-            add(same(value, as: Int64?.self))
-        } else if Value.self == Int?.self {
-            add(same(value, as: Int?.self))
-        } else if Value.self == Bool?.self {
-            add(same(value, as: Bool?.self))
-        } else if Value.self == Double?.self {
-            add(same(value, as: Double?.self))
-        } else {
-            return false
+        switch PlainBind(value) {
+        case .text(let text): add(text)
+        case .int64(let integer): add(integer)
+        case .int(let integer): add(integer)
+        case .bool(let flag): add(flag)
+        case .double(let number): add(number)
+        case .null:
+            bindings.appendNull()
+            types.append(.null)
+        case nil: return false
         }
         return true
     }

@@ -86,15 +86,15 @@ enum SQLiteBinds {
     }
 
     /// Text and integers, and their optionals (an absent one is NULL, as the encoder makes it),
-    /// as SQLite data; nil for anything else.
+    /// as SQLite data; nil for anything else, booleans and doubles included (the encoder's).
     private static func direct<Value: Encodable>(_ value: Value) -> SQLiteData? {
-        if Value.self == String.self { return .text(same(value, as: String.self)) }
-        if Value.self == Int64.self { return .integer(Int(same(value, as: Int64.self))) }
-        if Value.self == Int.self { return .integer(same(value, as: Int.self)) }
-        if Value.self == String?.self { return same(value, as: String?.self).map { .text($0) } ?? .null }
-        if Value.self == Int64?.self { return same(value, as: Int64?.self).map { .integer(Int($0)) } ?? .null }
-        if Value.self == Int?.self { return same(value, as: Int?.self).map { .integer($0) } ?? .null }
-        return nil
+        switch PlainBind(value) {
+        case .text(let text): .text(text)
+        case .int64(let integer): .integer(Int(integer))
+        case .int(let integer): .integer(integer)
+        case .null: .null
+        case .bool, .double, nil: nil
+        }
     }
 }
 

@@ -16,8 +16,8 @@ struct SQLiteBindTests {
         // Setup: the types the store binds, present and absent, and some it does not use.
         let values: [any Encodable & Sendable] = [
             "text", "", "ünïcödé \u{0}", String?.some("present"), String?.none, Int64(42), Int64.min, Int64?.some(-7),
-            Int64?.none, 0, Int.max, Int?.some(3), Int?.none, true, 2.5, Int32(9), UInt8(200), Colour.teal,
-            Colour?.none, [1, 2],
+            Int64?.none, 0, Int.max, Int?.some(3), Int?.none, true, 2.5, Bool?.some(false), Bool?.none,
+            Double?.some(0.5), Double?.none, Int32(9), UInt8(200), Colour.teal, Colour?.none, [1, 2],
         ]
         let encoder = SQLiteDataEncoder()
 
@@ -43,7 +43,8 @@ struct NULBindTests {
         let values: [any Encodable & Sendable] = [
             "plain", "", "a\u{0}b", "\u{0}", String?.some("a\u{0}"), String?.some("clean"), String?.none,
             String??.some("nested\u{0}"), String??.some(nil), Int64(0), Int64?.some(1), Int64?.none, 0, Int?.none,
-            true, 2.5, Double?.some(1), [UInt8]([0, 1]), SQLiteBindTests.Colour.teal, ["x\u{0}"],
+            true, 2.5, Double?.some(1), Double?.none, Bool?.some(true), Bool?.none, [UInt8]([0, 1]),
+            SQLiteBindTests.Colour.teal, ["x\u{0}"],
         ]
 
         for value in values {
