@@ -333,7 +333,7 @@ struct DocumentSingleContainer: SingleValueEncodingContainer {
     }
 }
 
-/// An array index or a super encoder's (or decoder's: `TreeDecoder`) name in a coding path;
+/// An array index or a super encoder's (or decoder's: `TextDecoder`) name in a coding path;
 /// an index's text is made only when read.
 struct DocumentIndexKey: CodingKey {
     let name: String?

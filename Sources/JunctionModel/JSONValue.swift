@@ -9,11 +9,57 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+    /// A value kept as the text `write(into:)` writes for it, not as a tree: a Personio item
+    /// read from a page (`Captured`), which the sync only stores. Equal to the tree it holds;
+    /// `tree` reads it when a member is needed.
+    case canonical(CanonicalJSON)
+
+    /// The value as a tree: a `canonical` value read, any other as it is.
+    public var tree: JSONValue {
+        guard case .canonical(let text) = self else { return self }
+        return text.tree
+    }
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let left), .bool(let right)): left == right
+        case (.number(let left), .number(let right)): left == right
+        case (.string(let left), .string(let right)): left == right
+        case (.array(let left), .array(let right)): left == right
+        case (.object(let left), .object(let right)): left == right
+        case (.canonical(let left), .canonical(let right)) where left.bytes == right.bytes: true
+        case (.canonical, _), (_, .canonical): lhs.tree == rhs.tree
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let value):
+            hasher.combine(1)
+            hasher.combine(value)
+        case .number(let value):
+            hasher.combine(2)
+            hasher.combine(value)
+        case .string(let value):
+            hasher.combine(3)
+            hasher.combine(value)
+        case .array(let items):
+            hasher.combine(4)
+            hasher.combine(items)
+        case .object(let members):
+            hasher.combine(5)
+            hasher.combine(members)
+        case .canonical(let text): text.tree.hash(into: &hasher)
+        }
+    }
 
     public init(from decoder: any Decoder) throws {
-        // Decoding through `decodeTree`: the value is the tree's own.
-        if let tree = decoder as? TreeDecoder {
-            self = tree.value
+        // Decoding through `decodeText`: the value is read from its text directly.
+        if let text = decoder as? TextDecoder {
+            self = try text.text.tree(text.start, end: text.end)
             return
         }
         // Decoding through `decodeParsed`: the tree is already there, found by coding path.
@@ -54,8 +100,20 @@ public enum JSONValue: Codable, Sendable, Equatable, Hashable {
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
+        case .canonical(let text): try container.encode(text.tree)
         }
     }
+}
+
+/// JSON text as `JSONValue.write(into:)` writes it (sorted keys, no spaces), made only by
+/// `JSONValue.canonicalBytes`, so its bytes are what the tree it holds would write.
+public struct CanonicalJSON: Sendable, Hashable {
+    public let bytes: [UInt8]
+
+    init(checked bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The tree of the text (canonical text always parses).
+    public var tree: JSONValue { (try? JSONValue.parse(bytes)) ?? .null }
 }
 
 extension JSONValue {
@@ -81,7 +139,7 @@ extension JSONValue {
     /// The value at a decoder's coding path: array items by index, object members by name.
     public func at(_ path: [any CodingKey]) -> JSONValue? {
         var current = self
-        for key in path {
+        for (index, key) in path.enumerated() {
             switch current {
             case .array(let items):
                 guard let index = key.intValue, items.indices.contains(index) else { return nil }
@@ -89,6 +147,8 @@ extension JSONValue {
             case .object(let members):
                 guard let member = members[key.stringValue] else { return nil }
                 current = member
+            case .canonical(let text):
+                return text.tree.at(Array(path[index...]))
             default:
                 return nil
             }
@@ -115,6 +175,40 @@ extension JSONValue {
         }
     }
 
+    /// The bytes `parse(bytes).encodedBytes()` returns (sorted keys, a repeated key's last
+    /// value, numbers and escapes as `write(into:)` writes them), written without the tree: the
+    /// scanning is `parse`'s own, so both accept and refuse the same texts, at the same offsets.
+    ///
+    /// Building a tree of Personio's items only to write it back out as `remote_data` was about a
+    /// tenth of a FULL sync's CPU (issue 22); the bytes stored stay the same, so do the hashes.
+    public static func canonicalBytes(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [UInt8] {
+        var parser = Parser(bytes: bytes)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        parser.skipSpace()
+        try parser.canonical(depth: 0, into: &out)
+        parser.skipSpace()
+        guard parser.offset == bytes.count else { throw ParseError(offset: parser.offset) }
+        return out
+    }
+
+    /// `canonicalBytes(_:)` of an array's bytes.
+    public static func canonicalBytes(_ bytes: [UInt8]) throws -> [UInt8] {
+        try bytes.withUnsafeBufferPointer { try canonicalBytes($0) }
+    }
+
+    /// The string whose opening quote is at `offset` in `bytes`, escapes resolved.
+    static func readString(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws -> String {
+        var parser = Parser(bytes: bytes, offset: offset)
+        return try parser.string()
+    }
+
+    /// The number starting at `offset` in `bytes`, read as `parse` reads one.
+    static func readNumber(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws -> Double {
+        var parser = Parser(bytes: bytes, offset: offset)
+        return try parser.number()
+    }
+
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var offset = 0
@@ -123,6 +217,9 @@ extension JSONValue {
         /// growth was a tenth of a FULL's allocations).
         var members: [(String, JSONValue)] = []
         var items: [JSONValue] = []
+        /// For `canonical`: the keys of the objects being written, innermost last, each with
+        /// where its value's bytes lie in the output (written in the text's order, then sorted).
+        var written: [(key: String, value: Range<Int>)] = []
 
         mutating func skipSpace() {
             offset = JSONObjectMembers.skipSpace(bytes, offset)
@@ -190,6 +287,175 @@ extension JSONValue {
                 return .null
             default:
                 return .number(try number())
+            }
+        }
+
+        /// Writes the value at `offset` as `value(depth:)` would read it and `write(into:)` write
+        /// it. An object's values are written in the text's order, then moved into key order.
+        mutating func canonical(depth: Int, into out: inout [UInt8]) throws {
+            guard offset < bytes.count, depth < 512 else { throw ParseError(offset: offset) }
+            switch bytes[offset] {
+            case UInt8(ascii: "{"):
+                offset += 1
+                skipSpace()
+                out.append(UInt8(ascii: "{"))
+                if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") {
+                    offset += 1
+                    out.append(UInt8(ascii: "}"))
+                    return
+                }
+                // Members are written as they come; an object whose keys do not come in order
+                // (or repeat) is rewritten from where its values lie.
+                let start = out.count
+                let base = written.count
+                var inOrder = true
+                while true {
+                    skipSpace()
+                    let keyStart = offset
+                    let plainEnd = plainStringEnd()
+                    let key = try string()
+                    skipSpace()
+                    guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else {
+                        throw ParseError(offset: offset)
+                    }
+                    offset += 1
+                    skipSpace()
+                    if written.count > base {
+                        out.append(UInt8(ascii: ","))
+                        if inOrder, !(written[written.count - 1].key < key) { inOrder = false }
+                    }
+                    if let plainEnd {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[keyStart...plainEnd]))
+                    } else {
+                        JSONValue.writeString(key, into: &out)
+                    }
+                    out.append(UInt8(ascii: ":"))
+                    let valueStart = out.count
+                    try canonical(depth: depth + 1, into: &out)
+                    written.append((key, valueStart..<out.count))
+                    if try closes(with: UInt8(ascii: "}")) { break }
+                }
+                if !inOrder { reorder(from: base, writtenFrom: start, in: &out) }
+                written.removeSubrange(base...)
+                out.append(UInt8(ascii: "}"))
+            case UInt8(ascii: "["):
+                offset += 1
+                skipSpace()
+                out.append(UInt8(ascii: "["))
+                if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") {
+                    offset += 1
+                    out.append(UInt8(ascii: "]"))
+                    return
+                }
+                while true {
+                    skipSpace()
+                    try canonical(depth: depth + 1, into: &out)
+                    if try closes(with: UInt8(ascii: "]")) { break }
+                    out.append(UInt8(ascii: ","))
+                }
+                out.append(UInt8(ascii: "]"))
+            case UInt8(ascii: "\""):
+                if let end = plainStringEnd() {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[offset...end]))
+                    offset = end + 1
+                } else {
+                    JSONValue.writeString(try string(), into: &out)
+                }
+            case UInt8(ascii: "t"):
+                try literal("true")
+                out.append(contentsOf: DocumentNode.trueBytes)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                out.append(contentsOf: DocumentNode.falseBytes)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+            default:
+                try JSONValue.writeNumber(try number(), into: &out)
+            }
+        }
+
+        /// Where the string opening at `offset` closes, when `write(into:)` would write it as it
+        /// stands: no escapes, no control characters, valid UTF-8. Nil for any other (it is then
+        /// read into a `String`, escapes resolved and UTF-8 repaired, and written again).
+        func plainStringEnd() -> Int? {
+            var end = offset + 1
+            var ascii = true
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == UInt8(ascii: "\"") {
+                    return ascii || Self.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end]))
+                        ? end : nil
+                }
+                if byte < 0x20 || byte == UInt8(ascii: "\\") { return nil }
+                if byte >= 0x80 { ascii = false }
+                end += 1
+            }
+            return nil
+        }
+
+        /// Whether `text` is well-formed UTF-8 (Unicode's table 3-7: no overlong forms, no
+        /// surrogates, nothing past U+10FFFF), which `String(decoding:as:)` keeps byte for byte.
+        static func isValidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+            var index = 0
+            while index < text.count {
+                let lead = text[index]
+                if lead < 0x80 {
+                    index += 1
+                    continue
+                }
+                let following: Int
+                var low: UInt8 = 0x80
+                var high: UInt8 = 0xBF
+                switch lead {
+                case 0xC2...0xDF: following = 1
+                case 0xE0:
+                    following = 2
+                    low = 0xA0
+                case 0xE1...0xEC, 0xEE...0xEF: following = 2
+                case 0xED:
+                    following = 2
+                    high = 0x9F
+                case 0xF0:
+                    following = 3
+                    low = 0x90
+                case 0xF1...0xF3: following = 3
+                case 0xF4:
+                    following = 3
+                    high = 0x8F
+                default: return false
+                }
+                guard index + following < text.count, (low...high).contains(text[index + 1]) else { return false }
+                for next in stride(from: index + 2, through: index + following, by: 1) where text[next] & 0xC0 != 0x80 {
+                    return false
+                }
+                index += following + 1
+            }
+            return true
+        }
+
+        /// Rewrites the members of the object written from `start` (their keys and values in
+        /// the text's order, the values where `written[base...]` says) in key order, as
+        /// `write(into:)` sorts a dictionary's members. Of keys equal as `String`s, the
+        /// dictionary `parse` builds keeps the first key and the last value; so does this.
+        mutating func reorder(from base: Int, writtenFrom start: Int, in out: inout [UInt8]) {
+            let order = (base..<written.count).sorted { left, right in
+                written[left].key != written[right].key ? written[left].key < written[right].key : left < right
+            }
+            let members = Array(out[start...])
+            out.removeSubrange(start...)
+            var position = 0
+            while position < order.count {
+                var last = position
+                while last + 1 < order.count, written[order[last + 1]].key == written[order[position]].key {
+                    last += 1
+                }
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.writeString(written[order[position]].key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                let value = written[order[last]].value
+                out.append(contentsOf: members[(value.lowerBound - start)..<(value.upperBound - start)])
+                position = last + 1
             }
         }
 
@@ -318,12 +584,7 @@ extension JSONValue {
         switch self {
         case .null: bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
         case .bool(let value): bytes.append(contentsOf: value ? DocumentNode.trueBytes : DocumentNode.falseBytes)
-        case .number(let value):
-            if value.rounded() == value, abs(value) < 1e15 {
-                Self.writeInteger(Int64(value), into: &bytes)
-            } else {
-                bytes.append(contentsOf: try Self.numberEncoder.encode(value))
-            }
+        case .number(let value): try Self.writeNumber(value, into: &bytes)
         case .string(let value): Self.writeString(value, into: &bytes)
         case .array(let items):
             bytes.append(UInt8(ascii: "["))
@@ -342,6 +603,16 @@ extension JSONValue {
                 try member.value.write(into: &bytes)
             }
             bytes.append(UInt8(ascii: "}"))
+        case .canonical(let text): bytes.append(contentsOf: text.bytes)
+        }
+    }
+
+    /// A number as `UnifiedJSON`'s encoder writes a `JSONValue`'s: whole numbers as integers.
+    static func writeNumber(_ value: Double, into bytes: inout [UInt8]) throws {
+        if value.rounded() == value, abs(value) < 1e15 {
+            writeInteger(Int64(value), into: &bytes)
+        } else {
+            bytes.append(contentsOf: try numberEncoder.encode(value))
         }
     }
 
@@ -428,6 +699,8 @@ extension JSONValue {
             return nil
         case .null, .bool, .number:
             return nil
+        case .canonical(let text):
+            return text.tree.pathOfNUL(path)
         }
     }
 }
@@ -442,6 +715,7 @@ extension JSONValue {
         case .string: "string"
         case .array: "list"
         case .object: "object"
+        case .canonical(let text): text.tree.typeName
         }
     }
 }

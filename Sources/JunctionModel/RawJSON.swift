@@ -332,7 +332,7 @@ public struct JSONObjectMembers: Sendable {
 
     /// Just past the closing quote of the string opening at `start`; -1 when it never closes.
     @inline(__always)
-    private static func stringEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+    static func stringEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
         var offset = start + 1
         while offset < bytes.count {
             let byte = bytes[offset]
@@ -343,7 +343,7 @@ public struct JSONObjectMembers: Sendable {
     }
 
     /// Just past the value starting at `start`; -1 when it is not a complete value.
-    private static func valueEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
+    static func valueEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
         guard start < bytes.count else { return -1 }
         switch bytes[start] {
         case quote:

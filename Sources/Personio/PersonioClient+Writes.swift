@@ -128,7 +128,7 @@ extension PersonioClient {
         let encoded = email.addingPercentEncoding(withAllowedCharacters: allowed) ?? email
         let data = try await getV2("/v2/recruiting/applications?candidate.email=\(encoded)")
         do {
-            return try JSONValue.decodeTree(V2Page<V2Application>.self, from: data).data
+            return try JSONValue.decodeText(V2Page<V2Application>.self, from: data).data
         } catch {
             throw .malformedResponse("applications of a candidate: \(error)")
         }
@@ -148,8 +148,8 @@ extension PersonioClient {
         async throws(PersonioError) -> Captured<Item>
     {
         let data = try await getV2(path)
-        if let bare = try? JSONValue.decodeTree(Captured<Item>.self, from: data) { return bare }
-        if let wrapped = try? JSONValue.decodeTree(SingleResource<Item>.self, from: data) {
+        if let bare = try? JSONValue.decodeText(Captured<Item>.self, from: data) { return bare }
+        if let wrapped = try? JSONValue.decodeText(SingleResource<Item>.self, from: data) {
             return wrapped.data
         }
         throw .malformedResponse("\(what) is unreadable")

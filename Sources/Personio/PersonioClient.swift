@@ -178,7 +178,7 @@ public actor PersonioClient {
         try await readable("page \(number) of \(path)") { () async throws(PersonioError) in
             let data = try await getV2(url)
             do {
-                return try JSONValue.decodeTree(
+                return try JSONValue.decodeText(
                     V2Page<Item>.self, from: data, userInfo: problems.map { [ReadProblems.key: $0] } ?? [:])
             } catch {
                 throw PersonioError.malformedResponse("\(error)")

@@ -23,8 +23,9 @@ extension PersonioConnector: ATSConnector {
         let mapper = CandidateMapper(integrationID: integrationID)
         return stored.compactMap { application in
             guard let candidateID = application.candidateID,
-                case .object(let fresh)? = byID[candidateID]?.remoteData?["candidate"],
-                case .object(var item)? = application.remoteData?["application"],
+                // Trees read from their text: a candidate just read keeps its item as text.
+                case .object(let fresh)? = byID[candidateID]?.remoteData?["candidate"]?.tree,
+                case .object(var item)? = application.remoteData?["application"]?.tree,
                 case .object(var copy)? = item["candidate"]
             else { return nil }
             let before = copy

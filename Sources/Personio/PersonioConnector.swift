@@ -72,7 +72,7 @@ public struct PersonioConnector: Sendable {
         let data = try await client.getV2("/v2/recruiting/categories")
         let categories: [Captured<V2Category>]
         do {
-            categories = try JSONValue.decodeTree(V2Page<V2Category>.self, from: data).data
+            categories = try JSONValue.decodeText(V2Page<V2Category>.self, from: data).data
         } catch {
             throw PersonioError.malformedResponse("categories: \(error)")
         }

@@ -4,13 +4,13 @@ import Testing
 
 @testable import Personio
 
-/// `{id, name}` references as Personio's pages carry them, read through the tree decoder (the
+/// `{id, name}` references as Personio's pages carry them, read through the text decoder (the
 /// sync's) and `JSONDecoder` alike.
 @Suite("Reference decoding")
 struct ReferenceDecodingTests {
     private static func decodeBoth(_ text: String) -> [Result<V2Reference, any Error>] {
         [
-            Result { try JSONValue.decodeTree(V2Reference.self, from: Data(text.utf8)) },
+            Result { try JSONValue.decodeText(V2Reference.self, from: Data(text.utf8)) },
             Result { try JSONDecoder().decode(V2Reference.self, from: Data(text.utf8)) },
         ]
     }

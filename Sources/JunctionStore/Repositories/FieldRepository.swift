@@ -423,6 +423,7 @@ public enum FieldPaths {
         case .array(let items): return .array(items.map(mask))
         case .object(let members): return .object(members.mapValues(mask))
         case .null, .bool: return value
+        case .canonical(let text): return mask(text.tree)
         }
     }
 
@@ -442,6 +443,8 @@ public enum FieldPaths {
         }
         func walk(_ value: JSONValue, _ index: Int) -> JSONValue? {
             guard index < segments.count else { return value }
+            // A Personio item just read is kept as its text (`JSONValue.canonical`).
+            let value = value.tree
             let segment = segments[index]
             if segment.list {
                 guard case .array(let items) = value else { return nil }
@@ -461,6 +464,7 @@ public enum FieldPaths {
         case .array: "array"
         case .object: "object"
         case .null: "null"
+        case .canonical(let text): typeName(text.tree)
         }
     }
 

@@ -33,7 +33,9 @@ public struct Captured<Value: Decodable & Sendable>: Decodable, Sendable {
     public let raw: JSONValue
 
     public init(from decoder: any Decoder) throws {
-        raw = try JSONValue(from: decoder)
+        // Read from a page (`JSONValue.decodeText`), the item is kept as its canonical text:
+        // the sync stores it as `remote_data` without a tree in between.
+        raw = try JSONValue.raw(of: decoder)
         value = try Value(from: decoder)
     }
 }

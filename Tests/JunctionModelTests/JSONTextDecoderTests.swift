@@ -3,11 +3,11 @@ import Testing
 
 @testable import JunctionModel
 
-/// `JSONValue.decodeTree` must read what `JSONDecoder` reads and refuse what it refuses, with
+/// `JSONValue.decodeText` must read what `JSONDecoder` reads and refuse what it refuses, with
 /// the same kind of error at the same coding path: Personio's pages are decoded through it, and
 /// a lenient field's refusal is a read problem. `JSONDecoder` is the expectation throughout.
-@Suite("JSONValue.decodeTree reads as JSONDecoder does")
-struct JSONTreeDecoderTests {
+@Suite("JSONValue.decodeText reads as JSONDecoder does")
+struct JSONTextDecoderTests {
     struct Inner: Decodable, Equatable {
         var name: String
         var count: Int?
@@ -50,7 +50,7 @@ struct JSONTreeDecoderTests {
         let data = Data(Self.everything.utf8)
 
         let expected = try JSONDecoder().decode(Everything.self, from: data)
-        let decoded = try JSONValue.decodeTree(Everything.self, from: data)
+        let decoded = try JSONValue.decodeText(Everything.self, from: data)
 
         #expect(decoded == expected)
         #expect(decoded.list[1].count == 3 && decoded.wholeDouble == 7 && decoded.nullable.wrappedValue == nil)
@@ -63,10 +63,10 @@ struct JSONTreeDecoderTests {
     }
 
     /// The error each decoder throws, as kind and coding path.
-    static func failure<T: Decodable>(_ type: T.Type, _ text: String, tree: Bool) -> String? {
+    static func failure<T: Decodable>(_ type: T.Type, _ text: String, viaText: Bool) -> String? {
         do {
             let data = Data(text.utf8)
-            _ = tree ? try JSONValue.decodeTree(T.self, from: data) : try JSONDecoder().decode(T.self, from: data)
+            _ = viaText ? try JSONValue.decodeText(T.self, from: data) : try JSONDecoder().decode(T.self, from: data)
             return nil
         } catch let error as DecodingError {
             let kind: String
@@ -101,14 +101,14 @@ struct JSONTreeDecoderTests {
             #"{"name": "n", "count": 1, "items": []"#,  // text cut short
         ])
     func refusals(text: String) {
-        let expected = Self.failure(Strict.self, text, tree: false)
+        let expected = Self.failure(Strict.self, text, viaText: false)
 
-        let actual = Self.failure(Strict.self, text, tree: true)
+        let actual = Self.failure(Strict.self, text, viaText: true)
 
         #expect(expected != nil, "JSONDecoder refuses \(text)")
         if actual != expected {
             // The one difference: a number that does not fit comes from JSONDecoder with an
-            // empty coding path; the tree decoder names the member.
+            // empty coding path; the text decoder names the member.
             #expect(expected == "dataCorrupted at " && actual == "dataCorrupted at count", "\(text)")
         }
     }
@@ -125,7 +125,7 @@ struct JSONTreeDecoderTests {
     func userInfo() throws {
         let data = Data(#"[{"a": 1}, {}]"#.utf8)
 
-        let decoded = try JSONValue.decodeTree(
+        let decoded = try JSONValue.decodeText(
             [Reader].self, from: data, userInfo: [CodingUserInfoKey(rawValue: "probe")!: "here"])
 
         #expect(decoded.map(\.seen) == ["here", "here"])
