@@ -219,7 +219,18 @@ extension JSONValue {
         var items: [JSONValue] = []
         /// For `canonical`: the keys of the objects being written, innermost last, each with
         /// where its value's bytes lie in the output (written in the text's order, then sorted).
-        var written: [(key: String, value: Range<Int>)] = []
+        var written: [(key: WrittenKey, value: Range<Int>)] = []
+        /// Kept between objects for `reorder`: an object's members as written, and their order.
+        var moved: [UInt8] = []
+        var order: [Int] = []
+
+        /// A key of an object being written: where its text lies in `bytes` when it is plain
+        /// ASCII (compared as bytes, which order ASCII as `String` does), else the key read.
+        /// Reading every key into a `String` to compare it was a fifth of the canonical pass.
+        enum WrittenKey {
+            case ascii(Range<Int>)
+            case text(String)
+        }
 
         mutating func skipSpace() {
             offset = JSONObjectMembers.skipSpace(bytes, offset)
@@ -312,8 +323,14 @@ extension JSONValue {
                 while true {
                     skipSpace()
                     let keyStart = offset
-                    let plainEnd = plainStringEnd()
-                    let key = try string()
+                    let plain = plainString()
+                    let key: WrittenKey
+                    if let plain, plain.ascii {
+                        key = .ascii((keyStart + 1)..<plain.end)
+                        offset = plain.end + 1
+                    } else {
+                        key = .text(try string())
+                    }
                     skipSpace()
                     guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else {
                         throw ParseError(offset: offset)
@@ -322,12 +339,12 @@ extension JSONValue {
                     skipSpace()
                     if written.count > base {
                         out.append(UInt8(ascii: ","))
-                        if inOrder, !(written[written.count - 1].key < key) { inOrder = false }
+                        if inOrder, !Self.precedes(written[written.count - 1].key, key, in: bytes) { inOrder = false }
                     }
-                    if let plainEnd {
-                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[keyStart...plainEnd]))
+                    if let plain {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[keyStart...plain.end]))
                     } else {
-                        JSONValue.writeString(key, into: &out)
+                        JSONValue.writeString(Self.text(of: key, in: bytes), into: &out)
                     }
                     out.append(UInt8(ascii: ":"))
                     let valueStart = out.count
@@ -355,9 +372,9 @@ extension JSONValue {
                 }
                 out.append(UInt8(ascii: "]"))
             case UInt8(ascii: "\""):
-                if let end = plainStringEnd() {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[offset...end]))
-                    offset = end + 1
+                if let plain = plainString() {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[offset...plain.end]))
+                    offset = plain.end + 1
                 } else {
                     JSONValue.writeString(try string(), into: &out)
                 }
@@ -375,17 +392,19 @@ extension JSONValue {
             }
         }
 
-        /// Where the string opening at `offset` closes, when `write(into:)` would write it as it
+        /// Where the string opening at `offset` closes (and whether it is ASCII), when `write(into:)` would write it as it
         /// stands: no escapes, no control characters, valid UTF-8. Nil for any other (it is then
         /// read into a `String`, escapes resolved and UTF-8 repaired, and written again).
-        func plainStringEnd() -> Int? {
+        func plainString() -> (end: Int, ascii: Bool)? {
             var end = offset + 1
             var ascii = true
             while end < bytes.count {
                 let byte = bytes[end]
                 if byte == UInt8(ascii: "\"") {
-                    return ascii || Self.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end]))
-                        ? end : nil
+                    guard ascii || Self.isValidUTF8(UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end])) else {
+                        return nil
+                    }
+                    return (end, ascii)
                 }
                 if byte < 0x20 || byte == UInt8(ascii: "\\") { return nil }
                 if byte >= 0x80 { ascii = false }
@@ -439,23 +458,62 @@ extension JSONValue {
         /// `write(into:)` sorts a dictionary's members. Of keys equal as `String`s, the
         /// dictionary `parse` builds keeps the first key and the last value; so does this.
         mutating func reorder(from base: Int, writtenFrom start: Int, in out: inout [UInt8]) {
-            let order = (base..<written.count).sorted { left, right in
-                written[left].key != written[right].key ? written[left].key < written[right].key : left < right
+            // The buffers are taken out of `self` while used: sorting reads `written` in `self`.
+            var order = self.order
+            var moved = self.moved
+            order.removeAll(keepingCapacity: true)
+            order.append(contentsOf: base..<written.count)
+            let (written, bytes) = (self.written, self.bytes)
+            order.sort { left, right in
+                let (first, second) = (written[left].key, written[right].key)
+                if Self.precedes(first, second, in: bytes) { return true }
+                return !Self.precedes(second, first, in: bytes) && left < right
             }
-            let members = Array(out[start...])
+            moved.removeAll(keepingCapacity: true)
+            moved.append(contentsOf: out[start...])
             out.removeSubrange(start...)
             var position = 0
             while position < order.count {
                 var last = position
-                while last + 1 < order.count, written[order[last + 1]].key == written[order[position]].key {
+                while last + 1 < order.count,
+                    !Self.precedes(written[order[position]].key, written[order[last + 1]].key, in: bytes)
+                {
                     last += 1
                 }
                 if position > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.writeString(written[order[position]].key, into: &out)
+                switch written[order[position]].key {
+                case .ascii(let key):
+                    out.append(UInt8(ascii: "\""))
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[key]))
+                    out.append(UInt8(ascii: "\""))
+                case .text(let key):
+                    JSONValue.writeString(key, into: &out)
+                }
                 out.append(UInt8(ascii: ":"))
                 let value = written[order[last]].value
-                out.append(contentsOf: members[(value.lowerBound - start)..<(value.upperBound - start)])
+                out.append(contentsOf: moved[(value.lowerBound - start)..<(value.upperBound - start)])
                 position = last + 1
+            }
+            self.order = order
+            self.moved = moved
+        }
+
+        /// Whether `first` sorts before `second` as `String`s do. Static, with the text passed:
+        /// a method call copied the parser, a retain of each of its buffers per comparison.
+        static func precedes(_ first: WrittenKey, _ second: WrittenKey, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            if case .ascii(let left) = first, case .ascii(let right) = second {
+                let common = min(left.count, right.count)
+                let base = bytes.baseAddress!
+                let result = common == 0 ? 0 : memcmp(base + left.lowerBound, base + right.lowerBound, common)
+                return result != 0 ? result < 0 : left.count < right.count
+            }
+            return text(of: first, in: bytes) < text(of: second, in: bytes)
+        }
+
+        static func text(of key: WrittenKey, in bytes: UnsafeBufferPointer<UInt8>) -> String {
+            switch key {
+            case .ascii(let range): String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+            case .text(let text): text
             }
         }
 

@@ -111,8 +111,11 @@ struct CanonicalJSONTests {
 
     // MARK: - Random JSON texts
 
-    /// Keys that sort differently as bytes and as cased text, repeat, need escapes or are not ASCII.
-    static let keys = ["id", "a", "B", "b", "_x", "10", "9", "ä", "z", "é", "e\u{301}", "Z", "quote\"d", "tab\t", "😀"]
+    /// Keys that sort differently as bytes and as cased text, begin with one another, repeat,
+    /// need escapes or are not ASCII.
+    static let keys = [
+        "id", "id_2", "a", "ab", "B", "b", "_x", "10", "9", "ä", "z", "é", "e\u{301}", "Z", "quote\"d", "tab\t", "😀",
+    ]
     static let strings = ["", "plain", "Müller", "東京", "a/b", "line\nbreak", "\u{1}", "say \"hi\"", "back\\slash", "😀"]
 
     /// A value with members as a list, so keys may repeat and come in any order.
