@@ -52,13 +52,16 @@ final class CanonicalText: @unchecked Sendable {
     /// Where each object and array starts, in order, and where it ends: found in one pass, so
     /// stepping over a nested value is a search here, not a scan of its bytes. Scanned each time,
     /// the items of a page were stepped over up to three times (a quarter of decoding it).
-    private var containerStarts: [Int] = []
-    private var containerEnds: [Int] = []
+    private let containerStarts: [Int]
+    private let containerEnds: [Int]
 
     init(_ text: [UInt8]) {
         let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.count)
         _ = storage.initialize(from: text)
-        bytes = UnsafeBufferPointer(storage)
+        let bytes = UnsafeBufferPointer(storage)
+        self.bytes = bytes
+        var containerStarts: [Int] = []
+        var containerEnds: [Int] = []
         var open: [Int] = []
         var offset = 0
         while offset < bytes.count {
@@ -76,6 +79,8 @@ final class CanonicalText: @unchecked Sendable {
             }
             offset += 1
         }
+        self.containerStarts = containerStarts
+        self.containerEnds = containerEnds
     }
 
     deinit { bytes.deallocate() }
