@@ -192,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JunctionModelTests",
-            dependencies: ["JunctionModel"],
+            dependencies: ["JunctionModel", "JunctionTestSupport"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import JunctionModel
+import JunctionTestSupport
 import Testing
 
 @Suite("JSON text written in canonical form without a tree")
@@ -70,7 +71,7 @@ struct CanonicalJSONTests {
 
     @Test("random texts: the same bytes as parsing and writing the tree")
     func randomTexts() throws {
-        var random = SeededRandom(seed: 22)
+        var random = SeededGenerator(seed: 22)
         for round in 0..<400 {
             let text = Self.text(Self.value(depth: 0, &random), &random)
 
@@ -85,7 +86,7 @@ struct CanonicalJSONTests {
 
     @Test("malformed texts are refused where parsing refuses them")
     func malformed() throws {
-        var random = SeededRandom(seed: 9)
+        var random = SeededGenerator(seed: 9)
         var cases: [[UInt8]] = [
             #"{"a" 1}"#, #"{"a": tru}"#, "[1,]", #"{"a": "\q"}"#, #""\ud800""#, #""\udc00x""#, "+1", "1e999", "",
             "{} x", "{\"a\": \"tab\tin\"}", "[" + String(repeating: "[", count: 600) + "]",
@@ -127,7 +128,7 @@ struct CanonicalJSONTests {
         case object([(String, Value)])
     }
 
-    static func value(depth: Int, _ random: inout SeededRandom) -> Value {
+    static func value(depth: Int, _ random: inout SeededGenerator) -> Value {
         switch Int.random(in: 0..<(depth > 3 ? 4 : 6), using: &random) {
         case 0: return .literal(["true", "false", "null"].randomElement(using: &random)!)
         case 1:
@@ -150,7 +151,7 @@ struct CanonicalJSONTests {
 
     /// `value` as text with random spacing, escapes where none are needed, and numbers in
     /// another of their spellings.
-    static func text(_ value: Value, _ random: inout SeededRandom) -> [UInt8] {
+    static func text(_ value: Value, _ random: inout SeededGenerator) -> [UInt8] {
         var out = ""
         func space() { out += ["", "", " ", "\n  ", "\t", "\r\n"].randomElement(using: &random)! }
         func write(_ value: Value) {
@@ -211,18 +212,5 @@ struct CanonicalJSONTests {
         write(value)
         space()
         return Array(out.utf8)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing round can be run again.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
