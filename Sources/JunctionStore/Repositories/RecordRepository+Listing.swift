@@ -321,9 +321,10 @@ extension RecordRepository {
         .sorted { $0.id < $1.id }
     }
 
+    /// `keyed`: the statement finds the rows by their keys (`keyedIntegration`).
     private func listQuery(
         _ table: String, integrationID: String, filter: RecordFilter, columns: [String],
-        document: any SQLExpression = SQLColumn("record"), on database: (any SQLDatabase)? = nil
+        document: any SQLExpression = SQLColumn("record"), on database: (any SQLDatabase)? = nil, keyed: Bool = false
     ) -> SQLSelectBuilder {
         // On SQLite the document is read as a blob: SQLiteNIO makes a `String` of a text cell,
         // checking (and repairing) its UTF-8, a tenth of a jobs page's CPU, for text the store
@@ -335,7 +336,11 @@ extension RecordRepository {
                     + (["changed_at", "remote_deleted_at"] + columns).map { SQLColumn($0) }
             )
             .from(table)
-            .where("integration_id", .equal, integrationID)
+        if keyed {
+            query.where(SQLColumn("integration_id"), .equal, Self.keyedIntegration(integrationID, on: database ?? sql))
+        } else {
+            query.where("integration_id", .equal, integrationID)
+        }
         if !filter.includeDeleted { query.where("remote_deleted_at", .is, SQLLiteral.null) }
         if let updatedAfter = filter.updatedAfter {
             query.where("updated_at", .greaterThan, Clock.milliseconds(updatedAfter))
@@ -632,7 +637,8 @@ extension RecordRepository {
             \(unsafeRaw: jobJoin)
             LEFT JOIN application_stages s ON s.integration_id = a.integration_id AND s.id = a.current_stage_id
             \(unsafeRaw: linkJoin)
-            WHERE a.integration_id = \(bind: integrationID) AND a.\(ident: column) IN (\(binds: unique))
+            WHERE a.integration_id = \(keyedIntegration(integrationID, postgres: !sqlite))
+                AND a.\(ident: column) IN (\(binds: unique))
                 \(unsafeRaw: live ? "AND a.remote_deleted_at IS NULL" : "")
             """
     }
@@ -650,7 +656,7 @@ extension RecordRepository {
         guard !unique.isEmpty else { return [] }
         let query = listQuery(
             Record.table, integrationID: integrationID, filter: RecordFilter(includeDeleted: includeDeleted),
-            columns: [])
+            columns: [], keyed: true)
         // In id order, sorted here for the reason given at `documents`.
         return try await query.where(column, .in, unique).all()
             .map { try Self.decodeRecord(Record.self, $0, remoteData: remoteData) }

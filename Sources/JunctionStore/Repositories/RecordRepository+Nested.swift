@@ -240,7 +240,18 @@ extension RecordRepository {
         _ type: Record.Type, _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String,
         on connection: any SQLDatabase
     ) async throws -> Int {
-        guard let column = Record.composedColumn, !lists.isEmpty else { return 0 }
+        guard let update = keepComposedStatement(type, lists, integrationID: integrationID, on: connection) else {
+            return 0
+        }
+        return try await connection.raw(update).all().count
+    }
+
+    /// `keepComposed`'s statement; nil when there is nothing to keep.
+    static func keepComposedStatement<Record: SyncedRecord>(
+        _ type: Record.Type, _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String,
+        on connection: any SQLDatabase
+    ) -> SQLQueryString? {
+        guard let column = Record.composedColumn, !lists.isEmpty else { return nil }
         var values = SQLQueryString("")
         for (index, record) in lists.enumerated() {
             values.appendLiteral(index == 0 ? "(" : ", (")
@@ -251,13 +262,12 @@ extension RecordRepository {
             values.appendInterpolation(bind: String(decoding: record.list, as: UTF8.self))
             values.appendLiteral(")")
         }
-        let update: SQLQueryString = """
+        return """
             UPDATE \(ident: Record.table) SET \(ident: column) = v.column3
             FROM (VALUES \(values)) AS v
-            WHERE \(ident: Record.table).integration_id = \(bind: integrationID)
+            WHERE \(ident: Record.table).integration_id = \(keyedIntegration(integrationID, on: connection))
               AND \(ident: Record.table).id = v.column1 AND \(ident: Record.table).nested_stamp = v.column2
             RETURNING id
             """
-        return try await connection.raw(update).all().count
     }
 }

@@ -32,12 +32,13 @@ extension Candidate: SyncedRecord {
         on connection: any SQLDatabase
     ) async throws {
         let links = joiningLinks ? Application.joiningItsLink : ""
+        let integration = RecordRepository.keyedIntegration(integrationID, on: connection)
         try await connection.raw(
             """
             UPDATE candidates SET \(unsafeRaw: forgetNested)
-            WHERE integration_id = \(bind: integrationID) AND id IN (
+            WHERE integration_id = \(integration) AND id IN (
                 SELECT a.candidate_id FROM applications a \(unsafeRaw: links)
-                WHERE a.integration_id = \(bind: integrationID) AND \(condition))
+                WHERE a.integration_id = \(integration) AND \(condition))
             """
         ).run()
     }
@@ -141,11 +142,12 @@ extension Application {
         ofApplicationsWhere column: String, in values: [String], integrationID: String, now: Int64,
         on connection: any SQLDatabase
     ) async throws {
+        let integration = RecordRepository.keyedIntegration(integrationID, on: connection)
         try await connection.raw(
             """
             UPDATE candidates SET updated_at = \(bind: now), \(unsafeRaw: Candidate.forgetNested)
-            WHERE integration_id = \(bind: integrationID) AND id IN (
-                SELECT candidate_id FROM applications WHERE integration_id = \(bind: integrationID)
+            WHERE integration_id = \(integration) AND id IN (
+                SELECT candidate_id FROM applications WHERE integration_id = \(integration)
                 AND \(ident: column) IN (\(binds: values)))
             """
         ).run()

@@ -119,7 +119,8 @@ extension RecordRepository {
         guard !ids.isEmpty else { return 0 }
         // Deleted candidates are left alone: a save would undelete them.
         let stored = try await sql.select().columns("id", "record").from(Candidate.table)
-            .where("integration_id", .equal, integrationID).where("id", .in, ids)
+            .where(SQLColumn("integration_id"), .equal, Self.keyedIntegration(integrationID, on: sql))
+            .where("id", .in, ids)
             .where("remote_deleted_at", .is, SQLLiteral.null)
             .all()
         guard !stored.isEmpty else { return 0 }
@@ -282,12 +283,7 @@ extension RecordRepository {
         candidateIDs: [String], integrationID: String, on connection: any SQLDatabase
     ) async throws -> [String: String] {
         let rows = try await connection.raw(
-            """
-            SELECT candidate_id, source FROM applications
-            WHERE integration_id = \(bind: integrationID) AND candidate_id IN (\(binds: candidateIDs))
-              AND source IS NOT NULL AND remote_deleted_at IS NULL
-            ORDER BY candidate_id, \(unsafeRaw: sourceOrder.joined(separator: ", "))
-            """
+            latestApplicationSourcesQuery(candidateIDs: candidateIDs, integrationID: integrationID, on: connection)
         ).all()
         var latest: [String: String] = [:]
         // Ascending order: the last row per candidate wins.
@@ -296,5 +292,18 @@ extension RecordRepository {
                 column: "source", as: String.self)
         }
         return latest
+    }
+
+    /// `latestApplicationSources`' statement.
+    static func latestApplicationSourcesQuery(
+        candidateIDs: [String], integrationID: String, on connection: any SQLDatabase
+    ) -> SQLQueryString {
+        """
+        SELECT candidate_id, source FROM applications
+        WHERE integration_id = \(keyedIntegration(integrationID, on: connection))
+          AND candidate_id IN (\(binds: candidateIDs))
+          AND source IS NOT NULL AND remote_deleted_at IS NULL
+        ORDER BY candidate_id, \(unsafeRaw: sourceOrder.joined(separator: ", "))
+        """
     }
 }

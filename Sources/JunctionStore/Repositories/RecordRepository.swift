@@ -157,9 +157,40 @@ extension RecordRepository {
     static func storedStates<Record: SyncedRecord>(
         of _: Record.Type, ids: [String], integrationID: String, on connection: any SQLDatabase
     ) async throws -> [any SQLRow] {
-        try await connection.select().columns(Self.storedStateColumns(of: Record.self)).from(Record.table)
-            .where("integration_id", .equal, integrationID).where("id", .in, ids)
-            .all()
+        try await storedStatesQuery(of: Record.self, ids: ids, integrationID: integrationID, on: connection).all()
+    }
+
+    /// `storedStates`' statement.
+    static func storedStatesQuery<Record: SyncedRecord>(
+        of _: Record.Type, ids: [String], integrationID: String, on connection: any SQLDatabase
+    ) -> SQLSelectBuilder {
+        connection.select().columns(Self.storedStateColumns(of: Record.self)).from(Record.table)
+            .where(SQLColumn("integration_id"), .equal, keyedIntegration(integrationID, on: connection))
+            .where("id", .in, ids)
+    }
+
+    /// The value a statement that finds an integration's rows by their keys (`id IN (…)`, a join
+    /// on ids) compares `integration_id` with: on PostgreSQL an uncorrelated subquery's, which
+    /// the planner does not read; the bound value on SQLite, which plans from the schema alone.
+    ///
+    /// PostgreSQL plans a statement for its bound values. An integration its statistics do not
+    /// list, as one whose first import goes into tables another integration filled, it takes
+    /// for a row or two. It then found a page's keys by walking all of the integration's rows
+    /// through an index that starts with `integration_id`, filtering each, instead of looking
+    /// each key up: every page of that import read all the import had stored so far. Beside
+    /// another integration's 20,000 candidates, such a FULL of 20,000 more spent 7.2 s of its
+    /// 10.8 in two of these statements (`benchmarks/analysis.md`, forty-second stop). Without
+    /// the value, the planner takes the integration for one of average size, for which looking
+    /// the keys up is the cheaper plan. Tables with no statistics at all (a first import into
+    /// empty ones) make any integration 0.5% of a table, bound or not: there a sync analyzes
+    /// each table after its first page (`SyncEngine.analyzeAfterFirstPage`).
+    static func keyedIntegration(_ integrationID: String, postgres: Bool) -> SQLQueryString {
+        postgres ? "(SELECT CAST(\(bind: integrationID) AS TEXT))" : "\(bind: integrationID)"
+    }
+
+    /// `keyedIntegration(_:postgres:)` for `connection`'s backend.
+    static func keyedIntegration(_ integrationID: String, on connection: any SQLDatabase) -> SQLQueryString {
+        keyedIntegration(integrationID, postgres: connection.dialect.name == "postgresql")
     }
 
     /// What composes the `composedColumn` of the records a save writes, from their ids and
@@ -330,7 +361,8 @@ extension RecordRepository {
         }
         if let runID, !unchangedIDs.isEmpty {
             try await connection.update(table).set("last_seen_run", to: runID)
-                .where("integration_id", .equal, integrationID).where("id", .in, unchangedIDs)
+                .where(SQLColumn("integration_id"), .equal, Self.keyedIntegration(integrationID, on: connection))
+                .where("id", .in, unchangedIDs)
                 .run()
         }
         return outcome
@@ -360,7 +392,8 @@ extension RecordRepository {
                 let chunk = Array(unseenIDs[start..<min(start + 500, unseenIDs.count)])
                 try await connection.update(table).set("remote_deleted_at", to: milliseconds)
                     .set("updated_at", to: milliseconds)
-                    .where("integration_id", .equal, integrationID).where("id", .in, chunk)
+                    .where(SQLColumn("integration_id"), .equal, Self.keyedIntegration(integrationID, on: connection))
+                    .where("id", .in, chunk)
                     .run()
             }
             try await Record.propagateChanges(
