@@ -162,6 +162,60 @@ struct MigrationTests {
         #expect(stored.allSatisfy { $0.0 > 2_048 && $0.0 < $0.1 }, "compressed, over 2 KB: \(stored)")
     }
 
+    /// Saves 20 applications of about 1.5 KB of little-compressible document to `seeded`'s
+    /// integration and keeps their nested objects (0.6 KB each, as a sync's keep does); returns
+    /// how many values the applications' TOAST table holds afterwards.
+    static func applicationsWithKeptObjects(_ database: Database, _ seeded: SeededStore) async throws -> Int {
+        let integrationID = seeded.integration.id.description
+        var generator = SeededGenerator(seed: 36)
+        let alphabet = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
+        func text(_ count: Int) -> String {
+            String((0..<count).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        }
+        let applications = (1...20).map { index in
+            var application = Application(
+                id: Identifier.record(integrationID: integrationID, model: "applications", remoteID: "\(index)"),
+                remoteID: "\(index)")
+            application.remoteData = ["notes": .string(text(1_500))]
+            return application
+        }
+        try await seeded.store.records.saveRecords(applications, integrationID: integrationID)
+        let kept = try await seeded.store.records.keepComposed(
+            Application.self, applications.map { ($0.id, 0, Array("{\"candidate\":\"\(text(600))\"}".utf8)) },
+            integrationID: integrationID)
+        #expect(kept == applications.count)
+        let toast = try #require(
+            try await database.sql.raw(
+                "SELECT CAST(reltoastrelid::regclass AS TEXT) AS toast FROM pg_class WHERE relname = 'applications'"
+            ).first()
+        ).decode(column: "toast", as: String.self)
+        return try #require(
+            try await database.sql.raw("SELECT count(DISTINCT chunk_id) AS n FROM \(unsafeRaw: toast)").first()
+        ).decode(column: "n", as: Int.self)
+    }
+
+    @Test("on PostgreSQL, an application's document stays in its row when its nested objects are kept")
+    func applicationDocumentsInline() async throws {
+        let (before, seededBefore) = try await Self.seededPostgres(before: 36)
+        let database = try await FreshDatabases.open(.postgres)
+        let seeded = try await SeededStore.make(database)
+
+        let outOfLine = try await Self.applicationsWithKeptObjects(before, seededBefore)
+        let inLine = try await Self.applicationsWithKeptObjects(database, seeded)
+        let storage = try await database.sql.raw(
+            """
+            SELECT count(*) FILTER (WHERE attstorage <> 'm') AS n FROM pg_attribute
+            WHERE attrelid = 'applications'::regclass AND attnum > 0 AND NOT attisdropped
+              AND atttypid = 'text'::regtype
+            """
+        ).first()?.decode(column: "n", as: Int.self)
+
+        // Before the step each kept row moved its document out of line; after it, none.
+        #expect(outOfLine == 20)
+        #expect(inLine == 0)
+        #expect(storage == 0, "every text column of the table is MAIN")
+    }
+
     @Test(
         "on SQLite, a synced record's integration is checked at commit, also on a connection opened before the step"
     )

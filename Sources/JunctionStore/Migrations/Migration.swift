@@ -58,6 +58,7 @@ public struct Migrator: Sendable {
         .indexMissingNestedInRowOrder,
         .keepJobDocumentsInline,
         .deferSyncedRecordForeignKeys,
+        .keepApplicationDocumentsInline,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).
