@@ -571,8 +571,7 @@ extension SyncEngine {
     /// autovacuum's rule in a small table (`Database.analyze`). Without any, the planner takes
     /// an integration for 0.5% of a table, and the statements that look a page's records up
     /// walked every row the run had stored so far instead: a page's stored states took 27 ms
-    /// at 30,000 applications, 0.8 ms with statistics of the first 200 rows, and a FULL of
-    /// 100,000 candidates on PostgreSQL went from 8,441 to 9,656 records a second
+    /// at 30,000 applications, 0.8 ms with statistics of the first 200 rows
     /// (`benchmarks/analysis.md`, forty-second stop). The run's own refreshes (after the
     /// applications, at its end) still follow.
     func analyzeAfterFirstPage(_ table: String, rows: Int) async {
