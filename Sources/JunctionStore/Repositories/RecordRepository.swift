@@ -178,8 +178,9 @@ extension RecordRepository {
     /// for a row or two. It then found a page's keys by walking all of the integration's rows
     /// through an index that starts with `integration_id`, filtering each, instead of looking
     /// each key up: every page of that import read all the import had stored so far. Beside
-    /// another integration's 20,000 candidates, such a FULL of 20,000 more spent 7.2 s of its
-    /// 10.8 in two of these statements (`benchmarks/analysis.md`, forty-second stop). Without
+    /// another integration's 20,000 candidates, in such a FULL of 20,000 more (10.8 s),
+    /// PostgreSQL spent 7.2 s in two of these statements (`benchmarks/analysis.md`,
+    /// forty-second stop). Without
     /// the value, the planner takes the integration for one of average size, for which looking
     /// the keys up is the cheaper plan. Tables with no statistics at all (a first import into
     /// empty ones) make any integration 0.5% of a table, bound or not: there a sync analyzes
