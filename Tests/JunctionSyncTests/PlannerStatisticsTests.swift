@@ -1,6 +1,4 @@
 import Foundation
-import Hummingbird
-import HummingbirdTesting
 import JunctionModel
 import JunctionTestSupport
 import PersonioSandbox
@@ -234,13 +232,8 @@ struct PlannerStatisticsTests {
         try await JobSyncTests.withSandboxAndStore(.postgres, configuration: SandboxConfiguration()) { sandbox, sync in
             let sql = sync.seeded.store.database.sql
             // The first page of applications comes through; every later request fails.
-            try await sandbox.execute(
-                uri: "/_sandbox/faults", method: .put, headers: [.contentType: "application/json"],
-                body: ByteBuffer(
-                    string:
-                        #"{"rules":[{"path":"/v2/recruiting/applications","fault":"server_error","status":503,"after":1}]}"#
-                )
-            ) { #expect($0.status == .ok) }
+            try await FaultMatrixTests.installFaults(
+                #"[{"path":"/v2/recruiting/applications","fault":"server_error","status":503,"after":1}]"#, sandbox)
 
             let run = try await sync.run()
 

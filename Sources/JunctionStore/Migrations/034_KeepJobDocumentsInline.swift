@@ -15,19 +15,7 @@ extension Migration {
     static let keepJobDocumentsInline = Migration(version: 34, name: "KeepJobDocumentsInline") { kind in
         guard kind == .postgres else { return [] }
         return [
-            """
-            DO $$
-            DECLARE text_column name;
-            BEGIN
-                FOR text_column IN
-                    SELECT attname FROM pg_attribute
-                    WHERE attrelid = 'jobs'::regclass AND attnum > 0 AND NOT attisdropped
-                        AND atttypid = 'text'::regtype
-                LOOP
-                    EXECUTE format('ALTER TABLE jobs ALTER COLUMN %I SET STORAGE MAIN', text_column);
-                END LOOP;
-            END $$
-            """,
+            textColumnsStoredInRow("jobs"),
             "ALTER TABLE jobs SET (toast_tuple_target = 8160)",
             "UPDATE jobs SET record = record || ''",
         ]

@@ -18,20 +18,6 @@ extension Migration {
     static let keepApplicationDocumentsInline = Migration(version: 36, name: "KeepApplicationDocumentsInline") {
         kind in
         guard kind == .postgres else { return [] }
-        return [
-            """
-            DO $$
-            DECLARE text_column name;
-            BEGIN
-                FOR text_column IN
-                    SELECT attname FROM pg_attribute
-                    WHERE attrelid = 'applications'::regclass AND attnum > 0 AND NOT attisdropped
-                        AND atttypid = 'text'::regtype
-                LOOP
-                    EXECUTE format('ALTER TABLE applications ALTER COLUMN %I SET STORAGE MAIN', text_column);
-                END LOOP;
-            END $$
-            """
-        ]
+        return [textColumnsStoredInRow("applications")]
     }
 }

@@ -15,4 +15,25 @@ extension Migration {
         return ["CREATE TABLE \(table) (\n    " + columns.joined(separator: ",\n    ") + "\n)"]
             + ["CREATE INDEX \(table)_updated_at ON \(table) (integration_id, updated_at)"] + extraIndexes
     }
+
+    /// PostgreSQL's statement that sets every text column of `table` to storage `MAIN`: its
+    /// values are compressed in the row and moved out of line only when the compressed row
+    /// outgrows a page (migrations 34 and 36). All of them, not only the document's: PostgreSQL
+    /// moves a row's `EXTENDED` values out of line before it compresses a `MAIN` one. Frozen,
+    /// as `syncedRecordTable` is.
+    static func textColumnsStoredInRow(_ table: String) -> String {
+        """
+        DO $$
+        DECLARE text_column name;
+        BEGIN
+            FOR text_column IN
+                SELECT attname FROM pg_attribute
+                WHERE attrelid = '\(table)'::regclass AND attnum > 0 AND NOT attisdropped
+                    AND atttypid = 'text'::regtype
+            LOOP
+                EXECUTE format('ALTER TABLE \(table) ALTER COLUMN %I SET STORAGE MAIN', text_column);
+            END LOOP;
+        END $$
+        """
+    }
 }
