@@ -77,6 +77,7 @@ public struct JunctionRuntime: Sendable {
             let store = Store(database: database, secrets: secrets)
             let bootstrap = try await store.access.bootstrap(configuredKey: configuration.apiKey)
             try await store.records.backfillFoldedJobNames()
+            try await store.records.backfillJobPageRecords()
             announceBootstrap(bootstrap, announce: announce, logger: logger)
             let demo =
                 configuration.demo

@@ -59,6 +59,7 @@ public struct Migrator: Sendable {
         .keepJobDocumentsInline,
         .deferSyncedRecordForeignKeys,
         .keepApplicationDocumentsInline,
+        .addJobsSharedMember,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

@@ -151,7 +151,11 @@ extension PersonalDataRepository {
         _ model: any SyncedRecord.Type, integrationID: String, condition: SQLQueryString, hash: String, now: Int64
     ) async throws -> [(id: String, remoteID: String?)] {
         let table = model.table
-        let cleared = model.filterColumns.filter { !Self.keeps($0) } + (model.summaryKeys == nil ? [] : ["summary"])
+        // A tombstone keeps none of its record's shared member (`SyncedRecord.sharedMember`), nor
+        // the document without it that pages read.
+        let cleared =
+            model.filterColumns.filter { !Self.keeps($0) } + (model.summaryKeys == nil ? [] : ["summary"])
+            + (model.sharedMember == nil ? [] : RecordRepository.SharedValue.columns)
         return try await database.transaction { connection in
             let rows = try await connection.raw(
                 """

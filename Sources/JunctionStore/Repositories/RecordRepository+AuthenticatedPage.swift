@@ -100,7 +100,7 @@ extension RecordRepository {
         guard try !first.decodeNil(column: "id") else { return (authentication, KeysetPage(items: [], nextAfter: nil)) }
         return (
             authentication,
-            try Keyset.page(rows, limit: limit) { try Self.pageDocument($0, Record.self, columns: columns) }
+            try Self.pageDocuments(rows, Record.self, limit: limit, columns: columns)
         )
     }
 

@@ -37,6 +37,9 @@ extension Job: SyncedRecord {
     public var storedRemoteID: String? { remoteID }
     /// `updated_after` on jobs counts stages, screening questions, postings and hiring team (§3).
     public static let nestedKeys: Set<String> = ["stages", "screening_questions", "job_postings", "hiring_team"]
+    /// A job asks its account's questions (`QuestionMapper`), but those a catalog entry limits
+    /// to other jobs: 4 KB of a demo job's 9 KB, alike in every job of its pages.
+    public static let sharedMember: String? = "screening_questions"
 
     /// Applications and candidates embed their job (its name, and their stage's index in its
     /// pipeline), so a job that changed moves their `updated_at` too: a client following
@@ -77,6 +80,38 @@ extension RecordRepository {
             ).run()
         }
         return rows.count
+    }
+
+    /// Fills the shared member's columns (`SyncedRecord.sharedMember`) of jobs saved before they
+    /// existed (migration 37); returns how many. A job a sync writes meanwhile keeps what its
+    /// save wrote: each update asks for the hashes it was computed from.
+    @discardableResult
+    public func backfillJobPageRecords() async throws -> Int {
+        guard let member = Job.sharedMember else { return 0 }
+        let rows = try await sql.raw(
+            """
+            SELECT integration_id, id, content_hash, nested_hash, record FROM jobs
+            WHERE page_record IS NULL AND record LIKE \(bind: "%\"" + member + "\":%")
+            """
+        ).all()
+        var filled = 0
+        for row in rows {
+            guard let shared = try SharedValue(member, in: try row.decode(column: "record", as: [UInt8].self))
+            else { continue }
+            try await sql.raw(
+                """
+                UPDATE jobs SET page_record = \(bind: shared.lean), shared_offset = \(bind: shared.offset),
+                    shared_length = \(bind: shared.length), shared_hash = \(bind: shared.hash)
+                WHERE integration_id = \(bind: try row.decode(column: "integration_id", as: String.self))
+                  AND id = \(bind: try row.decode(column: "id", as: String.self))
+                  AND content_hash = \(bind: try row.decode(column: "content_hash", as: String.self))
+                  AND COALESCE(nested_hash, '') = \(bind: try row.decode(column: "nested_hash", as: String?.self) ?? "")
+                  AND page_record IS NULL
+                """
+            ).run()
+            filled += 1
+        }
+        return filled
     }
 
     /// Inserts or updates jobs of one integration.

@@ -196,7 +196,61 @@ extension RecordRepository {
         let statement = pageStatement(
             Record.self, integrationID: integrationID, filter: filter, after: after, limit: limit, columns: columns)
         let rows = try await reads.raw("\(statement)").all()
-        return try Keyset.page(rows, limit: limit) { try Self.pageDocument($0, Record.self, columns: columns) }
+        return try Self.pageDocuments(rows, Record.self, limit: limit, columns: columns)
+    }
+
+    /// A page's rows (`pageStatement`'s) as their stored documents.
+    ///
+    /// Where the statement read a record without its `sharedMember`'s value (`pageQuery`), the
+    /// value is put back from the page's first record, which the statement read whole.
+    static func pageDocuments<Record: SyncedRecord>(
+        _ rows: [any SQLRow], _ type: Record.Type, limit: Int, columns: [String]
+    ) throws -> KeysetPage<StoredDocument> {
+        guard Record.sharedMember != nil, let first = rows.first, first.contains(column: "whole") else {
+            return try Keyset.page(rows, limit: limit) { try Self.pageDocument($0, Record.self, columns: columns) }
+        }
+        var value: [UInt8]?
+        var isFirst = true
+        return try Keyset.page(rows, limit: limit) { row in
+            defer { isFirst = false }
+            var stored = try Self.pageDocument(row, Record.self, columns: columns)
+            guard let offset = try row.decode(column: "shared_offset", as: Int64?.self).map(Int.init) else {
+                return stored
+            }
+            let length = Int(try row.decode(column: "shared_length", as: Int64.self))
+            func outside() -> StoreError {
+                StoreError.corruptRow(
+                    table: Record.table, detail: "record \(stored.id): its shared member lies outside it")
+            }
+            if try !row.decodeNil(column: "whole") {
+                stored.document = try row.decode(column: "whole", as: [UInt8].self)
+                if isFirst {
+                    guard offset >= 0, length >= 0, offset + length <= stored.document.count else { throw outside() }
+                    value = Array(stored.document[offset..<offset + length])
+                }
+                return stored
+            }
+            guard let value, value.count == length else {
+                throw StoreError.corruptRow(
+                    table: Record.table, detail: "record \(stored.id): the page's first record lacks its shared member")
+            }
+            stored.document = try stored.withDocumentBytes { lean in
+                guard offset >= 0, offset <= lean.count else { throw outside() }
+                // Copied as memory: `append(contentsOf:)` of a raw buffer's slice went byte by
+                // byte, a third of the page's reading of its rows.
+                return [UInt8](unsafeUninitializedCapacity: lean.count + length) { whole, count in
+                    let whole = UnsafeMutableRawBufferPointer(whole)
+                    whole.copyMemory(from: UnsafeRawBufferPointer(rebasing: lean[..<offset]))
+                    value.withUnsafeBytes {
+                        UnsafeMutableRawBufferPointer(rebasing: whole[offset...]).copyMemory(from: $0)
+                    }
+                    UnsafeMutableRawBufferPointer(rebasing: whole[(offset + length)...])
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: lean[offset...]))
+                    count = lean.count + length
+                }
+            }
+            return stored
+        }
     }
 
     /// One of a page's rows as its stored document.
@@ -246,7 +300,10 @@ extension RecordRepository {
             var binds: [any Encodable & Sendable] = [integrationID]
             if let updatedAfter = filter.updatedAfter { binds.append(Clock.milliseconds(updatedAfter)) }
             if let after { binds.append(after) }
-            return SerializedStatement(sql: text, binds: binds)
+            // A page that reads its first record again (`pageQuery`) does so twice, by the same
+            // conditions, ahead of its own.
+            let repeats = Record.sharedMember != nil && reads.dialect.name == "postgresql" ? 3 : 1
+            return SerializedStatement(sql: text, binds: Array(repeating: binds, count: repeats).flatMap { $0 })
         }
         let query = pageQuery(
             Record.self, integrationID: integrationID, filter: filter, after: after, limit: limit, columns: columns)
@@ -256,13 +313,53 @@ extension RecordRepository {
     }
 
     /// A page's statement, built by SQLKit.
+    ///
+    /// On PostgreSQL, a model with a `sharedMember` has each record read without its shared
+    /// value where the store keeps it so (`page_record`), and whole (`whole`) the page's first
+    /// record and any whose value is not the first's; `pageDocuments` puts the first's value
+    /// back into the others. PostgreSQL sends a page's rows through its 8 KB output buffer, a
+    /// `send` each, and Junction reads them off the socket: a jobs page (100 jobs of 9 KB) was
+    /// bound by that (`benchmarks/analysis.md`, forty-third stop), and 4 KB of each job is the
+    /// account's questions. Measured with `pgbench` on the demo's jobs, the forms that choose
+    /// per record between two documents (a `CASE` returning either, or `lag` over the page's
+    /// order) cost PostgreSQL about as much as sending every job whole; a `CASE` that returns
+    /// the whole document or nothing, beside the lean one, did not. SQLite hands its rows over
+    /// in memory and reads every record whole.
     private func pageQuery<Record: SyncedRecord>(
         _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int, columns: [String]
     ) -> SQLSelectBuilder {
+        let shares = Record.sharedMember != nil && reads.dialect.name == "postgresql"
         let query = listQuery(
-            Record.table, integrationID: integrationID, filter: filter, columns: columns, on: reads)
+            Record.table, integrationID: integrationID, filter: filter, columns: columns,
+            document: shares ? SQLRaw("COALESCE(page_record, record)") : SQLColumn("record"), on: reads)
         if let composed = Record.composedColumn {
             query.column(SQLAlias(bytes(SQLColumn(composed)), as: "nested"))
+        }
+        if shares {
+            // The page's first record, by the page's own conditions: read again by the statement
+            // (a key lookup for each of the two columns), which keeps each record's choice from
+            // depending on the record before it.
+            func first(_ column: String) -> any SQLExpression {
+                let first = listQuery(
+                    Record.table, integrationID: integrationID, filter: filter, columns: [], on: reads)
+                _ = Keyset.query(first, keyColumn: "id", after: after, limit: 1)
+                first.select.columns = [SQLColumn(column)]
+                first.select.limit = 1
+                return SQLGroupExpression(first.select)
+            }
+            query.column(
+                SQLAlias(
+                    SQLQueryString(
+                        """
+                        CASE WHEN page_record IS NOT NULL AND (id = \(first("id"))
+                            OR shared_hash IS DISTINCT FROM \(first("shared_hash"))) THEN record END
+                        """),
+                    as: "whole")
+            )
+            // Where the value lies, for a record read without it; the four columns are written
+            // together, but a record without its lean document is read whole whatever they hold.
+            .column(SQLAlias(SQLRaw("CASE WHEN page_record IS NOT NULL THEN shared_offset END"), as: "shared_offset"))
+            .column(SQLColumn("shared_length"))
         }
         return Keyset.query(query, keyColumn: "id", after: after, limit: limit)
     }

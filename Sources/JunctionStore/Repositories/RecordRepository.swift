@@ -32,6 +32,13 @@ public protocol SyncedRecord: Codable, Sendable {
     /// (`storeNestedApplications`, `storeNestedObjects`), emptied (NULL) wherever what it is
     /// composed from changes.
     static var composedColumn: String? { get }
+    /// A member whose value a page's records tend to share (a job's screening questions are its
+    /// account's, `QuestionMapper`), which PostgreSQL's pages then send once instead of in every
+    /// record: a save also keeps the document without the member's value (`page_record`) and
+    /// where and how long the value was (`RecordRepository.SharedValue`), and a page reads that
+    /// for a record whose value is the page's first record's (`RecordRepository.pageQuery`).
+    /// Nil for models whose tables have no such columns.
+    static var sharedMember: String? { get }
     /// The raw upstream payload, for the models that keep one (nil and ignored elsewhere).
     var remoteData: [String: JSONValue]? { get set }
     /// Moves `updated_at` of records elsewhere that embed records of this model, after records
@@ -51,6 +58,7 @@ extension SyncedRecord {
     public static var summaryKeys: [String]? { nil }
     public static var composedKeys: [String] { [] }
     public static var composedColumn: String? { nil }
+    public static var sharedMember: String? { nil }
     /// The members a stored document holds first: those a page writes from elsewhere (the
     /// store's columns, then `composedKeys`), so a page copies the rest as one run of bytes
     /// (`JSONObjectMembers.afterLeading`) instead of scanning every member.
@@ -126,6 +134,37 @@ extension RecordRepository {
         let nested: String
         let document: String
         let summary: String?
+        /// For a model with a `sharedMember` whose document holds it.
+        let shared: SharedValue?
+    }
+
+    /// Where a document holds its `sharedMember`'s value, and the document without it: the
+    /// columns `page_record` (`lean`), `shared_offset` and `shared_length` (bytes) and
+    /// `shared_hash`. The document is `lean` with the value's bytes put back at `offset`.
+    struct SharedValue: Sendable, Equatable {
+        let lean: String
+        let offset: Int64
+        let length: Int64
+        let hash: String
+
+        /// The columns, in the order `values` lists them.
+        static let columns = ["page_record", "shared_offset", "shared_length", "shared_hash"]
+
+        /// `member`'s value in `document` (a JSON object's bytes), nil where it has none.
+        init?(_ member: String, in document: [UInt8]) throws {
+            guard let range = try JSONObjectMembers(document).valueRange(member) else { return nil }
+            var lean = document
+            lean.removeSubrange(range)
+            self.lean = String(decoding: lean, as: UTF8.self)
+            offset = Int64(range.lowerBound)
+            length = Int64(range.count)
+            hash = hexadecimal(SHA256.hash(data: document[range]))
+        }
+
+        var values: [any Encodable & Sendable] { [lean, offset, length, hash] }
+
+        /// The four columns' values for a record with no `SharedValue`: all null.
+        static let none: [any Encodable & Sendable] = [String?.none, Int64?.none, Int64?.none, String?.none]
     }
 
     /// One encode per record: the stored document (its `leadingKeys` first), the hashes taken
@@ -143,7 +182,8 @@ extension RecordRepository {
             let document = members.withLeading(Record.leadingKeys) ?? encoded
             return Prepared(
                 id: record.id, remoteID: record.storedRemoteID, filterValues: record.filterValues, own: hashes.own,
-                nested: hashes.nested, document: String(decoding: document, as: UTF8.self), summary: summary)
+                nested: hashes.nested, document: String(decoding: document, as: UTF8.self), summary: summary,
+                shared: try Record.sharedMember.flatMap { try SharedValue($0, in: document) })
         }
     }
 
@@ -216,6 +256,7 @@ extension RecordRepository {
             ["integration_id", "id", "remote_id"] + Record.filterColumns + [
                 "changed_at", "updated_at", "remote_deleted_at", "content_hash", "nested_hash", "record",
             ] + (Record.summaryKeys == nil ? [] : ["summary"])
+            + (Record.sharedMember == nil ? [] : SharedValue.columns)
             + (Record.composedColumn.map { [$0, "nested_stamp"] } ?? []) + (runID == nil ? [] : ["last_seen_run"])
         guard !prepared.isEmpty else { return SaveOutcome() }
         var outcome = SaveOutcome()
@@ -294,6 +335,7 @@ extension RecordRepository {
             row.append(record.nested)
             row.append(record.document)
             if Record.summaryKeys != nil { row.append(record.summary) }
+            if Record.sharedMember != nil { row.append(contentsOf: record.shared?.values ?? SharedValue.none) }
             if let runID { row.append(runID) }
             rows.append(row)
         }
