@@ -106,8 +106,22 @@ enum ListResponseWriter {
                 Self.writesOver(leading, maintained: maintained, keys: overrides.lazy.map(\.key))
             }
         if projection == nil, omitting.isEmpty, over,
-            document.withDocumentBytes({ bytes -> Bool in
+            document.withDocumentParts({ bytes, insertion -> Bool in
                 guard let rest = JSONObjectMembers.afterLeading(leading, in: bytes) else { return false }
+                if let insertion {
+                    // A document read without its shared member's value (a PostgreSQL jobs
+                    // page's): its members go to `sink` around the value, none copied twice.
+                    guard let sink, insertion.offset > rest.lowerBound, insertion.offset <= rest.upperBound else {
+                        return false
+                    }
+                    writer.beginObject()
+                    writer.rawMembers(
+                        UnsafeRawBufferPointer(rebasing: bytes[rest.lowerBound..<insertion.offset]),
+                        flushingThrough: sink)
+                    sink(insertion.value)
+                    sink(UnsafeRawBufferPointer(rebasing: bytes[insertion.offset..<rest.upperBound]))
+                    return true
+                }
                 writer.beginObject()
                 let members = UnsafeRawBufferPointer(rebasing: bytes[rest])
                 if let sink {
