@@ -76,12 +76,11 @@ struct StoredOrderTests {
 
     /// A PostgreSQL jobs page writes a job read without its questions around the page's first
     /// job's (`ListResponseWriter.record`); read whole (the columns empty, as for a job stored
-    /// before migration 37), the same jobs must give the same bytes.
-    @Test(
-        "a jobs page is the same bytes with its jobs read without their questions as read whole",
-        arguments: Backend.allCases)
-    func jobsWithoutQuestions(backend: Backend) async throws {
-        try await PersonioRouteTests.withConnectedServer(backend: backend) { api, _, integrationID, store in
+    /// before migration 37, and as SQLite reads every job), the same jobs must give the same
+    /// bytes.
+    @Test("on PostgreSQL, a jobs page is the same bytes with its jobs read without their questions as read whole")
+    func jobsWithoutQuestions() async throws {
+        try await PersonioRouteTests.withConnectedServer(backend: .postgres) { api, _, integrationID, store in
             let paths = [
                 "/v1/ats/jobs?page_size=250", "/v1/ats/jobs?page_size=3", "/v1/ats/jobs?page_size=4&status=OPEN",
                 "/v1/ats/jobs?page_size=250&include_deleted=true",
@@ -107,8 +106,8 @@ struct StoredOrderTests {
             var whole: [String] = []
             for path in paths { whole.append(try await ApplicationSummaryTests.body(api, path, integrationID)) }
 
-            // Every job of the sandbox's account asks its questions, so every page but the first
-            // job is read without them on PostgreSQL.
+            // Every job of the sandbox's account asks its questions, so every job of a page but
+            // the first is read without them.
             let jobs = try shared.decode(column: "jobs", as: Int.self)
             #expect(jobs > 4)
             #expect(try shared.decode(column: "lean", as: Int.self) == jobs)

@@ -7,10 +7,11 @@ import Testing
 
 @testable import JunctionStore
 
-/// A job's screening questions, stored once more without them (`SyncedRecord.sharedMember`):
-/// the lean document and where the questions were must give back the stored document, and every
-/// page must serve exactly the stored documents whatever questions its jobs ask. PostgreSQL's
-/// pages read a job whose questions are the page's first job's without them.
+/// A job's screening questions, stored on PostgreSQL once more without them
+/// (`SyncedRecord.sharedMember`): the lean document and where the questions were must give back
+/// the stored document, and every page must serve exactly the stored documents whatever
+/// questions its jobs ask. PostgreSQL's pages read a job whose questions are the page's first
+/// job's without them; SQLite's read every job whole.
 @Suite("A job's questions, sent once per page", .freshDatabases)
 struct SharedMemberPageTests {
     /// `job-1` … `job-8`, open but for `job-5`. Two question sets: jobs 1, 2, 4, 5 and 7 ask the
@@ -55,9 +56,9 @@ struct SharedMemberPageTests {
         }
     }
 
-    @Test("a save keeps each job's document without its questions, and where they were", arguments: Backend.allCases)
-    func saved(_ backend: Backend) async throws {
-        let database = try await FreshDatabases.open(backend)
+    @Test("a save on PostgreSQL keeps each job's document without its questions, and where they were")
+    func saved() async throws {
+        let database = try await FreshDatabases.open(.postgres)
         let seeded = try await SeededStore.make(database)
         let integrationID = seeded.integration.id.description
         let jobs = Self.jobs()
@@ -161,9 +162,24 @@ struct SharedMemberPageTests {
         }
     }
 
-    @Test("jobs saved before the columns existed get them on start; a tombstone has none", arguments: Backend.allCases)
-    func backfillAndTombstone(_ backend: Backend) async throws {
-        let database = try await FreshDatabases.open(backend)
+    @Test("on SQLite, whose pages read every job whole, neither a save nor a start fills the columns")
+    func sqliteLeavesThemEmpty() async throws {
+        let database = try await FreshDatabases.open(.sqlite)
+        let seeded = try await SeededStore.make(database)
+        let integrationID = seeded.integration.id.description
+
+        try await seeded.store.records.saveJobs(Self.jobs(), integrationID: integrationID)
+        let filled = try await seeded.store.records.backfillJobPageRecords()
+
+        let rows = try await Self.stored(database.sql, integrationID)
+        #expect(rows.count == 8)
+        #expect(filled == 0)
+        #expect(rows.allSatisfy { $0.lean == nil && $0.offset == nil && $0.length == nil && $0.hash == nil })
+    }
+
+    @Test("on PostgreSQL, jobs saved before the columns existed get them on start; a tombstone has none")
+    func backfillAndTombstone() async throws {
+        let database = try await FreshDatabases.open(.postgres)
         let seeded = try await SeededStore.make(database)
         let integrationID = seeded.integration.id.description
         let records = seeded.store.records

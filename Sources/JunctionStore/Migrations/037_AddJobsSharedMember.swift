@@ -3,10 +3,10 @@ extension Migration {
     /// (`SyncedRecord.sharedMember`, `RecordRepository.SharedValue`): a PostgreSQL jobs page
     /// sends the questions once per run of jobs that ask the same, instead of in each job.
     ///
-    /// SQLite's pages read every job whole, but a save fills the columns on both backends, so a
-    /// database moved between them (or read by either) holds the same. Jobs saved before stay
-    /// without them until filled on start (`RecordRepository.backfillJobPageRecords`); a page
-    /// reads a job without them whole. On PostgreSQL the new text columns are kept in the row
+    /// SQLite's pages read every job whole, and there the columns stay empty: the lean copy made
+    /// each row longer and a SQLite jobs page 7% costlier. Jobs saved before stay without them
+    /// until filled on start (`RecordRepository.backfillJobPageRecords`); a page reads a job
+    /// without them whole. On PostgreSQL the new text columns are kept in the row
     /// (`MAIN`, as the jobs' others since migration 34): a hash left `EXTENDED` was moved to the
     /// TOAST table with the rows over 2 KB, and each page's comparison of it fetched it from
     /// there. The lean document is compressed with lz4 where the server can (migration 32).

@@ -84,10 +84,11 @@ extension RecordRepository {
 
     /// Fills the shared member's columns (`SyncedRecord.sharedMember`) of jobs saved before they
     /// existed (migration 37); returns how many. A job a sync writes meanwhile keeps what its
-    /// save wrote: each update asks for the hashes it was computed from.
+    /// save wrote: each update asks for the hashes it was computed from. PostgreSQL only, as
+    /// saves (`store`).
     @discardableResult
     public func backfillJobPageRecords() async throws -> Int {
-        guard let member = Job.sharedMember else { return 0 }
+        guard let member = Job.sharedMember, sql.dialect.name == "postgresql" else { return 0 }
         let rows = try await sql.raw(
             """
             SELECT integration_id, id, content_hash, nested_hash, record FROM jobs
