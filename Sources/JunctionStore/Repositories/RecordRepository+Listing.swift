@@ -372,27 +372,29 @@ extension RecordRepository {
         }
         if shares {
             // The page's first record, by the page's own conditions: read again by the statement
-            // (a key lookup for each of the two columns), which keeps each record's choice from
+            // (a key lookup for each of the two values), which keeps each record's choice from
             // depending on the record before it.
-            func first(_ column: String) -> any SQLExpression {
+            func first(_ value: any SQLExpression) -> any SQLExpression {
                 let first = listQuery(
                     Record.table, integrationID: integrationID, filter: filter, columns: [], on: reads)
                 _ = Keyset.query(first, keyColumn: "id", after: after, limit: 1)
-                first.select.columns = [SQLColumn(column)]
+                first.select.columns = [value]
                 first.select.limit = 1
                 return SQLGroupExpression(first.select)
             }
+            // The four columns are written together, but a record is taken for one without its
+            // lean document whatever the others hold: read whole, and no other record completed
+            // from it.
+            let hash = SQLRaw("CASE WHEN page_record IS NOT NULL THEN shared_hash END")
             query.column(
                 SQLAlias(
                     SQLQueryString(
                         """
-                        CASE WHEN page_record IS NOT NULL AND (id = \(first("id"))
-                            OR shared_hash IS DISTINCT FROM \(first("shared_hash"))) THEN record END
+                        CASE WHEN page_record IS NOT NULL AND (id = \(first(SQLColumn("id")))
+                            OR shared_hash IS DISTINCT FROM \(first(hash))) THEN record END
                         """),
                     as: "whole")
             )
-            // Where the value lies, for a record read without it; the four columns are written
-            // together, but a record without its lean document is read whole whatever they hold.
             .column(SQLAlias(SQLRaw("CASE WHEN page_record IS NOT NULL THEN shared_offset END"), as: "shared_offset"))
             .column(SQLColumn("shared_length"))
         }
