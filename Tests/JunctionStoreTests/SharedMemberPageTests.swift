@@ -56,6 +56,16 @@ struct SharedMemberPageTests {
         }
     }
 
+    /// Empties the four columns of the jobs with `ids`, as a job saved before migration 37 has them.
+    static func empty(_ database: any SQLDatabase, ids: [String]) async throws {
+        try await database.raw(
+            """
+            UPDATE jobs SET page_record = NULL, shared_offset = NULL, shared_length = NULL, shared_hash = NULL
+            WHERE id IN (\(binds: ids))
+            """
+        ).run()
+    }
+
     @Test("a save on PostgreSQL keeps each job's document without its questions, and where they were")
     func saved() async throws {
         let database = try await FreshDatabases.open(.postgres)
@@ -94,12 +104,7 @@ struct SharedMemberPageTests {
         try await records.saveJobs(Self.jobs(), integrationID: integrationID)
         // One job saved before the columns existed (migration 37): read whole.
         let rows = try await Self.stored(database.sql, integrationID)
-        try await database.sql.raw(
-            """
-            UPDATE jobs SET page_record = NULL, shared_offset = NULL, shared_length = NULL, shared_hash = NULL
-            WHERE id = \(bind: rows[3].id)
-            """
-        ).run()
+        try await Self.empty(database.sql, ids: [rows[3].id])
         // And the first job with its lean document alone gone, the other columns left: read
         // whole, and no job completed from it.
         try await database.sql.raw("UPDATE jobs SET page_record = NULL WHERE id = \(bind: rows[0].id)").run()
@@ -188,12 +193,7 @@ struct SharedMemberPageTests {
         let records = seeded.store.records
         try await records.saveJobs(Self.jobs(), integrationID: integrationID)
         let saved = try await Self.stored(database.sql, integrationID)
-        try await database.sql.raw(
-            """
-            UPDATE jobs SET page_record = NULL, shared_offset = NULL, shared_length = NULL, shared_hash = NULL
-            WHERE id IN (\(bind: saved[0].id), \(bind: saved[5].id))
-            """
-        ).run()
+        try await Self.empty(database.sql, ids: [saved[0].id, saved[5].id])
 
         let filled = try await records.backfillJobPageRecords()
         let again = try await records.backfillJobPageRecords()

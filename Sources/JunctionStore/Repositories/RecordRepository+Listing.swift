@@ -337,7 +337,7 @@ extension RecordRepository {
             if let after { binds.append(after) }
             // A page that reads its first record again (`pageQuery`) does so twice, by the same
             // conditions, ahead of its own.
-            let repeats = Record.sharedMember != nil && reads.dialect.name == "postgresql" ? 3 : 1
+            let repeats = readsLean(Record.self) ? 3 : 1
             return SerializedStatement(sql: text, binds: Array(repeating: binds, count: repeats).flatMap { $0 })
         }
         let query = pageQuery(
@@ -363,7 +363,7 @@ extension RecordRepository {
     private func pageQuery<Record: SyncedRecord>(
         _ type: Record.Type, integrationID: String, filter: RecordFilter, after: String?, limit: Int, columns: [String]
     ) -> SQLSelectBuilder {
-        let shares = Record.sharedMember != nil && reads.dialect.name == "postgresql"
+        let shares = readsLean(Record.self)
         let query = listQuery(
             Record.table, integrationID: integrationID, filter: filter, columns: columns,
             document: shares ? SQLRaw("COALESCE(page_record, record)") : SQLColumn("record"), on: reads)
@@ -399,6 +399,12 @@ extension RecordRepository {
             .column(SQLColumn("shared_length"))
         }
         return Keyset.query(query, keyColumn: "id", after: after, limit: limit)
+    }
+
+    /// Whether a page of `Record` reads its records without their shared member (`pageQuery`):
+    /// its text and its binds (`pageStatement`) must agree on it.
+    private func readsLean<Record: SyncedRecord>(_: Record.Type) -> Bool {
+        Record.sharedMember != nil && reads.dialect.name == "postgresql"
     }
 
     /// The text of `shape`'s statement, serialized from SQLKit's builder and kept.

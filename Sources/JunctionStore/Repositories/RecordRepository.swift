@@ -134,8 +134,6 @@ extension RecordRepository {
         let nested: String
         let document: String
         let summary: String?
-        /// For a model with a `sharedMember` whose document holds it.
-        let shared: SharedValue?
     }
 
     /// Where a document holds its `sharedMember`'s value, and the document without it: the
@@ -182,8 +180,7 @@ extension RecordRepository {
             let document = members.withLeading(Record.leadingKeys) ?? encoded
             return Prepared(
                 id: record.id, remoteID: record.storedRemoteID, filterValues: record.filterValues, own: hashes.own,
-                nested: hashes.nested, document: String(decoding: document, as: UTF8.self), summary: summary,
-                shared: try Record.sharedMember.flatMap { try SharedValue($0, in: document) })
+                nested: hashes.nested, document: String(decoding: document, as: UTF8.self), summary: summary)
         }
     }
 
@@ -338,8 +335,11 @@ extension RecordRepository {
             row.append(record.nested)
             row.append(record.document)
             if Record.summaryKeys != nil { row.append(record.summary) }
-            if Record.sharedMember != nil {
-                row.append(contentsOf: postgres ? record.shared?.values ?? SharedValue.none : SharedValue.none)
+            if let member = Record.sharedMember {
+                // Found in the stored document here, on the backend that keeps it, rather than
+                // for every save in `prepare`: SQLite's saves would throw it away.
+                let shared = postgres ? try SharedValue(member, in: Array(record.document.utf8)) : nil
+                row.append(contentsOf: shared?.values ?? SharedValue.none)
             }
             if let runID { row.append(runID) }
             rows.append(row)
