@@ -313,12 +313,22 @@ public struct SyncEngine: Sendable {
                     // `then` may then read its candidates' sources before the other page's
                     // applications are stored; the FULL saves every candidate with its sources
                     // afterwards (`withApplicationSources`).
+                    // A FULL's pass reads every application (`storeNestedObjects(scanning:)`):
+                    // its saves leave PostgreSQL's list of those to compose alone.
+                    var saving: PageSaver<Application>.Saving?
+                    if complete {
+                        saving = { [store] page in
+                            let outcome = try await store.records.savePrepared(
+                                page, integrationID: integrationID, runID: runID, listingUncomposed: false)
+                            return (outcome, nil)
+                        }
+                    }
                     try await mirror(
                         Application.self, "applications", runID: runID, integrationID: integrationID,
                         connector: connector,
                         stats: &run.stats,
                         progress: progress, started: started, complete: complete,
-                        savesAtOnce: complete && store.database.writesConcurrently ? 2 : 1
+                        savesAtOnce: complete && store.database.writesConcurrently ? 2 : 1, saving: saving
                     ) { save in
                         try await connector.forEachApplicationPage(updatedAfter: updatedAfter) {
                             [store] applications, stages in
@@ -388,7 +398,8 @@ public struct SyncEngine: Sendable {
                 // logged, and does not fail the run.
                 do {
                     let candidates = try await store.records.storeNestedApplications(integrationID: integrationID)
-                    let applications = try await store.records.storeNestedObjects(integrationID: integrationID)
+                    let applications = try await store.records.storeNestedObjects(
+                        integrationID: integrationID, scanning: complete)
                     rewritten = [
                         Candidate.table: candidates, Application.table: applications + (await nestedKept.total),
                     ]

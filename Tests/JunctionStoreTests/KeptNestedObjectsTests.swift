@@ -327,7 +327,8 @@ struct KeptNestedObjectsTests {
         try await sql.raw(
             "UPDATE applications SET nested_objects = NULL, nested_stamp = nested_stamp + 1 WHERE id IN ('app-2', 'app-4')"
         ).run()
-        #expect(try await records.storeNestedObjects(integrationID: integrationID) == 4)
+        // Emptied behind the store's back, so read by a pass over the whole table.
+        #expect(try await records.storeNestedObjects(integrationID: integrationID, scanning: true) == 4)
         #expect(fromSave == [try await world.keptObjectsText("app-2"), try await world.keptObjectsText("app-4")])
     }
 
@@ -406,7 +407,7 @@ struct KeptNestedObjectsTests {
                 let waiting = try await sql.raw(
                     """
                     SELECT count(*) AS n FROM pg_stat_activity
-                    WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE%'
+                    WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%UPDATE%'
                     """
                 ).first()?.decode(column: "n", as: Int.self)
                 if waiting == 1 { break }

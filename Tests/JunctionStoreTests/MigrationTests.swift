@@ -213,6 +213,13 @@ struct MigrationTests {
     @Test("on PostgreSQL, an application's document stays in its row when its nested objects are kept")
     func applicationDocumentsInline() async throws {
         let (before, seededBefore) = try await Self.seededPostgres(before: 36)
+        // This build's saves and keeps list applications left to compose (migration 38).
+        try await before.sql.raw(
+            """
+            CREATE TABLE applications_uncomposed (
+                integration_id TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (integration_id, id))
+            """
+        ).run()
         let database = try await FreshDatabases.open(.postgres)
         let seeded = try await SeededStore.make(database)
 

@@ -60,6 +60,7 @@ public struct Migrator: Sendable {
         .deferSyncedRecordForeignKeys,
         .keepApplicationDocumentsInline,
         .addJobsSharedMember,
+        .listUncomposedApplications,
     ]
 
     /// Key of the PostgreSQL advisory lock held while migrating ("junction" in ASCII).

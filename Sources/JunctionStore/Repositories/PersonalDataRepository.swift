@@ -186,6 +186,10 @@ extension PersonalDataRepository {
                 }
                 try await update.where("integration_id", .equal, integrationID).where("id", .equal, id).run()
             }
+            if table == JunctionModel.Application.table {
+                try await JunctionModel.Application.listUncomposed(
+                    ids: tombstoned.map(\.id), integrationID: integrationID, on: connection)
+            }
             return tombstoned
         }
     }

@@ -18,12 +18,43 @@ extension RecordRepository {
     /// applications that have none (`Application.composedColumn`), as `storeNestedApplications`
     /// does for candidates. Every application's save leaves them empty, so a sync calls this at
     /// its end, after the candidates, jobs and stages the run saved.
+    ///
+    /// On PostgreSQL the pass reads the applications listed as left to compose
+    /// (`Application.uncomposedTable`) and, with `scanning`, first every application of the
+    /// integration: a FULL's saves list none (`savePrepared(listingUncomposed:)`), as its keeps
+    /// compose nearly all of them beside its saves, and one read of the table after the run costs
+    /// less than listing and unlisting each. What a failed FULL left empty and unlisted, the next
+    /// FULL's pass finds; pages compose it meanwhile. The pass ends by taking off the list what
+    /// is composed or gone (an application erased or deleted with its integration).
     @discardableResult
-    public func storeNestedObjects(integrationID: String, batch: Int = 500) async throws -> Int {
-        try await storeComposed(JunctionModel.Application.self, integrationID: integrationID, batch: batch) {
-            ids, sql in
+    public func storeNestedObjects(integrationID: String, batch: Int = 500, scanning: Bool = false) async throws
+        -> Int
+    {
+        let compose: ([String], any SQLDatabase) async throws -> [String: [UInt8]] = { ids, sql in
             try await NestedComposer.applicationObjects(of: ids, integrationID: integrationID, on: sql)
         }
+        guard sql.dialect.name == "postgresql" else {
+            return try await storeComposed(
+                JunctionModel.Application.self, integrationID: integrationID, batch: batch, compose: compose)
+        }
+        var kept = 0
+        if scanning {
+            kept += try await storeComposed(
+                JunctionModel.Application.self, integrationID: integrationID, batch: batch, rereading: false,
+                compose: compose)
+        }
+        kept += try await storeComposed(
+            JunctionModel.Application.self, integrationID: integrationID, batch: batch,
+            listedIn: JunctionModel.Application.uncomposedTable, compose: compose)
+        try await sql.raw(
+            """
+            DELETE FROM applications_uncomposed u WHERE u.integration_id = \(bind: integrationID)
+              AND NOT EXISTS (
+                SELECT 1 FROM applications a
+                WHERE a.integration_id = u.integration_id AND a.id = u.id AND a.nested_objects IS NULL)
+            """
+        ).run()
+        return kept
     }
 
     /// Saves a candidates page as `savePrepared` does, and composes, in the same transaction and
@@ -126,22 +157,28 @@ extension RecordRepository {
     /// A pass that kept anything reads once more from the first record: what a change emptied
     /// behind it while it ran is composed too, and on PostgreSQL that read is the one that walks
     /// the index entries of the versions it replaced (the partial index holds a record while its
-    /// member is NULL) and marks them dead, as a B-tree scan does for rows no transaction can see
-    /// any more. Without it the next run's pass walked them: at 100,000 candidates, after a FULL
-    /// had kept 150,000 applications' objects, a quiet DELTA spent 0.55 s there (issue 22).
+    /// member is NULL; the list, while it is listed) and marks them dead, as a B-tree scan does
+    /// for rows no transaction can see any more. Without it the next run's pass walked them: at
+    /// 100,000 candidates, after a FULL had kept 150,000 applications' objects, a quiet DELTA
+    /// spent 0.55 s there (issue 22).
+    ///
+    /// `listedIn` names a table listing the records to compose (PostgreSQL's applications, whose
+    /// keeps then update their rows in place; migration 38), read instead of `column`'s index;
+    /// `rereading: false` reads once (a scan of the whole table).
     private func storeComposed<Record: SyncedRecord>(
-        _ type: Record.Type, integrationID: String, batch: Int,
+        _ type: Record.Type, integrationID: String, batch: Int, listedIn list: String? = nil, rereading: Bool = true,
         compose: ([String], any SQLDatabase) async throws -> [String: [UInt8]]
     ) async throws -> Int {
         guard let column = Record.composedColumn else { return 0 }
         let start: PassPosition = sql.dialect.name == "sqlite" ? .row(0) : .id("")
         var after = start
         var kept = 0
-        var readAgain = false
+        var readAgain = !rereading
         while true {
             let rows = try await sql.raw(
                 Self.missingBatch(
-                    table: Record.table, column: column, integrationID: integrationID, after: after, batch: batch)
+                    table: Record.table, column: column, listedIn: list, integrationID: integrationID, after: after,
+                    batch: batch)
             ).all()
             if !rows.isEmpty {
                 let stamps = try rows.map(Self.stamp)
@@ -160,9 +197,18 @@ extension RecordRepository {
     /// The pass's next `batch` records of `table` whose `column` is NULL, after `after`, in the
     /// order `after` walks: each row's position, id and `nested_stamp`.
     static func missingBatch(
-        table: String, column: String, integrationID: String, after: PassPosition, batch: Int
+        table: String, column: String, listedIn list: String? = nil, integrationID: String, after: PassPosition,
+        batch: Int
     ) -> SQLQueryString {
         let order = after.column
+        if let list {
+            return """
+                SELECT l.id AS position, l.id, r.nested_stamp FROM \(ident: list) l
+                JOIN \(ident: table) r ON r.integration_id = l.integration_id AND r.id = l.id
+                WHERE l.integration_id = \(bind: integrationID) AND r.\(ident: column) IS NULL AND l.id > \(after)
+                ORDER BY l.id LIMIT \(bind: batch)
+                """
+        }
         return """
             SELECT \(unsafeRaw: order) AS position, id, nested_stamp FROM \(ident: table)
             WHERE integration_id = \(bind: integrationID) AND \(ident: column) IS NULL AND \(unsafeRaw: order) > \(after)
@@ -262,12 +308,25 @@ extension RecordRepository {
             values.appendInterpolation(bind: String(decoding: record.list, as: UTF8.self))
             values.appendLiteral(")")
         }
-        return """
+        let update: SQLQueryString = """
             UPDATE \(ident: Record.table) SET \(ident: column) = v.column3
             FROM (VALUES \(values)) AS v
             WHERE \(ident: Record.table).integration_id = \(keyedIntegration(integrationID, on: connection))
               AND \(ident: Record.table).id = v.column1 AND \(ident: Record.table).nested_stamp = v.column2
             RETURNING id
+            """
+        guard Record.table == JunctionModel.Application.table, connection.dialect.name == "postgresql" else {
+            return update
+        }
+        // Off PostgreSQL's list in the same statement: what empties it again lists it again
+        // after this (it waits for the row this updates).
+        return """
+            WITH kept AS (\(update)),
+            unlisted AS (
+                DELETE FROM applications_uncomposed l USING kept
+                WHERE l.integration_id = \(bind: integrationID) AND l.id = kept.id
+            )
+            SELECT id FROM kept
             """
     }
 }

@@ -103,20 +103,62 @@ extension Application {
         integrationID: String, on connection: any SQLDatabase
     ) async throws -> [String: Int64] {
         let touch = now.map { SQLQueryString("updated_at = \(bind: $0), ") } ?? ""
-        let statement: SQLQueryString = """
+        var statement: SQLQueryString = """
             UPDATE applications SET \(touch)\(unsafeRaw: forgetNested)
             WHERE integration_id = \(bind: integrationID) AND (\(condition))
             """
+        if connection.dialect.name == "postgresql" {
+            // Listed in the same statement (migration 38): the pass finds them there.
+            statement = """
+                WITH forgotten AS (\(statement) RETURNING id, nested_stamp),
+                listed AS (
+                    INSERT INTO applications_uncomposed (integration_id, id)
+                    SELECT \(bind: integrationID), id FROM forgotten ON CONFLICT DO NOTHING
+                )
+                SELECT id, nested_stamp FROM forgotten
+                """
+            guard returningStamps else {
+                try await connection.raw(statement).run()
+                return [:]
+            }
+            return try Self.stamps(try await connection.raw(statement).all())
+        }
         guard returningStamps else {
             try await connection.raw(statement).run()
             return [:]
         }
+        return try Self.stamps(try await connection.raw("\(statement) RETURNING id, nested_stamp").all())
+    }
+
+    /// Each row's `id` and `nested_stamp`.
+    private static func stamps(_ rows: [any SQLRow]) throws -> [String: Int64] {
         var stamps: [String: Int64] = [:]
-        for row in try await connection.raw("\(statement) RETURNING id, nested_stamp").all() {
+        for row in rows {
             stamps[try row.decode(column: "id", as: String.self)] = try row.decode(
                 column: "nested_stamp", as: Int64.self)
         }
         return stamps
+    }
+
+    /// On PostgreSQL, the table listing the applications whose objects are to be composed
+    /// (migration 38), where SQLite finds them by a partial index on `nested_objects IS NULL`.
+    /// Everything that empties an application's objects lists it in the same transaction
+    /// (`forgetNestedObjects`, a save, a tombstone), and a keep takes it off
+    /// (`RecordRepository.keepComposedStatement`), so the keep can update the row in place.
+    static let uncomposedTable = "applications_uncomposed"
+
+    /// Lists those of the applications with `ids` whose objects are empty (PostgreSQL only).
+    static func listUncomposed(ids: [String], integrationID: String, on connection: any SQLDatabase) async throws {
+        guard connection.dialect.name == "postgresql", !ids.isEmpty else { return }
+        try await connection.raw(
+            """
+            INSERT INTO applications_uncomposed (integration_id, id)
+            SELECT integration_id, id FROM applications
+            WHERE integration_id = \(RecordRepository.keyedIntegration(integrationID, on: connection))
+              AND id IN (\(binds: ids)) AND nested_objects IS NULL
+            ON CONFLICT DO NOTHING
+            """
+        ).run()
     }
 
     /// Before applications with `ids` are written: their candidates as stored now (one the write

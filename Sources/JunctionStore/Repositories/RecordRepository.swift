@@ -111,12 +111,20 @@ extension RecordRepository {
     }
 
     /// Saves a page `preparedPage` encoded, as `saveRecords` would have saved its records.
+    ///
+    /// `listingUncomposed: false` leaves applications whose objects it empties off PostgreSQL's
+    /// list of those to compose (`Application.uncomposedTable`), for a run whose pass reads the
+    /// whole table instead (`storeNestedObjects(scanning:)`): a FULL, which writes every
+    /// application and keeps nearly all of their objects as it saves their candidates.
     public func savePrepared<Record: SyncedRecord>(
-        _ page: PreparedPage<Record>, integrationID: String, now: Date = Date(), runID: String? = nil
+        _ page: PreparedPage<Record>, integrationID: String, now: Date = Date(), runID: String? = nil,
+        listingUncomposed: Bool = true
     ) async throws -> SaveOutcome {
         guard !page.prepared.isEmpty else { return SaveOutcome() }
         return try await database.transaction { connection in
-            try await Self.store(page.prepared, integrationID: integrationID, now: now, runID: runID, on: connection)
+            try await Self.store(
+                page.prepared, integrationID: integrationID, now: now, runID: runID,
+                listingUncomposed: listingUncomposed, on: connection)
         }
     }
 
@@ -243,7 +251,8 @@ extension RecordRepository {
     /// transaction.
     static func store<Record: SyncedRecord>(
         _ prepared: [Prepared<Record>], integrationID: String, now: Date, runID: String?, propagating: Bool = true,
-        stored given: [any SQLRow]? = nil, composing composer: Composer? = nil, on connection: any SQLDatabase
+        listingUncomposed: Bool = true, stored given: [any SQLRow]? = nil, composing composer: Composer? = nil,
+        on connection: any SQLDatabase
     ) async throws -> SaveOutcome {
         let table = Record.table
         let nowMilliseconds = Clock.milliseconds(now)
@@ -401,6 +410,10 @@ extension RecordRepository {
                 }
             } else {
                 try await connection.execute(sql: UpsertStatement(text: text, rows: rows)) { _ in }
+                if Record.table == JunctionModel.Application.table, listingUncomposed {
+                    try await JunctionModel.Application.listUncomposed(
+                        ids: touched, integrationID: integrationID, on: connection)
+                }
             }
         }
         if propagating, !touched.isEmpty {
