@@ -239,6 +239,37 @@ struct MigrationTests {
         #expect(storage == 0, "every text column of the table is MAIN")
     }
 
+    @Test("on PostgreSQL, the applications left to compose are listed on upgrade, and their partial index dropped")
+    func uncomposedListedOnUpgrade() async throws {
+        let (database, seeded) = try await Self.seededPostgres(before: 38)
+        let integrationID = seeded.integration.id.description
+        // As a build of that schema stored them: two left to compose, one kept.
+        for (id, objects) in [("app-1", nil), ("app-2", "{}"), ("app-3", nil)] as [(String, String?)] {
+            try await database.sql.raw(
+                """
+                INSERT INTO applications (integration_id, id, remote_id, changed_at, updated_at, content_hash, record,
+                    nested_objects)
+                VALUES (\(bind: integrationID), \(bind: id), \(bind: id), 0, 0, '', '{}', \(bind: objects))
+                """
+            ).run()
+        }
+
+        _ = try await Migrator(database: database, logger: quietLogger).migrate()
+        let listed = try await database.sql.raw("SELECT id FROM applications_uncomposed ORDER BY id").all()
+            .map { try $0.decode(column: "id", as: String.self) }
+        let indexes = try await database.sql.raw(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'applications' ORDER BY indexname"
+        ).all().map { try $0.decode(column: "indexname", as: String.self) }
+        let options = try await database.sql.raw(
+            "SELECT array_to_string(reloptions, ',') AS options FROM pg_class WHERE relname = 'applications'"
+        ).first()?.decode(column: "options", as: String?.self)
+
+        #expect(listed == ["app-1", "app-3"])
+        #expect(!indexes.contains("applications_nested_missing"))
+        #expect(indexes.contains("applications_candidate"))
+        #expect(options == "fillfactor=60")
+    }
+
     @Test(
         "on SQLite, a synced record's integration is checked at commit, also on a connection opened before the step"
     )
