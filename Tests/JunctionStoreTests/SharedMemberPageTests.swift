@@ -35,10 +35,22 @@ struct SharedMemberPageTests {
         }
     }
 
+    /// A job's stored document, lean document and columns.
+    typealias StoredJob = (id: String, record: [UInt8], lean: [UInt8]?, offset: Int?, length: Int?, hash: String?)
+
+    /// A fresh database on `backend` with `jobs()` saved, and the jobs as stored.
+    static func savedJobs(_ backend: Backend) async throws -> (
+        database: Database, seeded: SeededStore, rows: [StoredJob]
+    ) {
+        let database = try await FreshDatabases.open(backend)
+        let seeded = try await SeededStore.make(database)
+        let integrationID = seeded.integration.id.description
+        try await seeded.store.records.saveJobs(jobs(), integrationID: integrationID)
+        return (database, seeded, try await stored(database.sql, integrationID))
+    }
+
     /// Each job's stored document, lean document and columns, in id order.
-    static func stored(_ database: any SQLDatabase, _ integrationID: String) async throws -> [(
-        id: String, record: [UInt8], lean: [UInt8]?, offset: Int?, length: Int?, hash: String?
-    )] {
+    static func stored(_ database: any SQLDatabase, _ integrationID: String) async throws -> [StoredJob] {
         try await database.raw(
             """
             SELECT id, record, page_record, shared_offset, shared_length, shared_hash FROM jobs
@@ -97,13 +109,10 @@ struct SharedMemberPageTests {
         "every page serves the stored documents, whichever questions its jobs ask and whatever it starts after",
         arguments: Backend.allCases)
     func pages(_ backend: Backend) async throws {
-        let database = try await FreshDatabases.open(backend)
-        let seeded = try await SeededStore.make(database)
+        let (database, seeded, rows) = try await Self.savedJobs(backend)
         let integrationID = seeded.integration.id.description
         let records = seeded.store.records
-        try await records.saveJobs(Self.jobs(), integrationID: integrationID)
         // One job saved before the columns existed (migration 37): read whole.
-        let rows = try await Self.stored(database.sql, integrationID)
         try await Self.empty(database.sql, ids: [rows[3].id])
         // And the first job with its lean document alone gone, the other columns left: read
         // whole, and no job completed from it.
@@ -141,12 +150,9 @@ struct SharedMemberPageTests {
 
     @Test("PostgreSQL reads whole only the page's first job and those whose questions are not the first's")
     func postgresSendsQuestionsOnce() async throws {
-        let database = try await FreshDatabases.open(.postgres)
-        let seeded = try await SeededStore.make(database)
+        let (_, seeded, rows) = try await Self.savedJobs(.postgres)
         let integrationID = seeded.integration.id.description
         let records = seeded.store.records
-        try await records.saveJobs(Self.jobs(), integrationID: integrationID)
-        let rows = try await Self.stored(database.sql, integrationID)
 
         let statement = records.pageStatement(
             Job.self, integrationID: integrationID, filter: RecordFilter(), after: rows[0].id, limit: 10, columns: [])
@@ -187,12 +193,9 @@ struct SharedMemberPageTests {
 
     @Test("on PostgreSQL, jobs saved before the columns existed get them on start; a tombstone has none")
     func backfillAndTombstone() async throws {
-        let database = try await FreshDatabases.open(.postgres)
-        let seeded = try await SeededStore.make(database)
+        let (database, seeded, saved) = try await Self.savedJobs(.postgres)
         let integrationID = seeded.integration.id.description
         let records = seeded.store.records
-        try await records.saveJobs(Self.jobs(), integrationID: integrationID)
-        let saved = try await Self.stored(database.sql, integrationID)
         try await Self.empty(database.sql, ids: [saved[0].id, saved[5].id])
 
         let filled = try await records.backfillJobPageRecords()
