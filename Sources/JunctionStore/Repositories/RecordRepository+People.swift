@@ -117,23 +117,15 @@ extension Application {
                 )
                 SELECT id, nested_stamp FROM forgotten
                 """
-            guard returningStamps else {
-                try await connection.raw(statement).run()
-                return [:]
-            }
-            return try Self.stamps(try await connection.raw(statement).all())
+        } else if returningStamps {
+            statement = "\(statement) RETURNING id, nested_stamp"
         }
         guard returningStamps else {
             try await connection.raw(statement).run()
             return [:]
         }
-        return try Self.stamps(try await connection.raw("\(statement) RETURNING id, nested_stamp").all())
-    }
-
-    /// Each row's `id` and `nested_stamp`.
-    private static func stamps(_ rows: [any SQLRow]) throws -> [String: Int64] {
         var stamps: [String: Int64] = [:]
-        for row in rows {
+        for row in try await connection.raw(statement).all() {
             stamps[try row.decode(column: "id", as: String.self)] = try row.decode(
                 column: "nested_stamp", as: Int64.self)
         }
