@@ -32,6 +32,9 @@ struct NestedDuringFullTests {
             #expect(run.status == .succeeded, "\(run.error ?? "")")
             // The pass logs this line when it kept anything.
             #expect(!lines.messages.contains("nested objects kept for pages"), "\(lines.messages)")
+            // The keeps composed every application the FULL saved: PostgreSQL's pass reads the
+            // list alone, not the whole table.
+            #expect(!lines.messages.contains(Self.scanning), "\(lines.messages)")
             let truth = try await PeopleSyncTests.truth(sandbox)
             let firstNames = Dictionary(
                 uniqueKeysWithValues: truth.candidates.compactMap { candidate -> (String, String?)? in
@@ -59,6 +62,53 @@ struct NestedDuringFullTests {
                 }
                 let expected = firstNames[candidateRemoteID].flatMap { $0 }.map(JSONValue.string) ?? .null
                 #expect(candidate["first_name"] == expected, "application \(remoteID)")
+            }
+        }
+    }
+}
+
+extension NestedDuringFullTests {
+    /// What the pass logs when it reads the whole table on PostgreSQL.
+    static let scanning = "the pass reads every application: the pages' keeps left some"
+
+    @Test(
+        "applications whose candidates the listing skipped: the pass reads the whole table and composes them",
+        arguments: Backend.allCases)
+    func leftByTheKeeps(backend: Backend) async throws {
+        var configuration = SandboxConfiguration()
+        configuration.jobs = 10
+        configuration.candidates = 60
+        try await JobSyncTests.withSandboxAndStore(backend, configuration: configuration) { sandbox, sync in
+            // The first candidates page lacks its first three: their applications are saved, and
+            // no candidate's save composes them.
+            try await FaultMatrixTests.installFaults(
+                #"[{"path":"/v2/recruiting/candidates","fault":"skip_records","records":3,"count":1}]"#, sandbox)
+            let lines = CapturedLog()
+            let logger = Logger(label: "junction.test") { _ in CapturingLogHandler(lines: lines) }
+            let engine = SyncEngine(store: sync.seeded.store, logger: logger)
+
+            let run = try await engine.runFull(try await sync.integration(), connector: try await sync.connector())
+
+            #expect(run.status == .succeeded, "\(run.error ?? "")")
+            let truth = try await PeopleSyncTests.truth(sandbox)
+            let rows = try await sync.seeded.store.database.sql.raw(
+                """
+                SELECT a.remote_id, a.nested_objects, c.id AS stored_candidate FROM applications a
+                LEFT JOIN candidates c ON c.integration_id = a.integration_id AND c.id = a.candidate_id
+                WHERE a.integration_id = \(bind: sync.integrationID)
+                """
+            ).all()
+            #expect(rows.count == truth.applications.count)
+            let orphans = try rows.filter { try $0.decode(column: "stored_candidate", as: String?.self) == nil }
+            #expect(!orphans.isEmpty, "the listing skipped no candidate with applications")
+            for row in rows {
+                let remoteID = try row.decode(column: "remote_id", as: String.self)
+                #expect(
+                    try row.decode(column: "nested_objects", as: String?.self) != nil,
+                    "application \(remoteID) kept none")
+            }
+            if backend == .postgres {
+                #expect(lines.messages.contains(Self.scanning), "\(lines.messages)")
             }
         }
     }

@@ -23,9 +23,11 @@ extension RecordRepository {
     /// (`Application.uncomposedTable`) and, with `scanning`, first every application of the
     /// integration: a FULL's saves list none (`savePrepared(listingUncomposed:)`), as its keeps
     /// compose nearly all of them beside its saves, and one read of the table after the run costs
-    /// less than listing and unlisting each. What a failed FULL left empty and unlisted, the next
-    /// FULL's pass finds; pages compose it meanwhile. The pass ends by taking off the list what
-    /// is composed or gone (an application erased or deleted with its integration).
+    /// less than listing and unlisting each. A FULL whose keeps composed every application it
+    /// saved (a first import) passes no `scanning` (`SyncEngine`'s `UnkeptApplications`). What a
+    /// failed FULL left empty and unlisted, the next FULL saves again and its keeps leave, so its
+    /// pass scans and finds it; pages compose it meanwhile. The pass ends by taking off the list
+    /// what is composed or gone (an application erased or deleted with its integration).
     @discardableResult
     public func storeNestedObjects(integrationID: String, batch: Int = 500, scanning: Bool = false) async throws
         -> Int
@@ -268,12 +270,20 @@ extension RecordRepository {
         _ type: Record.Type, _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String,
         attempts: Int = 3
     ) async throws -> Int {
-        guard !lists.isEmpty else { return 0 }
+        try await keptComposed(type, lists, integrationID: integrationID, attempts: attempts).count
+    }
+
+    /// `keepComposed`, returning the ids of the records it kept.
+    public func keptComposed<Record: SyncedRecord>(
+        _ type: Record.Type, _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String,
+        attempts: Int = 3
+    ) async throws -> [String] {
+        guard !lists.isEmpty else { return [] }
         var attempt = 1
         while true {
             do {
                 return try await database.transaction { connection in
-                    try await Self.keepComposed(type, lists, integrationID: integrationID, on: connection)
+                    try await Self.keptComposed(type, lists, integrationID: integrationID, on: connection)
                 }
             } catch  where attempt < attempts && StoreError.isDeadlock(error) {
                 attempt += 1
@@ -286,10 +296,18 @@ extension RecordRepository {
         _ type: Record.Type, _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String,
         on connection: any SQLDatabase
     ) async throws -> Int {
+        try await keptComposed(type, lists, integrationID: integrationID, on: connection).count
+    }
+
+    /// `keptComposed`, on `connection` (a transaction's).
+    static func keptComposed<Record: SyncedRecord>(
+        _ type: Record.Type, _ lists: [(id: String, stamp: Int64, list: [UInt8])], integrationID: String,
+        on connection: any SQLDatabase
+    ) async throws -> [String] {
         guard let update = keepComposedStatement(type, lists, integrationID: integrationID, on: connection) else {
-            return 0
+            return []
         }
-        return try await connection.raw(update).all().count
+        return try await connection.raw(update).all().map { try $0.decode(column: "id", as: String.self) }
     }
 
     /// `keepComposed`'s statement; nil when there is nothing to keep.
