@@ -72,7 +72,7 @@ extension NestedDuringFullTests {
     static let scanning = "the pass reads every application: the pages' keeps left some"
 
     @Test(
-        "applications whose candidates the listing skipped: the pass reads the whole table and composes them",
+        "applications whose candidates the listing skipped: the pass composes them, on PostgreSQL reading the whole table",
         arguments: Backend.allCases)
     func leftByTheKeeps(backend: Backend) async throws {
         var configuration = SandboxConfiguration()
