@@ -19,15 +19,8 @@ struct NestedDuringFullTests {
         "the pass after the last page finds nothing left, and every application keeps its candidate's name",
         arguments: Backend.allCases)
     func keptWhileListing(backend: Backend) async throws {
-        var configuration = SandboxConfiguration()
-        configuration.jobs = 10
-        configuration.candidates = 60
-        try await JobSyncTests.withSandboxAndStore(backend, configuration: configuration) { sandbox, sync in
-            let lines = CapturedLog()
-            let logger = Logger(label: "junction.test") { _ in CapturingLogHandler(lines: lines) }
-            let engine = SyncEngine(store: sync.seeded.store, logger: logger)
-
-            let run = try await engine.runFull(try await sync.integration(), connector: try await sync.connector())
+        try await JobSyncTests.withSandboxAndStore(backend, configuration: Self.configuration) { sandbox, sync in
+            let (run, lines) = try await Self.loggedFull(sync)
 
             #expect(run.status == .succeeded, "\(run.error ?? "")")
             // The pass logs this line when it kept anything.
@@ -71,23 +64,34 @@ extension NestedDuringFullTests {
     /// What the pass logs when it reads the whole table on PostgreSQL.
     static let scanning = "the pass reads every application: the pages' keeps left some"
 
+    /// The sandbox of these tests: 10 jobs, 60 candidates.
+    static let configuration: SandboxConfiguration = {
+        var configuration = SandboxConfiguration()
+        configuration.jobs = 10
+        configuration.candidates = 60
+        return configuration
+    }()
+
+    /// A FULL of `sync`'s integration, with every line the engine logs.
+    static func loggedFull(_ sync: JobSyncTests.SyncFixture) async throws -> (run: SyncRun, lines: CapturedLog) {
+        let lines = CapturedLog()
+        let logger = Logger(label: "junction.test") { _ in CapturingLogHandler(lines: lines) }
+        let engine = SyncEngine(store: sync.seeded.store, logger: logger)
+        let run = try await engine.runFull(try await sync.integration(), connector: try await sync.connector())
+        return (run, lines)
+    }
+
     @Test(
         "applications whose candidates the listing skipped: the pass composes them, on PostgreSQL reading the whole table",
         arguments: Backend.allCases)
     func leftByTheKeeps(backend: Backend) async throws {
-        var configuration = SandboxConfiguration()
-        configuration.jobs = 10
-        configuration.candidates = 60
-        try await JobSyncTests.withSandboxAndStore(backend, configuration: configuration) { sandbox, sync in
+        try await JobSyncTests.withSandboxAndStore(backend, configuration: Self.configuration) { sandbox, sync in
             // The first candidates page lacks its first three: their applications are saved, and
             // no candidate's save composes them.
             try await FaultMatrixTests.installFaults(
                 #"[{"path":"/v2/recruiting/candidates","fault":"skip_records","records":3,"count":1}]"#, sandbox)
-            let lines = CapturedLog()
-            let logger = Logger(label: "junction.test") { _ in CapturingLogHandler(lines: lines) }
-            let engine = SyncEngine(store: sync.seeded.store, logger: logger)
 
-            let run = try await engine.runFull(try await sync.integration(), connector: try await sync.connector())
+            let (run, lines) = try await Self.loggedFull(sync)
 
             #expect(run.status == .succeeded, "\(run.error ?? "")")
             let truth = try await PeopleSyncTests.truth(sandbox)

@@ -113,9 +113,9 @@ extension RecordRepository {
     /// Saves a page `preparedPage` encoded, as `saveRecords` would have saved its records.
     ///
     /// `listingUncomposed: false` leaves applications whose objects it empties off PostgreSQL's
-    /// list of those to compose (`Application.uncomposedTable`), for a run whose pass reads the
-    /// whole table instead (`storeNestedObjects(scanning:)`): a FULL, which writes every
-    /// application and keeps nearly all of their objects as it saves their candidates.
+    /// list of those to compose (`Application.uncomposedTable`), for a FULL, which writes every
+    /// application and keeps nearly all of their objects as it saves their candidates: its pass
+    /// reads the whole table instead (`storeNestedObjects(scanning:)`) where its keeps left any.
     public func savePrepared<Record: SyncedRecord>(
         _ page: PreparedPage<Record>, integrationID: String, now: Date = Date(), runID: String? = nil,
         listingUncomposed: Bool = true
